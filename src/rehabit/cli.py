@@ -1,0 +1,156 @@
+"""The ``rehabit`` command: serve, assess offline, run management commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+SETTINGS = "rehabit.config.settings"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+
+
+def prepare_database(*, verbosity: int = 1) -> None:
+    """Apply migrations, create the cache table and seed demo content into an empty database."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+    call_command("seed_demo", if_empty=True, verbosity=verbosity)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: cannot start: {exc}", file=sys.stderr)
+        return 2
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    prepare_database(verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    from gunicorn.app.base import BaseApplication
+
+    from rehabit.config.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("worker_class", "sync")
+            self.cfg.set("timeout", 30)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("proc_name", "rehabit")
+
+        def load(self) -> Any:
+            return application
+
+    db = settings.DATABASES["default"]
+    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else db.get("HOST") or "PostgreSQL"
+    print(f"Rehabit is starting on http://{args.host}:{args.port}/ (database: {where})")
+    Server().run()
+    return 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from rehabit.clinical import AnswerErrors, assess
+
+    try:
+        raw = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        print(f"rehabit assess: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"rehabit assess: {args.file} is not valid JSON: {exc}", file=sys.stderr)
+        return 2
+    answers = raw.get("answers", raw) if isinstance(raw, dict) else raw
+    try:
+        result = assess(answers)
+    except AnswerErrors as exc:
+        print(json.dumps({"errors": exc.errors}, indent=2, ensure_ascii=False))
+        return 1
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: {exc}", file=sys.stderr)
+        return 2
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["rehabit manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehabit",
+        description="Rehabit: online physiotherapy for pain in the back of the thigh.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the web service (migrates, seeds demo content into an empty database)",
+        description="Start the service with gunicorn. Data lives in REHABIT_DATA_DIR.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("REHABIT_WORKERS", "2")),
+        help="worker processes (default REHABIT_WORKERS or 2)",
+    )
+    serve.set_defaults(func=cmd_serve)
+
+    assess = sub.add_parser(
+        "assess",
+        help="run an assessment offline from a JSON file and print the result",
+        description='FILE holds {"answers": {question_id: value}} or the answers object.',
+    )
+    assess.add_argument("file", metavar="FILE.json")
+    assess.set_defaults(func=cmd_assess)
+
+    manage = sub.add_parser(
+        "manage",
+        help="run any Django management command (e.g. 'rehabit manage check --deploy')",
+        add_help=False,
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

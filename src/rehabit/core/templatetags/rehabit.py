@@ -1,0 +1,30 @@
+"""Template helpers shared by every app."""
+
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def tr(text: object) -> str:
+    """Translate a string that comes from a reviewed data file (questionnaire, content).
+
+    The data files are written in English; their strings are extracted into the message
+    catalogue by ``rehabit manage extract_content_strings`` so translators see them.
+    """
+    if not isinstance(text, str) or not text:
+        return "" if text is None else str(text)
+    return gettext(text)
+
+
+@register.filter
+def percent(value: float) -> str:
+    """A probability as a whole percentage, never showing 0 % or 100 % for a real chance."""
+    pct = float(value) * 100
+    if 0 < pct < 1:
+        return "<1%"
+    if 99 < pct < 100:
+        return ">99%"
+    return f"{round(pct)}%"
+
