@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,16 @@ class Assessment(models.Model):
     answers = models.JSONField()
     result = models.JSONField()
     disposition = models.CharField(max_length=20, choices=DispositionLevel.choices)
+    # The account the assessment belongs to: empty while anonymous; set when the person
+    # signs up or signs in from the same browser (rehabit.assessments.claims). Erasing
+    # the account erases its assessments (health data) with it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -29,9 +29,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Under pytest the default profile is "test", so a bare `pytest` never touches real data.
 ENV = env_str("REHABIT_ENV", "test" if "pytest" in sys.modules else "development")
 if ENV not in {"development", "production", "test"}:
-    raise MissingSetting(
-        f"REHABIT_ENV must be development, production or test, not {ENV!r}."
-    )
+    raise MissingSetting(f"REHABIT_ENV must be development, production or test, not {ENV!r}.")
 PRODUCTION = ENV == "production"
 TESTING = ENV == "test"
 
@@ -78,10 +76,20 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "rehabit.core",
     "rehabit.education",
     "rehabit.assessments",
     "rehabit.api",
+    "rehabit.booking",
+    # Before allauth, so our templates override allauth's.
+    "rehabit.accounts",
+    "rehabit.audit",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +101,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "rehabit.accounts.middleware.StaffSecurityMiddleware",
+    "rehabit.accounts.middleware.AccountPreferencesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "rehabit.core.middleware.PrivateHealthDataMiddleware",
@@ -169,11 +181,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rehabit.accounts.validators.PredictablePasswordValidator"},
 ]
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Languages with a complete message catalogue. Every user-facing string, including the
+# reviewed data files, is marked for translation (see `extract_content_strings`).
+LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -209,7 +224,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("REHABIT_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("REHABIT_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("REHABIT_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("REHABIT_HSTS_PRELOAD", True)
     if env_bool("REHABIT_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_NAME = "__Host-sessionid"
@@ -262,7 +277,102 @@ LOGGING = {
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
 
+# --- Accounts (django-allauth: account + mfa) ------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+ACCOUNT_ADAPTER = "rehabit.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "rehabit.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address; a new one replaces it once verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people about password and e-mail changes
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an e-mail must not change state by itself
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Rehabit: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Cache-based throttles (the cache is in the database outside tests, so they hold across
+# processes). Durable per-account lockout: rehabit.accounts.lockout.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,10/15m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("REHABIT_TRUSTED_PROXY_COUNT", 0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Rehabit"
+USERSESSIONS_TRACK_ACTIVITY = False
+
+REHABIT_LOCKOUT_FAILURES = env_int("REHABIT_LOCKOUT_FAILURES", 5)
+REHABIT_LOCKOUT_WINDOW_SECONDS = env_int("REHABIT_LOCKOUT_WINDOW_SECONDS", 15 * 60)
+REHABIT_LOCKOUT_SECONDS = env_int("REHABIT_LOCKOUT_SECONDS", 15 * 60)
+# Staff are signed out after this long without a request (ASVS V7: 15-30 min for health data).
+REHABIT_STAFF_IDLE_TIMEOUT_SECONDS = env_int("REHABIT_STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+# A therapist may read a consenting patient's record until this many days after their
+# last appointment together.
+REHABIT_THERAPIST_ACCESS_DAYS = env_int("REHABIT_THERAPIST_ACCESS_DAYS", 30)
+REHABIT_MINIMUM_AGE = env_int("REHABIT_MINIMUM_AGE", 18)
+# How long the audit log is kept (6 years: HIPAA 45 CFR 164.316; DPDP asks at least 1).
+REHABIT_AUDIT_RETENTION_DAYS = env_int("REHABIT_AUDIT_RETENTION_DAYS", 6 * 365)
+# Classes implementing rehabit.accounts.access.AppointmentRelation (the booking app).
+REHABIT_APPOINTMENT_RELATIONS: list[str] = []
+
+
+def _admin_path() -> str:
+    """The admin site's URL prefix. Production without REHABIT_ADMIN_PATH derives an
+    unguessable one from the secret key (`rehabit manage admin_url` prints it)."""
+    import hashlib
+    import hmac
+    import re
+
+    raw = env_str("REHABIT_ADMIN_PATH", "").strip().strip("/")
+    if not raw:
+        if not PRODUCTION:
+            return "staff-admin/"
+        digest = hmac.new(SECRET_KEY.encode(), b"rehabit.admin-path", hashlib.sha256)
+        return f"admin-{digest.hexdigest()[:16]}/"
+    if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*", raw) or raw == "admin":
+        raise MissingSetting(
+            "REHABIT_ADMIN_PATH must be a URL path such as 'back-office-7f3a/' "
+            "(letters, digits, - . _ ~ and /), and not the default 'admin/'."
+        )
+    return raw + "/"
+
+
+REHABIT_ADMIN_PATH = _admin_path()
+
 # --- Rehabit --------------------------------------------------------------------------
 REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
 # Functions that seed demo content into an empty database (`rehabit manage seed_demo`).
-REHABIT_DEMO_SEEDERS: list[str] = []
+REHABIT_DEMO_SEEDERS: list[str] = ["rehabit.booking.seed.seed_demo_therapists"]
+
+# --- Booking --------------------------------------------------------------------------
+# Background work (e-mails, reminders): the database queue run by `rehabit worker` by
+# default; any django-tasks backend can be named instead (e.g. a broker-backed one).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("REHABIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Patients may cancel or move an appointment online until this many hours before it starts
+# (staff are not limited); every message states the deadline exactly as enforced.
+REHABIT_PATIENT_CHANGE_WINDOW_HOURS = env_int("REHABIT_PATIENT_CHANGE_WINDOW_HOURS", 24)
+# A reminder claimed by a worker that died before sending is retried after this long.
+REHABIT_REMINDER_LEASE_SECONDS = env_int("REHABIT_REMINDER_LEASE_SECONDS", 300)
+# Video sessions: one Jitsi Meet room per appointment, optionally with a signed JWT.
+REHABIT_JITSI_BASE_URL = env_str("REHABIT_JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
+REHABIT_JITSI_JWT_SECRET = env_str("REHABIT_JITSI_JWT_SECRET", "")
+REHABIT_JITSI_APP_ID = env_str("REHABIT_JITSI_APP_ID", "")
+REHABIT_VIDEO_OPENS_MINUTES_BEFORE = env_int("REHABIT_VIDEO_OPENS_MINUTES_BEFORE", 10)

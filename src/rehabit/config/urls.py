@@ -1,7 +1,15 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from rehabit.accounts.admin_site import staff_with_mfa
 from rehabit.api.urls import api
+
+# The admin signs people in through allauth (so its MFA applies) and lets in only staff
+# whose session passed two-factor authentication.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.has_permission = staff_with_mfa  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("rehabit.core.urls")),
@@ -9,5 +17,7 @@ urlpatterns = [
     path("assessment/", include("rehabit.assessments.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path("", include("rehabit.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path(settings.REHABIT_ADMIN_PATH, admin.site.urls),
 ]

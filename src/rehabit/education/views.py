@@ -13,9 +13,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {"id": cause["id"], "text": cause["text"], "page": pages.get(cause["id"])}
         for cause in overview["causes"]
     ]
-    response = render(
-        request, "education/overview.html", {"overview": overview, "causes": causes}
-    )
+    response = render(request, "education/overview.html", {"overview": overview, "causes": causes})
     response.public_page = True  # type: ignore[attr-defined]
     return response
 

@@ -27,4 +27,3 @@ def percent(value: float) -> str:
     if 99 < pct < 100:
         return ">99%"
     return f"{round(pct)}%"
-

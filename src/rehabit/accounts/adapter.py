@@ -1,0 +1,80 @@
+"""Rehabit's allauth adapter: lockout, roles, opaque usernames, claiming assessments."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.http import HttpRequest
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from rehabit.accounts import lockout
+from rehabit.accounts.preferences import apply_language
+from rehabit.accounts.roles import PATIENT, assign_role
+from rehabit.audit.models import AuditAction
+from rehabit.audit.services import record
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return str(credentials.get("email") or credentials.get("username") or "")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def populate_username(self, request: HttpRequest, user: Any) -> None:
+        # Django's User needs a unique username; ours is random so it carries no personal
+        # data (people sign in with their e-mail address).
+        if not user.username:
+            user.username = f"u-{secrets.token_hex(8)}"
+
+    def save_user(
+        self, request: HttpRequest, user: Any, form: Any, commit: bool = True
+    ) -> Any:
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            from rehabit.accounts.models import Profile
+            from rehabit.assessments.claims import claim_session_assessments
+
+            assign_role(user, PATIENT, request=request, actor=user)
+            Profile.objects.get_or_create(user=user)
+            claim_session_assessments(request.session, user)
+        return user
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        until = lockout.locked_until(_login_of(credentials))
+        if until is not None:
+            when = formats.time_format(timezone.localtime(until), "H:i")
+            raise forms.ValidationError(
+                _(
+                    "Too many failed attempts to sign in to this account. For your safety, "
+                    "signing in is paused until %(time)s (%(zone)s). You can reset your "
+                    "password to sign in sooner."
+                )
+                % {"time": when, "zone": timezone.get_current_timezone_name()},
+                code="locked_out",
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        super().authentication_failed(request, **credentials)
+        login = _login_of(credentials)
+        if lockout.register_failure(login):
+            from rehabit.audit.receivers import _user_for_login, login_hash
+
+            record(
+                AuditAction.LOCKOUT,
+                request=request,
+                actor=None,
+                subject=_user_for_login(login),
+                details={"login_hash": login_hash(login)},
+            )
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        from rehabit.assessments.claims import claim_session_assessments
+
+        super().login(request, user)
+        lockout.clear(user.email, *user.emailaddress_set.values_list("email", flat=True))
+        claim_session_assessments(request.session, user)
+        apply_language(request, user)

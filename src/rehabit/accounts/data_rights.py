@@ -1,0 +1,330 @@
+"""Data rights: export everything about a person, import it again, erase it.
+
+Export (GDPR Art. 15/20, DPDP access right): one JSON document, ``format_version`` 1.
+Credentials are not exported (password hash, TOTP secret, recovery codes): an imported
+account has no password and the person sets one with "forgot password".
+
+Erasure takes effect immediately: the account, profile, e-mail addresses, consents,
+authenticators, sessions and assessments are deleted in one transaction, and the
+admin's change history about them is blanked. The audit log keeps its rows, which hold
+only the pseudonymous numeric id (no name, e-mail or health content), for the retention
+period the law requires (``REHABIT_AUDIT_RETENTION_DAYS``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from rehabit.accounts import lockout
+from rehabit.accounts.models import ConsentEvent, Profile
+from rehabit.accounts.roles import PATIENT, role_of
+from rehabit.audit.models import AuditAction, AuditEntry
+from rehabit.audit.selectors import entries_about
+from rehabit.audit.services import record
+
+FORMAT = "rehabit.personal-data"
+FORMAT_VERSION = 1
+
+
+class DataImportError(ValueError):
+    """The file cannot be imported; the message says why."""
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _when(value: Any, field: str) -> datetime:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise DataImportError(f"{field} must be an ISO 8601 date and time, not {value!r}.")
+    return parsed
+
+
+def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
+    def who(value: int | None) -> dict[str, Any]:
+        if value is None:
+            return {"self": False, "id": None}
+        return {"self": value == user_id, "id": None if value == user_id else value}
+
+    return {
+        "id": str(entry.id),
+        "event_time": _iso(entry.event_time),
+        "action": entry.action,
+        "actor": who(entry.actor_id),
+        "actor_role": entry.actor_role,
+        "subject": who(entry.subject_id),
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "ip_network": entry.ip_network,
+        "ip_hash": entry.ip_hash,
+        "user_agent": entry.user_agent,
+        "details": entry.details,
+    }
+
+
+def build_export(user: Any) -> dict[str, Any]:
+    """Everything Rehabit holds about ``user`` (no side effects)."""
+    from rehabit.assessments.models import Assessment
+
+    profile, _ = Profile.objects.get_or_create(user=user)
+    addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in addresses
+            ],
+            "role": role_of(user),
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "profile": {
+            "full_name": profile.full_name,
+            "date_of_birth": _iso(profile.date_of_birth),
+            "time_zone": profile.time_zone,
+            "language": profile.language,
+            "phone": profile.phone,
+            "created_at": _iso(profile.created_at),
+            "updated_at": _iso(profile.updated_at),
+        },
+        "consents": [
+            {
+                "purpose": e.purpose,
+                "version": e.version,
+                "granted": e.granted,
+                "recorded_at": _iso(e.recorded_at),
+                "source": e.source,
+            }
+            for e in ConsentEvent.objects.filter(user=user).order_by("recorded_at", "id")
+        ],
+        "assessments": [
+            {
+                "id": str(a.id),
+                "created_at": _iso(a.created_at),
+                "questionnaire_version": a.questionnaire_version,
+                "answers": a.answers,
+                "result": a.result,
+                "disposition": a.disposition,
+            }
+            for a in Assessment.objects.filter(owner=user).order_by("created_at", "id")
+        ],
+        "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
+    }
+
+
+def export_personal_data(user: Any, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Record the export in the audit log, then build it (so it lists itself)."""
+    record(AuditAction.DATA_EXPORTED, request=request, subject=user)
+    return build_export(user)
+
+
+def _check_document(data: Any) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataImportError(f"This is not a Rehabit personal-data file (format {FORMAT!r}).")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise DataImportError(
+            f"format_version {data.get('format_version')!r} is not supported; "
+            f"this Rehabit reads version {FORMAT_VERSION}."
+        )
+    for key in ("account", "profile", "consents", "assessments", "audit"):
+        if key not in data:
+            raise DataImportError(f"The file has no {key!r} section.")
+
+
+@transaction.atomic
+def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> Any:
+    """Recreate an account from an export. Nothing in the file is dropped.
+
+    The numeric id is kept when it is free (so the audit trail that survived an erasure
+    links up again); otherwise references to the person are moved to the new id.
+    """
+    from rehabit.assessments.models import Assessment
+
+    _check_document(data)
+    User = get_user_model()
+    account = data["account"]
+    email = str(account.get("email") or "").strip()
+    if not email:
+        raise DataImportError("The account has no e-mail address.")
+    addresses = account.get("email_addresses") or [
+        {"email": email, "verified": False, "primary": True}
+    ]
+    for address in addresses:
+        if (
+            User.objects.filter(email__iexact=address["email"]).exists()
+            or EmailAddress.objects.filter(email__iexact=address["email"]).exists()
+        ):
+            raise DataImportError(f"An account with the address {address['email']} already exists.")
+    for item in data["assessments"]:
+        if Assessment.objects.filter(pk=item["id"]).exists():
+            raise DataImportError(f"Assessment {item['id']} already exists.")
+
+    old_id = account.get("id")
+    keep_id = isinstance(old_id, int) and not User.objects.filter(pk=old_id).exists()
+    user = User(
+        username=f"u-{secrets.token_hex(8)}",
+        email=email,
+        date_joined=_when(account["date_joined"], "account.date_joined"),
+        last_login=_when(account["last_login"], "account.last_login")
+        if account.get("last_login")
+        else None,
+    )
+    if keep_id:
+        user.pk = old_id
+    user.set_unusable_password()
+    user.save(force_insert=True)
+    if keep_id:
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [User]):
+                cursor.execute(sql)
+    user.groups.add(Group.objects.get(name=PATIENT))
+    for address in addresses:
+        EmailAddress.objects.create(
+            user=user,
+            email=address["email"],
+            verified=bool(address.get("verified")),
+            primary=bool(address.get("primary")),
+        )
+
+    p = data["profile"]
+    Profile.objects.create(
+        user=user,
+        full_name=p.get("full_name", ""),
+        date_of_birth=parse_date(p["date_of_birth"]) if p.get("date_of_birth") else None,
+        time_zone=p.get("time_zone", ""),
+        language=p.get("language", ""),
+        phone=p.get("phone", ""),
+        created_at=_when(p["created_at"], "profile.created_at"),
+        updated_at=_when(p["updated_at"], "profile.updated_at"),
+    )
+    for c in data["consents"]:
+        ConsentEvent.objects.create(
+            user=user,
+            purpose=c["purpose"],
+            version=c["version"],
+            granted=bool(c["granted"]),
+            recorded_at=_when(c["recorded_at"], "consents.recorded_at"),
+            source=c.get("source", ""),
+        )
+    for a in data["assessments"]:
+        Assessment.objects.create(
+            id=a["id"],
+            owner=user,
+            created_at=_when(a["created_at"], "assessments.created_at"),
+            questionnaire_version=a["questionnaire_version"],
+            answers=a["answers"],
+            result=a["result"],
+            disposition=a["disposition"],
+        )
+
+    def who(ref: dict[str, Any]) -> int | None:
+        return user.pk if ref.get("self") else ref.get("id")
+
+    restored = 0
+    for e in data["audit"]:
+        if AuditEntry.objects.filter(pk=e["id"]).exists():
+            continue  # the log kept it through the erasure
+        AuditEntry.objects.create(
+            id=e["id"],
+            event_time=_when(e["event_time"], "audit.event_time"),
+            action=e["action"],
+            actor_id=who(e["actor"]),
+            actor_role=e["actor_role"],
+            subject_id=who(e["subject"]),
+            target_type=e["target_type"],
+            target_id=e["target_id"],
+            ip_network=e["ip_network"],
+            ip_hash=e["ip_hash"],
+            user_agent=e["user_agent"],
+            details=e["details"],
+        )
+        restored += 1
+    record(
+        AuditAction.DATA_IMPORTED,
+        request=request,
+        subject=user,
+        details={
+            "format_version": FORMAT_VERSION,
+            "assessments": len(data["assessments"]),
+            "consents": len(data["consents"]),
+            "audit_entries_restored": restored,
+        },
+    )
+    return user
+
+
+def _sessions_of(user_id: int) -> list[str]:
+    keys = []
+    try:
+        from allauth.usersessions.models import UserSession
+
+        keys.extend(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    except LookupError:  # pragma: no cover - usersessions not installed
+        pass
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            keys.append(session.session_key)
+    return keys
+
+
+@transaction.atomic
+def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
+    """Erase the account and its personal data now; returns the pseudonymous id the audit
+    log keeps."""
+    from allauth.mfa.models import Authenticator
+
+    from rehabit.assessments.models import Assessment
+
+    user_id = user.pk
+    assessments = list(Assessment.objects.filter(owner=user).values_list("pk", flat=True))
+    record(
+        AuditAction.ACCOUNT_DELETED,
+        request=request,
+        subject=user_id,
+        details={"assessments": len(assessments)},
+    )
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    lockout.clear(user.email, *addresses)
+
+    # The admin's change history names objects ("object_repr"): blank it for everything
+    # that belonged to this person.
+    related: list[tuple[type, list[Any]]] = [
+        (get_user_model(), [user_id]),
+        (Profile, list(Profile.objects.filter(user=user).values_list("pk", flat=True))),
+        (EmailAddress, list(EmailAddress.objects.filter(user=user).values_list("pk", flat=True))),
+        (ConsentEvent, list(ConsentEvent.objects.filter(user=user).values_list("pk", flat=True))),
+        (Authenticator, list(Authenticator.objects.filter(user=user).values_list("pk", flat=True))),
+        (Assessment, assessments),
+    ]
+    for model, pks in related:
+        if pks:
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in pks],
+            ).update(object_repr="[erased]", change_message="")
+
+    Session.objects.filter(session_key__in=_sessions_of(user_id)).delete()
+    Assessment.objects.filter(owner=user).delete()
+    ConsentEvent.objects.filter(user=user).delete()
+    user.delete()  # cascades: profile, e-mail addresses, authenticators, user sessions
+    return int(user_id)

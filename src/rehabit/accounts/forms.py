@@ -1,0 +1,199 @@
+"""Forms: sign-up with consent, profile, consent, account deletion."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date
+from functools import cache
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from rehabit.accounts.models import ConsentPurpose, Profile
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def _terms_label() -> str:
+    return format_html(
+        _('I have read and accept the <a href="{}">terms of use</a> and the '
+          '<a href="{}">privacy notice</a>.'),
+        reverse_lazy("accounts:terms"),
+        reverse_lazy("accounts:privacy"),
+    )
+
+
+terms_label = lazy(_terms_label, SafeString)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up plus the consent a new account needs."""
+
+    accept_terms = forms.BooleanField(
+        label=terms_label(),
+        required=True,
+        error_messages={
+            "required": _("To create an account, accept the terms of use and privacy notice.")
+        },
+    )
+    share_with_therapist = forms.BooleanField(
+        label=_("Share my assessments and progress with my therapist (you can change this later)."),
+        required=False,
+    )
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        from rehabit.accounts.consent import set_consent
+
+        for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
+            set_consent(user, purpose, True, request=request, source="signup")
+        if self.cleaned_data.get("share_with_therapist"):
+            set_consent(
+                user, ConsentPurpose.SHARE_WITH_THERAPIST, True, request=request, source="signup"
+            )
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _no_control(value: str, label: str) -> str:
+    if _CONTROL.search(value):
+        raise forms.ValidationError(
+            _("%(field)s can't contain control characters."), params={"field": label}
+        )
+    return value
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        help_text=_("As you would like your therapist to address you."),
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Your name can have at most 150 characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("For example 1984-03-27."),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Enter your date of birth."),
+            "invalid": _("Enter a real date, for example 1984-03-27."),
+        },
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Appointment times and records are shown in this zone."),
+        choices=time_zone_choices,
+        error_messages={
+            "required": _("Choose your time zone."),
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone we know. Choose one from the list, "
+                "for example Europe/London."
+            ),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=lambda: list(settings.LANGUAGES),
+        error_messages={
+            "required": _("Choose a language."),
+            "invalid_choice": _("“%(value)s” is not a language Rehabit offers."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=32,
+        help_text=_("With the country code, for example +44 20 7946 0958."),
+        error_messages={"max_length": _("A phone number can have at most 32 characters.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["full_name", "date_of_birth", "time_zone", "language", "phone"]
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        _no_control(self.cleaned_data["full_name"], str(_("Your name")))
+        if not any(ch.isalpha() for ch in name):
+            raise forms.ValidationError(_("Enter your name using letters."))
+        return name
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError(_("Your date of birth can't be in the future."))
+        if born < years_before(today, 120):
+            raise forms.ValidationError(_("Check the year: that date is more than 120 years ago."))
+        minimum = settings.REHABIT_MINIMUM_AGE
+        if born > years_before(today, minimum):
+            raise forms.ValidationError(
+                _(
+                    "Rehabit accounts are for people aged %(age)s and over. If you are younger, "
+                    "please see a physiotherapist or doctor with a parent or guardian."
+                ),
+                params={"age": minimum},
+            )
+        return born
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        compact = _PHONE_SEPARATORS.sub("", raw)
+        if not re.fullmatch(r"\+?[0-9]{7,15}", compact):
+            raise forms.ValidationError(
+                _(
+                    "Enter a phone number of 7 to 15 digits, starting with + and the "
+                    "country code if you can, for example +44 20 7946 0958."
+                )
+            )
+        return compact
+
+
+class RequiredConsentForm(forms.Form):
+    accept_terms = forms.BooleanField(
+        label=terms_label(),
+        required=True,
+        error_messages={
+            "required": _("To keep using your account, accept the terms of use and privacy notice.")
+        },
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that this erases my account, profile, consents and assessments now, "
+            "and that it cannot be undone."
+        ),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you want to erase your account.")},
+    )

@@ -1,0 +1,105 @@
+"""A person's profile, their consent events and the sign-in lockout counters."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # Empty until the person has been asked (on their first visit after signing in).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    language = models.CharField(_("preferred language"), max_length=16, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        # The role permissions (granted to groups by migration 0002_roles).
+        permissions = [
+            ("view_own_record", _("Can view, export and delete their own record")),
+            (
+                "view_patient_record",
+                _("Can view a patient's record while related by appointment, with consent"),
+            ),
+            (
+                "view_patient_record_as_admin",
+                _("Can view a patient's record through the audited path (admin)"),
+            ),
+            ("manage_accounts", _("Can manage accounts and roles")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile {self.pk} (user {self.user_id})"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.time_zone)
+
+
+class ConsentPurpose(models.TextChoices):
+    TERMS = "terms", _("Terms of use")
+    PRIVACY = "privacy", _("Privacy notice")
+    SHARE_WITH_THERAPIST = "share_with_therapist", _(
+        "Share my assessments and progress with my therapist"
+    )
+
+
+class ConsentEvent(models.Model):
+    """One act of giving or withdrawing consent. Never changed; the current state of a
+    purpose is its latest event (``rehabit.accounts.consent.current_consents``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    version = models.CharField(_("notice version"), max_length=32)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    source = models.CharField(_("where"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        indexes = [models.Index(fields=["user", "purpose", "recorded_at"])]
+
+    def __str__(self) -> str:
+        state = "granted" if self.granted else "withdrawn"
+        return f"{self.purpose} v{self.version} {state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("Consent events are never changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError("Consent events are removed only by erasing the whole account.")
+
+
+class LoginLockout(models.Model):
+    """Failed sign-ins per account (keyed by a hash of the e-mail), kept in the database so
+    every worker process sees the same count (see ``rehabit.accounts.lockout``)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    def __str__(self) -> str:
+        return f"lockout {self.key[:8]}… ({self.failures})"

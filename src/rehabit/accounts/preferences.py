@@ -1,0 +1,59 @@
+"""A signed-in person's time zone and language, applied to their requests."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+LANGUAGE_SESSION_KEY = "rehabit.apply_language"
+
+
+def profile_of(user: Any) -> Any:
+    from rehabit.accounts.models import Profile
+
+    cached = getattr(user, "_rehabit_profile", None)
+    if cached is None:
+        cached, _ = Profile.objects.get_or_create(user=user)
+        user._rehabit_profile = cached
+    return cached
+
+
+def user_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    name = profile_of(user).time_zone
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def apply_language(request: HttpRequest, user: Any) -> None:
+    """Use the person's preferred language for this session (from the next response on,
+    through the language cookie, so the language switcher keeps working)."""
+    language = profile_of(user).language
+    if language and language in dict(settings.LANGUAGES):
+        request.session[LANGUAGE_SESSION_KEY] = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+
+
+def set_language_cookie(request: HttpRequest, response: HttpResponse) -> None:
+    language = request.session.get(LANGUAGE_SESSION_KEY) if hasattr(request, "session") else None
+    if not language:
+        return
+    del request.session[LANGUAGE_SESSION_KEY]
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -1,0 +1,105 @@
+"""Roles are groups with explicit permissions (created by migration 0002_roles).
+
+- ``patient``: every person who signs up; sees only their own records.
+- ``therapist``: sees a patient's record only with a current appointment relation and the
+  patient's consent to sharing (see ``access.can_view_patient_record``).
+- ``admin``: manages accounts and content; reads clinical records only through the same
+  audited selector as therapists.
+
+Therapists and admins are *staff*: they must use two-factor authentication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+PATIENT = "patient"
+THERAPIST = "therapist"
+ADMIN = "admin"
+ROLES = (PATIENT, THERAPIST, ADMIN)
+
+# Explicit permissions of each group, as "app_label.codename".
+GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    PATIENT: ("accounts.view_own_record",),
+    THERAPIST: ("accounts.view_patient_record",),
+    ADMIN: (
+        "accounts.view_patient_record_as_admin",
+        "accounts.manage_accounts",
+        "accounts.view_profile",
+        "accounts.view_consentevent",
+        "auth.view_user",
+        "auth.change_user",
+        "auth.view_group",
+        "account.view_emailaddress",
+        "account.change_emailaddress",
+        "mfa.view_authenticator",
+        "mfa.delete_authenticator",
+        "assessments.view_assessment",
+        "audit.view_auditentry",
+    ),
+}
+
+
+def _group_names(user: Any) -> set[str]:
+    cached = getattr(user, "_rehabit_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+        user._rehabit_groups = cached
+    return cached
+
+
+def role_of(user: Any) -> str:
+    """The most privileged role of a signed-in user."""
+    if not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    names = _group_names(user)
+    if user.is_superuser or ADMIN in names:
+        return ADMIN
+    if THERAPIST in names:
+        return THERAPIST
+    if user.is_staff:
+        return ADMIN
+    return PATIENT
+
+
+def is_staff_role(user: Any) -> bool:
+    """Therapists and admins (and any Django staff or superuser)."""
+    return role_of(user) in {THERAPIST, ADMIN}
+
+
+@transaction.atomic
+def assign_role(user: Any, role: str, *, request: Any = None, actor: Any = None) -> None:
+    """Make ``user`` a member of exactly one role group (and audit the change).
+
+    Admins get ``is_staff`` so they can use the admin site; the admin site itself still
+    demands two-factor authentication.
+    """
+    from rehabit.audit.models import AuditAction
+    from rehabit.audit.services import record
+
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+    before = role_of(user)
+    groups = Group.objects.filter(name__in=ROLES)
+    user.groups.remove(*groups)
+    user.groups.add(Group.objects.get(name=role))
+    wants_staff = role == ADMIN
+    if user.is_staff != wants_staff and not user.is_superuser:
+        user.is_staff = wants_staff
+        user.save(update_fields=["is_staff"])
+    user._rehabit_groups = None
+    if hasattr(user, "_perm_cache"):
+        del user._perm_cache
+    if hasattr(user, "_group_perm_cache"):
+        del user._group_perm_cache
+    user._rehabit_groups = {role}
+    record(
+        AuditAction.ROLE_CHANGED,
+        request=request,
+        actor=actor,
+        subject=user,
+        details={"from": before, "to": role},
+    )

@@ -1,0 +1,221 @@
+"""Account pages: overview, profile, consent, data rights, who viewed my record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from allauth.account.decorators import reauthentication_required
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rehabit.accounts.consent import current_consents, missing_required_consents, set_consent
+from rehabit.accounts.data_rights import erase_account, export_personal_data
+from rehabit.accounts.forms import DeleteAccountForm, ProfileForm, RequiredConsentForm
+from rehabit.accounts.models import ConsentPurpose
+from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
+from rehabit.accounts.preferences import profile_of
+from rehabit.accounts.profiles import update_profile
+from rehabit.accounts.roles import is_staff_role, role_of
+from rehabit.audit.selectors import record_access_by_others, security_events
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from rehabit.assessments.models import Assessment
+
+    user = request.user
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "profile": profile_of(user),
+            "role": role_of(user),
+            "assessments": Assessment.objects.filter(owner=user).order_by("-created_at")[:50],
+            "consents": current_consents(user),
+            "mfa_enabled": Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists(),
+            "is_staff_role": is_staff_role(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    current = profile_of(request.user)
+    first_visit = not current.is_complete
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=current)
+        if form.is_valid():
+            update_profile(request, form)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect(_next_url(request, "accounts:home"))
+    else:
+        initial = {} if current.language else {"language": request.LANGUAGE_CODE}
+        if not current.time_zone:
+            initial["time_zone"] = "UTC"
+        form = ProfileForm(instance=current, initial=initial)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "first_visit": first_visit,
+            "next": _next_url(request, ""),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def consent(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    terms_form = RequiredConsentForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "accept_terms":
+            terms_form = RequiredConsentForm(request.POST)
+            if terms_form.is_valid():
+                for purpose in REQUIRED_PURPOSES:
+                    set_consent(user, purpose, True, request=request, source="consent page")
+                messages.success(request, _("Thank you. Your acceptance has been recorded."))
+                return redirect(_next_url(request, "accounts:consent"))
+        elif action in {"share", "withdraw"}:
+            granted = action == "share"
+            set_consent(
+                user,
+                ConsentPurpose.SHARE_WITH_THERAPIST,
+                granted,
+                request=request,
+                source="consent page",
+            )
+            messages.success(
+                request,
+                _("Sharing with your therapist is now on.")
+                if granted
+                else _("Sharing with your therapist is now off. This took effect immediately."),
+            )
+            return redirect("accounts:consent")
+    from rehabit.accounts.models import ConsentEvent
+
+    return render(
+        request,
+        "accounts/consent.html",
+        {
+            "consents": current_consents(user),
+            "missing": missing_required_consents(user),
+            "terms_form": terms_form,
+            "versions": CURRENT_VERSIONS,
+            "history": ConsentEvent.objects.filter(user=user).order_by("-recorded_at", "-id"),
+            "share": ConsentPurpose.SHARE_WITH_THERAPIST,
+            "next": _next_url(request, ""),
+        },
+        status=422 if terms_form.errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    views = list(record_access_by_others(user.pk)[:200])
+    staff_ids = {e.actor_id for e in views if e.actor_id}
+    people = {u.pk: u for u in get_user_model().objects.filter(pk__in=staff_ids)}
+    rows = []
+    for entry in views:
+        person = people.get(entry.actor_id) if entry.actor_id else None
+        name = profile_of(person).full_name if person is not None else ""
+        rows.append({"entry": entry, "name": name or _("A Rehabit staff member")})
+    return render(
+        request,
+        "accounts/access_log.html",
+        {"rows": rows, "security": security_events(user.pk)[:50]},
+    )
+
+
+@require_GET
+@login_required
+def data(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/data.html", {"can_delete": not is_staff_role(request.user)})
+
+
+@require_POST
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    document = export_personal_data(request.user, request=request)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="rehabit-my-data-{stamp}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@reauthentication_required
+def delete(request: HttpRequest) -> HttpResponse:
+    if is_staff_role(request.user):
+        messages.error(request, _("Staff accounts are closed by an administrator."))
+        return redirect("accounts:data")
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        erase_account(request.user, request=request)
+        request.session.flush()
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+        messages.success(request, _("Your account and your personal data have been erased."))
+        return redirect("core:home")
+    return render(
+        request, "accounts/delete.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request, "accounts/legal/terms.html", {"version": CURRENT_VERSIONS[ConsentPurpose.TERMS]}
+    )
+    return response
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    return render(
+        request,
+        "accounts/legal/privacy.html",
+        {
+            "version": CURRENT_VERSIONS[ConsentPurpose.PRIVACY],
+            "sharing_version": CURRENT_VERSIONS[ConsentPurpose.SHARE_WITH_THERAPIST],
+            "retention_years": round(settings.REHABIT_AUDIT_RETENTION_DAYS / 365, 1),
+            "access_days": settings.REHABIT_THERAPIST_ACCESS_DAYS,
+            "idle_minutes": settings.REHABIT_STAFF_IDLE_TIMEOUT_SECONDS // 60,
+        },
+    )
+
+

@@ -1,0 +1,140 @@
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from rehabit.api.schemas import NotFoundOut, ValidationErrorOut, validation_error_body
+from rehabit.assessments.presenters import questionnaire_as_dict
+from rehabit.assessments.selectors import find_assessment
+from rehabit.assessments.services import record_assessment
+from rehabit.clinical import AnswerErrors
+
+router = Router(tags=["assessment"])
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    id: str
+    text: str
+    help: str | None = None
+    type: str = Field(description="integer | scale | single | multi | yes_no")
+    required: bool
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    options: list[OptionOut] = Field(default_factory=list)
+    exclusive: list[str] = Field(default_factory=list)
+    show_if: dict[str, Any] | None = Field(
+        None, description="Skip logic: the question applies only when this rule holds."
+    )
+
+
+class SectionOut(Schema):
+    id: str
+    title: str
+    intro: str | None = None
+    questions: list[QuestionOut]
+
+
+class QuestionnaireOut(Schema):
+    version: str
+    sections: list[SectionOut]
+
+
+class AssessmentIn(Schema):
+    answers: dict[str, Any] = Field(
+        description="Question id -> value: a whole number, an option value, or a list of "
+        "option values for multiple-choice questions."
+    )
+
+
+class DispositionOut(Schema):
+    level: str = Field(description="emergency | urgent | soon | self_care")
+    headline: str
+    reasons: list[str]
+    advice: list[str]
+
+
+class RedFlagOut(Schema):
+    id: str
+    label: str
+    disposition: str
+    advice: str
+
+
+class CauseOut(Schema):
+    id: str
+    name: str
+    probability: float
+    why_for: list[str]
+    why_against: list[str]
+    red_flag: bool
+
+
+class ConfidenceOut(Schema):
+    level: str
+    score: float
+    explanation: str
+
+
+class AssessmentOut(Schema):
+    id: UUID
+    created_at: str
+    questionnaire_version: str
+    disposition: DispositionOut
+    red_flags: list[RedFlagOut]
+    causes: list[CauseOut]
+    confidence: ConfidenceOut
+    unanswered: list[str]
+
+
+def _out(assessment: Any) -> dict[str, Any]:
+    return {
+        "id": assessment.id,
+        "created_at": assessment.created_at.isoformat(),
+        **assessment.result,
+    }
+
+
+@router.get(
+    "/assessment/questionnaire",
+    response=QuestionnaireOut,
+    summary="The whole questionnaire",
+)
+def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
+    """Sections and questions in order, with options and skip logic (`show_if`)."""
+    return questionnaire_as_dict()
+
+
+@router.post(
+    "/assessments",
+    response={201: AssessmentOut, 422: ValidationErrorOut},
+    summary="Run and store a self-assessment",
+)
+def create_assessment(request: HttpRequest, payload: AssessmentIn) -> tuple[int, dict[str, Any]]:
+    """Validates every answer against the questionnaire; on success stores the result under
+    an unguessable id. Red flags decide the disposition first; causes come ranked by
+    probability (causes linked to a red flag first), each with the answers for and against."""
+    try:
+        assessment = record_assessment(payload.answers)
+    except AnswerErrors as exc:
+        return 422, validation_error_body(exc.errors, ["body", "answers"])
+    return 201, _out(assessment)
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentOut, 404: NotFoundOut},
+    summary="A stored assessment result",
+)
+def get_assessment(request: HttpRequest, assessment_id: UUID) -> tuple[int, dict[str, Any]]:
+    assessment = find_assessment(assessment_id)
+    if assessment is None:
+        return 404, {"detail": "No assessment with this id."}
+    return 200, _out(assessment)

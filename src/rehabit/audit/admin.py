@@ -1,0 +1,63 @@
+"""The audit log in the admin: searchable, filterable, read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from rehabit.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "event_time",
+        "action",
+        "actor_id",
+        "actor_role",
+        "subject_id",
+        "target_type",
+        "target_id",
+        "ip_network",
+    )
+    list_filter = ("action", "actor_role", "event_time", "target_type")
+    date_hierarchy = "event_time"
+    search_fields = ("target_id", "ip_network", "ip_hash", "user_agent")
+    search_help_text = _(
+        "Search by e-mail address or user id (who or whose), object id, network or browser."
+    )
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    list_per_page = 100
+    show_full_result_count = False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AuditEntry], search_term: str
+    ) -> tuple[QuerySet[AuditEntry], bool]:
+        term = search_term.strip()
+        ids: list[int] = []
+        if term.isdigit():
+            ids.append(int(term))
+        elif "@" in term:
+            ids.extend(
+                get_user_model().objects.filter(email__iexact=term).values_list("pk", flat=True)
+            )
+        if ids:
+            return queryset.filter(Q(actor_id__in=ids) | Q(subject_id__in=ids)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

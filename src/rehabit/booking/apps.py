@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingConfig(AppConfig):
+    name = "rehabit.booking"
+    label = "booking"
+    verbose_name = _("Booking online sessions")
+
+    def ready(self) -> None:
+        from rehabit.accounts.access import register_appointment_relation
+        from rehabit.booking.access import BookingAppointmentRelation
+
+        register_appointment_relation(BookingAppointmentRelation())

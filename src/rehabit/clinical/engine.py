@@ -1,0 +1,149 @@
+"""``assess(answers)``: validate, screen red flags, rank causes, decide the disposition."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rehabit.clinical.conditions import Condition, load_conditions
+from rehabit.clinical.differential import Cause, Differential, load_differential
+from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
+from rehabit.clinical.redflags import RedFlag, load_red_flags, screen
+from rehabit.clinical.rules import Rule
+from rehabit.clinical.triage import Disposition, RankedCause, decide
+from rehabit.clinical.validation import validate_answers
+
+# Confidence (expert, a communication aid rather than a calibrated figure): half from how
+# many of the questions that tell causes apart were answered, half from how far the most
+# likely cause is ahead of the next one (a lead of 0.5 or more counts in full).
+COVERAGE_WEIGHT = 0.5
+FULL_LEAD = 0.5
+HIGH, MODERATE = 0.7, 0.45
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    level: str  # "high" | "moderate" | "low"
+    score: float  # 0..1
+    explanation: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"level": self.level, "score": self.score, "explanation": self.explanation}
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult:
+    questionnaire_version: str
+    disposition: Disposition
+    red_flags: tuple[RedFlag, ...]
+    causes: tuple[Cause, ...]
+    confidence: Confidence
+    unanswered: tuple[str, ...]
+    answers: Mapping[str, object]  # the cleaned answers (not part of to_dict)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-serialisable and deterministic (independent of the answers' order)."""
+        return {
+            "questionnaire_version": self.questionnaire_version,
+            "disposition": self.disposition.to_dict(),
+            "red_flags": [f.to_dict() for f in self.red_flags],
+            "causes": [c.to_dict() for c in self.causes],
+            "confidence": self.confidence.to_dict(),
+            "unanswered": list(self.unanswered),
+        }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClinicalModel:
+    """Everything ``assess`` needs, compiled once per questionnaire."""
+
+    questionnaire: Questionnaire
+    red_flags: tuple[RedFlag, ...]
+    differential: Differential
+    conditions: Mapping[str, Condition]
+    optional: tuple[tuple[str, Rule | None], ...]  # optional questions and their show_if
+    informative: tuple[tuple[str, Rule | None], ...]  # questions the findings look at
+
+
+@lru_cache(maxsize=8)
+def load_model(questionnaire: Questionnaire | None = None) -> ClinicalModel:
+    q = questionnaire if questionnaire is not None else load_questionnaire()
+    differential = load_differential(q)
+    return ClinicalModel(
+        questionnaire=q,
+        red_flags=load_red_flags(q),
+        differential=differential,
+        conditions=load_conditions(),
+        optional=tuple((i, x.show_if) for i, x in q.questions.items() if not x.required),
+        informative=tuple(
+            (i, x.show_if)
+            for i, x in q.questions.items()
+            if i in differential.informative_questions
+        ),
+    )
+
+
+def _shown(rule: Rule | None, answers: Mapping[str, object]) -> bool:
+    return rule is None or rule.evaluate(answers) is True
+
+
+def confidence(
+    model: ClinicalModel,
+    answers: Mapping[str, object],
+    info: Mapping[str, object],
+    causes: tuple[Cause, ...],
+) -> Confidence:
+    """How sure the ranking is: answered informative questions and the lead of the top cause."""
+    shown = answered = 0
+    for qid, rule in model.informative:
+        if rule is None or rule.evaluate(answers) is True:
+            shown += 1
+            answered += qid in info
+    coverage = answered / shown if shown else 0.0
+    top = sorted((c.probability for c in causes), reverse=True)
+    lead = top[0] - top[1] if len(top) > 1 else 1.0
+    score = round(
+        COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * min(1.0, lead / FULL_LEAD), 3
+    )
+    level = "high" if score >= HIGH else "moderate" if score >= MODERATE else "low"
+    if lead >= 0.4:
+        spread = "one cause stands out clearly"
+    elif lead >= 0.15:
+        spread = "one cause is ahead, but others are close behind"
+    else:
+        spread = "several causes fit about equally well"
+    text = (
+        f"You gave useful answers to {answered} of the {shown} questions that help tell "
+        f"causes apart, and {spread}."
+    )
+    if coverage < 0.8:
+        text += " Answering the optional questions and self-tests would make this more certain."
+    return Confidence(level, score, text)
+
+
+def assess(
+    answers: Mapping[str, object], *, questionnaire: Questionnaire | None = None
+) -> AssessmentResult:
+    """Assess one person's answers. Raises ``AnswerErrors`` when they are not valid."""
+    model = load_model(questionnaire)
+    cleaned = validate_answers(model.questionnaire, answers)
+    flags = screen(model.red_flags, cleaned)
+    flagged = {f.condition for f in flags if f.condition is not None}
+    info = model.differential.informative(cleaned)
+    causes = model.differential.rank(info, flagged)
+    by_probability = sorted(causes, key=lambda c: (-c.probability, c.id))
+    ranked = [RankedCause(model.conditions[c.id], c.probability) for c in by_probability]
+    disposition = decide(flags, ranked, cleaned)
+    unanswered = tuple(
+        qid for qid, rule in model.optional if qid not in cleaned and _shown(rule, cleaned)
+    )
+    return AssessmentResult(
+        questionnaire_version=model.questionnaire.version,
+        disposition=disposition,
+        red_flags=flags,
+        causes=causes,
+        confidence=confidence(model, cleaned, info, causes),
+        unanswered=unanswered,
+        answers=cleaned,
+    )

@@ -1,0 +1,329 @@
+"""Medicine safety: screen for the anti-inflammatory (NSAID) cautions before any mention.
+
+The screen lives in ``data/medication_safety.yaml`` (evidence.md 4.3). Answers the assessment
+already holds (age, blood thinners, pregnancy or hormones, sex) answer their items without
+asking again; the rest are short yes/no questions. Any "yes", "not sure" or unanswered item
+means "ask a pharmacist or doctor first": a caution is never guessed away. No advice text
+gives a dose beyond "as the label says".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Literal
+
+from rehabit.clinical.questionnaire import citation_problem, load_questionnaire, load_yaml
+from rehabit.clinical.rules import Rule, RuleError, compile_rule
+from rehabit.clinical.validation import AnswerErrors
+
+ScreenAnswer = Literal["yes", "no", "not_sure"]
+ScreenStatus = Literal["clear", "caution", "unanswered"]
+SCREEN_ANSWERS: tuple[ScreenAnswer, ...] = ("yes", "no", "not_sure")
+_CAUTION_ORDER: Mapping[str, int] = {"no": 0, "not_sure": 1, "yes": 2}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+ADVICE_KEYS = (
+    "paracetamol",
+    "paracetamol_liver",
+    "pregnancy_note",
+    "nsaid_early",
+    "nsaid_clear",
+    "nsaid_caution",
+    "nsaid_unanswered",
+)
+
+
+class MedicationDataError(ValueError):
+    """The medication-safety data is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One piece of advice in the plan, with its evidence (shared with ``selfcare``)."""
+
+    id: str
+    title: str
+    text: str
+    phase: str  # the stage it belongs to in the plan ("any" until the plan places it)
+    kind: str
+    steps: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # e.g. the medicine cautions that apply, listed under the text
+    source: str | None = None
+    expert: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"id": self.id, "title": self.title, "text": self.text}
+        out.update(steps=list(self.steps), phase=self.phase, kind=self.kind)
+        if self.reasons:
+            out["reasons"] = list(self.reasons)
+        out.update(source=self.source, expert=self.expert)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningItem:
+    id: str
+    text: str  # the yes/no question
+    reason: str  # what the caution means, in plain words
+    derive: tuple[tuple[Rule, ScreenAnswer], ...] = ()
+    source: str | None = None
+    expert: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "text": self.text, "type": "yes_no"}
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationData:
+    version: str
+    screening: tuple[ScreeningItem, ...]
+    under_16: Rule
+    under_16_reason: str
+    advice: Mapping[str, PlanItem]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.screening)
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    id: str
+    reason: str
+    answer: str  # "yes", "not_sure" or "age" (derived, never asked)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "reason": self.reason, "answer": self.answer}
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationScreen:
+    """The screen's outcome: every item resolved, with the cautions in plain words."""
+
+    status: ScreenStatus
+    answers: Mapping[str, ScreenAnswer]  # resolved answers (from the assessment or asked)
+    cautions: tuple[Caution, ...]
+    unanswered: tuple[str, ...]  # items still to ask, in screen order
+
+    @property
+    def questions(self) -> tuple[ScreeningItem, ...]:
+        """The questions still to ask (never one the assessment already answered)."""
+        by_id = {item.id: item for item in load_medication_data().screening}
+        return tuple(by_id[i] for i in self.unanswered)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "cautions": [c.to_dict() for c in self.cautions],
+            "unanswered": list(self.unanswered),
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationAdvice:
+    screen: MedicationScreen
+    items: tuple[PlanItem, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.screen.to_dict(), "items": [i.to_dict() for i in self.items]}
+
+
+# --- Data helpers shared by the plan modules ------------------------------------------------
+
+
+def text_field(
+    raw: Mapping[str, Any], key: str, where: str, error: type[ValueError] = MedicationDataError
+) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise error(f"{where}: {key!r} must be non-empty text")
+    return value.strip()
+
+
+def cited(
+    raw: Mapping[str, Any], where: str, error: type[ValueError] = MedicationDataError
+) -> tuple[str | None, str | None]:
+    """(source, expert) of a data entry; raise ``error`` when its citation is missing."""
+    problem = citation_problem(raw)
+    if problem:
+        raise error(f"{where}: {problem}")
+    return raw.get("source"), raw.get("expert")
+
+
+def answer_rule(raw: object, where: str, error: type[ValueError] = MedicationDataError) -> Rule:
+    """A rule over the assessment answers (questionnaire ids), compiled and checked."""
+    try:
+        return compile_rule(raw, load_questionnaire().questions, where)
+    except RuleError as exc:
+        raise error(str(exc)) from exc
+
+
+def plan_item(
+    raw: object, where: str, error: type[ValueError] = MedicationDataError, *, kind: str = ""
+) -> PlanItem:
+    """A plan item from data: id, title, text, optional steps, kind, and its citation."""
+    if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
+        raise error(f"{where}: needs a snake_case id")
+    steps = raw.get("steps") or []
+    if not isinstance(steps, list) or not all(isinstance(x, str) and x.strip() for x in steps):
+        raise error(f"{where}: steps must be a list of text")
+    source, expert = cited(raw, f"{where} {raw['id']!r}", error)
+    return PlanItem(
+        id=str(raw["id"]),
+        title=text_field(raw, "title", where, error),
+        text=text_field(raw, "text", where, error),
+        phase="any",
+        kind=kind or text_field(raw, "kind", where, error),
+        steps=tuple(x.strip() for x in steps),
+        source=source,
+        expert=expert,
+    )
+
+
+def _screening_item(raw: object, index: int) -> ScreeningItem:
+    where = f"screening[{index}]"
+    if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
+        raise MedicationDataError(f"{where}: needs a snake_case id")
+    where = f"screening item {raw['id']!r}"
+    unknown = set(raw) - {"id", "text", "reason", "derive", "source", "expert"}
+    if unknown:
+        raise MedicationDataError(f"{where}: unknown keys {sorted(unknown)}")
+    derive: list[tuple[Rule, ScreenAnswer]] = []
+    for i, entry in enumerate(raw.get("derive") or []):
+        if not isinstance(entry, Mapping) or entry.get("answer") not in ("yes", "no"):
+            raise MedicationDataError(f"{where}.derive[{i}]: needs a rule and answer yes or no")
+        derive.append((answer_rule(entry.get("rule"), f"{where}.derive[{i}]"), entry["answer"]))
+    source, expert = cited(raw, where)
+    return ScreeningItem(
+        id=str(raw["id"]),
+        text=text_field(raw, "text", where),
+        reason=text_field(raw, "reason", where),
+        derive=tuple(derive),
+        source=source,
+        expert=expert,
+    )
+
+
+def parse_medication_data(data: object) -> MedicationData:
+    """Build and check the screen from parsed YAML; raise MedicationDataError on problems."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("screening"), list):
+        raise MedicationDataError("medication_safety: top level needs a 'screening' list")
+    version = data.get("version")
+    if not isinstance(version, str) or not version:
+        raise MedicationDataError("medication_safety: 'version' must be a non-empty string")
+    items = tuple(_screening_item(raw, i) for i, raw in enumerate(data["screening"]))
+    if len({i.id for i in items}) != len(items):
+        raise MedicationDataError("medication_safety: duplicate screening ids")
+    under = data.get("under_16")
+    if not isinstance(under, Mapping):
+        raise MedicationDataError("medication_safety: needs an 'under_16' entry")
+    cited(under, "under_16")
+    raw_advice = data.get("advice")
+    if not isinstance(raw_advice, Mapping) or set(raw_advice) != set(ADVICE_KEYS):
+        raise MedicationDataError(f"medication_safety: 'advice' needs exactly {list(ADVICE_KEYS)}")
+    advice = {k: plan_item(raw_advice[k], f"advice {k!r}", kind="medication") for k in ADVICE_KEYS}
+    return MedicationData(
+        version=version,
+        screening=items,
+        under_16=answer_rule(under.get("rule"), "under_16.rule"),
+        under_16_reason=text_field(under, "reason", "under_16"),
+        advice=MappingProxyType(advice),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_medication_data() -> MedicationData:
+    """The packaged medication-safety screen, parsed and checked once per process."""
+    return parse_medication_data(load_yaml("medication_safety.yaml"))
+
+
+def validate_medication_answers(medication: Mapping[str, object] | None) -> dict[str, ScreenAnswer]:
+    """Clean the person's screen answers; raise AnswerErrors with field-level messages.
+
+    Values are "yes", "no" or "not_sure" (true / false are accepted for yes / no).
+    """
+    if not medication:
+        return {}
+    known = set(load_medication_data().ids)
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, ScreenAnswer] = {}
+    for key, value in medication.items():
+        if key not in known:
+            errors[str(key)] = ["Unknown medicine safety question."]
+        elif value is None:
+            continue
+        elif isinstance(value, bool):
+            clean[key] = "yes" if value else "no"
+        elif value in SCREEN_ANSWERS:
+            clean[key] = value
+        else:
+            errors[key] = [f"Expected one of: {', '.join(SCREEN_ANSWERS)}."]
+    if errors:
+        raise AnswerErrors(errors)
+    return clean
+
+
+def _derived(item: ScreeningItem, answers: Mapping[str, object]) -> ScreenAnswer | None:
+    for rule, answer in item.derive:
+        if rule.holds(answers):
+            return answer
+    return None
+
+
+def screen(
+    answers: Mapping[str, object], medication: Mapping[str, object] | None
+) -> MedicationScreen:
+    """Resolve every screening item from the assessment answers and the screen answers.
+
+    When both hold an answer, the more cautious one wins ("yes" over "not sure" over "no").
+    """
+    data = load_medication_data()
+    given = validate_medication_answers(medication)
+    resolved: dict[str, ScreenAnswer] = {}
+    cautions: list[Caution] = []
+    unanswered: list[str] = []
+    for item in data.screening:
+        candidates = [a for a in (_derived(item, answers), given.get(item.id)) if a is not None]
+        if not candidates:
+            unanswered.append(item.id)
+            continue
+        answer = max(candidates, key=lambda a: _CAUTION_ORDER[a])
+        resolved[item.id] = answer
+        if answer != "no":
+            cautions.append(Caution(item.id, item.reason, answer))
+    if data.under_16.holds(answers):
+        cautions.append(Caution("under_16", data.under_16_reason, "age"))
+    status: ScreenStatus = "caution" if cautions else ("unanswered" if unanswered else "clear")
+    return MedicationScreen(status, MappingProxyType(resolved), tuple(cautions), tuple(unanswered))
+
+
+def medication_advice(
+    answers: Mapping[str, object],
+    medication: Mapping[str, object] | None,
+    *,
+    early_injury: bool,
+) -> MedicationAdvice:
+    """Pain-relief advice after the screen: paracetamol first, then anti-inflammatories only
+    as the screen allows. ``early_injury``: the first days after an acute injury (PEACE)."""
+    data = load_medication_data()
+    result = screen(answers, medication)
+    advice = data.advice
+    liver = result.answers.get("liver") in ("yes", "not_sure")
+    items = [advice["paracetamol_liver"] if liver else advice["paracetamol"]]
+    if result.answers.get("pregnant") in ("yes", "not_sure"):
+        items.append(advice["pregnancy_note"])
+    if early_injury:
+        items.append(advice["nsaid_early"])
+    if result.status == "caution":
+        base = advice["nsaid_caution"]
+        reasons = tuple(c.reason for c in result.cautions)
+        items.append(replace(base, reasons=reasons))
+    elif result.status == "unanswered":
+        items.append(advice["nsaid_unanswered"])
+    elif not early_injury:
+        items.append(advice["nsaid_clear"])
+    return MedicationAdvice(result, tuple(items))

@@ -1,0 +1,358 @@
+"""The home exercise program: exercises from the library chosen by likely cause, stage and pain.
+
+Rules live in ``data/programs.yaml``; the exercises in ``data/exercises.yaml``. The stage is
+the self-care plan's (``selfcare.stage_for``). Every exercise's ``avoid_when`` is respected:
+a condition entry leaves the exercise out when that condition is a plausible cause (in that
+stage, if one is named); a caution entry leaves it out when the answers show the caution and
+programs.yaml says it excludes, and is otherwise shown as a "take care" note. Each family
+starts at its lowest safe level; ``progression.next_step`` moves it from there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
+from rehabit.clinical.progression import ceiling_for
+from rehabit.clinical.medication import answer_rule, cited
+from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.rules import Rule
+from rehabit.clinical.selfcare import (
+    Phase,
+    framing_for,
+    is_suppressed,
+    likely_causes,
+    resolve_days,
+    stage_for,
+)
+
+NOTE_KEYS = (
+    "start_low",
+    "gentle_only",
+    "no_exercises_pain",
+    "no_exercises_serious",
+    "suppressed",
+    "none_found",
+)
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ProgramDataError(ValueError):
+    """The program data is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class CautionRule:
+    id: str
+    excludes: bool
+    rule: Rule | None = None
+    early_strain: bool = False
+    except_families: frozenset[str] = frozenset()
+
+    def applies(self, answers: Mapping[str, object], early_strain: bool) -> bool:
+        return (self.early_strain and early_strain) or (
+            self.rule is not None and self.rule.holds(answers)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRules:
+    version: str
+    cause_threshold: float
+    max_causes: int
+    caution_threshold: float
+    max_exercises: int
+    gentle_from: int
+    none_from: int
+    no_exercises: frozenset[str]
+    cautions: Mapping[str, CautionRule]
+    family_priority: Mapping[str, tuple[str, ...]]  # per condition id, and "default"
+    family_reasons: Mapping[str, str]
+    notes: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramItem:
+    exercise_id: str
+    name: str
+    family: str
+    level: int
+    levels: tuple[int, ...]  # the levels of this family open to the person now (contiguous)
+    ladder: Mapping[int, str]  # level -> exercise id, for those levels
+    dosage: Mapping[str, object]
+    max_pain: int  # the pain ceiling during this exercise (0-10)
+    why: str  # "Chosen because ..."
+    for_causes: tuple[str, ...]  # the likely causes it was chosen for
+    take_care: tuple[str, ...]  # avoid_when reasons that apply as notes
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "exercise_id": self.exercise_id,
+            "name": self.name,
+            "family": self.family,
+            "level": self.level,
+            "levels": list(self.levels),
+            "ladder": [{"level": lv, "exercise_id": ex} for lv, ex in sorted(self.ladder.items())],
+            "dosage": dict(self.dosage),
+            "max_pain": self.max_pain,
+            "why": self.why,
+            "for_causes": list(self.for_causes),
+            "take_care": list(self.take_care),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    version: str
+    suppressed: bool
+    phase: Phase | None
+    gentle: bool  # only the gentlest exercises, because the pain is high
+    causes: tuple[str, ...]
+    items: tuple[ProgramItem, ...]
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "suppressed": self.suppressed,
+            "phase": self.phase,
+            "gentle": self.gentle,
+            "causes": list(self.causes),
+            "items": [i.to_dict() for i in self.items],
+            "notes": list(self.notes),
+        }
+
+
+# --- Loading and checking the rules -------------------------------------------------------
+
+
+def _cited(raw: Mapping[str, Any], where: str) -> None:
+    cited(raw, where, ProgramDataError)
+
+
+def _number(raw: Mapping[str, Any], key: str, low: float, high: float) -> Any:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ProgramDataError(f"selection: {key} must be a number {low}-{high}")
+    return value
+
+
+def _caution(cid: str, raw: object) -> CautionRule:
+    where = f"cautions.{cid}"
+    if (
+        cid not in CAUTIONS
+        or not isinstance(raw, Mapping)
+        or not isinstance(raw.get("excludes"), bool)
+    ):
+        raise ProgramDataError(f"{where}: unknown caution, or 'excludes' is not true/false")
+    _cited(raw, where)
+    rule = raw.get("rule")
+    return CautionRule(
+        id=cid,
+        excludes=raw["excludes"],
+        rule=None if rule is None else answer_rule(rule, f"{where}.rule", ProgramDataError),
+        early_strain=raw.get("early_strain") is True,
+        except_families=frozenset(raw.get("except_families") or ()),
+    )
+
+
+def parse_program_rules(data: object) -> ProgramRules:
+    """Build and check the program rules from parsed YAML."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("version"), str):
+        raise ProgramDataError("programs: top level needs a 'version'")
+    sel, none = data.get("selection"), data.get("no_exercises")
+    if not isinstance(sel, Mapping) or not isinstance(none, Mapping):
+        raise ProgramDataError("programs: needs 'selection' and 'no_exercises'")
+    _cited(sel, "selection")
+    _cited(none, "no_exercises")
+    if not set(none.get("conditions") or ()) <= set(load_conditions()):
+        raise ProgramDataError("no_exercises: unknown condition")
+    raw_cautions = data.get("cautions")
+    if not isinstance(raw_cautions, Mapping) or set(raw_cautions) != set(CAUTIONS):
+        raise ProgramDataError(f"cautions: must judge exactly the library's {sorted(CAUTIONS)}")
+    reasons, notes = data.get("family_reasons"), data.get("notes")
+    if not isinstance(reasons, Mapping) or not isinstance(notes, Mapping):
+        raise ProgramDataError("programs: needs 'family_reasons' and 'notes'")
+    for family, raw in reasons.items():
+        if not isinstance(raw, Mapping) or not str(raw.get("text", "")).strip():
+            raise ProgramDataError(f"family_reasons.{family}: needs text")
+        _cited(raw, f"family_reasons.{family}")
+    if set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
+        raise ProgramDataError(f"notes: needs exactly {NOTE_KEYS}")
+    priority = data.get("family_priority")
+    if not isinstance(priority, Mapping) or "default" not in priority:
+        raise ProgramDataError("family_priority: needs a 'default' order")
+    _cited(priority, "family_priority")
+    orders = {k: v for k, v in priority.items() if k not in ("source", "expert")}
+    if not set(orders) - {"default"} <= set(load_conditions()):
+        raise ProgramDataError("family_priority: unknown condition")
+    for key, order in orders.items():
+        if not isinstance(order, list) or not all(
+            isinstance(f, str) and _ID.match(f) for f in order
+        ):
+            raise ProgramDataError(f"family_priority.{key}: must be a list of family ids")
+    gentle, none_from = _number(sel, "gentle_from", 1, 10), _number(sel, "none_from", 1, 11)
+    if not (isinstance(gentle, int) and isinstance(none_from, int) and gentle <= none_from):
+        raise ProgramDataError("selection: need whole numbers gentle_from <= none_from")
+    return ProgramRules(
+        version=data["version"],
+        cause_threshold=float(_number(sel, "cause_threshold", 0, 1)),
+        max_causes=int(_number(sel, "max_causes", 1, 5)),
+        caution_threshold=float(_number(sel, "caution_threshold", 0, 1)),
+        max_exercises=int(_number(sel, "max_exercises", 1, 12)),
+        gentle_from=gentle,
+        none_from=none_from,
+        no_exercises=frozenset(none.get("conditions") or ()),
+        cautions=MappingProxyType({c: _caution(c, raw_cautions[c]) for c in sorted(CAUTIONS)}),
+        family_priority=MappingProxyType({k: tuple(v) for k, v in orders.items()}),
+        family_reasons=MappingProxyType({f: str(r["text"]).strip() for f, r in reasons.items()}),
+        notes=MappingProxyType(dict(notes)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_program_rules() -> ProgramRules:
+    """The packaged program rules, parsed and checked once per process."""
+    return parse_program_rules(load_yaml("programs.yaml"))
+
+
+# --- Choosing the exercises ---------------------------------------------------------------
+
+
+def dosage_dict(exercise: Exercise) -> dict[str, object]:
+    d = exercise.dosage
+    fields = ("kind", "sides", "per_day", "days_per_week", "sets", "reps", "hold_seconds",
+              "minutes", "rest_seconds", "tempo")  # fmt: skip
+    return {f: getattr(d, f) for f in fields if getattr(d, f) is not None}
+
+
+def _judge(
+    exercise: Exercise,
+    phase: Phase,
+    caution_causes: frozenset[str],
+    answers: Mapping[str, object],
+    early_strain: bool,
+) -> tuple[bool, tuple[str, ...]]:
+    """(allowed, take-care notes) for one exercise under every avoid_when entry."""
+    rules = load_program_rules()
+    notes: list[str] = []
+    for avoid in exercise.avoid_when:
+        if avoid.condition is not None:
+            if avoid.condition in caution_causes and avoid.phase in (None, phase):
+                return False, ()
+            continue
+        caution = rules.cautions[str(avoid.caution)]
+        applies = caution.applies(answers, early_strain)
+        if applies and caution.excludes and exercise.family not in caution.except_families:
+            return False, ()
+        if caution.early_strain and not applies:
+            continue  # only about the first days of a strain, which this is not
+        notes.append(avoid.reason)
+    return True, tuple(dict.fromkeys(notes))
+
+
+def _empty(
+    rules: ProgramRules, suppressed: bool, phase: Phase | None, causes: Sequence[str], note: str
+) -> Program:
+    return Program(rules.version, suppressed, phase, False, tuple(causes), (), (rules.notes[note],))
+
+
+def build_program(
+    result: Mapping[str, Any],
+    answers: Mapping[str, object],
+    *,
+    days_since_onset: int | None,
+    pain_now: int | None,
+    library: Sequence[Exercise] | None = None,
+) -> Program:
+    """The home exercise program for one assessment result. Deterministic.
+
+    ``days_since_onset`` / ``pain_now``: as of today (None: use the assessment's answers).
+    ``library``: the exercises to choose from (default: the packaged library).
+    """
+    rules = load_program_rules()
+    if is_suppressed(result):
+        return _empty(rules, True, None, (), "suppressed")
+    ranked = likely_causes(result, rules.caution_threshold)
+    probs = {str(c["id"]): float(c["probability"]) for c in result.get("causes") or []}
+    causes = tuple(c for c in ranked if c == ranked[0] or probs[c] >= rules.cause_threshold)
+    causes = causes[: rules.max_causes]
+    caution_causes = frozenset(ranked)
+    pain = pain_now if pain_now is not None else answers.get("pain_now")
+    if pain is not None and (
+        isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= 10
+    ):
+        raise ValueError(f"pain_now must be a whole number 0-10, got {pain!r}")
+    framing = framing_for(causes, answers)
+    phase, _ = stage_for(framing, resolve_days(days_since_onset, answers), pain)
+    conditions = load_conditions()
+    if any(c in rules.no_exercises or (c in conditions and conditions[c].serious) for c in causes):
+        return _empty(rules, False, phase, causes, "no_exercises_serious")
+    if isinstance(pain, int) and pain >= rules.none_from:
+        return _empty(rules, False, phase, causes, "no_exercises_pain")
+    gentle = isinstance(pain, int) and pain >= rules.gentle_from
+    effective: Phase = "early" if gentle else phase
+    early_strain = effective == "early" and "hamstring_strain" in caution_causes
+    acute_strain = framing == "acute" and "hamstring_strain" in causes
+    by_family: dict[str, list[tuple[Exercise, tuple[str, ...]]]] = {}
+    for exercise in library if library is not None else load_exercises():
+        if effective not in exercise.phases or not set(exercise.conditions) & set(causes):
+            continue
+        allowed, take_care = _judge(exercise, effective, caution_causes, answers, early_strain)
+        if allowed:
+            by_family.setdefault(exercise.family, []).append((exercise, take_care))
+    families = sorted(by_family, key=lambda f: _priority(rules, causes, f))
+    items = [
+        _item(rules, by_family[f], causes, acute_strain) for f in families[: rules.max_exercises]
+    ]
+    if not items:
+        return _empty(rules, False, phase, causes, "none_found")
+    notes = [rules.notes["start_low"]] + ([rules.notes["gentle_only"]] if gentle else [])
+    return Program(rules.version, False, phase, gentle, causes, tuple(items), tuple(notes))
+
+
+def _priority(rules: ProgramRules, causes: Sequence[str], family: str) -> tuple[int, int, str]:
+    """Sort key: the most likely cause's families first (in its order), then the next's."""
+    for rank, cause in enumerate(causes):
+        order = rules.family_priority.get(cause, ())
+        if family in order:
+            return rank, order.index(family), family
+    default = rules.family_priority["default"]
+    return len(causes), default.index(family) if family in default else len(default), family
+
+
+def _item(
+    rules: ProgramRules,
+    options: list[tuple[Exercise, tuple[str, ...]]],
+    causes: Sequence[str],
+    acute_strain: bool,
+) -> ProgramItem:
+    options = sorted(options, key=lambda o: (o[0].level, o[0].id))
+    start, notes = options[0]
+    ladder: dict[int, str] = {}
+    for exercise, _ in options:  # contiguous from the start: never skip a level
+        if exercise.level == start.level + len(ladder) and exercise.level not in ladder:
+            ladder[exercise.level] = exercise.id
+    reason = rules.family_reasons.get(start.family) or rules.notes["start_low"]
+    return ProgramItem(
+        exercise_id=start.id,
+        name=start.name,
+        family=start.family,
+        level=start.level,
+        levels=tuple(ladder),
+        ladder=MappingProxyType(ladder),
+        dosage=MappingProxyType(dosage_dict(start)),
+        max_pain=ceiling_for(acute_strain=acute_strain, exercise_max_pain=start.max_pain),
+        why=reason,
+        for_causes=tuple(c for c in causes if c in start.conditions),
+        take_care=notes,
+        source=start.source,
+    )

@@ -1,0 +1,323 @@
+"""The self-assessment questionnaire: immutable data classes and the loader.
+
+The questionnaire lives in ``data/questionnaire.yaml`` (reviewed data, with a ``version``).
+It is parsed and checked once; every ``show_if`` rule is compiled at load time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Literal, cast
+
+import yaml
+
+from rehabit.clinical.rules import Rule, RuleError, compile_rule
+
+QuestionType = Literal["integer", "scale", "single", "multi", "yes_no"]
+QUESTION_TYPES: frozenset[str] = frozenset({"integer", "scale", "single", "multi", "yes_no"})
+YES_NO_VALUES = ("yes", "no", "not_sure")
+YES_NO_LABELS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+SCALE_MIN, SCALE_MAX = 0, 10
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_QUESTION_KEYS = frozenset(
+    {
+        "id",
+        "text",
+        "help",
+        "type",
+        "min",
+        "max",
+        "unit",
+        "required",
+        "options",
+        "exclusive",
+        "show_if",
+    }
+)
+
+
+class QuestionnaireError(ValueError):
+    """The questionnaire data is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Question:
+    id: str
+    section: str
+    text: str
+    type: QuestionType
+    required: bool
+    help: str | None = None
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    options: tuple[Option, ...] = ()
+    exclusive: frozenset[str] = frozenset()
+    show_if: Rule | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def option_values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+    def to_dict(self) -> dict[str, object]:
+        """The question in the data-file schema (yes_no options filled in)."""
+        out: dict[str, object] = {"id": self.id, "text": self.text, "type": self.type}
+        if self.help is not None:
+            out["help"] = self.help
+        if self.type == "integer":
+            out["min"], out["max"] = self.min, self.max
+        if self.unit is not None:
+            out["unit"] = self.unit
+        out["required"] = self.required
+        if self.options:
+            out["options"] = [{"value": o.value, "label": o.label} for o in self.options]
+        if self.exclusive:
+            out["exclusive"] = [v for v in self.option_values if v in self.exclusive]
+        return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Questionnaire:
+    """Hashable by identity, so compiled models can be cached per questionnaire."""
+
+    version: str
+    sections: tuple[Section, ...]
+    questions: Mapping[str, Question]  # in display order
+    raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        """The whole questionnaire (raw show_if rules included) for generic renderers."""
+        sections = []
+        raw_sections = {s["id"]: s for s in self.raw.get("sections", [])}
+        for section in self.sections:
+            raw_questions = {
+                q["id"]: q for q in raw_sections.get(section.id, {}).get("questions", [])
+            }
+            items = []
+            for q in section.questions:
+                item = q.to_dict()
+                show_if = raw_questions.get(q.id, {}).get("show_if")
+                if show_if is not None:
+                    item["show_if"] = show_if
+                items.append(item)
+            entry: dict[str, object] = {"id": section.id, "title": section.title}
+            if section.intro is not None:
+                entry["intro"] = section.intro
+            entry["questions"] = items
+            sections.append(entry)
+        return {"version": self.version, "sections": sections}
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> str | None:
+    value = raw.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionnaireError(f"{where}: '{key}' must be non-empty text")
+    return value.strip()
+
+
+def _options(raw: Mapping[str, Any], qtype: str, where: str) -> tuple[Option, ...]:
+    items = raw.get("options")
+    if qtype in ("integer", "scale"):
+        if items is not None:
+            raise QuestionnaireError(f"{where}: {qtype} questions take no options")
+        return ()
+    if items is None and qtype == "yes_no":
+        return tuple(Option(v, YES_NO_LABELS[v]) for v in YES_NO_VALUES)
+    if not isinstance(items, Sequence) or not items:
+        raise QuestionnaireError(f"{where}: options must be a non-empty list")
+    options: list[Option] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping) or set(item) != {"value", "label"}:
+            raise QuestionnaireError(f"{where}.options[{i}]: needs exactly 'value' and 'label'")
+        value, label = item["value"], item["label"]
+        if not isinstance(value, str) or not _ID.match(value):
+            raise QuestionnaireError(f"{where}.options[{i}]: value {value!r} must be snake_case")
+        if not isinstance(label, str) or not label.strip():
+            raise QuestionnaireError(f"{where}.options[{i}]: label must be non-empty text")
+        options.append(Option(value, label.strip()))
+    values = [o.value for o in options]
+    if len(set(values)) != len(values):
+        raise QuestionnaireError(f"{where}: duplicate option values")
+    if qtype == "yes_no" and (
+        not set(values) <= set(YES_NO_VALUES) or not {"yes", "no"} <= set(values)
+    ):
+        raise QuestionnaireError(f"{where}: yes_no options must be yes, no and optionally not_sure")
+    return tuple(options)
+
+
+def _question(raw: object, section: str, index: int, known: Mapping[str, Question]) -> Question:
+    where = f"section {section!r} question {index}"
+    if not isinstance(raw, Mapping):
+        raise QuestionnaireError(f"{where}: must be a mapping")
+    unknown = set(raw) - _QUESTION_KEYS
+    if unknown:
+        raise QuestionnaireError(f"{where}: unknown keys {sorted(unknown)}")
+    qid = raw.get("id")
+    if not isinstance(qid, str) or not _ID.match(qid):
+        raise QuestionnaireError(f"{where}: id {qid!r} must be snake_case")
+    where = f"question {qid!r}"
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        raise QuestionnaireError(f"{where}: type must be one of {sorted(QUESTION_TYPES)}")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise QuestionnaireError(f"{where}: required must be true or false")
+    low, high = raw.get("min"), raw.get("max")
+    if qtype == "integer":
+        if (
+            not (isinstance(low, int) and isinstance(high, int))
+            or isinstance(low, bool)
+            or low > high
+        ):
+            raise QuestionnaireError(f"{where}: integer questions need whole-number min <= max")
+    elif low is not None or high is not None:
+        raise QuestionnaireError(f"{where}: only integer questions take min/max")
+    if qtype == "scale":
+        low, high = SCALE_MIN, SCALE_MAX
+    options = _options(raw, str(qtype), where)
+    exclusive_raw = raw.get("exclusive", [])
+    if exclusive_raw and qtype != "multi":
+        raise QuestionnaireError(f"{where}: only multi questions take 'exclusive'")
+    if not isinstance(exclusive_raw, list) or not set(exclusive_raw) <= {o.value for o in options}:
+        raise QuestionnaireError(f"{where}: exclusive values must be options of the question")
+    show_if = None
+    if raw.get("show_if") is not None:
+        try:
+            show_if = compile_rule(raw["show_if"], known, f"{where}.show_if")
+        except RuleError as exc:  # only earlier questions may control visibility
+            raise QuestionnaireError(f"{exc} (show_if may only use earlier questions)") from exc
+    labels = MappingProxyType({o.value: o.label for o in options})
+    return Question(
+        id=qid,
+        section=section,
+        text=cast(str, _text(raw, "text", where)),
+        type=cast(QuestionType, qtype),
+        required=required,
+        help=_text(raw, "help", where, optional=True),
+        min=low,
+        max=high,
+        unit=_text(raw, "unit", where, optional=True),
+        options=options,
+        exclusive=frozenset(exclusive_raw),
+        show_if=show_if,
+        labels=labels,
+    )
+
+
+def parse_questionnaire(data: object) -> Questionnaire:
+    """Build a Questionnaire from parsed YAML; raise QuestionnaireError on any problem."""
+    if not isinstance(data, Mapping):
+        raise QuestionnaireError("questionnaire: top level must be a mapping")
+    version = data.get("version")
+    if not isinstance(version, str) or not version:
+        raise QuestionnaireError("questionnaire: 'version' must be a non-empty string")
+    raw_sections = data.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        raise QuestionnaireError("questionnaire: 'sections' must be a non-empty list")
+    questions: dict[str, Question] = {}
+    sections: list[Section] = []
+    for raw_section in raw_sections:
+        if not isinstance(raw_section, Mapping) or not _ID.match(str(raw_section.get("id", ""))):
+            raise QuestionnaireError("questionnaire: each section needs a snake_case id")
+        sid = str(raw_section["id"])
+        if any(s.id == sid for s in sections):
+            raise QuestionnaireError(f"questionnaire: duplicate section {sid!r}")
+        items = raw_section.get("questions")
+        if not isinstance(items, list) or not items:
+            raise QuestionnaireError(f"section {sid!r}: 'questions' must be a non-empty list")
+        section_questions = []
+        for index, raw_question in enumerate(items):
+            question = _question(raw_question, sid, index, questions)
+            if question.id in questions:
+                raise QuestionnaireError(f"question {question.id!r}: duplicate id")
+            questions[question.id] = question
+            section_questions.append(question)
+        sections.append(
+            Section(
+                id=sid,
+                title=cast(str, _text(raw_section, "title", f"section {sid!r}")),
+                intro=_text(raw_section, "intro", f"section {sid!r}", optional=True),
+                questions=tuple(section_questions),
+            )
+        )
+    return Questionnaire(version, tuple(sections), MappingProxyType(questions), data)
+
+
+_REFERENCE = re.compile(r"\[(\d+)[a-z]?\]")
+REFERENCE_COUNT = 94  # references [1]..[94] in evidence.md
+
+
+def citation_problem(raw: Mapping[str, Any]) -> str | None:
+    """Why a data entry's citation is missing or malformed, or None when it is fine.
+
+    An entry needs ``source`` naming evidence.md references such as "[12]" (or "derived
+    from Sens/Spec in [20]") or ``expert`` with a short reason.
+    """
+    source, expert = raw.get("source"), raw.get("expert")
+    if source is None and expert is None:
+        return "needs 'source' (evidence.md references) or 'expert' (a short reason)"
+    if source is not None:
+        refs = _REFERENCE.findall(source) if isinstance(source, str) else []
+        if not refs or any(not 1 <= int(n) <= REFERENCE_COUNT for n in refs):
+            return f"source {source!r} must cite references [1]..[{REFERENCE_COUNT}]"
+    if expert is not None and (not isinstance(expert, str) or len(expert.strip()) < 15):
+        return "expert must be a short written reason"
+    return None
+
+
+class DataLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false are booleans, so option values such as
+    ``yes``, ``no``, ``on`` and ``off`` stay strings (YAML 1.1 would turn them into bools)."""
+
+
+DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DataLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse YAML text with the data-file rules (YAML 1.2 booleans)."""
+    return yaml.load(text, Loader=DataLoader)  # noqa: S506 - DataLoader is a SafeLoader
+
+
+def load_yaml(name: str) -> Any:
+    """Parse one of the packaged data files (``data/<name>``)."""
+    text = (
+        resources.files("rehabit.clinical")
+        .joinpath("data")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
+    )
+    return parse_yaml(text)
+
+
+@lru_cache(maxsize=1)
+def load_questionnaire() -> Questionnaire:
+    """The packaged questionnaire, parsed and compiled once per process."""
+    return parse_questionnaire(load_yaml("questionnaire.yaml"))

@@ -1,0 +1,402 @@
+"""The self-care plan: what to do in the first days, the days after, and when building back up.
+
+Built from an assessment result (``assess(answers).to_dict()``), the answers and the days
+since the pain began, from the reviewed data in ``data/selfcare.yaml`` (PEACE & LOVE,
+evidence.md section 4) and the medicine screen in ``medication.py``. A red flag, or an
+emergency or urgent disposition, suppresses the plan: the urgent advice stays first and the
+plan only says "keep still and get help" until the person has been seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Literal
+
+from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.medication import (
+    MedicationAdvice,
+    PlanItem,
+    answer_rule,
+    cited,
+    medication_advice,
+    plan_item,
+    text_field,
+    validate_medication_answers,
+)
+from rehabit.clinical.questionnaire import load_questionnaire, load_yaml
+from rehabit.clinical.rules import Rule
+from rehabit.clinical.triage import LEVELS
+
+Phase = Literal["early", "middle", "loading"]
+Framing = Literal["acute", "gradual"]
+PHASES: tuple[Phase, ...] = ("early", "middle", "loading")
+FRAMINGS: tuple[Framing, ...] = ("acute", "gradual")
+SUPPRESSING_LEVELS = frozenset({"emergency", "urgent"})
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ITEM_KEYS = frozenset(
+    {"id", "title", "text", "steps", "phases", "framing", "conditions", "show_if", "hide_if"}
+    | {"kind", "source", "expert"}
+)
+_WATCH_KEYS = frozenset({"id", "sign", "action", "level", "conditions", "source", "expert"})
+_STAGES = ("early", "middle", "loading", "unknown")
+STAGE_REASON_KEYS = (
+    *(f"{f}_{s}" for f in FRAMINGS for s in _STAGES if (f, s) != ("gradual", "early")),
+    "high_pain",
+)
+
+
+class SelfCareDataError(ValueError):
+    """The self-care data is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRule:
+    """A plan item as written in the data, with its selection rules compiled."""
+
+    item: PlanItem
+    phases: frozenset[str]
+    framing: str | None
+    conditions: frozenset[str]
+    show_if: Rule | None
+    hide_if: Rule | None
+
+    def applies(
+        self, phase: str, framing: str, causes: Sequence[str], answers: Mapping[str, object]
+    ) -> bool:
+        return (
+            phase in self.phases
+            and self.framing in (None, framing)
+            and (not self.conditions or not self.conditions.isdisjoint(causes))
+            and (self.show_if is None or self.show_if.holds(answers))
+            and (self.hide_if is None or not self.hide_if.holds(answers))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WatchItem:
+    id: str
+    sign: str
+    action: str
+    level: str
+    conditions: frozenset[str] = frozenset()
+    source: str | None = None
+    expert: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        keys = ("id", "sign", "action", "level", "source", "expert")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCareData:
+    version: str
+    early_until_day: int
+    middle_until_day: int
+    high_pain: int
+    cause_threshold: float
+    acute_conditions: frozenset[str]
+    gradual_conditions: frozenset[str]
+    acute_onsets: frozenset[str]
+    stage_titles: Mapping[str, str]
+    stage_reasons: Mapping[str, str]
+    items: tuple[ItemRule, ...]
+    suppressed_notice: str
+    suppressed_item: PlanItem
+    alongside_booking: PlanItem
+    recheck: Mapping[str, PlanItem]
+    watch_for: tuple[WatchItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCarePlan:
+    version: str
+    disposition: str
+    suppressed: bool
+    days_since_onset: int | None
+    causes: tuple[str, ...]  # the likely causes that shaped the plan
+    items: tuple[PlanItem, ...]
+    watch_for: tuple[WatchItem, ...]
+    urgent_first: tuple[str, ...] = ()  # when suppressed: the disposition's headline and advice
+    notice: str | None = None  # when suppressed: the plan is for after that care
+    phase: Phase | None = None
+    framing: Framing | None = None
+    stage_title: str | None = None
+    stage_reason: str | None = None
+    booking: tuple[str, PlanItem] | None = None  # "soon": the booking headline, then the advice
+    medication: MedicationAdvice | None = None
+    recheck: PlanItem | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        stage: dict[str, object] = {"phase": self.phase, "framing": self.framing}
+        stage.update(title=self.stage_title, reason=self.stage_reason)
+        stage["days_since_onset"] = self.days_since_onset
+        booking = None
+        if self.booking is not None:
+            booking = {"headline": self.booking[0], **self.booking[1].to_dict()}
+        return {
+            "version": self.version,
+            "disposition": self.disposition,
+            "suppressed": self.suppressed,
+            "urgent_first": list(self.urgent_first),
+            "notice": self.notice,
+            "phase": self.phase,
+            "stage": None if self.phase is None else stage,
+            "causes": list(self.causes),
+            "booking": booking,
+            "items": [i.to_dict() for i in self.items],
+            "medication": None if self.medication is None else self.medication.to_dict(),
+            "watch_for": [w.to_dict() for w in self.watch_for],
+            "recheck": None if self.recheck is None else self.recheck.to_dict(),
+        }
+
+
+# --- Loading and checking the data ------------------------------------------------------
+
+
+def _ids(raw: object, where: str, known: frozenset[str]) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v in known for v in raw):
+        raise SelfCareDataError(f"{where}: every value must be one of {sorted(known)}")
+    return frozenset(raw)
+
+
+def _rule(raw: object, where: str) -> Rule | None:
+    return None if raw is None else answer_rule(raw, where, SelfCareDataError)
+
+
+def _item(raw: object, where: str) -> PlanItem:
+    return plan_item(raw, where, SelfCareDataError)
+
+
+def _texts(raw: Mapping[str, Any], keys: Sequence[str], where: str) -> dict[str, str]:
+    return {k: text_field(raw, k, where, SelfCareDataError) for k in keys}
+
+
+def _item_rule(raw: object, index: int, conditions: frozenset[str]) -> ItemRule:
+    where = f"items[{index}]"
+    if isinstance(raw, Mapping) and set(raw) - _ITEM_KEYS:
+        raise SelfCareDataError(f"{where}: unknown keys {sorted(set(raw) - _ITEM_KEYS)}")
+    item = _item(raw, where)
+    assert isinstance(raw, Mapping)
+    phases = _ids(raw.get("phases"), f"{where}.phases", frozenset(PHASES))
+    framing = raw.get("framing")
+    if not phases or framing not in (None, *FRAMINGS):
+        raise SelfCareDataError(f"{where}: needs phases, and framing acute or gradual if any")
+    return ItemRule(
+        item=item,
+        phases=phases,
+        framing=framing,
+        conditions=_ids(raw.get("conditions"), f"{where}.conditions", conditions),
+        show_if=_rule(raw.get("show_if"), f"{where}.show_if"),
+        hide_if=_rule(raw.get("hide_if"), f"{where}.hide_if"),
+    )
+
+
+def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchItem:
+    where = f"watch_for[{index}]"
+    if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
+        raise SelfCareDataError(f"{where}: needs a snake_case id")
+    if set(raw) - _WATCH_KEYS or raw.get("level") not in LEVELS:
+        raise SelfCareDataError(f"{where}: unknown keys, or level not one of {LEVELS}")
+    source, expert = cited(raw, where, SelfCareDataError)
+    return WatchItem(
+        id=str(raw["id"]),
+        sign=text_field(raw, "sign", where, SelfCareDataError),
+        action=text_field(raw, "action", where, SelfCareDataError),
+        level=str(raw["level"]),
+        conditions=_ids(raw.get("conditions"), f"{where}.conditions", conditions),
+        source=source,
+        expert=expert,
+    )
+
+
+def _unique(ids: Sequence[str], where: str) -> None:
+    if len(set(ids)) != len(ids):
+        raise SelfCareDataError(f"{where}: duplicate ids")
+
+
+def parse_selfcare(data: object) -> SelfCareData:
+    """Build and check the plan data from parsed YAML; raise SelfCareDataError on problems."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("version"), str):
+        raise SelfCareDataError("selfcare: top level needs a 'version'")
+    conditions = frozenset(load_conditions())
+    stages, framing = data.get("stages"), data.get("framing")
+    if not isinstance(stages, Mapping) or not isinstance(framing, Mapping):
+        raise SelfCareDataError("selfcare: needs 'stages' and 'framing'")
+    cited(stages, "stages", SelfCareDataError)
+    cited(framing, "framing", SelfCareDataError)
+    early, middle, high = (
+        stages.get(k) for k in ("early_until_day", "middle_until_day", "high_pain")
+    )
+    threshold = stages.get("cause_threshold")
+    if not (isinstance(early, int) and isinstance(middle, int) and 0 <= early < middle):
+        raise SelfCareDataError("stages: need whole days 0 <= early_until_day < middle_until_day")
+    if not (isinstance(high, int) and 0 < high <= 10):
+        raise SelfCareDataError("stages: high_pain must be 1..10")
+    if not (isinstance(threshold, int | float) and 0 < threshold < 1):
+        raise SelfCareDataError("stages: cause_threshold must be between 0 and 1")
+    onset_labels = load_questionnaire().questions["onset"].labels
+    titles, reasons = data.get("stage_titles"), data.get("stage_reasons")
+    if not isinstance(titles, Mapping) or set(titles) != set(PHASES):
+        raise SelfCareDataError(f"stage_titles: needs exactly {PHASES}")
+    if not isinstance(reasons, Mapping) or set(reasons) != set(STAGE_REASON_KEYS):
+        raise SelfCareDataError(f"stage_reasons: needs exactly {STAGE_REASON_KEYS}")
+    items = tuple(_item_rule(raw, i, conditions) for i, raw in enumerate(data.get("items") or []))
+    watch = tuple(
+        _watch_item(raw, i, conditions) for i, raw in enumerate(data.get("watch_for") or [])
+    )
+    _unique([i.item.id for i in items], "items")
+    _unique([w.id for w in watch], "watch_for")
+    suppressed, recheck = data.get("suppressed"), data.get("recheck")
+    if not isinstance(suppressed, Mapping) or not isinstance(recheck, Mapping):
+        raise SelfCareDataError("selfcare: needs 'suppressed' and 'recheck'")
+    if set(recheck) != set(FRAMINGS):
+        raise SelfCareDataError(f"recheck: needs exactly {FRAMINGS}")
+    return SelfCareData(
+        version=data["version"],
+        early_until_day=early,
+        middle_until_day=middle,
+        high_pain=high,
+        cause_threshold=float(threshold),
+        acute_conditions=_ids(framing.get("acute_conditions"), "framing", conditions),
+        gradual_conditions=_ids(framing.get("gradual_conditions"), "framing", conditions),
+        acute_onsets=_ids(framing.get("acute_onsets"), "framing", frozenset(onset_labels)),
+        stage_titles=_texts(titles, PHASES, "stage_titles"),
+        stage_reasons=_texts(reasons, STAGE_REASON_KEYS, "stage_reasons"),
+        items=items,
+        suppressed_notice=text_field(suppressed, "notice", "suppressed", SelfCareDataError),
+        suppressed_item=_item(suppressed.get("item"), "suppressed.item"),
+        alongside_booking=_item(data.get("alongside_booking"), "alongside_booking"),
+        recheck={k: _item(recheck[k], f"recheck.{k}") for k in FRAMINGS},
+        watch_for=watch,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_selfcare() -> SelfCareData:
+    """The packaged self-care data, parsed and checked once per process."""
+    return parse_selfcare(load_yaml("selfcare.yaml"))
+
+
+# --- Building the plan ------------------------------------------------------------------
+
+
+def disposition_level(result: Mapping[str, Any]) -> str:
+    level = (result.get("disposition") or {}).get("level")
+    if level not in LEVELS:
+        raise ValueError(f"result: disposition level must be one of {LEVELS}, got {level!r}")
+    return str(level)
+
+
+def is_suppressed(result: Mapping[str, Any]) -> bool:
+    """No self-care or exercises as a substitute: emergency, urgent, or any red flag fired."""
+    return disposition_level(result) in SUPPRESSING_LEVELS or bool(result.get("red_flags"))
+
+
+def likely_causes(result: Mapping[str, Any], threshold: float) -> tuple[str, ...]:
+    """The most likely cause, then any other at ``threshold`` or more (most likely first)."""
+    causes = [
+        (float(c["probability"]), str(c["id"]))
+        for c in result.get("causes") or []
+        if isinstance(c, Mapping) and isinstance(c.get("probability"), int | float)
+    ]
+    causes.sort(key=lambda c: (-c[0], c[1]))
+    return tuple(cid for i, (p, cid) in enumerate(causes) if i == 0 or p >= threshold)
+
+
+def resolve_days(days_since_onset: int | None, answers: Mapping[str, object]) -> int | None:
+    """Days since the pain began: the caller's count, else the assessment's answer."""
+    days = days_since_onset if days_since_onset is not None else answers.get("days_since_onset")
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValueError(f"days_since_onset must be a whole number of days >= 0, got {days!r}")
+    return days
+
+
+def framing_for(causes: Sequence[str], answers: Mapping[str, object]) -> Framing:
+    data = load_selfcare()
+    if causes and causes[0] in data.acute_conditions:
+        return "acute"
+    if causes and causes[0] in data.gradual_conditions:
+        return "gradual"
+    return "acute" if answers.get("onset") in data.acute_onsets else "gradual"
+
+
+def stage_for(framing: Framing, days: int | None, pain_now: object) -> tuple[Phase, str]:
+    """The stage of recovery and the key of the plain-language reason for it."""
+    data = load_selfcare()
+    phase: Phase
+    if days is None:
+        phase, reason = ("early" if framing == "acute" else "middle"), f"{framing}_unknown"
+    elif framing == "acute" and days <= data.early_until_day:
+        phase, reason = "early", "acute_early"
+    elif days <= data.middle_until_day:
+        phase, reason = "middle", f"{framing}_middle"
+    else:
+        phase, reason = "loading", f"{framing}_loading"
+    if phase == "loading" and isinstance(pain_now, int) and pain_now >= data.high_pain:
+        phase, reason = "middle", "high_pain"
+    return phase, reason
+
+
+def build_plan(
+    result: Mapping[str, Any],
+    answers: Mapping[str, object],
+    *,
+    days_since_onset: int | None,
+    medication: Mapping[str, object] | None,
+) -> SelfCarePlan:
+    """The self-care plan for one assessment result. Deterministic: same inputs, same plan.
+
+    ``days_since_onset``: days since the pain began, counted to today (None: use the
+    assessment's answer). ``medication``: answers to the medicine screen (ids in
+    ``medication_safety.yaml``; yes | no | not_sure). Raises ValueError (AnswerErrors for
+    bad medication answers) on invalid input.
+    """
+    data = load_selfcare()
+    level = disposition_level(result)
+    days = resolve_days(days_since_onset, answers)
+    validate_medication_answers(medication)  # bad input is an error even when suppressed
+    causes = likely_causes(result, data.cause_threshold)
+    emergency_watch = tuple(w for w in data.watch_for if w.level == "emergency")
+    if is_suppressed(result):
+        disposition = result["disposition"]
+        urgent = (str(disposition.get("headline", "")), *map(str, disposition.get("advice") or ()))
+        return SelfCarePlan(
+            data.version, level, True, days, causes, (data.suppressed_item,), emergency_watch,
+            urgent_first=tuple(u for u in urgent if u), notice=data.suppressed_notice,
+        )  # fmt: skip
+    framing = framing_for(causes, answers)
+    phase, reason = stage_for(framing, days, answers.get("pain_now"))
+    items = tuple(
+        _with_phase(rule.item, phase)
+        for rule in data.items
+        if rule.applies(phase, framing, causes, answers)
+    )
+    booking = None
+    if level == "soon":
+        headline = str(result["disposition"].get("headline") or "")
+        booking = (headline, _with_phase(data.alongside_booking, phase))
+    pain_relief = medication_advice(
+        answers, medication, early_injury=framing == "acute" and phase == "early"
+    )
+    relief = pain_relief.items
+    watch = tuple(
+        w for w in data.watch_for if not w.conditions or not w.conditions.isdisjoint(causes)
+    )
+    return SelfCarePlan(
+        data.version, level, False, days, causes, items, watch,
+        phase=phase, framing=framing, stage_title=data.stage_titles[phase],
+        stage_reason=data.stage_reasons[reason], booking=booking,
+        medication=replace(pain_relief, items=tuple(_with_phase(i, phase) for i in relief)),
+        recheck=_with_phase(data.recheck[framing], phase),
+    )  # fmt: skip
+
+
+def _with_phase(item: PlanItem, phase: str) -> PlanItem:
+    return replace(item, phase=phase)

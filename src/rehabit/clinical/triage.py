@@ -1,0 +1,222 @@
+"""Disposition levels and the triage decision.
+
+Red flags decide first: the level is the most urgent fired flag, and nothing from the
+ranking can lower it (evidence.md 2.3). Without a flag, the ranking decides: a serious
+condition with a meaningful probability escalates; otherwise the most likely cause's
+default disposition, adjusted for severity. The text never claims a diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from rehabit.clinical.conditions import Condition
+    from rehabit.clinical.redflags import RedFlag
+
+Level = Literal["emergency", "urgent", "soon", "self_care"]
+LEVELS: tuple[Level, ...] = ("emergency", "urgent", "soon", "self_care")  # most urgent first
+RANK: Mapping[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}
+
+# A serious condition at or above this probability escalates to its own disposition even
+# without a red flag. Expert: low enough that a suspicious picture is acted on (over-triage
+# is acceptable, evidence.md 2.3 rule 4), high enough that a risk factor alone does not.
+SERIOUS_THRESHOLD = 0.15
+# Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
+# limited picture that should see a professional; mild needs walking normally and <= 3/10.
+SEVERE_PAIN, LIMITED_PAIN, MILD_PAIN = 8, 6, 3
+# "Acute" for the re-check interval: a sudden start within the last 2 weeks (expert).
+ACUTE_DAYS = 14
+SUDDEN_ONSETS = frozenset(
+    {"sprinting", "stretch_kick_split", "fall_or_blow", "after_more_training"}
+)
+
+HEADLINES: Mapping[str, str] = {
+    "emergency": "Call an ambulance or go to the emergency department now",
+    "urgent": "See a doctor today",
+    "soon": "Book an appointment with a physiotherapist in the next week or two",
+    "self_care": "You can start with self-care at home",
+}
+SOON_DOCTOR = "Book an appointment with your doctor in the next week or two"
+
+ACTIONS: Mapping[str, str] = {
+    "emergency": (
+        "Call your local emergency number (for example 999, 112 or 911) or go to the nearest "
+        "emergency department now. Do not drive yourself."
+    ),
+    "urgent": (
+        "Contact your doctor today for an urgent appointment, or go to an urgent care centre. "
+        "If you cannot be seen today, or you get worse, go to the emergency department."
+    ),
+    "soon": (
+        "This does not look like an emergency, but it is worth a proper check. Until then, keep "
+        "moving gently and avoid what makes the pain much worse."
+    ),
+    "self_care": (
+        "This looks like something that usually gets better with self-care. For the first 1 to 3 "
+        "days, avoid moves that cause sharp pain, but keep walking gently. Then slowly return to "
+        "your normal activities, letting pain guide you: mild pain (up to about 3 out of 10) that "
+        "settles by the next day is fine."
+    ),
+}
+SAFETY_NET_EMERGENCY = (
+    "Go to the emergency department straight away if you get numbness between your legs or "
+    "around your bottom, new trouble peeing or leaking pee or poo, new weakness or numbness in "
+    "both legs, a leg that suddenly turns cold, pale or very weak, or sudden breathlessness or "
+    "chest pain."
+)
+SAFETY_NET_SAME_DAY = (
+    "See a doctor the same day if your calf or whole leg becomes swollen, hot or red, you get a "
+    "fever, the leg gets weaker, you can no longer stand on it, or the pain becomes much worse."
+)
+RECHECK_ACUTE = (
+    "Check again in 48 to 72 hours. If the pain is not clearly easing by then, or walking is "
+    "getting harder, book an appointment with a physiotherapist."
+)
+RECHECK_GRADUAL = (
+    "Check again in 1 to 2 weeks. If the pain is not getting better by then, book an "
+    "appointment with a physiotherapist."
+)
+RECHECK_SOON_ACUTE = (
+    "While you wait, check again in 48 to 72 hours; if you are getting worse, be seen sooner."
+)
+RECHECK_SOON_GRADUAL = (
+    "While you wait, check again in 1 to 2 weeks; if you are getting worse, be seen sooner."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Disposition:
+    level: Level
+    headline: str
+    reasons: tuple[str, ...]
+    advice: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "level": self.level,
+            "headline": self.headline,
+            "reasons": list(self.reasons),
+            "advice": list(self.advice),
+        }
+
+
+def most_urgent(levels: Iterable[Level]) -> Level | None:
+    best: Level | None = None
+    for level in levels:
+        if best is None or RANK[level] > RANK[best]:
+            best = level
+    return best
+
+
+def severity(answers: Mapping[str, object]) -> tuple[str, list[str]]:
+    """("severe" | "limited" | "mild" | "usual", plain-language reasons)."""
+    reasons: list[str] = []
+    pain = answers.get("pain_now")
+    walk = answers.get("walk_test")
+    if answers.get("bear_weight") in ("no", "not_sure"):
+        reasons.append("You cannot stand on the painful leg.")
+    if walk == "could_not":
+        reasons.append("You could not walk 10 steps.")
+    if isinstance(pain, int) and pain >= SEVERE_PAIN:
+        reasons.append(f"Your pain is {pain} out of 10.")
+    if reasons:
+        return "severe", reasons
+    if walk == "limp":
+        reasons.append("You limp when you walk.")
+    worst = answers.get("pain_worst")
+    if isinstance(pain, int) and pain >= LIMITED_PAIN:
+        reasons.append(f"Your pain is {pain} out of 10.")
+    elif isinstance(worst, int) and worst >= SEVERE_PAIN:
+        reasons.append(f"Your pain reached {worst} out of 10 in the last day.")
+    if reasons:
+        return "limited", reasons
+    mild = (
+        walk == "normal"
+        and isinstance(pain, int)
+        and pain <= MILD_PAIN
+        and answers.get("weakness") == "no"
+        and not (isinstance(worst, int) and worst > MILD_PAIN + 2)
+    )
+    if mild:
+        return "mild", ["You walk normally, your pain is low and the leg does not feel weak."]
+    return "usual", []
+
+
+def is_acute(answers: Mapping[str, object]) -> bool:
+    days = answers.get("days_since_onset")
+    return answers.get("onset") in SUDDEN_ONSETS and isinstance(days, int) and days <= ACUTE_DAYS
+
+
+class RankedCause(NamedTuple):
+    """What triage needs from the ranking (most likely first)."""
+
+    condition: Condition
+    probability: float
+
+
+def _ranking_level(
+    ranked: Sequence[RankedCause], answers: Mapping[str, object]
+) -> tuple[Level, list[str], Condition | None]:
+    reasons: list[str] = []
+    serious = [c for c in ranked if c.condition.serious and c.probability >= SERIOUS_THRESHOLD]
+    level: Level = "self_care"
+    decider: Condition | None = None
+    for cause in serious:
+        reasons.append(
+            f"Some of your answers fit {cause.condition.name}, which a doctor needs to rule out."
+        )
+        if RANK[cause.condition.default_disposition] > RANK[level]:
+            level, decider = cause.condition.default_disposition, cause.condition
+    if not ranked:
+        return level, reasons, decider
+    top = ranked[0].condition
+    band, band_reasons = severity(answers)
+    top_level = top.default_disposition
+    if band == "mild" and top.if_mild is not None:
+        top_level = top.if_mild
+    elif band == "severe" and top.if_severe is not None:
+        top_level = top.if_severe
+    if band in ("severe", "limited") and RANK[top_level] < RANK["soon"]:
+        top_level = "soon"
+    reasons.insert(0, f"Your answers fit best with: {top.name}.")
+    reasons.extend(band_reasons)
+    if RANK[top_level] >= RANK[level]:
+        level, decider = top_level, top
+    return level, reasons, decider
+
+
+def decide(
+    flags: Sequence[RedFlag], ranked: Sequence[RankedCause], answers: Mapping[str, object]
+) -> Disposition:
+    """The disposition: flags first (never lowered), then the ranking, never below flags."""
+    flag_level = most_urgent(f.disposition for f in flags)
+    rank_level, rank_reasons, decider = _ranking_level(ranked, answers)
+    level: Level = rank_level
+    reasons = [f"You told us: {f.label}" for f in flags]
+    if flag_level is None or RANK[rank_level] >= RANK[flag_level]:
+        reasons.extend(rank_reasons)  # the ranking contributed to (or set) the level
+    else:
+        level = flag_level
+    advice = [ACTIONS[level]]
+    advice.extend(dict.fromkeys(f.advice for f in flags))
+    headline = HEADLINES[level]
+    if level == "soon":
+        by_doctor = any(f.disposition == "soon" for f in flags) or (
+            decider is not None and decider.see == "doctor" and flag_level is None
+        )
+        headline = SOON_DOCTOR if by_doctor else headline
+    if level in ("soon", "self_care"):
+        acute = is_acute(answers)
+        advice.append(SAFETY_NET_EMERGENCY)
+        advice.append(SAFETY_NET_SAME_DAY)
+        if level == "soon":
+            advice.append(RECHECK_SOON_ACUTE if acute else RECHECK_SOON_GRADUAL)
+        else:
+            advice.append(RECHECK_ACUTE if acute else RECHECK_GRADUAL)
+    elif level == "urgent":
+        advice.append(SAFETY_NET_EMERGENCY)
+    advice.append("This is not a diagnosis. It is a guide based on your answers.")
+    return Disposition(level, headline, tuple(reasons), tuple(advice))

@@ -1,0 +1,144 @@
+"""Check a person's answers against the questionnaire, with precise field-level messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+from rehabit.clinical.questionnaire import Question, Questionnaire
+from rehabit.clinical.rules import Rule
+
+ALL = "__all__"
+
+
+class AnswerErrors(ValueError):
+    """The answers are not valid. ``errors`` maps question id (or "__all__") to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        summary = "; ".join(f"{key}: {' '.join(msgs)}" for key, msgs in sorted(errors.items()))
+        super().__init__(f"Invalid answers: {summary}")
+
+
+def _allowed(question: Question) -> str:
+    return ", ".join(question.option_values)
+
+
+def _check_integer(question: Question, raw: object) -> tuple[object, list[str]]:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None, ["Expected a whole number."]
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            return None, ["Expected a whole number."]
+        raw = int(raw)
+    low, high = question.min, question.max
+    assert low is not None and high is not None  # set for integer and scale questions
+    if not low <= raw <= high:
+        return None, [f"Must be between {low} and {high}."]
+    return raw, []
+
+
+def _check_single(question: Question, raw: object) -> tuple[object, list[str]]:
+    if not isinstance(raw, str):
+        return None, [f"Expected one option as text. Allowed values: {_allowed(question)}."]
+    if raw not in question.labels:
+        return None, [f"Unknown option '{raw}'. Allowed values: {_allowed(question)}."]
+    return raw, []
+
+
+def _check_multi(question: Question, raw: object) -> tuple[object, list[str]]:
+    if not isinstance(raw, list | tuple) or not all(isinstance(v, str) for v in raw):
+        return None, [f"Expected a list of options as text. Allowed values: {_allowed(question)}."]
+    if not raw:
+        return None, ["Choose at least one option."]
+    messages: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        if value in seen:
+            messages.append(f"Option '{value}' is chosen more than once.")
+        seen.add(value)
+    unknown = [v for v in dict.fromkeys(raw) if v not in question.labels]
+    messages.extend(f"Unknown option '{v}'. Allowed values: {_allowed(question)}." for v in unknown)
+    if len(seen) > 1:
+        for value in question.option_values:
+            if value in seen and value in question.exclusive:
+                messages.append(
+                    f"'{value}' ({question.labels[value]}) cannot be combined with other options."
+                )
+    if messages:
+        return None, messages
+    return [v for v in question.option_values if v in seen], []
+
+
+Check = Callable[[Question, object], tuple[object, list[str]]]
+_CHECKS: Mapping[str, Check] = {
+    "integer": _check_integer,
+    "scale": _check_integer,
+    "single": _check_single,
+    "yes_no": _check_single,
+    "multi": _check_multi,
+}
+
+
+def validate_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> dict[str, object]:
+    """Return the cleaned answers (questionnaire order; multi values in option order).
+
+    ``None`` counts as "not answered". Raises AnswerErrors listing every problem found.
+    """
+    if not isinstance(answers, Mapping):
+        raise AnswerErrors({ALL: ["Answers must be an object that maps question ids to answers."]})
+    questions = questionnaire.questions
+    plan = _plan(questionnaire)
+    errors: dict[str, list[str]] = {}
+    for key in answers:
+        if not isinstance(key, str):
+            errors.setdefault(ALL, []).append(f"Question ids must be text, got {key!r}.")
+        elif key not in questions:
+            errors[key] = [f"Unknown question '{key}'."]
+    cleaned: dict[str, object] = {}
+    unsettled: set[str] = set()  # invalid or missing: later skip logic cannot be judged on them
+    for qid, question, check, rule in plan:
+        raw = answers.get(qid)
+        value: object = None
+        if raw is not None:
+            value, messages = check(question, raw)
+            if messages:
+                errors[qid] = messages
+                unsettled.add(qid)
+                continue
+        if rule is not None and not rule.refs.isdisjoint(unsettled):
+            unsettled.add(qid)
+            continue
+        shown = rule is None or rule.evaluate(cleaned) is True
+        if raw is not None:
+            if shown:
+                cleaned[qid] = value
+            else:
+                assert rule is not None
+                errors[qid] = [
+                    f"This question only applies when {rule.sentence}; remove this answer."
+                ]
+                unsettled.add(qid)
+        elif shown and question.required:
+            errors[qid] = ["This question is required."]
+            unsettled.add(qid)
+    if errors:
+        raise AnswerErrors(errors)
+    return cleaned
+
+
+@lru_cache(maxsize=8)
+def _plan(questionnaire: Questionnaire) -> tuple[tuple[str, Question, Check, Rule | None], ...]:
+    """Per question, in order: id, question, type check, skip rule (built once)."""
+    return tuple((qid, q, _CHECKS[q.type], q.show_if) for qid, q in questionnaire.questions.items())
+
+
+def shown_questions(questionnaire: Questionnaire, cleaned: Mapping[str, object]) -> list[str]:
+    """Ids of the questions that apply given (valid, cleaned) answers, in display order."""
+    return [
+        qid
+        for qid, q in questionnaire.questions.items()
+        if q.show_if is None or q.show_if.evaluate(cleaned) is True
+    ]

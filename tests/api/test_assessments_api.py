@@ -1,0 +1,173 @@
+"""The assessment API through Django's test client and the real database."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+
+import pytest
+from django.test import Client
+
+from rehabit.assessments.models import Assessment
+from rehabit.clinical import load_questionnaire
+from tests.support import answers_for, vignettes
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, body: object) -> tuple[int, dict]:
+    response = client.post(
+        "/api/v1/assessments", data=json.dumps(body), content_type="application/json"
+    )
+    return response.status_code, response.json()
+
+
+def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Client) -> None:
+    response = client.get("/api/v1/assessment/questionnaire")
+    assert response.status_code == 200
+    body = response.json()
+    questionnaire = load_questionnaire()
+    assert body["version"] == questionnaire.version
+    ids = [q["id"] for s in body["sections"] for q in s["questions"]]
+    assert ids == list(questionnaire.questions)
+    by_id = {q["id"]: q for s in body["sections"] for q in s["questions"]}
+    for qid, question in questionnaire.questions.items():
+        assert by_id[qid]["type"] == question.type
+        assert by_id[qid]["required"] == question.required
+        assert [o["value"] for o in by_id[qid]["options"]] == list(question.option_values)
+        assert ("show_if" in by_id[qid] and by_id[qid]["show_if"] is not None) == (
+            question.show_if is not None
+        )
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "self_care"])
+def test_post_stores_and_returns_the_result(client: Client, level: str) -> None:
+    status, body = post(client, {"answers": answers_for(level)})
+    assert status == 201, body
+    assert body["disposition"]["level"] == level
+    assert body["questionnaire_version"] == load_questionnaire().version
+    assert math.isclose(sum(c["probability"] for c in body["causes"]), 1.0, abs_tol=1e-6)
+    probabilities = [c["probability"] for c in body["causes"] if not c["red_flag"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+    stored = Assessment.objects.get(pk=body["id"])
+    assert stored.disposition == level
+    assert stored.answers == answers_for(level)
+
+    again = client.get(f"/api/v1/assessments/{body['id']}")
+    assert again.status_code == 200
+    assert again.json() == body
+
+
+def test_red_flags_are_listed_with_their_disposition(client: Client) -> None:
+    status, body = post(client, {"answers": answers_for("emergency")})
+    assert status == 201
+    assert body["red_flags"], "an emergency vignette must name its warning sign"
+    assert all({"id", "label"} <= set(flag) for flag in body["red_flags"])
+    assert body["disposition"]["headline"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "fragment"),
+    [
+        ({"no_such_question": 1}, "no_such_question", "Unknown question"),
+        ({"age": "thirty"}, "age", "whole number"),
+        ({"age": 3000}, "age", "between"),
+        ({"pain_now": 11}, "pain_now", "between"),
+    ],
+)
+def test_bad_answers_get_field_level_errors_and_store_nothing(
+    client: Client, change: dict, field: str, fragment: str
+) -> None:
+    answers = {**answers_for("self_care"), **change}
+    status, body = post(client, {"answers": answers})
+    assert status == 422
+    assert field in body["errors"], body
+    assert any(fragment.lower() in m.lower() for m in body["errors"][field]), body
+    assert any(d["loc"][-1] == field for d in body["detail"])
+    assert Assessment.objects.count() == 0
+
+
+def test_unknown_option_lists_the_allowed_values(client: Client) -> None:
+    questionnaire = load_questionnaire()
+    single = next(q for q in questionnaire.questions.values() if q.type == "single")
+    answers = {**answers_for("self_care"), single.id: "martian"}
+    status, body = post(client, {"answers": answers})
+    assert status == 422
+    message = " ".join(body["errors"][single.id])
+    assert single.options[0].value in message
+
+
+def test_missing_required_answer_is_reported(client: Client) -> None:
+    answers = answers_for("self_care")
+    required = next(q.id for q in load_questionnaire().questions.values() if q.required)
+    answers.pop(required, None)
+    status, body = post(client, {"answers": answers})
+    assert status == 422
+    assert required in body["errors"]
+
+
+@pytest.mark.parametrize("body", [{}, {"answers": []}, {"answers": "yes"}, [], "text"])
+def test_malformed_bodies_get_422_not_500(client: Client, body: object) -> None:
+    status, payload = post(client, body)
+    assert status == 422
+    assert payload["detail"]
+
+
+def test_invalid_json_is_a_client_error(client: Client) -> None:
+    response = client.post("/api/v1/assessments", data="{not json", content_type="application/json")
+    assert 400 <= response.status_code < 500
+
+
+def test_unknown_assessment_is_404(client: Client) -> None:
+    response = client.get(f"/api/v1/assessments/{uuid.uuid4()}")
+    assert response.status_code == 404
+
+
+def test_every_vignette_round_trips_through_the_api(client: Client) -> None:
+    for case in vignettes():
+        status, body = post(client, {"answers": case["answers"]})
+        assert status == 201, (case.get("id"), body)
+    assert Assessment.objects.count() == len(vignettes())
+
+
+def test_conditions_lists_every_condition_of_the_differential(client: Client) -> None:
+    response = client.get("/api/v1/conditions")
+    assert response.status_code == 200
+    by_id = {c["id"]: c for c in response.json()}
+    required = {
+        "hamstring_strain",
+        "hamstring_avulsion",
+        "proximal_hamstring_tendinopathy",
+        "ischial_bursitis",
+        "sciatica",
+        "piriformis_syndrome",
+        "muscle_imbalance_tightness",
+        "dvt",
+        "cauda_equina",
+        "vascular_claudication",
+        "fracture",
+        "infection",
+        "tumour",
+        "compartment_syndrome",
+    }
+    assert required <= set(by_id)
+    assert by_id["dvt"]["serious"] is True
+    assert by_id["hamstring_strain"]["serious"] is False
+    assert all(c["summary"] and c["name"] for c in by_id.values())
+
+
+def test_openapi_document_and_docs_are_served(client: Client) -> None:
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200
+    paths = spec.json()["paths"]
+    for path in (
+        "/api/v1/assessment/questionnaire",
+        "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}",
+        "/api/v1/conditions",
+    ):
+        assert path in paths
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert b"<script>" not in docs.content  # no inline script: CSP-safe

@@ -1,0 +1,23 @@
+"""Fuzz the API from its own OpenAPI document: no input may cause a server error or a
+response that breaks the documented schema."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from rehabit.config.wsgi import application
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture
+def api_schema(db: None) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_fails(case: schemathesis.Case) -> None:
+    case.call_and_validate()

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from rehabit.clinical.conditions import load_conditions
+from rehabit.education.content import load_condition_pages
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overview_links_every_condition_page(client: Client) -> None:
+    response = client.get("/conditions/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for condition_id in load_condition_pages():
+        assert f'href="/conditions/{condition_id}/"' in html
+    assert "Get help now" in html
+
+
+def test_every_condition_in_the_differential_has_a_page(client: Client) -> None:
+    for condition_id in load_conditions():
+        response = client.get(f"/conditions/{condition_id}/")
+        assert response.status_code == 200, condition_id
+        page = load_condition_pages()[condition_id]
+        assert page["summary"] in response.content.decode()
+        assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_unknown_condition_is_404(client: Client) -> None:
+    assert client.get("/conditions/not-a-condition/").status_code == 404
+
+
+def test_home_page(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'href="/assessment/"' in response.content.decode()

@@ -1,0 +1,1 @@
+"""Tests for the pure-Python scheduling core (rehabit.scheduling)."""
