@@ -35,8 +35,12 @@ import assess_core  # noqa: E402
 def vignette_answers() -> list[dict[str, object]]:
     with (ROOT / "tests" / "clinical" / "vignettes.yaml").open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    cases = data["vignettes"] if isinstance(data, dict) else data
-    return [case["answers"] for case in cases]
+    defaults = data.get("defaults", {})
+    yes_no = {True: "yes", False: "no"}
+    return [
+        {k: yes_no[v] if isinstance(v, bool) else v for k, v in {**defaults, **c["answers"]}.items()}
+        for c in data["vignettes"]
+    ]
 
 
 def free_port() -> int:

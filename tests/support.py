@@ -13,9 +13,27 @@ VIGNETTES = Path(__file__).parent / "clinical" / "vignettes.yaml"
 
 @cache
 def vignettes() -> list[dict[str, Any]]:
+    """Each written vignette with its answers merged over the file's ``defaults``."""
     with VIGNETTES.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return list(data["vignettes"] if isinstance(data, dict) else data)
+    defaults = data.get("defaults", {})
+    return [
+        {**case, "answers": _applicable(_yes_no({**defaults, **case["answers"]}))}
+        for case in data["vignettes"]
+    ]
+
+
+def _applicable(answers: dict[str, Any]) -> dict[str, Any]:
+    """Drop default answers to questions that skip logic hides for this person (the
+    defaults answer every question; a 14-year-old is not asked some of them)."""
+    from rehabit.assessments.wizard import prune
+
+    return prune(answers)
+
+
+def _yes_no(answers: dict[str, Any]) -> dict[str, Any]:
+    """YAML 1.1 reads bare yes/no as booleans; the questionnaire's values are text."""
+    return {k: ({True: "yes", False: "no"}[v] if isinstance(v, bool) else v) for k, v in answers.items()}
 
 
 def vignette_for(disposition: str) -> dict[str, Any]:

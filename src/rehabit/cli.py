@@ -88,6 +88,24 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Background work: queued e-mails and appointment reminders (see booking/reminders.py)."""
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: cannot start: {exc}", file=sys.stderr)
+        return 2
+    from django.core.management import call_command
+
+    options: dict[str, Any] = {"interval": args.interval, "once": args.once}
+    if args.worker_id:
+        options["worker_id"] = args.worker_id
+    call_command("worker", **options)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     from rehabit.config.env import MissingSetting
 
@@ -131,6 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assess.add_argument("file", metavar="FILE.json")
     assess.set_defaults(func=cmd_assess)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run background work: e-mails and reminders 24 h and 1 h before sessions",
+        description="Runs queued tasks (django-tasks database queue) and sends due reminders, "
+        "each exactly once, until stopped with SIGTERM or Ctrl+C.",
+    )
+    worker.add_argument(
+        "--interval", type=float, default=5.0, help="seconds between rounds (default 5)"
+    )
+    worker.add_argument("--once", action="store_true", help="do one round, then exit")
+    worker.add_argument("--worker-id", default="", help="a name for this worker in logs")
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser(
         "manage",

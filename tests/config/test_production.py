@@ -16,6 +16,7 @@ REHABIT = [sys.executable, "-m", "rehabit.cli"]
 def run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REHABIT_", "DATABASE_URL"))}
     base.pop("DJANGO_SETTINGS_MODULE", None)
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by conftest for Playwright only
     full = {**base, "REHABIT_DATA_DIR": str(tmp_path), **env}
     return subprocess.run(
         REHABIT + args, env=full, capture_output=True, text=True, timeout=120, check=False

@@ -40,6 +40,8 @@ terms_label = lazy(_terms_label, SafeString)
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up plus the consent a new account needs."""
 
+    field_order = ["email", "password1", "password2", "accept_terms", "share_with_therapist"]
+
     accept_terms = forms.BooleanField(
         label=terms_label(),
         required=True,

@@ -115,7 +115,9 @@ class AccountPreferencesMiddleware:
         user = request.user
         if not user.is_authenticated:
             timezone.deactivate()
-            return self.get_response(request)
+            response = self.get_response(request)
+            set_language_cookie(request, response)  # set while signing in
+            return response
         zone = user_zone(user)
         if zone is not None:
             timezone.activate(zone)

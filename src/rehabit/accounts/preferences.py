@@ -57,3 +57,10 @@ def set_language_cookie(request: HttpRequest, response: HttpResponse) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+def display_name(user: Any) -> str:
+    """How allauth names a person (e-mails, messages): never the random username."""
+    if not getattr(user, "pk", None):
+        return str(getattr(user, "email", "") or "")
+    return profile_of(user).full_name or user.email

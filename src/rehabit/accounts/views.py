@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -128,7 +129,7 @@ def consent(request: HttpRequest) -> HttpResponse:
             "terms_form": terms_form,
             "versions": CURRENT_VERSIONS,
             "history": ConsentEvent.objects.filter(user=user).order_by("-recorded_at", "-id"),
-            "share": ConsentPurpose.SHARE_WITH_THERAPIST,
+            "access_days": settings.REHABIT_THERAPIST_ACCESS_DAYS,
             "next": _next_url(request, ""),
         },
         status=422 if terms_form.errors else 200,
@@ -204,8 +205,6 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     return render(
         request,
         "accounts/legal/privacy.html",

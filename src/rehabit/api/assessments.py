@@ -2,10 +2,10 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.schemas import NotFoundOut, ValidationErrorOut, validation_error_body
+from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
 from rehabit.assessments.presenters import questionnaire_as_dict
 from rehabit.assessments.selectors import find_assessment
 from rehabit.assessments.services import record_assessment
@@ -114,27 +114,27 @@ def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/assessments",
-    response={201: AssessmentOut, 422: ValidationErrorOut},
+    response={201: AssessmentOut, 400: MessageOut, 422: ValidationErrorOut},
     summary="Run and store a self-assessment",
 )
-def create_assessment(request: HttpRequest, payload: AssessmentIn) -> tuple[int, dict[str, Any]]:
+def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
     """Validates every answer against the questionnaire; on success stores the result under
     an unguessable id. Red flags decide the disposition first; causes come ranked by
     probability (causes linked to a red flag first), each with the answers for and against."""
     try:
         assessment = record_assessment(payload.answers)
     except AnswerErrors as exc:
-        return 422, validation_error_body(exc.errors, ["body", "answers"])
-    return 201, _out(assessment)
+        return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
+    return Status(201, _out(assessment))
 
 
 @router.get(
     "/assessments/{assessment_id}",
-    response={200: AssessmentOut, 404: NotFoundOut},
+    response={200: AssessmentOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="A stored assessment result",
 )
-def get_assessment(request: HttpRequest, assessment_id: UUID) -> tuple[int, dict[str, Any]]:
+def get_assessment(request: HttpRequest, assessment_id: UUID) -> Status[dict[str, Any]]:
     assessment = find_assessment(assessment_id)
     if assessment is None:
-        return 404, {"detail": "No assessment with this id."}
-    return 200, _out(assessment)
+        return Status(404, {"detail": "No assessment with this id."})
+    return Status(200, _out(assessment))

@@ -19,8 +19,13 @@ class ValidationErrorOut(Schema):
     )
 
 
-class NotFoundOut(Schema):
+class MessageOut(Schema):
+    """An error with one plain-language message (malformed body, not found, conflict)."""
+
     detail: str
+
+
+NotFoundOut = MessageOut
 
 
 def validation_error_body(errors: dict[str, list[str]], prefix: list[str]) -> dict[str, Any]:

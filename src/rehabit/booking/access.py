@@ -12,6 +12,8 @@ class BookingAppointmentRelation:
     def has_appointment_since(self, therapist: Any, patient: Any, since: datetime) -> bool:
         from rehabit.booking.models import Appointment
 
-        return Appointment.objects.active().filter(
-            therapist__user=therapist, patient=patient, end__gte=since
-        ).exists()
+        return (
+            Appointment.objects.active()
+            .filter(therapist__user=therapist, patient=patient, end__gte=since)
+            .exists()
+        )

@@ -63,7 +63,9 @@ class Therapist(models.Model):
     is_listed = models.BooleanField(
         _("listed"), default=True, help_text=_("Shown in the search and bookable.")
     )
-    buffer_before_minutes = models.PositiveSmallIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        _("buffer before (minutes)"), default=0
+    )
     buffer_after_minutes = models.PositiveSmallIntegerField(_("buffer after (minutes)"), default=10)
     minimum_notice_minutes = models.PositiveIntegerField(
         _("minimum notice (minutes)"), default=12 * 60
@@ -72,7 +74,9 @@ class Therapist(models.Model):
     daily_maximum = models.PositiveSmallIntegerField(
         _("most sessions a day"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
-    slot_step_minutes = models.PositiveSmallIntegerField(_("start times every (minutes)"), default=15)
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("start times every (minutes)"), default=15
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -214,7 +218,9 @@ class TimeOff(models.Model):
         verbose_name = _("time off")
         verbose_name_plural = _("time off")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="time_off_ends_after")
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="time_off_ends_after"
+            )
         ]
         indexes = [models.Index(fields=["therapist", "end"])]
 
@@ -249,9 +255,7 @@ class Appointment(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=AppointmentStatus.choices, default="booked"
     )
-    share_record = models.BooleanField(
-        _("patient shares assessments and progress"), default=False
-    )
+    share_record = models.BooleanField(_("patient shares assessments and progress"), default=False)
     # Lineage: a moved appointment points to its successor through ``moved_to``.
     moved_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="moved_to"
@@ -337,7 +341,9 @@ class Reminder(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=4, choices=ReminderKind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     due_at = models.DateTimeField()
     status = models.CharField(
         max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
@@ -394,7 +400,9 @@ class WaitlistStatus(models.TextChoices):
 class WaitlistEntry(models.Model):
     """A patient who wants an earlier time with a therapist or any therapist of a specialty."""
 
-    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     therapist = models.ForeignKey(
         Therapist, on_delete=models.CASCADE, null=True, blank=True, related_name="waitlist"
     )
@@ -404,6 +412,10 @@ class WaitlistEntry(models.Model):
     )
     wanted_before = models.DateTimeField(
         _("earlier than"), help_text=_("Offer only times that start before this.")
+    )
+    # The booked appointment the patient would like earlier: accepting an offer moves it.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     status = models.CharField(max_length=10, choices=WaitlistStatus.choices, default="waiting")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -27,8 +26,9 @@ from rehabit.clinical.rules import Answers, Rule, RuleError, compile_rule
 OTHERS = "others"
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
-Reason = tuple[int, str]  # (global rank: strongest effect first, plain-language text)
-_text = itemgetter(1)
+# A reason is its position (from 1) in the global order of reason texts, strongest effect
+# first; sorting plain ints is the cheapest way to order the "why" lists.
+Reason = int
 
 
 class DifferentialError(ValueError):
@@ -42,6 +42,7 @@ class Effects:
     lrs: tuple[float, ...]  # 1.0 where the condition is not affected
     raises: tuple[Reason | None, ...]  # reason shown in why_for, where LR > 1
     lowers: tuple[Reason | None, ...]  # reason shown in why_against, where LR < 1
+    # (None where the condition is not affected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class Differential:
     no_information: Mapping[str, frozenset[str]]  # question id -> values that say nothing
     informative_questions: frozenset[str]  # questions that findings look at
     plan: Plan
+    reason_texts: tuple[str, ...]  # index = Reason
 
     def informative(self, answers: Answers) -> dict[str, object]:
         """The answers without "not sure" / "did not try" style values (no information)."""
@@ -161,18 +163,19 @@ class Differential:
         # Transpose in C: one column of LRs / reasons per condition.
         weights = [
             p * math.prod(col)
-            for p, col in zip(self.priors, zip(*(e.lrs for e in fired)), strict=True)
+            for p, col in zip(self.priors, zip(*(e.lrs for e in fired), strict=True), strict=True)
         ]
-        raises = list(zip(*(e.raises for e in fired)))
-        lowers = list(zip(*(e.lowers for e in fired)))
+        raises = list(zip(*(e.raises for e in fired), strict=True))
+        lowers = list(zip(*(e.lowers for e in fired), strict=True))
         total = math.fsum(weights)
+        text = self.reason_texts.__getitem__
         causes = [
             Cause(
                 condition.id,
                 condition.name,
                 weight / total,
-                tuple(map(_text, sorted(filter(None, up)))),
-                tuple(map(_text, sorted(filter(None, down)))),
+                tuple(map(text, sorted(filter(None, up)))),
+                tuple(map(text, sorted(filter(None, down)))),
                 condition.id in flagged,
             )
             for condition, weight, up, down in zip(
@@ -228,9 +231,7 @@ class _Parser:
             self.simple[id(rule)] = (shape["q"], frozenset(shape["in"]))
         return rule
 
-    def effects(
-        self, table: object, key: str, text: str | None, where: str, *, temper: bool = True
-    ) -> tuple[Effect, ...]:
+    def effects(self, table: object, key: str, text: str | None, where: str) -> tuple[Effect, ...]:
         if not isinstance(table, Mapping) or not table:
             raise DifferentialError(f"{where}: needs a non-empty mapping of conditions")
         values: dict[int, float] = {}
@@ -252,7 +253,7 @@ class _Parser:
                 values.setdefault(i, default)
         if values and text is None:
             raise DifferentialError(f"{where}: has {key} values but no text for them")
-        power = self.evidence_weight if temper else 1.0
+        power = self.evidence_weight  # dependence correction, see ``limits`` in the data
         return tuple((i, lr**power, str(text)) for i, lr in sorted(values.items()) if lr != 1)
 
     def entries(self, key: str, needed: frozenset[str]) -> list[Mapping[str, Any]]:
@@ -288,9 +289,7 @@ class _Parser:
             (
                 raw["id"],
                 self.rule(raw, f"context {raw['id']!r}"),
-                self.effects(
-                    raw["multipliers"], "value", raw["text"], f"context {raw['id']!r}", temper=False
-                ),
+                self.effects(raw["multipliers"], "value", raw["text"], f"context {raw['id']!r}"),
                 (),
             )
             for raw in self.entries("context", frozenset({"rule", "text", "multipliers"}))
@@ -335,20 +334,21 @@ class _Parser:
             no_information=self.no_information(),
             informative_questions=frozenset().union(*(f[1].refs for f in findings)),
             plan=Plan.build(built_contexts + built_findings, self.questions),
+            reason_texts=("",) + tuple(text for _, text in sorted(rank, key=rank.__getitem__)),
         )
 
     @staticmethod
     def ranks(effects: list[Effect]) -> dict[tuple[int, str], int]:
         """A global order of reasons: strongest effect first, then by text (deterministic)."""
         ordered = sorted(effects, key=lambda e: (-abs(math.log(e[1])), e[2], e[0]))
-        return {(e[0], e[2]): rank for rank, e in enumerate(ordered)}
+        return {(e[0], e[2]): rank for rank, e in enumerate(ordered, start=1)}
 
     def dense(self, effects: tuple[Effect, ...], rank: Mapping[tuple[int, str], int]) -> Effects:
         n = len(self.conditions)
         lrs, raises, lowers = [1.0] * n, [None] * n, [None] * n  # type: list[float], list[Reason | None], list[Reason | None]
         for i, lr, text in effects:
             lrs[i] = lr
-            (raises if lr > 1 else lowers)[i] = (rank[(i, text)], text)
+            (raises if lr > 1 else lowers)[i] = rank[(i, text)]
         return Effects(tuple(lrs), tuple(raises), tuple(lowers))
 
     def no_information(self) -> Mapping[str, frozenset[str]]:

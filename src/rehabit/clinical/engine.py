@@ -11,7 +11,7 @@ from rehabit.clinical.differential import Cause, Differential, load_differential
 from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
 from rehabit.clinical.redflags import RedFlag, load_red_flags, screen
 from rehabit.clinical.rules import Rule
-from rehabit.clinical.triage import Disposition, RankedCause, decide
+from rehabit.clinical.triage import SERIOUS_THRESHOLD, Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_answers
 
 # Confidence (expert, a communication aid rather than a calibrated figure): half from how
@@ -122,6 +122,10 @@ def confidence(
     return Confidence(level, score, text)
 
 
+def _by_probability(cause: Cause) -> tuple[float, str]:
+    return (-cause.probability, cause.id)
+
+
 def assess(
     answers: Mapping[str, object], *, questionnaire: Questionnaire | None = None
 ) -> AssessmentResult:
@@ -132,8 +136,14 @@ def assess(
     flagged = {f.condition for f in flags if f.condition is not None}
     info = model.differential.informative(cleaned)
     causes = model.differential.rank(info, flagged)
-    by_probability = sorted(causes, key=lambda c: (-c.probability, c.id))
-    ranked = [RankedCause(model.conditions[c.id], c.probability) for c in by_probability]
+    # Triage needs the most likely cause and any serious one above its threshold.
+    top = min(causes, key=_by_probability)
+    conditions = model.conditions
+    ranked = [RankedCause(conditions[top.id], top.probability)] + [
+        RankedCause(conditions[c.id], c.probability)
+        for c in sorted(causes, key=_by_probability)
+        if c is not top and c.probability >= SERIOUS_THRESHOLD and conditions[c.id].serious
+    ]
     disposition = decide(flags, ranked, cleaned)
     unanswered = tuple(
         qid for qid, rule in model.optional if qid not in cleaned and _shown(rule, cleaned)

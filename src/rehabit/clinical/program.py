@@ -19,8 +19,8 @@ from typing import Any
 
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
-from rehabit.clinical.progression import ceiling_for
 from rehabit.clinical.medication import answer_rule, cited
+from rehabit.clinical.progression import ceiling_for
 from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.selfcare import (
@@ -28,6 +28,7 @@ from rehabit.clinical.selfcare import (
     framing_for,
     is_suppressed,
     likely_causes,
+    load_selfcare,
     resolve_days,
     stage_for,
 )
@@ -237,16 +238,22 @@ def dosage_dict(exercise: Exercise) -> dict[str, object]:
 def _judge(
     exercise: Exercise,
     phase: Phase,
-    caution_causes: frozenset[str],
+    plausible: Mapping[str, Phase],
     answers: Mapping[str, object],
     early_strain: bool,
 ) -> tuple[bool, tuple[str, ...]]:
-    """(allowed, take-care notes) for one exercise under every avoid_when entry."""
+    """(allowed, take-care notes) for one exercise under every avoid_when entry.
+
+    ``plausible``: each plausible cause with its own stage (an injury's stage by its days)."""
     rules = load_program_rules()
     notes: list[str] = []
     for avoid in exercise.avoid_when:
         if avoid.condition is not None:
-            if avoid.condition in caution_causes and avoid.phase in (None, phase):
+            if avoid.condition in plausible and avoid.phase in (
+                None,
+                phase,
+                plausible[avoid.condition],
+            ):
                 return False, ()
             continue
         caution = rules.cautions[str(avoid.caution)]
@@ -285,14 +292,15 @@ def build_program(
     probs = {str(c["id"]): float(c["probability"]) for c in result.get("causes") or []}
     causes = tuple(c for c in ranked if c == ranked[0] or probs[c] >= rules.cause_threshold)
     causes = causes[: rules.max_causes]
-    caution_causes = frozenset(ranked)
     pain = pain_now if pain_now is not None else answers.get("pain_now")
     if pain is not None and (
         isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= 10
     ):
         raise ValueError(f"pain_now must be a whole number 0-10, got {pain!r}")
-    framing = framing_for(causes, answers)
-    phase, _ = stage_for(framing, resolve_days(days_since_onset, answers), pain)
+    days = resolve_days(days_since_onset, answers)
+    selfcare = load_selfcare()
+    framing = framing_for(likely_causes(result, selfcare.cause_threshold), answers, days)
+    phase, _ = stage_for(framing, days, pain)
     conditions = load_conditions()
     if any(c in rules.no_exercises or (c in conditions and conditions[c].serious) for c in causes):
         return _empty(rules, False, phase, causes, "no_exercises_serious")
@@ -300,13 +308,19 @@ def build_program(
         return _empty(rules, False, phase, causes, "no_exercises_pain")
     gentle = isinstance(pain, int) and pain >= rules.gentle_from
     effective: Phase = "early" if gentle else phase
-    early_strain = effective == "early" and "hamstring_strain" in caution_causes
+    injury_phase = stage_for("acute", days, pain)[0]  # an injury's own stage, by its days
+    plausible: dict[str, Phase] = {
+        c: injury_phase if c in selfcare.acute_conditions else effective for c in ranked
+    }
+    early_strain = plausible.get("hamstring_strain") == "early" or (
+        effective == "early" and "hamstring_strain" in plausible
+    )
     acute_strain = framing == "acute" and "hamstring_strain" in causes
     by_family: dict[str, list[tuple[Exercise, tuple[str, ...]]]] = {}
     for exercise in library if library is not None else load_exercises():
         if effective not in exercise.phases or not set(exercise.conditions) & set(causes):
             continue
-        allowed, take_care = _judge(exercise, effective, caution_causes, answers, early_strain)
+        allowed, take_care = _judge(exercise, effective, plausible, answers, early_strain)
         if allowed:
             by_family.setdefault(exercise.family, []).append((exercise, take_care))
     families = sorted(by_family, key=lambda f: _priority(rules, causes, f))

@@ -66,10 +66,8 @@ class Question:
     exclusive: frozenset[str] = frozenset()
     show_if: Rule | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def option_values(self) -> tuple[str, ...]:
-        return tuple(o.value for o in self.options)
+    values: frozenset[str] = frozenset()  # the option values, for fast membership tests
+    option_values: tuple[str, ...] = ()  # the option values in display order
 
     def to_dict(self) -> dict[str, object]:
         """The question in the data-file schema (yes_no options filled in)."""
@@ -223,6 +221,8 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         exclusive=frozenset(exclusive_raw),
         show_if=show_if,
         labels=labels,
+        values=frozenset(labels),
+        option_values=tuple(labels),
     )
 
 
@@ -287,14 +287,17 @@ def citation_problem(raw: Mapping[str, Any]) -> str | None:
     return None
 
 
-class DataLoader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if built
+
+
+class DataLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """YAML 1.2 booleans: only true/false are booleans, so option values such as
     ``yes``, ``no``, ``on`` and ``off`` stay strings (YAML 1.1 would turn them into bools)."""
 
 
 DataLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 DataLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")

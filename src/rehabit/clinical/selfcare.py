@@ -45,6 +45,7 @@ _STAGES = ("early", "middle", "loading", "unknown")
 STAGE_REASON_KEYS = (
     *(f"{f}_{s}" for f in FRAMINGS for s in _STAGES if (f, s) != ("gradual", "early")),
     "high_pain",
+    "gradual_settling",
 )
 
 
@@ -96,6 +97,7 @@ class SelfCareData:
     early_until_day: int
     middle_until_day: int
     high_pain: int
+    gradual_settle_pain: int
     cause_threshold: float
     acute_conditions: frozenset[str]
     gradual_conditions: frozenset[str]
@@ -104,7 +106,8 @@ class SelfCareData:
     stage_reasons: Mapping[str, str]
     items: tuple[ItemRule, ...]
     suppressed_notice: str
-    suppressed_item: PlanItem
+    suppressed_item: PlanItem  # emergency or urgent: keep still and get help
+    suppressed_item_soon: PlanItem  # a "soon" warning sign: wait for the doctor's check
     alongside_booking: PlanItem
     recheck: Mapping[str, PlanItem]
     watch_for: tuple[WatchItem, ...]
@@ -229,14 +232,13 @@ def parse_selfcare(data: object) -> SelfCareData:
         raise SelfCareDataError("selfcare: needs 'stages' and 'framing'")
     cited(stages, "stages", SelfCareDataError)
     cited(framing, "framing", SelfCareDataError)
-    early, middle, high = (
-        stages.get(k) for k in ("early_until_day", "middle_until_day", "high_pain")
-    )
+    keys = ("early_until_day", "middle_until_day", "high_pain", "gradual_settle_pain")
+    early, middle, high, settle = (stages.get(k) for k in keys)
     threshold = stages.get("cause_threshold")
     if not (isinstance(early, int) and isinstance(middle, int) and 0 <= early < middle):
         raise SelfCareDataError("stages: need whole days 0 <= early_until_day < middle_until_day")
-    if not (isinstance(high, int) and 0 < high <= 10):
-        raise SelfCareDataError("stages: high_pain must be 1..10")
+    if not (isinstance(high, int) and isinstance(settle, int) and 0 < settle <= high <= 10):
+        raise SelfCareDataError("stages: need 1 <= gradual_settle_pain <= high_pain <= 10")
     if not (isinstance(threshold, int | float) and 0 < threshold < 1):
         raise SelfCareDataError("stages: cause_threshold must be between 0 and 1")
     onset_labels = load_questionnaire().questions["onset"].labels
@@ -261,6 +263,7 @@ def parse_selfcare(data: object) -> SelfCareData:
         early_until_day=early,
         middle_until_day=middle,
         high_pain=high,
+        gradual_settle_pain=settle,
         cause_threshold=float(threshold),
         acute_conditions=_ids(framing.get("acute_conditions"), "framing", conditions),
         gradual_conditions=_ids(framing.get("gradual_conditions"), "framing", conditions),
@@ -270,6 +273,7 @@ def parse_selfcare(data: object) -> SelfCareData:
         items=items,
         suppressed_notice=text_field(suppressed, "notice", "suppressed", SelfCareDataError),
         suppressed_item=_item(suppressed.get("item"), "suppressed.item"),
+        suppressed_item_soon=_item(suppressed.get("item_soon"), "suppressed.item_soon"),
         alongside_booking=_item(data.get("alongside_booking"), "alongside_booking"),
         recheck={k: _item(recheck[k], f"recheck.{k}") for k in FRAMINGS},
         watch_for=watch,
@@ -318,11 +322,19 @@ def resolve_days(days_since_onset: int | None, answers: Mapping[str, object]) ->
     return days
 
 
-def framing_for(causes: Sequence[str], answers: Mapping[str, object]) -> Framing:
+def framing_for(
+    causes: Sequence[str], answers: Mapping[str, object], days: int | None = None
+) -> Framing:
+    """Acute (an injury: PEACE first) or gradual. The most likely cause decides; an injury
+    that is plausible (in ``causes``) and only days old also gets the first-days advice."""
     data = load_selfcare()
-    if causes and causes[0] in data.acute_conditions:
+    top = causes[0] if causes else None
+    if top in data.acute_conditions:
         return "acute"
-    if causes and causes[0] in data.gradual_conditions:
+    recent = days is not None and days <= data.early_until_day
+    if recent and not data.acute_conditions.isdisjoint(causes):
+        return "acute"
+    if top in data.gradual_conditions:
         return "gradual"
     return "acute" if answers.get("onset") in data.acute_onsets else "gradual"
 
@@ -339,8 +351,11 @@ def stage_for(framing: Framing, days: int | None, pain_now: object) -> tuple[Pha
         phase, reason = "middle", f"{framing}_middle"
     else:
         phase, reason = "loading", f"{framing}_loading"
-    if phase == "loading" and isinstance(pain_now, int) and pain_now >= data.high_pain:
-        phase, reason = "middle", "high_pain"
+    if phase == "loading" and isinstance(pain_now, int):
+        if pain_now >= data.high_pain:
+            phase, reason = "middle", "high_pain"
+        elif framing == "gradual" and pain_now >= data.gradual_settle_pain:
+            phase, reason = "middle", "gradual_settling"
     return phase, reason
 
 
@@ -363,15 +378,17 @@ def build_plan(
     days = resolve_days(days_since_onset, answers)
     validate_medication_answers(medication)  # bad input is an error even when suppressed
     causes = likely_causes(result, data.cause_threshold)
-    emergency_watch = tuple(w for w in data.watch_for if w.level == "emergency")
     if is_suppressed(result):
         disposition = result["disposition"]
         urgent = (str(disposition.get("headline", "")), *map(str, disposition.get("advice") or ()))
+        now = level in SUPPRESSING_LEVELS  # emergency or urgent, not a "soon" warning sign
+        item = data.suppressed_item if now else data.suppressed_item_soon
+        watch = tuple(w for w in data.watch_for if not now or w.level == "emergency")
         return SelfCarePlan(
-            data.version, level, True, days, causes, (data.suppressed_item,), emergency_watch,
+            data.version, level, True, days, causes, (item,), watch,
             urgent_first=tuple(u for u in urgent if u), notice=data.suppressed_notice,
         )  # fmt: skip
-    framing = framing_for(causes, answers)
+    framing = framing_for(causes, answers, days)
     phase, reason = stage_for(framing, days, answers.get("pain_now"))
     items = tuple(
         _with_phase(rule.item, phase)

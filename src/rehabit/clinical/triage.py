@@ -195,7 +195,7 @@ def decide(
     flag_level = most_urgent(f.disposition for f in flags)
     rank_level, rank_reasons, decider = _ranking_level(ranked, answers)
     level: Level = rank_level
-    reasons = [f"You told us: {f.label}" for f in flags]
+    reasons = [f.label for f in flags]  # each label says what the person told us
     if flag_level is None or RANK[rank_level] >= RANK[flag_level]:
         reasons.extend(rank_reasons)  # the ranking contributed to (or set) the level
     else:

@@ -39,6 +39,8 @@ def _check_integer(question: Question, raw: object) -> tuple[object, list[str]]:
 
 
 def _check_single(question: Question, raw: object) -> tuple[object, list[str]]:
+    if type(raw) is str and raw in question.values:
+        return raw, []
     if not isinstance(raw, str):
         return None, [f"Expected one option as text. Allowed values: {_allowed(question)}."]
     if raw not in question.labels:
@@ -47,6 +49,14 @@ def _check_single(question: Question, raw: object) -> tuple[object, list[str]]:
 
 
 def _check_multi(question: Question, raw: object) -> tuple[object, list[str]]:
+    if type(raw) is list and raw and all(type(v) is str for v in raw):  # fast path
+        chosen = set(raw)
+        if (
+            len(chosen) == len(raw)
+            and chosen <= question.values
+            and (len(chosen) == 1 or chosen.isdisjoint(question.exclusive))
+        ):
+            return [v for v in question.option_values if v in chosen], []
     if not isinstance(raw, list | tuple) or not all(isinstance(v, str) for v in raw):
         return None, [f"Expected a list of options as text. Allowed values: {_allowed(question)}."]
     if not raw:
@@ -89,14 +99,15 @@ def validate_answers(
     """
     if not isinstance(answers, Mapping):
         raise AnswerErrors({ALL: ["Answers must be an object that maps question ids to answers."]})
-    questions = questionnaire.questions
     plan = _plan(questionnaire)
+    known = _ids(questionnaire)
     errors: dict[str, list[str]] = {}
-    for key in answers:
-        if not isinstance(key, str):
-            errors.setdefault(ALL, []).append(f"Question ids must be text, got {key!r}.")
-        elif key not in questions:
-            errors[key] = [f"Unknown question '{key}'."]
+    if not known.issuperset(answers):
+        for key in answers:
+            if not isinstance(key, str):
+                errors.setdefault(ALL, []).append(f"Question ids must be text, got {key!r}.")
+            elif key not in known:
+                errors[key] = [f"Unknown question '{key}'."]
     cleaned: dict[str, object] = {}
     unsettled: set[str] = set()  # invalid or missing: later skip logic cannot be judged on them
     for qid, question, check, rule in plan:
@@ -133,6 +144,11 @@ def validate_answers(
 def _plan(questionnaire: Questionnaire) -> tuple[tuple[str, Question, Check, Rule | None], ...]:
     """Per question, in order: id, question, type check, skip rule (built once)."""
     return tuple((qid, q, _CHECKS[q.type], q.show_if) for qid, q in questionnaire.questions.items())
+
+
+@lru_cache(maxsize=8)
+def _ids(questionnaire: Questionnaire) -> frozenset[str]:
+    return frozenset(questionnaire.questions)
 
 
 def shown_questions(questionnaire: Questionnaire, cleaned: Mapping[str, object]) -> list[str]:

@@ -8,6 +8,7 @@ secret key and allowed hosts) or ``test`` (used by the test suite).
 from __future__ import annotations
 
 import secrets
+import tempfile
 import sys
 from pathlib import Path
 
@@ -33,7 +34,14 @@ if ENV not in {"development", "production", "test"}:
 PRODUCTION = ENV == "production"
 TESTING = ENV == "test"
 
-DATA_DIR = Path(env_str("REHABIT_DATA_DIR", "") or user_data_dir("rehabit", appauthor=False))
+DATA_DIR = Path(
+    env_str("REHABIT_DATA_DIR", "")
+    or (
+        Path(tempfile.gettempdir()) / "rehabit-test"
+        if TESTING
+        else user_data_dir("rehabit", appauthor=False)
+    )
+)
 
 
 def _development_secret_key() -> str:
@@ -196,6 +204,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
+# Generated exercise illustrations live in the package, outside any app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("REHABIT_STATIC_ROOT", "") or DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -208,6 +218,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING
+if TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet in tests
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -288,6 +300,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "rehabit.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "rehabit.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_DISPLAY = "rehabit.accounts.preferences.display_name"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -1,0 +1,13 @@
+// Pre-select the browser's time zone on a first visit. Without JavaScript the list simply
+// shows UTC and the person chooses; the server validates either way.
+(function () {
+  "use strict";
+  var wrapper = document.querySelector('[data-detect-time-zone="yes"]');
+  if (!wrapper || !window.Intl || !Intl.DateTimeFormat) { return; }
+  var select = wrapper.querySelector("select");
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!select || !zone) { return; }
+  for (var i = 0; i < select.options.length; i += 1) {
+    if (select.options[i].value === zone) { select.value = zone; return; }
+  }
+})();

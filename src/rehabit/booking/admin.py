@@ -1,0 +1,119 @@
+"""Admins manage therapists, their specialties, languages, session types and availability.
+
+Appointments are shown read-only: every change goes through the booking actions, so the
+constraints, notifications, reminders and audit entries are never bypassed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from rehabit.booking.models import (
+    Appointment,
+    DateOverride,
+    SessionType,
+    Therapist,
+    TherapistLanguage,
+    TherapistSpecialty,
+    TimeOff,
+    WaitlistEntry,
+    WorkingHours,
+)
+
+
+class SpecialtyInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TherapistSpecialty
+    extra = 1
+
+
+class LanguageInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TherapistLanguage
+    extra = 1
+
+
+class SessionTypeInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SessionType
+    extra = 0
+
+
+class WorkingHoursInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WorkingHours
+    extra = 0
+
+
+class DateOverrideInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = DateOverride
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = TimeOff
+    extra = 0
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "time_zone", "is_listed", "minimum_notice_minutes", "horizon_days")
+    list_filter = ("is_listed", "specialties__specialty", "time_zone")
+    search_fields = ("name",)
+    raw_id_fields = ("user",)
+    inlines = [
+        SpecialtyInline,
+        LanguageInline,
+        SessionTypeInline,
+        WorkingHoursInline,
+        DateOverrideInline,
+        TimeOffInline,
+    ]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("start", "end", "therapist", "status", "sequence")
+    list_filter = ("status", "therapist")
+    date_hierarchy = "start"
+    fields = (
+        "id",
+        "therapist",
+        "session_type",
+        "start",
+        "end",
+        "status",
+        "share_record",
+        "moved_from",
+        "sequence",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by_role",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "therapist", "specialty", "session_kind", "wanted_before", "status")
+    list_filter = ("status", "specialty")
+    readonly_fields = (
+        "patient",
+        "therapist",
+        "specialty",
+        "session_kind",
+        "wanted_before",
+        "appointment",
+        "created_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,65 @@
+"""Personal calendar feeds: an iCalendar URL with a secret that can be revoked.
+
+Only a SHA-256 hash of the secret is stored; the URL is shown once, when it is made.
+Making a new one revokes the old one; so does revoking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from rehabit.audit.services import record
+from rehabit.booking.models import Appointment, AppointmentStatus, CalendarFeed
+
+AUDIT_FEED_CREATED = "booking.feed_created"
+AUDIT_FEED_REVOKED = "booking.feed_revoked"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create(user: Any, request: Any = None) -> str:
+    """A new secret for ``user``'s feed (any old one stops working). Returns the secret."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(user=user).delete()
+    CalendarFeed.objects.create(user=user, token_hash=_hash(token))
+    record(AUDIT_FEED_CREATED, request=request, subject=user, target_type="calendar_feed")
+    return token
+
+
+@transaction.atomic
+def revoke(user: Any, request: Any = None) -> bool:
+    deleted, _by_model = CalendarFeed.objects.filter(user=user).delete()
+    if deleted:
+        record(AUDIT_FEED_REVOKED, request=request, subject=user, target_type="calendar_feed")
+    return bool(deleted)
+
+
+def owner_of(token: str) -> Any:
+    """The user whose feed this secret opens, or None (revoked, unknown or malformed)."""
+    if not token or len(token) > 100:
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return feed.user
+
+
+def appointments_for_feed(user: Any) -> list[Appointment]:
+    since = timezone.now() - timedelta(days=30)
+    return list(
+        Appointment.objects.filter(Q(patient=user) | Q(therapist__user=user))
+        .filter(status=AppointmentStatus.BOOKED, end__gte=since)
+        .select_related("therapist", "session_type")
+        .order_by("start")
+    )

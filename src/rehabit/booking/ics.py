@@ -1,0 +1,116 @@
+"""Calendar files (RFC 5545) made with ``icalendar``.
+
+Every appointment lineage is one calendar event: a stable UID (kept when the appointment
+is moved) and a SEQUENCE raised on each change, so a calendar updates the event instead
+of adding a second one. Times are given in the recipient's zone with its VTIMEZONE block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress
+
+from rehabit.scheduling import validate_zone
+
+PRODID = "-//Rehabit//Online physiotherapy//EN"
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def join_url(appointment: Any) -> str:
+    return site_url(reverse("booking:join", args=[appointment.pk]))
+
+
+def manage_url(appointment: Any) -> str:
+    return site_url(reverse("booking:appointment", args=[appointment.pk]))
+
+
+def _address(email: str, name: str, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name
+    for key, value in params.items():
+        address.params[key] = value
+    return address
+
+
+def _event(
+    appointment: Any, zone: str, recipient: Any, recipient_name: str, now: datetime
+) -> Event:
+    tz = validate_zone(zone)
+    therapist = appointment.therapist
+    cancelled = appointment.status == "cancelled"
+    summary = _("Online physiotherapy session with %(name)s") % {"name": therapist.name}
+    lines = [
+        _("%(kind)s, %(minutes)d minutes, by video.")
+        % {
+            "kind": appointment.session_type.get_kind_display(),
+            "minutes": appointment.session_type.duration_minutes,
+        },
+        _("Join the video call (opens %(minutes)d minutes before the start): %(url)s")
+        % {"minutes": settings.REHABIT_VIDEO_OPENS_MINUTES_BEFORE, "url": join_url(appointment)},
+        _("See, move or cancel the appointment: %(url)s") % {"url": manage_url(appointment)},
+    ]
+    from_name, from_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    event = Event.new(
+        uid=appointment.ical_uid,
+        sequence=appointment.sequence,
+        stamp=now,
+        start=appointment.start.astimezone(tz),
+        end=appointment.end.astimezone(tz),
+        summary=summary,
+        description="\n".join(lines),
+        location=join_url(appointment),
+        url=manage_url(appointment),
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        organizer=_address(from_email, from_name or "Rehabit"),
+        attendees=[
+            _address(
+                recipient.email,
+                recipient_name,
+                ROLE="REQ-PARTICIPANT",
+                PARTSTAT="ACCEPTED",
+            )
+        ],
+    )
+    event.add(
+        "CONFERENCE",
+        join_url(appointment),
+        parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Video call")},
+    )
+    return event
+
+
+def _calendar(method: str | None, events: Iterable[Event], around: list[datetime]) -> bytes:
+    calendar = Calendar.new(prodid=PRODID, method=method) if method else Calendar.new(prodid=PRODID)
+    for event in events:
+        calendar.add_component(event)
+    if around:
+        first = (min(around) - timedelta(days=366)).date()
+        last = (max(around) + timedelta(days=366)).date()
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return bytes(calendar.to_ical())
+
+
+def appointment_ics(appointment: Any, *, recipient: Any, recipient_name: str, zone: str) -> bytes:
+    """METHOD:REQUEST for a booked or moved appointment, METHOD:CANCEL for a cancelled one."""
+    method = "CANCEL" if appointment.status == "cancelled" else "REQUEST"
+    event = _event(appointment, zone, recipient, recipient_name, timezone.now())
+    return _calendar(method, [event], [appointment.start])
+
+
+def feed_ics(appointments: Iterable[Any], *, owner: Any, owner_name: str, zone: str) -> bytes:
+    """A subscription feed: the person's active appointments (no METHOD)."""
+    now = timezone.now()
+    items = list(appointments)
+    events = [_event(a, zone, owner, owner_name, now) for a in items]
+    return _calendar(None, events, [a.start for a in items])

@@ -1,0 +1,155 @@
+"""Every refusal the booking layer can give, with the sentence a person reads.
+
+Pages and the API show the same words. ``BookingRefused.status`` is the HTTP status the
+API answers with: 409 when the world changed under the request (taken, window closed,
+no longer active), 422 for a request that can never succeed as written, 404 for an
+unknown therapist or appointment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from rehabit.booking.timefmt import format_when
+from rehabit.scheduling import Reason, Slot
+
+TAKEN = "taken"
+WINDOW_CLOSED = "window_closed"
+NOT_ACTIVE = "not_active"
+NOT_FOUND = "not_found"
+UNKNOWN_TIME_ZONE = "unknown_time_zone"
+NAIVE_TIME = "naive_time"
+NOT_LISTED = "not_listed"
+
+CONFLICTS = {TAKEN, WINDOW_CLOSED, NOT_ACTIVE, Reason.TAKEN.value, Reason.DAILY_LIMIT.value}
+
+# The request field each refusal is about (for field-level API errors).
+FIELD_OF = {
+    Reason.UNKNOWN_SESSION_TYPE.value: "session_type",
+    UNKNOWN_TIME_ZONE: "time_zone",
+    NOT_LISTED: "therapist_id",
+}
+
+
+@dataclass
+class BookingRefused(Exception):
+    """A booking, move or cancellation that cannot be done, and why."""
+
+    code: str
+    message: str
+    alternatives: list[Slot] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def status(self) -> int:
+        if self.code == NOT_FOUND:
+            return 404
+        return 409 if self.code in CONFLICTS else 422
+
+    @property
+    def field(self) -> str:
+        return FIELD_OF.get(self.code, "start")
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def refusal(reason: str, *, therapist: Any, kind_label: str = "", offered: str = "") -> str:
+    """The sentence for an engine ``Reason`` (or one of the codes above)."""
+    name = therapist.name if therapist is not None else ""
+    if reason == Reason.IN_THE_PAST:
+        return _("That time has already passed. Please choose a time that is still to come.")
+    if reason == Reason.TOO_SOON:
+        return _(
+            "%(name)s needs at least %(notice)s notice, so that time is too soon. "
+            "Please choose a later time."
+        ) % {"name": name, "notice": _duration(therapist.minimum_notice_minutes)}
+    if reason == Reason.BEYOND_HORIZON:
+        return _(
+            "%(name)s takes bookings up to %(days)s ahead, and that time is further away. "
+            "Please choose an earlier date."
+        ) % {"name": name, "days": _duration(therapist.horizon_days * 1440)}
+    if reason == Reason.NOT_OFFERED:
+        return _(
+            "%(name)s does not offer a session at that time. Please choose one of the times shown."
+        ) % {"name": name}
+    if reason in (Reason.TAKEN, TAKEN):
+        return _("Sorry, that time was just taken. The nearest free times are shown instead.")
+    if reason == Reason.DAILY_LIMIT:
+        return _("%(name)s is fully booked on that day. Please choose another day.") % {
+            "name": name
+        }
+    if reason == Reason.UNKNOWN_SESSION_TYPE:
+        return _("%(name)s does not offer “%(kind)s”. They offer: %(offered)s.") % {
+            "name": name,
+            "kind": kind_label,
+            "offered": offered or _("no sessions at the moment"),
+        }
+    if reason == NOT_LISTED:
+        return _("This therapist is not taking bookings.")
+    if reason == NOT_ACTIVE:
+        return _("This appointment was already cancelled or moved, so it cannot be changed.")
+    return _("That time cannot be booked.")
+
+
+def unknown_zone(name: str, suggestion: str | None = None) -> str:
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    message = _(
+        "“%(zone)s” is not a time zone we know. Use a name from the list, such as "
+        "Europe/London or Asia/Kolkata."
+    ) % {"zone": shown}
+    if suggestion:
+        message += " " + _("Did you mean %(suggestion)s?") % {"suggestion": suggestion}
+    return message
+
+
+def naive_time() -> str:
+    return _(
+        "Give the time with its UTC offset, for example 2026-03-02T09:00:00+00:00, "
+        "so it cannot be misread."
+    )
+
+
+# --- The patient's change window --------------------------------------------------------
+
+
+def window_hours() -> int:
+    return int(settings.REHABIT_PATIENT_CHANGE_WINDOW_HOURS)
+
+
+def policy_sentence(deadline: datetime, zone: str) -> str:
+    """The rule exactly as it is enforced, with this appointment's deadline."""
+    hours = window_hours()
+    return ngettext(
+        "You can cancel or move this appointment online until %(deadline)s "
+        "(%(hours)d hour before it starts). After that, please contact your therapist.",
+        "You can cancel or move this appointment online until %(deadline)s "
+        "(%(hours)d hours before it starts). After that, please contact your therapist.",
+        hours,
+    ) % {"deadline": format_when(deadline, zone), "hours": hours}
+
+
+def window_closed(deadline: datetime, zone: str) -> str:
+    hours = window_hours()
+    return ngettext(
+        "This appointment can no longer be cancelled or moved online: that was possible "
+        "until %(deadline)s (%(hours)d hour before it starts). Please contact your therapist.",
+        "This appointment can no longer be cancelled or moved online: that was possible "
+        "until %(deadline)s (%(hours)d hours before it starts). Please contact your therapist.",
+        hours,
+    ) % {"deadline": format_when(deadline, zone), "hours": hours}

@@ -1,0 +1,92 @@
+"""What booking needs to know about a person, read from the accounts app in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from rehabit.scheduling import UnknownTimeZone, validate_zone
+
+DEFAULT_ZONE = "UTC"
+
+
+def _profile(user: Any) -> Any:
+    from rehabit.accounts.preferences import profile_of
+
+    return profile_of(user)
+
+
+def zone_of(user: Any) -> str:
+    """The person's IANA time zone (their profile's; UTC when they have not said)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return DEFAULT_ZONE
+    name = _profile(user).time_zone
+    try:
+        validate_zone(name)
+    except UnknownTimeZone:
+        return DEFAULT_ZONE
+    return str(name)
+
+
+def language_of(user: Any) -> str:
+    """The person's preferred language, if the site has a catalogue for it."""
+    language = _profile(user).language if user is not None else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def display_name(user: Any) -> str:
+    name = _profile(user).full_name or user.get_full_name()
+    return str(name or user.email.split("@")[0] or user.get_username())
+
+
+def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
+    """The zone to show times in: an explicit, valid ``tz`` choice, else the profile's."""
+    if requested:
+        try:
+            validate_zone(requested)
+        except UnknownTimeZone:
+            pass
+        else:
+            return requested
+    return zone_of(request.user)
+
+
+def therapist_of(user: Any) -> Any:
+    """The therapist profile of a signed-in therapist, else None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    from rehabit.booking.models import Therapist
+
+    return Therapist.objects.filter(user=user).first()
+
+
+def is_admin(user: Any) -> bool:
+    from rehabit.accounts.roles import ADMIN, role_of
+
+    return bool(getattr(user, "is_authenticated", False)) and role_of(user) == ADMIN
+
+
+def role_label(user: Any) -> str:
+    from rehabit.accounts.roles import role_of
+
+    return role_of(user)
+
+
+def shares_record(user: Any) -> bool:
+    """Has the person currently consented to share assessments and progress?"""
+    from rehabit.accounts.consent import has_consented
+    from rehabit.accounts.models import ConsentPurpose
+
+    return has_consented(user, ConsentPurpose.SHARE_WITH_THERAPIST)
+
+
+def set_sharing(user: Any, granted: bool, request: HttpRequest | None) -> None:
+    """Record the consent choice made while booking (nothing if it did not change)."""
+    from rehabit.accounts.consent import set_consent
+    from rehabit.accounts.models import ConsentPurpose
+
+    set_consent(
+        user, ConsentPurpose.SHARE_WITH_THERAPIST, granted, request=request, source="booking"
+    )

@@ -1,0 +1,102 @@
+"""Turn engine slots and stored appointments into what pages and the API show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from itertools import groupby
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from rehabit.booking import video
+from rehabit.booking.messages import policy_sentence
+from rehabit.booking.models import Appointment, Specialty, Therapist
+from rehabit.booking.people import display_name
+from rehabit.booking.services import change_deadline, patient_may_change
+from rehabit.booking.timefmt import (
+    format_day,
+    format_span,
+    format_time,
+    format_when,
+    in_zone,
+    zone_label,
+)
+from rehabit.scheduling import Slot
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def book_url(therapist_id: int, kind: str, slot: Slot, zone: str) -> str:
+    query = urlencode({"session": kind, "start": iso_utc(slot.start), "tz": zone})
+    return reverse("booking:book", args=[therapist_id]) + "?" + query
+
+
+def slot_view(slot: Slot, zone: str, *, therapist_id: int, therapist_zone: str) -> dict[str, Any]:
+    return {
+        "start": slot.start,
+        "iso": iso_utc(slot.start),
+        "time": format_time(slot.start, zone),
+        "day": format_day(slot.start, zone),
+        "when": format_when(slot.start, zone),
+        "therapist_when": format_when(slot.start, therapist_zone),
+        "url": book_url(therapist_id, slot.session_type_id, slot, zone),
+    }
+
+
+def slots_by_day(
+    slots: Iterable[Slot], zone: str, *, therapist_id: int, therapist_zone: str
+) -> list[dict[str, Any]]:
+    """Slots grouped under the viewer's local dates."""
+    views = [
+        slot_view(s, zone, therapist_id=therapist_id, therapist_zone=therapist_zone) for s in slots
+    ]
+    return [
+        {"day": day, "slots": list(items)} for day, items in groupby(views, key=lambda v: v["day"])
+    ]
+
+
+def therapist_card(therapist: Therapist) -> dict[str, Any]:
+    labels = dict(Specialty.choices)
+    return {
+        "therapist": therapist,
+        "specialties": [labels.get(s.specialty, s.specialty) for s in therapist.specialties.all()],
+        "languages": [lang.get_language_display() for lang in therapist.languages.all()],
+        "session_types": [s for s in therapist.session_types.all() if s.is_offered],
+    }
+
+
+def appointment_view(
+    appointment: Appointment, user: Any, zone: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Everything an appointment page shows, in the viewer's zone and the therapist's."""
+    now = now or timezone.now()
+    therapist_zone = appointment.therapist.time_zone
+    is_patient = user.pk == appointment.patient_id
+    is_therapist = user.pk == appointment.therapist.user_id
+    deadline = change_deadline(appointment)
+    active = appointment.is_active and appointment.end > now
+    staff_can_change = not is_patient or is_therapist
+    may_change = active and (staff_can_change or patient_may_change(appointment, now))
+    return {
+        "appointment": appointment,
+        "when": format_span(appointment.start, appointment.end, zone),
+        "therapist_when": format_span(appointment.start, appointment.end, therapist_zone),
+        "same_zone": zone_label(appointment.start, zone)
+        == zone_label(appointment.start, therapist_zone),
+        "local_start": in_zone(appointment.start, zone),
+        "is_patient": is_patient,
+        "is_therapist": is_therapist,
+        "active": active,
+        "may_change": may_change,
+        "policy": policy_sentence(deadline, zone),
+        "deadline_passed": now >= deadline,
+        "video_open": video.is_open(appointment, now) and video.is_participant(user, appointment),
+        "video_opens": format_when(video.opens_at(appointment), zone),
+        "is_participant": video.is_participant(user, appointment),
+        "patient_name": display_name(appointment.patient) if is_therapist else "",
+    }

@@ -1,0 +1,49 @@
+"""What the therapist sees of the patient before a session: only with consent, audited.
+
+The patient's latest assessment (red flags, disposition, likely causes and why) is shown
+to the appointment's therapist when the patient chose to share when booking *and*
+consents now (withdrawal takes effect at once). The decision and the audit entry come
+from the accounts app's one rule (``rehabit.accounts.records.audit_record_read``), which
+also demands two-factor authentication from staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from rehabit.booking.models import Appointment
+
+
+@dataclass
+class PatientSummary:
+    visible: bool
+    why_not: str = ""
+    assessment: Any = None
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummary | None:
+    """None for anyone but the appointment's therapist."""
+    from django.utils.translation import gettext as _
+
+    from rehabit.accounts.records import audit_record_read
+    from rehabit.assessments.models import Assessment
+
+    user = request.user
+    if not user.is_authenticated or user.pk != appointment.therapist.user_id:
+        return None
+    if not appointment.share_record:
+        return PatientSummary(False, _("The patient chose not to share their assessments."))
+    latest = (
+        Assessment.objects.filter(owner_id=appointment.patient_id).order_by("-created_at").first()
+    )
+    if not audit_record_read(request, appointment.patient, target=latest):
+        return PatientSummary(
+            False, _("The patient does not share their assessments and progress at the moment.")
+        )
+    if latest is None:
+        return PatientSummary(True, _("The patient has not done an assessment yet."))
+    return PatientSummary(True, assessment=latest, result=latest.result)

@@ -1,0 +1,252 @@
+"""The one bridge between stored availability and the slot engine (``rehabit.scheduling``).
+
+Pages, the API and the booking write all ask here; nothing in the booking app computes a
+slot by itself. Reads are a fixed number of queries however many therapists are asked
+about (``values_list`` rows, no model instances on the hot path; engineering.md §3.2).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from rehabit.booking.models import (
+    Appointment,
+    AppointmentStatus,
+    DateOverride,
+    SessionType,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from rehabit.scheduling import (
+    AvailabilityRules,
+    Busy,
+    RulesError,
+    Slot,
+    Verdict,
+    bookable_slots,
+    earliest_slots,
+    is_bookable,
+    nearest_alternatives,
+)
+from rehabit.scheduling import DateOverride as RuleOverride
+from rehabit.scheduling import SessionType as RuleSessionType
+from rehabit.scheduling import TimeOff as RuleTimeOff
+from rehabit.scheduling import WeeklyHours as RuleWeeklyHours
+
+# Busy intervals are read this far either side of the window: covers buffers and the
+# daily maximum, which counts whole therapist-local days.
+_MARGIN = timedelta(days=2)
+
+THERAPIST_RULE_FIELDS = (
+    "id",
+    "time_zone",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "minimum_notice_minutes",
+    "horizon_days",
+    "daily_maximum",
+    "slot_step_minutes",
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One therapist's rules and current appointments, ready for the engine."""
+
+    therapist_id: int
+    rules: AvailabilityRules
+    busy: Busy
+
+    def offers(self, kind: str) -> bool:
+        return self.rules.session_type(kind) is not None
+
+
+def _wall(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def build_rules(
+    row: dict[str, Any],
+    hours: Iterable[tuple[int, time, time]],
+    overrides: Iterable[tuple[date, time | None, time | None]],
+    time_off: Iterable[tuple[datetime, datetime]],
+    session_types: Iterable[tuple[str, int]],
+) -> AvailabilityRules:
+    """Engine rules from stored rows (raises ``RulesError`` for rows that do not fit)."""
+    weekly: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for weekday, start, end in hours:
+        weekly[weekday].append((_wall(start), _wall(end)))
+    by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
+    for day, start, end in overrides:
+        by_day.setdefault(day, [])
+        if start is not None and end is not None:
+            by_day[day].append((_wall(start), _wall(end)))
+    return AvailabilityRules(
+        zone=row["time_zone"],
+        weekly_hours=RuleWeeklyHours.from_mapping(weekly),
+        session_types=tuple(RuleSessionType(kind, minutes) for kind, minutes in session_types),
+        overrides=tuple(RuleOverride(day, tuple(spans)) for day, spans in sorted(by_day.items())),
+        time_off=tuple(RuleTimeOff(start, end) for start, end in time_off),
+        buffer_before_minutes=row["buffer_before_minutes"],
+        buffer_after_minutes=row["buffer_after_minutes"],
+        minimum_notice_minutes=row["minimum_notice_minutes"],
+        horizon_days=row["horizon_days"],
+        daily_maximum=row["daily_maximum"],
+        slot_step_minutes=row["slot_step_minutes"],
+    )
+
+
+def load_rules(therapist_ids: Sequence[int], now: datetime) -> dict[int, AvailabilityRules]:
+    """Rules of each therapist (five queries in all). A therapist whose stored rows do not
+    make valid rules offers nothing (left out) rather than breaking the page."""
+    ids = list(therapist_ids)
+    rows = {r["id"]: r for r in Therapist.objects.filter(id__in=ids).values(*THERAPIST_RULE_FIELDS)}
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    for tid, weekday, start, end in WorkingHours.objects.filter(therapist_id__in=ids).values_list(
+        "therapist_id", "weekday", "start", "end"
+    ):
+        hours[tid].append((weekday, start, end))
+    since = (now - _MARGIN).date()
+    overrides: dict[int, list[tuple[date, time | None, time | None]]] = defaultdict(list)
+    for tid, day, start, end in DateOverride.objects.filter(
+        therapist_id__in=ids, day__gte=since
+    ).values_list("therapist_id", "day", "start", "end"):
+        overrides[tid].append((day, start, end))
+    leave: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for tid, start, end in TimeOff.objects.filter(
+        therapist_id__in=ids, end__gt=now - _MARGIN
+    ).values_list("therapist_id", "start", "end"):
+        leave[tid].append((start, end))
+    kinds: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for tid, kind, minutes in (
+        SessionType.objects.filter(therapist_id__in=ids, is_offered=True)
+        .order_by("kind")
+        .values_list("therapist_id", "kind", "duration_minutes")
+    ):
+        kinds[tid].append((kind, minutes))
+    rules: dict[int, AvailabilityRules] = {}
+    for tid in ids:
+        if tid not in rows:
+            continue
+        try:
+            rules[tid] = build_rules(rows[tid], hours[tid], overrides[tid], leave[tid], kinds[tid])
+        except RulesError:
+            continue
+    return rules
+
+
+def load_busy(
+    therapist_ids: Sequence[int],
+    lo: datetime,
+    hi: datetime,
+    *,
+    exclude: Any = None,
+) -> dict[int, Busy]:
+    """Active appointments touching [lo, hi) per therapist, one query."""
+    spans: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    query = Appointment.objects.filter(
+        therapist_id__in=list(therapist_ids),
+        status=AppointmentStatus.BOOKED,
+        start__lt=hi + _MARGIN,
+        end__gt=lo - _MARGIN,
+    )
+    if exclude is not None:
+        query = query.exclude(pk=exclude)
+    for tid, start, end in query.values_list("therapist_id", "start", "end"):
+        spans[tid].append((start, end))
+    return {tid: Busy(spans.get(tid, ())) for tid in therapist_ids}
+
+
+def _window(rules_by_id: dict[int, AvailabilityRules], now: datetime) -> tuple[datetime, datetime]:
+    horizon = max((r.horizon_days for r in rules_by_id.values()), default=1)
+    return now, now + timedelta(days=horizon + 1)
+
+
+def load_schedules(
+    therapist_ids: Sequence[int], now: datetime, *, exclude: Any = None
+) -> dict[int, Schedule]:
+    rules = load_rules(therapist_ids, now)
+    lo, hi = _window(rules, now)
+    busy = load_busy(list(rules), lo, hi, exclude=exclude)
+    return {tid: Schedule(tid, r, busy[tid]) for tid, r in rules.items()}
+
+
+def schedule_of(therapist_id: int, now: datetime, *, exclude: Any = None) -> Schedule | None:
+    return load_schedules([therapist_id], now, exclude=exclude).get(therapist_id)
+
+
+def slots_between(
+    schedule: Schedule,
+    kind: str,
+    first_day: date,
+    last_day: date,
+    viewer_zone: str,
+    now: datetime,
+) -> list[Slot]:
+    """Free slots starting on the viewer's dates ``first_day``..``last_day``."""
+    return bookable_slots(
+        schedule.rules,
+        kind,
+        schedule.busy,
+        range_start=first_day,
+        range_end=last_day,
+        viewer_zone=viewer_zone,
+        now=now,
+    )
+
+
+def check(schedule: Schedule, kind: str, start: datetime, now: datetime) -> Verdict:
+    """May a session of ``kind`` start at ``start``? (The engine's verdict, with reason.)"""
+    return is_bookable(schedule.rules, kind, schedule.busy, start, now)
+
+
+def alternatives(
+    schedule: Schedule, kind: str, around: datetime, now: datetime, n: int = 3
+) -> list[Slot]:
+    return nearest_alternatives(schedule.rules, kind, schedule.busy, around, now, n=n)
+
+
+def earliest(
+    schedules: Iterable[Schedule],
+    kind: str,
+    now: datetime,
+    *,
+    per_therapist: int = 3,
+    not_before: datetime | None = None,
+) -> dict[int, list[Slot]]:
+    """Each therapist's earliest free slots, ordered by who can see the patient soonest."""
+    candidates = [(s.therapist_id, s.rules, kind, s.busy) for s in schedules if s.offers(kind)]
+    return earliest_slots(candidates, now=now, per_therapist=per_therapist, not_before=not_before)
+
+
+def search_therapists(
+    *,
+    specialty: str = "",
+    language: str = "",
+    kind: str,
+    now: datetime,
+    per_therapist: int = 3,
+) -> tuple[list[Therapist], dict[int, list[Slot]]]:
+    """Listed therapists matching the filters, soonest first, with their earliest slots.
+
+    Therapists with nothing free come last (in name order) so a patient can still join
+    their waitlist.
+    """
+    therapists = Therapist.objects.filter(is_listed=True)
+    if specialty:
+        therapists = therapists.filter(specialties__specialty=specialty)
+    if language:
+        therapists = therapists.filter(languages__language=language)
+    found = list(
+        therapists.distinct().prefetch_related("specialties", "languages", "session_types")
+    )
+    schedules = load_schedules([t.id for t in found], now)
+    slots = earliest(schedules.values(), kind, now, per_therapist=per_therapist)
+    order = {tid: i for i, tid in enumerate(slots)}
+    found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
+    return found, slots

@@ -1,0 +1,293 @@
+"""Booking a time, and seeing, moving, cancelling and joining an appointment."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabit.booking import idempotency, services, video
+from rehabit.booking import messages as msg
+from rehabit.booking import slots as engine
+from rehabit.booking.forms import BookForm, CancelForm, parse_start
+from rehabit.booking.messages import BookingRefused
+from rehabit.booking.models import SessionKind
+from rehabit.booking.people import display_name, set_sharing, shares_record, viewer_zone
+from rehabit.booking.presenters import appointment_view, iso_utc, slots_by_day
+from rehabit.booking.record_view import summary_for
+from rehabit.booking.selectors import appointment_for, listed_therapist, recent_for, upcoming_for
+from rehabit.booking.timefmt import format_span, in_zone, zone_label
+from rehabit.booking.views.common import account_required, refusal_context, sign_in_url
+from rehabit.scheduling import Reason, UnknownTimeZone, validate_zone
+
+
+def _zone_problem(requested: str | None) -> str:
+    if not requested:
+        return ""
+    try:
+        validate_zone(requested)
+    except UnknownTimeZone as exc:
+        return msg.unknown_zone(requested, exc.suggestion)
+    return ""
+
+
+def _kind_label(kind: str) -> str:
+    return str(SessionKind(kind).label) if kind in SessionKind.values else kind
+
+
+def _book_refusal(
+    request: HttpRequest, context: dict[str, Any], refused: BookingRefused
+) -> HttpResponse:
+    context.update(refusal_context(refused, context["zone"], context["therapist"]))
+    return render(request, "booking/book.html", context, status=refused.status)
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
+    therapist = listed_therapist(therapist_id)
+    requested_zone = request.GET.get("tz")
+    zone = viewer_zone(request, requested_zone)
+    kind = request.GET.get("session", "")
+    start = parse_start(request.GET.get("start", ""))
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "therapist": therapist,
+        "zone": zone,
+        "zone_problem": _zone_problem(requested_zone),
+        "kind": kind,
+        "kind_label": _kind_label(kind),
+        "sign_in_url": sign_in_url(request),
+    }
+    if start is None or start.tzinfo is None:
+        refused = BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+        return _book_refusal(request, context, refused)
+    session_type = therapist.session_types.filter(kind=kind, is_offered=True).first()
+    if session_type is None:
+        refused = BookingRefused(
+            Reason.UNKNOWN_SESSION_TYPE.value,
+            msg.refusal(
+                Reason.UNKNOWN_SESSION_TYPE,
+                therapist=therapist,
+                kind_label=_kind_label(kind),
+                offered=", ".join(
+                    f"{s.get_kind_display()} ({s.duration_minutes} min)"
+                    for s in therapist.session_types.filter(is_offered=True)
+                ),
+            ),
+        )
+        return _book_refusal(request, context, refused)
+    end = start + timedelta(minutes=session_type.duration_minutes)
+    context.update(
+        {
+            "session_type": session_type,
+            "start_iso": iso_utc(start),
+            "when": format_span(start, end, zone),
+            "therapist_when": format_span(start, end, therapist.time_zone),
+            "same_zone": zone_label(start, zone) == zone_label(start, therapist.time_zone),
+            "policy": msg.policy_sentence(start - timedelta(hours=msg.window_hours()), zone),
+        }
+    )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return render(request, "booking/sign_in_needed.html", context, status=403)
+        return _book_post(request, context, therapist, kind, start, now)
+    schedule = engine.schedule_of(therapist.pk, now)
+    verdict = engine.check(schedule, kind, start, now) if schedule else None
+    if verdict is None or not verdict.ok:
+        reason = verdict.reason.value if verdict and verdict.reason else Reason.NOT_OFFERED.value
+        refused = BookingRefused(
+            reason,
+            msg.refusal(reason, therapist=therapist),
+            engine.alternatives(schedule, kind, max(start, now), now) if schedule else [],
+        )
+        return _book_refusal(request, context, refused)
+    if request.user.is_authenticated:
+        context["form"] = BookForm(initial={"share_record": shares_record(request.user)})
+    return render(request, "booking/book.html", context)
+
+
+def _book_post(
+    request: HttpRequest, context: dict[str, Any], therapist: Any, kind: str, start: Any, now: Any
+) -> HttpResponse:
+    form = BookForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "booking/book.html", context, status=422)
+    share = form.cleaned_data["share_record"]
+    body = {"therapist": therapist.pk, "kind": kind, "start": iso_utc(start), "share": share}
+
+    def work() -> idempotency.Outcome:
+        try:
+            appointment = services.book(
+                patient=request.user,
+                therapist_id=therapist.pk,
+                kind=kind,
+                start=start,
+                share_record=share,
+                request=request,
+                now=now,
+            )
+        except BookingRefused as refused:
+            return idempotency.Outcome(
+                refused.status, {"code": refused.code, "message": refused.message}
+            )
+        set_sharing(request.user, share, request)
+        return idempotency.Outcome(201, {"appointment_id": str(appointment.pk)})
+
+    try:
+        outcome = idempotency.run(
+            request.user,
+            "web:" + form.cleaned_data["idempotency_key"],
+            idempotency.fingerprint("POST", request.path, body),
+            work,
+        )
+    except idempotency.KeyMisuse as exc:
+        messages.error(request, exc.message)
+        return redirect(request.get_full_path())
+    if outcome.status == 201:
+        if not outcome.replayed:
+            messages.success(
+                request, _("Your session is booked. A confirmation is on its way by e-mail.")
+            )
+        return redirect("booking:appointment", appointment_id=outcome.body["appointment_id"])
+    schedule = engine.schedule_of(therapist.pk, timezone.now())
+    refused = BookingRefused(
+        outcome.body.get("code", msg.TAKEN),
+        outcome.body.get("message", ""),
+        engine.alternatives(schedule, kind, max(start, now), timezone.now()) if schedule else [],
+    )
+    return _book_refusal(request, context, refused)
+
+
+@account_required
+@require_GET
+def appointments(request: HttpRequest) -> HttpResponse:
+    zone = viewer_zone(request, request.GET.get("tz"))
+    now = timezone.now()
+    upcoming = [
+        appointment_view(a, request.user, zone, now) for a in upcoming_for(request.user, now)
+    ]
+    recent = [appointment_view(a, request.user, zone, now) for a in recent_for(request.user, now)]
+    return render(
+        request,
+        "booking/appointments.html",
+        {"upcoming": upcoming, "recent": recent, "zone": zone, "zone_label": zone_label(now, zone)},
+    )
+
+
+@account_required
+@require_GET
+def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    found = appointment_for(request.user, appointment_id)
+    current = found.current()
+    if current.pk != found.pk:
+        # Links in e-mails always lead to the appointment's current time.
+        return redirect("booking:appointment", appointment_id=current.pk)
+    zone = viewer_zone(request, request.GET.get("tz"))
+    view = appointment_view(found, request.user, zone)
+    context = {
+        **view,
+        "zone": zone,
+        "summary": summary_for(request, found),
+        "patient_name": display_name(found.patient),
+        "moved_from_view": (
+            appointment_view(found.moved_from, request.user, zone) if found.moved_from else None
+        ),
+    }
+    return render(request, "booking/appointment.html", context)
+
+
+@account_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    found = appointment_for(request.user, appointment_id)
+    zone = viewer_zone(request, request.GET.get("tz"))
+    now = timezone.now()
+    view = appointment_view(found, request.user, zone, now)
+    therapist = found.therapist
+    kind = found.session_type.kind
+    context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
+    if request.method == "POST":
+        start = parse_start(request.POST.get("start", ""))
+        try:
+            if start is None:
+                raise BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+            moved = services.reschedule(
+                found.pk, actor=request.user, start=start, zone=zone, request=request, now=now
+            )
+        except BookingRefused as refused:
+            context.update(refusal_context(refused, zone, therapist))
+            status = refused.status
+        else:
+            messages.success(
+                request, _("Your session was moved. Both of you get the new time by e-mail.")
+            )
+            return redirect("booking:appointment", appointment_id=moved.pk)
+    else:
+        status = 200
+    if view["may_change"]:
+        today = in_zone(now, zone).date()
+        schedule = engine.schedule_of(therapist.pk, now, exclude=found.pk)
+        free = (
+            engine.slots_between(schedule, kind, today, today + timedelta(days=13), zone, now)
+            if schedule
+            else []
+        )
+        context["days"] = slots_by_day(
+            free, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone
+        )
+    return render(request, "booking/reschedule.html", context, status=status)
+
+
+@account_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    found = appointment_for(request.user, appointment_id)
+    zone = viewer_zone(request, request.GET.get("tz"))
+    form = CancelForm(request.POST or None)
+    context: dict[str, Any] = {
+        **appointment_view(found, request.user, zone),
+        "zone": zone,
+        "form": form,
+    }
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel(
+                found.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                zone=zone,
+                request=request,
+            )
+        except BookingRefused as refused:
+            context["refusal"] = refused
+            status = refused.status
+        else:
+            messages.success(request, _("The session was cancelled. Both of you get an e-mail."))
+            return redirect("booking:appointment", appointment_id=found.pk)
+    return render(request, "booking/cancel.html", context, status=status)
+
+
+@account_required
+@require_GET
+def join(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    found = appointment_for(request.user, appointment_id).current()
+    if not video.is_participant(request.user, found):
+        from django.http import Http404
+
+        raise Http404("Only the two participants can join.")
+    zone = viewer_zone(request, None)
+    if not video.is_open(found):
+        context = {**appointment_view(found, request.user, zone), "zone": zone}
+        return render(request, "booking/join_closed.html", context, status=403)
+    url = video.room_url(found, request.user, display_name(request.user))
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,51 @@
+"""The personal calendar feed and its settings page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabit.booking import feeds, ics
+from rehabit.booking.models import CalendarFeed
+from rehabit.booking.people import display_name, zone_of
+from rehabit.booking.views.common import account_required
+
+
+@account_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    feed_url = ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "create":
+        token = feeds.create(request.user, request)
+        feed_url = ics.site_url(reverse("booking:feed", args=[token]))
+    elif action == "revoke":
+        feeds.revoke(request.user, request)
+    current = CalendarFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "booking/feed.html",
+        {
+            "feed": current,
+            "feed_url": feed_url,
+            "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
+        },
+    )
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    owner = feeds.owner_of(token)
+    if owner is None:
+        raise Http404("No such calendar.")
+    content = ics.feed_ics(
+        feeds.appointments_for_feed(owner),
+        owner=owner,
+        owner_name=display_name(owner),
+        zone=zone_of(owner),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="rehabit.ics"'
+    return response

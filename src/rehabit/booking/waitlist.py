@@ -1,0 +1,185 @@
+"""The waitlist: patients who want an earlier time with a therapist, or with any therapist
+of a specialty.
+
+When a time frees up (a cancellation or a move), it is offered to the waiting patients in
+the order they joined, each by an e-mail with a single-use link. The first to accept gets
+it: accepting is an ordinary booking (or move) through ``services``, so the database
+constraints decide any race, and everyone else's offer for that time is withdrawn.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rehabit.booking import messages as msg
+from rehabit.booking import services
+from rehabit.booking import slots as engine
+from rehabit.booking.messages import BookingRefused
+from rehabit.booking.models import (
+    Appointment,
+    OfferStatus,
+    SessionType,
+    Therapist,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
+)
+
+
+def join(
+    *,
+    patient: Any,
+    therapist: Therapist | None,
+    specialty: str,
+    kind: str,
+    wanted_before: datetime,
+    appointment: Appointment | None = None,
+) -> WaitlistEntry:
+    existing = WaitlistEntry.objects.filter(
+        patient=patient,
+        therapist=therapist,
+        specialty=specialty if therapist is None else "",
+        session_kind=kind,
+        status=WaitlistStatus.WAITING,
+    ).first()
+    if existing is not None:
+        existing.wanted_before = max(existing.wanted_before, wanted_before)
+        existing.appointment = appointment or existing.appointment
+        existing.save(update_fields=["wanted_before", "appointment"])
+        return existing
+    return WaitlistEntry.objects.create(
+        patient=patient,
+        therapist=therapist,
+        specialty=specialty if therapist is None else "",
+        session_kind=kind,
+        wanted_before=wanted_before,
+        appointment=appointment,
+    )
+
+
+def leave(entry: WaitlistEntry) -> None:
+    WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
+        status=WaitlistStatus.LEFT
+    )
+    WaitlistOffer.objects.filter(entry=entry, status=OfferStatus.OPEN).update(
+        status=OfferStatus.EXPIRED
+    )
+
+
+def offer_freed_time(freed: Appointment, *, now: datetime) -> list[WaitlistOffer]:
+    """Offer the time ``freed`` held to the waitlist, in order. Runs inside the action's
+    transaction (after the time was released), so the engine already sees it free."""
+    therapist = freed.therapist
+    specialties = list(therapist.specialties.values_list("specialty", flat=True))
+    entries = (
+        WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, wanted_before__gt=freed.start)
+        .filter(Q(therapist=therapist) | Q(therapist__isnull=True, specialty__in=specialties))
+        .exclude(patient_id=freed.patient_id)
+        .order_by("created_at", "id")
+    )
+    schedule = engine.schedule_of(therapist.id, now)
+    if schedule is None:
+        return []
+    offers: list[WaitlistOffer] = []
+    for entry in entries:
+        verdict = engine.check(schedule, entry.session_kind, freed.start, now)
+        if not verdict.ok or verdict.slot is None:
+            continue
+        session_type = SessionType.objects.filter(
+            therapist=therapist, kind=entry.session_kind, is_offered=True
+        ).first()
+        if session_type is None:
+            continue
+        offers.append(
+            WaitlistOffer.objects.create(
+                entry=entry,
+                therapist=therapist,
+                session_type=session_type,
+                start=verdict.slot.start,
+                end=verdict.slot.end,
+                position=len(offers) + 1,
+                expires_at=verdict.slot.start,
+            )
+        )
+    if offers:
+        from rehabit.booking import tasks
+
+        ids = [offer.pk for offer in offers]
+        transaction.on_commit(lambda: tasks.enqueue_offers(ids))
+    return offers
+
+
+def find_offer(token: str) -> WaitlistOffer | None:
+    return (
+        WaitlistOffer.objects.select_related("entry", "therapist", "session_type")
+        .filter(token=token)
+        .first()
+    )
+
+
+def accept(
+    offer: WaitlistOffer,
+    *,
+    patient: Any,
+    zone: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book (or move to) the offered time. The link works once; a time someone else got
+    first gives the usual "just taken" refusal with alternatives."""
+    now = now or timezone.now()
+    if offer.entry.patient_id != patient.pk:
+        raise BookingRefused(msg.NOT_FOUND, _("There is no such offer."))
+    if offer.status != OfferStatus.OPEN:
+        raise BookingRefused(msg.NOT_ACTIVE, _("This offer was already used or withdrawn."))
+    if offer.expires_at <= now:
+        WaitlistOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.EXPIRED)
+        raise BookingRefused(msg.NOT_ACTIVE, _("This offer has expired."))
+    kind = offer.session_type.kind
+    try:
+        with transaction.atomic():
+            claimed = WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+                status=OfferStatus.ACCEPTED
+            )
+            if claimed != 1:
+                raise BookingRefused(msg.NOT_ACTIVE, _("This offer was already used or withdrawn."))
+            earlier = offer.entry.appointment
+            if earlier is not None and earlier.status == "booked":
+                appointment = services.reschedule(
+                    earlier.pk,
+                    actor=patient,
+                    start=offer.start,
+                    kind=kind,
+                    zone=zone,
+                    request=request,
+                    now=now,
+                )
+            else:
+                appointment = services.book(
+                    patient=patient,
+                    therapist_id=offer.therapist_id,
+                    kind=kind,
+                    start=offer.start,
+                    share_record=bool(earlier.share_record) if earlier else False,
+                    request=request,
+                    now=now,
+                )
+            WaitlistOffer.objects.filter(pk=offer.pk).update(appointment=appointment)
+            WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=WaitlistStatus.BOOKED)
+            WaitlistOffer.objects.filter(
+                therapist_id=offer.therapist_id, start=offer.start, status=OfferStatus.OPEN
+            ).update(status=OfferStatus.GONE)
+    except BookingRefused as refused:
+        if refused.code in (msg.TAKEN, "taken", "daily_limit", "not_offered"):
+            WaitlistOffer.objects.filter(pk=offer.pk, status=OfferStatus.OPEN).update(
+                status=OfferStatus.GONE
+            )
+        raise
+    return appointment

@@ -1,0 +1,88 @@
+"""An assessment done before signing up or in is attached to the account, from the same
+browser, without retyping anything."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from rehabit.assessments.claims import SESSION_KEY, claim_session_assessments
+from rehabit.assessments.models import Assessment
+from tests.accounts.helpers import PASSWORD, assessment_for, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def anonymous_assessment(client: Client) -> str:
+    """Complete an assessment as the browser does (the API stores it; the pages keep its
+    id in the session, which is what the pages' _finish does)."""
+    response = client.post(
+        "/api/v1/assessments", data={"answers": valid_answers()}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assessment_id = response.json()["id"]
+    session = client.session
+    session[SESSION_KEY] = [*session.get(SESSION_KEY, []), assessment_id]
+    session.save()
+    return assessment_id
+
+
+def test_sign_up_then_verify_attaches_the_earlier_assessment() -> None:
+    client = Client()
+    assessment_id = anonymous_assessment(client)
+    assert "saved to your new account" in client.get("/account/signup/").content.decode()
+    client.post(
+        "/account/signup/",
+        {
+            "email": "fresh@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "accept_terms": "on",
+        },
+    )
+    user = get_user_model().objects.get(email="fresh@example.org")
+    assert Assessment.objects.get(pk=assessment_id).owner == user
+    url = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    client.post(url)
+    response = client.get("/account/", follow=True)
+    client.post(
+        "/account/profile/",
+        {"full_name": "Fresh Person", "date_of_birth": "1980-05-05", "time_zone": "UTC", "language": "en"},
+    )
+    body = client.get("/account/").content.decode()
+    assert f"/assessment/result/{assessment_id}/" in body
+    assert response.status_code == 200
+
+
+def test_login_attaches_the_earlier_assessment(patient: Any) -> None:
+    client = Client()
+    assessment_id = anonymous_assessment(client)
+    response = client.post("/account/login/", {"login": patient.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=assessment_id).owner == patient
+    assert client.session[SESSION_KEY] == []
+
+
+def test_an_assessment_owned_by_someone_else_is_never_taken(
+    patient: Any, other_patient: Any
+) -> None:
+    theirs = assessment_for(other_patient)
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = [str(theirs.pk), "not-a-uuid"]
+    session.save()
+    client.post("/account/login/", {"login": patient.email, "password": PASSWORD})
+    theirs.refresh_from_db()
+    assert theirs.owner == other_patient
+
+
+def test_claim_is_idempotent(patient: Any) -> None:
+    assessment = assessment_for(None)
+    session: dict[str, Any] = {SESSION_KEY: [str(assessment.pk)]}
+    assert claim_session_assessments(session, patient) == [str(assessment.pk)]  # type: ignore[arg-type]
+    assert claim_session_assessments(session, patient) == []  # type: ignore[arg-type]

@@ -1,0 +1,111 @@
+"""The profile: asked on the first visit after signing in, every field validated with a
+clear message, time zone and language applied."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import zoneinfo
+
+import pytest
+from django.test import Client
+from django.utils import formats, timezone
+
+from rehabit.accounts.models import Profile
+from rehabit.audit.models import AuditAction, AuditEntry
+from tests.accounts.helpers import login, make_user
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "full_name": "Nadia  Newcomer ",
+    "date_of_birth": "1984-03-27",
+    "time_zone": "America/New_York",
+    "language": "en",
+    "phone": "+44 20 7946 0958",
+}
+
+
+@pytest.fixture
+def newcomer(db: Any) -> Any:
+    return make_user("nadia@example.org", complete=False)
+
+
+def test_first_visit_asks_for_the_profile_then_returns(newcomer: Any) -> None:
+    from rehabit.accounts.consent import set_consent
+    from rehabit.accounts.models import ConsentPurpose
+
+    for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
+        set_consent(newcomer, purpose, True)
+    client = login(Client(), newcomer)
+    response = client.get("/account/access-log/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/profile/?next=%2Faccount%2Faccess-log%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-detect-time-zone="yes"' in page
+    assert "accounts/timezone.js" in page
+    response = client.post("/account/profile/?next=/account/access-log/", GOOD)
+    assert response.status_code == 302 and response["Location"] == "/account/access-log/"
+    profile = Profile.objects.get(user=newcomer)
+    assert profile.full_name == "Nadia Newcomer"
+    assert profile.phone == "+442079460958"
+    assert profile.time_zone == "America/New_York"
+    entry = AuditEntry.objects.get(action=AuditAction.PROFILE_UPDATED, subject_id=newcomer.pk)
+    assert "Nadia" not in str(entry.details)  # which fields, never their values
+
+
+def test_next_must_stay_on_this_site(patient: Any) -> None:
+    client = login(Client(), patient)
+    response = client.post("/account/profile/?next=https://evil.example/", GOOD)
+    assert response["Location"] == "/account/"
+
+
+def _errors(patient: Any, **changes: str) -> str:
+    response = login(Client(), patient).post("/account/profile/", {**GOOD, **changes})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'class="error-summary" role="alert"' in body
+    return body
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"time_zone": "Mars/Olympus_Mons"}, "is not a time zone we know"),
+        ({"date_of_birth": (date.today() + timedelta(days=2)).isoformat()}, "can&#x27;t be in the future"),
+        ({"date_of_birth": "1850-01-01"}, "more than 120 years ago"),
+        ({"date_of_birth": (date.today() - timedelta(days=365 * 10)).isoformat()}, "aged 18 and over"),
+        ({"date_of_birth": "31/02/1990"}, "Enter a real date"),
+        ({"phone": "call me maybe"}, "7 to 15 digits"),
+        ({"full_name": ""}, "Enter your name."),
+        ({"full_name": "12345"}, "using letters"),
+        ({"language": "xx"}, "is not a language Rehabit offers"),
+    ],
+)
+def test_every_field_is_validated_with_a_clear_message(
+    patient: Any, changes: dict[str, str], message: str
+) -> None:
+    body = _errors(patient, **changes)
+    assert message in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_times_are_shown_in_the_persons_zone_with_its_name(patient: Any) -> None:
+    from tests.accounts.helpers import assessment_for
+
+    assessment = assessment_for(patient)
+    Profile.objects.filter(user=patient).update(time_zone="Asia/Kolkata")
+    body = login(Client(), patient).get("/account/").content.decode()
+    local = timezone.localtime(assessment.created_at, timezone=zoneinfo.ZoneInfo("Asia/Kolkata"))
+    assert f"{formats.date_format(local, 'DATETIME_FORMAT')} (Asia/Kolkata)" in body
+
+
+def test_preferred_language_is_applied_to_the_session(patient: Any, settings: Any) -> None:
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish")]
+    Profile.objects.filter(user=patient).update(language="es")
+    client = Client()
+    from tests.accounts.helpers import PASSWORD
+
+    response = client.post("/account/login/", {"login": patient.email, "password": PASSWORD})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"

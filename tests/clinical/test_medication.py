@@ -1,0 +1,225 @@
+"""The medicine safety screen (evidence.md 4.3): cautions before any anti-inflammatory advice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rehabit.clinical.medication import (
+    load_medication_data,
+    medication_advice,
+    screen,
+    validate_medication_answers,
+)
+from rehabit.clinical.questionnaire import citation_problem, load_yaml
+from rehabit.clinical.validation import AnswerErrors
+
+SCREEN_IDS = (
+    "kidney",
+    "stomach_ulcer",
+    "blood_thinners",
+    "other_bleeding_medicines",
+    "pregnant",
+    "asthma_or_allergy",
+    "heart_or_stroke",
+    "liver",
+    "age_65_plus",
+    "other_nsaid",
+)
+# Answers from the assessment that the screen reuses (never asked twice).
+ADULT = {"age": 40, "sex": "female", "blood_thinners": "no", "hormones_or_pregnancy": "no"}
+ASKED = ("kidney", "stomach_ulcer", "other_bleeding_medicines", "asthma_or_allergy",
+         "heart_or_stroke", "liver", "other_nsaid")  # fmt: skip
+ALL_NO = dict.fromkeys(ASKED, "no")
+NSAID = re.compile(r"ibuprofen|naproxen|diclofenac|aspirin|anti-inflammator", re.IGNORECASE)
+DOSE = re.compile(
+    r"\d+\s*(mg|milligram|g\b|grams?|ml|tablets?|capsules?|pills?|doses?|times a day|hours?)",
+    re.IGNORECASE,
+)
+
+
+def texts(advice: object) -> list[str]:
+    """Every string in a to_dict() tree."""
+    if isinstance(advice, str):
+        return [advice]
+    if isinstance(advice, dict):
+        return [t for v in advice.values() for t in texts(v)]
+    if isinstance(advice, list | tuple):
+        return [t for v in advice for t in texts(v)]
+    return []
+
+
+def test_the_screen_covers_every_caution_of_the_evidence() -> None:
+    data = load_medication_data()
+    assert data.ids == SCREEN_IDS
+    for item in data.screening:
+        assert item.text.endswith("?")
+        assert item.reason
+
+
+def test_every_entry_cites_evidence_or_is_marked_expert() -> None:
+    raw = load_yaml("medication_safety.yaml")
+    entries = [*raw["screening"], raw["under_16"], *raw["advice"].values()]
+    for entry in entries:
+        assert citation_problem(entry) is None, entry.get("id")
+
+
+def test_assessment_answers_are_reused_and_never_asked_twice() -> None:
+    result = screen(ADULT, None)
+    assert set(result.unanswered) == set(ASKED)
+    assert {q.id for q in result.questions} == set(ASKED)
+    assert result.answers["age_65_plus"] == "no"
+    assert result.answers["pregnant"] == "no"
+    assert result.answers["blood_thinners"] == "no"
+
+
+def test_men_are_not_asked_about_pregnancy_and_hormones_alone_do_not_answer_it() -> None:
+    assert (
+        "pregnant"
+        not in screen({**ADULT, "sex": "male", "hormones_or_pregnancy": "yes"}, None).unanswered
+    )
+    assert "pregnant" in screen({**ADULT, "hormones_or_pregnancy": "yes"}, None).unanswered
+
+
+@pytest.mark.parametrize(
+    ("assessment", "caution"),
+    [
+        ({"age": 70}, "age_65_plus"),
+        ({"blood_thinners": "yes"}, "blood_thinners"),
+        ({"blood_thinners": "not_sure"}, "blood_thinners"),
+    ],
+)
+def test_cautions_from_the_assessment(assessment: dict[str, object], caution: str) -> None:
+    result = screen({**ADULT, **assessment}, ALL_NO)
+    assert result.status == "caution"
+    assert [c.id for c in result.cautions] == [caution]
+    assert caution not in result.unanswered
+
+
+def test_all_clear_only_when_every_item_is_answered_no() -> None:
+    assert screen(ADULT, ALL_NO).status == "clear"
+    assert screen(ADULT, {**ALL_NO, "liver": None}).status == "unanswered"
+    assert screen({k: v for k, v in ADULT.items() if k != "age"}, ALL_NO).status == "unanswered"
+
+
+@given(st.sampled_from(SCREEN_IDS), st.sampled_from(["yes", "not_sure", True]))
+def test_any_yes_or_not_sure_is_a_caution(item: str, answer: object) -> None:
+    result = screen(ADULT, {**ALL_NO, item: answer})
+    assert result.status == "caution"
+    assert item in {c.id for c in result.cautions}
+
+
+def test_the_more_cautious_answer_wins() -> None:
+    result = screen(ADULT, {**ALL_NO, "pregnant": "yes", "blood_thinners": "not_sure"})
+    assert {c.id: c.answer for c in result.cautions} == {
+        "pregnant": "yes",
+        "blood_thinners": "not_sure",
+    }
+
+
+def test_under_16s_are_warned_about_aspirin() -> None:
+    result = screen({**ADULT, "age": 14}, ALL_NO)
+    assert result.status == "caution"
+    assert any("aspirin" in c.reason for c in result.cautions if c.id == "under_16")
+
+
+def test_bad_screen_answers_get_field_level_errors() -> None:
+    with pytest.raises(AnswerErrors) as caught:
+        validate_medication_answers({"kidney": "maybe", "x_ray": "yes"})
+    assert set(caught.value.errors) == {"kidney", "x_ray"}
+    assert validate_medication_answers({"kidney": False}) == {"kidney": "no"}
+
+
+def ids(advice: object) -> list[str]:
+    return [i.id for i in advice.items]  # type: ignore[attr-defined]
+
+
+def test_clear_screen_after_the_first_days_may_mention_anti_inflammatories_as_the_label_says() -> (
+    None
+):
+    advice = medication_advice(ADULT, ALL_NO, early_injury=False)
+    assert ids(advice) == ["paracetamol_first", "nsaid_if_chosen"]
+    assert all("as the label says" in i.text for i in advice.items)
+
+
+def test_first_days_after_an_injury_advise_against_anti_inflammatories_even_when_clear() -> None:
+    advice = medication_advice(ADULT, ALL_NO, early_injury=True)
+    assert ids(advice) == ["paracetamol_first", "nsaid_not_routine"]
+    assert "older advice" in advice.items[1].text
+
+
+def test_a_caution_names_each_reason_and_sends_to_a_pharmacist_or_doctor() -> None:
+    advice = medication_advice(
+        {**ADULT, "age": 72}, {**ALL_NO, "kidney": "yes"}, early_injury=False
+    )
+    assert ids(advice) == ["paracetamol_first", "nsaid_ask_first"]
+    caution = advice.items[-1]
+    assert "pharmacist or doctor" in caution.text
+    assert len(caution.reasons) == 2
+    assert any("kidney" in r.lower() for r in caution.reasons)
+    assert any("65" in r for r in caution.reasons)
+
+
+def test_an_unanswered_screen_never_suggests_anti_inflammatories() -> None:
+    advice = medication_advice(ADULT, None, early_injury=False)
+    assert ids(advice) == ["paracetamol_first", "nsaid_ask_first_unscreened"]
+    assert "pharmacist or doctor" in advice.items[-1].text
+
+
+def test_liver_disease_changes_the_paracetamol_advice_and_pregnancy_adds_a_note() -> None:
+    advice = medication_advice(
+        ADULT, {**ALL_NO, "liver": "yes", "pregnant": "not_sure"}, early_injury=False
+    )
+    assert ids(advice)[:2] == ["paracetamol_ask_first", "pregnancy_ask_midwife"]
+    assert "paracetamol_first" not in ids(advice)
+
+
+screen_answers = st.dictionaries(
+    st.sampled_from(SCREEN_IDS),
+    st.sampled_from(["yes", "no", "not_sure"]),
+    max_size=len(SCREEN_IDS),
+)
+assessments = st.fixed_dictionaries(
+    {},
+    optional={
+        "age": st.integers(12, 110),
+        "sex": st.sampled_from(["female", "male", "prefer_not"]),
+        "blood_thinners": st.sampled_from(["yes", "no", "not_sure"]),
+        "hormones_or_pregnancy": st.sampled_from(["yes", "no", "not_sure"]),
+    },
+)
+
+
+@given(assessments, screen_answers, st.booleans())
+def test_no_advice_contradicts_a_caution(
+    assessment: dict[str, object], answers: dict[str, str], early: bool
+) -> None:
+    advice = medication_advice(assessment, answers, early_injury=early)
+    everything = texts(advice.to_dict())
+    assert not any(DOSE.search(t) for t in everything), "never a dose beyond the label"
+    if advice.screen.status != "clear":
+        assert "nsaid_if_chosen" not in ids(advice)
+        for sentence in (s for t in everything for s in re.split(r"(?<=[.:?])\s+", t)):
+            if NSAID.search(sentence):
+                lowered = sentence.lower()
+                assert "if you choose" not in lowered and "may ease" not in lowered, sentence
+                assert "as the label says" not in lowered, sentence
+        assert {"nsaid_ask_first", "nsaid_ask_first_unscreened"} & set(ids(advice))
+    if advice.screen.status == "caution":
+        (caution,) = [i for i in advice.items if i.id == "nsaid_ask_first"]
+        assert caution.reasons == tuple(c.reason for c in advice.screen.cautions)
+    # Asked questions never repeat what the assessment already answered.
+    derived = {"age": "age_65_plus", "blood_thinners": "blood_thinners"}
+    for answer, item in derived.items():
+        if answer in assessment:
+            assert item not in advice.screen.unanswered
+
+
+def test_deterministic() -> None:
+    a = medication_advice({**ADULT, "age": 70}, {"kidney": "yes", "liver": "no"}, early_injury=True)
+    b = medication_advice({"age": 70, **dict(reversed(list(ADULT.items()))) | {"age": 70}},
+                          {"liver": "no", "kidney": "yes"}, early_injury=True)  # fmt: skip
+    assert a.to_dict() == b.to_dict()

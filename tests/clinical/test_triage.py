@@ -1,0 +1,164 @@
+"""The triage decision: flags first and never lowered, then the ranking, with safety-netting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rehabit.clinical import load_questionnaire
+from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.triage import (
+    LEVELS,
+    RANK,
+    RECHECK_ACUTE,
+    RECHECK_GRADUAL,
+    SAFETY_NET_EMERGENCY,
+    SERIOUS_THRESHOLD,
+    RankedCause,
+    decide,
+    most_urgent,
+    severity,
+)
+
+CONDITIONS = load_conditions()
+FLAGS = {f.id: f for f in load_red_flags(load_questionnaire())}
+
+
+def ranked(*pairs: tuple[str, float]) -> list[RankedCause]:
+    return [RankedCause(CONDITIONS[cid], p) for cid, p in pairs]
+
+
+STRAIN = ranked(("hamstring_strain", 0.8), ("thigh_contusion", 0.1))
+MILD: dict[str, Any] = {
+    "pain_now": 2,
+    "walk_test": "normal",
+    "weakness": "no",
+    "bear_weight": "yes",
+    "onset": "sprinting",
+    "days_since_onset": 2,
+}
+
+
+def test_levels_are_ordered() -> None:
+    assert LEVELS == ("emergency", "urgent", "soon", "self_care")
+    assert RANK["emergency"] > RANK["urgent"] > RANK["soon"] > RANK["self_care"]
+    assert most_urgent(["soon", "emergency", "urgent"]) == "emergency"
+    assert most_urgent([]) is None
+
+
+def test_the_most_urgent_flag_decides() -> None:
+    flags = [FLAGS["ces_saddle_numbness"], FLAGS["fever"]]
+    result = decide(flags, STRAIN, MILD)
+    assert result.level == "emergency"
+    assert result.headline == "Call an ambulance or go to the emergency department now"
+    assert result.reasons[0] == FLAGS["ces_saddle_numbness"].label
+    assert FLAGS["ces_saddle_numbness"].advice in result.advice
+    assert FLAGS["fever"].advice in result.advice
+
+
+def test_a_benign_likely_cause_never_lowers_a_flag() -> None:
+    result = decide([FLAGS["dvt_signs"]], ranked(("muscle_imbalance_tightness", 0.99)), MILD)
+    assert result.level == "urgent"
+    assert not any("fit best" in r for r in result.reasons)
+
+
+def test_ranking_can_raise_above_a_soon_flag() -> None:
+    answers = {**MILD, "pain_now": 9}
+    result = decide([FLAGS["vascular_claudication"]], ranked(("dvt", 0.5)), answers)
+    assert result.level == "urgent"
+
+
+def test_without_flags_the_top_cause_decides() -> None:
+    assert decide([], STRAIN, {**MILD, "pain_now": 5}).level == "soon"
+    assert decide([], ranked(("doms", 0.9)), {**MILD, "pain_now": 4}).level == "self_care"
+
+
+def test_mild_strain_is_self_care_and_limp_is_soon() -> None:
+    assert decide([], STRAIN, MILD).level == "self_care"
+    assert decide([], STRAIN, {**MILD, "walk_test": "limp"}).level == "soon"
+    assert decide([], ranked(("doms", 0.9)), {**MILD, "walk_test": "limp"}).level == "soon"
+
+
+def test_mild_needs_positive_evidence_not_a_guess() -> None:
+    # Without the walking test we cannot call it mild.
+    answers = {k: v for k, v in MILD.items() if k != "walk_test"}
+    assert severity(answers)[0] == "usual"
+    assert decide([], STRAIN, answers).level == "soon"
+
+
+def test_severe_contusion_needs_a_doctor_today() -> None:
+    contusion = ranked(("thigh_contusion", 0.9))
+    assert decide([], contusion, MILD).level == "self_care"
+    assert decide([], contusion, {**MILD, "pain_now": 5}).level == "soon"
+    assert decide([], contusion, {**MILD, "pain_now": 9}).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("answers", "band"),
+    [
+        ({"bear_weight": "no"}, "severe"),
+        ({"bear_weight": "not_sure"}, "severe"),
+        ({"walk_test": "could_not"}, "severe"),
+        ({"pain_now": 8}, "severe"),
+        ({"walk_test": "limp"}, "limited"),
+        ({"pain_now": 6}, "limited"),
+        ({"pain_now": 2, "pain_worst": 9}, "limited"),
+        (MILD, "mild"),
+        ({**MILD, "pain_worst": 6}, "usual"),
+        ({**MILD, "weakness": "yes"}, "usual"),
+    ],
+)
+def test_severity_bands(answers: dict[str, Any], band: str) -> None:
+    assert severity(answers)[0] == band
+
+
+def test_a_serious_condition_with_a_meaningful_probability_escalates() -> None:
+    causes = ranked(("hamstring_strain", 0.6), ("dvt", SERIOUS_THRESHOLD))
+    result = decide([], causes, MILD)
+    assert result.level == "urgent"
+    assert any("Blood clot" in r for r in result.reasons)
+    below = ranked(("hamstring_strain", 0.8), ("dvt", SERIOUS_THRESHOLD - 0.01))
+    assert decide([], below, MILD).level == "self_care"
+
+
+def test_soon_and_self_care_carry_safety_net_and_recheck() -> None:
+    acute = decide([], STRAIN, MILD)
+    assert SAFETY_NET_EMERGENCY in acute.advice
+    assert RECHECK_ACUTE in acute.advice
+    gradual = decide(
+        [],
+        ranked(("muscle_imbalance_tightness", 0.9)),
+        {**MILD, "onset": "gradually", "days_since_onset": 60},
+    )
+    assert RECHECK_GRADUAL in gradual.advice and "1 to 2 weeks" in RECHECK_GRADUAL
+    assert "48 to 72 hours" in RECHECK_ACUTE
+    soon = decide([], STRAIN, {**MILD, "pain_now": 5})
+    assert SAFETY_NET_EMERGENCY in soon.advice
+    assert any("48 to 72 hours" in a for a in soon.advice)
+
+
+def test_who_to_see_when_soon() -> None:
+    physio = decide([], ranked(("sciatica", 0.9)), {**MILD, "pain_now": 5})
+    assert "physiotherapist" in physio.headline
+    doctor = decide([FLAGS["vascular_claudication"]], ranked(("vascular_claudication", 0.9)), MILD)
+    assert doctor.level == "soon" and "doctor" in doctor.headline
+
+
+def test_never_claims_a_diagnosis() -> None:
+    for flags, causes in (([], STRAIN), ([FLAGS["fever"]], STRAIN)):
+        result = decide(flags, causes, MILD)
+        text = " ".join((result.headline, *result.reasons, *result.advice)).lower()
+        for condition in CONDITIONS.values():
+            name = condition.name.split(" (")[0].lower()
+            assert f"you have {name}" not in text and f"you have a {name}" not in text
+        assert "not a diagnosis" in text
+        if not flags:
+            assert "fit best with" in text
+
+
+def test_to_dict_shape() -> None:
+    out = decide([], STRAIN, MILD).to_dict()
+    assert set(out) == {"level", "headline", "reasons", "advice"}
+    assert isinstance(out["reasons"], list) and isinstance(out["advice"], list)

@@ -1,0 +1,110 @@
+"""Every URL pattern of the site, classified. A pattern missing here fails the suite
+(tests/security/test_url_authorization.py): decide who may see it, then add it.
+
+- PUBLIC: no personal data; anyone may open it.
+- SELF: shows or changes only the signed-in person's own account; anonymous visitors are
+  sent to sign in, and nobody can reach another person's data through it.
+- RECORD: a patient's record addressed by an id in the URL: only its owner (staff only
+  through the audited record rule).
+- STAFF: therapists and admins with two-factor authentication only.
+
+``build`` turns a context (the patient and their objects) into a concrete URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PUBLIC = "public"
+SELF = "self"
+RECORD = "record"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    build: Callable[[Any], str] | None = None
+    why: str = ""
+
+
+def _fixed(url: str) -> Callable[[Any], str]:
+    return lambda ctx: url
+
+
+RULES: dict[str, Rule] = {
+    # Public pages
+    "core:home": Rule(PUBLIC),
+    "core:health": Rule(PUBLIC),
+    "education:overview": Rule(PUBLIC),
+    "education:condition": Rule(PUBLIC),
+    "assessments:start": Rule(PUBLIC, why="the questionnaire; drafts live in the session"),
+    "assessments:step": Rule(PUBLIC, why="the questionnaire; drafts live in the session"),
+    "set_language": Rule(PUBLIC),
+    "accounts:terms": Rule(PUBLIC),
+    "accounts:privacy": Rule(PUBLIC),
+    # Stored assessment results: the owner's record once claimed by an account.
+    "assessments:result": Rule(RECORD, lambda ctx: f"/assessment/result/{ctx.assessment.pk}/"),
+    "assessments:print": Rule(
+        RECORD, lambda ctx: f"/assessment/result/{ctx.assessment.pk}/print/"
+    ),
+    # API
+    "api:openapi-json": Rule(PUBLIC),
+    "api:openapi-view": Rule(PUBLIC),
+    "api:api-root": Rule(PUBLIC),
+    "api:get_questionnaire": Rule(PUBLIC),
+    "api:create_assessment": Rule(PUBLIC, why="anonymous self-assessment (POST)"),
+    "api:list_conditions": Rule(PUBLIC),
+    "api:get_assessment": Rule(RECORD, lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}"),
+    # Our account pages
+    "accounts:home": Rule(SELF, _fixed("/account/")),
+    "accounts:profile": Rule(SELF, _fixed("/account/profile/")),
+    "accounts:consent": Rule(SELF, _fixed("/account/consent/")),
+    "accounts:access_log": Rule(SELF, _fixed("/account/access-log/")),
+    "accounts:data": Rule(SELF, _fixed("/account/data/")),
+    "accounts:export": Rule(SELF, _fixed("/account/data/export/")),
+    "accounts:delete": Rule(SELF, _fixed("/account/data/delete/")),
+    "accounts:patient_record": Rule(STAFF, lambda ctx: f"/staff/patients/{ctx.patient.pk}/"),
+    # allauth: entrance pages (public) ...
+    "account_login": Rule(PUBLIC),
+    "account_signup": Rule(PUBLIC),
+    "account_inactive": Rule(PUBLIC),
+    "account_email_verification_sent": Rule(PUBLIC),
+    "account_confirm_email": Rule(PUBLIC, why="needs the secret key from the e-mail"),
+    "account_confirm_login_code": Rule(PUBLIC, why="needs a pending sign-in"),
+    "account_reset_password": Rule(PUBLIC),
+    "account_reset_password_done": Rule(PUBLIC),
+    "account_reset_password_from_key": Rule(PUBLIC, why="needs the secret key from the e-mail"),
+    "account_reset_password_from_key_done": Rule(PUBLIC),
+    "mfa_authenticate": Rule(PUBLIC, why="second step of a pending sign-in"),
+    # ... and management pages of the signed-in person
+    "account_logout": Rule(SELF, _fixed("/account/logout/")),
+    "account_reauthenticate": Rule(SELF, _fixed("/account/reauthenticate/")),
+    "account_email": Rule(SELF, _fixed("/account/email/")),
+    "account_change_password": Rule(SELF, _fixed("/account/password/change/")),
+    "account_set_password": Rule(SELF, _fixed("/account/password/set/")),
+    "mfa_index": Rule(SELF, _fixed("/account/2fa/")),
+    "mfa_reauthenticate": Rule(SELF, _fixed("/account/2fa/reauthenticate/")),
+    "mfa_activate_totp": Rule(SELF, _fixed("/account/2fa/totp/activate/")),
+    "mfa_deactivate_totp": Rule(SELF, _fixed("/account/2fa/totp/deactivate/")),
+    "mfa_view_recovery_codes": Rule(SELF, _fixed("/account/2fa/recovery-codes/")),
+    "mfa_generate_recovery_codes": Rule(SELF, _fixed("/account/2fa/recovery-codes/generate/")),
+    "mfa_download_recovery_codes": Rule(SELF, _fixed("/account/2fa/recovery-codes/download/")),
+    "usersessions_list": Rule(SELF, _fixed("/account/sessions/")),
+}
+
+# Whole namespaces with one rule.
+PREFIX_RULES: dict[str, Rule] = {
+    "admin:": Rule(STAFF, why="the admin site: staff with two-factor authentication"),
+}
+
+
+def rule_for(key: str) -> Rule | None:
+    if key in RULES:
+        return RULES[key]
+    for prefix, rule in PREFIX_RULES.items():
+        if key.startswith(prefix):
+            return rule
+    return None
