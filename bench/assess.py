@@ -38,7 +38,10 @@ def vignette_answers() -> list[dict[str, object]]:
     defaults = data.get("defaults", {})
     yes_no = {True: "yes", False: "no"}
     return [
-        {k: yes_no[v] if isinstance(v, bool) else v for k, v in {**defaults, **c["answers"]}.items()}
+        {
+            k: yes_no[v] if isinstance(v, bool) else v
+            for k, v in {**defaults, **c["answers"]}.items()
+        }
         for c in data["vignettes"]
     ]
 

@@ -179,7 +179,10 @@ def other_patient(db: Any) -> Any:
 @pytest.fixture
 def therapist(db: Any) -> Any:
     return make_user(
-        "theo.therapist@example.org", role="therapist", name="Theo Therapist", totp_secret=TOTP_SECRET
+        "theo.therapist@example.org",
+        role="therapist",
+        name="Theo Therapist",
+        totp_secret=TOTP_SECRET,
     )
 
 

@@ -113,16 +113,22 @@ def test_staff_without_mfa_in_this_session_are_refused_by_the_selector(
 def test_refusals_are_logged(patient: Any, therapist: Any) -> None:
     client = login(Client(), therapist, mfa=True)
     assert client.get(f"/staff/patients/{patient.pk}/").status_code == 404
-    assert AuditEntry.objects.filter(
-        action=AuditAction.ACCESS_DENIED, subject_id=patient.pk, actor_id=therapist.pk
-    ).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditAction.ACCESS_DENIED, subject_id=patient.pk, actor_id=therapist.pk
+        ).count()
+        == 1
+    )
 
 
 def test_related_therapist_opens_the_record_and_the_patient_sees_it(
     patient: Any, therapist: Any, appointments: FakeAppointments
 ) -> None:
     appointments.ends[(therapist.pk, patient.pk)] = now()
-    assert login(Client(), therapist, mfa=True).get(f"/staff/patients/{patient.pk}/").status_code == 200
+    assert (
+        login(Client(), therapist, mfa=True).get(f"/staff/patients/{patient.pk}/").status_code
+        == 200
+    )
     page = login(Client(), patient).get("/account/access-log/").content.decode()
     assert "Theo Therapist" in page and "therapist" in page
 

@@ -52,7 +52,12 @@ def test_sign_up_then_verify_attaches_the_earlier_assessment() -> None:
     response = client.get("/account/", follow=True)
     client.post(
         "/account/profile/",
-        {"full_name": "Fresh Person", "date_of_birth": "1980-05-05", "time_zone": "UTC", "language": "en"},
+        {
+            "full_name": "Fresh Person",
+            "date_of_birth": "1980-05-05",
+            "time_zone": "UTC",
+            "language": "en",
+        },
     )
     body = client.get("/account/").content.decode()
     assert f"/assessment/result/{assessment_id}/" in body

@@ -27,7 +27,9 @@ def test_withdrawal_is_recorded_and_immediate(patient: Any) -> None:
     assert [e.granted for e in events] == [True, False]
     assert all(e.version == notices.current_version(SHARE) and e.recorded_at for e in events)
     assert (
-        AuditEntry.objects.filter(action=AuditAction.CONSENT_WITHDRAWN, subject_id=patient.pk).count()
+        AuditEntry.objects.filter(
+            action=AuditAction.CONSENT_WITHDRAWN, subject_id=patient.pk
+        ).count()
         == 1
     )
     page = client.get("/account/consent/").content.decode()

@@ -47,7 +47,10 @@ def test_staff_set_up_totp_and_may_continue() -> None:
     response = client.post("/account/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=therapist, type="totp").exists()
-    assert AuditEntry.objects.filter(action=AuditAction.MFA_ADDED, subject_id=therapist.pk).count() == 2  # totp + recovery codes
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.MFA_ADDED, subject_id=therapist.pk).count()
+        == 2
+    )  # totp + recovery codes
     assert client.get("/account/").status_code == 200
 
 
@@ -58,7 +61,10 @@ def test_staff_sign_in_asks_for_the_code(therapist: Any) -> None:
     assert "_auth_user_id" not in client.session
     response = client.post("/account/2fa/authenticate/", {"code": "000000"})
     assert response.status_code == 200
-    assert AuditEntry.objects.filter(action=AuditAction.MFA_FAILED, subject_id=therapist.pk).count() == 1
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.MFA_FAILED, subject_id=therapist.pk).count()
+        == 1
+    )
     response = client.post("/account/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(therapist.pk)
@@ -105,4 +111,7 @@ def test_patients_have_no_idle_timeout(patient: Any, settings: Any) -> None:
 def test_admin_site_login_goes_through_allauth(admin_user: Any, settings: Any) -> None:
     response = Client().get(f"/{settings.REHABIT_ADMIN_PATH}login/")
     assert response.status_code == 302 and response["Location"].startswith("/account/login/")
-    assert login(Client(), admin_user, mfa=True).get(f"/{settings.REHABIT_ADMIN_PATH}").status_code == 200
+    assert (
+        login(Client(), admin_user, mfa=True).get(f"/{settings.REHABIT_ADMIN_PATH}").status_code
+        == 200
+    )

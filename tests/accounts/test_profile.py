@@ -3,10 +3,9 @@ clear message, time zone and language applied."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, timedelta
 from typing import Any
-
-import zoneinfo
 
 import pytest
 from django.test import Client
@@ -73,9 +72,15 @@ def _errors(patient: Any, **changes: str) -> str:
     ("changes", "message"),
     [
         ({"time_zone": "Mars/Olympus_Mons"}, "is not a time zone we know"),
-        ({"date_of_birth": (date.today() + timedelta(days=2)).isoformat()}, "can&#x27;t be in the future"),
+        (
+            {"date_of_birth": (date.today() + timedelta(days=2)).isoformat()},
+            "can&#x27;t be in the future",
+        ),
         ({"date_of_birth": "1850-01-01"}, "more than 120 years ago"),
-        ({"date_of_birth": (date.today() - timedelta(days=365 * 10)).isoformat()}, "aged 18 and over"),
+        (
+            {"date_of_birth": (date.today() - timedelta(days=365 * 10)).isoformat()},
+            "aged 18 and over",
+        ),
         ({"date_of_birth": "31/02/1990"}, "Enter a real date"),
         ({"phone": "call me maybe"}, "7 to 15 digits"),
         ({"full_name": ""}, "Enter your name."),

@@ -102,7 +102,9 @@ def test_signup_refuses_common_and_predictable_passwords(password: str) -> None:
 
 def test_login_with_email_and_logout(patient: Any) -> None:
     client = Client()
-    response = client.post("/account/login/", {"login": "PAT.ONE@example.org", "password": PASSWORD})
+    response = client.post(
+        "/account/login/", {"login": "PAT.ONE@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(patient.pk)
     assert client.get("/account/").status_code == 200
@@ -135,9 +137,7 @@ def test_password_reset_by_email(patient: Any) -> None:
 
 def test_change_of_email_replaces_the_address_once_verified(patient: Any) -> None:
     client = login(Client(), patient)
-    response = client.post(
-        "/account/email/", {"action_add": "", "email": "pat.new@example.org"}
-    )
+    response = client.post("/account/email/", {"action_add": "", "email": "pat.new@example.org"})
     assert response.status_code == 302
     (message,) = mail.outbox
     assert message.to == ["pat.new@example.org"]

@@ -148,3 +148,70 @@ class TestLoadTimeChecks:
                 QUESTIONS,
                 "flag x.rule",
             )
+
+
+class TestDispatch:
+    DOMAINS = {
+        "onset": ("sprint", "fall"),
+        "pop": ("yes", "no", "not_sure"),
+        "where": tuple(
+            frozenset(s)
+            for s in (
+                {"buttock"},
+                {"calf"},
+                {"knee"},
+                {"buttock", "calf"},
+                {"calf", "knee"},
+                {"buttock", "knee"},
+                {"buttock", "calf", "knee"},
+            )
+        ),
+        "age": tuple(range(12, 111)),
+        "pain": tuple(range(11)),
+    }
+
+    def build(self, raws: list[object], merge=None):  # type: ignore[no-untyped-def]
+        from rehabit.clinical.rules import Dispatch
+
+        entries = [(rule(raw), f"{i}+", f"{i}-") for i, raw in enumerate(raws)]
+        return entries, Dispatch.build(entries, self.DOMAINS, frozenset({"where"}), merge)
+
+    RAWS: list[object] = [
+        {"q": "onset", "in": ["sprint"]},
+        {"q": "where", "in": ["calf"]},
+        {"q": "where", "all_of": ["calf", "knee"]},
+        {"q": "age", "gte": 50},
+        {"any": [{"q": "age", "lte": 17}, {"q": "age", "gte": 80}]},
+        {"all": [{"q": "pop", "in": ["yes"]}, {"q": "pain", "gte": 7}]},
+        {"q": "pop", "answered": False},
+    ]
+
+    def test_tabulated_rules_give_the_same_items_as_evaluating_them(self) -> None:
+        entries, dispatch = self.build(self.RAWS)
+        tabulated = {qid for qid, _, _ in dispatch.tables}
+        assert tabulated == {"onset", "where", "age"}
+        assert len(dispatch.generic) == 2  # two questions, and a rule that is true when unanswered
+        samples = [
+            {},
+            {"onset": "fall", "where": ["knee", "calf"], "age": 85, "pop": "yes", "pain": 8},
+            {"onset": "sprint", "where": ["buttock"], "age": 30},
+            {"age": 16, "pop": "no"},
+        ]
+        for answers in samples:
+            expected = sorted(
+                item
+                for r, yes, no in entries
+                for item in [
+                    yes
+                    if r.evaluate(answers) is True
+                    else no
+                    if r.evaluate(answers) is False
+                    else None
+                ]
+                if item is not None
+            )
+            assert sorted(dispatch.collect(answers)) == expected, answers
+
+    def test_merge_folds_the_items_of_one_answer(self) -> None:
+        _, dispatch = self.build(self.RAWS[:3], merge=lambda items: "|".join(sorted(items)))
+        assert sorted(dispatch.collect({"onset": "sprint", "where": ["calf"]})) == ["0+", "1+|2-"]

@@ -24,8 +24,8 @@ from rehabit.scheduling import (
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def rules_for(
@@ -86,7 +86,9 @@ def test_london_spring_gap_is_skipped_and_sessions_last_real_minutes() -> None:
     assert labels(slots, "Europe/London") == [
         "00:00 GMT", "00:30 GMT", "02:00 BST", "02:30 BST", "03:00 BST", "03:30 BST"
     ]  # fmt: skip
-    assert [s.start for s in slots] == [utc(2026, 3, 29, 0) + timedelta(minutes=30 * i) for i in range(6)]
+    assert [s.start for s in slots] == [
+        utc(2026, 3, 29, 0) + timedelta(minutes=30 * i) for i in range(6)
+    ]
     check_real_durations(slots, 30)
     hour = rules_for("Europe/London", LONDON_SPRING, ("00:00", "04:00"), duration=60)
     long = offered(hour, LONDON_SPRING)
@@ -123,23 +125,39 @@ def test_new_york_spring_with_boundaries_in_the_gap() -> None:
     check_real_durations(slots, 30)
     # Hours that open at 02:30 (which does not exist) open when the clocks jump.
     opens_in_gap = offered(rules_for("America/New_York", NY_SPRING, ("02:30", "05:00")), NY_SPRING)
-    assert labels(opens_in_gap, "America/New_York") == ["03:00 EDT", "03:30 EDT", "04:00 EDT", "04:30 EDT"]
+    assert labels(opens_in_gap, "America/New_York") == [
+        "03:00 EDT",
+        "03:30 EDT",
+        "04:00 EDT",
+        "04:30 EDT",
+    ]
     # Hours that close at 02:30 close when the clocks jump: the 01:30 session ends at 03:00.
     closes_in_gap = offered(rules_for("America/New_York", NY_SPRING, ("00:00", "02:30")), NY_SPRING)
-    assert labels(closes_in_gap, "America/New_York") == ["00:00 EST", "00:30 EST", "01:00 EST", "01:30 EST"]
+    assert labels(closes_in_gap, "America/New_York") == [
+        "00:00 EST",
+        "00:30 EST",
+        "01:00 EST",
+        "01:30 EST",
+    ]
     assert closes_in_gap[-1].end == utc(2026, 3, 8, 7)
 
 
 def test_new_york_autumn() -> None:
     rules = rules_for("America/New_York", NY_AUTUMN, ("00:00", "03:00"), step=60, duration=60)
     slots = offered(rules, NY_AUTUMN)
-    assert [s.start for s in slots] == [utc(2026, 11, 1, 4), utc(2026, 11, 1, 5), utc(2026, 11, 1, 7)]
+    assert [s.start for s in slots] == [
+        utc(2026, 11, 1, 4),
+        utc(2026, 11, 1, 5),
+        utc(2026, 11, 1, 7),
+    ]
     assert labels(slots, "America/New_York") == ["00:00 EDT", "01:00 EDT", "02:00 EST"]
     check_real_durations(slots, 60)
 
 
 def test_sydney_autumn_and_spring() -> None:
-    autumn = offered(rules_for("Australia/Sydney", SYDNEY_AUTUMN, ("01:00", "04:00")), SYDNEY_AUTUMN)
+    autumn = offered(
+        rules_for("Australia/Sydney", SYDNEY_AUTUMN, ("01:00", "04:00")), SYDNEY_AUTUMN
+    )
     assert [s.start for s in autumn] == [
         utc(2026, 4, 4, 14), utc(2026, 4, 4, 14, 30), utc(2026, 4, 4, 15),
         utc(2026, 4, 4, 15, 30), utc(2026, 4, 4, 17), utc(2026, 4, 4, 17, 30),
@@ -148,11 +166,19 @@ def test_sydney_autumn_and_spring() -> None:
         "01:00 AEDT", "01:30 AEDT", "02:00 AEDT", "02:30 AEDT", "03:00 AEST", "03:30 AEST"
     ]  # fmt: skip
     check_real_durations(autumn, 30)
-    spring = offered(rules_for("Australia/Sydney", SYDNEY_SPRING, ("01:00", "04:00")), SYDNEY_SPRING)
+    spring = offered(
+        rules_for("Australia/Sydney", SYDNEY_SPRING, ("01:00", "04:00")), SYDNEY_SPRING
+    )
     assert [s.start for s in spring] == [
-        utc(2026, 10, 3, 15), utc(2026, 10, 3, 15, 30), utc(2026, 10, 3, 16), utc(2026, 10, 3, 16, 30)
+        utc(2026, 10, 3, 15), utc(2026, 10, 3, 15, 30),
+        utc(2026, 10, 3, 16), utc(2026, 10, 3, 16, 30),
     ]  # fmt: skip
-    assert labels(spring, "Australia/Sydney") == ["01:00 AEST", "01:30 AEST", "03:00 AEDT", "03:30 AEDT"]
+    assert labels(spring, "Australia/Sydney") == [
+        "01:00 AEST",
+        "01:30 AEST",
+        "03:00 AEDT",
+        "03:30 AEDT",
+    ]
 
 
 def test_a_long_session_across_the_change_keeps_its_real_length() -> None:
@@ -282,7 +308,9 @@ def test_half_hour_zone_with_daylight_saving() -> None:
 
 def test_lord_howe_half_hour_clock_change() -> None:
     # Lord Howe moves by 30 minutes: 02:00 -> 02:30 on 4 October 2026.
-    rules = rules_for("Australia/Lord_Howe", SYDNEY_SPRING, ("01:00", "04:00"), step=15, duration=30)
+    rules = rules_for(
+        "Australia/Lord_Howe", SYDNEY_SPRING, ("01:00", "04:00"), step=15, duration=30
+    )
     slots = offered(rules, SYDNEY_SPRING)
     walls = [s.in_zone("Australia/Lord_Howe")[0].strftime("%H:%M") for s in slots]
     assert "02:00" not in walls and "02:15" not in walls and "02:30" in walls

@@ -159,7 +159,10 @@ def test_rules_lookups() -> None:
     assert r.session_type(SessionType("follow-up", 60)) is None  # a stale copy
     assert r.tzinfo.key == "Europe/London"
     assert r == rules(
-        overrides=(DateOverride(holiday), DateOverride(special, (WorkingInterval.of("18:00", "21:00"),))),
+        overrides=(
+            DateOverride(holiday),
+            DateOverride(special, (WorkingInterval.of("18:00", "21:00"),)),
+        ),
         time_off=(TimeOff(datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 5, 8, tzinfo=UTC)),),
     )
     hash(r)

@@ -23,6 +23,7 @@ from rehabit.scheduling import (
     is_bookable,
     nearest_alternatives,
 )
+from rehabit.scheduling.slots import BusyLike
 
 FIRST = SessionType("first-assessment", 45)
 FOLLOW_UP = SessionType("follow-up", 30)
@@ -30,8 +31,8 @@ MONDAY = date(2026, 6, 1)  # British Summer Time: London = UTC+1
 NOW = datetime(2026, 5, 29, 12, tzinfo=UTC)  # the Friday before
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def make_rules(**changes: object) -> AvailabilityRules:
@@ -52,7 +53,7 @@ def local_starts(slots: list[Slot], zone: str = "Europe/London") -> list[str]:
 
 def day(
     rules: AvailabilityRules,
-    busy: object = (),
+    busy: BusyLike = (),
     *,
     on: date = MONDAY,
     session: SessionType | str = FOLLOW_UP,
@@ -60,7 +61,13 @@ def day(
     now: datetime = NOW,
 ) -> list[Slot]:
     return bookable_slots(
-        rules, session, busy, range_start=on, range_end=on, viewer_zone=viewer, now=now  # type: ignore[arg-type]
+        rules,
+        session,
+        busy,
+        range_start=on,
+        range_end=on,
+        viewer_zone=viewer,
+        now=now,
     )
 
 
@@ -117,7 +124,9 @@ def test_minimum_notice_and_past() -> None:
     # Exactly the minimum notice is enough.
     edge = utc(2026, 6, 1, 10, 30) - timedelta(minutes=60)
     assert is_bookable(rules, FOLLOW_UP, [], utc(2026, 6, 1, 10, 30), edge).ok
-    assert not is_bookable(rules, FOLLOW_UP, [], utc(2026, 6, 1, 10, 30), edge + timedelta(microseconds=1))
+    assert not is_bookable(
+        rules, FOLLOW_UP, [], utc(2026, 6, 1, 10, 30), edge + timedelta(microseconds=1)
+    )
 
 
 def test_horizon() -> None:
@@ -239,16 +248,25 @@ def test_viewer_dates_choose_the_window_not_the_slots() -> None:
 
 
 def test_therapist_in_kolkata_seen_from_london() -> None:
-    rules = make_rules(zone="Asia/Kolkata", weekly_hours=WeeklyHours.same_days([("09:00", "11:00")], [0]))
+    rules = make_rules(
+        zone="Asia/Kolkata", weekly_hours=WeeklyHours.same_days([("09:00", "11:00")], [0])
+    )
     slots = day(rules, viewer="Asia/Kolkata")
     assert [s.start for s in slots] == [
         utc(2026, 6, 1, 3, 30), utc(2026, 6, 1, 4), utc(2026, 6, 1, 4, 30), utc(2026, 6, 1, 5)
     ]  # fmt: skip
-    assert local_starts(slots, "Europe/London") == ["Mon 04:30", "Mon 05:00", "Mon 05:30", "Mon 06:00"]
+    assert local_starts(slots, "Europe/London") == [
+        "Mon 04:30",
+        "Mon 05:00",
+        "Mon 05:30",
+        "Mon 06:00",
+    ]
 
 
 def test_therapist_in_kathmandu() -> None:
-    rules = make_rules(zone="Asia/Kathmandu", weekly_hours=WeeklyHours.same_days([("09:00", "10:00")], [0]))
+    rules = make_rules(
+        zone="Asia/Kathmandu", weekly_hours=WeeklyHours.same_days([("09:00", "10:00")], [0])
+    )
     assert [s.start for s in day(rules, viewer="Asia/Kathmandu")] == [
         utc(2026, 6, 1, 3, 15), utc(2026, 6, 1, 3, 45)
     ]  # fmt: skip
@@ -284,12 +302,16 @@ def test_overlapping_evening_shift_and_early_hours_are_offered_once() -> None:
 
 def test_across_the_date_line() -> None:
     # Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart.
-    rules = make_rules(zone="Pacific/Kiritimati", weekly_hours=WeeklyHours.same_days([("09:00", "10:00")], [0]))
+    rules = make_rules(
+        zone="Pacific/Kiritimati", weekly_hours=WeeklyHours.same_days([("09:00", "10:00")], [0])
+    )
     pago_sunday = day(rules, viewer="Pacific/Pago_Pago", on=date(2026, 5, 31))
     assert local_starts(pago_sunday, "Pacific/Pago_Pago") == ["Sun 08:00", "Sun 08:30"]
     assert local_starts(pago_sunday, "Pacific/Kiritimati") == ["Mon 09:00", "Mon 09:30"]
     assert day(rules, viewer="Pacific/Pago_Pago") == []
-    auckland = make_rules(zone="Pacific/Auckland", weekly_hours=WeeklyHours.same_days([("08:00", "09:00")], [0]))
+    auckland = make_rules(
+        zone="Pacific/Auckland", weekly_hours=WeeklyHours.same_days([("08:00", "09:00")], [0])
+    )
     seen_from_london = day(auckland, viewer="Europe/London", on=date(2026, 5, 31))
     assert local_starts(seen_from_london) == ["Sun 21:00", "Sun 21:30"]
 
@@ -299,18 +321,47 @@ def test_input_errors() -> None:
     with pytest.raises(UnknownTimeZone):
         day(rules, viewer="Mars/Olympus")
     with pytest.raises(ValueError, match="before range_start"):
-        bookable_slots(rules, FIRST, [], range_start=MONDAY, range_end=date(2026, 5, 31), viewer_zone="UTC", now=NOW)
+        bookable_slots(
+            rules,
+            FIRST,
+            [],
+            range_start=MONDAY,
+            range_end=date(2026, 5, 31),
+            viewer_zone="UTC",
+            now=NOW,
+        )
     with pytest.raises(TypeError, match="dates"):
         bookable_slots(rules, FIRST, [], range_start=NOW, range_end=NOW, viewer_zone="UTC", now=NOW)
     with pytest.raises(ValueError, match="no time zone"):
         day(rules, now=datetime(2026, 5, 29))
+    # Absurd ranges are clipped to what could be bookable, not computed (or overflowed).
+    huge = bookable_slots(
+        rules, FIRST, [], range_start=date.min, range_end=date.max, viewer_zone="UTC", now=NOW
+    )
+    assert huge == first_free_slots(rules, FIRST, [], now=NOW, n=10_000)
+    assert (
+        bookable_slots(
+            rules,
+            FIRST,
+            [],
+            range_start=date(2030, 1, 1),
+            range_end=date.max,
+            viewer_zone="UTC",
+            now=NOW,
+        )
+        == []
+    )
     viewer = ZoneInfo("Asia/Tokyo")
-    assert bookable_slots(rules, FIRST, [], range_start=MONDAY, range_end=MONDAY, viewer_zone=viewer, now=NOW)
+    assert bookable_slots(
+        rules, FIRST, [], range_start=MONDAY, range_end=MONDAY, viewer_zone=viewer, now=NOW
+    )
 
 
 def test_busy() -> None:
     busy = Busy(
-        iter([(utc(2026, 6, 1, 10), utc(2026, 6, 1, 11)), (utc(2026, 6, 1, 9), utc(2026, 6, 1, 12))])
+        iter(
+            [(utc(2026, 6, 1, 10), utc(2026, 6, 1, 11)), (utc(2026, 6, 1, 9), utc(2026, 6, 1, 12))]
+        )
     )
     assert len(busy) == 2
     with pytest.raises(ValueError, match="no time zone"):
@@ -320,7 +371,10 @@ def test_busy() -> None:
     # The same Busy can be reused across calls and session types.
     rules = make_rules()
     assert day(rules, busy) == day(rules, list(busy_spans()))
-    assert local_starts(day(rules, busy)) == ["Mon 09:00", "Mon 09:30", "Mon 13:00", "Mon 13:30", "Mon 14:00", "Mon 14:30", "Mon 15:00", "Mon 15:30", "Mon 16:00", "Mon 16:30"]  # fmt: skip
+    assert local_starts(day(rules, busy)) == [
+        "Mon 09:00", "Mon 09:30", "Mon 13:00", "Mon 13:30", "Mon 14:00",
+        "Mon 14:30", "Mon 15:00", "Mon 15:30", "Mon 16:00", "Mon 16:30",
+    ]  # fmt: skip
 
 
 def busy_spans() -> list[tuple[datetime, datetime]]:
@@ -329,13 +383,22 @@ def busy_spans() -> list[tuple[datetime, datetime]]:
 
 def test_slot_value() -> None:
     slot = Slot(utc(2026, 6, 1, 8), utc(2026, 6, 1, 8, 45), "first-assessment")
-    same = Slot(utc(2026, 6, 1, 8).astimezone(ZoneInfo("Asia/Kolkata")), utc(2026, 6, 1, 8, 45), "first-assessment")
+    same = Slot(
+        utc(2026, 6, 1, 8).astimezone(ZoneInfo("Asia/Kolkata")),
+        utc(2026, 6, 1, 8, 45),
+        "first-assessment",
+    )
     assert slot == same and hash(slot) == hash(same) and len({slot, same}) == 1
     assert slot != Slot(utc(2026, 6, 1, 8), utc(2026, 6, 1, 8, 45), "follow-up")
     assert slot != (utc(2026, 6, 1, 8), utc(2026, 6, 1, 8, 45))
+    with pytest.raises(TypeError):
+        assert slot < (utc(2026, 6, 1, 9),)
     assert slot < Slot(utc(2026, 6, 1, 9), utc(2026, 6, 1, 9, 45), "first-assessment")
     start, end = slot.in_zone("America/New_York")
-    assert (start.isoformat(), end.isoformat()) == ("2026-06-01T04:00:00-04:00", "2026-06-01T04:45:00-04:00")
+    assert (start.isoformat(), end.isoformat()) == (
+        "2026-06-01T04:00:00-04:00",
+        "2026-06-01T04:45:00-04:00",
+    )
     assert slot.in_zone(ZoneInfo("UTC"))[0] == slot.start
     assert "2026-06-01T08:00:00+00:00" in repr(slot)
     with pytest.raises(ValueError, match="end after"):

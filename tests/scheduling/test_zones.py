@@ -57,8 +57,19 @@ def test_miscased_zone_gets_a_suggestion() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", " Europe/London", "localtime", "Factory", "../../etc/passwd", "/etc/localtime",
-     "Europe/", "Europe//London", "x" * 500, None, 42],
+    [
+        "",
+        " Europe/London",
+        "localtime",
+        "Factory",
+        "../../etc/passwd",
+        "/etc/localtime",
+        "Europe/",
+        "Europe//London",
+        "x" * 500,
+        None,
+        42,
+    ],
 )
 def test_validate_zone_refuses_non_zones(name: object) -> None:
     with pytest.raises(UnknownTimeZone):
@@ -113,8 +124,8 @@ NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
 
 
-def _utc(*args: int) -> int:
-    return to_us(datetime(*args, tzinfo=UTC))  # type: ignore[misc]
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    return to_us(datetime(year, month, day, hour, minute, tzinfo=UTC))
 
 
 def test_resolve_wall_normal_gap_and_repeated() -> None:

@@ -47,9 +47,7 @@ RULES: dict[str, Rule] = {
     "accounts:privacy": Rule(PUBLIC),
     # Stored assessment results: the owner's record once claimed by an account.
     "assessments:result": Rule(RECORD, lambda ctx: f"/assessment/result/{ctx.assessment.pk}/"),
-    "assessments:print": Rule(
-        RECORD, lambda ctx: f"/assessment/result/{ctx.assessment.pk}/print/"
-    ),
+    "assessments:print": Rule(RECORD, lambda ctx: f"/assessment/result/{ctx.assessment.pk}/print/"),
     # API
     "api:openapi-json": Rule(PUBLIC),
     "api:openapi-view": Rule(PUBLIC),

@@ -29,9 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if not user.username:
             user.username = f"u-{secrets.token_hex(8)}"
 
-    def save_user(
-        self, request: HttpRequest, user: Any, form: Any, commit: bool = True
-    ) -> Any:
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             from rehabit.accounts.models import Profile

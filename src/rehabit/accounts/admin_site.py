@@ -9,6 +9,4 @@ from rehabit.accounts.access import has_totp, session_passed_mfa
 
 def staff_with_mfa(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active and user.is_staff and has_totp(user) and session_passed_mfa(request)
-    )
+    return bool(user.is_active and user.is_staff and has_totp(user) and session_passed_mfa(request))

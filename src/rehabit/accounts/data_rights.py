@@ -20,7 +20,6 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.management.color import no_style
@@ -31,7 +30,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from rehabit.accounts import lockout
 from rehabit.accounts.models import ConsentEvent, Profile
-from rehabit.accounts.roles import PATIENT, role_of
+from rehabit.accounts.roles import PATIENT, role_group, role_of
 from rehabit.audit.models import AuditAction, AuditEntry
 from rehabit.audit.selectors import entries_about
 from rehabit.audit.services import record
@@ -91,8 +90,7 @@ def build_export(user: Any) -> dict[str, Any]:
             "id": user.pk,
             "email": user.email,
             "email_addresses": [
-                {"email": a.email, "verified": a.verified, "primary": a.primary}
-                for a in addresses
+                {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
             ],
             "role": role_of(user),
             "date_joined": _iso(user.date_joined),
@@ -197,7 +195,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [User]):
                 cursor.execute(sql)
-    user.groups.add(Group.objects.get(name=PATIENT))
+    user.groups.add(role_group(PATIENT))
     for address in addresses:
         EmailAddress.objects.create(
             user=user,
@@ -278,7 +276,9 @@ def _sessions_of(user_id: int) -> list[str]:
     try:
         from allauth.usersessions.models import UserSession
 
-        keys.extend(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+        keys.extend(
+            UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True)
+        )
     except LookupError:  # pragma: no cover - usersessions not installed
         pass
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():

@@ -27,8 +27,10 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
 def _terms_label() -> str:
     return format_html(
-        _('I have read and accept the <a href="{}">terms of use</a> and the '
-          '<a href="{}">privacy notice</a>.'),
+        _(
+            'I have read and accept the <a href="{}">terms of use</a> and the '
+            '<a href="{}">privacy notice</a>.'
+        ),
         reverse_lazy("accounts:terms"),
         reverse_lazy("accounts:privacy"),
     )
@@ -197,5 +199,7 @@ class DeleteAccountForm(forms.Form):
             "and that it cannot be undone."
         ),
         required=True,
-        error_messages={"required": _("Tick the box to confirm that you want to erase your account.")},
+        error_messages={
+            "required": _("Tick the box to confirm that you want to erase your account.")
+        },
     )

@@ -79,9 +79,12 @@ class StaffSecurityMiddleware:
             request.rehabit_logout_reason = "idle_timeout"  # type: ignore[attr-defined]
             logout(request)
             messages.info(
-                request, _("You were signed out after a period of inactivity. Please sign in again.")
+                request,
+                _("You were signed out after a period of inactivity. Please sign in again."),
             )
-            url = resolve_url(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+            url = (
+                resolve_url(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+            )
             return HttpResponseRedirect(url)
         request.session[LAST_ACTIVITY_KEY] = now
         return None

@@ -51,8 +51,9 @@ class Profile(models.Model):
 class ConsentPurpose(models.TextChoices):
     TERMS = "terms", _("Terms of use")
     PRIVACY = "privacy", _("Privacy notice")
-    SHARE_WITH_THERAPIST = "share_with_therapist", _(
-        "Share my assessments and progress with my therapist"
+    SHARE_WITH_THERAPIST = (
+        "share_with_therapist",
+        _("Share my assessments and progress with my therapist"),
     )
 
 

@@ -43,6 +43,26 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def role_group(role: str) -> Group:
+    """The group of a role, created with its permissions if missing.
+
+    Migration 0002_roles creates the groups; this keeps them after a database flush
+    (transactional tests) or in a database restored without them.
+    """
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        for dotted in GROUP_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                group.permissions.add(permission)
+    return group
+
+
 def _group_names(user: Any) -> set[str]:
     cached = getattr(user, "_rehabit_groups", None)
     if cached is None:
@@ -83,14 +103,13 @@ def assign_role(user: Any, role: str, *, request: Any = None, actor: Any = None)
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
     before = role_of(user)
-    groups = Group.objects.filter(name__in=ROLES)
-    user.groups.remove(*groups)
-    user.groups.add(Group.objects.get(name=role))
+    group = role_group(role)
+    user.groups.remove(*Group.objects.filter(name__in=ROLES))
+    user.groups.add(group)
     wants_staff = role == ADMIN
     if user.is_staff != wants_staff and not user.is_superuser:
         user.is_staff = wants_staff
         user.save(update_fields=["is_staff"])
-    user._rehabit_groups = None
     if hasattr(user, "_perm_cache"):
         del user._perm_cache
     if hasattr(user, "_group_perm_cache"):

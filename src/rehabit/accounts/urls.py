@@ -16,7 +16,5 @@ urlpatterns = [
     path("account/data/delete/", views.delete, name="delete"),
     path("legal/terms/", views.terms, name="terms"),
     path("legal/privacy/", views.privacy, name="privacy"),
-    path(
-        "staff/patients/<int:patient_id>/", staff_views.patient_record, name="patient_record"
-    ),
+    path("staff/patients/<int:patient_id>/", staff_views.patient_record, name="patient_record"),
 ]

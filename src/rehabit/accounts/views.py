@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
@@ -181,7 +180,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     if is_staff_role(request.user):
         messages.error(request, _("Staff accounts are closed by an administrator."))
         return redirect("accounts:data")
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         erase_account(request.user, request=request)
         request.session.flush()
@@ -216,5 +215,3 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "idle_minutes": settings.REHABIT_STAFF_IDLE_TIMEOUT_SECONDS // 60,
         },
     )
-
-

@@ -16,7 +16,8 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema
-from ninja.security import django_auth
+from ninja.errors import HttpError
+from ninja.security import SessionAuth
 
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
 from rehabit.booking import idempotency, services, video
@@ -36,6 +37,19 @@ from rehabit.booking.selectors import find_appointment, upcoming_for, visible_ap
 from rehabit.scheduling import Slot, UnknownTimeZone, validate_zone
 
 router = Router(tags=["booking"])
+
+
+class SignedIn(SessionAuth):
+    """The site's session sign-in (with its CSRF check on writes). Anonymous callers get
+    403, like every private page, so nothing tells them whether an appointment exists."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        raise HttpError(403, "Sign in to use this endpoint.")
+
+
+signed_in = SignedIn()
 
 MAX_RANGE_DAYS = 31
 
@@ -272,11 +286,10 @@ def therapist_slots(
 
 @router.post(
     "/appointments",
-    auth=django_auth,
+    auth=signed_in,
     response={
         201: AppointmentOut,
         400: ValidationErrorOut,
-        401: NotFoundOut,
         403: NotFoundOut,
         404: NotFoundOut,
         409: ConflictOut,
@@ -347,8 +360,8 @@ def _json(value: Any) -> Any:
 
 @router.get(
     "/appointments",
-    auth=django_auth,
-    response={200: list[AppointmentOut], 401: NotFoundOut, 422: ValidationErrorOut},
+    auth=signed_in,
+    response={200: list[AppointmentOut], 403: NotFoundOut, 422: ValidationErrorOut},
     summary="My upcoming appointments",
 )
 def list_appointments(
@@ -365,8 +378,8 @@ def list_appointments(
 
 @router.get(
     "/appointments/{appointment_id}",
-    auth=django_auth,
-    response={200: AppointmentOut, 401: NotFoundOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    auth=signed_in,
+    response={200: AppointmentOut, 403: NotFoundOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="One of my appointments",
 )
 def get_appointment(
@@ -384,10 +397,9 @@ def get_appointment(
 
 @router.patch(
     "/appointments/{appointment_id}",
-    auth=django_auth,
+    auth=signed_in,
     response={
         200: AppointmentOut,
-        401: NotFoundOut,
         403: NotFoundOut,
         404: NotFoundOut,
         409: ConflictOut,
@@ -424,10 +436,9 @@ def reschedule_appointment(
 
 @router.delete(
     "/appointments/{appointment_id}",
-    auth=django_auth,
+    auth=signed_in,
     response={
         200: AppointmentOut,
-        401: NotFoundOut,
         403: NotFoundOut,
         404: NotFoundOut,
         409: ConflictOut,

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
-from rehabit.api import assessments, booking, conditions
+from rehabit.api import assessments, booking, care, conditions
 
 api = NinjaAPI(
     title="Rehabit API",
@@ -20,6 +20,7 @@ api = NinjaAPI(
 api.add_router("", assessments.router)
 api.add_router("", conditions.router)
 api.add_router("", booking.router)
+api.add_router("", care.router)
 
 
 @api.exception_handler(NinjaValidationError)

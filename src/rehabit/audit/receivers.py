@@ -22,16 +22,18 @@ from rehabit.audit.services import record
 
 def login_hash(login: str) -> str:
     """A keyed hash of a login name: correlates attempts without storing the address."""
-    return salted_hmac("rehabit.audit.login", login.strip().lower(), algorithm="sha256").hexdigest()[
-        :32
-    ]
+    return salted_hmac(
+        "rehabit.audit.login", login.strip().lower(), algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def _user_for_login(login: str) -> Any:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    address = EmailAddress.objects.filter(email__iexact=login.strip()).select_related("user").first()
+    address = (
+        EmailAddress.objects.filter(email__iexact=login.strip()).select_related("user").first()
+    )
     if address is not None:
         return address.user
     return get_user_model().objects.filter(email__iexact=login.strip()).first()
@@ -111,7 +113,9 @@ def _mfa(action: AuditAction, request: HttpRequest, user: Any, authenticator: An
 
 
 @receiver(mfa_signals.authenticator_added, dispatch_uid="rehabit.audit.mfa_added")
-def on_mfa_added(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any) -> None:
+def on_mfa_added(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
     _mfa(AuditAction.MFA_ADDED, request, user, authenticator)
 
 
@@ -123,7 +127,9 @@ def on_mfa_removed(
 
 
 @receiver(mfa_signals.authenticator_reset, dispatch_uid="rehabit.audit.mfa_reset")
-def on_mfa_reset(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any) -> None:
+def on_mfa_reset(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
     _mfa(AuditAction.MFA_RESET, request, user, authenticator)
 
 

@@ -14,21 +14,21 @@ closures and multiplies floats.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import mul
 from typing import Any, NamedTuple
 
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
-from rehabit.clinical.rules import Answers, Rule, RuleError, compile_rule
+from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 OTHERS = "others"
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
-# A reason is its position (from 1) in the global order of reason texts, strongest effect
-# first; sorting plain ints is the cheapest way to order the "why" lists.
-Reason = int
 
 
 class DifferentialError(ValueError):
@@ -37,12 +37,22 @@ class DifferentialError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Effects:
-    """What one answer state does, as dense per-condition tuples (fast to combine)."""
+    """What one answer state does to every condition (dense, so combining is cheap).
 
-    lrs: tuple[float, ...]  # 1.0 where the condition is not affected
-    raises: tuple[Reason | None, ...]  # reason shown in why_for, where LR > 1
-    lowers: tuple[Reason | None, ...]  # reason shown in why_against, where LR < 1
-    # (None where the condition is not affected)
+    ``codes`` are the reasons as sortable integers: condition, then for (0) / against (1),
+    then strength (strongest first); ``Differential.code_texts`` turns them into text.
+    """
+
+    lrs: tuple[float, ...]  # one per condition; 1.0 where it is not affected
+    codes: tuple[int, ...]
+
+    @staticmethod
+    def merge(parts: Sequence[Effects]) -> Effects:
+        """The combined effect of several answer states (LRs multiply, reasons add up)."""
+        if len(parts) == 1:
+            return parts[0]
+        lrs = tuple(math.prod(col) for col in zip(*(p.lrs for p in parts), strict=True))
+        return Effects(lrs, tuple(sorted(c for p in parts for c in p.codes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,68 +61,14 @@ class Finding:
     rule: Rule
     present: Effects | None
     absent: Effects | None
-    simple: tuple[str, frozenset[str]] | None = None  # (question, values) for {q, in} rules
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """The findings and contexts arranged for speed (same result as evaluating each rule).
+def _lrs(effects: Effects) -> tuple[float, ...]:
+    return effects.lrs
 
-    ``choice``: per single/yes_no question, answer value -> effects that fire.
-    ``multi``: per multi question, (values, present, absent) for simple ``in`` rules.
-    ``generic``: everything else, evaluated through its compiled rule.
-    """
 
-    choice: tuple[tuple[str, Mapping[str, tuple[Effects, ...]]], ...]
-    multi: tuple[tuple[str, tuple[tuple[frozenset[str], Effects | None, Effects | None], ...]], ...]
-    generic: tuple[Finding, ...]
-
-    @classmethod
-    def build(cls, items: Sequence[Finding], questions: Mapping[str, Any]) -> Plan:
-        choice: dict[str, dict[str, list[Effects]]] = {}
-        multi: dict[str, list[tuple[frozenset[str], Effects | None, Effects | None]]] = {}
-        generic: list[Finding] = []
-        for item in items:
-            if item.simple is None:
-                generic.append(item)
-                continue
-            qid, values = item.simple
-            question = questions[qid]
-            if question.type == "multi":
-                multi.setdefault(qid, []).append((values, item.present, item.absent))
-                continue
-            table = choice.setdefault(qid, {v: [] for v in question.labels})
-            for value, fired in table.items():
-                effects = item.present if value in values else item.absent
-                if effects is not None:
-                    fired.append(effects)
-        return cls(
-            tuple((q, {v: tuple(e) for v, e in t.items()}) for q, t in choice.items()),
-            tuple((q, tuple(entries)) for q, entries in multi.items()),
-            tuple(generic),
-        )
-
-    def fired(self, info: Answers) -> list[Effects]:
-        fired: list[Effects] = []
-        for qid, table in self.choice:
-            value = info.get(qid)
-            if value is not None:
-                fired.extend(table[value])  # type: ignore[index]
-        for qid, entries in self.multi:
-            selected = info.get(qid)
-            if selected is None:
-                continue
-            for values, present, absent in entries:
-                effects = absent if values.isdisjoint(selected) else present  # type: ignore[arg-type]
-                if effects is not None:
-                    fired.append(effects)
-        for item in self.generic:
-            state = item.rule.evaluate(info)
-            if state is True:
-                fired.append(item.present)  # type: ignore[arg-type]
-            elif state is False and item.absent is not None:
-                fired.append(item.absent)
-        return fired
+def _codes(effects: Effects) -> tuple[int, ...]:
+    return effects.codes
 
 
 class Cause(NamedTuple):
@@ -144,8 +100,11 @@ class Differential:
     findings: tuple[Finding, ...]
     no_information: Mapping[str, frozenset[str]]  # question id -> values that say nothing
     informative_questions: frozenset[str]  # questions that findings look at
-    plan: Plan
-    reason_texts: tuple[str, ...]  # index = Reason
+    dispatch: Dispatch[Effects]  # every context and finding, arranged for speed
+    code_texts: Mapping[int, str]  # reason code -> text
+    ids: tuple[str, ...]  # condition ids, in order
+    names: tuple[str, ...]  # condition names, in order
+    bounds: tuple[int, ...]  # first code of each (condition, for/against) group, and the end
 
     def informative(self, answers: Answers) -> dict[str, object]:
         """The answers without "not sure" / "did not try" style values (no information)."""
@@ -157,38 +116,28 @@ class Differential:
 
         ``info`` are the informative answers (see ``informative``).
         """
-        fired = self.plan.fired(info)
-        if not fired:
-            fired = [self.neutral]
-        # Transpose in C: one column of LRs / reasons per condition.
-        weights = [
-            p * math.prod(col)
-            for p, col in zip(self.priors, zip(*(e.lrs for e in fired), strict=True), strict=True)
-        ]
-        raises = list(zip(*(e.raises for e in fired), strict=True))
-        lowers = list(zip(*(e.lowers for e in fired), strict=True))
-        total = math.fsum(weights)
-        text = self.reason_texts.__getitem__
-        causes = [
-            Cause(
-                condition.id,
-                condition.name,
-                weight / total,
-                tuple(map(text, sorted(filter(None, up)))),
-                tuple(map(text, sorted(filter(None, down)))),
-                condition.id in flagged,
-            )
-            for condition, weight, up, down in zip(
-                self.conditions, weights, raises, lowers, strict=True
-            )
-        ]
-        causes.sort(key=lambda c: (not c.red_flag, -c.probability, c.id))
+        fired = self.dispatch.collect(info) or [self.neutral]
+        # The work is done by C-level builtins (map, zip, sorted, bisect), one pass each.
+        # Weights: prior x product of the LR column of each condition.
+        weights = list(map(mul, self.priors, map(math.prod, zip(*map(_lrs, fired), strict=True))))
+        probabilities = map(math.fsum(weights).__rtruediv__, weights)
+        # Reasons: one sort of all codes groups them by (condition, for/against), strongest
+        # first; bisecting at each group's first code gives the slice of each "why" list.
+        codes = sorted(chain.from_iterable(map(_codes, fired)))
+        cut = list(map(bisect_left, repeat(codes), self.bounds))
+        texts = tuple(map(self.code_texts.__getitem__, codes))
+        why_for = map(texts.__getitem__, map(slice, cut[0:-1:2], cut[1::2]))
+        why_against = map(texts.__getitem__, map(slice, cut[1::2], cut[2::2]))
+        ids = self.ids
+        red = map(frozenset(flagged).__contains__, ids)
+        causes = list(map(Cause, ids, self.names, probabilities, why_for, why_against, red))
+        causes.sort(key=_order)
         return tuple(causes)
 
     @property
     def neutral(self) -> Effects:
         n = len(self.conditions)
-        return Effects((1.0,) * n, (None,) * n, (None,) * n)
+        return Effects((1.0,) * n, ())
 
 
 class _Parser:
@@ -196,10 +145,10 @@ class _Parser:
         self, data: Mapping[str, Any], questionnaire: Questionnaire, conditions: Sequence[Condition]
     ):
         self.data = data
+        self.questionnaire = questionnaire
         self.questions = questionnaire.questions
         self.conditions = conditions
         self.index = {c.id: i for i, c in enumerate(conditions)}
-        self.simple: dict[int, tuple[str, frozenset[str]]] = {}  # by id() of the Rule
         limits = data.get("limits")
         if not isinstance(limits, Mapping) or citation_problem(limits):
             raise DifferentialError("limits: needs min_lr, max_lr and a citation")
@@ -226,9 +175,6 @@ class _Parser:
             rule = compile_rule(raw.get("rule"), self.questions, f"{where}.rule")
         except RuleError as exc:
             raise DifferentialError(str(exc)) from exc
-        shape = raw["rule"]
-        if set(shape) == {"q", "in"}:  # the compiler checked: a choice question and its values
-            self.simple[id(rule)] = (shape["q"], frozenset(shape["in"]))
         return rule
 
     def effects(self, table: object, key: str, text: str | None, where: str) -> tuple[Effect, ...]:
@@ -312,18 +258,9 @@ class _Parser:
         rank = self.ranks(
             [e for item in contexts + findings for effects in item[2:] for e in effects]
         )
-        built_contexts = [
-            Finding(i, r, self.dense(p, rank), None, self.simple.get(id(r)))
-            for i, r, p, _ in contexts
-        ]
+        built_contexts = [Finding(i, r, self.dense(p, rank), None) for i, r, p, _ in contexts]
         built_findings = [
-            Finding(
-                i,
-                r,
-                self.dense(p, rank),
-                self.dense(a, rank) if a else None,
-                self.simple.get(id(r)),
-            )
+            Finding(i, r, self.dense(p, rank), self.dense(a, rank) if a else None)
             for i, r, p, a in findings
         ]
         return Differential(
@@ -333,8 +270,20 @@ class _Parser:
             findings=tuple(built_findings),
             no_information=self.no_information(),
             informative_questions=frozenset().union(*(f[1].refs for f in findings)),
-            plan=Plan.build(built_contexts + built_findings, self.questions),
-            reason_texts=("",) + tuple(text for _, text in sorted(rank, key=rank.__getitem__)),
+            dispatch=Dispatch.build(
+                [(f.rule, f.present, f.absent) for f in built_contexts + built_findings],
+                self.questionnaire.domains,
+                self.questionnaire.multi_ids,
+                merge=Effects.merge,
+            ),
+            code_texts={
+                self.code(i, against, r, len(rank)): text
+                for (i, text), r in rank.items()
+                for against in (False, True)
+            },
+            bounds=tuple(k * (len(rank) + 1) for k in range(2 * len(self.conditions) + 1)),
+            ids=tuple(c.id for c in self.conditions),
+            names=tuple(c.name for c in self.conditions),
         )
 
     @staticmethod
@@ -344,12 +293,17 @@ class _Parser:
         return {(e[0], e[2]): rank for rank, e in enumerate(ordered, start=1)}
 
     def dense(self, effects: tuple[Effect, ...], rank: Mapping[tuple[int, str], int]) -> Effects:
-        n = len(self.conditions)
-        lrs, raises, lowers = [1.0] * n, [None] * n, [None] * n  # type: list[float], list[Reason | None], list[Reason | None]
+        lrs = [1.0] * len(self.conditions)
+        codes = []
         for i, lr, text in effects:
             lrs[i] = lr
-            (raises if lr > 1 else lowers)[i] = rank[(i, text)]
-        return Effects(tuple(lrs), tuple(raises), tuple(lowers))
+            codes.append(self.code(i, lr < 1, rank[(i, text)], len(rank)))
+        return Effects(tuple(lrs), tuple(sorted(codes)))
+
+    @staticmethod
+    def code(index: int, against: bool, rank: int, count: int) -> int:
+        """Sort key of a reason: condition, then for (0) / against (1), then strength."""
+        return (2 * index + against) * (count + 1) + rank
 
     def no_information(self) -> Mapping[str, frozenset[str]]:
         raw = self.data.get("no_information", {})
@@ -374,6 +328,10 @@ def parse_differential(
     if not isinstance(data, Mapping):
         raise DifferentialError("differential: top level must be a mapping")
     return _Parser(data, questionnaire, list(conditions.values())).parse()
+
+
+def _order(cause: Cause) -> tuple[bool, float, str]:
+    return (not cause.red_flag, -cause.probability, cause.id)
 
 
 @lru_cache(maxsize=8)

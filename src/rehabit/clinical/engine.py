@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,9 +10,8 @@ from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential, load_differential
 from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
 from rehabit.clinical.redflags import RedFlag, load_red_flags, screen
-from rehabit.clinical.rules import Rule
 from rehabit.clinical.triage import SERIOUS_THRESHOLD, Disposition, RankedCause, decide
-from rehabit.clinical.validation import validate_answers
+from rehabit.clinical.validation import validate_and_show
 
 # Confidence (expert, a communication aid rather than a calibrated figure): half from how
 # many of the questions that tell causes apart were answered, half from how far the most
@@ -62,8 +61,8 @@ class ClinicalModel:
     red_flags: tuple[RedFlag, ...]
     differential: Differential
     conditions: Mapping[str, Condition]
-    optional: tuple[tuple[str, Rule | None], ...]  # optional questions and their show_if
-    informative: tuple[tuple[str, Rule | None], ...]  # questions the findings look at
+    optional: tuple[tuple[str, bool], ...]  # optional questions: (id, conditional?)
+    informative: tuple[tuple[str, bool], ...]  # questions the findings look at: (id, conditional?)
 
 
 @lru_cache(maxsize=8)
@@ -75,34 +74,32 @@ def load_model(questionnaire: Questionnaire | None = None) -> ClinicalModel:
         red_flags=load_red_flags(q),
         differential=differential,
         conditions=load_conditions(),
-        optional=tuple((i, x.show_if) for i, x in q.questions.items() if not x.required),
+        optional=tuple(
+            (i, x.show_if is not None) for i, x in q.questions.items() if not x.required
+        ),
         informative=tuple(
-            (i, x.show_if)
+            (i, x.show_if is not None)
             for i, x in q.questions.items()
             if i in differential.informative_questions
         ),
     )
 
 
-def _shown(rule: Rule | None, answers: Mapping[str, object]) -> bool:
-    return rule is None or rule.evaluate(answers) is True
-
-
 def confidence(
     model: ClinicalModel,
-    answers: Mapping[str, object],
+    shown_conditional: frozenset[str],
     info: Mapping[str, object],
     causes: tuple[Cause, ...],
 ) -> Confidence:
     """How sure the ranking is: answered informative questions and the lead of the top cause."""
     shown = answered = 0
-    for qid, rule in model.informative:
-        if rule is None or rule.evaluate(answers) is True:
+    for qid, conditional in model.informative:
+        if not conditional or qid in shown_conditional:
             shown += 1
             answered += qid in info
     coverage = answered / shown if shown else 0.0
-    top = sorted((c.probability for c in causes), reverse=True)
-    lead = top[0] - top[1] if len(top) > 1 else 1.0
+    first, second = _two_largest(c.probability for c in causes)
+    lead = first - second
     score = round(
         COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * min(1.0, lead / FULL_LEAD), 3
     )
@@ -122,6 +119,16 @@ def confidence(
     return Confidence(level, score, text)
 
 
+def _two_largest(values: Iterable[float]) -> tuple[float, float]:
+    first = second = 0.0
+    for value in values:
+        if value > first:
+            first, second = value, first
+        elif value > second:
+            second = value
+    return first, second
+
+
 def _by_probability(cause: Cause) -> tuple[float, str]:
     return (-cause.probability, cause.id)
 
@@ -131,7 +138,7 @@ def assess(
 ) -> AssessmentResult:
     """Assess one person's answers. Raises ``AnswerErrors`` when they are not valid."""
     model = load_model(questionnaire)
-    cleaned = validate_answers(model.questionnaire, answers)
+    cleaned, shown = validate_and_show(model.questionnaire, answers)
     flags = screen(model.red_flags, cleaned)
     flagged = {f.condition for f in flags if f.condition is not None}
     info = model.differential.informative(cleaned)
@@ -139,21 +146,27 @@ def assess(
     # Triage needs the most likely cause and any serious one above its threshold.
     top = min(causes, key=_by_probability)
     conditions = model.conditions
-    ranked = [RankedCause(conditions[top.id], top.probability)] + [
-        RankedCause(conditions[c.id], c.probability)
-        for c in sorted(causes, key=_by_probability)
+    serious = [
+        c
+        for c in causes
         if c is not top and c.probability >= SERIOUS_THRESHOLD and conditions[c.id].serious
+    ]
+    ranked = [
+        RankedCause(conditions[c.id], c.probability)
+        for c in [top, *sorted(serious, key=_by_probability)]
     ]
     disposition = decide(flags, ranked, cleaned)
     unanswered = tuple(
-        qid for qid, rule in model.optional if qid not in cleaned and _shown(rule, cleaned)
+        qid
+        for qid, conditional in model.optional
+        if qid not in cleaned and (not conditional or qid in shown)
     )
     return AssessmentResult(
         questionnaire_version=model.questionnaire.version,
         disposition=disposition,
         red_flags=flags,
         causes=causes,
-        confidence=confidence(model, cleaned, info, causes),
+        confidence=confidence(model, shown, info, causes),
         unanswered=unanswered,
         answers=cleaned,
     )

@@ -7,7 +7,7 @@ It is parsed and checked once; every ``show_if`` rule is compiled at load time.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -69,6 +69,21 @@ class Question:
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
 
+    def answer_domain(self, max_options: int = 12) -> tuple[Hashable, ...] | None:
+        """Every possible answer (multi: every subset, as frozensets), or None if too many."""
+        if self.type in ("integer", "scale"):
+            assert self.min is not None and self.max is not None
+            return tuple(range(self.min, self.max + 1))
+        if self.type != "multi":
+            return self.option_values
+        if len(self.options) > max_options:
+            return None
+        values = self.option_values
+        return tuple(
+            frozenset(v for i, v in enumerate(values) if mask >> i & 1)
+            for mask in range(1, 2 ** len(values))
+        )
+
     def to_dict(self) -> dict[str, object]:
         """The question in the data-file schema (yes_no options filled in)."""
         out: dict[str, object] = {"id": self.id, "text": self.text, "type": self.type}
@@ -102,6 +117,15 @@ class Questionnaire:
     sections: tuple[Section, ...]
     questions: Mapping[str, Question]  # in display order
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def domains(self) -> dict[str, tuple[Hashable, ...] | None]:
+        """Possible answers per question (see ``Question.answer_domain``)."""
+        return {qid: q.answer_domain() for qid, q in self.questions.items()}
+
+    @property
+    def multi_ids(self) -> frozenset[str]:
+        return frozenset(qid for qid, q in self.questions.items() if q.type == "multi")
 
     def to_dict(self) -> dict[str, object]:
         """The whole questionnaire (raw show_if rules included) for generic renderers."""
@@ -287,7 +311,9 @@ def citation_problem(raw: Mapping[str, Any]) -> str | None:
     return None
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml if built
+_SafeLoader: type[yaml.SafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml if built
 
 
 class DataLoader(_SafeLoader):  # type: ignore[valid-type,misc]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
-from rehabit.clinical.rules import Answers, Rule, RuleError, compile_rule
+from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 from rehabit.clinical.triage import RANK, Level
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})
@@ -38,9 +38,24 @@ class RedFlag:
         }
 
 
+class RedFlags(tuple[RedFlag, ...]):
+    """The compiled flags, most urgent first, with their rules arranged for fast screening."""
+
+    dispatch: Dispatch[int]  # rule -> index of the flag in this tuple
+
+    def __new__(cls, flags: Iterable[RedFlag], questionnaire: Questionnaire) -> RedFlags:
+        self = super().__new__(cls, flags)
+        self.dispatch = Dispatch.build(
+            [(flag.rule, index, None) for index, flag in enumerate(self)],
+            questionnaire.domains,
+            questionnaire.multi_ids,
+        )
+        return self
+
+
 def parse_red_flags(
     data: object, questionnaire: Questionnaire, condition_ids: Collection[str]
-) -> tuple[RedFlag, ...]:
+) -> RedFlags:
     """Compile the flags; every rule and condition reference is checked here."""
     if not isinstance(data, Mapping) or not isinstance(data.get("red_flags"), list):
         raise RedFlagError("red_flags: top level needs a 'red_flags' list")
@@ -81,21 +96,24 @@ def parse_red_flags(
         )
     # Most urgent first, then file order: the order in which fired flags are reported.
     order = {f.id: i for i, f in enumerate(flags)}
-    return tuple(sorted(flags, key=lambda f: (-RANK[f.disposition], order[f.id])))
+    ordered = sorted(flags, key=lambda f: (-RANK[f.disposition], order[f.id]))
+    return RedFlags(ordered, questionnaire)
 
 
 @lru_cache(maxsize=8)
-def load_red_flags(questionnaire: Questionnaire) -> tuple[RedFlag, ...]:
+def load_red_flags(questionnaire: Questionnaire) -> RedFlags:
     """The packaged red flags compiled against ``questionnaire`` (cached)."""
     from rehabit.clinical.conditions import load_conditions
 
     return parse_red_flags(load_yaml("red_flags.yaml"), questionnaire, load_conditions())
 
 
-def screen(flags: tuple[RedFlag, ...], answers: Answers) -> tuple[RedFlag, ...]:
-    """The flags that fire on these (cleaned) answers, most urgent first.
+def screen(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
+    """The flags that fire on these (cleaned) answers, in the order given (most urgent first).
 
     A flag about an unanswered question does not fire (nothing is guessed); the emergency
     questions are required, so they are always answered.
     """
+    if isinstance(flags, RedFlags):
+        return tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
     return tuple(f for f in flags if f.rule.evaluate(answers) is True)

@@ -25,9 +25,9 @@ actually answered.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 Answers = Mapping[str, object]
 Evaluator = Callable[[Answers], "bool | None"]
@@ -261,3 +261,71 @@ def _negate(inner: Rule) -> Rule:
         return None if result is None else not result
 
     return Rule(not_, inner.refs, inner.negated, inner.description)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch(Generic[T]):
+    """Many rules, arranged so that one call evaluates them all quickly.
+
+    Each entry is (rule, item when true, item when false). A rule that depends on one
+    question with a finite set of answers is tabulated at load time (answer -> items), so at
+    run time it costs one dictionary lookup; other rules are evaluated as compiled. Unknown
+    (unanswered) gives no item, exactly as evaluating the rule would.
+    """
+
+    tables: tuple[tuple[str, bool, Mapping[Hashable, tuple[T, ...]]], ...]
+    generic: tuple[tuple[Rule, T | None, T | None], ...]
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[tuple[Rule, T | None, T | None]],
+        domains: Mapping[str, tuple[Hashable, ...] | None],
+        multi: frozenset[str] = frozenset(),
+        merge: Callable[[Sequence[T]], T] | None = None,
+    ) -> Dispatch[T]:
+        """``merge``, if given, folds the items for one answer into a single item."""
+        tables: dict[str, dict[Hashable, list[T]]] = {}
+        generic: list[tuple[Rule, T | None, T | None]] = []
+        for rule, if_true, if_false in entries:
+            (qid,) = rule.refs if len(rule.refs) == 1 else (None,)
+            domain = domains.get(qid) if qid is not None else None
+            if qid is None or domain is None or rule.evaluate({}) is not None:
+                generic.append((rule, if_true, if_false))
+                continue
+            table = tables.setdefault(qid, {value: [] for value in domain})
+            for value, items in table.items():
+                state = rule.evaluate({qid: value})
+                item = if_true if state is True else if_false if state is False else None
+                if item is not None:
+                    items.append(item)
+
+        def pack(items: list[T]) -> tuple[T, ...]:
+            return (merge(items),) if merge is not None and items else tuple(items)
+
+        return cls(
+            tuple(
+                (qid, qid in multi, {v: pack(items) for v, items in table.items()})
+                for qid, table in tables.items()
+            ),
+            tuple(generic),
+        )
+
+    def collect(self, answers: Answers) -> list[T]:
+        """The items of every rule's current state (tabulated rules first)."""
+        out: list[T] = []
+        for qid, is_multi, table in self.tables:
+            value = answers.get(qid)
+            if value is not None:
+                out += table.get(frozenset(value) if is_multi else value, ())  # type: ignore[call-overload]
+        for rule, if_true, if_false in self.generic:
+            state = rule.evaluate(answers)
+            if state is True:
+                if if_true is not None:
+                    out.append(if_true)
+            elif state is False and if_false is not None:
+                out.append(if_false)
+        return out

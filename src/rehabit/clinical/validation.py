@@ -9,6 +9,7 @@ from rehabit.clinical.questionnaire import Question, Questionnaire
 from rehabit.clinical.rules import Rule
 
 ALL = "__all__"
+REQUIRED = "This question is required."
 
 
 class AnswerErrors(ValueError):
@@ -97,6 +98,13 @@ def validate_answers(
 
     ``None`` counts as "not answered". Raises AnswerErrors listing every problem found.
     """
+    return validate_and_show(questionnaire, answers)[0]
+
+
+def validate_and_show(
+    questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> tuple[dict[str, object], frozenset[str]]:
+    """``validate_answers`` plus the ids of the conditional questions that are shown."""
     if not isinstance(answers, Mapping):
         raise AnswerErrors({ALL: ["Answers must be an object that maps question ids to answers."]})
     plan = _plan(questionnaire)
@@ -110,40 +118,61 @@ def validate_answers(
                 errors[key] = [f"Unknown question '{key}'."]
     cleaned: dict[str, object] = {}
     unsettled: set[str] = set()  # invalid or missing: later skip logic cannot be judged on them
-    for qid, question, check, rule in plan:
-        raw = answers.get(qid)
+    conditional: set[str] = set()  # conditional questions that are shown
+    get = answers.get
+    for qid, question, check, rule, choices in plan:
+        raw = get(qid)
         value: object = None
         if raw is not None:
-            value, messages = check(question, raw)
-            if messages:
-                errors[qid] = messages
-                unsettled.add(qid)
+            if choices is not None and type(raw) is str and raw in choices:
+                value = raw  # fast path for the commonest answer: a valid option
+            else:
+                value, messages = check(question, raw)
+                if messages:
+                    errors[qid] = messages
+                    unsettled.add(qid)
+                    continue
+            if rule is None:
+                cleaned[qid] = value
                 continue
-        if rule is not None and not rule.refs.isdisjoint(unsettled):
+        elif rule is None:
+            if question.required:
+                errors[qid] = [REQUIRED]
+                unsettled.add(qid)
+            continue
+        if unsettled and not rule.refs.isdisjoint(unsettled):
             unsettled.add(qid)
             continue
-        shown = rule is None or rule.evaluate(cleaned) is True
+        shown = rule.evaluate(cleaned) is True
+        if shown:
+            conditional.add(qid)
         if raw is not None:
             if shown:
                 cleaned[qid] = value
             else:
-                assert rule is not None
                 errors[qid] = [
                     f"This question only applies when {rule.sentence}; remove this answer."
                 ]
                 unsettled.add(qid)
         elif shown and question.required:
-            errors[qid] = ["This question is required."]
+            errors[qid] = [REQUIRED]
             unsettled.add(qid)
     if errors:
         raise AnswerErrors(errors)
-    return cleaned
+    return cleaned, frozenset(conditional)
+
+
+PlanItem = tuple[str, Question, Check, Rule | None, frozenset[str] | None]
 
 
 @lru_cache(maxsize=8)
-def _plan(questionnaire: Questionnaire) -> tuple[tuple[str, Question, Check, Rule | None], ...]:
-    """Per question, in order: id, question, type check, skip rule (built once)."""
-    return tuple((qid, q, _CHECKS[q.type], q.show_if) for qid, q in questionnaire.questions.items())
+def _plan(questionnaire: Questionnaire) -> tuple[PlanItem, ...]:
+    """Per question, in order: id, question, type check, skip rule, and the option values of
+    single/yes_no questions for the fast path (built once)."""
+    return tuple(
+        (qid, q, _CHECKS[q.type], q.show_if, q.values if q.type in ("single", "yes_no") else None)
+        for qid, q in questionnaire.questions.items()
+    )
 
 
 @lru_cache(maxsize=8)

@@ -8,8 +8,8 @@ secret key and allowed hosts) or ``test`` (used by the test suite).
 from __future__ import annotations
 
 import secrets
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rehabit.assessments",
     "rehabit.api",
     "rehabit.booking",
+    "rehabit.care",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
     "rehabit.audit",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -136,7 +136,9 @@ class Slot:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Slot) and self._key() == other._key()
 
-    def __lt__(self, other: Slot) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Slot):
+            return NotImplemented
         return self._key() < other._key()
 
     def __hash__(self) -> int:
@@ -348,6 +350,12 @@ def bookable_slots(
         raise ValueError("range_end is before range_start.")
     engine = _engine(rules, session_type, busy, now)
     if engine is None:
+        return []
+    # Nothing outside now .. now + horizon is bookable: clip the dates (offsets are < 2 days).
+    today = now.astimezone(UTC).date()
+    range_start = max(range_start, today - timedelta(days=2))
+    range_end = min(range_end, today + timedelta(days=rules.horizon_days + 2))
+    if range_end < range_start:
         return []
     lo = start_of_day(viewer, range_start)
     hi = start_of_day(viewer, range_end + timedelta(days=1))

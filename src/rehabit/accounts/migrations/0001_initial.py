@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,54 +15,130 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LoginLockout',
+            name="LoginLockout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('window_started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("window_started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'sign-in lockout',
-                'verbose_name_plural': 'sign-in lockouts',
+                "verbose_name": "sign-in lockout",
+                "verbose_name_plural": "sign-in lockouts",
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='full name')),
-                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('time_zone', models.CharField(blank=True, max_length=64, verbose_name='time zone')),
-                ('language', models.CharField(blank=True, max_length=16, verbose_name='preferred language')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="full name"),
+                ),
+                (
+                    "date_of_birth",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(blank=True, max_length=64, verbose_name="time zone"),
+                ),
+                (
+                    "language",
+                    models.CharField(blank=True, max_length=16, verbose_name="preferred language"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profile',
-                'verbose_name_plural': 'profiles',
-                'permissions': [('view_own_record', 'Can view, export and delete their own record'), ('view_patient_record', "Can view a patient's record while related by appointment, with consent"), ('view_patient_record_as_admin', "Can view a patient's record through the audited path (admin)"), ('manage_accounts', 'Can manage accounts and roles')],
+                "verbose_name": "profile",
+                "verbose_name_plural": "profiles",
+                "permissions": [
+                    ("view_own_record", "Can view, export and delete their own record"),
+                    (
+                        "view_patient_record",
+                        "Can view a patient's record while related by appointment, with consent",
+                    ),
+                    (
+                        "view_patient_record_as_admin",
+                        "Can view a patient's record through the audited path (admin)",
+                    ),
+                    ("manage_accounts", "Can manage accounts and roles"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConsentEvent',
+            name="ConsentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('terms', 'Terms of use'), ('privacy', 'Privacy notice'), ('share_with_therapist', 'Share my assessments and progress with my therapist')], max_length=32, verbose_name='purpose')),
-                ('version', models.CharField(max_length=32, verbose_name='notice version')),
-                ('granted', models.BooleanField(verbose_name='granted')),
-                ('recorded_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('source', models.CharField(blank=True, max_length=32, verbose_name='where')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consent_events', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("terms", "Terms of use"),
+                            ("privacy", "Privacy notice"),
+                            (
+                                "share_with_therapist",
+                                "Share my assessments and progress with my therapist",
+                            ),
+                        ],
+                        max_length=32,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("version", models.CharField(max_length=32, verbose_name="notice version")),
+                ("granted", models.BooleanField(verbose_name="granted")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=32, verbose_name="where")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consent_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent event',
-                'verbose_name_plural': 'consent events',
-                'ordering': ['recorded_at', 'id'],
-                'indexes': [models.Index(fields=['user', 'purpose', 'recorded_at'], name='accounts_co_user_id_dd6406_idx')],
+                "verbose_name": "consent event",
+                "verbose_name_plural": "consent events",
+                "ordering": ["recorded_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "purpose", "recorded_at"],
+                        name="accounts_co_user_id_dd6406_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -48,4 +48,6 @@ def is_checkbox(field: BoundField) -> bool:
 
 @register.simple_tag
 def error_link(field: BoundField, message: str) -> SafeString:
-    return format_html('<a href="#{}">{}: {}</a>', field.auto_id, strip_tags(str(field.label)), message)
+    return format_html(
+        '<a href="#{}">{}: {}</a>', field.auto_id, strip_tags(str(field.label)), message
+    )

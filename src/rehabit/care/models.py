@@ -1,0 +1,158 @@
+"""The home exercise log of one assessment: sessions done, next-morning check-ins, the
+level each exercise family has reached, and the medicine safety answers for the plan.
+
+Everything here belongs to an assessment and follows its owner: readable by whoever may
+read the assessment (``rehabit.care.selectors``), attached to an account when the
+assessment is claimed (``rehabit.assessments.claims``), erased with it (CASCADE).
+Instants are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rehabit.assessments.models import Assessment
+
+NOTE_MAX_LENGTH = 1000
+
+
+class Difficulty(models.TextChoices):
+    TOO_EASY = "too_easy", _("Too easy")
+    ABOUT_RIGHT = "about_right", _("About right")
+    HARD = "hard", _("Hard but I managed")
+    TOO_HARD = "too_hard", _("Too hard")
+
+
+class NextMorning(models.TextChoices):
+    BETTER = "better", _("Better than before the session")
+    SAME = "same", _("About the same")
+    WORSE = "worse", _("Worse than before the session")
+
+
+class ExerciseSession(models.Model):
+    """One home exercise session as the person logged it (a diary entry)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="exercise_sessions"
+    )
+    logged_at = models.DateTimeField(_("logged at"), default=timezone.now, db_index=True)
+    # What was done: [{"exercise_id", "family", "level"}], in program order.
+    exercises = models.JSONField(_("exercises done"))
+    pain_during = models.PositiveSmallIntegerField(_("worst pain during (0-10)"))
+    pain_after = models.PositiveSmallIntegerField(_("pain just after (0-10)"))
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    # The next-morning check-in that drives progression (empty until answered).
+    next_morning = models.CharField(
+        _("next morning"), max_length=8, choices=NextMorning.choices, blank=True
+    )
+    settled_within_24h = models.BooleanField(_("settled within a day"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # A client's retry of the same submission is recognised by this key (form token or
+    # the API's Idempotency-Key header) and does not create a second entry.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-logged_at"]
+        verbose_name = _("exercise session")
+        verbose_name_plural = _("exercise sessions")
+        indexes = [models.Index(fields=["assessment", "logged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_during__lte=10) & Q(pain_after__lte=10),
+                name="care_session_pain_0_10",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="care_session_idempotency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exercise session {self.id}"
+
+    @property
+    def exercise_ids(self) -> list[str]:
+        return [str(item["exercise_id"]) for item in self.exercises]
+
+    @property
+    def families(self) -> list[str]:
+        return list(dict.fromkeys(str(item["family"]) for item in self.exercises))
+
+
+class ProgramLevel(models.Model):
+    """The level an exercise family has reached for one assessment's program."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="program_levels"
+    )
+    family = models.CharField(max_length=64)
+    level = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("program level")
+        verbose_name_plural = _("program levels")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "family"], name="care_level_per_family"),
+            models.CheckConstraint(condition=Q(level__gte=1), name="care_level_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} level {self.level}"
+
+
+class ProgressionStep(models.Model):
+    """One decision of the pain-monitoring rule, taken at a next-morning check-in, with
+    what is needed to explain it in the reader's language (template + params)."""
+
+    session = models.ForeignKey(
+        ExerciseSession, on_delete=models.CASCADE, related_name="progression_steps"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="progression_steps"
+    )
+    family = models.CharField(max_length=64)
+    action = models.CharField(max_length=16)  # step_up | hold | step_down | book_pt
+    from_level = models.PositiveSmallIntegerField()
+    to_level = models.PositiveSmallIntegerField()
+    zone = models.CharField(max_length=8)
+    reason = models.CharField(max_length=32)
+    template = models.TextField()
+    params = models.JSONField(default=dict)
+    decided_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("progression step")
+        verbose_name_plural = _("progression steps")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "family"], name="care_step_per_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.action} {self.from_level}->{self.to_level}"
+
+
+class MedicationAnswers(models.Model):
+    """The person's answers to the medicine safety questions the assessment did not ask."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, primary_key=True, related_name="medication_answers"
+    )
+    answers = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("medicine safety answers")
+        verbose_name_plural = _("medicine safety answers")
+
+    def __str__(self) -> str:
+        return f"Medicine safety answers for {self.assessment_id}"

@@ -1,0 +1,205 @@
+"""What the care pages and API show: dosage in words, exercise details, the progression
+explanations in the reader's language, and times in the reader's zone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC
+from functools import cache
+from typing import Any
+
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from rehabit.care.models import ExerciseSession, ProgressionStep
+from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.exercises import ILLUSTRATION_DIR, Exercise, get_exercise
+from rehabit.clinical.program import dosage_dict
+from rehabit.clinical.progression import load_progression, next_step
+from rehabit.clinical.selfcare import load_selfcare
+
+_VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
+def tr(text: object) -> str:
+    """Translate a string from a reviewed data file (see the ``tr`` template filter)."""
+    if not isinstance(text, str) or not text:
+        return "" if text is None else str(text)
+    return _(text)
+
+
+def phase_label(phase: str | None) -> str:
+    """The stage's title from the self-care data, translated."""
+    titles = load_selfcare().stage_titles
+    return tr(titles[phase]) if phase in titles else ""
+
+
+@cache
+def illustration_size(illustration: str) -> tuple[int, int]:
+    """Width and height of an illustration (from its viewBox), for layout without jumps."""
+    path = ILLUSTRATION_DIR / f"{illustration}.svg"
+    match = _VIEWBOX.search(path.read_text(encoding="utf-8")[:500]) if path.is_file() else None
+    if match is None:
+        return 514, 200
+    return round(float(match.group(1))), round(float(match.group(2)))
+
+
+def condition_name(condition_id: str) -> str:
+    condition = load_conditions().get(condition_id)
+    return tr(condition.name) if condition is not None else condition_id
+
+
+def illustration_url(exercise: Exercise) -> str:
+    return static(f"exercises/{exercise.illustration}.svg")
+
+
+def _seconds(n: int) -> str:
+    return ngettext("%(n)s second", "%(n)s seconds", n) % {"n": n}
+
+
+def dosage_lines(dosage: Mapping[str, object]) -> list[str]:
+    """The dosage in short plain sentences, e.g. ["Hold for 30 seconds", "3 sets", ...]."""
+    lines: list[str] = []
+    kind = dosage.get("kind")
+    sets, reps = dosage.get("sets"), dosage.get("reps")
+    if kind == "hold" and isinstance(dosage.get("hold_seconds"), int):
+        lines.append(_("Hold for %(time)s") % {"time": _seconds(int(dosage["hold_seconds"]))})  # type: ignore[call-overload]
+        if isinstance(reps, int) and reps > 1:
+            lines.append(ngettext("%(n)s hold", "%(n)s holds", reps) % {"n": reps})
+    elif kind == "reps" and isinstance(reps, int):
+        lines.append(ngettext("%(n)s repetition", "%(n)s repetitions", reps) % {"n": reps})
+    elif kind == "duration" and isinstance(dosage.get("minutes"), int):
+        minutes = int(dosage["minutes"])  # type: ignore[call-overload]
+        lines.append(ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes})
+    if isinstance(sets, int) and kind != "duration":
+        lines.append(ngettext("%(n)s set", "%(n)s sets", sets) % {"n": sets})
+    sides = dosage.get("sides")
+    if sides == "both":
+        lines.append(_("On each side"))
+    elif sides == "affected":
+        lines.append(_("On your sore side"))
+    rest = dosage.get("rest_seconds")
+    if isinstance(rest, int) and rest:
+        lines.append(_("Rest %(time)s between") % {"time": _seconds(rest)})
+    if dosage.get("tempo"):
+        lines.append(tr(dosage["tempo"]))
+    per_day, days = dosage.get("per_day"), dosage.get("days_per_week")
+    if isinstance(per_day, int) and isinstance(days, int):
+        daily = (
+            _("Once a day")
+            if per_day == 1
+            else ngettext("%(n)s time a day", "%(n)s times a day", per_day) % {"n": per_day}
+        )
+        weekly = (
+            _("every day")
+            if days == 7
+            else ngettext("%(n)s day a week", "%(n)s days a week", days) % {"n": days}
+        )
+        lines.append(_("%(daily)s, %(weekly)s") % {"daily": daily, "weekly": weekly})
+    return lines
+
+
+def exercise_card(exercise: Exercise) -> dict[str, Any]:
+    """What the library and the exercise page show about one exercise."""
+    return {
+        "id": exercise.id,
+        "name": tr(exercise.name),
+        "summary": tr(exercise.summary),
+        "steps": [tr(s) for s in exercise.steps],
+        "dosage": dosage_lines(dosage_dict(exercise)),
+        "should_feel": tr(exercise.should_feel),
+        "should_not_feel": tr(exercise.should_not_feel),
+        "max_pain": exercise.max_pain,
+        "avoid": [tr(a.reason) for a in exercise.avoid_when],
+        "conditions": [(c, condition_name(c)) for c in exercise.conditions],
+        "phases": [(p, phase_label(p)) for p in exercise.phases],
+        "illustration_url": illustration_url(exercise),
+        "width": illustration_size(exercise.illustration)[0],
+        "height": illustration_size(exercise.illustration)[1],
+        "alt": tr(exercise.alt),
+        "level": exercise.level,
+    }
+
+
+def _level_name(level: int, ladder: Mapping[str, str]) -> str:
+    rules = load_progression()
+    exercise_id = ladder.get(str(level))
+    if exercise_id:
+        try:
+            name = tr(get_exercise(exercise_id).name)
+        except KeyError:
+            name = ""
+        if name:
+            return tr(rules.level_name_with_exercise).format(level=level, exercise=name)
+    return tr(rules.level_name).format(level=level)
+
+
+def explain(template: str, params: Mapping[str, Any], from_level: int, to_level: int) -> str:
+    """A progression decision in the reader's language."""
+    ladder = params.get("level_exercises") or {}
+    values = {
+        **params,
+        "level_name": _level_name(from_level, ladder),
+        "to_name": _level_name(to_level, ladder),
+    }
+    try:
+        return tr(template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
+        return template.format(**values)
+
+
+def explain_step(step: ProgressionStep) -> str:
+    return explain(step.template, step.params, step.from_level, step.to_level)
+
+
+def explain_item(item: Any) -> str:
+    """The latest decision for a program item, or the "no session yet" explanation."""
+    if item.latest_step is not None:
+        return explain_step(item.latest_step)
+    decision = next_step([], item.level, item.levels, ceiling=item.max_pain)
+    ladder = {str(lv): ex for lv, ex in item.ladder.items()}
+    return explain(decision.template, {**decision.params, "level_exercises": ladder},
+                   decision.from_level, decision.to_level)  # fmt: skip
+
+
+def zone_name() -> str:
+    """The zone times are shown in: the signed-in person's profile zone, else UTC."""
+    return timezone.get_current_timezone_name()
+
+
+def session_row(session: ExerciseSession) -> dict[str, Any]:
+    names = []
+    for item in session.exercises:
+        try:
+            names.append(tr(get_exercise(str(item["exercise_id"])).name))
+        except KeyError:
+            names.append(str(item["exercise_id"]))
+    return {"session": session, "exercise_names": names}
+
+
+def session_out(session: ExerciseSession) -> dict[str, Any]:
+    """A logged session for the API (instants in UTC, ISO 8601)."""
+    return {
+        "id": session.id,
+        "logged_at": session.logged_at.astimezone(UTC).isoformat(),
+        "exercises": [
+            {
+                "exercise_id": str(item["exercise_id"]),
+                "family": str(item["family"]),
+                "level": int(item["level"]),
+            }
+            for item in session.exercises
+        ],
+        "pain_during": session.pain_during,
+        "pain_after": session.pain_after,
+        "difficulty": session.difficulty,
+        "note": session.note,
+        "next_morning": session.next_morning or None,
+        "settled_within_24h": session.settled_within_24h,
+        "checked_in_at": (
+            session.checked_in_at.astimezone(UTC).isoformat() if session.checked_in_at else None
+        ),
+    }

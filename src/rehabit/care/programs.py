@@ -1,0 +1,180 @@
+"""The plan and the program of one stored assessment, as of today.
+
+Calls the clinical core (``build_plan``, ``build_program``) with the days since the pain
+began counted to today, the person's medicine safety answers, and the level each exercise
+family has reached (``ProgramLevel``), so pages and the API show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from rehabit.care.models import MedicationAnswers, ProgramLevel, ProgressionStep
+from rehabit.clinical.exercises import Exercise, get_exercise
+from rehabit.clinical.medication import ScreeningItem, screen
+from rehabit.clinical.program import build_program, dosage_dict
+from rehabit.clinical.progression import ceiling_for
+from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes, load_selfcare
+
+
+def days_since_onset(assessment: Any, now: datetime | None = None) -> int | None:
+    """Days since the pain began, counted to ``now``: the assessment's answer plus the whole
+    days since the assessment (None when the person did not say)."""
+    base = assessment.answers.get("days_since_onset")
+    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
+        return None
+    elapsed = ((now or timezone.now()) - assessment.created_at).days
+    return base + max(0, elapsed)
+
+
+def medication_answers(assessment: Any) -> dict[str, str]:
+    stored = MedicationAnswers.objects.filter(assessment=assessment).first()
+    return dict(stored.answers) if stored is not None else {}
+
+
+def medication_questions(assessment: Any) -> tuple[ScreeningItem, ...]:
+    """The medicine safety questions the assessment's own answers do not settle."""
+    return screen(assessment.answers, None).questions
+
+
+def plan_for(assessment: Any, *, now: datetime | None = None) -> dict[str, Any]:
+    """The self-care plan as of today (``SelfCarePlan.to_dict()``)."""
+    return build_plan(
+        assessment.result,
+        assessment.answers,
+        days_since_onset=days_since_onset(assessment, now),
+        medication=medication_answers(assessment) or None,
+    ).to_dict()
+
+
+@dataclass
+class ProgramExercise:
+    """One exercise family of the program at the level the person has reached."""
+
+    exercise: Exercise
+    family: str
+    level: int
+    start_level: int
+    levels: tuple[int, ...]
+    ladder: Mapping[int, str]  # level -> exercise id
+    dosage: dict[str, object]
+    max_pain: int
+    why: str
+    for_causes: tuple[str, ...]
+    take_care: tuple[str, ...]
+    latest_step: ProgressionStep | None = None
+
+    @property
+    def level_names(self) -> dict[int, str]:
+        return {level: get_exercise(ex_id).name for level, ex_id in self.ladder.items()}
+
+    @property
+    def is_top(self) -> bool:
+        return self.level == max(self.levels)
+
+
+@dataclass
+class CareProgram:
+    raw: dict[str, Any]  # the core's Program.to_dict()
+    days_since_onset: int | None
+    acute_strain: bool
+    items: list[ProgramExercise] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.raw["suppressed"])
+
+    @property
+    def phase(self) -> str | None:
+        return self.raw["phase"]
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.raw["notes"])
+
+    def item_for(self, family: str) -> ProgramExercise | None:
+        return next((item for item in self.items if item.family == family), None)
+
+    def allowed_exercises(self) -> dict[str, ProgramExercise]:
+        """Every exercise open to the person now (any level of each family), by id."""
+        return {ex_id: item for item in self.items for ex_id in item.ladder.values()}
+
+    def dosages(self) -> list[dict[str, object]]:
+        return [item.dosage for item in self.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The program with the person's levels applied (for the API)."""
+        out = {k: v for k, v in self.raw.items() if k != "items"}
+        out["items"] = [
+            {
+                "exercise_id": item.exercise.id,
+                "name": item.exercise.name,
+                "family": item.family,
+                "level": item.level,
+                "start_level": item.start_level,
+                "levels": list(item.levels),
+                "ladder": [
+                    {"level": lv, "exercise_id": ex} for lv, ex in sorted(item.ladder.items())
+                ],
+                "dosage": dict(item.dosage),
+                "max_pain": item.max_pain,
+                "why": item.why,
+                "for_causes": list(item.for_causes),
+                "take_care": list(item.take_care),
+            }
+            for item in self.items
+        ]
+        return out
+
+
+def _acute_strain(assessment: Any, days: int | None, causes: list[str]) -> bool:
+    """Is this an acute hamstring strain (the stricter pain ceiling applies)? The same
+    reading the core's program makes."""
+    threshold = load_selfcare().cause_threshold
+    framing = framing_for(likely_causes(assessment.result, threshold), assessment.answers, days)
+    return framing == "acute" and "hamstring_strain" in causes
+
+
+def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
+    """The home program as of today, each family at the level the person has reached
+    (kept within the levels open to them now)."""
+    days = days_since_onset(assessment, now)
+    raw = build_program(
+        assessment.result, assessment.answers, days_since_onset=days, pain_now=None
+    ).to_dict()
+    acute = _acute_strain(assessment, days, list(raw["causes"]))
+    program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute)
+    reached = dict(
+        ProgramLevel.objects.filter(assessment=assessment).values_list("family", "level")
+    )
+    latest: dict[str, ProgressionStep] = {}
+    for step in ProgressionStep.objects.filter(assessment=assessment).order_by("decided_at", "id"):
+        latest[step.family] = step
+    for item in raw["items"]:
+        ladder = {int(r["level"]): str(r["exercise_id"]) for r in item["ladder"]}
+        levels = tuple(sorted(ladder))
+        level = reached.get(item["family"], item["level"])
+        level = min(max(level, levels[0]), levels[-1])
+        exercise = get_exercise(ladder[level])
+        program.items.append(
+            ProgramExercise(
+                exercise=exercise,
+                family=item["family"],
+                level=level,
+                start_level=int(item["level"]),
+                levels=levels,
+                ladder=ladder,
+                dosage=dosage_dict(exercise),
+                max_pain=ceiling_for(acute_strain=acute, exercise_max_pain=exercise.max_pain),
+                why=item["why"],
+                for_causes=tuple(item["for_causes"]),
+                take_care=tuple(item["take_care"]),
+                latest_step=latest.get(item["family"]),
+            )
+        )
+    return program

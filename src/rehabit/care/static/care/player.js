@@ -1,0 +1,333 @@
+/* Rehabit guided exercise player. Progressive enhancement: without this script the page
+ * lists the exercises and offers the log form; with it, a player counts holds, rests and
+ * repetitions one exercise at a time. The script of steps comes from the server
+ * (rehabit/care/player.py) in the #player-data JSON block; every text shown or announced
+ * is translated there. Keyboard: Space pauses and resumes, Left/Right arrows move to the
+ * previous/next exercise. A polite live region announces each step and the time left
+ * (every 5 seconds, then the last 3).
+ */
+(function () {
+  "use strict";
+
+  var dataNode = document.getElementById("player-data");
+  var root = document.getElementById("player");
+  if (!dataNode || !root) return;
+  var data = JSON.parse(dataNode.textContent);
+  var exercises = data.exercises || [];
+  var t = data.strings || {};
+  if (!exercises.length) return;
+
+  function $(id) { return document.getElementById(id); }
+  var el = {
+    start: $("player-start"),
+    begin: $("player-begin"),
+    list: $("exercise-list"),
+    log: $("log"),
+    logTitle: $("log-title"),
+    position: $("player-position"),
+    title: $("player-title"),
+    image: $("player-image"),
+    link: $("player-link"),
+    dosage: $("player-dosage"),
+    maxPain: $("player-max-pain"),
+    instructions: $("player-instructions"),
+    phase: $("player-phase"),
+    detail: $("player-detail"),
+    time: $("player-time"),
+    ring: $("timer-bar"),
+    reps: $("player-reps"),
+    repCount: $("rep-count"),
+    count: $("player-count"),
+    toggle: $("player-toggle"),
+    skip: $("player-skip"),
+    prev: $("player-prev"),
+    next: $("player-next"),
+    finish: $("player-finish"),
+    sound: $("player-sound"),
+    live: $("player-live"),
+    stepsDone: $("player-steps-done")
+  };
+
+  var RING = 2 * Math.PI * 52; // circumference of the ring (r = 52 in the SVG)
+  var state = {
+    index: 0, // exercise
+    step: -1, // -1: getting ready
+    status: "ready", // ready | running | paused | finished
+    deadline: 0,
+    remaining: 0, // ms left in a timed step (kept while paused)
+    lastSecond: null,
+    count: 0, // repetitions counted in a reps step
+    done: {}, // exercise id -> true when all its steps were played
+    timer: null
+  };
+  var audio = null;
+
+  function fmt(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : m;
+    });
+  }
+  function clock(seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+  function announce(text) {
+    // Clear first so the same words are announced again.
+    el.live.textContent = "";
+    window.setTimeout(function () { el.live.textContent = text; }, 50);
+  }
+  function beep(frequency, length) {
+    if (!el.sound.checked) return;
+    try {
+      if (!audio) audio = new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = frequency;
+      gain.gain.value = 0.15;
+      osc.connect(gain);
+      gain.connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + length);
+    } catch (e) { /* no sound available: the visual and spoken cues remain */ }
+  }
+
+  function exercise() { return exercises[state.index]; }
+  function currentStep() { return state.step >= 0 ? exercise().steps[state.step] : null; }
+  function isTimed(step) { return step && typeof step.seconds === "number"; }
+
+  function setRing(fraction) {
+    var f = Math.max(0, Math.min(1, fraction));
+    el.ring.setAttribute("stroke-dashoffset", String(RING * (1 - f)));
+  }
+
+  function renderExercise() {
+    var ex = exercise();
+    el.position.textContent = fmt(t.exercise_of, { n: state.index + 1, total: exercises.length });
+    el.title.textContent = ex.name;
+    el.image.src = ex.illustration;
+    el.image.alt = ex.alt;
+    el.link.href = ex.url;
+    el.maxPain.textContent = ex.max_pain_text;
+    el.dosage.textContent = "";
+    ex.dosage.forEach(function (line) {
+      var li = document.createElement("li");
+      li.textContent = line;
+      el.dosage.appendChild(li);
+    });
+    el.instructions.textContent = "";
+    ex.instructions.forEach(function (line) {
+      var li = document.createElement("li");
+      li.textContent = line;
+      el.instructions.appendChild(li);
+    });
+    el.prev.disabled = state.index === 0;
+    el.next.disabled = false;
+  }
+
+  function renderStep() {
+    var step = currentStep();
+    var ex = exercise();
+    el.reps.hidden = true;
+    el.count.hidden = true;
+    if (state.status === "ready") {
+      var first = ex.steps[0];
+      el.phase.textContent = t.get_ready;
+      el.detail.textContent = t.press_start;
+      el.time.textContent = isTimed(first) ? clock(first.seconds) : "–";
+      setRing(1);
+      el.skip.disabled = true;
+    } else if (step) {
+      el.phase.textContent = step.title;
+      el.detail.textContent = step.detail;
+      el.skip.disabled = false;
+      if (isTimed(step)) {
+        var secs = Math.max(0, Math.ceil(state.remaining / 1000));
+        el.time.textContent = clock(secs);
+        setRing(step.seconds ? state.remaining / (step.seconds * 1000) : 0);
+      } else {
+        el.time.textContent = state.count + "/" + step.reps;
+        setRing(step.reps ? 1 - state.count / step.reps : 0);
+        el.reps.hidden = false;
+        el.count.hidden = false;
+        el.repCount.textContent = fmt(t.reps_counted, { n: state.count, total: step.reps });
+      }
+    }
+    var total = ex.steps.length;
+    el.stepsDone.value = Math.max(0, state.step);
+    el.stepsDone.max = total;
+    el.stepsDone.textContent = fmt(t.step_of, { n: Math.max(0, state.step) + 1, total: total });
+    el.toggle.textContent = state.status === "running" ? t.pause : (state.status === "paused" ? t.resume : t.start);
+    el.toggle.setAttribute("aria-pressed", state.status === "paused" ? "true" : "false");
+    el.skip.textContent = step && step.kind === "rest" ? t.skip_rest : (step && step.kind === "reps" ? t.set_done : t.skip);
+    root.setAttribute("data-status", state.status);
+  }
+
+  function stopTimer() {
+    if (state.timer !== null) { window.clearInterval(state.timer); state.timer = null; }
+  }
+  function startTimer() {
+    stopTimer();
+    state.timer = window.setInterval(tick, 250);
+  }
+
+  function beginStep(index) {
+    var ex = exercise();
+    if (index >= ex.steps.length) { exerciseComplete(); return; }
+    state.step = index;
+    state.count = 0;
+    var step = currentStep();
+    state.lastSecond = null;
+    if (isTimed(step)) {
+      state.remaining = step.seconds * 1000;
+      state.deadline = Date.now() + state.remaining;
+    }
+    state.status = "running";
+    announce(step.announce);
+    renderStep();
+    if (isTimed(step)) startTimer(); else stopTimer();
+  }
+
+  function tick() {
+    if (state.status !== "running") return;
+    var step = currentStep();
+    if (!isTimed(step)) return;
+    state.remaining = Math.max(0, state.deadline - Date.now());
+    var secs = Math.ceil(state.remaining / 1000);
+    if (secs !== state.lastSecond) {
+      if (state.lastSecond !== null && secs > 0 && secs < step.seconds) {
+        if (secs <= 3) { announce(String(secs)); beep(660, 0.08); }
+        else if (secs % 5 === 0) { announce(fmt(secs === 1 ? t.second_left : t.seconds_left, { n: secs })); }
+      }
+      state.lastSecond = secs;
+    }
+    renderStep();
+    if (state.remaining <= 0) {
+      beep(880, 0.25);
+      beginStep(state.step + 1);
+    }
+  }
+
+  function exerciseComplete() {
+    stopTimer();
+    state.done[exercise().id] = true;
+    if (state.index + 1 >= exercises.length) { finish(); return; }
+    state.index += 1;
+    state.step = -1;
+    state.status = "ready";
+    renderExercise();
+    renderStep();
+    announce(fmt(t.next_up, { name: exercise().name }) + " " + t.press_start);
+    el.title.focus();
+  }
+
+  function goTo(index) {
+    if (index < 0 || index >= exercises.length) return;
+    stopTimer();
+    state.index = index;
+    state.step = -1;
+    state.status = "ready";
+    renderExercise();
+    renderStep();
+    announce(fmt(t.exercise_of, { n: index + 1, total: exercises.length }) + ": " + exercise().name + ". " + t.press_start);
+  }
+
+  function toggle() {
+    if (state.status === "ready") { beginStep(0); return; }
+    if (state.status === "running") {
+      state.status = "paused";
+      stopTimer();
+      state.remaining = Math.max(0, state.deadline - Date.now());
+      announce(t.paused);
+    } else if (state.status === "paused") {
+      state.status = "running";
+      state.deadline = Date.now() + state.remaining;
+      announce(t.resumed);
+      if (isTimed(currentStep())) startTimer();
+    }
+    renderStep();
+  }
+
+  function skip() {
+    if (state.status === "ready" || state.status === "finished") return;
+    stopTimer();
+    beginStep(state.step + 1);
+  }
+
+  function countRep() {
+    var step = currentStep();
+    if (!step || step.kind !== "reps" || state.status === "finished") return;
+    if (state.status === "paused") { state.status = "running"; }
+    state.count += 1;
+    if (state.count >= step.reps) {
+      beep(880, 0.25);
+      beginStep(state.step + 1);
+      return;
+    }
+    el.live.textContent = fmt(t.reps_counted, { n: state.count, total: step.reps });
+    renderStep();
+  }
+
+  function finish() {
+    stopTimer();
+    state.status = "finished";
+    root.hidden = true;
+    el.list.hidden = false;
+    var boxes = el.log.querySelectorAll('input[name="exercise_ids"]');
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = !!state.done[box.value]; });
+    el.log.hidden = false;
+    el.logTitle.setAttribute("tabindex", "-1");
+    el.logTitle.focus();
+    announce(t.session_done);
+  }
+
+  function open() {
+    el.start.hidden = true;
+    el.list.hidden = true;
+    root.hidden = false;
+    state.done = {};
+    goTo(0);
+    el.title.focus();
+  }
+
+  function isField(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (root.hidden || event.altKey || event.ctrlKey || event.metaKey || isField(event.target)) return;
+    if (event.key === " " || event.key === "Spacebar") {
+      event.preventDefault();
+      if (!event.repeat) toggle();
+    } else if (event.key === "ArrowRight") {
+      event.preventDefault();
+      goTo(state.index + 1);
+    } else if (event.key === "ArrowLeft") {
+      event.preventDefault();
+      goTo(state.index - 1);
+    }
+  });
+  // A focused button would also "click" on the Space key's release: the keydown above
+  // already acted on it.
+  document.addEventListener("keyup", function (event) {
+    if (!root.hidden && (event.key === " " || event.key === "Spacebar") && !isField(event.target)) {
+      event.preventDefault();
+    }
+  });
+
+  el.begin.addEventListener("click", open);
+  el.toggle.addEventListener("click", toggle);
+  el.skip.addEventListener("click", skip);
+  el.count.addEventListener("click", countRep);
+  el.prev.addEventListener("click", function () { goTo(state.index - 1); });
+  el.next.addEventListener("click", function () {
+    if (state.index + 1 >= exercises.length) finish(); else goTo(state.index + 1);
+  });
+  el.finish.addEventListener("click", finish);
+  el.sound.addEventListener("change", function () {
+    if (el.sound.checked) beep(660, 0.05); // also unlocks audio on this user gesture
+  });
+
+  el.start.hidden = false;
+})();

@@ -1,0 +1,337 @@
+"""Pages: the exercise library, one page per exercise, and for a stored assessment its
+self-care plan, home program (with the log and the next-morning check-in) and the guided
+session player. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabit.assessments.claims import SESSION_KEY as CLAIM_SESSION_KEY
+from rehabit.assessments.claims import claim_session_assessments
+from rehabit.assessments.models import Assessment
+from rehabit.care import presenters
+from rehabit.care.adherence import weekly_adherence
+from rehabit.care.models import Difficulty, ExerciseSession, NextMorning
+from rehabit.care.player import session_steps, total_seconds
+from rehabit.care.programs import (
+    CareProgram,
+    medication_answers,
+    medication_questions,
+    plan_for,
+    program_for,
+)
+from rehabit.care.selectors import can_write, latest_assessment_of, readable_assessment, sessions_of
+from rehabit.care.services import (
+    FieldErrors,
+    Refused,
+    check_in,
+    check_in_opens_at,
+    log_session,
+    save_medication_answers,
+)
+from rehabit.clinical.exercises import get_exercise, load_exercises
+from rehabit.clinical.medication import SCREEN_ANSWERS
+
+LOG_ROWS = 50
+CHECK_IN_DAYS = 7
+
+
+def _assessment_or_404(request: HttpRequest, assessment_id: UUID) -> Assessment:
+    assessment = readable_assessment(request, assessment_id)
+    if assessment is None:
+        raise Http404(_("No such assessment."))
+    return assessment
+
+
+def _writable(request: HttpRequest, assessment: Assessment) -> None:
+    if not can_write(request, assessment):
+        raise PermissionDenied(_("Only the person this assessment belongs to can change it."))
+
+
+def _base_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    level = assessment.result["disposition"]["level"]
+    return {
+        "assessment": assessment,
+        "result": assessment.result,
+        "level": level,
+        "zone_name": presenters.zone_name(),
+        "can_write": can_write(request, assessment),
+        "anonymous_offer": _anonymous_offer(request, assessment),
+    }
+
+
+def _anonymous_offer(request: HttpRequest, assessment: Assessment) -> str | None:
+    """For a visitor without an account: will signing up keep this log? ("claim": the
+    assessment was made in this browser, so it is attached on sign-up or sign-in.)"""
+    if request.user.is_authenticated or assessment.owner_id is not None:
+        return None
+    mine = request.session.get(CLAIM_SESSION_KEY) or []
+    return "claim" if str(assessment.pk) in mine else "link"
+
+
+# --- Library --------------------------------------------------------------------------------
+
+
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    cards = [presenters.exercise_card(e) for e in load_exercises()]
+    phases = [(p, presenters.phase_label(p)) for p in ("early", "middle", "loading")]
+    latest = latest_assessment_of(request.user)
+    response = render(
+        request,
+        "care/library.html",
+        {"cards": cards, "phases": phases, "latest": latest},
+    )
+    if latest is None:
+        response.public_page = True  # type: ignore[attr-defined]
+    return response
+
+
+@require_GET
+def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    try:
+        found = get_exercise(exercise_id)
+    except KeyError:
+        raise Http404(_("No such exercise.")) from None
+    response = render(request, "care/exercise.html", {"card": presenters.exercise_card(found)})
+    response.public_page = True  # type: ignore[attr-defined]
+    return response
+
+
+# --- Self-care plan ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    questions = medication_questions(assessment)
+    stored = medication_answers(assessment)
+    errors: dict[str, list[str]] = {}
+    values = dict(stored)
+    if request.method == "POST":
+        _writable(request, assessment)
+        values = {q.id: request.POST.get(q.id, "") for q in questions}
+        try:
+            save_medication_answers(assessment, request.POST)
+        except FieldErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Thank you. Your advice on painkillers is updated."))
+            return redirect(reverse("care:plan", args=[assessment.pk]) + "#medicines")
+    care_plan = plan_for(assessment)
+    context = _base_context(request, assessment)
+    context.update(
+        plan=care_plan,
+        questions=[
+            {
+                "q": q,
+                "value": values.get(q.id, ""),
+                "errors": errors.get(q.id, []),
+            }
+            for q in questions
+        ],
+        choices=[(v, _choice_label(v)) for v in SCREEN_ANSWERS],
+        errors=errors,
+        error_count=sum(len(m) for m in errors.values()),
+        answered_all=bool(questions) and all(q.id in stored for q in questions),
+        program=program_for(assessment),
+    )
+    return render(request, "care/plan.html", context, status=422 if errors else 200)
+
+
+def _choice_label(value: str) -> str:
+    return {"yes": _("Yes"), "no": _("No"), "not_sure": _("Not sure")}[value]
+
+
+# --- Home program, log and check-in ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        _writable(request, assessment)
+        posted = {k: request.POST.get(k, "") for k in ("session", "next_morning")}
+        posted["settled_within_24h"] = request.POST.get("settled_within_24h", "")
+        try:
+            steps = check_in(assessment, posted["session"], request.POST)
+        except FieldErrors as exc:
+            errors = exc.errors
+        except Refused as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("care:program", args=[assessment.pk]) + "#check-in")
+        except (ExerciseSession.DoesNotExist, ValidationError, ValueError):
+            raise Http404(_("No such session in this log.")) from None
+        else:
+            changed = [s for s in steps if s.to_level != s.from_level]
+            messages.success(
+                request,
+                _("Thank you. Your program has been updated.")
+                if changed
+                else _("Thank you. Your answer is saved."),
+            )
+            return redirect(reverse("care:program", args=[assessment.pk]) + "#progress")
+    care = program_for(assessment)
+    context = _base_context(request, assessment)
+    context.update(_program_context(assessment, care))
+    matched = False
+    for pending in context["pending"]:
+        if errors and str(pending["session"].pk) == posted.get("session"):
+            pending.update(errors=errors, posted=posted)  # shown again, nothing lost
+            matched = True
+    if errors and not matched:
+        raise Http404(_("No such session in this log."))
+    return render(request, "care/program.html", context, status=422 if errors else 200)
+
+
+def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any]:
+    now = timezone.now()
+    sessions = list(sessions_of(assessment))
+    adherence = weekly_adherence(
+        [s.logged_at for s in sessions],
+        care.dosages(),
+        now=now,
+        zone=timezone.get_current_timezone(),
+    )
+    pending = [
+        {
+            "session": s,
+            "opens_at": check_in_opens_at(s),
+            "open": now >= check_in_opens_at(s),
+            "errors": {},
+            "posted": {},
+        }
+        for s in sessions
+        if s.checked_in_at is None and (now - s.logged_at).days < CHECK_IN_DAYS
+    ]
+    items = [
+        {
+            "item": item,
+            "card": presenters.exercise_card(item.exercise),
+            "dosage": presenters.dosage_lines(item.dosage),
+            "explanation": presenters.explain_item(item),
+            "book_pt": item.latest_step is not None and item.latest_step.action == "book_pt",
+        }
+        for item in care.items
+    ]
+    return {
+        "care": care,
+        "items": items,
+        "phase_label": presenters.phase_label(care.phase),
+        "adherence": adherence,
+        "pending": pending,
+        "log": [presenters.session_row(s) for s in sessions[:LOG_ROWS]],
+        "log_more": max(0, len(sessions) - LOG_ROWS),
+        "mornings": NextMorning.choices,
+    }
+
+
+# --- Guided session ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"exercise_ids": []}
+    if request.method == "POST":
+        _writable(request, assessment)
+        values = {
+            "exercise_ids": request.POST.getlist("exercise_ids"),
+            "pain_during": request.POST.get("pain_during", ""),
+            "pain_after": request.POST.get("pain_after", ""),
+            "difficulty": request.POST.get("difficulty", ""),
+            "note": request.POST.get("note", ""),
+        }
+        if request.user.is_authenticated and assessment.owner_id is None:
+            # Signed in: an assessment made in this browser goes into the account first,
+            # so the session is saved to the person's own log.
+            claim_session_assessments(request.session, request.user)
+        try:
+            _, created = log_session(
+                assessment, values, idempotency_key=request.POST.get("token", "")
+            )
+        except Refused as exc:
+            messages.error(request, str(exc))
+            return redirect("care:program", assessment_id=assessment.pk)
+        except FieldErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("Well done. Your session is saved in your log.")
+                if created
+                else _("This session was already saved."),
+            )
+            return redirect(reverse("care:program", args=[assessment.pk]) + "#log")
+    care = program_for(assessment)
+    context = _base_context(request, assessment)
+    context.update(_player_context(care))
+    context.update(
+        errors=errors,
+        error_count=sum(len(m) for m in errors.values()),
+        values=values,
+        token=request.POST.get("token") if errors else uuid.uuid4().hex,
+        scale=[str(n) for n in range(11)],
+        difficulties=Difficulty.choices,
+    )
+    return render(request, "care/player.html", context, status=422 if errors else 200)
+
+
+def _player_context(care: CareProgram) -> dict[str, Any]:
+    exercises = []
+    rows = []
+    for item in care.items:
+        card = presenters.exercise_card(item.exercise)
+        steps = session_steps(item.dosage)
+        max_pain = _("Keep the pain during this exercise at or below %(n)s out of 10.") % {
+            "n": item.max_pain
+        }
+        rows.append({"item": item, "card": card, "dosage": presenters.dosage_lines(item.dosage),
+                     "max_pain": max_pain, "seconds": total_seconds(steps)})  # fmt: skip
+        exercises.append(
+            {
+                "id": item.exercise.id,
+                "name": card["name"],
+                "url": reverse("care:exercise", args=[item.exercise.id]),
+                "illustration": card["illustration_url"],
+                "alt": card["alt"],
+                "instructions": card["steps"],
+                "dosage": presenters.dosage_lines(item.dosage),
+                "max_pain_text": max_pain,
+                "steps": steps,
+            }
+        )
+    strings = {
+        "exercise_of": _("Exercise {n} of {total}"),
+        "step_of": _("Step {n} of {total}"),
+        "get_ready": _("Get ready"),
+        "press_start": _("Get into position, then press Start."),
+        "start": _("Start"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "paused": _("Paused."),
+        "resumed": _("Resumed."),
+        "skip": _("Skip this step"),
+        "skip_rest": _("Skip the rest"),
+        "set_done": _("Set done"),
+        "seconds_left": _("{n} seconds left"),
+        "second_left": _("1 second left"),
+        "reps_counted": _("{n} of {total} repetitions done"),
+        "next_up": _("Well done. Next exercise: {name}."),
+        "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
+    }
+    return {"rows": rows, "player_data": {"exercises": exercises, "strings": strings}}

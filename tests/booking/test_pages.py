@@ -1,0 +1,305 @@
+"""The booking pages through the Django test client: search, book, see, move, cancel,
+join, the calendar feed, the availability editor and the therapist's patient summary."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.audit.models import AuditEntry
+from rehabit.booking.models import Appointment, DateOverride, Therapist, TimeOff, WorkingHours
+from rehabit.booking.presenters import iso_utc
+from tests.accounts.helpers import assessment_for, login
+from tests.booking.support import FIRST, book, free_start, make_therapist
+
+pytestmark = pytest.mark.django_db
+
+
+def book_url(therapist: Therapist, start: Any, zone: str = "Asia/Kolkata", kind: str = FIRST) -> str:
+    return f"/booking/therapists/{therapist.pk}/book/?session={kind}&start={iso_utc(start)}&tz={zone}"
+
+
+def test_search_filters_by_specialty_and_language_and_shows_times_in_the_viewer_zone(
+    therapist: Any,
+) -> None:
+    make_therapist("Kneel Knee", specialties=("knee",), languages=("es",), zone="America/New_York")
+    page = Client().get("/booking/?specialty=hamstring&tz=Asia/Kolkata")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Tara Therapist" in html and "Kneel Knee" not in html
+    assert "IST, Asia/Kolkata" in html
+    spanish = Client().get("/booking/?language=es&tz=UTC").content.decode()
+    assert "Kneel Knee" in spanish and "Tara Therapist" not in spanish
+
+
+def test_an_unknown_time_zone_is_a_clear_message() -> None:
+    page = Client().get("/booking/?tz=Mars/Olympus")
+    assert page.status_code == 422
+    assert "not a time zone we know" in page.content.decode()
+    page = Client().get("/booking/?tz=europe/london")
+    assert "Did you mean Europe/London?" in page.content.decode()
+
+
+def test_the_therapist_page_lists_a_week_of_free_times(therapist: Any) -> None:
+    page = Client().get(f"/booking/therapists/{therapist.pk}/?tz=Australia/Sydney")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Australia/Sydney" in html
+    assert len(re.findall(r"/book/\?session=first_assessment", html)) > 20
+
+
+def test_booking_needs_an_account_and_shows_both_zones(patient: Any, therapist: Any) -> None:
+    start = free_start(therapist)
+    anonymous = Client().get(book_url(therapist, start))
+    html = anonymous.content.decode()
+    assert anonymous.status_code == 200
+    assert "Sign in to book" in html and "IST, Asia/Kolkata" in html and "Europe/London" in html
+    assert Client().post(book_url(therapist, start), {}).status_code == 403
+    assert not Appointment.objects.exists()
+
+
+def test_book_see_move_and_cancel_through_the_pages(
+    patient: Any, therapist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(Client(), patient)
+    start = free_start(therapist)
+    form = client.get(book_url(therapist, start))
+    assert form.status_code == 200
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form.content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(book_url(therapist, start), {"idempotency_key": key, "share_record": "on"})
+    assert done.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.share_record and done["Location"] == f"/booking/appointments/{appointment.pk}/"
+    # A double click (same form, same key) does not book twice.
+    again = client.post(book_url(therapist, start), {"idempotency_key": key, "share_record": "on"})
+    assert again.status_code == 302 and Appointment.objects.count() == 1
+
+    page = client.get(done["Location"]).content.decode()
+    assert "Booked" in page and "IST, Asia/Kolkata" in page
+    assert "until" in page and "24 hours before it starts" in page
+    assert "The video call opens at" in page
+
+    reschedule = client.get(f"/booking/appointments/{appointment.pk}/reschedule/")
+    new_start = re.findall(r'name="start" value="([^"]+)"', reschedule.content.decode())[-1]
+    moved = client.post(f"/booking/appointments/{appointment.pk}/reschedule/", {"start": new_start})
+    assert moved.status_code == 302
+    new = Appointment.objects.get(moved_from=appointment)
+    # The old link (from the first e-mail) leads to the current time.
+    assert client.get(f"/booking/appointments/{appointment.pk}/")["Location"].endswith(f"{new.pk}/")
+    assert "Moved from" in client.get(f"/booking/appointments/{new.pk}/").content.decode()
+
+    cancelled = client.post(f"/booking/appointments/{new.pk}/cancel/", {"reason": "Better"})
+    assert cancelled.status_code == 302
+    new.refresh_from_db()
+    assert new.status == "cancelled"
+
+
+def test_booking_a_time_someone_just_took_shows_alternatives(
+    patient: Any, other_patient: Any, therapist: Any
+) -> None:
+    start = free_start(therapist)
+    client = login(Client(), patient)
+    key = re.search(
+        r'name="idempotency_key" value="([0-9a-f]+)"', client.get(book_url(therapist, start)).content.decode()
+    ).group(1)
+    book(other_patient, therapist, start)
+    response = client.post(book_url(therapist, start), {"idempotency_key": key})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "just taken" in html and "The nearest free times" in html
+    assert html.count("/book/?session=first_assessment") >= 3
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [
+        ("2020-01-01T09:00:00Z", "already passed"),
+        ("2026-13-45T99:00", "with its UTC offset"),
+        ("2030-01-01T09:00:00", "with its UTC offset"),
+    ],
+)
+def test_bad_times_in_an_edited_url_are_explained(
+    patient: Any, therapist: Any, start: str, words: str
+) -> None:
+    client = login(Client(), patient)
+    page = client.get(f"/booking/therapists/{therapist.pk}/book/?session={FIRST}&start={start}")
+    assert page.status_code in {409, 422}
+    assert words in page.content.decode()
+
+
+def test_an_unoffered_session_type_in_the_url(patient: Any, therapist: Any) -> None:
+    page = login(Client(), patient).get(book_url(therapist, free_start(therapist), kind="massage"))
+    assert page.status_code == 422 and "They offer: First assessment (45 min)" in page.content.decode()
+
+
+def test_the_join_link_opens_only_for_the_two_participants_from_ten_minutes_before(
+    patient: Any, other_patient: Any, therapist: Any, settings: Any
+) -> None:
+    appointment = book(patient, therapist, free_start(therapist))
+    url = f"/booking/appointments/{appointment.pk}/join/"
+    client = login(Client(), patient)
+    assert client.get(url).status_code == 403  # not open yet
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=timezone.now() + timedelta(minutes=9), end=timezone.now() + timedelta(minutes=54)
+    )
+    opened = client.get(url)
+    assert opened.status_code == 302
+    assert opened["Location"] == f"https://meet.jit.si/{appointment.room_name}"
+    assert len(appointment.room_name) >= 32
+    assert "Join the video call" in client.get(f"/booking/appointments/{appointment.pk}/").content.decode()
+    assert login(Client(), other_patient).get(url).status_code == 404
+    therapist_client = login(Client(), therapist.user, mfa=True)
+    assert therapist_client.get(url).status_code == 302
+
+    settings.REHABIT_JITSI_BASE_URL = "https://video.clinic.example"
+    settings.REHABIT_JITSI_JWT_SECRET = "s3cret"
+    settings.REHABIT_JITSI_APP_ID = "rehabit-app"
+    location = client.get(url)["Location"]
+    assert location.startswith(f"https://video.clinic.example/{appointment.room_name}?jwt=")
+    token = parse_qs(urlsplit(location).query)["jwt"][0]
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    head, claims, signature = token.split(".")
+    expected = hmac.new(b"s3cret", f"{head}.{claims}".encode(), hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "==") == expected
+    payload = json.loads(base64.urlsafe_b64decode(claims + "=="))
+    assert payload["room"] == appointment.room_name and payload["iss"] == "rehabit-app"
+    assert payload["context"]["user"]["moderator"] is False
+
+
+def test_the_calendar_feed_has_a_revocable_secret(patient: Any, therapist: Any) -> None:
+    appointment = book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    made = client.post("/booking/calendar/", {"action": "create"}).content.decode()
+    url = re.search(r'id="feed-url">([^<]+)<', made).group(1)
+    path = urlsplit(url).path
+    feed = Client().get(path)
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(feed.content)
+    assert [str(e["UID"]) for e in calendar.events] == [appointment.ical_uid]
+    assert calendar.timezones[0].tz_name == "Asia/Kolkata"
+    # The therapist's own feed holds the same session.
+    therapist_client = login(Client(), therapist.user, mfa=True)
+    made = therapist_client.post("/booking/calendar/", {"action": "create"}).content.decode()
+    other = urlsplit(re.search(r'id="feed-url">([^<]+)<', made).group(1)).path
+    assert appointment.ical_uid in Client().get(other).content.decode()
+    client.post("/booking/calendar/", {"action": "revoke"})
+    assert Client().get(path).status_code == 404
+    assert Client().get("/booking/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_view_is_audited(
+    patient: Any, therapist: Any
+) -> None:
+    assessment_for(patient)
+    shared = book(patient, therapist, free_start(therapist), share_record=True)
+    client = login(Client(), therapist.user, mfa=True)
+    page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
+    assert "What the patient told Rehabit" in page
+    assert "Likely causes and why" in page and "Warning signs (red flags)" in page
+    views = AuditEntry.objects.filter(action="record.viewed", subject_id=patient.pk)
+    assert views.count() == 1
+    client.get(f"/booking/appointments/{shared.pk}/")
+    assert views.count() == 2
+    # Withdrawing consent takes effect at once.
+    from rehabit.accounts.consent import set_consent
+    from rehabit.accounts.models import ConsentPurpose
+
+    set_consent(patient, ConsentPurpose.SHARE_WITH_THERAPIST, False)
+    page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
+    assert "Likely causes and why" not in page and "does not share" in page
+    assert AuditEntry.objects.filter(action="record.access_denied", subject_id=patient.pk).count() == 1
+
+
+def test_a_patient_who_chose_not_to_share_is_not_shown(patient: Any, therapist: Any) -> None:
+    assessment_for(patient)
+    private = book(patient, therapist, free_start(therapist), share_record=False)
+    page = login(Client(), therapist.user, mfa=True).get(f"/booking/appointments/{private.pk}/")
+    assert "chose not to share" in page.content.decode()
+    assert not AuditEntry.objects.filter(action="record.viewed").exists()
+
+
+def test_the_therapist_edits_availability(therapist: Any) -> None:
+    client = login(Client(), therapist.user, mfa=True)
+    assert client.get("/booking/availability/").status_code == 200
+    weekly = {"action": "weekly", **{f"day{d}": "" for d in range(7)}}
+    weekly["day0"] = "09:00-12:00, 13:00-17:00"
+    weekly["day5"] = "22:00-02:00"
+    assert client.post("/booking/availability/", weekly).status_code == 302
+    spans = sorted(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", "start", "end"))
+    assert [(d, s.strftime("%H:%M"), e.strftime("%H:%M")) for d, s, e in spans] == [
+        (0, "09:00", "12:00"),
+        (0, "13:00", "17:00"),
+        (5, "22:00", "02:00"),
+    ]
+    bad = client.post("/booking/availability/", {**weekly, "day1": "10:00-12:00, 11:00-13:00"})
+    assert bad.status_code == 422 and "overlap" in bad.content.decode()
+    day = (timezone.now() + timedelta(days=5)).date()
+    client.post("/booking/availability/", {"action": "override", "day": day.isoformat(), "hours": ""})
+    assert DateOverride.objects.filter(therapist=therapist, day=day, start=None).exists()
+    client.post(
+        "/booking/availability/",
+        {
+            "action": "time_off",
+            "start_day": day.isoformat(),
+            "start_time": "00:00",
+            "end_day": (day + timedelta(days=2)).isoformat(),
+            "end_time": "00:00",
+            "reason": "Conference",
+        },
+    )
+    off = TimeOff.objects.get(therapist=therapist)
+    assert off.start.utcoffset() == timedelta(0) and off.reason == "Conference"
+    settings_post = {
+        "action": "settings",
+        "time_zone": "Asia/Kolkata",
+        "buffer_before_minutes": 5,
+        "buffer_after_minutes": 10,
+        "minimum_notice_minutes": 120,
+        "horizon_days": 21,
+        "daily_maximum": 6,
+        "slot_step_minutes": 30,
+        "duration_first_assessment": 60,
+        "duration_follow_up": "",
+    }
+    assert client.post("/booking/availability/", settings_post).status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.time_zone == "Asia/Kolkata" and therapist.horizon_days == 21
+    assert list(therapist.session_types.filter(is_offered=True).values_list("kind", "duration_minutes")) == [
+        ("first_assessment", 60)
+    ]
+    assert AuditEntry.objects.filter(action="booking.availability_changed").count() == 4
+
+
+def test_only_the_therapist_and_admins_edit_availability(
+    therapist: Any, patient: Any, admin_user: Any
+) -> None:
+    other = make_therapist("Otto Other")
+    own = login(Client(), therapist.user, mfa=True)
+    assert own.get(f"/booking/therapists/{other.pk}/availability/").status_code == 404
+    assert login(Client(), patient).get("/booking/availability/").status_code == 404
+    assert Client().get("/booking/availability/").status_code == 403
+    admin = login(Client(), admin_user, mfa=True)
+    assert admin.get(f"/booking/therapists/{other.pk}/availability/").status_code == 200
+
+
+def test_the_assessment_result_links_to_the_right_specialty(db: Any) -> None:
+    assessment = assessment_for(None)
+    html = Client().get(f"/assessment/result/{assessment.pk}/").content.decode()
+    from rehabit.booking.specialties import specialty_for
+
+    expected = specialty_for(assessment.result["causes"])
+    if assessment.result["disposition"]["level"] != "emergency":
+        assert f"/booking/?specialty={expected}" in html

@@ -1,0 +1,82 @@
+"""Stored free text is escaped wherever it is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+
+from rehabit.accounts.models import Profile
+from tests.accounts.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+SHORT = "<b onclick=alert(1)>hi</b>"  # fits a 32-character field
+
+# Free-text fields of our apps that a person can type, and the pages that show them.
+FREE_TEXT = {("accounts", "profile", "full_name"), ("accounts", "profile", "phone")}
+
+
+def test_every_free_text_field_of_our_apps_is_listed_here() -> None:
+    """A new CharField/TextField that people can fill in must be added to FREE_TEXT (and
+    shown escaped) - or to the list of server-set fields below."""
+    server_set = {
+        ("accounts", "profile", "time_zone"),  # validated choice
+        ("accounts", "profile", "language"),  # validated choice
+        ("accounts", "consentevent", "purpose"),
+        ("accounts", "consentevent", "version"),
+        ("accounts", "consentevent", "source"),
+        ("accounts", "loginlockout", "key"),
+    }
+    found = set()
+    for label in ("accounts",):
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.get_fields():
+                if isinstance(field, models.CharField | models.TextField):
+                    found.add((label, model._meta.model_name, field.name))
+    assert found == FREE_TEXT | server_set
+
+
+def test_payload_in_profile_fields_renders_inert(
+    patient: Any, admin_user: Any, settings: Any
+) -> None:
+    Profile.objects.filter(user=patient).update(full_name=PAYLOAD, phone=SHORT)
+    pages = [
+        (login(Client(), patient), "/account/"),
+        (login(Client(), admin_user, mfa=True), f"/staff/patients/{patient.pk}/"),
+        (
+            login(Client(), admin_user, mfa=True),
+            f"/{settings.REHABIT_ADMIN_PATH}accounts/profile/{patient.profile.pk}/change/",
+        ),
+    ]
+    for client, url in pages:
+        body = client.get(url).content.decode()
+        assert PAYLOAD not in body and SHORT not in body, url
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body, url
+        assert "&lt;b onclick=alert(1)&gt;" in body, url
+
+
+def test_payload_through_the_profile_form_is_stored_as_text_and_escaped(patient: Any) -> None:
+    client = login(Client(), patient)
+    response = client.post(
+        "/account/profile/",
+        {
+            "full_name": "Ann " + PAYLOAD,
+            "date_of_birth": "1980-01-01",
+            "time_zone": "UTC",
+            "language": "en",
+            "phone": "",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get("/account/").content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;" in body
+
+
+def test_payload_in_the_email_address_is_escaped_on_the_signup_error_page() -> None:
+    response = Client().post("/account/signup/", {"email": PAYLOAD, "password1": "x"})
+    assert PAYLOAD not in response.content.decode()
