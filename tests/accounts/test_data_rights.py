@@ -160,6 +160,11 @@ def test_erasure_leaves_no_name_or_email_in_any_table(person: Any) -> None:
     hits = [r for r in all_text_in_database() if any(n.lower() in r[2].lower() for n in needles)]
     assert not hits, hits
     assert not Assessment.objects.filter(pk__in=person_assessments).exists()
+    from django.contrib.sessions.models import Session
+
+    assert not [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user_id)
+    ], "the person's sessions are gone"
     # The audit trail stays, under the pseudonymous id only.
     kept = AuditEntry.objects.filter(subject_id=user_id)
     assert kept.filter(action=AuditAction.ACCOUNT_DELETED).count() == 1

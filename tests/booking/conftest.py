@@ -48,4 +48,6 @@ def mailbox(settings: Any) -> Iterator[Mailbox]:
 def admin_user(db: Any) -> Any:
     from tests.accounts.helpers import TOTP_SECRET, make_user
 
-    return make_user("ada.admin@example.org", role="admin", name="Ada Admin", totp_secret=TOTP_SECRET)
+    return make_user(
+        "ada.admin@example.org", role="admin", name="Ada Admin", totp_secret=TOTP_SECRET
+    )

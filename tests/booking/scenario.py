@@ -45,7 +45,9 @@ def cmd_setup(args: argparse.Namespace) -> dict[str, Any]:
     return {"therapist": therapist.pk, "patients": patients}
 
 
-def race(therapist_id: int, patient_ids: list[int], starts: list[Any], kinds: list[str]) -> dict[str, Any]:
+def race(
+    therapist_id: int, patient_ids: list[int], starts: list[Any], kinds: list[str]
+) -> dict[str, Any]:
     """One thread per patient, released together, each booking its own (start, kind)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -75,7 +77,9 @@ def race(therapist_id: int, patient_ids: list[int], starts: list[Any], kinds: li
             outcomes.append(result)
 
     threads = [
-        threading.Thread(target=attempt, args=(user, starts[i % len(starts)], kinds[i % len(kinds)]))
+        threading.Thread(
+            target=attempt, args=(user, starts[i % len(starts)], kinds[i % len(kinds)])
+        )
         for i, user in enumerate(users)
     ]
     for thread in threads:
@@ -145,7 +149,9 @@ def cmd_reminders(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_reminder_status(args: argparse.Namespace) -> dict[str, Any]:
     from rehabit.booking.models import Reminder
 
-    rows = Reminder.objects.filter(kind="24h").values_list("pk", "status", "attempts", "recipient__email")
+    rows = Reminder.objects.filter(kind="24h").values_list(
+        "pk", "status", "attempts", "recipient__email"
+    )
     return {"reminders": [list(r) for r in rows]}
 
 

@@ -83,7 +83,9 @@ def make_patient(email: str, name: str, *, zone: str = "Europe/London", share: b
     return user
 
 
-def free_start(therapist: Therapist, kind: str = FIRST, *, after: timedelta = timedelta(days=2)) -> datetime:
+def free_start(
+    therapist: Therapist, kind: str = FIRST, *, after: timedelta = timedelta(days=2)
+) -> datetime:
     """The first free start of ``kind`` at least ``after`` from now (on the hour when possible)."""
     now = timezone.now()
     schedule = engine.schedule_of(therapist.pk, now)
@@ -93,7 +95,9 @@ def free_start(therapist: Therapist, kind: str = FIRST, *, after: timedelta = ti
     return found[therapist.pk][0].start
 
 
-def book(patient: Any, therapist: Therapist, start: datetime, kind: str = FIRST, **extra: Any) -> Any:
+def book(
+    patient: Any, therapist: Therapist, start: datetime, kind: str = FIRST, **extra: Any
+) -> Any:
     return services.book(
         patient=patient,
         therapist_id=therapist.pk,

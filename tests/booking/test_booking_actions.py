@@ -29,7 +29,10 @@ def test_a_booked_time_is_stored_in_utc_and_leaves_the_free_slots(
     assert appointment.start.utcoffset() == timedelta(0)
     schedule = engine.schedule_of(therapist.pk, timezone.now())
     assert not engine.check(schedule, FIRST, start, timezone.now()).ok
-    assert AuditEntry.objects.filter(action="booking.created", target_id=str(appointment.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="booking.created", target_id=str(appointment.pk)).count()
+        == 1
+    )
     # Reminders for both participants, at absolute instants.
     dues = sorted({r.due_at for r in Reminder.objects.filter(appointment=appointment)})
     assert dues == [start - timedelta(hours=24), start - timedelta(hours=1)]

@@ -76,7 +76,10 @@ def test_postgresql_many_threads_one_slot_exactly_one_wins() -> None:
         start = free_start(therapist, after=timedelta(days=2 + round_number))
         result = race(therapist.pk, patients, [start], [FIRST])
         assert result == {"won": 1, "taken": 15, "other": []}
-        assert Appointment.objects.filter(therapist=therapist, start=start, status="booked").count() == 1
+        assert (
+            Appointment.objects.filter(therapist=therapist, start=start, status="booked").count()
+            == 1
+        )
 
 
 @pytest.mark.postgres
@@ -85,8 +88,14 @@ def test_postgresql_overlapping_lengths_race_exactly_one_wins() -> None:
     therapist = make_therapist("Race Therapist")
     patients = [make_patient(f"pg{i}@example.org", f"Racer {i}").pk for i in range(12)]
     start = free_start(therapist)
-    starts = [start, start + timedelta(minutes=15), start - timedelta(minutes=30), start + timedelta(minutes=30)]
-    kinds = [FIRST, FOLLOW_UP, FIRST, FOLLOW_UP]
+    # Every pair of these overlaps: 45 min at S, 30 min at S+15, 45 min at S-15 and S+15.
+    starts = [
+        start,
+        start + timedelta(minutes=15),
+        start - timedelta(minutes=15),
+        start + timedelta(minutes=15),
+    ]
+    kinds = [FIRST, FOLLOW_UP, FIRST, FIRST]
     result = race(therapist.pk, patients, starts, kinds)
     assert result["won"] == 1 and result["taken"] == 11 and result["other"] == [], result
     active = list(Appointment.objects.filter(therapist=therapist, status="booked"))

@@ -74,7 +74,9 @@ def test_booking_move_and_cancel_mails_carry_one_evolving_calendar_event(
 
     mailbox.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        moved = services.reschedule(appointment.pk, actor=therapist.user, start=start + timedelta(days=1))
+        moved = services.reschedule(
+            appointment.pk, actor=therapist.user, start=start + timedelta(days=1)
+        )
     run_queued_tasks("test-worker")
     (to_patient,) = mailbox.to(patient.email)
     calendar, event, _ = parse(to_patient)

@@ -21,8 +21,12 @@ from tests.booking.support import FIRST, book, free_start, make_therapist
 pytestmark = pytest.mark.django_db
 
 
-def book_url(therapist: Therapist, start: Any, zone: str = "Asia/Kolkata", kind: str = FIRST) -> str:
-    return f"/booking/therapists/{therapist.pk}/book/?session={kind}&start={iso_utc(start)}&tz={zone}"
+def book_url(
+    therapist: Therapist, start: Any, zone: str = "Asia/Kolkata", kind: str = FIRST
+) -> str:
+    return (
+        f"/booking/therapists/{therapist.pk}/book/?session={kind}&start={iso_utc(start)}&tz={zone}"
+    )
 
 
 def test_search_filters_by_specialty_and_language_and_shows_times_in_the_viewer_zone(
@@ -73,10 +77,14 @@ def test_book_see_move_and_cancel_through_the_pages(
     assert form.status_code == 200
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form.content.decode()).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(book_url(therapist, start), {"idempotency_key": key, "share_record": "on"})
+        done = client.post(
+            book_url(therapist, start), {"idempotency_key": key, "share_record": "on"}
+        )
     assert done.status_code == 302
     appointment = Appointment.objects.get()
-    assert appointment.share_record and done["Location"] == f"/booking/appointments/{appointment.pk}/"
+    assert (
+        appointment.share_record and done["Location"] == f"/booking/appointments/{appointment.pk}/"
+    )
     # A double click (same form, same key) does not book twice.
     again = client.post(book_url(therapist, start), {"idempotency_key": key, "share_record": "on"})
     assert again.status_code == 302 and Appointment.objects.count() == 1
@@ -107,7 +115,8 @@ def test_booking_a_time_someone_just_took_shows_alternatives(
     start = free_start(therapist)
     client = login(Client(), patient)
     key = re.search(
-        r'name="idempotency_key" value="([0-9a-f]+)"', client.get(book_url(therapist, start)).content.decode()
+        r'name="idempotency_key" value="([0-9a-f]+)"',
+        client.get(book_url(therapist, start)).content.decode(),
     ).group(1)
     book(other_patient, therapist, start)
     response = client.post(book_url(therapist, start), {"idempotency_key": key})
@@ -136,7 +145,9 @@ def test_bad_times_in_an_edited_url_are_explained(
 
 def test_an_unoffered_session_type_in_the_url(patient: Any, therapist: Any) -> None:
     page = login(Client(), patient).get(book_url(therapist, free_start(therapist), kind="massage"))
-    assert page.status_code == 422 and "They offer: First assessment (45 min)" in page.content.decode()
+    assert (
+        page.status_code == 422 and "They offer: First assessment (45 min)" in page.content.decode()
+    )
 
 
 def test_the_join_link_opens_only_for_the_two_participants_from_ten_minutes_before(
@@ -153,7 +164,10 @@ def test_the_join_link_opens_only_for_the_two_participants_from_ten_minutes_befo
     assert opened.status_code == 302
     assert opened["Location"] == f"https://meet.jit.si/{appointment.room_name}"
     assert len(appointment.room_name) >= 32
-    assert "Join the video call" in client.get(f"/booking/appointments/{appointment.pk}/").content.decode()
+    assert (
+        "Join the video call"
+        in client.get(f"/booking/appointments/{appointment.pk}/").content.decode()
+    )
     assert login(Client(), other_patient).get(url).status_code == 404
     therapist_client = login(Client(), therapist.user, mfa=True)
     assert therapist_client.get(url).status_code == 302
@@ -220,7 +234,9 @@ def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_vie
     set_consent(patient, ConsentPurpose.SHARE_WITH_THERAPIST, False)
     page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
     assert "Likely causes and why" not in page and "does not share" in page
-    assert AuditEntry.objects.filter(action="record.access_denied", subject_id=patient.pk).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="record.access_denied", subject_id=patient.pk).count() == 1
+    )
 
 
 def test_a_patient_who_chose_not_to_share_is_not_shown(patient: Any, therapist: Any) -> None:
@@ -238,7 +254,9 @@ def test_the_therapist_edits_availability(therapist: Any) -> None:
     weekly["day0"] = "09:00-12:00, 13:00-17:00"
     weekly["day5"] = "22:00-02:00"
     assert client.post("/booking/availability/", weekly).status_code == 302
-    spans = sorted(WorkingHours.objects.filter(therapist=therapist).values_list("weekday", "start", "end"))
+    spans = sorted(
+        WorkingHours.objects.filter(therapist=therapist).values_list("weekday", "start", "end")
+    )
     assert [(d, s.strftime("%H:%M"), e.strftime("%H:%M")) for d, s, e in spans] == [
         (0, "09:00", "12:00"),
         (0, "13:00", "17:00"),
@@ -247,7 +265,9 @@ def test_the_therapist_edits_availability(therapist: Any) -> None:
     bad = client.post("/booking/availability/", {**weekly, "day1": "10:00-12:00, 11:00-13:00"})
     assert bad.status_code == 422 and "overlap" in bad.content.decode()
     day = (timezone.now() + timedelta(days=5)).date()
-    client.post("/booking/availability/", {"action": "override", "day": day.isoformat(), "hours": ""})
+    client.post(
+        "/booking/availability/", {"action": "override", "day": day.isoformat(), "hours": ""}
+    )
     assert DateOverride.objects.filter(therapist=therapist, day=day, start=None).exists()
     client.post(
         "/booking/availability/",
@@ -277,9 +297,9 @@ def test_the_therapist_edits_availability(therapist: Any) -> None:
     assert client.post("/booking/availability/", settings_post).status_code == 302
     therapist.refresh_from_db()
     assert therapist.time_zone == "Asia/Kolkata" and therapist.horizon_days == 21
-    assert list(therapist.session_types.filter(is_offered=True).values_list("kind", "duration_minutes")) == [
-        ("first_assessment", 60)
-    ]
+    assert list(
+        therapist.session_types.filter(is_offered=True).values_list("kind", "duration_minutes")
+    ) == [("first_assessment", 60)]
     assert AuditEntry.objects.filter(action="booking.availability_changed").count() == 4
 
 

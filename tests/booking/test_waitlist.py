@@ -31,9 +31,23 @@ def test_a_cancellation_offers_the_time_in_order_and_the_first_to_accept_gets_it
     second = make_patient("second.waiter@example.org", "Second Waiter")
     specialist = make_patient("spec.waiter@example.org", "Spec Waiter")
     horizon = timezone.now() + timedelta(days=20)
-    e1 = waitlist.join(patient=first, therapist=therapist, specialty="", kind="first_assessment", wanted_before=horizon)
-    e2 = waitlist.join(patient=second, therapist=therapist, specialty="", kind="follow_up", wanted_before=horizon)
-    e3 = waitlist.join(patient=specialist, therapist=None, specialty="hamstring", kind="first_assessment", wanted_before=horizon)
+    e1 = waitlist.join(
+        patient=first,
+        therapist=therapist,
+        specialty="",
+        kind="first_assessment",
+        wanted_before=horizon,
+    )
+    e2 = waitlist.join(
+        patient=second, therapist=therapist, specialty="", kind="follow_up", wanted_before=horizon
+    )
+    e3 = waitlist.join(
+        patient=specialist,
+        therapist=None,
+        specialty="hamstring",
+        kind="first_assessment",
+        wanted_before=horizon,
+    )
     # Someone who only wants times before the freed one is not offered it.
     waitlist.join(
         patient=make_patient("picky@example.org", "Picky"),
@@ -50,7 +64,9 @@ def test_a_cancellation_offers_the_time_in_order_and_the_first_to_accept_gets_it
     assert all(o.start == early for o in offers)
     run_queued_tasks("test")
     offer_mails = [m for m in mailbox.messages if m["Subject"].startswith("An earlier time")]
-    assert sorted(m["To"] for m in offer_mails) == sorted([first.email, second.email, specialist.email])
+    assert sorted(m["To"] for m in offer_mails) == sorted(
+        [first.email, second.email, specialist.email]
+    )
     assert "the first to accept gets it" in text_body(offer_mails[0])
 
     # The third accepts first, through the single-use link.
@@ -64,7 +80,9 @@ def test_a_cancellation_offers_the_time_in_order_and_the_first_to_accept_gets_it
     with pytest.raises(BookingRefused) as refused:
         waitlist.accept(WaitlistOffer.objects.get(pk=offers[0].pk), patient=first, zone="UTC")
     assert refused.value.code == "not_active"
-    assert set(WaitlistOffer.objects.exclude(pk=offers[2].pk).values_list("status", flat=True)) == {"gone"}
+    assert set(WaitlistOffer.objects.exclude(pk=offers[2].pk).values_list("status", flat=True)) == {
+        "gone"
+    }
 
 
 def test_accepting_an_offer_moves_the_appointment_it_was_for(
@@ -121,4 +139,9 @@ def test_joining_the_waitlist_through_the_page(patient: Any, therapist: Any) -> 
     )
     assert done.status_code == 302
     assert WaitlistEntry.objects.filter(patient=patient, therapist=therapist).count() == 1
-    assert client.post("/booking/waitlist/", {"session": "first_assessment", "wanted_before": day}).status_code == 422
+    assert (
+        client.post(
+            "/booking/waitlist/", {"session": "first_assessment", "wanted_before": day}
+        ).status_code
+        == 422
+    )

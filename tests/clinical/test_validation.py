@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rehabit.clinical import AnswerErrors, assess, load_questionnaire, validate_answers
 from rehabit.clinical.questionnaire import parse_yaml
@@ -213,3 +215,31 @@ def test_sexual_function_question_only_from_16() -> None:
     assert list(errors) == ["sexual_function_change"]
     answers.pop("sexual_function_change")
     assert "sexual_function_change" not in validate_answers(load_questionnaire(), answers)
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 4000)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+KEYS = st.sampled_from([*load_questionnaire().questions, "foo", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(KEYS, JSON, max_size=12), st.booleans())
+def test_any_json_input_gives_a_result_or_field_errors(noise: dict[str, Any], merge: bool) -> None:
+    """Arbitrary JSON never crashes validation: it is either valid or explained per field."""
+    answers = {**valid_answers(), **noise} if merge else noise
+    try:
+        validate_answers(load_questionnaire(), answers)
+    except AnswerErrors as exc:
+        assert exc.errors
+        for key, messages in exc.errors.items():
+            assert key == "__all__" or key in answers or key in load_questionnaire().questions
+            assert messages and all(isinstance(m, str) and m.endswith(".") for m in messages)

@@ -109,17 +109,29 @@ TRANSITIONS = [
 def night_shift(draw: st.DrawFn) -> tuple[WorkingInterval, ...]:
     """Hours from the evening before until the early morning: across every 2026 change."""
     start = draw(st.integers(20 * 12, 24 * 12 - 1)) * 5
-    end = draw(st.integers(27 * 12, 32 * 12)) * 5
+    end = draw(st.integers(24 * 12, 32 * 12)) * 5
     return (_interval(start, end),)
 
 
 @st.composite
+def early_hours(draw: st.DrawFn) -> tuple[WorkingInterval, ...]:
+    """Hours that open or close in the small hours, often inside a skipped or repeated hour."""
+    start = draw(st.integers(0, 16)) * 15
+    return (_interval(start, start + draw(st.integers(1, 16)) * 15),)
+
+
+@st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    zone, anchor_day = draw(
-        st.sampled_from(TRANSITIONS) | st.tuples(st.sampled_from(ZONES), st.sampled_from(ANCHORS))
-    )
+    # Seven times in ten: a zone on the day its clocks change, with hours across the change
+    # and "now" a few days before it (so that the change is bookable).
+    targeted = draw(st.integers(0, 9)) < 7
+    if targeted:
+        zone, anchor_day = draw(st.sampled_from(TRANSITIONS))
+    else:
+        zone, anchor_day = draw(st.sampled_from(ZONES)), draw(st.sampled_from(ANCHORS))
     anchor = datetime.combine(anchor_day, time(), UTC)
-    now = anchor + draw(st.integers(-4 * 1440, 1440)) * MINUTE
+    earliest = -4 * 1440
+    now = anchor + draw(st.integers(earliest, -1440 if targeted else 1440)) * MINUTE
     if draw(st.booleans()):
         now += timedelta(
             seconds=draw(st.integers(0, 59)), microseconds=draw(st.integers(0, 10**6 - 1))
@@ -128,9 +140,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         anchor_day + timedelta(days=d): draw(day_hours())
         for d in draw(st.sets(st.integers(-3, 10), max_size=3))
     }
-    if draw(st.booleans()):
-        overrides[anchor_day - timedelta(days=1)] = draw(night_shift())
-        overrides[anchor_day] = draw(night_shift() | day_hours())
+    if targeted or draw(st.booleans()):
+        overrides[anchor_day - timedelta(days=1)] = draw(night_shift() | day_hours())
+        overrides[anchor_day] = draw(early_hours() | night_shift() | day_hours())
     session = SessionType("s", draw(st.sampled_from([10, 15, 30, 45, 50, 60, 90])))
     time_off = []
     for _ in range(draw(st.integers(0, 2))):
@@ -144,6 +156,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         length = draw(st.sampled_from([15, 30, 45, 60]) | st.integers(5, 120))
         busy.append((begin, begin + length * MINUTE))
     notice = draw(st.just(0) | st.integers(0, 180) | st.integers(0, 3 * 1440))
+    horizon = draw(st.integers(5, 12) if targeted else st.integers(1, 12))
     rules = AvailabilityRules(
         zone=zone,
         weekly_hours=WeeklyHours(tuple(draw(day_hours()) for _ in range(7))),
@@ -153,7 +166,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         buffer_before_minutes=draw(st.sampled_from([0, 5, 10, 15]) | st.integers(0, 30)),
         buffer_after_minutes=draw(st.sampled_from([0, 5, 10, 15]) | st.integers(0, 30)),
         minimum_notice_minutes=notice,
-        horizon_days=draw(st.integers(1, 12)),
+        horizon_days=horizon,
         daily_maximum=draw(st.none() | st.integers(1, 4)),
         slot_step_minutes=draw(st.sampled_from([5, 10, 15, 20, 30, 45, 60])),
     )

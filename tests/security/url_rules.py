@@ -34,6 +34,12 @@ def _fixed(url: str) -> Callable[[Any], str]:
     return lambda ctx: url
 
 
+def _care_session_url(ctx: Any) -> str:
+    from tests.care.helpers import logged_session_url
+
+    return logged_session_url(ctx)
+
+
 RULES: dict[str, Rule] = {
     # Public pages
     "core:home": Rule(PUBLIC),
@@ -56,6 +62,28 @@ RULES: dict[str, Rule] = {
     "api:create_assessment": Rule(PUBLIC, why="anonymous self-assessment (POST)"),
     "api:list_conditions": Rule(PUBLIC),
     "api:get_assessment": Rule(RECORD, lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}"),
+    # Self-care plan and exercises (rehabit.care): the library is public; an assessment's
+    # plan, program, session player and log are part of its owner's record.
+    "care:library": Rule(PUBLIC),
+    "care:exercise": Rule(PUBLIC),
+    "care:plan": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/plan/"),
+    "care:program": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/program/"),
+    "care:player": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/session/"),
+    "api:list_exercises": Rule(PUBLIC),
+    "api:get_exercise_detail": Rule(PUBLIC),
+    "api:get_plan": Rule(RECORD, lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}/plan"),
+    "api:list_sessions": Rule(
+        RECORD, lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}/sessions"
+    ),
+    "api:log_exercise_session": Rule(
+        RECORD,
+        lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}/sessions",
+        why="POST on the log's URL (GET lists it)",
+    ),
+    "api:get_session": Rule(RECORD, lambda ctx: _care_session_url(ctx)),
+    "api:check_in_session": Rule(
+        RECORD, lambda ctx: _care_session_url(ctx), why="PATCH on the session's URL"
+    ),
     # Our account pages
     "accounts:home": Rule(SELF, _fixed("/account/")),
     "accounts:profile": Rule(SELF, _fixed("/account/profile/")),

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
 from rehabit.assessments.presenters import questionnaire_as_dict
-from rehabit.assessments.selectors import find_assessment
+from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors
 
@@ -134,7 +134,7 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dic
     summary="A stored assessment result",
 )
 def get_assessment(request: HttpRequest, assessment_id: UUID) -> Status[dict[str, Any]]:
-    assessment = find_assessment(assessment_id)
+    assessment = readable_assessment(request, assessment_id)
     if assessment is None:
         return Status(404, {"detail": "No assessment with this id."})
     return Status(200, _out(assessment))

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from ninja.utils import check_csrf
 from pydantic import Field
 
@@ -307,24 +307,32 @@ def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: ExerciseDetailOut, 404: NotFoundOut},
     summary="One exercise",
 )
-def get_exercise_detail(request: HttpRequest, exercise_id: str) -> tuple[int, dict[str, Any]]:
+def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
     """Steps, dosage, what it should and should not feel like, and when not to do it."""
     try:
         exercise = get_exercise(exercise_id)
     except KeyError:
-        return 404, {"detail": "No exercise with this id."}
-    return 200, {
-        **_exercise_out(request, exercise),
-        "steps": list(exercise.steps),
-        "should_feel": exercise.should_feel,
-        "should_not_feel": exercise.should_not_feel,
-        "max_pain": exercise.max_pain,
-        "avoid_when": [
-            {"reason": a.reason, "condition": a.condition, "phase": a.phase, "caution": a.caution}
-            for a in exercise.avoid_when
-        ],
-        "source": exercise.source,
-    }
+        return Status(404, {"detail": "No exercise with this id."})
+    return Status(
+        200,
+        {
+            **_exercise_out(request, exercise),
+            "steps": list(exercise.steps),
+            "should_feel": exercise.should_feel,
+            "should_not_feel": exercise.should_not_feel,
+            "max_pain": exercise.max_pain,
+            "avoid_when": [
+                {
+                    "reason": a.reason,
+                    "condition": a.condition,
+                    "phase": a.phase,
+                    "caution": a.caution,
+                }
+                for a in exercise.avoid_when
+            ],
+            "source": exercise.source,
+        },
+    )
 
 
 @router.get(
@@ -332,24 +340,27 @@ def get_exercise_detail(request: HttpRequest, exercise_id: str) -> tuple[int, di
     response={200: PlanOut, 403: MessageOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="Self-care plan and home program of an assessment",
 )
-def get_plan(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
+def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     """As of today: the stage by the days since the pain began, the medicine advice after
     the safety screen, and each exercise family at the level the person has reached. After
     a red flag the plan is suppressed (urgent advice first) and the program is empty."""
     status, assessment = _find(request, assessment_id)
     if status != 200:
-        return status, assessment
+        return Status(status, assessment)
     care = program_for(assessment)
     program = care.to_dict()
     for out, item in zip(program["items"], care.items, strict=True):
         out["illustration_url"] = _illustration(request, item.exercise)
         out["progress"] = presenters.explain_item(item)
-    return 200, {
-        "assessment_id": assessment.pk,
-        "days_since_onset": days_since_onset(assessment),
-        "plan": plan_for(assessment),
-        "program": program,
-    }
+    return Status(
+        200,
+        {
+            "assessment_id": assessment.pk,
+            "days_since_onset": days_since_onset(assessment),
+            "plan": plan_for(assessment),
+            "program": program,
+        },
+    )
 
 
 def _adherence(assessment: Assessment, sessions: list[ExerciseSession]) -> dict[str, Any]:
@@ -376,17 +387,20 @@ def _adherence(assessment: Assessment, sessions: list[ExerciseSession]) -> dict[
     response={200: SessionListOut, 403: MessageOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="The exercise log of an assessment",
 )
-def list_sessions(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
+def list_sessions(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     """Logged sessions, newest first, and this week's sessions against the plan (the week
     in the signed-in person's time zone, else UTC)."""
     status, assessment = _find(request, assessment_id)
     if status != 200:
-        return status, assessment
+        return Status(status, assessment)
     sessions = list(sessions_of(assessment))
-    return 200, {
-        "sessions": [presenters.session_out(s) for s in sessions],
-        "adherence": _adherence(assessment, sessions),
-    }
+    return Status(
+        200,
+        {
+            "sessions": [presenters.session_out(s) for s in sessions],
+            "adherence": _adherence(assessment, sessions),
+        },
+    )
 
 
 @router.post(
@@ -394,6 +408,7 @@ def list_sessions(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
     response={
         200: SessionOut,
         201: SessionOut,
+        400: MessageOut,
         403: MessageOut,
         404: NotFoundOut,
         409: MessageOut,
@@ -413,23 +428,23 @@ def log_exercise_session(
         description="Optional. A retry with the same key returns the session stored the "
         "first time (200) instead of logging it twice.",
     ),
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """201 with the stored session. Every field is checked (422 names each one); 409 when
     the assessment has no exercise program (red flags, or a cause a clinician must see)."""
     status, assessment = _find_writable(request, assessment_id)
     if status != 200:
-        return status, assessment
+        return Status(status, assessment)
     try:
         session, created = log_session(
             assessment, payload.model_dump(), idempotency_key=idempotency_key or ""
         )
     except Refused as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except FieldErrors as exc:
-        return 422, validation_error_body(exc.errors, ["body", "payload"])
+        return Status(422, validation_error_body(exc.errors, ["body", "payload"]))
     if not created:
         response["Idempotent-Replayed"] = "true"
-    return (201 if created else 200), presenters.session_out(session)
+    return Status(201 if created else 200, presenters.session_out(session))
 
 
 def _session_or_404(assessment: Assessment, session_id: UUID) -> ExerciseSession | None:
@@ -441,20 +456,21 @@ def _session_or_404(assessment: Assessment, session_id: UUID) -> ExerciseSession
     response={200: SessionOut, 403: MessageOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="One logged session",
 )
-def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> tuple[int, Any]:
+def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> Status[Any]:
     status, assessment = _find(request, assessment_id)
     if status != 200:
-        return status, assessment
+        return Status(status, assessment)
     session = _session_or_404(assessment, session_id)
     if session is None:
-        return 404, {"detail": "No session with this id in this log."}
-    return 200, presenters.session_out(session)
+        return Status(404, {"detail": "No session with this id in this log."})
+    return Status(200, presenters.session_out(session))
 
 
 @router.patch(
     "/assessments/{assessment_id}/sessions/{session_id}",
     response={
         200: CheckInOut,
+        400: MessageOut,
         403: MessageOut,
         404: NotFoundOut,
         409: MessageOut,
@@ -464,35 +480,38 @@ def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> 
 )
 def check_in_session(
     request: HttpRequest, assessment_id: UUID, session_id: UUID, payload: CheckInIn
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """How the pain was the next morning. The pain-monitoring rule then moves each exercise
     family done in the session one level up, holds it, or one level down, and explains
     why. 409 when it is too early (the check-in opens 8 hours after the session) or the
     session was already checked in."""
     status, assessment = _find_writable(request, assessment_id)
     if status != 200:
-        return status, assessment
+        return Status(status, assessment)
     if _session_or_404(assessment, session_id) is None:
-        return 404, {"detail": "No session with this id in this log."}
+        return Status(404, {"detail": "No session with this id in this log."})
     try:
         steps = check_in(assessment, session_id, payload.model_dump())
     except Refused as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except FieldErrors as exc:
-        return 422, validation_error_body(exc.errors, ["body", "payload"])
+        return Status(422, validation_error_body(exc.errors, ["body", "payload"]))
     session = ExerciseSession.objects.get(pk=session_id)
-    return 200, {
-        "session": presenters.session_out(session),
-        "progression": [
-            {
-                "family": s.family,
-                "action": s.action,
-                "from_level": s.from_level,
-                "to_level": s.to_level,
-                "zone": s.zone,
-                "reason": s.reason,
-                "explanation": presenters.explain_step(s),
-            }
-            for s in steps
-        ],
-    }
+    return Status(
+        200,
+        {
+            "session": presenters.session_out(session),
+            "progression": [
+                {
+                    "family": s.family,
+                    "action": s.action,
+                    "from_level": s.from_level,
+                    "to_level": s.to_level,
+                    "zone": s.zone,
+                    "reason": s.reason,
+                    "explanation": presenters.explain_step(s),
+                }
+                for s in steps
+            ],
+        },
+    )

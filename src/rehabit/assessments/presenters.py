@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.clinical import load_questionnaire
@@ -28,7 +29,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "assessment": assessment,
         "result": result,
         "created_at": assessment.created_at,
-        "zone_name": "UTC",
+        "zone_name": timezone.get_current_timezone_name(),
         "top_causes": causes[:TOP_CAUSES],
         "other_causes": causes[TOP_CAUSES:],
         "unanswered": [questions[q].text for q in result["unanswered"] if q in questions],

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments import wizard
 from rehabit.assessments.presenters import answer_rows, result_context
-from rehabit.assessments.selectors import find_assessment
+from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
 
@@ -122,8 +122,8 @@ def _step_context(
     }
 
 
-def _get_or_404(assessment_id: UUID) -> Any:
-    assessment = find_assessment(assessment_id)
+def _get_or_404(request: HttpRequest, assessment_id: UUID) -> Any:
+    assessment = readable_assessment(request, assessment_id)
     if assessment is None:
         raise Http404("No such result.")
     return assessment
@@ -131,13 +131,13 @@ def _get_or_404(assessment_id: UUID) -> Any:
 
 @require_GET
 def result(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    assessment = _get_or_404(assessment_id)
+    assessment = _get_or_404(request, assessment_id)
     return render(request, "assessments/result.html", result_context(assessment))
 
 
 @require_GET
 def result_print(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
-    assessment = _get_or_404(assessment_id)
+    assessment = _get_or_404(request, assessment_id)
     context = result_context(assessment)
     context["answer_rows"] = answer_rows(assessment.answers)
     return render(request, "assessments/print.html", context)

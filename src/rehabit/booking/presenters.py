@@ -60,6 +60,45 @@ def slots_by_day(
     ]
 
 
+def therapist_cards(therapists: list[Therapist]) -> dict[int, dict[str, Any]]:
+    """Cards for many therapists from three plain queries (no model instances)."""
+    from rehabit.booking.models import (
+        SPOKEN_LANGUAGES,
+        SessionKind,
+        SessionType,
+        TherapistLanguage,
+        TherapistSpecialty,
+    )
+    from rehabit.booking.slots import fast_rows
+
+    ids = [t.pk for t in therapists]
+    cards: dict[int, dict[str, Any]] = {
+        t.pk: {"therapist": t, "specialties": [], "languages": [], "session_types": []}
+        for t in therapists
+    }
+    specialty_names = dict(Specialty.choices)
+    language_names = dict(SPOKEN_LANGUAGES)
+    kind_names = dict(SessionKind.choices)
+    query = TherapistSpecialty.objects.filter(therapist_id__in=ids).order_by("pk")
+    for tid, code in fast_rows(query.values_list("therapist_id", "specialty"), "", ""):
+        cards[tid]["specialties"].append(specialty_names.get(code, code))
+    query = TherapistLanguage.objects.filter(therapist_id__in=ids).order_by("pk")
+    for tid, code in fast_rows(query.values_list("therapist_id", "language"), "", ""):
+        cards[tid]["languages"].append(language_names.get(code, code))
+    query = SessionType.objects.filter(therapist_id__in=ids, is_offered=True).order_by("kind")
+    for tid, kind, minutes in fast_rows(
+        query.values_list("therapist_id", "kind", "duration_minutes"), "", "", ""
+    ):
+        cards[tid]["session_types"].append(
+            {
+                "get_kind_display": kind_names.get(kind, kind),
+                "duration_minutes": minutes,
+                "kind": kind,
+            }
+        )
+    return cards
+
+
 def therapist_card(therapist: Therapist) -> dict[str, Any]:
     labels = dict(Specialty.choices)
     return {

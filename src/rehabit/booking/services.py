@@ -146,7 +146,9 @@ def _insert(
     schedule = engine.schedule_of(therapist.id, now, exclude=exclude)
     verdict = engine.check(schedule, kind, start, now) if schedule else None
     if verdict is None or not verdict.ok or verdict.slot is None:
-        reason = verdict.reason.value if verdict is not None and verdict.reason else Reason.NOT_OFFERED.value
+        reason = Reason.NOT_OFFERED.value
+        if verdict is not None and verdict.reason is not None:
+            reason = verdict.reason.value
         raise _refuse_time(reason, therapist, kind, start, now, exclude=exclude)
     appointment = Appointment(
         therapist=therapist,

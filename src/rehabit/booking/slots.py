@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
+
+from django.db import connections
 
 from rehabit.booking.models import (
     Appointment,
@@ -66,8 +69,43 @@ class Schedule:
         return self.rules.session_type(kind) is not None
 
 
-def _wall(value: time) -> str:
-    return value.strftime("%H:%M")
+def fast_rows(query: Any, *kinds: str) -> list[tuple[Any, ...]]:
+    """Rows of a ``values_list`` query without Django's per-value converters.
+
+    Converting every datetime through the ORM costs ~10 µs on SQLite, which was most of a
+    search's time with thousands of appointments. PostgreSQL (psycopg) already returns
+    typed, aware values; SQLite returns text or naive values, fixed up here. ``kinds``
+    names each column: "datetime" (stored in UTC), "date", "time" or "" (as it comes).
+    """
+    sql, params = query.query.sql_with_params()
+    connection = connections[query.db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor != "sqlite":
+        return [tuple(row) for row in rows]
+    parsers = [_PARSERS.get(kind) for kind in kinds]
+    return [
+        tuple(v if p is None or v is None else p(v) for p, v in zip(parsers, row, strict=True))
+        for row in rows
+    ]
+
+
+def _datetime(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _time(value: Any) -> time:
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+_PARSERS: dict[str, Any] = {"datetime": _datetime, "date": _date, "time": _time}
 
 
 def build_rules(
@@ -78,14 +116,14 @@ def build_rules(
     session_types: Iterable[tuple[str, int]],
 ) -> AvailabilityRules:
     """Engine rules from stored rows (raises ``RulesError`` for rows that do not fit)."""
-    weekly: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
     for weekday, start, end in hours:
-        weekly[weekday].append((_wall(start), _wall(end)))
-    by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
+        weekly[weekday].append((start, end))
+    by_day: dict[date, list[tuple[time, time]]] = defaultdict(list)
     for day, start, end in overrides:
         by_day.setdefault(day, [])
         if start is not None and end is not None:
-            by_day[day].append((_wall(start), _wall(end)))
+            by_day[day].append((start, end))
     return AvailabilityRules(
         zone=row["time_zone"],
         weekly_hours=RuleWeeklyHours.from_mapping(weekly),
@@ -107,26 +145,28 @@ def load_rules(therapist_ids: Sequence[int], now: datetime) -> dict[int, Availab
     ids = list(therapist_ids)
     rows = {r["id"]: r for r in Therapist.objects.filter(id__in=ids).values(*THERAPIST_RULE_FIELDS)}
     hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for tid, weekday, start, end in WorkingHours.objects.filter(therapist_id__in=ids).values_list(
-        "therapist_id", "weekday", "start", "end"
+    query = WorkingHours.objects.filter(therapist_id__in=ids)
+    for tid, weekday, start, end in fast_rows(
+        query.values_list("therapist_id", "weekday", "start", "end"), "int", "int", "time", "time"
     ):
         hours[tid].append((weekday, start, end))
     since = (now - _MARGIN).date()
     overrides: dict[int, list[tuple[date, time | None, time | None]]] = defaultdict(list)
-    for tid, day, start, end in DateOverride.objects.filter(
-        therapist_id__in=ids, day__gte=since
-    ).values_list("therapist_id", "day", "start", "end"):
+    query = DateOverride.objects.filter(therapist_id__in=ids, day__gte=since)
+    for tid, day, start, end in fast_rows(
+        query.values_list("therapist_id", "day", "start", "end"), "int", "date", "time", "time"
+    ):
         overrides[tid].append((day, start, end))
     leave: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for tid, start, end in TimeOff.objects.filter(
-        therapist_id__in=ids, end__gt=now - _MARGIN
-    ).values_list("therapist_id", "start", "end"):
+    query = TimeOff.objects.filter(therapist_id__in=ids, end__gt=now - _MARGIN)
+    for tid, start, end in fast_rows(
+        query.values_list("therapist_id", "start", "end"), "int", "datetime", "datetime"
+    ):
         leave[tid].append((start, end))
     kinds: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for tid, kind, minutes in (
-        SessionType.objects.filter(therapist_id__in=ids, is_offered=True)
-        .order_by("kind")
-        .values_list("therapist_id", "kind", "duration_minutes")
+    query = SessionType.objects.filter(therapist_id__in=ids, is_offered=True).order_by("kind")
+    for tid, kind, minutes in fast_rows(
+        query.values_list("therapist_id", "kind", "duration_minutes"), "int", "", "int"
     ):
         kinds[tid].append((kind, minutes))
     rules: dict[int, AvailabilityRules] = {}
@@ -134,10 +174,36 @@ def load_rules(therapist_ids: Sequence[int], now: datetime) -> dict[int, Availab
         if tid not in rows:
             continue
         try:
-            rules[tid] = build_rules(rows[tid], hours[tid], overrides[tid], leave[tid], kinds[tid])
+            rules[tid] = _cached_rules(
+                tuple(rows[tid][f] for f in THERAPIST_RULE_FIELDS),
+                tuple(sorted(hours[tid])),
+                tuple(sorted(overrides[tid], key=repr)),
+                tuple(sorted(leave[tid])),
+                tuple(kinds[tid]),
+            )
         except RulesError:
             continue
     return rules
+
+
+@lru_cache(maxsize=4096)
+def _cached_rules(
+    row: tuple[Any, ...],
+    hours: tuple[tuple[int, time, time], ...],
+    overrides: tuple[tuple[date, time | None, time | None], ...],
+    time_off: tuple[tuple[datetime, datetime], ...],
+    session_types: tuple[tuple[str, int], ...],
+) -> AvailabilityRules:
+    """``build_rules``, remembered per process. The key *is* the stored data just read
+    (every row that shapes the rules), so a change anywhere is a new key: the cache can
+    never serve stale rules, it only skips rebuilding identical ones (~0.5 ms each)."""
+    return build_rules(
+        dict(zip(THERAPIST_RULE_FIELDS, row, strict=True)),
+        hours,
+        overrides,
+        time_off,
+        session_types,
+    )
 
 
 def load_busy(
@@ -157,14 +223,16 @@ def load_busy(
     )
     if exclude is not None:
         query = query.exclude(pk=exclude)
-    for tid, start, end in query.values_list("therapist_id", "start", "end"):
+    rows = fast_rows(
+        query.values_list("therapist_id", "start", "end"), "int", "datetime", "datetime"
+    )
+    for tid, start, end in rows:
         spans[tid].append((start, end))
     return {tid: Busy(spans.get(tid, ())) for tid in therapist_ids}
 
 
 def _window(rules_by_id: dict[int, AvailabilityRules], now: datetime) -> tuple[datetime, datetime]:
-    horizon = max((r.horizon_days for r in rules_by_id.values()), default=1)
-    return now, now + timedelta(days=horizon + 1)
+    return now, now + timedelta(days=_horizon(rules_by_id) + 1)
 
 
 def load_schedules(
@@ -224,6 +292,9 @@ def earliest(
     return earliest_slots(candidates, now=now, per_therapist=per_therapist, not_before=not_before)
 
 
+SEARCH_FIRST_WINDOW = timedelta(days=7)
+
+
 def search_therapists(
     *,
     specialty: str = "",
@@ -234,19 +305,46 @@ def search_therapists(
 ) -> tuple[list[Therapist], dict[int, list[Slot]]]:
     """Listed therapists matching the filters, soonest first, with their earliest slots.
 
-    Therapists with nothing free come last (in name order) so a patient can still join
-    their waitlist.
+    Appointments are read for the first week only; a therapist whose earliest slots fall
+    beyond it is asked again with all their appointments, so the answer is always the
+    engine's answer over the whole horizon. Therapists with nothing free come last (in
+    name order) so a patient can still join their waitlist.
     """
     therapists = Therapist.objects.filter(is_listed=True)
     if specialty:
         therapists = therapists.filter(specialties__specialty=specialty)
     if language:
         therapists = therapists.filter(languages__language=language)
-    found = list(
-        therapists.distinct().prefetch_related("specialties", "languages", "session_types")
-    )
-    schedules = load_schedules([t.id for t in found], now)
-    slots = earliest(schedules.values(), kind, now, per_therapist=per_therapist)
+    found = list(therapists.distinct().order_by("name", "id"))
+    ids = [t.id for t in found]
+    rules = load_rules(ids, now)
+    first_window = now + SEARCH_FIRST_WINDOW
+    busy = load_busy(list(rules), now, first_window)
+    schedules = [Schedule(tid, r, busy[tid]) for tid, r in rules.items()]
+    slots = earliest(schedules, kind, now, per_therapist=per_therapist)
+    unsure = [
+        tid
+        for tid in rules
+        if rules[tid].session_type(kind) is not None
+        and (len(slots.get(tid, [])) < per_therapist or slots[tid][-1].start >= first_window)
+    ]
+    if unsure:
+        full = load_busy(unsure, now, now + timedelta(days=_horizon(rules) + 1))
+        again = earliest(
+            [Schedule(tid, rules[tid], full[tid]) for tid in unsure],
+            kind,
+            now,
+            per_therapist=per_therapist,
+        )
+        merged = {tid: v for tid, v in slots.items() if tid not in unsure}
+        merged.update(again)
+        slots = dict(
+            sorted(merged.items(), key=lambda item: (item[1][0].start, ids.index(item[0])))
+        )
     order = {tid: i for i, tid in enumerate(slots)}
     found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
     return found, slots
+
+
+def _horizon(rules_by_id: dict[int, AvailabilityRules]) -> int:
+    return max((r.horizon_days for r in rules_by_id.values()), default=1)

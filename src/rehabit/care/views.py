@@ -261,7 +261,7 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             # so the session is saved to the person's own log.
             claim_session_assessments(request.session, request.user)
         try:
-            _, created = log_session(
+            _session, created = log_session(
                 assessment, values, idempotency_key=request.POST.get("token", "")
             )
         except Refused as exc:
@@ -334,4 +334,8 @@ def _player_context(care: CareProgram) -> dict[str, Any]:
         "next_up": _("Well done. Next exercise: {name}."),
         "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
     }
-    return {"rows": rows, "player_data": {"exercises": exercises, "strings": strings}}
+    return {
+        "care": care,
+        "rows": rows,
+        "player_data": {"exercises": exercises, "strings": strings},
+    }

@@ -7,8 +7,9 @@ independent, so each LR acts as a relative likelihood and only ratios between co
 matter. This overstates certainty when findings are correlated; the LRs are therefore kept
 moderate and clamped (see ``limits`` in the data file).
 
-Everything is compiled at load time into index/weight tuples; a call only evaluates
-closures and multiplies floats.
+Everything is compiled at load time: each answer state becomes a dense tuple of LRs plus
+sortable reason codes, and rules about one question are tabulated (answer -> effects, see
+``rules.Dispatch``). A call looks answers up, multiplies columns and slices sorted codes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import repeat
 from operator import mul
 from typing import Any, NamedTuple
 
@@ -67,10 +68,6 @@ def _lrs(effects: Effects) -> tuple[float, ...]:
     return effects.lrs
 
 
-def _codes(effects: Effects) -> tuple[int, ...]:
-    return effects.codes
-
-
 class Cause(NamedTuple):
     """One possible cause (immutable; a NamedTuple because ~20 are built per assessment)."""
 
@@ -102,6 +99,7 @@ class Differential:
     informative_questions: frozenset[str]  # questions that findings look at
     dispatch: Dispatch[Effects]  # every context and finding, arranged for speed
     code_texts: Mapping[int, str]  # reason code -> text
+    code_list: tuple[str, ...]  # the same as a dense list indexed by code (faster lookup)
     ids: tuple[str, ...]  # condition ids, in order
     names: tuple[str, ...]  # condition names, in order
     bounds: tuple[int, ...]  # first code of each (condition, for/against) group, and the end
@@ -117,15 +115,19 @@ class Differential:
         ``info`` are the informative answers (see ``informative``).
         """
         fired = self.dispatch.collect(info) or [self.neutral]
-        # The work is done by C-level builtins (map, zip, sorted, bisect), one pass each.
+        # Most of the work is done by C-level builtins (map, zip, sort, bisect).
         # Weights: prior x product of the LR column of each condition.
-        weights = list(map(mul, self.priors, map(math.prod, zip(*map(_lrs, fired), strict=True))))
+        columns = zip(*map(_lrs, fired), strict=False)  # every lrs has one entry per condition
+        weights = list(map(mul, self.priors, map(math.prod, columns)))
         probabilities = map(math.fsum(weights).__rtruediv__, weights)
         # Reasons: one sort of all codes groups them by (condition, for/against), strongest
         # first; bisecting at each group's first code gives the slice of each "why" list.
-        codes = sorted(chain.from_iterable(map(_codes, fired)))
+        codes: list[int] = []
+        for effects in fired:
+            codes += effects.codes
+        codes.sort()
         cut = list(map(bisect_left, repeat(codes), self.bounds))
-        texts = tuple(map(self.code_texts.__getitem__, codes))
+        texts = tuple(map(self.code_list.__getitem__, codes))
         why_for = map(texts.__getitem__, map(slice, cut[0:-1:2], cut[1::2]))
         why_against = map(texts.__getitem__, map(slice, cut[1::2], cut[2::2]))
         ids = self.ids
@@ -282,6 +284,7 @@ class _Parser:
                 for against in (False, True)
             },
             bounds=tuple(k * (len(rank) + 1) for k in range(2 * len(self.conditions) + 1)),
+            code_list=self.code_list(rank),
             ids=tuple(c.id for c in self.conditions),
             names=tuple(c.name for c in self.conditions),
         )
@@ -299,6 +302,14 @@ class _Parser:
             lrs[i] = lr
             codes.append(self.code(i, lr < 1, rank[(i, text)], len(rank)))
         return Effects(tuple(lrs), tuple(sorted(codes)))
+
+    def code_list(self, rank: Mapping[tuple[int, str], int]) -> tuple[str, ...]:
+        size = (2 * len(self.conditions)) * (len(rank) + 1)
+        texts = [""] * size
+        for (i, text), r in rank.items():
+            for against in (False, True):
+                texts[self.code(i, against, r, len(rank))] = text
+        return tuple(texts)
 
     @staticmethod
     def code(index: int, against: bool, rank: int, count: int) -> int:

@@ -62,7 +62,8 @@ class ClinicalModel:
     differential: Differential
     conditions: Mapping[str, Condition]
     optional: tuple[tuple[str, bool], ...]  # optional questions: (id, conditional?)
-    informative: tuple[tuple[str, bool], ...]  # questions the findings look at: (id, conditional?)
+    always_informative: frozenset[str]  # questions the findings look at, always shown
+    conditional_informative: frozenset[str]  # ... and those shown by skip logic
 
 
 @lru_cache(maxsize=8)
@@ -77,10 +78,11 @@ def load_model(questionnaire: Questionnaire | None = None) -> ClinicalModel:
         optional=tuple(
             (i, x.show_if is not None) for i, x in q.questions.items() if not x.required
         ),
-        informative=tuple(
-            (i, x.show_if is not None)
-            for i, x in q.questions.items()
-            if i in differential.informative_questions
+        always_informative=frozenset(
+            i for i in differential.informative_questions if q.questions[i].show_if is None
+        ),
+        conditional_informative=frozenset(
+            i for i in differential.informative_questions if q.questions[i].show_if is not None
         ),
     )
 
@@ -92,11 +94,9 @@ def confidence(
     causes: tuple[Cause, ...],
 ) -> Confidence:
     """How sure the ranking is: answered informative questions and the lead of the top cause."""
-    shown = answered = 0
-    for qid, conditional in model.informative:
-        if not conditional or qid in shown_conditional:
-            shown += 1
-            answered += qid in info
+    visible = model.always_informative | (model.conditional_informative & shown_conditional)
+    shown = len(visible)
+    answered = len(visible.intersection(info))
     coverage = answered / shown if shown else 0.0
     first, second = _two_largest(c.probability for c in causes)
     lead = first - second
@@ -144,7 +144,7 @@ def assess(
     info = model.differential.informative(cleaned)
     causes = model.differential.rank(info, flagged)
     # Triage needs the most likely cause and any serious one above its threshold.
-    top = min(causes, key=_by_probability)
+    top = causes[0] if not flagged else min(causes, key=_by_probability)
     conditions = model.conditions
     serious = [
         c

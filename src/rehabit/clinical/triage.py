@@ -27,11 +27,10 @@ SERIOUS_THRESHOLD = 0.15
 # Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
 # limited picture that should see a professional; mild needs walking normally and <= 3/10.
 SEVERE_PAIN, LIMITED_PAIN, MILD_PAIN = 8, 6, 3
-# "Acute" for the re-check interval: a sudden start within the last 2 weeks (expert).
+# "Acute" for the re-check interval: a sudden injury or a new-training start within the
+# last 2 weeks (expert; evidence.md 2.3 gives 48-72 h for acute injuries).
 ACUTE_DAYS = 14
-SUDDEN_ONSETS = frozenset(
-    {"sprinting", "stretch_kick_split", "fall_or_blow", "after_more_training"}
-)
+ACUTE_ONSETS = frozenset({"sprinting", "stretch_kick_split", "fall_or_blow", "after_more_training"})
 
 HEADLINES: Mapping[str, str] = {
     "emergency": "Call an ambulance or go to the emergency department now",
@@ -147,7 +146,7 @@ def severity(answers: Mapping[str, object]) -> tuple[str, list[str]]:
 
 def is_acute(answers: Mapping[str, object]) -> bool:
     days = answers.get("days_since_onset")
-    return answers.get("onset") in SUDDEN_ONSETS and isinstance(days, int) and days <= ACUTE_DAYS
+    return answers.get("onset") in ACUTE_ONSETS and isinstance(days, int) and days <= ACUTE_DAYS
 
 
 class RankedCause(NamedTuple):

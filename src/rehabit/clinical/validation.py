@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
@@ -120,12 +121,15 @@ def validate_and_show(
     unsettled: set[str] = set()  # invalid or missing: later skip logic cannot be judged on them
     conditional: set[str] = set()  # conditional questions that are shown
     get = answers.get
-    for qid, question, check, rule, choices in plan:
+    for qid, question, check, rule, choices, low, high in plan:
         raw = get(qid)
         value: object = None
         if raw is not None:
-            if choices is not None and type(raw) is str and raw in choices:
-                value = raw  # fast path for the commonest answer: a valid option
+            # Fast paths for the commonest answers: a valid option, a whole number in range.
+            if (choices is not None and type(raw) is str and raw in choices) or (
+                type(raw) is int and low <= raw <= high
+            ):
+                value = raw
             else:
                 value, messages = check(question, raw)
                 if messages:
@@ -162,17 +166,20 @@ def validate_and_show(
     return cleaned, frozenset(conditional)
 
 
-PlanItem = tuple[str, Question, Check, Rule | None, frozenset[str] | None]
+PlanItem = tuple[str, Question, Check, Rule | None, frozenset[str] | None, float, float]
 
 
 @lru_cache(maxsize=8)
 def _plan(questionnaire: Questionnaire) -> tuple[PlanItem, ...]:
-    """Per question, in order: id, question, type check, skip rule, and the option values of
-    single/yes_no questions for the fast path (built once)."""
-    return tuple(
-        (qid, q, _CHECKS[q.type], q.show_if, q.values if q.type in ("single", "yes_no") else None)
-        for qid, q in questionnaire.questions.items()
-    )
+    """Per question, in order: id, question, type check, skip rule, and for the fast paths
+    the option values (single/yes_no) or the bounds (integer/scale; empty range otherwise)."""
+    items = []
+    for qid, q in questionnaire.questions.items():
+        choices = q.values if q.type in ("single", "yes_no") else None
+        numeric = q.min is not None and q.max is not None
+        low, high = (q.min, q.max) if numeric else (math.inf, -math.inf)
+        items.append((qid, q, _CHECKS[q.type], q.show_if, choices, low, high))
+    return tuple(items)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8)

@@ -100,7 +100,9 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
     schedule = engine.schedule_of(therapist.pk, now)
     verdict = engine.check(schedule, kind, start, now) if schedule else None
     if verdict is None or not verdict.ok:
-        reason = verdict.reason.value if verdict is not None and verdict.reason else Reason.NOT_OFFERED.value
+        reason = Reason.NOT_OFFERED.value
+        if verdict is not None and verdict.reason is not None:
+            reason = verdict.reason.value
         refused = BookingRefused(
             reason,
             msg.refusal(reason, therapist=therapist),

@@ -13,7 +13,7 @@ from rehabit.booking import slots as engine
 from rehabit.booking.forms import SearchForm, WeekForm
 from rehabit.booking.models import SessionKind
 from rehabit.booking.people import viewer_zone
-from rehabit.booking.presenters import slot_view, slots_by_day, therapist_card
+from rehabit.booking.presenters import slot_view, slots_by_day, therapist_card, therapist_cards
 from rehabit.booking.selectors import listed_therapist
 from rehabit.booking.timefmt import in_zone, zone_label
 
@@ -41,9 +41,10 @@ def search(request: HttpRequest) -> HttpResponse:
     therapists, earliest = engine.search_therapists(
         specialty=data.get("specialty", ""), language=data.get("language", ""), kind=kind, now=now
     )
+    cards = therapist_cards(therapists)
     results = []
     for therapist in therapists:
-        card = therapist_card(therapist)
+        card = cards[therapist.pk]
         card["slots"] = [
             slot_view(s, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone)
             for s in earliest.get(therapist.pk, [])

@@ -17,15 +17,23 @@ from django.utils.crypto import get_random_string
 logger = logging.getLogger("rehabit.worker")
 
 
-def run_queued_tasks(worker_id: str) -> None:
-    """Run every ready task of the database queue once (no-op for other backends)."""
+def run_queued_tasks(worker_id: str) -> int:
+    """Run every ready task of the database queue once (no-op for other backends).
+
+    The claim and the run are django-tasks-db's own (a locked SELECT, then ``claim``);
+    only the loop is ours, so connections are managed by the worker command, not
+    closed in the middle of a caller's transaction.
+    """
+    from django.db.utils import OperationalError
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
     if not isinstance(task_backends["default"], DatabaseBackend):
-        return
-    Worker(
+        return 0
+    runner = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -34,7 +42,23 @@ def run_queued_tasks(worker_id: str) -> None:
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
-    ).run()
+    )
+    ran = 0
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        try:
+            with exclusive_transaction(ready.db):
+                task_result = ready.get_locked()
+                if task_result is not None:
+                    task_result.claim(worker_id)
+        except OperationalError as exc:
+            if not is_locked_database_exception(exc):
+                raise
+            return ran  # another worker holds the queue; try again next round
+        if task_result is None:
+            return ran
+        runner.run_task(task_result)
+        ran += 1
 
 
 class Command(BaseCommand):

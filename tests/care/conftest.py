@@ -1,0 +1,7 @@
+from tests.accounts.helpers import (  # noqa: F401  (fixtures)
+    _clear_cache,
+    admin_user,
+    other_patient,
+    patient,
+    therapist,
+)

@@ -1,0 +1,307 @@
+"""The care pages through the Django test client and a real database."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.assessments.claims import SESSION_KEY
+from rehabit.care.models import ExerciseSession, MedicationAnswers
+from rehabit.care.programs import medication_questions, program_for
+from rehabit.clinical.exercises import load_exercises
+from tests.accounts.helpers import PASSWORD, login
+from tests.care.helpers import make_assessment, suppressing_vignettes
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+def log_form(program: Any, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "exercise_ids": [program.items[0].exercise.id],
+        "pain_during": "2",
+        "pain_after": "1",
+        "difficulty": "about_right",
+        "note": "Easy today.",
+        "token": "",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Library -------------------------------------------------------------------------------
+
+
+def test_the_library_lists_every_exercise_with_its_picture(client: Client) -> None:
+    response = client.get("/exercises/")
+    assert response.status_code == 200
+    body = text(response)
+    exercises = load_exercises()
+    assert len(exercises) >= 16
+    for exercise in exercises:
+        assert f'href="/exercises/{exercise.id}/"' in body
+        assert f'src="/static/exercises/{exercise.illustration}.svg"' in body
+    assert body.count("<img ") >= len(exercises)
+    assert 'aria-current="page">Exercises' in body
+
+
+@pytest.mark.parametrize("exercise", load_exercises(), ids=lambda e: e.id)
+def test_each_exercise_page_shows_how_when_and_when_not(client: Client, exercise: Any) -> None:
+    response = client.get(f"/exercises/{exercise.id}/")
+    assert response.status_code == 200
+    body = text(response)
+    assert f'alt="{exercise.alt}"'.replace("'", "&#x27;") in body
+    for step in exercise.steps:
+        assert step.replace("'", "&#x27;") in body
+    for heading in ("How to do it", "How much", "What it should feel like",
+                    "What it should not feel like", "When not to do it", "Who it suits"):  # fmt: skip
+        assert heading in body
+    assert f"at or below {exercise.max_pain} out of 10" in body
+    for avoid in exercise.avoid_when:
+        assert avoid.reason.replace("'", "&#x27;") in body
+    assert client.get(f"/static/exercises/{exercise.illustration}.svg").status_code == 200
+
+
+def test_an_unknown_exercise_is_not_found(client: Client) -> None:
+    assert client.get("/exercises/no_such_thing/").status_code == 404
+
+
+# --- Plan ----------------------------------------------------------------------------------
+
+
+def test_the_result_page_links_to_the_plan(client: Client) -> None:
+    assessment = make_assessment()
+    body = text(client.get(f"/assessment/result/{assessment.pk}/"))
+    assert f'href="/care/{assessment.pk}/plan/"' in body
+    assert "Your self-care plan and exercises" in body
+    urgent = make_assessment("emergency")
+    body = text(client.get(f"/assessment/result/{urgent.pk}/"))
+    assert "For after you have been seen: your self-care plan and exercises" in body
+    # The link comes after the disposition.
+    assert body.index("disposition-headline") < body.index(f"/care/{urgent.pk}/plan/")
+
+
+def test_the_self_care_plan_page(client: Client) -> None:
+    assessment = make_assessment()
+    response = client.get(f"/care/{assessment.pk}/plan/")
+    assert response.status_code == 200
+    body = text(response)
+    for part in ("Your stage", "Why:", "What to do", "Painkillers", "Medicine safety questions",
+                 "Get help if you notice", "When to check again", "Start a guided session"):  # fmt: skip
+        assert part in body, part
+    for question in medication_questions(assessment):
+        assert f'name="{question.id}"' in body
+    # Questions the assessment already answered are not asked again.
+    assert 'name="age_65_plus"' not in body and 'name="blood_thinners"' not in body
+    # The screen comes before any advice about anti-inflammatories.
+    assert body.index("Medicine safety questions") < body.index("anti-inflammatory painkiller")
+
+
+@pytest.mark.parametrize("case", suppressing_vignettes(), ids=lambda c: c["id"])
+def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: Any) -> None:
+    assessment = make_assessment(answers=case["answers"])
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    headline = assessment.result["disposition"]["headline"].replace("'", "&#x27;")
+    first_h2 = re.search(r"<h2[^>]*>(.*?)</h2>", body, re.S)
+    assert first_h2 is not None and headline in first_h2.group(1)
+    assert "This self-care plan is not a substitute" in body
+    assert "Medicine safety questions" not in body and "Start a guided session" not in body
+    program = text(client.get(f"/care/{assessment.pk}/program/"))
+    assert "No exercises until you have been checked" in program
+    player = client.post(f"/care/{assessment.pk}/session/", {"exercise_ids": ["glute_bridge"],
+                         "pain_during": "1", "pain_after": "1", "difficulty": "about_right"})  # fmt: skip
+    assert player.status_code == 302 and not ExerciseSession.objects.exists()
+
+
+def test_medicine_form_errors_are_field_level_and_lose_nothing(client: Client) -> None:
+    assessment = make_assessment()
+    ids = [q.id for q in medication_questions(assessment)]
+    data = dict.fromkeys(ids[2:], "no")
+    data[ids[1]] = "perhaps"  # not a choice; ids[0] left out
+    response = client.post(f"/care/{assessment.pk}/plan/", data)
+    assert response.status_code == 422
+    body = text(response)
+    assert 'role="alert"' in body and "There are 2 problems" in body
+    for qid in ids[:2]:
+        block = re.search(rf'<fieldset[^>]*id="med-{qid}".*?</fieldset>', body, re.S)
+        assert block and "Choose yes, no or not sure." in block.group(0)
+        assert 'aria-invalid="true"' in block.group(0)
+    for qid in ids[2:]:
+        assert f'id="med-{qid}-no" name="{qid}" value="no" checked' in body
+        block = re.search(rf'<fieldset[^>]*id="med-{qid}".*?</fieldset>', body, re.S)
+        assert "error-message" not in block.group(0)
+    assert not MedicationAnswers.objects.exists()
+    data.update({ids[0]: "yes", ids[1]: "not_sure"})
+    response = client.post(f"/care/{assessment.pk}/plan/", data)
+    assert response.status_code == 302 and response["Location"].endswith("#medicines")
+    assert MedicationAnswers.objects.get(assessment=assessment).answers[ids[0]] == "yes"
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    assert "Why we say this:" in body  # the cautions that apply are named
+    assert "Change your answers to the medicine safety questions" in body
+
+
+# --- Program, player and log -------------------------------------------------------------------
+
+
+def test_the_program_page_shows_dosage_why_and_progress(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    body = text(client.get(f"/care/{assessment.pk}/program/"))
+    for item in program.items:
+        assert f'href="/exercises/{item.exercise.id}/"' in body
+        assert item.why.replace("'", "&#x27;") in body
+        assert f"at or below {item.max_pain} out of 10" in body
+    assert "No session is logged yet" in body
+    assert "0 of 14 planned sessions done this week" in body
+    assert "No sessions logged yet." in body
+
+
+def test_the_player_page_works_without_javascript(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    body = text(client.get(f"/care/{assessment.pk}/session/"))
+    for item in program.items:
+        assert f'name="exercise_ids" value="{item.exercise.id}"' in body
+        for step in item.exercise.steps:
+            assert step.replace("'", "&#x27;") in body
+    assert '<script id="player-data" type="application/json">' in body
+    assert 'src="/static/care/player.js"' in body
+    assert 'id="player" class="player" hidden' in body  # the player appears only with JS
+    assert 'aria-live="polite"' in body
+    assert " style=" not in body  # CSP: no inline styles
+
+
+def test_logging_validates_every_field_and_keeps_what_was_typed(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    url = f"/care/{assessment.pk}/session/"
+    response = client.post(url, {"exercise_ids": ["nope"], "pain_during": "12",
+                                 "difficulty": "", "note": "Knee ached. " * 100})  # fmt: skip
+    assert response.status_code == 422
+    body = text(response)
+    assert "There are 5 problems" in body
+    for message in ("Not an exercise in your program: nope.",
+                    "Choose the worst pain you felt during the exercises, from 0 to 10.",
+                    "Choose the pain you feel now, after the exercises, from 0 to 10.",
+                    "Choose how hard the session felt.",
+                    "Keep the note to 1000 characters or fewer (it has 1199)."):  # fmt: skip
+        assert body.count(message) == 2, message  # in the summary and beside the field
+    assert ("Knee ached. " * 100).strip() in body
+    response = client.post(url, log_form(program, pain_during="4", note="", exercise_ids=[]))
+    body = text(response)
+    assert response.status_code == 422 and "There is 1 problem" in body
+    assert 'id="pain_during-4" name="pain_during" value="4" checked' in body
+    assert not ExerciseSession.objects.exists()
+
+
+def test_a_logged_session_appears_in_the_log_with_its_time_zone(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    page = client.get(f"/care/{assessment.pk}/session/")
+    token = re.search(r'name="token" value="([0-9a-f]+)"', text(page)).group(1)
+    data = log_form(program, note="<script>alert(1)</script>", token=token)
+    response = client.post(f"/care/{assessment.pk}/session/", data)
+    assert response.status_code == 302 and response["Location"].endswith("#log")
+    again = client.post(f"/care/{assessment.pk}/session/", data)  # double submit
+    assert again.status_code == 302 and ExerciseSession.objects.count() == 1
+    body = text(client.get(response["Location"]))
+    assert "Well done. Your session is saved in your log." in body
+    assert "This session was already saved." in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
+    assert "(UTC)" in body and "2/10" in body and "About right" in body
+    assert "1 of 14 planned sessions done this week" in body
+
+
+def test_the_next_morning_question_moves_the_program_and_explains_it(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    item = next(i for i in program.items if len(i.levels) > 1)
+    client.post(f"/care/{assessment.pk}/session/",
+                log_form(program, exercise_ids=[item.exercise.id], pain_during="1"))  # fmt: skip
+    session = ExerciseSession.objects.get()
+    url = f"/care/{assessment.pk}/program/"
+    assert "Come back tomorrow morning" in text(client.get(url))
+    with time_machine.travel(timezone.now() + timedelta(hours=10), tick=False):
+        body = text(client.get(url))
+        assert "How did it feel the next morning?" in body
+        response = client.post(url, {"session": str(session.pk), "next_morning": "better"})
+        assert response.status_code == 422
+        body = text(response)
+        assert "Say whether any pain from the exercises had settled within a day." in body
+        assert 'name="next_morning" value="better" checked' in body
+        response = client.post(url, {"session": str(session.pk), "next_morning": "better",
+                                     "settled_within_24h": "yes"})  # fmt: skip
+        assert response.status_code == 302
+        body = text(client.get(url))
+    assert "Thank you. Your program has been updated." in body
+    assert "so we moved you up to level 2" in body
+    assert f'href="/exercises/{item.ladder[2]}/"' in body
+    assert "Better than before the session" in body
+    assert client.post(url, {"session": "not-a-uuid"}).status_code == 404
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["plan", "program", "session"])
+def test_an_owned_assessment_is_its_owners_alone(
+    page: str, patient: Any, other_patient: Any
+) -> None:
+    assessment = make_assessment(owner=patient)
+    url = f"/care/{assessment.pk}/{page}/"
+    assert login(Client(), patient).get(url).status_code == 200
+    assert login(Client(), other_patient).get(url).status_code == 404
+    assert Client().get(url).status_code == 404
+    posted = login(Client(), other_patient).post(url, {"exercise_ids": ["glute_bridge"]})
+    assert posted.status_code == 404
+    assert not ExerciseSession.objects.exists()
+
+
+def test_times_are_shown_in_the_owners_zone(patient: Any) -> None:
+    assessment = make_assessment(owner=patient)
+    client = login(Client(), patient)
+    program = program_for(assessment)
+    client.post(f"/care/{assessment.pk}/session/", log_form(program))
+    body = text(client.get(f"/care/{assessment.pk}/program/"))
+    assert "(Europe/London)" in body and "(UTC)" not in body
+
+
+def test_a_log_made_before_signing_in_moves_into_the_account(
+    client: Client, patient: Any, other_patient: Any
+) -> None:
+    assessment = make_assessment()
+    session = client.session
+    session[SESSION_KEY] = [str(assessment.pk)]
+    session.save()
+    program = program_for(assessment)
+    body = text(client.get(f"/care/{assessment.pk}/program/"))
+    assert "Keep your plan and log safe" in body  # the offer to save by signing up
+    client.post(f"/care/{assessment.pk}/session/", log_form(program))
+    assert ExerciseSession.objects.filter(assessment=assessment).count() == 1
+    response = client.post("/account/login/", {"login": patient.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.owner_id == patient.pk
+    body = text(client.get(f"/care/{assessment.pk}/program/"))
+    assert "Easy today." in body and "Keep your plan and log safe" not in body
+    assert login(Client(), other_patient).get(f"/care/{assessment.pk}/program/").status_code == 404
+
+
+def test_a_signed_in_person_logs_into_their_own_account(patient: Any) -> None:
+    client = login(Client(), patient)
+    assessment = make_assessment()
+    session = client.session
+    session[SESSION_KEY] = [str(assessment.pk)]
+    session.save()
+    client.post(f"/care/{assessment.pk}/session/", log_form(program_for(assessment)))
+    assessment.refresh_from_db()
+    assert assessment.owner_id == patient.pk and assessment.exercise_sessions.count() == 1
