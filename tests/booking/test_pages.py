@@ -323,3 +323,8 @@ def test_the_assessment_result_links_to_the_right_specialty(db: Any) -> None:
     expected = specialty_for(assessment.result["causes"])
     if assessment.result["disposition"]["level"] != "emergency":
         assert f"/booking/?specialty={expected}" in html
+
+
+def test_search_with_no_therapist_at_all(db: Any) -> None:
+    page = Client().get("/booking/?specialty=elbow")
+    assert page.status_code == 200 and "0 therapists" in page.content.decode()

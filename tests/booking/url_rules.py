@@ -52,7 +52,11 @@ BOOKING_RULES: dict[str, Rule] = {
     "booking:leave_waitlist": Rule(SELF, lambda ctx: "/booking/waitlist/1/leave/"),
     "booking:feed_settings": Rule(SELF, lambda ctx: "/booking/calendar/"),
     "booking:availability": Rule(SELF, lambda ctx: "/booking/availability/"),
-    "booking:join": Rule(SELF, _appointment("join/"), why="only the two participants"),
+    # Only the two participants, from 10 minutes before (tests/booking/test_pages.py);
+    # SELF rules are built without a context, so this one names no real appointment.
+    "booking:join": Rule(
+        SELF, lambda ctx: "/booking/appointments/00000000-0000-4000-8000-000000000000/join/"
+    ),
     "booking:appointment": Rule(RECORD, _appointment()),
     "booking:reschedule": Rule(RECORD, _appointment("reschedule/")),
     "booking:cancel": Rule(RECORD, _appointment("cancel/")),

@@ -17,7 +17,7 @@ from rehabit.scheduling import (
     earliest_slots,
     first_free_slots,
 )
-from rehabit.scheduling.slots import BusyLike
+from rehabit.scheduling.rules import BusyLike
 from tests.scheduling.test_properties import PROPERTY, Scenario, scenarios
 
 FOLLOW_UP = SessionType("follow-up", 30)

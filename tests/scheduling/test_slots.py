@@ -23,7 +23,7 @@ from rehabit.scheduling import (
     is_bookable,
     nearest_alternatives,
 )
-from rehabit.scheduling.slots import BusyLike
+from rehabit.scheduling.rules import BusyLike
 
 FIRST = SessionType("first-assessment", 45)
 FOLLOW_UP = SessionType("follow-up", 30)

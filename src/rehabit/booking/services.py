@@ -177,17 +177,12 @@ def _schedule_reminders(appointment: Appointment, now: datetime) -> None:
     recipients = [appointment.patient_id]
     if appointment.therapist.user_id:
         recipients.append(appointment.therapist.user_id)
-    created = []
-    for kind, before in REMINDERS:
-        due = appointment.start - before
-        if due <= now:
-            continue  # the confirmation itself is the reminder
-        for recipient_id in recipients:
-            created.append(
-                Reminder.objects.create(
-                    appointment=appointment, kind=kind, recipient_id=recipient_id, due_at=due
-                )
-            )
+    created = Reminder.objects.bulk_create(
+        Reminder(appointment=appointment, kind=kind, recipient_id=recipient_id, due_at=due)
+        for kind, before in REMINDERS
+        if (due := appointment.start - before) > now  # else the confirmation is the reminder
+        for recipient_id in recipients
+    )
     transaction.on_commit(lambda: tasks.enqueue_reminders(created))
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 from rehabit.booking.models import (
@@ -77,7 +78,10 @@ def fast_rows(query: Any, *kinds: str) -> list[tuple[Any, ...]]:
     typed, aware values; SQLite returns text or naive values, fixed up here. ``kinds``
     names each column: "datetime" (stored in UTC), "date", "time" or "" (as it comes).
     """
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``__in`` an empty list: nothing to read
+        return []
     connection = connections[query.db]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -292,7 +296,7 @@ def earliest(
     return earliest_slots(candidates, now=now, per_therapist=per_therapist, not_before=not_before)
 
 
-SEARCH_FIRST_WINDOW = timedelta(days=7)
+SEARCH_FIRST_WINDOW = timedelta(days=3)
 
 
 def search_therapists(
@@ -305,7 +309,7 @@ def search_therapists(
 ) -> tuple[list[Therapist], dict[int, list[Slot]]]:
     """Listed therapists matching the filters, soonest first, with their earliest slots.
 
-    Appointments are read for the first week only; a therapist whose earliest slots fall
+    Appointments are read for the first few days only; a therapist whose earliest slots fall
     beyond it is asked again with all their appointments, so the answer is always the
     engine's answer over the whole horizon. Therapists with nothing free come last (in
     name order) so a patient can still join their waitlist.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .rules import (
     AvailabilityRules,
+    Busy,
     DateOverride,
     RulesError,
     SessionType,
@@ -18,7 +19,6 @@ from .rules import (
 )
 from .search import SearchCandidate, earliest_slots
 from .slots import (
-    Busy,
     Reason,
     Slot,
     Verdict,

@@ -1,21 +1,24 @@
-"""A therapist's availability rules, as plain validated values.
+"""The slot engine's inputs: a therapist's availability rules and existing appointments.
 
 Wall-clock times (working hours, overrides) are in the therapist's own IANA zone; instants
-(time off) are aware datetimes. Every constructor checks its input and raises
-:class:`RulesError` with a sentence that can be shown to the therapist editing them.
+(time off, appointments) are aware datetimes. Every rule constructor checks its input and
+raises :class:`RulesError` with a sentence that can be shown to the therapist editing them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from .zones import to_us, validate_zone
+from .zones import EPOCH, ONE_US, to_us, validate_zone
 
 __all__ = [
     "AvailabilityRules",
+    "Busy",
     "DateOverride",
     "RulesError",
     "SessionType",
@@ -296,3 +299,46 @@ class AvailabilityRules:
         """The working intervals that start on the local date ``day``."""
         found = self._by_day.get(day)
         return found if found is not None else self.weekly_hours.on(day.weekday())
+
+
+class Busy:
+    """One therapist's existing appointments, sorted once for overlap tests and day counts.
+
+    Give the appointments' own (start, end) as aware datetimes; the engine adds the buffers.
+    Pass every appointment that still holds its time (booked, held, not cancelled): all of
+    them count towards the daily maximum. Rows already ordered by start sort in linear
+    time. Build it once and reuse it across calls for the same therapist.
+    """
+
+    __slots__ = ("_ends", "_max_ends", "_starts")
+
+    def __init__(self, appointments: Iterable[tuple[datetime, datetime]] = ()) -> None:
+        items = appointments if isinstance(appointments, list | tuple) else list(appointments)
+        try:
+            spans = sorted([((s - EPOCH) // ONE_US, (e - EPOCH) // ONE_US) for s, e in items])
+        except TypeError:  # a naive datetime (or not a datetime at all)
+            for start, end in items:
+                to_us(start), to_us(end)  # raises a clear ValueError
+            raise
+        if any(e <= s for s, e in spans):
+            raise ValueError("An appointment must end after it starts.")
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+        self._max_ends = list(accumulate(self._ends, max))  # prefix maximum of ends
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Appointments (µs) that start before ``hi`` and end after ``lo``, by start."""
+        stop = bisect_left(self._starts, hi)
+        first = bisect_right(self._max_ends, lo, 0, stop)
+        starts, ends = self._starts, self._ends
+        return [(starts[i], ends[i]) for i in range(first, stop) if ends[i] > lo]
+
+    def count_starting(self, lo: int, hi: int) -> int:
+        """How many appointments start in [lo, hi)."""
+        return bisect_left(self._starts, hi) - bisect_left(self._starts, lo)
+
+
+BusyLike = Busy | Iterable[tuple[datetime, datetime]]

@@ -10,8 +10,8 @@ from collections.abc import Hashable, Iterable
 from datetime import datetime
 from typing import Generic, NamedTuple, TypeVar
 
-from .rules import AvailabilityRules, SessionType
-from .slots import BusyLike, Slot, first_free_slots
+from .rules import AvailabilityRules, BusyLike, SessionType
+from .slots import Slot, first_free_slots
 
 __all__ = ["SearchCandidate", "earliest_slots"]
 

@@ -21,13 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from .rules import AvailabilityRules, SessionType
+from .rules import AvailabilityRules, Busy, BusyLike, SessionType
 from .zones import (
-    EPOCH,
-    ONE_US,
     US_PER_DAY,
     US_PER_MINUTE,
     WallKind,
@@ -40,7 +37,6 @@ from .zones import (
 )
 
 __all__ = [
-    "Busy",
     "Reason",
     "Slot",
     "Verdict",
@@ -49,47 +45,6 @@ __all__ = [
     "is_bookable",
     "nearest_alternatives",
 ]
-
-
-class Busy:
-    """One therapist's existing appointments, sorted once for overlap tests and day counts.
-
-    Pass every appointment that still holds its time (booked, held, not cancelled). Build
-    it once and reuse it across calls for the same therapist.
-    """
-
-    __slots__ = ("_ends", "_max_ends", "_starts")
-
-    def __init__(self, appointments: Iterable[tuple[datetime, datetime]] = ()) -> None:
-        items = appointments if isinstance(appointments, list | tuple) else list(appointments)
-        try:
-            spans = sorted([((s - EPOCH) // ONE_US, (e - EPOCH) // ONE_US) for s, e in items])
-        except TypeError:  # a naive datetime (or not a datetime at all)
-            for start, end in items:
-                to_us(start), to_us(end)  # raises a clear ValueError
-            raise
-        if any(e <= s for s, e in spans):
-            raise ValueError("An appointment must end after it starts.")
-        self._starts = [s for s, _ in spans]
-        self._ends = [e for _, e in spans]
-        self._max_ends = list(accumulate(self._ends, max))  # prefix maximum of ends
-
-    def __len__(self) -> int:
-        return len(self._starts)
-
-    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Appointments (µs) that start before ``hi`` and end after ``lo``, by start."""
-        stop = bisect_left(self._starts, hi)
-        first = bisect_right(self._max_ends, lo, 0, stop)
-        starts, ends = self._starts, self._ends
-        return [(starts[i], ends[i]) for i in range(first, stop) if ends[i] > lo]
-
-    def count_starting(self, lo: int, hi: int) -> int:
-        """How many appointments start in [lo, hi)."""
-        return bisect_left(self._starts, hi) - bisect_left(self._starts, lo)
-
-
-BusyLike = Busy | Iterable[tuple[datetime, datetime]]
 
 
 class Slot:
