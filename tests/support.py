@@ -33,7 +33,9 @@ def _applicable(answers: dict[str, Any]) -> dict[str, Any]:
 
 def _yes_no(answers: dict[str, Any]) -> dict[str, Any]:
     """YAML 1.1 reads bare yes/no as booleans; the questionnaire's values are text."""
-    return {k: ({True: "yes", False: "no"}[v] if isinstance(v, bool) else v) for k, v in answers.items()}
+    return {
+        k: ({True: "yes", False: "no"}[v] if isinstance(v, bool) else v) for k, v in answers.items()
+    }
 
 
 def vignette_for(disposition: str) -> dict[str, Any]:
