@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -53,7 +54,7 @@ def test_therapists_filter_by_specialty_and_language(therapist: Any) -> None:
 
 def test_slots_carry_the_viewer_offset_and_session_type(therapist: Any) -> None:
     start = free_start(therapist)
-    day = start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata")).date()
+    day = start.astimezone(ZoneInfo("Asia/Kolkata")).date()
     response = Client().get(
         f"/api/v1/therapists/{therapist.pk}/slots?start={day}&end={day}&tz=Asia/Kolkata"
         "&session_type=follow_up"

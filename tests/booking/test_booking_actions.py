@@ -3,8 +3,9 @@ clear, moves keep their lineage, and the patient's change window binds patients 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -119,18 +120,20 @@ def test_overlapping_bookings_of_different_lengths_are_refused(
 
 
 def test_buffers_and_daily_maximum_are_enforced(patient: Any, other_patient: Any) -> None:
-    therapist = make_therapist("Buffy Buffer", buffer_after=15, daily_maximum=2)
-    start = free_start(therapist)
-    book(patient, therapist, start)
+    therapist = make_therapist("Buffy Buffer", zone="UTC", buffer_after=15, daily_maximum=2)
+    day = (timezone.now() + timedelta(days=2)).date()
+    start = datetime.combine(day, time(9, 0), tzinfo=UTC)
+    book(patient, therapist, start)  # 09:00-09:45
     with pytest.raises(BookingRefused) as refused:
         book(other_patient, therapist, start + timedelta(minutes=45), kind=FOLLOW_UP)
-    assert refused.value.code == "taken"
+    assert refused.value.code == "taken"  # inside the 15-minute buffer
     book(other_patient, therapist, start + timedelta(minutes=60), kind=FOLLOW_UP)
-    later = start + timedelta(hours=3)
-    if later.astimezone(timezone.get_fixed_timezone(0)).date() == start.date():
-        with pytest.raises(BookingRefused) as refused:
-            book(other_patient, therapist, later, kind=FOLLOW_UP)
-        assert refused.value.code == "daily_limit"
+    with pytest.raises(BookingRefused) as refused:
+        book(other_patient, therapist, start + timedelta(hours=5), kind=FOLLOW_UP)
+    assert (
+        refused.value.code == "daily_limit" and "fully booked on that day" in refused.value.message
+    )
+    book(other_patient, therapist, start + timedelta(days=1), kind=FOLLOW_UP)
 
 
 def test_the_database_refuses_two_active_appointments_at_the_same_start(
@@ -231,7 +234,7 @@ def test_the_change_window_binds_patients_and_not_therapists(
             action()
         assert refused.value.code == "window_closed" and refused.value.status == 409
         # The message states the rule exactly as enforced: the deadline, in the zone.
-        local = deadline.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata"))
+        local = deadline.astimezone(ZoneInfo("Asia/Kolkata"))
         assert local.strftime("%H:%M") in refused.value.message
         assert "24 hours before it starts" in refused.value.message
         assert "IST, Asia/Kolkata" in refused.value.message

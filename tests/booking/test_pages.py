@@ -217,12 +217,22 @@ def test_the_calendar_feed_has_a_revocable_secret(patient: Any, therapist: Any) 
 def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_view_is_audited(
     patient: Any, therapist: Any
 ) -> None:
-    assessment_for(patient)
+    from rehabit.care.models import Difficulty, ExerciseSession
+
+    assessment = assessment_for(patient)
+    ExerciseSession.objects.create(
+        assessment=assessment,
+        exercises=[],
+        pain_during=4,
+        pain_after=2,
+        difficulty=Difficulty.values[0],
+    )
     shared = book(patient, therapist, free_start(therapist), share_record=True)
     client = login(Client(), therapist.user, mfa=True)
     page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
     assert "What the patient told Rehabit" in page
     assert "Likely causes and why" in page and "Warning signs (red flags)" in page
+    assert "Pain during (0-10)" in page and "<td>4</td>" in page
     views = AuditEntry.objects.filter(action="record.viewed", subject_id=patient.pk)
     assert views.count() == 1
     client.get(f"/booking/appointments/{shared.pk}/")

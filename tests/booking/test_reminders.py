@@ -184,3 +184,16 @@ def test_a_worker_killed_mid_run_and_restarted_sends_no_duplicate(tmp_path: Path
     assert statuses == {"sent": 4, "cancelled": 2}, status
     assert len({m["Message-ID"] for m in sent}) == 4
     assert set(recipients) <= expected
+
+
+def test_idempotency_keys_are_purged_after_their_retention(patient: Any) -> None:
+    from rehabit.booking import idempotency
+    from rehabit.booking.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(
+        user=patient, key="old", request_hash="x", status="completed", response_status=201
+    )
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    IdempotencyKey.objects.create(user=patient, key="new", request_hash="x", status="completed")
+    assert idempotency.purge() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]

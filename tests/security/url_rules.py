@@ -134,3 +134,10 @@ def rule_for(key: str) -> Rule | None:
         if key.startswith(prefix):
             return rule
     return None
+
+
+# Rules for other apps' URLs live beside their tests (imported last: they use the names
+# defined above).
+from tests.booking.url_rules import BOOKING_RULES  # noqa: E402
+
+RULES.update(BOOKING_RULES)

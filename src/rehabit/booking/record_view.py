@@ -23,6 +23,7 @@ class PatientSummary:
     why_not: str = ""
     assessment: Any = None
     result: dict[str, Any] = field(default_factory=dict)
+    progress: list[Any] = field(default_factory=list)
 
 
 def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummary | None:
@@ -46,4 +47,15 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
         )
     if latest is None:
         return PatientSummary(True, _("The patient has not done an assessment yet."))
-    return PatientSummary(True, assessment=latest, result=latest.result)
+    return PatientSummary(True, assessment=latest, result=latest.result, progress=_progress(latest))
+
+
+def _progress(assessment: Any, limit: int = 8) -> list[Any]:
+    """The latest exercise-diary entries (pain during and after, difficulty), if kept."""
+    try:
+        from rehabit.care.models import ExerciseSession
+    except ImportError:  # the care app is optional for booking
+        return []
+    return list(
+        ExerciseSession.objects.filter(assessment=assessment).order_by("-logged_at")[:limit]
+    )

@@ -70,7 +70,7 @@ class Schedule:
         return self.rules.session_type(kind) is not None
 
 
-def fast_rows(query: Any, *kinds: str) -> list[tuple[Any, ...]]:
+def fast_rows(query: Any, *kinds: str) -> list[Any]:
     """Rows of a ``values_list`` query without Django's per-value converters.
 
     Converting every datetime through the ORM costs ~10 µs on SQLite, which was most of a
@@ -86,13 +86,26 @@ def fast_rows(query: Any, *kinds: str) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if connection.vendor != "sqlite":
-        return [tuple(row) for row in rows]
-    parsers = [_PARSERS.get(kind) for kind in kinds]
-    return [
-        tuple(v if p is None or v is None else p(v) for p, v in zip(parsers, row, strict=True))
-        for row in rows
+    if connection.vendor != "sqlite" or not rows:
+        return rows
+    # Django's SQLite converters already give dates and times; datetimes come naive
+    # (stored in UTC). Convert only the columns that need it, decided on the first row.
+    first = rows[0]
+    columns = [
+        (i, parser)
+        for i, parser in enumerate(_PARSERS.get(kind) for kind in kinds)
+        if parser is not None and (parser is _datetime or isinstance(first[i], str))
     ]
+    if not columns:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for i, parser in columns:
+            if values[i] is not None:
+                values[i] = parser(values[i])
+        converted.append(values)
+    return converted
 
 
 def _datetime(value: Any) -> datetime:

@@ -62,7 +62,10 @@ def run_queued_tasks(worker_id: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Run background work: queued e-mails and reminders 24 h and 1 h before sessions."
+    help = (
+        "Run background work: queued e-mails, reminders 24 h and 1 h before sessions, and "
+        "the purge of expired idempotency keys."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -72,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default="", help="a name for this worker in the logs")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
 
         worker_id = (
@@ -94,6 +98,7 @@ class Command(BaseCommand):
             close_old_connections()
             sent = sweep(worker_id)
             run_queued_tasks(worker_id)
+            purge()  # idempotency keys past their retention
             if options["verbosity"] > 1 and sent:
                 self.stdout.write(f"{sent} reminder(s) sent.")
             if options["once"]:
