@@ -4,6 +4,7 @@ anything, and erase the account leaving no personal data behind."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,11 @@ from rehabit.accounts.data_rights import (
 from rehabit.accounts.models import Profile
 from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction, AuditEntry
+from rehabit.care.programs import program_for
+from rehabit.care.services import log_session
 from tests.accounts.helpers import assessment_for, login, make_user
+from tests.booking.support import book, free_start, make_therapist
+from tests.care.helpers import session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,11 @@ def person(db: Any) -> Any:
     user = make_user(EMAIL, name=NAME, share=True)
     Profile.objects.filter(user=user).update(phone="+4915112345678", date_of_birth="1979-04-03")
     assessment_for(user)
-    assessment_for(user)
+    assessment = assessment_for(user)
+    # An exercise log and an appointment, so the round trip covers every app's data.
+    log_session(assessment, session_data(program_for(assessment)))
+    therapist = make_therapist("Export Therapist")
+    book(user, therapist, free_start(therapist, after=timedelta(days=3)))
     return user
 
 
@@ -58,6 +67,9 @@ def test_export_holds_everything_about_the_person_and_nobody_else(
     assert data["profile"]["date_of_birth"] == "1979-04-03"
     assert {c["purpose"] for c in data["consents"]} == {"terms", "privacy", "share_with_therapist"}
     assert len(data["assessments"]) == 2
+    assert len(data["appointments"]) == 1
+    assert len(data["care"]["exercise_sessions"]) == 1
+    assert data["appointments"][0]["therapist"] == "Export Therapist"
     assert {a["id"] for a in data["assessments"]} == {
         str(pk) for pk in Assessment.objects.filter(owner=person).values_list("pk", flat=True)
     }

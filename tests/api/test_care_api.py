@@ -64,7 +64,9 @@ def test_the_plan_and_program_of_an_assessment(client: Client) -> None:
     assert body["plan"]["suppressed"] is False and body["plan"]["stage"]["phase"] == "middle"
     assert body["plan"]["medication"]["status"] == "unanswered"
     items = body["program"]["items"]
-    assert [i["exercise_id"] for i in items] == [i.exercise.id for i in program_for(assessment).items]
+    assert [i["exercise_id"] for i in items] == [
+        i.exercise.id for i in program_for(assessment).items
+    ]
     assert all(i["progress"].startswith("No session is logged yet") for i in items)
     assert all(i["illustration_url"].endswith(".svg") for i in items)
 
@@ -74,9 +76,16 @@ def test_an_emergency_plan_is_suppressed(client: Client) -> None:
     body = client.get(f"/api/v1/assessments/{assessment.pk}/plan").json()
     assert body["plan"]["suppressed"] is True and body["plan"]["urgent_first"]
     assert body["program"]["suppressed"] is True and body["program"]["items"] == []
-    response = post(client, f"/api/v1/assessments/{assessment.pk}/sessions",
-                    {"exercise_ids": ["glute_bridge"], "pain_during": 1, "pain_after": 1,
-                     "difficulty": "about_right"})  # fmt: skip
+    response = post(
+        client,
+        f"/api/v1/assessments/{assessment.pk}/sessions",
+        {
+            "exercise_ids": ["glute_bridge"],
+            "pain_during": 1,
+            "pain_after": 1,
+            "difficulty": "about_right",
+        },
+    )
     assert response.status_code == 409 and response.json()["detail"]
 
 
@@ -100,12 +109,26 @@ def test_log_a_session_and_read_the_log(client: Client) -> None:
 def test_every_field_is_validated_with_field_level_errors(client: Client) -> None:
     assessment = make_assessment()
     url = f"/api/v1/assessments/{assessment.pk}/sessions"
-    response = post(client, url, {"exercise_ids": [], "pain_during": 11, "pain_after": -1,
-                                  "difficulty": "meh", "note": "x" * 1001})  # fmt: skip
+    response = post(
+        client,
+        url,
+        {
+            "exercise_ids": [],
+            "pain_during": 11,
+            "pain_after": -1,
+            "difficulty": "meh",
+            "note": "x" * 1001,
+        },
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert {"payload.exercise_ids", "payload.pain_during", "payload.pain_after",
-            "payload.difficulty", "payload.note"} <= set(errors)  # fmt: skip
+    assert {
+        "payload.exercise_ids",
+        "payload.pain_during",
+        "payload.pain_after",
+        "payload.difficulty",
+        "payload.note",
+    } <= set(errors)
     response = post(client, url, session_data(program_for(assessment), exercise_ids=["nordic"]))
     assert response.status_code == 422
     body = response.json()
@@ -132,8 +155,9 @@ def test_the_next_morning_check_in_progresses_the_program(client: Client) -> Non
     program = program_for(assessment)
     item = next(i for i in program.items if len(i.levels) > 1)
     url = f"/api/v1/assessments/{assessment.pk}/sessions"
-    session = post(client, url, session_data(program, exercise_ids=[item.exercise.id],
-                                             pain_during=1)).json()  # fmt: skip
+    session = post(
+        client, url, session_data(program, exercise_ids=[item.exercise.id], pain_during=1)
+    ).json()
     check_url = f"{url}/{session['id']}"
     answer = {"next_morning": "same", "settled_within_24h": True}
     early = patch(client, check_url, answer)
@@ -153,7 +177,7 @@ def test_the_next_morning_check_in_progresses_the_program(client: Client) -> Non
     assert "moved you up" in moved["progress"]
 
 
-def test_an_owned_log_is_the_owners_alone(patient: Any, other_patient: Any) -> None:
+def test_an_owned_log_is_the_owners_alone(patient: Any, other_patient: Any) -> None:  # noqa: F811
     assessment = make_assessment(owner=patient)
     base = f"/api/v1/assessments/{assessment.pk}"
     data = session_data(program_for(assessment))
@@ -164,13 +188,19 @@ def test_an_owned_log_is_the_owners_alone(patient: Any, other_patient: Any) -> N
         for path in ("/plan", "/sessions", f"/sessions/{session_id}"):
             assert client.get(base + path).status_code == 404
         assert post(client, f"{base}/sessions", data).status_code == 404
-        assert patch(client, f"{base}/sessions/{session_id}",
-                     {"next_morning": "same", "settled_within_24h": True}).status_code == 404  # fmt: skip
+        assert (
+            patch(
+                client,
+                f"{base}/sessions/{session_id}",
+                {"next_morning": "same", "settled_within_24h": True},
+            ).status_code
+            == 404
+        )
     assert owner.get(f"{base}/sessions").json()["adherence"]["time_zone"] == "Europe/London"
     assert ExerciseSession.objects.count() == 1
 
 
-def test_writes_to_an_owned_log_need_the_csrf_token(patient: Any) -> None:
+def test_writes_to_an_owned_log_need_the_csrf_token(patient: Any) -> None:  # noqa: F811
     assessment = make_assessment(owner=patient)
     url = f"/api/v1/assessments/{assessment.pk}/sessions"
     client = login(Client(enforce_csrf_checks=True), patient)

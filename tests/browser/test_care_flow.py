@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from tests.care.helpers import make_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-START = datetime(2026, 3, 10, 8, 0, 0)
+START = datetime(2026, 3, 10, 8, 0, 0, tzinfo=UTC)
 
 RECORD_ANNOUNCEMENTS = """() => {
   window.__said = [];
@@ -28,6 +28,15 @@ RECORD_ANNOUNCEMENTS = """() => {
 
 def said(page: Any) -> list[str]:
     return page.evaluate("window.__said.splice(0)")
+
+
+def check_accessible_on_a_paused_clock(page: Any) -> None:
+    """axe-core waits on timers: let the page's clock run for the check (the player is
+    between timed steps), then pause it again."""
+    page.clock.resume()
+    assert_accessible(page)
+    now = datetime.fromtimestamp(page.evaluate("Date.now()") / 1000, tz=UTC)
+    page.clock.pause_at(now + timedelta(seconds=1))
 
 
 def test_library_and_exercise_pages(page: Any, live_server: Any) -> None:
@@ -69,11 +78,15 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     program = program_for(assessment)
     first, *rest = program.items
     assert first.dosage["kind"] == "hold"
-    holds, hold_s, rest_s = first.dosage["reps"], first.dosage["hold_seconds"], first.dosage["rest_seconds"]
+    holds, hold_s, rest_s = (
+        first.dosage["reps"],
+        first.dosage["hold_seconds"],
+        first.dosage["rest_seconds"],
+    )
 
     page.clock.install(time=START)
     page.goto(f"{live_server.url}/care/{assessment.pk}/session/")
-    page.clock.pause_at(START + timedelta(seconds=1))
+    page.clock.pause_at(START + timedelta(minutes=1))
     player = page.locator("#player")
     assert player.is_hidden() and page.locator("#exercise-list").is_visible()
     page.get_by_role("button", name="Start the guided session").click()
@@ -84,7 +97,7 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     assert page.locator("#player-instructions li").count() == len(first.exercise.steps)
     assert page.locator("#player-image").get_attribute("alt") == first.exercise.alt
     assert not page.locator("#player-sound").is_checked()  # sound is off by default
-    assert_accessible(page)
+    check_accessible_on_a_paused_clock(page)
     for button in page.locator(".player-controls button").all():
         box = button.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 48, button.text_content()
@@ -94,7 +107,6 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     assert page.locator("#player-phase").text_content() == "Hold"
     page.clock.run_for(10_100)
     assert page.locator("#player-time").text_content() == f"0:{hold_s - 10:02d}"
-    assert f"{hold_s - 5} seconds left" in said(page) or True
     # Space pauses: the clock moves on, the countdown does not.
     page.keyboard.press("Space")
     assert player.get_attribute("data-status") == "paused"
@@ -104,12 +116,21 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     assert player.get_attribute("data-status") == "running"
     page.clock.run_for((hold_s - 10) * 1000 + 300)
     assert page.locator("#player-phase").text_content() == "Rest"
-    announced = " | ".join(said(page))
-    for n in (15, 10, 5):
-        assert f"{n} seconds left" in announced
-    assert "Paused." in announced and "Resumed." in announced
-    assert re.search(r"\| 3 \| 2 \| 1 \|", f"| {announced} |") or "| 3 | 2 | 1" in announced
-    assert f"Rest. {rest_s} seconds." in announced
+    announced = said(page)
+    expected = [
+        f"{hold_s - 5} seconds left",
+        f"{hold_s - 10} seconds left",
+        "Paused.",
+        "Resumed.",
+        "10 seconds left",
+        "5 seconds left",
+        "3",
+        "2",
+        "1",
+        f"Rest. {rest_s} seconds.",
+    ]
+    positions = [announced.index(text) for text in expected]
+    assert positions == sorted(positions), announced
     # Let the clock run through the remaining holds and rests of the first exercise.
     page.clock.run_for(((holds - 1) * (hold_s + rest_s) + rest_s) * 1000 + 1_000)
     assert page.locator("#player-position").text_content() == f"Exercise 2 of {len(program.items)}"
@@ -122,12 +143,19 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     for position, item in enumerate(rest, start=2):
         assert page.locator("#player-title").text_content() == item.exercise.name
         page.get_by_role("button", name="Start", exact=True).click()
+        if position == 2:  # Space on the focused button pauses once, not twice
+            page.keyboard.press("Space")
+            assert player.get_attribute("data-status") == "paused"
+            page.keyboard.press("Space")
+            assert player.get_attribute("data-status") == "running"
         if item.dosage["kind"] == "reps":
             for _ in range(item.dosage["reps"]):  # the first set, counted rep by rep
                 page.locator("#player-count").click()
-        while page.locator("#player-position").text_content() == (
-            f"Exercise {position} of {len(program.items)}"
-        ) and player.is_visible():
+        while (
+            page.locator("#player-position").text_content()
+            == (f"Exercise {position} of {len(program.items)}")
+            and player.is_visible()
+        ):
             page.locator("#player-skip").click()
             page.clock.run_for(100)
 
@@ -136,7 +164,7 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     assert player.is_hidden() and log.is_visible()
     for item in program.items:
         assert page.locator(f"#done-{item.exercise.id}").is_checked()
-    assert_accessible(page)
+    check_accessible_on_a_paused_clock(page)
     page.locator("#pain_during-2").check()
     page.locator("#pain_after-1").check()
     page.get_by_label("About right").check()
@@ -150,6 +178,7 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     assert page.get_by_text(
         re.compile(r"1 of \d+ planned sessions? done this week")
     ).first.is_visible()
+    page.clock.resume()
     assert_accessible(page)
     session = ExerciseSession.objects.get(assessment=assessment)
     assert session.exercise_ids == [i.exercise.id for i in program.items]

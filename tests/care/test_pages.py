@@ -62,8 +62,14 @@ def test_each_exercise_page_shows_how_when_and_when_not(client: Client, exercise
     assert f'alt="{exercise.alt}"'.replace("'", "&#x27;") in body
     for step in exercise.steps:
         assert step.replace("'", "&#x27;") in body
-    for heading in ("How to do it", "How much", "What it should feel like",
-                    "What it should not feel like", "When not to do it", "Who it suits"):  # fmt: skip
+    for heading in (
+        "How to do it",
+        "How much",
+        "What it should feel like",
+        "What it should not feel like",
+        "When not to do it",
+        "Who it suits",
+    ):
         assert heading in body
     assert f"at or below {exercise.max_pain} out of 10" in body
     for avoid in exercise.avoid_when:
@@ -95,8 +101,16 @@ def test_the_self_care_plan_page(client: Client) -> None:
     response = client.get(f"/care/{assessment.pk}/plan/")
     assert response.status_code == 200
     body = text(response)
-    for part in ("Your stage", "Why:", "What to do", "Painkillers", "Medicine safety questions",
-                 "Get help if you notice", "When to check again", "Start a guided session"):  # fmt: skip
+    for part in (
+        "Your stage",
+        "Why:",
+        "What to do",
+        "Painkillers",
+        "Medicine safety questions",
+        "Get help if you notice",
+        "When to check again",
+        "Start a guided session",
+    ):
         assert part in body, part
     for question in medication_questions(assessment):
         assert f'name="{question.id}"' in body
@@ -117,8 +131,15 @@ def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: An
     assert "Medicine safety questions" not in body and "Start a guided session" not in body
     program = text(client.get(f"/care/{assessment.pk}/program/"))
     assert "No exercises until you have been checked" in program
-    player = client.post(f"/care/{assessment.pk}/session/", {"exercise_ids": ["glute_bridge"],
-                         "pain_during": "1", "pain_after": "1", "difficulty": "about_right"})  # fmt: skip
+    player = client.post(
+        f"/care/{assessment.pk}/session/",
+        {
+            "exercise_ids": ["glute_bridge"],
+            "pain_during": "1",
+            "pain_after": "1",
+            "difficulty": "about_right",
+        },
+    )
     assert player.status_code == 302 and not ExerciseSession.objects.exists()
 
 
@@ -184,16 +205,25 @@ def test_logging_validates_every_field_and_keeps_what_was_typed(client: Client) 
     assessment = make_assessment()
     program = program_for(assessment)
     url = f"/care/{assessment.pk}/session/"
-    response = client.post(url, {"exercise_ids": ["nope"], "pain_during": "12",
-                                 "difficulty": "", "note": "Knee ached. " * 100})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "exercise_ids": ["nope"],
+            "pain_during": "12",
+            "difficulty": "",
+            "note": "Knee ached. " * 100,
+        },
+    )
     assert response.status_code == 422
     body = text(response)
     assert "There are 5 problems" in body
-    for message in ("Not an exercise in your program: nope.",
-                    "Choose the worst pain you felt during the exercises, from 0 to 10.",
-                    "Choose the pain you feel now, after the exercises, from 0 to 10.",
-                    "Choose how hard the session felt.",
-                    "Keep the note to 1000 characters or fewer (it has 1199)."):  # fmt: skip
+    for message in (
+        "Not an exercise in your program: nope.",
+        "Choose the worst pain you felt during the exercises, from 0 to 10.",
+        "Choose the pain you feel now, after the exercises, from 0 to 10.",
+        "Choose how hard the session felt.",
+        "Keep the note to 1000 characters or fewer (it has 1199).",
+    ):
         assert body.count(message) == 2, message  # in the summary and beside the field
     assert ("Knee ached. " * 100).strip() in body
     response = client.post(url, log_form(program, pain_during="4", note="", exercise_ids=[]))
@@ -225,8 +255,10 @@ def test_the_next_morning_question_moves_the_program_and_explains_it(client: Cli
     assessment = make_assessment()
     program = program_for(assessment)
     item = next(i for i in program.items if len(i.levels) > 1)
-    client.post(f"/care/{assessment.pk}/session/",
-                log_form(program, exercise_ids=[item.exercise.id], pain_during="1"))  # fmt: skip
+    client.post(
+        f"/care/{assessment.pk}/session/",
+        log_form(program, exercise_ids=[item.exercise.id], pain_during="1"),
+    )
     session = ExerciseSession.objects.get()
     url = f"/care/{assessment.pk}/program/"
     assert "Come back tomorrow morning" in text(client.get(url))
@@ -238,8 +270,9 @@ def test_the_next_morning_question_moves_the_program_and_explains_it(client: Cli
         body = text(response)
         assert "Say whether any pain from the exercises had settled within a day." in body
         assert 'name="next_morning" value="better" checked' in body
-        response = client.post(url, {"session": str(session.pk), "next_morning": "better",
-                                     "settled_within_24h": "yes"})  # fmt: skip
+        response = client.post(
+            url, {"session": str(session.pk), "next_morning": "better", "settled_within_24h": "yes"}
+        )
         assert response.status_code == 302
         body = text(client.get(url))
     assert "Thank you. Your program has been updated." in body
@@ -305,3 +338,19 @@ def test_a_signed_in_person_logs_into_their_own_account(patient: Any) -> None:
     client.post(f"/care/{assessment.pk}/session/", log_form(program_for(assessment)))
     assessment.refresh_from_db()
     assert assessment.owner_id == patient.pk and assessment.exercise_sessions.count() == 1
+
+
+def test_staff_read_through_the_audited_path_and_never_write(patient: Any, admin_user: Any) -> None:
+    from rehabit.audit.models import AuditAction, AuditEntry
+
+    assessment = make_assessment(owner=patient)
+    admin = login(Client(), admin_user, mfa=True)
+    assert admin.get(f"/care/{assessment.pk}/program/").status_code == 200
+    entry = AuditEntry.objects.filter(action=AuditAction.RECORD_VIEWED).latest("event_time")
+    assert entry.subject_id == patient.pk and entry.actor_id == admin_user.pk
+    body = text(admin.get(f"/care/{assessment.pk}/session/"))
+    assert "Only the person this assessment belongs to can add to its log." in body
+    posted = admin.post(f"/care/{assessment.pk}/session/", log_form(program_for(assessment)))
+    assert posted.status_code == 403 and not ExerciseSession.objects.exists()
+    no_mfa = login(Client(), admin_user)
+    assert no_mfa.get(f"/care/{assessment.pk}/plan/").status_code in (302, 403)

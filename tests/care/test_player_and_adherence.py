@@ -20,8 +20,16 @@ def kinds(steps: list[dict]) -> list[str]:
 
 
 def test_a_stretch_on_both_sides_alternates_sides_with_rests_between_sets() -> None:
-    dosage = {"kind": "hold", "sides": "both", "sets": 2, "reps": 1, "hold_seconds": 30,
-              "rest_seconds": 15, "per_day": 1, "days_per_week": 5}  # fmt: skip
+    dosage = {
+        "kind": "hold",
+        "sides": "both",
+        "sets": 2,
+        "reps": 1,
+        "hold_seconds": 30,
+        "rest_seconds": 15,
+        "per_day": 1,
+        "days_per_week": 5,
+    }
     steps = session_steps(dosage)
     assert kinds(steps) == ["hold", "switch", "hold", "rest", "hold", "switch", "hold"]
     assert [s.get("side") for s in steps if s["kind"] == "hold"] == ["left", "right"] * 2
@@ -32,8 +40,16 @@ def test_a_stretch_on_both_sides_alternates_sides_with_rests_between_sets() -> N
 
 
 def test_holds_repeated_on_the_sore_side_rest_between_repetitions() -> None:
-    dosage = {"kind": "hold", "sides": "affected", "sets": 1, "reps": 3, "hold_seconds": 20,
-              "rest_seconds": 10, "per_day": 2, "days_per_week": 7}  # fmt: skip
+    dosage = {
+        "kind": "hold",
+        "sides": "affected",
+        "sets": 1,
+        "reps": 3,
+        "hold_seconds": 20,
+        "rest_seconds": 10,
+        "per_day": 2,
+        "days_per_week": 7,
+    }
     steps = session_steps(dosage)
     assert kinds(steps) == ["hold", "rest", "hold", "rest", "hold"]
     assert [s["detail"] for s in steps if s["kind"] == "hold"][2].startswith("Rep 3 of 3")
@@ -41,9 +57,24 @@ def test_holds_repeated_on_the_sore_side_rest_between_repetitions() -> None:
 
 
 def test_repetitions_are_counted_per_set_and_side_and_a_walk_is_one_countdown() -> None:
-    reps = {"kind": "reps", "sides": "both", "sets": 2, "reps": 8, "rest_seconds": 60,
-            "per_day": 1, "days_per_week": 3}  # fmt: skip
-    assert kinds(session_steps(reps)) == ["reps", "switch", "reps", "rest", "reps", "switch", "reps"]
+    reps = {
+        "kind": "reps",
+        "sides": "both",
+        "sets": 2,
+        "reps": 8,
+        "rest_seconds": 60,
+        "per_day": 1,
+        "days_per_week": 3,
+    }
+    assert kinds(session_steps(reps)) == [
+        "reps",
+        "switch",
+        "reps",
+        "rest",
+        "reps",
+        "switch",
+        "reps",
+    ]
     assert session_steps(reps)[0]["reps"] == 8
     walk = session_steps({"kind": "duration", "sides": "none", "minutes": 10})
     assert kinds(walk) == ["duration"] and walk[0]["seconds"] == 600
@@ -67,11 +98,13 @@ def test_every_library_exercise_has_a_playable_script(exercise) -> None:
 
 
 def test_the_most_frequent_exercise_sets_the_sessions_planned() -> None:
-    plan = weekly_plan([
-        {"per_day": 1, "days_per_week": 3},
-        {"per_day": 2, "days_per_week": 7},
-        {"per_day": 1, "days_per_week": 5},
-    ])  # fmt: skip
+    plan = weekly_plan(
+        [
+            {"per_day": 1, "days_per_week": 3},
+            {"per_day": 2, "days_per_week": 7},
+            {"per_day": 1, "days_per_week": 5},
+        ]
+    )
     assert (plan.sessions, plan.per_day, plan.days_per_week) == (14, 2, 7)
     assert weekly_plan([]).sessions == 0
 
@@ -101,16 +134,18 @@ def test_a_week_across_a_clock_change_is_still_monday_to_monday() -> None:
 
 
 @given(
-    st.lists(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31)),
-             max_size=30),
+    st.lists(
+        st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31)), max_size=30
+    ),
     st.integers(1, 6),
     st.integers(1, 7),
-)  # fmt: skip
+)
 def test_done_counts_only_this_weeks_sessions(moments, per_day, days) -> None:
     now = datetime(2026, 6, 17, 12, tzinfo=UTC)
     logged = [m.replace(tzinfo=UTC) for m in moments]
-    result = weekly_adherence(logged, [{"per_day": per_day, "days_per_week": days}], now=now,
-                              zone=UTC)  # fmt: skip
+    result = weekly_adherence(
+        logged, [{"per_day": per_day, "days_per_week": days}], now=now, zone=UTC
+    )
     start, end = week_bounds(now, UTC)
     assert result.done == sum(1 for m in logged if start <= m < end)
     assert result.planned == per_day * days

@@ -39,8 +39,15 @@ def test_red_flags_suppress_the_plan_and_the_program(case: dict[str, Any]) -> No
     program = program_for(assessment)
     assert program.suppressed and program.items == []
     with pytest.raises(Refused):
-        log_session(assessment, {"exercise_ids": ["glute_bridge"], "pain_during": 1,
-                                 "pain_after": 1, "difficulty": "about_right"})  # fmt: skip
+        log_session(
+            assessment,
+            {
+                "exercise_ids": ["glute_bridge"],
+                "pain_during": 1,
+                "pain_after": 1,
+                "difficulty": "about_right",
+            },
+        )
     assert not ExerciseSession.objects.exists()
 
 
@@ -58,8 +65,9 @@ def test_days_since_onset_are_counted_to_today() -> None:
 
 def test_the_program_starts_each_family_where_the_clinical_core_does() -> None:
     assessment = make_assessment()
-    core = build_program(assessment.result, assessment.answers, days_since_onset=None,
-                         pain_now=None).to_dict()  # fmt: skip
+    core = build_program(
+        assessment.result, assessment.answers, days_since_onset=None, pain_now=None
+    ).to_dict()
     care = program_for(assessment)
     assert [i.exercise.id for i in care.items] == [i["exercise_id"] for i in core["items"]]
     assert [i.max_pain for i in care.items] == [i["max_pain"] for i in core["items"]]
@@ -69,9 +77,16 @@ def test_the_program_starts_each_family_where_the_clinical_core_does() -> None:
 def test_every_field_of_a_log_is_checked_with_its_own_message() -> None:
     assessment = make_assessment()
     with pytest.raises(FieldErrors) as caught:
-        log_session(assessment, {"exercise_ids": ["not_an_exercise"], "pain_during": 11,
-                                 "pain_after": "a lot", "difficulty": "meh",
-                                 "note": "x" * 1001})  # fmt: skip
+        log_session(
+            assessment,
+            {
+                "exercise_ids": ["not_an_exercise"],
+                "pain_during": 11,
+                "pain_after": "a lot",
+                "difficulty": "meh",
+                "note": "x" * 1001,
+            },
+        )
     errors = caught.value.errors
     assert set(errors) == {"exercise_ids", "pain_during", "pain_after", "difficulty", "note"}
     assert "not_an_exercise" in errors["exercise_ids"][0]
@@ -127,16 +142,18 @@ def test_the_check_in_opens_the_next_morning_and_only_once() -> None:
     assert session.next_morning == "better" and session.settled_within_24h is True
 
 
-def _session_and_check_in(assessment: Any, family: str, pain: int, morning: str,
-                          settled: bool = True) -> list[ProgressionStep]:  # fmt: skip
+def _session_and_check_in(
+    assessment: Any, family: str, pain: int, morning: str, settled: bool = True
+) -> list[ProgressionStep]:
     program = program_for(assessment)
     item = program.item_for(family)
     session, _ = log_session(
         assessment, session_data(program, exercise_ids=[item.exercise.id], pain_during=pain)
     )
     with later(9):
-        steps = check_in(assessment, session.pk, {"next_morning": morning,
-                                                  "settled_within_24h": settled})  # fmt: skip
+        steps = check_in(
+            assessment, session.pk, {"next_morning": morning, "settled_within_24h": settled}
+        )
     ExerciseSession.objects.filter(pk=session.pk).update(
         logged_at=session.logged_at - timedelta(days=1)
     )  # keep the history in order for the next one
@@ -187,3 +204,26 @@ def test_medicine_answers_need_every_question_and_change_the_advice() -> None:
     medication = plan_for(assessment)["medication"]
     assert medication["status"] == "caution"
     assert any(item.get("reasons") for item in medication["items"])
+
+
+def test_the_log_exports_and_imports_without_loss(patient: Any) -> None:
+    from rehabit.assessments.models import Assessment
+    from rehabit.care.personal_data import export_care, import_care
+
+    assessment = make_assessment(owner=patient)
+    make_assessment()  # someone else's, never exported
+    program = program_for(assessment)
+    item = next(i for i in program.items if len(i.levels) > 1)
+    _session_and_check_in(assessment, item.family, pain=1, morning="better")
+    log_session(assessment, session_data(program, note="Second"))
+    questions = [q.id for q in medication_questions(assessment)]
+    save_medication_answers(assessment, dict.fromkeys(questions, "no"))
+    exported = export_care(patient)
+    assert len(exported["exercise_sessions"]) == 2 and len(exported["progression_steps"]) == 1
+    snapshot = Assessment.objects.get(pk=assessment.pk)
+    fields = {f.name: getattr(snapshot, f.name) for f in snapshot._meta.concrete_fields}
+    Assessment.objects.filter(pk=assessment.pk).delete()  # cascades to the whole log
+    assert not ExerciseSession.objects.filter(assessment_id=assessment.pk).exists()
+    Assessment.objects.create(**fields)
+    import_care(exported)
+    assert export_care(patient) == exported

@@ -79,6 +79,8 @@ def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
 def build_export(user: Any) -> dict[str, Any]:
     """Everything Rehabit holds about ``user`` (no side effects)."""
     from rehabit.assessments.models import Assessment
+    from rehabit.booking.personal_data import export_appointments
+    from rehabit.care.personal_data import export_care
 
     profile, _ = Profile.objects.get_or_create(user=user)
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
@@ -126,6 +128,8 @@ def build_export(user: Any) -> dict[str, Any]:
             }
             for a in Assessment.objects.filter(owner=user).order_by("created_at", "id")
         ],
+        "care": export_care(user),
+        "appointments": export_appointments(user),
         "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
     }
 
@@ -157,6 +161,8 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     links up again); otherwise references to the person are moved to the new id.
     """
     from rehabit.assessments.models import Assessment
+    from rehabit.booking.personal_data import import_appointments
+    from rehabit.care.personal_data import import_care
 
     _check_document(data)
     User = get_user_model()
@@ -234,6 +240,9 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
             result=a["result"],
             disposition=a["disposition"],
         )
+
+    import_care(data.get("care") or {})
+    import_appointments(user, data.get("appointments") or [])
 
     def who(ref: dict[str, Any]) -> int | None:
         return user.pk if ref.get("self") else ref.get("id")

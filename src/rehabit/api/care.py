@@ -16,6 +16,8 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Header, Router, Schema, Status
 from ninja.utils import check_csrf
 from pydantic import Field
@@ -33,7 +35,7 @@ from rehabit.clinical.program import dosage_dict
 
 router = Router(tags=["self-care and exercises"])
 
-NOT_FOUND = "No assessment with this id."
+NOT_FOUND = gettext_noop("No assessment with this id.")
 
 
 class DosageOut(Schema):
@@ -279,9 +281,9 @@ def _find(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
     try:
         assessment = readable_assessment(request, assessment_id)
     except PermissionDenied as exc:
-        return 403, {"detail": str(exc) or "Not allowed."}
+        return 403, {"detail": str(exc) or _("Not allowed.")}
     if assessment is None:
-        return 404, {"detail": NOT_FOUND}
+        return 404, {"detail": _(NOT_FOUND)}
     return 200, assessment
 
 
@@ -290,9 +292,9 @@ def _find_writable(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]
     if status != 200:
         return status, found
     if not can_write(request, found):
-        return 403, {"detail": "Only the person this assessment belongs to can add to its log."}
+        return 403, {"detail": _("Only the person this assessment belongs to can add to its log.")}
     if found.owner_id is not None and check_csrf(request) is not None:
-        return 403, {"detail": "CSRF check failed: send the X-CSRFToken header."}
+        return 403, {"detail": _("CSRF check failed: send the X-CSRFToken header.")}
     return 200, found
 
 
@@ -312,7 +314,7 @@ def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
     try:
         exercise = get_exercise(exercise_id)
     except KeyError:
-        return Status(404, {"detail": "No exercise with this id."})
+        return Status(404, {"detail": _("No exercise with this id.")})
     return Status(
         200,
         {
@@ -462,7 +464,7 @@ def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> 
         return Status(status, assessment)
     session = _session_or_404(assessment, session_id)
     if session is None:
-        return Status(404, {"detail": "No session with this id in this log."})
+        return Status(404, {"detail": _("No session with this id in this log.")})
     return Status(200, presenters.session_out(session))
 
 
@@ -489,7 +491,7 @@ def check_in_session(
     if status != 200:
         return Status(status, assessment)
     if _session_or_404(assessment, session_id) is None:
-        return Status(404, {"detail": "No session with this id in this log."})
+        return Status(404, {"detail": _("No session with this id in this log.")})
     try:
         steps = check_in(assessment, session_id, payload.model_dump())
     except Refused as exc:

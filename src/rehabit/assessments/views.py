@@ -140,4 +140,5 @@ def result_print(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _get_or_404(request, assessment_id)
     context = result_context(assessment)
     context["answer_rows"] = answer_rows(assessment.answers)
+    context["printable"] = True
     return render(request, "assessments/print.html", context)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SWITCH_SECONDS = 5  # expert choice: enough time to turn round or change legs
 
@@ -43,6 +44,11 @@ def _detail(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _spoken(detail: str) -> str:
+    """The detail as a screen reader should say it (commas, not middle dots)."""
+    return detail.replace(" · ", ", ")
+
+
 def _rep(rep: int, reps: int) -> str:
     return _("Rep %(rep)s of %(reps)s") % {"rep": rep, "reps": reps} if reps > 1 else ""
 
@@ -52,7 +58,7 @@ def _set(number: int, sets: int) -> str:
 
 
 def _seconds(n: int) -> str:
-    return _("%(n)s seconds") % {"n": n} if n != 1 else _("1 second")
+    return ngettext("%(n)s second", "%(n)s seconds", n) % {"n": n}
 
 
 def _int(dosage: Mapping[str, object], key: str, default: int) -> int:
@@ -72,7 +78,10 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                 "title": _("Keep going"),
                 "detail": "",
                 "announce": _("Start now. %(time)s.")
-                % {"time": _("%(n)s minutes") % {"n": seconds // 60}},
+                % {
+                    "time": ngettext("%(n)s minute", "%(n)s minutes", seconds // 60)
+                    % {"n": seconds // 60}
+                },
             }
         ]
     sets = _int(dosage, "sets", 1)
@@ -98,7 +107,7 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                             "title": _("Hold"),
                             "detail": detail,
                             "announce": _("Hold. %(detail)s. %(time)s.")
-                            % {"detail": detail or _("Once"), "time": _seconds(hold)},
+                            % {"detail": _spoken(detail) or _("Once"), "time": _seconds(hold)},
                         }
                     )
                     if rep < reps and rest:
@@ -115,7 +124,7 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                         "title": _("Do %(reps)s repetitions") % {"reps": reps},
                         "detail": detail,
                         "announce": _("Do %(reps)s repetitions at your own pace. %(detail)s.")
-                        % {"reps": reps, "detail": detail or _("One set")},
+                        % {"reps": reps, "detail": _spoken(detail) or _("One set")},
                     }
                 )
             if index + 1 < len(sides):

@@ -1,0 +1,131 @@
+"""The exercise log in a person's data export, and back again on import.
+
+For ``rehabit.accounts.data_rights``: ``export_care(user)`` gives everything this app holds
+about the person's assessments (JSON-ready); ``import_care(section)`` recreates it once the
+assessments themselves have been imported (their ids are kept). Erasure needs nothing here:
+every row belongs to an assessment and is deleted with it (CASCADE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from rehabit.care.models import ExerciseSession, MedicationAnswers, ProgramLevel, ProgressionStep
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _when(value: Any) -> Any:
+    if value is None:
+        return None
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"Not an ISO 8601 date and time: {value!r}")
+    return parsed
+
+
+def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:
+    mine = {"assessment__owner": user}
+    return {
+        "exercise_sessions": [
+            {
+                "id": str(s.id),
+                "assessment_id": str(s.assessment_id),
+                "logged_at": _iso(s.logged_at),
+                "exercises": s.exercises,
+                "pain_during": s.pain_during,
+                "pain_after": s.pain_after,
+                "difficulty": s.difficulty,
+                "note": s.note,
+                "next_morning": s.next_morning,
+                "settled_within_24h": s.settled_within_24h,
+                "checked_in_at": _iso(s.checked_in_at),
+            }
+            for s in ExerciseSession.objects.filter(**mine).order_by("logged_at", "id")
+        ],
+        "program_levels": [
+            {
+                "assessment_id": str(p.assessment_id),
+                "family": p.family,
+                "level": p.level,
+                "updated_at": _iso(p.updated_at),
+            }
+            for p in ProgramLevel.objects.filter(**mine).order_by("assessment_id", "family")
+        ],
+        "progression_steps": [
+            {
+                "session_id": str(p.session_id),
+                "assessment_id": str(p.assessment_id),
+                "family": p.family,
+                "action": p.action,
+                "from_level": p.from_level,
+                "to_level": p.to_level,
+                "zone": p.zone,
+                "reason": p.reason,
+                "template": p.template,
+                "params": p.params,
+                "decided_at": _iso(p.decided_at),
+            }
+            for p in ProgressionStep.objects.filter(**mine).order_by("decided_at", "id")
+        ],
+        "medication_answers": [
+            {
+                "assessment_id": str(m.assessment_id),
+                "answers": m.answers,
+                "updated_at": _iso(m.updated_at),
+            }
+            for m in MedicationAnswers.objects.filter(**mine).order_by("assessment_id")
+        ],
+    }
+
+
+@transaction.atomic
+def import_care(section: Mapping[str, Any]) -> None:
+    """Recreate an exported care section (the assessments must exist already)."""
+    for s in section.get("exercise_sessions") or []:
+        ExerciseSession.objects.create(
+            id=s["id"],
+            assessment_id=s["assessment_id"],
+            logged_at=_when(s["logged_at"]),
+            exercises=s["exercises"],
+            pain_during=s["pain_during"],
+            pain_after=s["pain_after"],
+            difficulty=s["difficulty"],
+            note=s.get("note", ""),
+            next_morning=s.get("next_morning", ""),
+            settled_within_24h=s.get("settled_within_24h"),
+            checked_in_at=_when(s.get("checked_in_at")),
+        )
+    for p in section.get("program_levels") or []:
+        ProgramLevel.objects.create(
+            assessment_id=p["assessment_id"],
+            family=p["family"],
+            level=p["level"],
+            updated_at=_when(p["updated_at"]),
+        )
+    for p in section.get("progression_steps") or []:
+        ProgressionStep.objects.create(
+            session_id=p["session_id"],
+            assessment_id=p["assessment_id"],
+            family=p["family"],
+            action=p["action"],
+            from_level=p["from_level"],
+            to_level=p["to_level"],
+            zone=p["zone"],
+            reason=p["reason"],
+            template=p["template"],
+            params=p["params"],
+            decided_at=_when(p["decided_at"]),
+        )
+    for m in section.get("medication_answers") or []:
+        MedicationAnswers.objects.create(
+            assessment_id=m["assessment_id"],
+            answers=m["answers"],
+            updated_at=_when(m["updated_at"]),
+        )
