@@ -24,11 +24,12 @@ from pydantic import Field
 
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
 from rehabit.assessments.models import Assessment
+from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import NOTE_MAX_LENGTH, ExerciseSession
 from rehabit.care.programs import days_since_onset, plan_for, program_for
-from rehabit.care.selectors import can_write, readable_assessment, sessions_of
+from rehabit.care.selectors import can_write, sessions_of
 from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused, check_in, log_session
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.clinical.program import dosage_dict

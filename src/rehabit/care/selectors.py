@@ -9,25 +9,12 @@ anonymous assessment, whoever holds the link) may add to its log: staff read, ne
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from rehabit.accounts.access import authorize_assessment_read
 from rehabit.assessments.models import Assessment
-from rehabit.assessments.selectors import find_assessment
 from rehabit.care.models import ExerciseSession
-
-
-def readable_assessment(request: HttpRequest, assessment_id: UUID | str) -> Assessment | None:
-    """The assessment if this request may read it, else None (callers answer 404, so an
-    owned assessment's existence is not revealed). Staff without two-factor authentication
-    in this session get ``MFARequired`` (403)."""
-    assessment = find_assessment(assessment_id)
-    if assessment is None or not authorize_assessment_read(request, assessment):
-        return None
-    return assessment
 
 
 def can_write(request: HttpRequest, assessment: Assessment) -> bool:

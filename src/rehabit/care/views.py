@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rehabit.assessments.claims import SESSION_KEY as CLAIM_SESSION_KEY
 from rehabit.assessments.claims import claim_session_assessments
 from rehabit.assessments.models import Assessment
+from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import Difficulty, ExerciseSession, NextMorning
@@ -31,7 +32,7 @@ from rehabit.care.programs import (
     plan_for,
     program_for,
 )
-from rehabit.care.selectors import can_write, latest_assessment_of, readable_assessment, sessions_of
+from rehabit.care.selectors import can_write, latest_assessment_of, sessions_of
 from rehabit.care.services import (
     FieldErrors,
     Refused,
