@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check correctness, not speed: a loaded CI machine must not fail them on
+# hypothesis's 200 ms per-example deadline (benchmarks under bench/ measure speed).
+settings.register_profile("rehabit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("rehabit")
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety
 # guard would otherwise refuse ORM calls made by the test itself.
