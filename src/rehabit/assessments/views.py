@@ -102,7 +102,7 @@ def _step_context(
                 "errors": errors.get(question.id, []),
                 "scale": [str(n) for n in range(11)] if question.type == "scale" else [],
                 "condition": (
-                    question.show_if.description
+                    wizard.condition_hint(questionnaire, question)
                     if wizard.same_section_refs(section, question)
                     else None
                 ),

@@ -144,3 +144,24 @@ def first_section_with_errors(errors: Mapping[str, object]) -> str:
         if any(q.id in errors for q in section.questions):
             return str(section.id)
     return str(questionnaire.sections[0].id)
+
+
+def condition_hint(questionnaire: Any, question: Any) -> dict[str, Any]:
+    """What a page without JavaScript says about a question that may not apply: the
+    question it depends on and, for a plain "one of these answers" rule, those answers.
+    Built from the data (each part translatable), never from an English sentence."""
+    raw = next(
+        (
+            q.get("show_if")
+            for s in questionnaire.raw.get("sections", [])
+            for q in s.get("questions", [])
+            if q.get("id") == question.id
+        ),
+        None,
+    )
+    ref = sorted(question.show_if.refs)[0]
+    depends_on = questionnaire.questions[ref]
+    answers: list[str] = []
+    if isinstance(raw, dict) and raw.get("q") == ref and isinstance(raw.get("in"), list):
+        answers = [depends_on.labels[str(v)] for v in raw["in"] if str(v) in depends_on.labels]
+    return {"question": depends_on.text, "answers": answers}
