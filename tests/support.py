@@ -10,6 +10,26 @@ import yaml
 
 VIGNETTES = Path(__file__).parent / "clinical" / "vignettes.yaml"
 
+# The conditions the foundation issue requires the differential (and the API) to cover.
+REQUIRED_CONDITIONS = frozenset(
+    {
+        "hamstring_strain",
+        "hamstring_avulsion",
+        "proximal_hamstring_tendinopathy",
+        "ischial_bursitis",
+        "sciatica",
+        "piriformis_syndrome",
+        "muscle_imbalance_tightness",
+        "dvt",
+        "cauda_equina",
+        "vascular_claudication",
+        "fracture",
+        "infection",
+        "tumour",
+        "compartment_syndrome",
+    }
+)
+
 
 @cache
 def vignettes() -> list[dict[str, Any]]:

@@ -21,23 +21,8 @@ from rehabit.clinical.differential import (
 )
 from rehabit.clinical.questionnaire import load_yaml, parse_yaml
 from rehabit.clinical.validation import validate_answers
+from tests.support import REQUIRED_CONDITIONS
 
-REQUIRED_CONDITIONS = {
-    "hamstring_strain",
-    "hamstring_avulsion",
-    "proximal_hamstring_tendinopathy",
-    "ischial_bursitis",
-    "sciatica",
-    "piriformis_syndrome",
-    "muscle_imbalance_tightness",
-    "dvt",
-    "cauda_equina",
-    "vascular_claudication",
-    "fracture",
-    "infection",
-    "tumour",
-    "compartment_syndrome",
-}
 SERIOUS = {
     "dvt",
     "cauda_equina",

@@ -17,6 +17,7 @@ from rehabit.assessments.admin import AssessmentAdmin
 from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
+from rehabit.core.admin import ReadOnlyAdmin
 
 User = get_user_model()
 
@@ -98,19 +99,10 @@ class ProfileAdmin(AuditedChangeViewMixin, admin.ModelAdmin):  # type: ignore[ty
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConsentEventAdmin(ReadOnlyAdmin):
     list_display = ("recorded_at", "user_id", "purpose", "version", "granted", "source")
     list_filter = ("purpose", "granted", "version")
     readonly_fields = ("user", "purpose", "version", "granted", "recorded_at", "source")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LoginLockout)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
@@ -211,16 +211,19 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
     }
 
 
-def _refused(refused: BookingRefused, zone: str) -> tuple[int, dict[str, Any]]:
+def _refused(refused: BookingRefused, zone: str) -> Status[dict[str, Any]]:
     if refused.status == 409:
-        return 409, {
-            "detail": refused.message,
-            "code": refused.code,
-            "alternatives": [_slot_out(s, zone) for s in refused.alternatives],
-        }
+        return Status(
+            409,
+            {
+                "detail": refused.message,
+                "code": refused.code,
+                "alternatives": [_slot_out(s, zone) for s in refused.alternatives],
+            },
+        )
     if refused.status == 404:
-        return 404, {"detail": refused.message}
-    return 422, _errors(["body", "payload", refused.field], refused.message)
+        return Status(404, {"detail": refused.message})
+    return Status(422, _errors(["body", "payload", refused.field], refused.message))
 
 
 def _response_zone(request: HttpRequest, requested: str | None) -> str:
@@ -234,7 +237,7 @@ def _response_zone(request: HttpRequest, requested: str | None) -> str:
 )
 def list_therapists(
     request: HttpRequest, filters: Query[TherapistFilters]
-) -> tuple[int, list[dict[str, Any]]]:
+) -> Status[list[dict[str, Any]]]:
     """Listed therapists, optionally only those with a specialty and speaking a language."""
     found = Therapist.objects.filter(is_listed=True)
     if filters.specialty:
@@ -242,7 +245,7 @@ def list_therapists(
     if filters.language:
         found = found.filter(languages__language=filters.language)
     found = found.distinct().prefetch_related("specialties", "languages", "session_types")
-    return 200, [_therapist_out(t) for t in found.order_by("name", "id")]
+    return Status(200, [_therapist_out(t) for t in found.order_by("name", "id")])
 
 
 @router.get(
@@ -252,20 +255,22 @@ def list_therapists(
 )
 def therapist_slots(
     request: HttpRequest, therapist_id: int, query: Query[SlotQuery]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Every bookable start on the viewer's dates `start`..`end`, in the viewer's zone `tz`.
     The same engine decides bookings, so any slot listed here can be booked (until someone
     else takes it)."""
     problem = _zone_error(query.tz, ["query", "tz"])
     if problem:
-        return 422, problem
+        return Status(422, problem)
     if query.end < query.start:
-        return 422, _errors(["query", "end"], "end must not be before start.")
+        return Status(422, _errors(["query", "end"], "end must not be before start."))
     if query.end - query.start > timedelta(days=MAX_RANGE_DAYS):
-        return 422, _errors(["query", "end"], f"Ask for at most {MAX_RANGE_DAYS} days at once.")
+        return Status(
+            422, _errors(["query", "end"], f"Ask for at most {MAX_RANGE_DAYS} days at once.")
+        )
     therapist = Therapist.objects.filter(pk=therapist_id, is_listed=True).first()
     if therapist is None:
-        return 404, {"detail": "No therapist with this id."}
+        return Status(404, {"detail": "No therapist with this id."})
     now = timezone.now()
     schedule = engine.schedule_of(therapist.pk, now)
     kinds = [query.session_type] if query.session_type else list(SessionKind.values)
@@ -275,13 +280,16 @@ def therapist_slots(
             if schedule.offers(kind):
                 found += engine.slots_between(schedule, kind, query.start, query.end, query.tz, now)
     found.sort(key=lambda s: (s.start, s.session_type_id))
-    return 200, {
-        "therapist_id": therapist.pk,
-        "time_zone": query.tz,
-        "start": query.start,
-        "end": query.end,
-        "slots": [_slot_out(s, query.tz) for s in found],
-    }
+    return Status(
+        200,
+        {
+            "therapist_id": therapist.pk,
+            "time_zone": query.tz,
+            "start": query.start,
+            "end": query.end,
+            "slots": [_slot_out(s, query.tz) for s in found],
+        },
+    )
 
 
 @router.post(
@@ -308,15 +316,17 @@ def create_appointment(
         description="Required. A retry with the same key and body replays the first answer; "
         "the same key with another body is refused with 422.",
     ),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Books `start` with the therapist if the slot engine offers it at that moment. The
     loser of a race for the same time gets 409 with the nearest free alternatives."""
     if not idempotency_key or not idempotency_key.strip():
-        return 400, _errors(["header", "Idempotency-Key"], "Send an Idempotency-Key header.")
+        return Status(
+            400, _errors(["header", "Idempotency-Key"], "Send an Idempotency-Key header.")
+        )
     zone = _response_zone(request, payload.time_zone)
     problem = _zone_error(zone, ["body", "payload", "time_zone"])
     if problem:
-        return 422, problem
+        return Status(422, problem)
     body = json.loads(payload.model_dump_json())
 
     def work() -> idempotency.Outcome:
@@ -330,8 +340,9 @@ def create_appointment(
                 request=request,
             )
         except BookingRefused as refused:
-            status, out = _refused(refused, zone)
-            return idempotency.Outcome(status, json.loads(json.dumps(out, default=_json)))
+            answer = _refused(refused, zone)
+            body = json.loads(json.dumps(answer.value, default=_json))
+            return idempotency.Outcome(answer.status_code, body)
         set_sharing(request.user, payload.share_record, request)
         out = appointment_out(appointment, request.user, zone)
         return idempotency.Outcome(201, json.loads(json.dumps(out, default=_json)))
@@ -345,11 +356,11 @@ def create_appointment(
         )
     except idempotency.KeyMisuse as exc:
         if exc.status == 409:
-            return 409, {"detail": exc.message, "code": "in_progress", "alternatives": []}
-        return 422, _errors(["header", "Idempotency-Key"], exc.message)
+            return Status(409, {"detail": exc.message, "code": "in_progress", "alternatives": []})
+        return Status(422, _errors(["header", "Idempotency-Key"], exc.message))
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
-    return outcome.status, outcome.body
+    return Status(outcome.status, outcome.body)
 
 
 def _json(value: Any) -> Any:
@@ -366,14 +377,14 @@ def _json(value: Any) -> Any:
 )
 def list_appointments(
     request: HttpRequest, tz: str | None = Query(None, max_length=64)
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """The signed-in person's active appointments that are not over yet (as patient or
     therapist), soonest first, in `tz` (default: their profile's zone)."""
     zone = _response_zone(request, tz)
     problem = _zone_error(zone, ["query", "tz"])
     if problem:
-        return 422, problem
-    return 200, [appointment_out(a, request.user, zone) for a in upcoming_for(request.user)]
+        return Status(422, problem)
+    return Status(200, [appointment_out(a, request.user, zone) for a in upcoming_for(request.user)])
 
 
 @router.get(
@@ -384,15 +395,15 @@ def list_appointments(
 )
 def get_appointment(
     request: HttpRequest, appointment_id: UUID, tz: str | None = Query(None, max_length=64)
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     zone = _response_zone(request, tz)
     problem = _zone_error(zone, ["query", "tz"])
     if problem:
-        return 422, problem
+        return Status(422, problem)
     found = find_appointment(request.user, appointment_id)
     if found is None:
-        return 404, {"detail": "No such appointment."}
-    return 200, appointment_out(found, request.user, zone)
+        return Status(404, {"detail": "No such appointment."})
+    return Status(200, appointment_out(found, request.user, zone))
 
 
 @router.patch(
@@ -409,17 +420,17 @@ def get_appointment(
 )
 def reschedule_appointment(
     request: HttpRequest, appointment_id: UUID, payload: RescheduleIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Moves the appointment to `start` (checked by the slot engine). Returns the new
     appointment; `moved_from` links back to the old one, which now has status `moved`.
     Patients may do this only until `change_deadline`; therapists at any time."""
     zone = _response_zone(request, payload.time_zone)
     problem = _zone_error(zone, ["body", "payload", "time_zone"])
     if problem:
-        return 422, problem
+        return Status(422, problem)
     found = visible_appointments(request.user).filter(pk=appointment_id).first()
     if found is None:
-        return 404, {"detail": "No such appointment."}
+        return Status(404, {"detail": "No such appointment."})
     try:
         moved = services.reschedule(
             found.pk,
@@ -431,7 +442,7 @@ def reschedule_appointment(
         )
     except BookingRefused as refused:
         return _refused(refused, zone)
-    return 200, appointment_out(moved, request.user, zone)
+    return Status(200, appointment_out(moved, request.user, zone))
 
 
 @router.delete(
@@ -451,20 +462,20 @@ def cancel_appointment(
     appointment_id: UUID,
     reason: str = Query("", max_length=300),
     tz: str | None = Query(None, max_length=64),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Cancels the appointment; its time is free at once. Patients may do this only until
     `change_deadline`; therapists at any time."""
     zone = _response_zone(request, tz)
     problem = _zone_error(zone, ["query", "tz"])
     if problem:
-        return 422, problem
+        return Status(422, problem)
     found = visible_appointments(request.user).filter(pk=appointment_id).first()
     if found is None:
-        return 404, {"detail": "No such appointment."}
+        return Status(404, {"detail": "No such appointment."})
     try:
         cancelled = services.cancel(
             found.pk, actor=request.user, reason=reason, zone=zone, request=request
         )
     except BookingRefused as refused:
         return _refused(refused, zone)
-    return 200, appointment_out(cancelled, request.user, zone)
+    return Status(200, appointment_out(cancelled, request.user, zone))

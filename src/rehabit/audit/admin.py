@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -11,10 +9,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.audit.models import AuditEntry
+from rehabit.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "event_time",
         "action",
@@ -49,15 +48,3 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if ids:
             return queryset.filter(Q(actor_id__in=ids) | Q(subject_id__in=ids)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        return {}
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -6,8 +6,6 @@ constraints, notifications, reminders and audit entries are never bypassed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -22,6 +20,7 @@ from rehabit.booking.models import (
     WaitlistEntry,
     WorkingHours,
 )
+from rehabit.core.admin import ReadOnlyAdmin
 
 
 class SpecialtyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -71,7 +70,7 @@ class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ("start", "end", "therapist", "status", "sequence")
     list_filter = ("status", "therapist")
     date_hierarchy = "start"
@@ -90,15 +89,6 @@ class AppointmentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "cancelled_by_role",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WaitlistEntry)

@@ -6,21 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from rehabit.accounts.admin import AuditedChangeViewMixin
 from rehabit.care.models import ExerciseSession, MedicationAnswers, ProgramLevel, ProgressionStep
+from rehabit.core.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAudited(AuditedChangeViewMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAudited(AuditedChangeViewMixin, ReadOnlyAdmin):
     def patient_of(self, obj: Any) -> Any:
         return obj.assessment.owner
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ExerciseSession)
