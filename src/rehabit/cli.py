@@ -44,26 +44,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     prepare_database(verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from gunicorn.app.base import BaseApplication
+    from rehabit.server import (
+        RehabitServer,
+        WorkerSupervisor,
+        close_database_connections,
+        worker_argv,
+    )
 
-    from rehabit.config.wsgi import application
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("worker_class", "sync")
-            self.cfg.set("timeout", 30)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("proc_name", "rehabit")
-
-        def load(self) -> Any:
-            return application
-
+    # Migrating and seeding opened connections: none of them may reach a web worker.
+    close_database_connections()
+    supervisor = None if args.no_worker else WorkerSupervisor(worker_argv())
     db = settings.DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else db.get("HOST") or "PostgreSQL"
     print(f"Rehabit is starting on http://{args.host}:{args.port}/ (database: {where})")
-    Server().run()
+    if supervisor is None:
+        print("No background worker: run `rehabit worker` for e-mails and reminders.")
+    RehabitServer(host=args.host, port=args.port, workers=args.workers, supervisor=supervisor).run()
     return 0
 
 
@@ -139,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=int(os.environ.get("REHABIT_WORKERS", "2")),
         help="worker processes (default REHABIT_WORKERS or 2)",
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        default=os.environ.get("REHABIT_SERVE_WORKER", "true").lower() in ("0", "false", "no"),
+        help="do not run the background worker (e-mails, reminders) beside the web server; "
+        "run `rehabit worker` yourself (default: REHABIT_SERVE_WORKER, true)",
     )
     serve.set_defaults(func=cmd_serve)
 
