@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.clock import at_test_clock
+
 # Property tests check correctness, not speed: a loaded CI machine must not fail them on
 # hypothesis's 200 ms per-example deadline (benchmarks under bench/ measure speed).
 settings.register_profile("rehabit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,6 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(autouse=True)
+def test_clock() -> Iterator[Any]:
+    """Every test runs at the fixed test clock (tests/clock.py), never the wall clock."""
+    with at_test_clock() as start:
+        yield start
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -174,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     status.set_defaults(func=cmd_reminder_status)
     args = parser.parse_args(argv)
     _setup_django()
-    result = args.func(args)
+    from tests.clock import at_test_clock
+
+    with at_test_clock():
+        result = args.func(args)
     sys.stdout.write(json.dumps(result, default=str) + "\n")
     return 0
 

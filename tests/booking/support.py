@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -86,13 +87,20 @@ def make_patient(email: str, name: str, *, zone: str = "Europe/London", share: b
 def free_start(
     therapist: Therapist, kind: str = FIRST, *, after: timedelta = timedelta(days=2)
 ) -> datetime:
-    """The first free start of ``kind`` at least ``after`` from now (on the hour when possible)."""
+    """The first free start of ``kind`` at least ``after`` from now, on the hour when possible,
+    with room on both sides inside the therapist's working day (02:00 to 21:00 on their wall
+    clock), so that a test may try times just before and after it at any test clock."""
     now = timezone.now()
     schedule = engine.schedule_of(therapist.pk, now)
     assert schedule is not None
+    zone = ZoneInfo(therapist.time_zone)
     not_before = (now + after).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    found = engine.earliest([schedule], kind, now, per_therapist=1, not_before=not_before)
-    return found[therapist.pk][0].start
+    found = engine.earliest([schedule], kind, now, per_therapist=400, not_before=not_before)
+    for slot in found.get(therapist.pk, []):
+        local = slot.start.astimezone(zone)
+        if time(2, 0) <= local.time() <= time(21, 0) and local.minute == 0:
+            return slot.start
+    raise AssertionError(f"no free {kind} start with room around it after {not_before}")
 
 
 def book(

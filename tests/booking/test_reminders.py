@@ -116,7 +116,7 @@ def _worker_env(database_url: str, port: int) -> dict[str, str]:
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "rehabit.cli", "worker", "--interval", "0.2"],
+        [sys.executable, "-m", "tests.clock", "rehabit.cli", "worker", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
