@@ -155,3 +155,43 @@ def test_openapi_document_and_docs_are_served(client: Client) -> None:
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"<script>" not in docs.content  # no inline script: CSP-safe
+
+
+def test_a_signed_in_persons_assessment_is_theirs_from_the_first_write() -> None:
+    from tests.accounts.helpers import login, make_user
+
+    owner = make_user("owner.api@example.org")
+    client = login(Client(enforce_csrf_checks=True), owner)
+    token = "t" * 32  # a CSRF secret of the client's choosing: cookie and header match
+    client.cookies["csrftoken"] = token
+    response = client.post(
+        "/api/v1/assessments",
+        data=json.dumps({"answers": answers_for("self_care")}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 201, response.content
+    stored = Assessment.objects.get(pk=response.json()["id"])
+    assert stored.owner == owner
+    # Not readable by link by anyone else.
+    assert Client().get(f"/api/v1/assessments/{stored.pk}").status_code in (403, 404)
+
+
+def test_a_signed_in_write_without_the_csrf_token_is_refused_and_stores_nothing() -> None:
+    from tests.accounts.helpers import login, make_user
+
+    client = login(Client(enforce_csrf_checks=True), make_user("forged@example.org"))
+    before = Assessment.objects.count()
+    response = client.post(
+        "/api/v1/assessments",
+        data=json.dumps({"answers": answers_for("self_care")}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert Assessment.objects.count() == before
+
+
+def test_an_anonymous_assessment_has_no_owner(client: Client) -> None:
+    status, body = post(client, {"answers": answers_for("self_care")})
+    assert status == 201
+    assert Assessment.objects.get(pk=body["id"]).owner is None

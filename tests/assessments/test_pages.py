@@ -101,3 +101,18 @@ def test_printable_version_lists_the_answers(client: Client) -> None:
 def test_unknown_step_and_result_are_404(client: Client) -> None:
     assert client.get("/assessment/step/nope/").status_code == 404
     assert client.get("/assessment/result/00000000-0000-4000-8000-000000000000/").status_code == 404
+
+
+def test_an_assessment_done_while_signed_in_belongs_to_the_account() -> None:
+    from tests.accounts.helpers import login, make_user
+
+    owner = make_user("signed.in@example.org")
+    client = login(Client(), owner)
+    url = walk(client, answers_for("self_care"))
+    assessment = Assessment.objects.get(pk=url.split("/")[-2])
+    assert assessment.owner == owner
+    assert client.get(url).status_code == 200
+    # The link alone opens nothing for someone else.
+    assert Client().get(url).status_code == 404
+    stranger = login(Client(), make_user("stranger@example.org"))
+    assert stranger.get(url).status_code == 404

@@ -3,6 +3,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.utils import check_csrf
 from pydantic import Field
 
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
@@ -114,15 +115,23 @@ def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/assessments",
-    response={201: AssessmentOut, 400: MessageOut, 422: ValidationErrorOut},
+    response={201: AssessmentOut, 400: MessageOut, 403: MessageOut, 422: ValidationErrorOut},
     summary="Run and store a self-assessment",
 )
 def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
     """Validates every answer against the questionnaire; on success stores the result under
     an unguessable id. Red flags decide the disposition first; causes come ranked by
-    probability (causes linked to a red flag first), each with the answers for and against."""
+    probability (causes linked to a red flag first), each with the answers for and against.
+    Signed in (session cookie, with the CSRF header), the result belongs to the account."""
+    owner = None
+    if request.user.is_authenticated:
+        # Signed in by the session cookie: the result becomes theirs, so the write must
+        # carry the CSRF token like every other signed-in write.
+        if check_csrf(request) is not None:
+            return Status(403, {"detail": "CSRF check failed: send the X-CSRFToken header."})
+        owner = request.user
     try:
-        assessment = record_assessment(payload.answers)
+        assessment = record_assessment(payload.answers, owner=owner)
     except AnswerErrors as exc:
         return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
     return Status(201, _out(assessment))

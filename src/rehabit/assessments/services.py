@@ -1,6 +1,7 @@
 """Actions on assessments: the only place that writes them."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 
@@ -9,10 +10,13 @@ from rehabit.clinical import assess
 
 
 @transaction.atomic
-def record_assessment(answers: Mapping[str, object]) -> Assessment:
+def record_assessment(answers: Mapping[str, object], *, owner: Any = None) -> Assessment:
     """Run the clinical core on the answers and store answers and result together.
 
-    Raises ``rehabit.clinical.AnswerErrors`` (nothing stored) when the answers are invalid.
+    ``owner`` is the signed-in person, or None: what a person creates while signed in is
+    theirs from the first write (never readable by link, always in their export and
+    erased with them). Raises ``rehabit.clinical.AnswerErrors`` (nothing stored) when the
+    answers are invalid.
     """
     result = assess(answers).to_dict()
     return Assessment.objects.create(
@@ -20,4 +24,5 @@ def record_assessment(answers: Mapping[str, object]) -> Assessment:
         answers=dict(answers),
         result=result,
         disposition=result["disposition"]["level"],
+        owner=owner if owner is not None and owner.is_authenticated else None,
     )

@@ -72,13 +72,14 @@ def step(request: HttpRequest, section_id: str) -> HttpResponse:
 def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
     answers = wizard.prune(draft.answers)
     try:
-        assessment = record_assessment(answers)
+        assessment = record_assessment(answers, owner=request.user)
     except AnswerErrors as exc:
         request.session[ERRORS_KEY] = exc.errors
         return redirect("assessments:step", section_id=wizard.first_section_with_errors(exc.errors))
     wizard.clear_draft(request.session)
-    mine = request.session.get(SESSION_RESULTS_KEY, [])
-    request.session[SESSION_RESULTS_KEY] = [*mine, str(assessment.id)][-20:]
+    if assessment.owner_id is None:  # signed out: claimed on sign-up or sign-in later
+        mine = request.session.get(SESSION_RESULTS_KEY, [])
+        request.session[SESSION_RESULTS_KEY] = [*mine, str(assessment.id)][-20:]
     return redirect("assessments:result", assessment_id=assessment.id)
 
 
