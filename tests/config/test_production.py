@@ -29,6 +29,9 @@ def production_env(**extra: str) -> dict[str, str]:
         "REHABIT_SECRET_KEY": secrets.token_urlsafe(50),
         "REHABIT_ALLOWED_HOSTS": "rehabit.example",
         "REHABIT_EMAIL_HOST": "smtp.rehabit.example",
+        # Video rooms on the clinic's own Jitsi with token authentication.
+        "REHABIT_JITSI_BASE_URL": "https://video.rehabit.example",
+        "REHABIT_JITSI_JWT_SECRET": secrets.token_urlsafe(32),
     }
     env.update(extra)
     return {k: v for k, v in env.items() if v}
@@ -50,6 +53,24 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("k" * 20 + "ey-only-short", "33 characters"),  # too short
+        ("abcd" * 20, "4 different"),  # long, but only 4 distinct characters
+        ("django-insecure-" + secrets.token_urlsafe(50), "django-insecure-"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key: str, why: str, tmp_path: Path) -> None:
+    result = run(["manage", "check"], production_env(REHABIT_SECRET_KEY=key), tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "REHABIT_SECRET_KEY is too weak" in result.stderr
+    assert "at least 50 characters with at least 5 different ones" in result.stderr
+    assert why in result.stderr
+    assert key not in result.stderr  # the message never repeats the secret
+    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_the_sub_commands(tmp_path: Path) -> None:

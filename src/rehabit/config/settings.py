@@ -54,9 +54,31 @@ def _development_secret_key() -> str:
     return key_file.read_text(encoding="utf-8").strip()
 
 
+# Django's own measure of a usable key (security.W009), enforced instead of warned about:
+# production refuses to start with a key an attacker could guess or brute-force.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
+def _checked_secret_key(key: str) -> str:
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+        or key.startswith("django-insecure-")
+    ):
+        raise MissingSetting(
+            f"REHABIT_SECRET_KEY is too weak: production needs at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters with at least {SECRET_KEY_MIN_DISTINCT} "
+            f"different ones, not starting with 'django-insecure-' (this one has {len(key)} "
+            f"characters, {len(set(key))} different). Generate one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
 if PRODUCTION:
-    SECRET_KEY = env_required(
-        "REHABIT_SECRET_KEY", "production needs a long random secret key of its own."
+    SECRET_KEY = _checked_secret_key(
+        env_required("REHABIT_SECRET_KEY", "production needs a long random secret key of its own.")
     )
     ALLOWED_HOSTS = env_list("REHABIT_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
