@@ -132,6 +132,7 @@ def test_to_dict_keeps_the_schema_and_is_json(raw: Any) -> None:
         "max": 110,
         "unit": "years",
         "required": True,
+        "ask": "always",
     }
     pop = next(
         item

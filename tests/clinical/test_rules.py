@@ -215,3 +215,34 @@ class TestDispatch:
     def test_merge_folds_the_items_of_one_answer(self) -> None:
         _, dispatch = self.build(self.RAWS[:3], merge=lambda items: "|".join(sorted(items)))
         assert sorted(dispatch.collect({"onset": "sprint", "where": ["calf"]})) == ["0+", "1+|2-"]
+
+
+class TestTwoValuedSkipLogic:
+    """show_if is two-valued: a condition about an unanswered question is false (FHIR
+    enableWhen), so ``not`` of it is true and every client agrees on what is shown."""
+
+    @staticmethod
+    def skip(raw: object):  # type: ignore[no-untyped-def]
+        return compile_rule(raw, QUESTIONS, two_valued=True)
+
+    def test_a_condition_on_an_unanswered_question_is_false(self) -> None:
+        for raw in (
+            {"q": "onset", "in": ["sprint"]},
+            {"q": "where", "all_of": ["calf"]},
+            {"q": "where", "in": ["calf"]},
+            {"q": "age", "gte": 1},
+            {"q": "pain", "lte": 10},
+        ):
+            assert self.skip(raw).evaluate({}) is False
+            assert rule(raw).evaluate({}) is None  # three-valued for flags and findings
+
+    def test_not_of_an_unanswered_condition_is_true(self) -> None:
+        raw = {"not": {"all": [{"q": "pop", "in": ["yes"]}, {"q": "onset", "in": ["fall"]}]}}
+        assert self.skip(raw).evaluate({"onset": "fall"}) is True
+        assert rule(raw).evaluate({"onset": "fall"}) is None
+        assert self.skip(raw).evaluate({"onset": "fall", "pop": "yes"}) is False
+
+    def test_any_and_all_combine_plain_booleans(self) -> None:
+        raw = {"any": [{"q": "pop", "in": ["yes"]}, {"q": "age", "gte": 50}]}
+        assert self.skip(raw).evaluate({"age": 20}) is False
+        assert self.skip(raw).evaluate({"age": 60}) is True

@@ -37,8 +37,15 @@ _QUESTION_KEYS = frozenset(
         "options",
         "exclusive",
         "show_if",
+        "ask",
     }
 )
+# When the guided pages ask a question: always (when its show_if holds), or only when one
+# of its answers could change the advice or the likely causes (clinical/flow.py).
+ASK_VALUES = frozenset({"always", "when_useful"})
+# Integer questions with more possible answers than this are not tabulated by rule
+# dispatch (a 100-year range of days would be 36,501 entries per rule).
+MAX_TABULATED_INTEGERS = 4000
 
 
 class QuestionnaireError(ValueError):
@@ -65,6 +72,7 @@ class Question:
     options: tuple[Option, ...] = ()
     exclusive: frozenset[str] = frozenset()
     show_if: Rule | None = None
+    ask: str = "always"
     labels: Mapping[str, str] = field(default_factory=dict)
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
@@ -73,6 +81,8 @@ class Question:
         """Every possible answer (multi: every subset, as frozensets), or None if too many."""
         if self.type in ("integer", "scale"):
             assert self.min is not None and self.max is not None
+            if self.max - self.min > MAX_TABULATED_INTEGERS:
+                return None
             return tuple(range(self.min, self.max + 1))
         if self.type != "multi":
             return self.option_values
@@ -94,6 +104,7 @@ class Question:
         if self.unit is not None:
             out["unit"] = self.unit
         out["required"] = self.required
+        out["ask"] = self.ask
         if self.options:
             out["options"] = [{"value": o.value, "label": o.label} for o in self.options]
         if self.exclusive:
@@ -227,9 +238,14 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
     show_if = None
     if raw.get("show_if") is not None:
         try:
-            show_if = compile_rule(raw["show_if"], known, f"{where}.show_if")
+            show_if = compile_rule(raw["show_if"], known, f"{where}.show_if", two_valued=True)
         except RuleError as exc:  # only earlier questions may control visibility
             raise QuestionnaireError(f"{exc} (show_if may only use earlier questions)") from exc
+    ask = raw.get("ask", "always")
+    if ask not in ASK_VALUES:
+        raise QuestionnaireError(f"{where}: ask must be one of {sorted(ASK_VALUES)}")
+    if ask == "when_useful" and required:
+        raise QuestionnaireError(f"{where}: a question asked only when useful must be optional")
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
         id=qid,
@@ -244,6 +260,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         options=options,
         exclusive=frozenset(exclusive_raw),
         show_if=show_if,
+        ask=ask,
         labels=labels,
         values=frozenset(labels),
         option_values=tuple(labels),

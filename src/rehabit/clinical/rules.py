@@ -15,12 +15,17 @@ A rule is a mapping, one of::
 Rules are compiled once, at load time, into closures. Every reference is checked against
 the questions (and their option values) so that a typo in the data fails loudly.
 
-Evaluation is three-valued: a rule about an unanswered question is *unknown* (``None``),
-never guessed. ``all`` / ``any`` / ``not`` follow Kleene logic (``not unknown`` is still
-unknown; ``all`` is false as soon as one part is false; ``any`` is true as soon as one part
-is true). Callers that need a plain yes/no treat unknown as "does not hold"; the
-differential uses the difference to apply a finding's "absent" weight only when the person
-actually answered.
+Red flags and findings evaluate three-valued: a rule about an unanswered question is
+*unknown* (``None``), never guessed. ``all`` / ``any`` / ``not`` follow Kleene logic
+(``not unknown`` is still unknown; ``all`` is false as soon as one part is false; ``any`` is
+true as soon as one part is true). Callers that need a plain yes/no treat unknown as "does
+not hold"; the differential uses the difference to apply a finding's "absent" weight only
+when the person actually answered.
+
+Skip logic (``show_if``) is compiled two-valued (``two_valued=True``): a condition about an
+unanswered question is false, and ``all`` / ``any`` / ``not`` combine plain booleans, as
+FHIR's ``enableWhen`` does. Every client that follows the published rule then shows exactly
+the questions the server accepts.
 """
 
 from __future__ import annotations
@@ -76,29 +81,45 @@ class Rule:
         return self.evaluate(answers) is True
 
 
-def compile_rule(raw: object, questions: Mapping[str, QuestionLike], where: str = "rule") -> Rule:
-    """Compile a rule mapping; raise RuleError naming ``where`` on any problem."""
+def compile_rule(
+    raw: object,
+    questions: Mapping[str, QuestionLike],
+    where: str = "rule",
+    *,
+    two_valued: bool = False,
+) -> Rule:
+    """Compile a rule mapping; raise RuleError naming ``where`` on any problem.
+
+    ``two_valued``: a condition about an unanswered question is false instead of unknown.
+    """
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: a rule must be a mapping, got {type(raw).__name__}")
     keys = set(raw)
     if "q" in raw:
-        return _compile_leaf(raw, questions, where)
+        return _compile_leaf(raw, questions, where, False if two_valued else None)
     if keys == {"all"} or keys == {"any"}:
         op = "all" if "all" in raw else "any"
         parts_raw = raw[op]
         if not isinstance(parts_raw, Sequence) or isinstance(parts_raw, str) or not parts_raw:
             raise RuleError(f"{where}: '{op}' needs a non-empty list of rules")
-        parts = [compile_rule(p, questions, f"{where}.{op}[{i}]") for i, p in enumerate(parts_raw)]
+        parts = [
+            compile_rule(p, questions, f"{where}.{op}[{i}]", two_valued=two_valued)
+            for i, p in enumerate(parts_raw)
+        ]
         return _combine(op, parts)
     if keys == {"not"}:
-        inner = compile_rule(raw["not"], questions, f"{where}.not")
+        inner = compile_rule(raw["not"], questions, f"{where}.not", two_valued=two_valued)
         return _negate(inner)
     raise RuleError(f"{where}: unknown rule shape with keys {sorted(map(str, keys))}")
 
 
 def _compile_leaf(
-    raw: Mapping[object, object], questions: Mapping[str, QuestionLike], where: str
+    raw: Mapping[object, object],
+    questions: Mapping[str, QuestionLike],
+    where: str,
+    absent: bool | None,
 ) -> Rule:
+    """``absent`` is what a condition about an unanswered question is (None: unknown)."""
     qid = raw["q"]
     if not isinstance(qid, str) or qid not in questions:
         raise RuleError(f"{where}: unknown question {qid!r}")
@@ -112,7 +133,7 @@ def _compile_leaf(
     arg = raw[op]
     refs = frozenset({qid})
     if op in ("in", "all_of"):
-        return _compile_choice(op, arg, question, where)
+        return _compile_choice(op, arg, question, where, absent)
     if op in ("gte", "lte"):
         if question.type not in NUMBER_TYPES:
             raise RuleError(f"{where}: '{op}' needs a number question, {qid!r} is {question.type}")
@@ -123,7 +144,7 @@ def _compile_leaf(
 
             def gte(answers: Answers) -> bool | None:
                 value = answers.get(qid)
-                return None if value is None else value >= limit  # type: ignore[operator]
+                return absent if value is None else value >= limit  # type: ignore[operator]
 
             return Rule(
                 gte,
@@ -134,7 +155,7 @@ def _compile_leaf(
 
         def lte(answers: Answers) -> bool | None:
             value = answers.get(qid)
-            return None if value is None else value <= limit  # type: ignore[operator]
+            return absent if value is None else value <= limit  # type: ignore[operator]
 
         return Rule(
             lte,
@@ -155,7 +176,9 @@ def _compile_leaf(
     raise RuleError(f"{where}: unknown operator {op!r}")
 
 
-def _compile_choice(op: str, arg: object, question: QuestionLike, where: str) -> Rule:
+def _compile_choice(
+    op: str, arg: object, question: QuestionLike, where: str, absent: bool | None
+) -> Rule:
     qid = question.id
     if question.type not in CHOICE_TYPES:
         raise RuleError(f"{where}: '{op}' needs a choice question, {qid!r} is {question.type}")
@@ -179,7 +202,7 @@ def _compile_choice(op: str, arg: object, question: QuestionLike, where: str) ->
 
         def all_of(answers: Answers) -> bool | None:
             value = answers.get(qid)
-            return None if value is None else values.issubset(value)  # type: ignore[arg-type]
+            return absent if value is None else values.issubset(value)  # type: ignore[arg-type]
 
         return Rule(
             all_of,
@@ -196,7 +219,7 @@ def _compile_choice(op: str, arg: object, question: QuestionLike, where: str) ->
 
         def any_in(answers: Answers) -> bool | None:
             value = answers.get(qid)
-            return None if value is None else not values.isdisjoint(value)  # type: ignore[arg-type]
+            return absent if value is None else not values.isdisjoint(value)  # type: ignore[arg-type]
 
         return Rule(
             any_in,
@@ -207,7 +230,7 @@ def _compile_choice(op: str, arg: object, question: QuestionLike, where: str) ->
 
     def one_in(answers: Answers) -> bool | None:
         value = answers.get(qid)
-        return None if value is None else value in values
+        return absent if value is None else value in values
 
     return Rule(
         one_in,
