@@ -36,7 +36,7 @@ def form() -> str:
         "Answer with the question id and the option *value* (the word in `code`).",
         "`multi` questions take a list of values. `integer`/`scale` take a whole number.",
         "A question applies only when its **Only if** condition is true; a condition about",
-        "a question with no answer is false (so \"is not X\" / \"is none of X\" is true when the",
+        'a question with no answer is false (so "is not X" / "is none of X" is true when the',
         "question was not asked). Do not answer a question that does not apply.",
         "*Required* questions must be answered whenever they apply; *optional* ones may be",
         "left out.",
@@ -54,7 +54,8 @@ def form() -> str:
             if question.help:
                 lines += ["", f"_Help:_ {question.help}"]
             if question.type == "integer":
-                lines += ["", f"A whole number from {question.min} to {question.max} ({question.unit})."]
+                low, high, unit = question.min, question.max, question.unit
+                lines += ["", f"A whole number from {low} to {high} ({unit})."]
             if question.type == "scale":
                 lines += ["", "A whole number from 0 to 10."]
             if question.show_if is not None:
@@ -72,15 +73,16 @@ def check(path: Path) -> int:
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     q = load_questionnaire()
     problems = 0
+    out = sys.stdout
     for entry in entries:
         try:
             validate_answers(q, entry.get("answers") or {})
         except AnswerErrors as exc:
             problems += 1
-            print(f"{entry.get('id')}:")
+            out.write(f"{entry.get('id')}:\n")
             for qid, messages in sorted(exc.errors.items()):
-                print(f"  {qid}: {' '.join(messages)}")
-    print(f"{len(entries)} answer sets, {problems} with problems")
+                out.write(f"  {qid}: {' '.join(messages)}\n")
+    out.write(f"{len(entries)} answer sets, {problems} with problems\n")
     return 1 if problems else 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def main() -> None:
         "# Narratives of the development set, for blind entry: no diagnosis, no citation.\n"
         + yaml.safe_dump(blind, sort_keys=False, allow_unicode=True, width=100)
     )
-    print(len(cases), "cases;", sum(c["split"] == "locked" for c in cases), "locked")
+    locked = sum(c["split"] == "locked" for c in cases)
+    sys.stdout.write(f"{len(cases)} cases; {locked} locked\n")
 
 
 if __name__ == "__main__":
