@@ -1,7 +1,8 @@
 """Checks on the patient education content in ``clinical/data/education/*.yaml``.
 
 The content is clinical data: these tests guard its shape (so the pages render), the
-safety-relevant flags, the citations, and that none of it is copied from the seed article.
+safety-relevant flags, the citations, that each page agrees with its entry in
+``conditions.yaml``, and that none of it is copied from the seed article.
 """
 
 from __future__ import annotations
@@ -16,25 +17,34 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-EDUCATION_DIR = REPO_ROOT / "src" / "rehabit" / "clinical" / "data" / "education"
+DATA_DIR = REPO_ROOT / "src" / "rehabit" / "clinical" / "data"
+EDUCATION_DIR = DATA_DIR / "education"
 
 # Every condition the differential can rank has a page (conditions.yaml is the list).
-CONDITION_IDS = {
-    c["id"]
-    for c in yaml.safe_load(
-        (REPO_ROOT / "src" / "rehabit" / "clinical" / "data" / "conditions.yaml").read_text(
-            encoding="utf-8"
-        )
-    )["conditions"]
+CONDITIONS: dict[str, dict[str, Any]] = {
+    c["id"]: c
+    for c in yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))[
+        "conditions"
+    ]
 }
+CONDITION_IDS = set(CONDITIONS)
+# References beyond evidence.md, cited as [R1], [R2], ... (references.yaml).
+EXTRA_REFS = set(
+    yaml.safe_load((DATA_DIR / "references.yaml").read_text(encoding="utf-8"))["references"]
+)
+# Kept by hand on purpose: flipping a condition's "serious" flag must be a reviewed change.
 SERIOUS_IDS = {
     "hamstring_avulsion",
     "dvt",
     "cauda_equina",
+    "arterial_aneurysm",
+    "exercise_flow_limitation",
     "vascular_claudication",
     "fracture",
+    "bone_stress_injury",
     "infection",
     "tumour",
+    "soft_tissue_tumour",
     "compartment_syndrome",
     "exertional_rhabdomyolysis",
 }
@@ -54,7 +64,11 @@ CONDITION_KEYS = {
 MAY_BE_EMPTY = {"also_called", "serious"}
 OVERVIEW_KEYS = {"title", "intro", "anatomy", "causes", "get_help_now", "sources"}
 LEVELS = {"emergency", "urgent", "soon"}
+# How urgent each level is; conditions.yaml dispositions use the same words plus self_care.
+URGENCY = {"self_care": 0, "soon": 1, "urgent": 2, "emergency": 3}
 FIRST_REF, LAST_REF = 1, 94
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+CONDITION_REF = re.compile(r"\[(R?\d+)[a-z]?\]")
 
 SHINGLE_WORDS = 8
 
@@ -112,6 +126,19 @@ def _strings(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from _strings(value)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+def _note_numbers(sources: list[dict[str, Any]], refs: set[str] | None = None) -> set[str]:
+    """Numbers stated in the source notes (optionally only those of the given refs)."""
+    found: set[str] = set()
+    for source in sources:
+        if refs is None or str(source["ref"]) in refs:
+            found |= _numbers(source["note"])
+    return found
 
 
 def _content_strings(doc: dict[str, Any]) -> Iterator[str]:
@@ -181,6 +208,38 @@ def test_serious_flag(path: Path) -> None:
         assert levels & {"emergency", "urgent"}, f"{path.name}: serious but nothing urgent"
 
 
+def test_serious_list_matches_the_condition_list() -> None:
+    assert {cid for cid, c in CONDITIONS.items() if c["serious"]} == SERIOUS_IDS
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_page_is_at_least_as_urgent_as_its_condition(path: Path) -> None:
+    """The page's get-help list reaches the condition's default (and severe) disposition."""
+    doc = _load(path)
+    condition = CONDITIONS[doc["id"]]
+    needed = max(
+        URGENCY[condition[key]] for key in ("default_disposition", "if_severe") if key in condition
+    )
+    reached = max(URGENCY[item["level"]] for item in doc["when_to_get_help"])
+    assert reached >= needed, f"{path.name}: get-help list never reaches {needed}"
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_doctor_conditions_send_people_to_a_doctor(path: Path) -> None:
+    doc = _load(path)
+    if CONDITIONS[doc["id"]]["see"] != "doctor":
+        return
+    advice = " ".join(doc["what_helps"] + [i["text"] for i in doc["when_to_get_help"]]).lower()
+    assert re.search(r"\b(doctor|emergency|hospital)\b", advice), path.name
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_summary_renders_unchanged_in_html(path: Path) -> None:
+    """The page test finds the summary in the HTML, so it must not need escaping."""
+    summary = _load(path)["summary"]
+    assert not set(summary) & set("&<>\"'"), f"{path.name}: summary would be HTML-escaped"
+
+
 def test_overview_shape() -> None:
     doc = _load(EDUCATION_DIR / "overview.yaml")
     assert set(doc) == OVERVIEW_KEYS
@@ -208,7 +267,7 @@ def test_overview_warning_signs_cover_the_required_red_flags() -> None:
     emergency, urgent = by_level["emergency"], by_level["urgent"]
     for phrase in ("bottom or genitals", "breath", "put weight", "hard and swollen", "cold, pale"):
         assert phrase in emergency, f"emergency list lacks {phrase!r}"
-    for phrase in ("swollen, warm or red", "fever", "pop", "getting weaker"):
+    for phrase in ("swollen, warm or red", "fever", "pop", "getting weaker", "pulses"):
         assert phrase in urgent, f"urgent list lacks {phrase!r}"
 
 
@@ -222,9 +281,33 @@ def test_sources_cite_the_evidence_file(path: Path) -> None:
     for source in doc["sources"]:
         assert set(source) == {"ref", "note"}, f"{name}: {source}"
         ref = source["ref"]
-        assert isinstance(ref, int) and not isinstance(ref, bool), f"{name}: ref {ref!r}"
-        assert FIRST_REF <= ref <= LAST_REF, f"{name}: ref {ref} out of range"
+        if isinstance(ref, str):
+            assert ref in EXTRA_REFS, f"{name}: ref {ref!r} is not in references.yaml"
+        else:
+            assert isinstance(ref, int) and not isinstance(ref, bool), f"{name}: ref {ref!r}"
+            assert FIRST_REF <= ref <= LAST_REF, f"{name}: ref {ref} out of range"
         assert isinstance(source["note"], str) and source["note"].strip()
+    refs = [str(source["ref"]) for source in doc["sources"]]
+    assert len(refs) == len(set(refs)), f"{name}: a reference is listed twice"
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_page_cites_the_references_of_its_condition(path: Path) -> None:
+    doc = _load(path)
+    wanted = set(CONDITION_REF.findall(CONDITIONS[doc["id"]].get("source") or ""))
+    cited = {str(source["ref"]) for source in doc["sources"]}
+    assert wanted <= cited, f"{path.name}: conditions.yaml cites {sorted(wanted - cited)}"
+
+
+@pytest.mark.parametrize("path", sorted(EDUCATION_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_number_is_stated_in_the_pages_own_sources(path: Path) -> None:
+    """Each figure shown to the reader can be traced to a note of a reference the page cites."""
+    doc = _load(path)
+    stated = _note_numbers(doc["sources"])
+    missing = sorted(
+        {n for text in _content_strings(doc) for n in _numbers(text)} - stated, key=float
+    )
+    assert not missing, f"{path.name}: numbers not in its source notes: {missing}"
 
 
 def test_every_number_appears_in_the_evidence_file() -> None:
@@ -236,11 +319,13 @@ def test_every_number_appears_in_the_evidence_file() -> None:
     evidence_numbers |= {"1000"}  # ref 44: "<0.3%" said as "fewer than 3 in every 1,000"
     missing = []
     for name, doc in _all_documents():
+        # Figures from references.yaml ([R1]..) are stated in the notes citing them.
+        extra = _note_numbers(doc["sources"], EXTRA_REFS)
         for text in _content_strings(doc):
-            for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text):
-                if number.replace(",", "") not in evidence_numbers:
+            for number in sorted(_numbers(text)):
+                if number not in evidence_numbers | extra:
                     missing.append(f"{name}: {number}")
-    assert not missing, f"numbers not found in evidence.md: {missing}"
+    assert not missing, f"numbers not found in evidence.md or the R-reference notes: {missing}"
 
 
 # --- style and safety wording ---------------------------------------------------------

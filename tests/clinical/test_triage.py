@@ -15,7 +15,6 @@ from rehabit.clinical.triage import (
     RECHECK_ACUTE,
     RECHECK_GRADUAL,
     SAFETY_NET_EMERGENCY,
-    SERIOUS_THRESHOLD,
     RankedCause,
     decide,
     most_urgent,
@@ -114,13 +113,22 @@ def test_severity_bands(answers: dict[str, Any], band: str) -> None:
     assert severity(answers)[0] == band
 
 
-def test_a_serious_condition_with_a_meaningful_probability_escalates() -> None:
-    causes = ranked(("hamstring_strain", 0.6), ("dvt", SERIOUS_THRESHOLD))
+def test_a_cant_miss_cause_at_its_floor_sets_the_disposition() -> None:
+    (level, threshold), *_ = CONDITIONS["dvt"].floors
+    causes = ranked(("hamstring_strain", 0.6), ("dvt", threshold))
     result = decide([], causes, MILD)
-    assert result.level == "urgent"
+    assert result.level == level == "urgent"
     assert any("Blood clot" in r for r in result.reasons)
-    below = ranked(("hamstring_strain", 0.8), ("dvt", SERIOUS_THRESHOLD - 0.01))
+    below = ranked(("hamstring_strain", 0.8), ("dvt", threshold - 0.01))
     assert decide([], below, MILD).level == "self_care"
+
+
+def test_every_serious_cause_has_a_floor_and_floors_rise_with_urgency() -> None:
+    for condition in CONDITIONS.values():
+        if condition.serious:
+            assert condition.floors, condition.id
+        thresholds = [t for _, t in condition.floors]
+        assert thresholds == sorted(thresholds, reverse=True), condition.id
 
 
 def test_soon_and_self_care_carry_safety_net_and_recheck() -> None:

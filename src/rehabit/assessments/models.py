@@ -41,3 +41,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment {self.id} ({self.disposition})"
+
+    @property
+    def current_answers(self) -> dict[str, object]:
+        """The answers in today's questionnaire ids (stored answers are never rewritten)."""
+        from rehabit.clinical.upgrade import current_answers
+
+        return current_answers(self.questionnaire_version, self.answers)

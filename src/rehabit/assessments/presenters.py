@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rehabit.clinical import load_questionnaire
 from rehabit.education.content import load_condition_pages
 
-TOP_CAUSES = 5
+TOP_CAUSES = 3
 
 
 @cache

@@ -17,55 +17,111 @@ from rehabit.clinical import AnswerErrors, load_questionnaire
 
 SESSION_RESULTS_KEY = "assessment_ids"
 ERRORS_KEY = "assessment_errors"
+RESUME_KEY = "assessment_resume"
+# Measured over the published-case set with the guided pages (bench/clinical_cases.py):
+# the median number of questions shown, and the time at about 15 seconds a question.
+TYPICAL_QUESTIONS = 28
+TYPICAL_MINUTES = 7
 
 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    questionnaire = load_questionnaire()
     if request.method == "POST":
-        if request.POST.get("action") == "restart":
+        draft = wizard.load_draft(request.session)
+        if request.POST.get("action") == "restart" or not draft.answers:
             wizard.clear_draft(request.session)
-        return redirect("assessments:step", section_id=questionnaire.sections[0].id)
+            return redirect("assessments:step", page_id=wizard.pages()[0].id)
+        return redirect("assessments:step", page_id=_resume_page(draft))
     draft = wizard.load_draft(request.session)
     return render(
         request,
         "assessments/start.html",
-        {"sections": questionnaire.sections, "has_draft": bool(draft.answers)},
+        {
+            "sections": load_questionnaire().sections,
+            "has_draft": bool(draft.answers),
+            "typical_questions": TYPICAL_QUESTIONS,
+            "typical_minutes": TYPICAL_MINUTES,
+        },
     )
 
 
+def _resume_page(draft: wizard.Draft) -> str:
+    """The first page with an unanswered question, for "continue where I left off"."""
+    for index, page in enumerate(wizard.pages()):
+        questions = wizard.shown(index, draft.answers)
+        if any(q.id not in draft.answers for q in questions):
+            return page.id
+    return wizard.pages()[-1].id
+
+
 @require_http_methods(["GET", "POST"])
-def step(request: HttpRequest, section_id: str) -> HttpResponse:
-    index = wizard.section_index(section_id)
+def step(request: HttpRequest, page_id: str) -> HttpResponse:
+    index = wizard.page_index(page_id)
     if index is None:
         raise Http404("No such step.")
-    sections = wizard.sections()
-    section = sections[index]
     draft = wizard.load_draft(request.session)
+    questions = wizard.shown(index, draft.answers)
+    if not questions:  # nothing applies here (an address typed by hand, or answers changed)
+        following = wizard.next_index(index, draft.answers)
+        if following is None:
+            return _finish(request, draft)
+        return redirect("assessments:step", page_id=wizard.pages()[following].id)
     errors: dict[str, list[str]] = request.session.pop(ERRORS_KEY, None) or {}
 
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        answers, raw, errors = wizard.parse_step(section, request.POST, draft)
+        answers, raw, errors = wizard.parse_page(questions, request.POST, draft)
         draft.answers, draft.raw = dict(answers), raw
         if action == "back":
             # Going back never loses what was typed, valid or not.
             wizard.save_draft(request.session, draft)
-            target = sections[max(index - 1, 0)].id
-            return redirect("assessments:step", section_id=target)
-        for qid, messages in wizard.step_errors(section, answers).items():
+            previous = wizard.next_index(index, draft.answers, step=-1)
+            return redirect("assessments:step", page_id=wizard.pages()[previous or 0].id)
+        for qid, messages in wizard.page_errors(questions, answers).items():
             errors.setdefault(qid, messages)
-        wizard.save_draft(request.session, draft)
         if not errors:
-            if index + 1 < len(sections):
-                return redirect("assessments:step", section_id=sections[index + 1].id)
-            return _finish(request, draft)
+            stop = [f for f in wizard.stopping(draft.answers) if f.id not in draft.seen_flags]
+            if stop:
+                draft.seen_flags += [f.id for f in stop]
+                wizard.save_draft(request.session, draft)
+                request.session[RESUME_KEY] = page_id
+                return redirect("assessments:stop")
+            wizard.save_draft(request.session, draft)
+            following = wizard.next_index(index, draft.answers)
+            if following is None:
+                return _finish(request, draft)
+            return redirect("assessments:step", page_id=wizard.pages()[following].id)
+        wizard.save_draft(request.session, draft)
 
     return render(
         request,
         "assessments/step.html",
-        _step_context(section, index, sections, draft, errors),
+        _step_context(index, questions, draft, errors),
         status=422 if errors and request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest) -> HttpResponse:
+    """The advice first, as soon as an answer means an emergency (or ends the check); the
+    person may then finish the check, unless the check cannot help them at all."""
+    draft = wizard.load_draft(request.session)
+    flags = wizard.stopping(draft.answers)
+    if not flags:
+        return redirect("assessments:start")
+    ends = any(f.ends_check for f in flags)
+    if request.method == "POST" and not ends:
+        resume = request.session.get(RESUME_KEY, "")
+        index = wizard.page_index(resume)
+        following = wizard.next_index(index, draft.answers) if index is not None else None
+        if following is None:
+            return _finish(request, draft)
+        return redirect("assessments:step", page_id=wizard.pages()[following].id)
+    emergency = any(f.disposition == "emergency" for f in flags)
+    return render(
+        request,
+        "assessments/stop.html",
+        {"flags": flags, "ends": ends, "emergency": emergency},
     )
 
 
@@ -75,8 +131,9 @@ def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
         assessment = record_assessment(answers, owner=request.user)
     except AnswerErrors as exc:
         request.session[ERRORS_KEY] = exc.errors
-        return redirect("assessments:step", section_id=wizard.first_section_with_errors(exc.errors))
+        return redirect("assessments:step", page_id=wizard.first_page_with_errors(exc.errors))
     wizard.clear_draft(request.session)
+    request.session.pop(RESUME_KEY, None)
     if assessment.owner_id is None:  # signed out: claimed on sign-up or sign-in later
         mine = request.session.get(SESSION_RESULTS_KEY, [])
         request.session[SESSION_RESULTS_KEY] = [*mine, str(assessment.id)][-20:]
@@ -84,17 +141,19 @@ def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
 
 
 def _step_context(
-    section: Any,
     index: int,
-    sections: Any,
+    questions: list[Any],
     draft: wizard.Draft,
     errors: dict[str, list[str]],
 ) -> dict[str, Any]:
     questionnaire = load_questionnaire()
-    questions = []
-    for question in wizard.visible_questions(section, draft.answers):
+    page = wizard.pages()[index]
+    sections = list(questionnaire.sections)
+    section_number = sections.index(page.section) + 1
+    items = []
+    for question in questions:
         value = draft.answers.get(question.id)
-        questions.append(
+        items.append(
             {
                 "q": question,
                 "value": value,
@@ -102,23 +161,26 @@ def _step_context(
                 "raw": draft.raw.get(question.id, "" if value is None else str(value)),
                 "errors": errors.get(question.id, []),
                 "scale": [str(n) for n in range(11)] if question.type == "scale" else [],
-                "condition": (
-                    wizard.condition_hint(questionnaire, question)
-                    if wizard.same_section_refs(section, question)
-                    else None
-                ),
             }
         )
+    earlier = wizard.before(index, draft.answers)
     return {
-        "section": section,
-        "questions": questions,
+        "page": page,
+        "section": page.section,
+        "follow_up": page.id != page.section.id,
+        "questions": items,
         "errors": errors,
         "error_count": sum(len(m) for m in errors.values()),
-        "index": index,
-        "number": index + 1,
+        "number": section_number,
         "total": len(sections),
         "sections": sections,
-        "is_last": index + 1 == len(sections),
+        "done_sections": {
+            p.section.id for p in wizard.pages()[:index] if p.section is not page.section
+        },
+        "first_pages": {s.id: s.id for s in sections},
+        "is_last": wizard.next_index(index, draft.answers) is None,
+        "has_previous": index > 0,
+        "urgent": [f for f in wizard.urgent(earlier)],
         "version": questionnaire.version,
     }
 
@@ -140,6 +202,6 @@ def result(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 def result_print(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _get_or_404(request, assessment_id)
     context = result_context(assessment)
-    context["answer_rows"] = answer_rows(assessment.answers)
+    context["answer_rows"] = answer_rows(assessment.current_answers)
     context["printable"] = True
     return render(request, "assessments/print.html", context)

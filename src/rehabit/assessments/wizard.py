@@ -1,9 +1,10 @@
-"""The multi-step assessment form: a draft of answers kept in the server-side session.
+"""The guided assessment: a draft of answers kept in the server-side session.
 
-Works without JavaScript. Each step is one section of the questionnaire; answers are kept
-when the person goes back, skip logic hides questions that do not apply, and the clinical
-core's own validator checks every answer, so the page and the API accept exactly the same
-input.
+Works without JavaScript. The pages come from the clinical core (``clinical.flow``): each
+shows only the questions that apply given the answers on earlier pages, and "when useful"
+questions only when they could change the result. The clinical core's own validator checks
+every answer, so the pages and the API accept exactly the same input. After every page the
+red flags are screened, so an emergency answer leads straight to the advice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.clinical import flow
+from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.validation import validate_answers
 
 DRAFT_KEY = "assessment_draft"
@@ -29,9 +32,16 @@ class Draft:
     # What the person typed into number fields, kept even when it is not a number, so a
     # mistake is shown back to them instead of being lost.
     raw: dict[str, str] = field(default_factory=dict)
+    # Flags whose advice the person has already been shown (stop pages, urgent notices).
+    seen_flags: list[str] = field(default_factory=list)
 
     def to_session(self) -> dict[str, Any]:
-        return {"version": self.version, "answers": self.answers, "raw": self.raw}
+        return {
+            "version": self.version,
+            "answers": self.answers,
+            "raw": self.raw,
+            "seen_flags": self.seen_flags,
+        }
 
 
 def load_draft(session: SessionBase) -> Draft:
@@ -39,7 +49,12 @@ def load_draft(session: SessionBase) -> Draft:
     stored = session.get(DRAFT_KEY)
     if not isinstance(stored, dict) or stored.get("version") != questionnaire.version:
         return Draft(version=questionnaire.version)
-    return Draft(version=stored["version"], answers=stored["answers"], raw=stored["raw"])
+    return Draft(
+        version=stored["version"],
+        answers=stored.get("answers") or {},
+        raw=stored.get("raw") or {},
+        seen_flags=list(stored.get("seen_flags") or []),
+    )
 
 
 def save_draft(session: SessionBase, draft: Draft) -> None:
@@ -50,21 +65,21 @@ def clear_draft(session: SessionBase) -> None:
     session.pop(DRAFT_KEY, None)
 
 
-def sections() -> Sequence[Any]:
-    return load_questionnaire().sections
+def pages() -> Sequence[flow.Page]:
+    return flow.pages(load_questionnaire())
 
 
-def section_index(section_id: str) -> int | None:
-    for index, section in enumerate(sections()):
-        if section.id == section_id:
+def page_index(page_id: str) -> int | None:
+    for index, page in enumerate(pages()):
+        if page.id == page_id:
             return index
     return None
 
 
-def applies(question: Any, answers: Mapping[str, object]) -> bool:
-    """Skip logic: does this question apply, given the answers so far?"""
-    rule = question.show_if
-    return rule is None or rule.holds(answers)
+def before(index: int, answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers given on the pages before ``index`` (what the page may depend on)."""
+    earlier = {q.id for page in pages()[:index] for q in page.questions}
+    return prune({k: v for k, v in answers.items() if k in earlier})
 
 
 def prune(answers: Mapping[str, object]) -> dict[str, object]:
@@ -75,40 +90,42 @@ def prune(answers: Mapping[str, object]) -> dict[str, object]:
         kept = {
             qid: value
             for qid, value in current.items()
-            if qid in questionnaire.questions and applies(questionnaire.questions[qid], current)
+            if qid in questionnaire.questions
+            and flow.applies(questionnaire.questions[qid], current)
         }
         if kept == current:
             return kept
         current = kept
 
 
-def same_section_refs(section: Any, question: Any) -> bool:
-    ids = {q.id for q in section.questions}
-    return question.show_if is not None and bool(question.show_if.refs & ids)
+def shown(index: int, answers: Mapping[str, object]) -> list[Question]:
+    """The questions page ``index`` shows, given the answers on earlier pages."""
+    return flow.visible(pages()[index], before(index, answers))
 
 
-def visible_questions(section: Any, answers: Mapping[str, object]) -> list[Any]:
-    """Questions shown on this step.
+def next_index(index: int, answers: Mapping[str, object], step: int = 1) -> int | None:
+    """The next page (or previous, ``step=-1``) that has something to ask, or None."""
+    position = index + step
+    while 0 <= position < len(pages()):
+        if shown(position, answers):
+            return position
+        position += step
+    return None
 
-    A question whose skip logic depends on another question on the same page is always
-    shown (the page works without JavaScript), with its condition stated; answers to it are
-    dropped afterwards if the condition does not hold.
-    """
-    return [q for q in section.questions if same_section_refs(section, q) or applies(q, answers)]
 
-
-def parse_step(
-    section: Any, post: QueryDict, draft: Draft
+def parse_page(
+    questions: Sequence[Question], post: QueryDict, draft: Draft
 ) -> tuple[dict[str, object], dict[str, str], dict[str, list[str]]]:
-    """Read this step's fields from the form into typed values.
+    """Read this page's fields from the form into typed values.
 
-    Returns the new answers (whole draft, this step replaced), raw texts of number fields and
+    Returns the new answers (whole draft, this page replaced), raw texts of number fields and
     the errors that come from parsing alone (text that is not a whole number).
     """
-    answers = {k: v for k, v in draft.answers.items() if k not in {q.id for q in section.questions}}
-    raw = {k: v for k, v in draft.raw.items() if k not in {q.id for q in section.questions}}
+    ids = {q.id for q in questions}
+    answers = {k: v for k, v in draft.answers.items() if k not in ids}
+    raw = {k: v for k, v in draft.raw.items() if k not in ids}
     errors: dict[str, list[str]] = {}
-    for question in section.questions:
+    for question in questions:
         if question.type == "multi":
             values = [v for v in post.getlist(question.id) if v]
             if values:
@@ -128,40 +145,31 @@ def parse_step(
     return answers, raw, errors
 
 
-def step_errors(section: Any, answers: Mapping[str, object]) -> dict[str, list[str]]:
-    """The clinical validator's errors that belong to the questions shown on this step."""
-    shown = {q.id for q in visible_questions(section, answers)}
+def page_errors(questions: Sequence[Question], answers: Mapping[str, object]) -> dict[str, list[str]]:
+    """The clinical validator's errors that belong to the questions on this page.
+
+    Questions of later pages are not required yet: only this page's and earlier ones are
+    checked.
+    """
+    ids = {q.id for q in questions}
     try:
         validate_answers(load_questionnaire(), prune(answers))
     except AnswerErrors as exc:
-        return {qid: msgs for qid, msgs in exc.errors.items() if qid in shown}
+        return {qid: msgs for qid, msgs in exc.errors.items() if qid in ids}
     return {}
 
 
-def first_section_with_errors(errors: Mapping[str, object]) -> str:
-    questionnaire = load_questionnaire()
-    for section in questionnaire.sections:
-        if any(q.id in errors for q in section.questions):
-            return str(section.id)
-    return str(questionnaire.sections[0].id)
+def first_page_with_errors(errors: Mapping[str, object]) -> str:
+    for page in pages():
+        if any(q.id in errors for q in page.questions):
+            return page.id
+    return pages()[0].id
 
 
-def condition_hint(questionnaire: Any, question: Any) -> dict[str, Any]:
-    """What a page without JavaScript says about a question that may not apply: the
-    question it depends on and, for a plain "one of these answers" rule, those answers.
-    Built from the data (each part translatable), never from an English sentence."""
-    raw = next(
-        (
-            q.get("show_if")
-            for s in questionnaire.raw.get("sections", [])
-            for q in s.get("questions", [])
-            if q.get("id") == question.id
-        ),
-        None,
-    )
-    ref = sorted(question.show_if.refs)[0]
-    depends_on = questionnaire.questions[ref]
-    answers: list[str] = []
-    if isinstance(raw, dict) and raw.get("q") == ref and isinstance(raw.get("in"), list):
-        answers = [depends_on.labels[str(v)] for v in raw["in"] if str(v) in depends_on.labels]
-    return {"question": depends_on.text, "answers": answers}
+def stopping(answers: Mapping[str, object]) -> tuple[Any, ...]:
+    """Flags that mean the next page is the advice (an emergency, or the end of the check)."""
+    return flow.stopping_flags(prune(answers))
+
+
+def urgent(answers: Mapping[str, object]) -> tuple[Any, ...]:
+    return flow.urgent_flags(prune(answers))

@@ -25,7 +25,7 @@ from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes, lo
 def days_since_onset(assessment: Any, now: datetime | None = None) -> int | None:
     """Days since the pain began, counted to ``now``: the assessment's answer plus the whole
     days since the assessment (None when the person did not say)."""
-    base = assessment.answers.get("days_since_onset")
+    base = assessment.current_answers.get("days_since_onset")
     if isinstance(base, bool) or not isinstance(base, int) or base < 0:
         return None
     elapsed = ((now or timezone.now()) - assessment.created_at).days
@@ -39,14 +39,14 @@ def medication_answers(assessment: Any) -> dict[str, str]:
 
 def medication_questions(assessment: Any) -> tuple[ScreeningItem, ...]:
     """The medicine safety questions the assessment's own answers do not settle."""
-    return screen(assessment.answers, None).questions
+    return screen(assessment.current_answers, None).questions
 
 
 def plan_for(assessment: Any, *, now: datetime | None = None) -> dict[str, Any]:
     """The self-care plan as of today (``SelfCarePlan.to_dict()``)."""
     return build_plan(
         assessment.result,
-        assessment.answers,
+        assessment.current_answers,
         days_since_onset=days_since_onset(assessment, now),
         medication=medication_answers(assessment) or None,
     ).to_dict()
@@ -136,7 +136,9 @@ def _acute_strain(assessment: Any, days: int | None, causes: list[str]) -> bool:
     """Is this an acute hamstring strain (the stricter pain ceiling applies)? The same
     reading the core's program makes."""
     threshold = load_selfcare().cause_threshold
-    framing = framing_for(likely_causes(assessment.result, threshold), assessment.answers, days)
+    framing = framing_for(
+        likely_causes(assessment.result, threshold), assessment.current_answers, days
+    )
     return framing == "acute" and "hamstring_strain" in causes
 
 
@@ -145,7 +147,7 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
     (kept within the levels open to them now)."""
     days = days_since_onset(assessment, now)
     raw = build_program(
-        assessment.result, assessment.answers, days_since_onset=days, pain_now=None
+        assessment.result, assessment.current_answers, days_since_onset=days, pain_now=None
     ).to_dict()
     acute = _acute_strain(assessment, days, list(raw["causes"]))
     program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute)

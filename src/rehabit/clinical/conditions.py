@@ -23,6 +23,7 @@ _KEYS = frozenset(
         "if_severe",
         "see",
         "summary",
+        "floors",
         "source",
         "expert",
     }
@@ -44,6 +45,16 @@ class Condition:
     see: str = "physiotherapist"
     if_mild: Level | None = None
     if_severe: Level | None = None
+    # Can't-miss floors: at or above each probability, the disposition is at least that
+    # level, most urgent first (a serious cause sets a floor from its probability, not only
+    # from single red flags).
+    floors: tuple[tuple[Level, float], ...] = ()
+
+    def floor(self, probability: float) -> Level | None:
+        for level, threshold in self.floors:
+            if probability >= threshold:
+                return level
+        return None
 
 
 def _level(raw: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> Level | None:
@@ -82,6 +93,7 @@ def parse_conditions(data: object) -> Mapping[str, Condition]:
         default = _level(raw, "default_disposition", where)
         assert default is not None
         out[cid] = Condition(
+            floors=_floors(raw.get("floors"), where),
             id=cid,
             name=raw["name"].strip(),
             serious=raw["serious"],
@@ -92,6 +104,25 @@ def parse_conditions(data: object) -> Mapping[str, Condition]:
             if_severe=_level(raw, "if_severe", where, optional=True),
         )
     return MappingProxyType(out)
+
+
+def _floors(raw: object, where: str) -> tuple[tuple[Level, float], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not raw:
+        raise ConditionError(f"{where}: floors must map a disposition to a probability")
+    floors = []
+    for level, threshold in raw.items():
+        if level not in LEVELS or level == "self_care":
+            raise ConditionError(f"{where}: floors take emergency, urgent or soon, not {level!r}")
+        if isinstance(threshold, bool) or not isinstance(threshold, float) or not 0 < threshold < 1:
+            raise ConditionError(f"{where}: floor {level} must be a probability in (0, 1)")
+        floors.append((level, threshold))
+    floors.sort(key=lambda f: LEVELS.index(f[0]))
+    for (_, higher), (_, lower) in zip(floors, floors[1:], strict=False):
+        if higher < lower:
+            raise ConditionError(f"{where}: a more urgent floor needs a higher probability")
+    return tuple(floors)
 
 
 @lru_cache(maxsize=1)

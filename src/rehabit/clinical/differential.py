@@ -1,26 +1,31 @@
 """Probabilistic, explainable ranking of likely causes (``data/differential.yaml``).
 
 Model: posterior weight = prior x context multipliers x likelihood ratio of every finding,
-then normalised over the conditions. Simplification: the conditions are treated as mutually
-exclusive and exhaustive (one cause explains the pain) and findings as conditionally
-independent, so each LR acts as a relative likelihood and only ratios between conditions
-matter. This overstates certainty when findings are correlated; the LRs are therefore kept
-moderate and clamped (see ``limits`` in the data file).
+then normalised over the conditions. The conditions are treated as mutually exclusive and
+exhaustive (one cause explains the pain). Findings are not independent (several answers
+often say the same thing: "pain below the knee", "tingling" and a positive nerve stretch
+are one piece of evidence for sciatica), so:
 
-Everything is compiled at load time: each answer state becomes a dense tuple of LRs plus
-sortable reason codes, and rules about one question are tabulated (answer -> effects, see
-``rules.Dispatch``). A call looks answers up, multiplies columns and slices sorted codes.
+* every finding belongs to a dependence **group**; within a group the LRs for a condition
+  multiply, but their product is clamped to the group's cap ([1/cap, cap]), so correlated
+  answers cannot add up to more than the evidence they share;
+* the whole posterior is **calibrated** with a temperature (log weights divided by T, fitted
+  once on the tuning part of the published-case set, never on its locked part), and no
+  cause is shown above ``max_probability``.
+
+Everything is compiled at load time: each answer state becomes a sparse tuple of
+(condition, log LR, reason code) per group, and rules about one question are tabulated
+(answer -> effects, see ``rules.Dispatch``). A call looks answers up, sums logs per
+(group, condition), clamps, and picks each group's strongest reason in the direction of its
+net effect, so a cause never lists two reasons that contradict each other.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
-from operator import mul
 from typing import Any, NamedTuple
 
 from rehabit.clinical.conditions import Condition, load_conditions
@@ -28,6 +33,8 @@ from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 OTHERS = "others"
+# Reasons shown per cause and direction (for / against): the strongest, one per group.
+MAX_REASONS = 5
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
 
@@ -38,22 +45,14 @@ class DifferentialError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Effects:
-    """What one answer state does to every condition (dense, so combining is cheap).
+    """What one answer state does, sparsely: the conditions it changes, within one group.
 
-    ``codes`` are the reasons as sortable integers: condition, then for (0) / against (1),
-    then strength (strongest first); ``Differential.code_texts`` turns them into text.
+    ``entries`` are (condition index, natural log of the LR, reason code); a code indexes
+    ``Differential.code_list`` (its text) and orders reasons, strongest first.
     """
 
-    lrs: tuple[float, ...]  # one per condition; 1.0 where it is not affected
-    codes: tuple[int, ...]
-
-    @staticmethod
-    def merge(parts: Sequence[Effects]) -> Effects:
-        """The combined effect of several answer states (LRs multiply, reasons add up)."""
-        if len(parts) == 1:
-            return parts[0]
-        lrs = tuple(math.prod(col) for col in zip(*(p.lrs for p in parts), strict=True))
-        return Effects(lrs, tuple(sorted(c for p in parts for c in p.codes)))
+    group: int
+    entries: tuple[tuple[int, float, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +61,11 @@ class Finding:
     rule: Rule
     present: Effects | None
     absent: Effects | None
-
-
-def _lrs(effects: Effects) -> tuple[float, ...]:
-    return effects.lrs
+    group: str = ""
 
 
 class Cause(NamedTuple):
-    """One possible cause (immutable; a NamedTuple because ~20 are built per assessment)."""
+    """One possible cause (immutable; a NamedTuple because ~25 are built per assessment)."""
 
     id: str
     name: str
@@ -90,6 +86,16 @@ class Cause(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Band:
+    """A level of confidence: the first cause's probability below ``below``, and how often
+    the first cause was the confirmed one at that level (out of 10)."""
+
+    below: float
+    level: str
+    right_in_10: int
+
+
+@dataclass(frozen=True, slots=True)
 class Differential:
     conditions: tuple[Condition, ...]
     priors: tuple[float, ...]
@@ -98,48 +104,119 @@ class Differential:
     no_information: Mapping[str, frozenset[str]]  # question id -> values that say nothing
     informative_questions: frozenset[str]  # questions that findings look at
     dispatch: Dispatch[Effects]  # every context and finding, arranged for speed
-    code_texts: Mapping[int, str]  # reason code -> text
-    code_list: tuple[str, ...]  # the same as a dense list indexed by code (faster lookup)
+    code_list: tuple[str, ...]  # reason code -> text
     ids: tuple[str, ...]  # condition ids, in order
     names: tuple[str, ...]  # condition names, in order
-    bounds: tuple[int, ...]  # first code of each (condition, for/against) group, and the end
+    group_names: tuple[str, ...]  # group index -> name
+    group_caps: tuple[float, ...]  # group index -> log of its cap (inf: no cap)
+    temperature: float
+    max_probability: float
+    evidence_weight: float
+    bands: tuple[Band, ...]
+
+    def band(self, probability: float) -> Band:
+        for band in self.bands:
+            if probability < band.below:
+                return band
+        return self.bands[-1]
 
     def informative(self, answers: Answers) -> dict[str, object]:
         """The answers without "not sure" / "did not try" style values (no information)."""
         drop = self.no_information
         return {k: v for k, v in answers.items() if not (k in drop and v in drop[k])}
 
-    def rank(self, info: Answers, flagged: Collection[str] = ()) -> tuple[Cause, ...]:
-        """Causes ordered: linked to a fired red flag first, then probability, then id.
+    def rank(
+        self,
+        info: Answers,
+        flagged: Mapping[str, int] | Collection[str] = (),
+        evidence: Mapping[str, float] | None = None,
+    ) -> tuple[Cause, ...]:
+        """Causes ordered: linked to a fired red flag first (the most urgent flag's cause
+        before the others), then probability, then id.
 
-        ``info`` are the informative answers (see ``informative``).
+        ``info`` are the informative answers (see ``informative``); ``flagged`` maps a
+        condition linked to a fired flag to that flag's urgency (a higher number is more
+        urgent), or is just the set of such conditions; ``evidence`` adds log likelihood
+        ratios per condition (from clinical rules that fired, see ``redflags``).
         """
-        fired = self.dispatch.collect(info) or [self.neutral]
-        # Most of the work is done by C-level builtins (map, zip, sort, bisect).
-        # Weights: prior x product of the LR column of each condition.
-        columns = zip(*map(_lrs, fired), strict=False)  # every lrs has one entry per condition
-        weights = list(map(mul, self.priors, map(math.prod, columns)))
-        probabilities = map(math.fsum(weights).__rtruediv__, weights)
-        # Reasons: one sort of all codes groups them by (condition, for/against), strongest
-        # first; bisecting at each group's first code gives the slice of each "why" list.
-        codes: list[int] = []
-        for effects in fired:
-            codes += effects.codes
-        codes.sort()
-        cut = list(map(bisect_left, repeat(codes), self.bounds))
-        texts = tuple(map(self.code_list.__getitem__, codes))
-        why_for = map(texts.__getitem__, map(slice, cut[0:-1:2], cut[1::2]))
-        why_against = map(texts.__getitem__, map(slice, cut[1::2], cut[2::2]))
-        ids = self.ids
-        red = map(frozenset(flagged).__contains__, ids)
-        causes = list(map(Cause, ids, self.names, probabilities, why_for, why_against, red))
-        causes.sort(key=_order)
+        n = len(self.ids)
+        totals: dict[int, float] = {}
+        best: dict[int, tuple[float, int]] = {}  # (group, condition, direction) -> strongest
+        for effects in self.dispatch.collect(info):
+            base = effects.group * n
+            for index, log_lr, code in effects.entries:
+                key = base + index
+                totals[key] = totals.get(key, 0.0) + log_lr
+                slot = 2 * key + (log_lr < 0)
+                held = best.get(slot)
+                if held is None or abs(log_lr) > held[0] or (
+                    abs(log_lr) == held[0] and code < held[1]
+                ):
+                    best[slot] = (abs(log_lr), code)
+        log_weights = list(self.log_priors)
+        caps = self.group_caps
+        reasons: list[list[tuple[float, int]]] = [[] for _ in range(2 * n)]
+        for key, total in totals.items():
+            group, index = divmod(key, n)
+            cap = caps[group]
+            clamped = cap if total > cap else -cap if total < -cap else total
+            log_weights[index] += clamped
+            if clamped:
+                against = clamped < 0
+                held = best.get(2 * key + against)
+                if held is not None:
+                    reasons[2 * index + against].append((-abs(clamped), held[1]))
+        if evidence:
+            position = {cid: i for i, cid in enumerate(self.ids)}
+            for cid, log_lr in evidence.items():
+                log_weights[position[cid]] += log_lr * self.evidence_weight
+        probabilities = self._probabilities(log_weights)
+        texts = self.code_list
+        urgency = flagged if isinstance(flagged, Mapping) else dict.fromkeys(flagged, 1)
+        causes = []
+        for index, cid in enumerate(self.ids):
+            pro = sorted(reasons[2 * index])[:MAX_REASONS]
+            con = sorted(reasons[2 * index + 1])[:MAX_REASONS]
+            causes.append(
+                Cause(
+                    cid,
+                    self.names[index],
+                    probabilities[index],
+                    tuple(texts[code] for _, code in pro),
+                    tuple(texts[code] for _, code in con),
+                    cid in urgency,
+                )
+            )
+        causes.sort(key=lambda c: (-urgency.get(c.id, 0), -c.probability, c.id))
         return tuple(causes)
 
+    def _probabilities(self, log_weights: list[float]) -> list[float]:
+        """Calibrated probabilities: tempered softmax, the largest capped."""
+        inverse = 1.0 / self.temperature
+        top = max(log_weights)
+        weights = [math.exp((w - top) * inverse) for w in log_weights]
+        total = math.fsum(weights)
+        probabilities = [w / total for w in weights]
+        cap = self.max_probability
+        first = max(range(len(probabilities)), key=probabilities.__getitem__)
+        if probabilities[first] > cap:
+            rest = 1.0 - probabilities[first]
+            scale = (1.0 - cap) / rest if rest > 0 else 0.0
+            probabilities = [p * scale for p in probabilities]
+            if rest <= 0:  # every other weight underflowed: share the remainder evenly
+                share = (1.0 - cap) / (len(probabilities) - 1)
+                probabilities = [share] * len(probabilities)
+            probabilities[first] = cap
+        return probabilities
+
     @property
-    def neutral(self) -> Effects:
-        n = len(self.conditions)
-        return Effects((1.0,) * n, ())
+    def log_priors(self) -> tuple[float, ...]:
+        return _log_priors(self.priors)
+
+
+@lru_cache(maxsize=16)
+def _log_priors(priors: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(math.log(p) for p in priors)
 
 
 class _Parser:
@@ -221,6 +298,57 @@ class _Parser:
             self.cite(raw, f"{key} {raw['id']!r}")
         return items
 
+    def groups(self) -> tuple[dict[str, int], list[str], list[float]]:
+        """Named dependence groups with their caps; each finding without one is its own."""
+        raw = self.data.get("groups", {})
+        if not isinstance(raw, Mapping):
+            raise DifferentialError("groups: must map a group name to {cap, citation}")
+        index: dict[str, int] = {}
+        names: list[str] = []
+        caps: list[float] = []
+        for name, entry in raw.items():
+            if not isinstance(entry, Mapping):
+                raise DifferentialError(f"group {name!r}: must be a mapping")
+            self.cite(entry, f"group {name!r}")
+            cap = entry.get("cap")
+            if isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 1:
+                raise DifferentialError(f"group {name!r}: cap must be a number above 1")
+            index[str(name)] = len(names)
+            names.append(str(name))
+            caps.append(math.log(float(cap)) * self.evidence_weight)
+        return index, names, caps
+
+    def bands(self) -> tuple[Band, ...]:
+        raw = self.data.get("calibration", {}).get("bands")
+        if not isinstance(raw, list) or not raw:
+            raise DifferentialError("calibration.bands: needs a list of confidence levels")
+        bands = []
+        for entry in raw:
+            if not isinstance(entry, Mapping) or set(entry) != {"below", "level", "right_in_10"}:
+                raise DifferentialError("calibration.bands: each needs below, level, right_in_10")
+            if entry["level"] not in ("low", "moderate", "high"):
+                raise DifferentialError("calibration.bands: level is low, moderate or high")
+            if not isinstance(entry["right_in_10"], int) or not 0 <= entry["right_in_10"] <= 10:
+                raise DifferentialError("calibration.bands: right_in_10 is a whole number 0-10")
+            bands.append(Band(float(entry["below"]), entry["level"], entry["right_in_10"]))
+        if [b.below for b in bands] != sorted(b.below for b in bands) or bands[-1].below <= 1:
+            raise DifferentialError("calibration.bands: ascending, the last one above 1")
+        return tuple(bands)
+
+    def calibration(self) -> tuple[float, float]:
+        raw = self.data.get("calibration")
+        if not isinstance(raw, Mapping):
+            raise DifferentialError("calibration: needs temperature and max_probability")
+        self.cite(raw, "calibration")
+        temperature, cap = raw.get("temperature"), raw.get("max_probability")
+        if isinstance(temperature, bool) or not isinstance(temperature, int | float):
+            raise DifferentialError("calibration: temperature must be a number")
+        if not 0.2 <= temperature <= 5:
+            raise DifferentialError("calibration: temperature must be between 0.2 and 5")
+        if isinstance(cap, bool) or not isinstance(cap, float) or not 0.5 < cap < 1:
+            raise DifferentialError("calibration: max_probability must be in (0.5, 1)")
+        return float(temperature), cap
+
     def parse(self) -> Differential:
         priors_raw = self.data.get("priors")
         if not isinstance(priors_raw, Mapping) or set(priors_raw) != set(self.index):
@@ -233,61 +361,88 @@ class _Parser:
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
                 raise DifferentialError(f"priors.{condition.id}: prior must be in (0, 1)")
             priors.append(float(value))
-        contexts: list[tuple[str, Rule, tuple[Effect, ...], tuple[Effect, ...]]] = [
+        group_index, group_names, group_caps = self.groups()
+        temperature, max_probability = self.calibration()
+        parsed: list[tuple[str, Rule, tuple[Effect, ...], tuple[Effect, ...], str, bool]] = [
             (
                 raw["id"],
                 self.rule(raw, f"context {raw['id']!r}"),
                 self.effects(raw["multipliers"], "value", raw["text"], f"context {raw['id']!r}"),
                 (),
+                self.group_of(raw, group_index, f"context {raw['id']!r}"),
+                True,
             )
             for raw in self.entries("context", frozenset({"rule", "text", "multipliers"}))
         ]
-        findings = []
         for raw in self.entries("findings", frozenset({"rule", "text_present", "lr"})):
             where = f"finding {raw['id']!r}"
-            findings.append(
+            parsed.append(
                 (
                     raw["id"],
                     self.rule(raw, where),
                     self.effects(raw["lr"], "lr_present", raw["text_present"], where),
                     self.effects(raw["lr"], "lr_absent", raw.get("text_absent"), where),
+                    self.group_of(raw, group_index, where),
+                    False,
                 )
             )
-        texts = [e[2] for item in contexts + findings for effects in item[2:] for e in effects[:1]]
+        texts = [e[2] for item in parsed for effects in item[2:4] for e in effects[:1]]
         duplicates = sorted({t for t in texts if texts.count(t) > 1})
         if duplicates:  # each reason text must say one thing, once
             raise DifferentialError(f"duplicate reason texts: {duplicates}")
-        rank = self.ranks(
-            [e for item in contexts + findings for effects in item[2:] for e in effects]
-        )
-        built_contexts = [Finding(i, r, self.dense(p, rank), None) for i, r, p, _ in contexts]
-        built_findings = [
-            Finding(i, r, self.dense(p, rank), self.dense(a, rank) if a else None)
-            for i, r, p, a in findings
+        # A finding without a named group is a group of its own (no cap).
+        for item in parsed:
+            if item[4] not in group_index:
+                group_index[item[4]] = len(group_names)
+                group_names.append(item[4])
+                group_caps.append(math.inf)
+        rank = self.ranks([e for item in parsed for effects in item[2:4] for e in effects])
+        built = [
+            Finding(
+                fid,
+                rule,
+                self.sparse(present, rank, group_index[group]),
+                self.sparse(absent, rank, group_index[group]) if absent else None,
+                group,
+            )
+            for fid, rule, present, absent, group, _ in parsed
         ]
+        contexts = tuple(f for f, item in zip(built, parsed, strict=True) if item[5])
+        findings = tuple(f for f, item in zip(built, parsed, strict=True) if not item[5])
+        code_list = [""] * (len(rank) + 1)
+        for (_, text), code in rank.items():
+            code_list[code] = text
         return Differential(
             conditions=tuple(self.conditions),
             priors=tuple(priors),
-            contexts=tuple(built_contexts),
-            findings=tuple(built_findings),
+            contexts=contexts,
+            findings=findings,
             no_information=self.no_information(),
-            informative_questions=frozenset().union(*(f[1].refs for f in findings)),
+            informative_questions=frozenset().union(*(f.rule.refs for f in findings)),
             dispatch=Dispatch.build(
-                [(f.rule, f.present, f.absent) for f in built_contexts + built_findings],
+                [(f.rule, f.present, f.absent) for f in contexts + findings],
                 self.questionnaire.domains,
                 self.questionnaire.multi_ids,
-                merge=Effects.merge,
             ),
-            code_texts={
-                self.code(i, against, r, len(rank)): text
-                for (i, text), r in rank.items()
-                for against in (False, True)
-            },
-            bounds=tuple(k * (len(rank) + 1) for k in range(2 * len(self.conditions) + 1)),
-            code_list=self.code_list(rank),
+            code_list=tuple(code_list),
             ids=tuple(c.id for c in self.conditions),
             names=tuple(c.name for c in self.conditions),
+            group_names=tuple(group_names),
+            group_caps=tuple(group_caps),
+            temperature=temperature,
+            max_probability=max_probability,
+            evidence_weight=self.evidence_weight,
+            bands=self.bands(),
         )
+
+    @staticmethod
+    def group_of(raw: Mapping[str, Any], known: Mapping[str, int], where: str) -> str:
+        group = raw.get("group")
+        if group is None:
+            return f"finding:{raw['id']}"
+        if group not in known:
+            raise DifferentialError(f"{where}: unknown group {group!r}")
+        return str(group)
 
     @staticmethod
     def ranks(effects: list[Effect]) -> dict[tuple[int, str], int]:
@@ -295,26 +450,15 @@ class _Parser:
         ordered = sorted(effects, key=lambda e: (-abs(math.log(e[1])), e[2], e[0]))
         return {(e[0], e[2]): rank for rank, e in enumerate(ordered, start=1)}
 
-    def dense(self, effects: tuple[Effect, ...], rank: Mapping[tuple[int, str], int]) -> Effects:
-        lrs = [1.0] * len(self.conditions)
-        codes = []
-        for i, lr, text in effects:
-            lrs[i] = lr
-            codes.append(self.code(i, lr < 1, rank[(i, text)], len(rank)))
-        return Effects(tuple(lrs), tuple(sorted(codes)))
-
-    def code_list(self, rank: Mapping[tuple[int, str], int]) -> tuple[str, ...]:
-        size = (2 * len(self.conditions)) * (len(rank) + 1)
-        texts = [""] * size
-        for (i, text), r in rank.items():
-            for against in (False, True):
-                texts[self.code(i, against, r, len(rank))] = text
-        return tuple(texts)
-
     @staticmethod
-    def code(index: int, against: bool, rank: int, count: int) -> int:
-        """Sort key of a reason: condition, then for (0) / against (1), then strength."""
-        return (2 * index + against) * (count + 1) + rank
+    def sparse(
+        effects: tuple[Effect, ...], rank: Mapping[tuple[int, str], int], group: int
+    ) -> Effects | None:
+        if not effects:
+            return None
+        return Effects(
+            group, tuple((i, math.log(lr), rank[(i, text)]) for i, lr, text in effects)
+        )
 
     def no_information(self) -> Mapping[str, frozenset[str]]:
         raw = self.data.get("no_information", {})
@@ -339,10 +483,6 @@ def parse_differential(
     if not isinstance(data, Mapping):
         raise DifferentialError("differential: top level must be a mapping")
     return _Parser(data, questionnaire, list(conditions.values())).parse()
-
-
-def _order(cause: Cause) -> tuple[bool, float, str]:
-    return (not cause.red_flag, -cause.probability, cause.id)
 
 
 @lru_cache(maxsize=8)

@@ -9,18 +9,14 @@ from functools import lru_cache
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential, load_differential
 from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
-from rehabit.clinical.redflags import RedFlag, load_red_flags, screen
-from rehabit.clinical.triage import SERIOUS_THRESHOLD, Disposition, RankedCause, decide
+from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, load_red_flags, screen
+from rehabit.clinical.triage import Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_and_show
 
-# Confidence (expert, a communication aid rather than a calibrated figure): half from how
-# many of the questions that tell causes apart were answered, half from how far the most
-# likely cause is ahead of the next one (a lead of 0.5 or more counts in full).
-COVERAGE_WEIGHT = 0.5
-FULL_LEAD = 0.5
-HIGH, MODERATE = 0.7, 0.45
-
-
+# How sure: the probability of the most likely cause, read against what it meant on the
+# tuning part of the published-case set (differential.yaml, calibration.bands): at each
+# level, how often the first cause was the confirmed one. The statement is checked on the
+# locked part in tests/clinical/test_published_cases.py.
 @dataclass(frozen=True, slots=True)
 class Confidence:
     level: str  # "high" | "moderate" | "low"
@@ -62,8 +58,6 @@ class ClinicalModel:
     differential: Differential
     conditions: Mapping[str, Condition]
     optional: tuple[tuple[str, bool], ...]  # optional questions: (id, conditional?)
-    always_informative: frozenset[str]  # questions the findings look at, always shown
-    conditional_informative: frozenset[str]  # ... and those shown by skip logic
 
 
 @lru_cache(maxsize=8)
@@ -78,55 +72,18 @@ def load_model(questionnaire: Questionnaire | None = None) -> ClinicalModel:
         optional=tuple(
             (i, x.show_if is not None) for i, x in q.questions.items() if not x.required
         ),
-        always_informative=frozenset(
-            i for i in differential.informative_questions if q.questions[i].show_if is None
-        ),
-        conditional_informative=frozenset(
-            i for i in differential.informative_questions if q.questions[i].show_if is not None
-        ),
     )
 
 
-def confidence(
-    model: ClinicalModel,
-    shown_conditional: frozenset[str],
-    info: Mapping[str, object],
-    causes: tuple[Cause, ...],
-) -> Confidence:
-    """How sure the ranking is: answered informative questions and the lead of the top cause."""
-    visible = model.always_informative | (model.conditional_informative & shown_conditional)
-    shown = len(visible)
-    answered = len(visible.intersection(info))
-    coverage = answered / shown if shown else 0.0
-    first, second = _two_largest(c.probability for c in causes)
-    lead = first - second
-    score = round(
-        COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * min(1.0, lead / FULL_LEAD), 3
-    )
-    level = "high" if score >= HIGH else "moderate" if score >= MODERATE else "low"
-    if lead >= 0.4:
-        spread = "one cause stands out clearly"
-    elif lead >= 0.15:
-        spread = "one cause is ahead, but others are close behind"
-    else:
-        spread = "several causes fit about equally well"
+def confidence(model: ClinicalModel, causes: tuple[Cause, ...]) -> Confidence:
+    """How sure the ranking is, in words that match its measured calibration."""
+    top = max(c.probability for c in causes)
+    band = model.differential.band(top)
     text = (
-        f"You gave useful answers to {answered} of the {shown} questions that help tell "
-        f"causes apart, and {spread}."
+        f"When Rehabit's first suggestion was about this likely, it was the confirmed cause "
+        f"in about {band.right_in_10} of 10 published cases."
     )
-    if coverage < 0.8:
-        text += " Answering the optional questions and self-tests would make this more certain."
-    return Confidence(level, score, text)
-
-
-def _two_largest(values: Iterable[float]) -> tuple[float, float]:
-    first = second = 0.0
-    for value in values:
-        if value > first:
-            first, second = value, first
-        elif value > second:
-            second = value
-    return first, second
+    return Confidence(band.level, round(top, 3), text)
 
 
 def _by_probability(cause: Cause) -> tuple[float, str]:
@@ -139,34 +96,34 @@ def assess(
     """Assess one person's answers. Raises ``AnswerErrors`` when they are not valid."""
     model = load_model(questionnaire)
     cleaned, shown = validate_and_show(model.questionnaire, answers)
-    flags = screen(model.red_flags, cleaned)
-    flagged = {f.condition for f in flags if f.condition is not None}
+    flags = tuple(f.as_told(cleaned) for f in screen(model.red_flags, cleaned))
+    flagged = flag_urgency(flags)
     info = model.differential.informative(cleaned)
-    causes = model.differential.rank(info, flagged)
-    # Triage needs the most likely cause and any serious one above its threshold.
+    causes = model.differential.rank(info, flagged, flag_evidence(flags))
+    # Triage needs the most likely cause first, then every cause with a floor.
     top = causes[0] if not flagged else min(causes, key=_by_probability)
     conditions = model.conditions
-    serious = [
-        c
-        for c in causes
-        if c is not top and c.probability >= SERIOUS_THRESHOLD and conditions[c.id].serious
-    ]
-    ranked = [
+    ranked = [RankedCause(conditions[top.id], top.probability)] + [
         RankedCause(conditions[c.id], c.probability)
-        for c in [top, *sorted(serious, key=_by_probability)]
+        for c in sorted(causes, key=_by_probability)
+        if c is not top and conditions[c.id].floors
     ]
     disposition = decide(flags, ranked, cleaned)
+    # Optional questions that are always asked and were left out ("when useful" ones are
+    # asked only when they matter, so leaving them out is not a gap).
     unanswered = tuple(
         qid
         for qid, conditional in model.optional
-        if qid not in cleaned and (not conditional or qid in shown)
+        if qid not in cleaned
+        and model.questionnaire.questions[qid].ask == "always"
+        and (not conditional or qid in shown)
     )
     return AssessmentResult(
         questionnaire_version=model.questionnaire.version,
         disposition=disposition,
         red_flags=flags,
         causes=causes,
-        confidence=confidence(model, shown, info, causes),
+        confidence=confidence(model, causes),
         unanswered=unanswered,
         answers=cleaned,
     )

@@ -306,23 +306,46 @@ def parse_questionnaire(data: object) -> Questionnaire:
     return Questionnaire(version, tuple(sections), MappingProxyType(questions), data)
 
 
-_REFERENCE = re.compile(r"\[(\d+)[a-z]?\]")
+_REFERENCE = re.compile(r"\[(R?\d+)[a-z]?\]")
 REFERENCE_COUNT = 94  # references [1]..[94] in evidence.md
+
+
+@lru_cache(maxsize=1)
+def extra_references() -> Mapping[str, str]:
+    """References beyond evidence.md (``data/references.yaml``), cited as [R1], [R2], ..."""
+    data = load_yaml("references.yaml")
+    refs = data.get("references") if isinstance(data, Mapping) else None
+    if not isinstance(refs, Mapping) or not all(
+        isinstance(k, str) and re.fullmatch(r"R\d+", k) and isinstance(v, str) and v.strip()
+        for k, v in refs.items()
+    ):
+        raise QuestionnaireError("references.yaml: needs 'references' mapping R<n> to text")
+    return MappingProxyType(dict(refs))
+
+
+def _known_reference(ref: str) -> bool:
+    if ref.startswith("R"):
+        return ref in extra_references()
+    return 1 <= int(ref) <= REFERENCE_COUNT
 
 
 def citation_problem(raw: Mapping[str, Any]) -> str | None:
     """Why a data entry's citation is missing or malformed, or None when it is fine.
 
-    An entry needs ``source`` naming evidence.md references such as "[12]" (or "derived
-    from Sens/Spec in [20]") or ``expert`` with a short reason.
+    An entry needs ``source`` naming references such as "[12]" (evidence.md) or "[R3]"
+    (references.yaml), or "derived from Sens/Spec in [20]"; or ``expert`` with a short
+    reason.
     """
     source, expert = raw.get("source"), raw.get("expert")
     if source is None and expert is None:
         return "needs 'source' (evidence.md references) or 'expert' (a short reason)"
     if source is not None:
         refs = _REFERENCE.findall(source) if isinstance(source, str) else []
-        if not refs or any(not 1 <= int(n) <= REFERENCE_COUNT for n in refs):
-            return f"source {source!r} must cite references [1]..[{REFERENCE_COUNT}]"
+        if not refs or not all(_known_reference(n) for n in refs):
+            return (
+                f"source {source!r} must cite references [1]..[{REFERENCE_COUNT}] "
+                "or [R1].. from references.yaml"
+            )
     if expert is not None and (not isinstance(expert, str) or len(expert.strip()) < 15):
         return "expert must be a short written reason"
     return None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
@@ -13,7 +14,22 @@ from rehabit.clinical.triage import RANK, Level
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEYS = frozenset({"id", "label", "disposition", "advice", "rule", "condition", "source", "expert"})
+_KEYS = frozenset(
+    {
+        "id",
+        "label",
+        "label_unsure",
+        "disposition",
+        "advice",
+        "rule",
+        "condition",
+        "ends_check",
+        "lr",
+        "source",
+        "expert",
+    }
+)
+UNSURE = "not_sure"
 
 
 class RedFlagError(ValueError):
@@ -28,6 +44,21 @@ class RedFlag:
     advice: str  # what to do now
     rule: Rule
     condition: str | None  # linked condition id, ranked first when the flag fires
+    ends_check: bool = False  # the check stops here: the advice is all there is to say
+    label_unsure: str | None = None  # what we say when it fired only on "Not sure"
+    # A "soon" flag is a clinical rule that is also evidence for its condition: when it
+    # fires, this likelihood ratio applies to that condition (cited like the flag).
+    lr: float | None = None
+
+    def as_told(self, answers: Answers) -> RedFlag:
+        """This flag as the person told it: when it fires only because of "Not sure"
+        answers, its label says they were not sure (never reported as a "yes")."""
+        if self.label_unsure is None:
+            return self
+        sure = {k: v for k, v in answers.items() if v != UNSURE}
+        if self.rule.evaluate(sure) is True:
+            return self
+        return replace(self, label=self.label_unsure)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -80,6 +111,20 @@ def parse_red_flags(
         problem = citation_problem(raw)
         if problem:
             raise RedFlagError(f"{where}: {problem}")
+        if UNSURE in repr(raw.get("rule")) and not isinstance(raw.get("label_unsure"), str):
+            raise RedFlagError(
+                f"{where}: fires on \"Not sure\", so it needs label_unsure (a \"Not sure\" "
+                "is never reported back as a \"yes\")"
+            )
+        lr = raw.get("lr")
+        if lr is not None and (
+            isinstance(lr, bool) or not isinstance(lr, int | float) or not 1 < lr <= 10
+        ):
+            raise RedFlagError(f"{where}: lr must be a number above 1 and at most 10")
+        if lr is not None and (condition is None or raw.get("disposition") != "soon"):
+            raise RedFlagError(f"{where}: only a 'soon' flag with a condition takes an lr")
+        if not isinstance(raw.get("ends_check", False), bool):
+            raise RedFlagError(f"{where}: ends_check must be true or false")
         try:
             rule = compile_rule(raw.get("rule"), questionnaire.questions, f"{where}.rule")
         except RuleError as exc:
@@ -92,6 +137,9 @@ def parse_red_flags(
                 advice=raw["advice"].strip(),
                 rule=rule,
                 condition=condition,
+                ends_check=raw.get("ends_check", False),
+                lr=float(lr) if lr is not None else None,
+                label_unsure=(raw.get("label_unsure") or "").strip() or None,
             )
         )
     # Most urgent first, then file order: the order in which fired flags are reported.
@@ -106,6 +154,26 @@ def load_red_flags(questionnaire: Questionnaire) -> RedFlags:
     from rehabit.clinical.conditions import load_conditions
 
     return parse_red_flags(load_yaml("red_flags.yaml"), questionnaire, load_conditions())
+
+
+def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
+    """Each condition linked to a fired urgent or emergency flag, with the urgency of its
+    most urgent flag. These causes are listed first, most urgent first: a red flag is never
+    outranked by a likely cause. A "soon" flag raises the advice but does not reorder."""
+    out: dict[str, int] = {}
+    for flag in flags:
+        if flag.condition is not None and RANK[flag.disposition] >= RANK["urgent"]:
+            out[flag.condition] = max(out.get(flag.condition, 0), RANK[flag.disposition])
+    return out
+
+
+def flag_evidence(flags: Sequence[RedFlag]) -> dict[str, float]:
+    """The log likelihood ratio that fired "soon" flags add to their conditions."""
+    out: dict[str, float] = {}
+    for flag in flags:
+        if flag.lr is not None and flag.condition is not None:
+            out[flag.condition] = max(out.get(flag.condition, 0.0), math.log(flag.lr))
+    return out
 
 
 def screen(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:

@@ -1,9 +1,10 @@
 """Disposition levels and the triage decision.
 
 Red flags decide first: the level is the most urgent fired flag, and nothing from the
-ranking can lower it (evidence.md 2.3). Without a flag, the ranking decides: a serious
-condition with a meaningful probability escalates; otherwise the most likely cause's
-default disposition, adjusted for severity. The text never claims a diagnosis.
+ranking can lower it (evidence.md 2.3). The ranking can only raise it: a can't-miss cause
+whose probability reaches one of its floors (conditions.yaml) sets at least that level, and
+the most likely cause sets its own disposition, adjusted for severity. The text never
+claims a diagnosis.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ Level = Literal["emergency", "urgent", "soon", "self_care"]
 LEVELS: tuple[Level, ...] = ("emergency", "urgent", "soon", "self_care")  # most urgent first
 RANK: Mapping[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}
 
-# A serious condition at or above this probability escalates to its own disposition even
-# without a red flag. Expert: low enough that a suspicious picture is acted on (over-triage
-# is acceptable, evidence.md 2.3 rule 4), high enough that a risk factor alone does not.
-SERIOUS_THRESHOLD = 0.15
 # Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
 # limited picture that should see a professional; mild needs walking normally and <= 3/10.
 SEVERE_PAIN, LIMITED_PAIN, MILD_PAIN = 8, 6, 3
@@ -160,15 +157,17 @@ def _ranking_level(
     ranked: Sequence[RankedCause], answers: Mapping[str, object]
 ) -> tuple[Level, list[str], Condition | None]:
     reasons: list[str] = []
-    serious = [c for c in ranked if c.condition.serious and c.probability >= SERIOUS_THRESHOLD]
     level: Level = "self_care"
     decider: Condition | None = None
-    for cause in serious:
+    for cause in ranked[1:] if ranked else ():
+        floor = cause.condition.floor(cause.probability)
+        if floor is None:
+            continue
         reasons.append(
             f"Some of your answers fit {cause.condition.name}, which a doctor needs to rule out."
         )
-        if RANK[cause.condition.default_disposition] > RANK[level]:
-            level, decider = cause.condition.default_disposition, cause.condition
+        if RANK[floor] > RANK[level]:
+            level, decider = floor, cause.condition
     if not ranked:
         return level, reasons, decider
     top = ranked[0].condition
@@ -180,6 +179,9 @@ def _ranking_level(
         top_level = top.if_severe
     if band in ("severe", "limited") and RANK[top_level] < RANK["soon"]:
         top_level = "soon"
+    floor = top.floor(ranked[0].probability)
+    if floor is not None and RANK[floor] > RANK[top_level]:
+        top_level = floor
     reasons.insert(0, f"Your answers fit best with: {top.name}.")
     reasons.extend(band_reasons)
     if RANK[top_level] >= RANK[level]:

@@ -1,0 +1,187 @@
+"""The guided check, page by page: which questions to show, and when to stop early.
+
+* **Pages.** Each section becomes one page, and a question that depends on another
+  question of its own section moves to a follow-up page after it. So every question on a
+  page depends only on answers already given, and a page never needs "answer only if"
+  hints: it shows exactly the questions that apply.
+* **Only useful questions.** A question marked ``ask: when_useful`` is shown only when one
+  of its answers could change what the check says: the advice (disposition), the most
+  likely cause, or the probability of one of the three most likely causes by at least
+  ``USEFUL_CHANGE``. Everything else the person would be asked is safety screening, which is
+  always shown.
+* **Stop at an emergency.** After every page the red flags are screened on the answers so
+  far; an emergency flag (or one that ends the check) means the next page is the advice.
+
+Everything here works on partial answers, as the pages collect them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rehabit.clinical.engine import ClinicalModel, load_model
+from rehabit.clinical.questionnaire import Question, Questionnaire, Section
+from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen
+from rehabit.clinical.triage import RANK, RankedCause, decide
+
+# A "when useful" question is asked when one of its answers could move the probability of
+# one of the three most likely causes by this much (or change the advice or the first
+# cause). Set on the tuning part of the published-case set: median questions shown <= 30
+# without losing accuracy.
+USEFUL_CHANGE = 0.2
+SCALE_PROBES = (0, 3, 6, 9)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of the guided check: a section, or a follow-up page of it."""
+
+    id: str  # the section id, or "<section>-2", "<section>-3" for follow-ups
+    section: Section
+    questions: tuple[Question, ...]
+
+
+@lru_cache(maxsize=8)
+def pages(questionnaire: Questionnaire) -> tuple[Page, ...]:
+    out: list[Page] = []
+    for section in questionnaire.sections:
+        own = {q.id for q in section.questions}
+        depth: dict[str, int] = {}
+        for question in section.questions:
+            refs = question.show_if.refs & own if question.show_if is not None else frozenset()
+            depth[question.id] = 1 + max((depth[r] for r in refs), default=-1)
+        for level in range(max(depth.values()) + 1):
+            items = tuple(q for q in section.questions if depth[q.id] == level)
+            page_id = section.id if level == 0 else f"{section.id}-{level + 1}"
+            out.append(Page(page_id, section, items))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What the check would say on these answers: the advice and the ranking."""
+
+    level: str
+    probabilities: Mapping[str, float]
+    top: tuple[str, ...]  # ids, most likely first (flag-linked causes first)
+
+
+def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -> Outlook:
+    """Red flags, ranking and disposition on partial answers (nothing is required)."""
+    model = model or load_model()
+    flags = screen(model.red_flags, answers)
+    flagged = flag_urgency(flags)
+    causes = model.differential.rank(
+        model.differential.informative(answers), flagged, flag_evidence(flags)
+    )
+    conditions = model.conditions
+    first = causes[0]
+    ranked = [RankedCause(conditions[first.id], first.probability)] + [
+        RankedCause(conditions[c.id], c.probability)
+        for c in causes[1:]
+        if conditions[c.id].floors
+    ]
+    disposition = decide(flags, ranked, answers)
+    return Outlook(
+        disposition.level,
+        {c.id: c.probability for c in causes},
+        tuple(c.id for c in causes[:3]),
+    )
+
+
+def probes(question: Question) -> Sequence[Hashable]:
+    """The answers tried when asking whether a question is worth asking."""
+    if question.type == "scale":
+        return SCALE_PROBES
+    if question.type == "integer":
+        assert question.min is not None and question.max is not None
+        return (question.min, question.max)
+    if question.type == "multi":
+        return [[value] for value in question.option_values]  # type: ignore[list-item]
+    return question.option_values
+
+
+def is_useful(
+    question: Question,
+    answers: Mapping[str, object],
+    *,
+    model: ClinicalModel | None = None,
+    now: Outlook | None = None,
+) -> bool:
+    """Could any answer to ``question`` change the advice, the first cause, or the
+    probability of one of the three most likely causes by ``USEFUL_CHANGE``?"""
+    model = model or load_model()
+    now = now or outlook(answers, model)
+    watched = now.top
+    for value in probes(question):
+        then = outlook({**answers, question.id: value}, model)
+        if then.level != now.level or then.top[:1] != now.top[:1]:
+            return True
+        for cid in watched:
+            if abs(then.probabilities[cid] - now.probabilities[cid]) >= USEFUL_CHANGE:
+                return True
+    return False
+
+
+def applies(question: Question, answers: Mapping[str, object]) -> bool:
+    return question.show_if is None or question.show_if.evaluate(answers) is True
+
+
+def visible(
+    page: Page, answers: Mapping[str, object], *, model: ClinicalModel | None = None
+) -> list[Question]:
+    """The questions this page shows, given the answers from earlier pages."""
+    model = model or load_model()
+    shown = [q for q in page.questions if applies(q, answers)]
+    if not any(q.ask == "when_useful" for q in shown):
+        return shown
+    now = outlook(answers, model)
+    return [
+        q
+        for q in shown
+        if q.ask == "always" or is_useful(q, answers, model=model, now=now)
+    ]
+
+
+def stopping_flags(answers: Mapping[str, object], model: ClinicalModel | None = None) -> tuple[
+    RedFlag, ...
+]:
+    """Flags that mean the next page is the advice: an emergency, or the end of the check."""
+    model = model or load_model()
+    return tuple(
+        f.as_told(answers)
+        for f in screen(model.red_flags, answers)
+        if f.disposition == "emergency" or f.ends_check
+    )
+
+
+def urgent_flags(answers: Mapping[str, object], model: ClinicalModel | None = None) -> tuple[
+    RedFlag, ...
+]:
+    """Urgent flags, shown at once while the person goes on with the check."""
+    model = model or load_model()
+    return tuple(
+        f.as_told(answers) for f in screen(model.red_flags, answers) if f.disposition == "urgent"
+    )
+
+
+def walk(full: Mapping[str, object]) -> tuple[dict[str, object], int]:
+    """A person with these answers going through the guided pages to the end: the answers
+    they are asked for (only shown questions, as given in ``full``), and how many
+    questions they were shown. Used to score the published cases and to measure length."""
+    model = load_model()
+    given: dict[str, object] = {}
+    shown = 0
+    for page in pages(model.questionnaire):
+        questions = visible(page, given, model=model)
+        shown += len(questions)
+        for question in questions:
+            if question.id in full:
+                given[question.id] = full[question.id]
+    return given, shown
+
+
+def most_urgent(levels: Sequence[str]) -> str | None:
+    return max(levels, key=RANK.__getitem__) if levels else None

@@ -1,0 +1,89 @@
+"""Accuracy on published cases (tests/clinical/cases): the locked part, scored with its
+thresholds, never tuned on.
+
+The thresholds are the floors measured when the locked part was first scored
+(bench/clinical_cases.py --part locked), so a change that makes the assessment worse on cases
+it was never tuned on fails here. They are below the project's targets (confirmed cause in
+the top three >= 95 %, first >= 85 %, no urgent or emergency case under-triaged, Brier score
+<= 0.35): see the clinical issue's closing note for the gap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from tests.clinical.cases.score import Report, cases, entries, score
+
+# Recorded when the set was split and entered: the locked cases, their labels and their
+# answers. Any edit to the locked part changes it (and must be explained, not tuned).
+LOCKED_FINGERPRINT = "f69e261c5c50b09e31e0803bc7c4882328639ceafcaf2405d73bf91a7c00f62b"
+
+
+def locked_fingerprint() -> str:
+    locked = sorted(c.id for c in cases().values() if c.split == "locked")
+    payload = {
+        "labels": [[i, cases()[i].cause, cases()[i].triage] for i in locked],
+        "answers": {kind: {i: entries(kind).get(i) for i in locked} for kind in entries_kinds()},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def entries_kinds() -> tuple[str, ...]:
+    return ("story", "selftests")
+
+
+@pytest.fixture(scope="module", params=entries_kinds())
+def locked(request: pytest.FixtureRequest) -> Report:
+    return score("locked", request.param)
+
+
+def test_the_locked_part_is_large_enough_and_unchanged() -> None:
+    locked = [c for c in cases().values() if c.split == "locked"]
+    assert len(locked) >= 50
+    assert len({c.cause for c in locked}) >= 20  # every kind of cause is scored
+    assert locked_fingerprint() == LOCKED_FINGERPRINT
+
+
+def test_every_case_was_entered_twice() -> None:
+    for kind in entries_kinds():
+        assert set(entries(kind)) == set(cases()), kind
+
+
+def test_cause_ranking_on_the_locked_part(locked: Report) -> None:
+    assert locked.top3 >= 0.65, locked.top3
+    assert locked.top1 >= 0.40, locked.top1
+
+
+def test_triage_on_the_locked_part(locked: Report) -> None:
+    assert len(locked.urgent_under_triaged) <= 10, locked.urgent_under_triaged
+    assert locked.not_under_triaged >= 0.84, locked.not_under_triaged
+    assert locked.over_triage <= 0.17, locked.over_triage
+
+
+def test_calibration_on_the_locked_part(locked: Report) -> None:
+    assert locked.brier <= 0.85, locked.brier
+    assert abs(locked.overconfidence) <= 0.10, locked.overconfidence
+    assert max(p for o in locked.outcomes for _, p in o.causes) <= 0.95
+
+
+def test_the_confidence_statement_matches_what_was_measured(locked: Report) -> None:
+    """Each level's "right in about N of 10" holds on the locked part within 2 in 10,
+    where a level has enough cases to say."""
+    from rehabit.clinical.engine import load_model
+
+    bands = load_model().differential.bands
+    low = 0.0
+    for band in bands:
+        inside = [o for o in locked.outcomes if low <= o.causes[0][1] < band.below]
+        low = band.below
+        if len(inside) < 10:
+            continue
+        right = sum(o.rank_of_truth == 1 for o in inside) / len(inside)
+        assert abs(right - band.right_in_10 / 10) <= 0.2, (band, right, len(inside))
+
+
+def test_the_guided_pages_are_short(locked: Report) -> None:
+    assert locked.median_shown <= 30, locked.median_shown
