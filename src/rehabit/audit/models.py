@@ -3,6 +3,11 @@
 Rows hold pseudonymous integer ids (no foreign keys, so erasing an account keeps its
 audit trail), never names, e-mail addresses or health content. IP addresses are kept
 only as a truncated network and a keyed hash (engineering.md section 4.3).
+
+Entries are never changed. They are removed only after ``REHABIT_AUDIT_RETENTION_DAYS``
+by ``rehabit.audit.retention.purge_expired`` (run daily by ``rehabit worker``), which
+writes an entry of its own; the database refuses every other UPDATE, DELETE and TRUNCATE
+(triggers of migration 0003, on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(RuntimeError):
-    """The audit log is append-only: entries are never changed or deleted."""
+    """The audit log is append-only: entries are never changed, and deleted only by the
+    retention purge (``rehabit.audit.retention``)."""
 
 
 class AuditAction(models.TextChoices):
@@ -46,6 +52,8 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data.exported", _("Data exported")
     DATA_IMPORTED = "data.imported", _("Data imported")
     ACCOUNT_DELETED = "account.deleted", _("Account and personal data erased")
+    # The log itself
+    AUDIT_PURGED = "audit.purged", _("Audit entries past their retention period removed")
 
 
 # What a patient sees under "who viewed my record".

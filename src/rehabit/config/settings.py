@@ -361,7 +361,13 @@ REHABIT_STAFF_IDLE_TIMEOUT_SECONDS = env_int("REHABIT_STAFF_IDLE_TIMEOUT_SECONDS
 REHABIT_THERAPIST_ACCESS_DAYS = env_int("REHABIT_THERAPIST_ACCESS_DAYS", 30)
 REHABIT_MINIMUM_AGE = env_int("REHABIT_MINIMUM_AGE", 18)
 # How long the audit log is kept (6 years: HIPAA 45 CFR 164.316; DPDP asks at least 1).
+# `rehabit worker` removes older entries once a day (rehabit.audit.retention).
 REHABIT_AUDIT_RETENTION_DAYS = env_int("REHABIT_AUDIT_RETENTION_DAYS", 6 * 365)
+if REHABIT_AUDIT_RETENTION_DAYS < 1:
+    raise MissingSetting(
+        "REHABIT_AUDIT_RETENTION_DAYS must be at least 1 (days the audit log is kept), "
+        f"not {REHABIT_AUDIT_RETENTION_DAYS}."
+    )
 # Classes implementing rehabit.accounts.access.AppointmentRelation (the booking app).
 REHABIT_APPOINTMENT_RELATIONS: list[str] = []
 
