@@ -40,6 +40,10 @@ class AuditAction(models.TextChoices):
     MFA_RESET = "mfa.reset", _("Recovery codes regenerated")
     MFA_FAILED = "mfa.failed", _("Wrong two-factor code")
     ROLE_CHANGED = "account.role_changed", _("Role changed")
+    # Staff acting on someone else's sign-in (rehabit.accounts.staff_actions)
+    ACCOUNT_CHANGED_BY_STAFF = "account.changed_by_staff", _("Account changed by staff")
+    PASSWORD_RESET_SENT = "auth.password_reset_sent", _("Password reset link sent by staff")
+    MFA_REMOVED_BY_STAFF = "mfa.removed_by_staff", _("Two-factor authentication removed by staff")
     # The person's own data
     PROFILE_UPDATED = "profile.updated", _("Profile updated")
     CONSENT_GRANTED = "consent.granted", _("Consent given")
@@ -57,7 +61,13 @@ class AuditAction(models.TextChoices):
 
 
 # What a patient sees under "who viewed my record".
-STAFF_RECORD_ACTIONS = (AuditAction.RECORD_VIEWED, AuditAction.RECORD_CHANGED)
+STAFF_RECORD_ACTIONS = (
+    AuditAction.RECORD_VIEWED,
+    AuditAction.RECORD_CHANGED,
+    AuditAction.ACCOUNT_CHANGED_BY_STAFF,
+    AuditAction.PASSWORD_RESET_SENT,
+    AuditAction.MFA_REMOVED_BY_STAFF,
+)
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
