@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from rehabit.accounts.consent import set_sharing
 from rehabit.accounts.data_rights import (
     FORMAT_VERSION,
     DataImportError,
@@ -37,7 +38,7 @@ EMAIL = "zq.marchetti@example.org"
 
 @pytest.fixture
 def person(db: Any) -> Any:
-    user = make_user(EMAIL, name=NAME, share=True)
+    user = make_user(EMAIL, name=NAME)
     Profile.objects.filter(user=user).update(phone="+4915112345678", date_of_birth="1979-04-03")
     assessment_for(user)
     assessment = assessment_for(user)
@@ -45,6 +46,7 @@ def person(db: Any) -> Any:
     log_session(assessment, session_data(program_for(assessment)))
     therapist = make_therapist("Export Therapist")
     book(user, therapist, free_start(therapist, after=timedelta(days=3)))
+    set_sharing(user, therapist.user, True)
     return user
 
 

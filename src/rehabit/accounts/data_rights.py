@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from rehabit.accounts import lockout
-from rehabit.accounts.models import ConsentEvent, Profile
+from rehabit.accounts.consent import therapist_name
+from rehabit.accounts.models import ConsentEvent, ConsentPurpose, Profile
 from rehabit.accounts.roles import PATIENT, role_group, role_of
 from rehabit.audit.models import AuditAction, AuditEntry
 from rehabit.audit.selectors import entries_about
@@ -114,8 +115,15 @@ def build_export(user: Any) -> dict[str, Any]:
                 "granted": e.granted,
                 "recorded_at": _iso(e.recorded_at),
                 "source": e.source,
+                **(
+                    {"therapist": therapist_name(e.therapist), "therapist_account": e.therapist_id}
+                    if e.therapist_id
+                    else {}
+                ),
             }
-            for e in ConsentEvent.objects.filter(user=user).order_by("recorded_at", "id")
+            for e in ConsentEvent.objects.filter(user=user)
+            .select_related("therapist")
+            .order_by("recorded_at", "id")
         ],
         "assessments": [
             {
@@ -138,6 +146,21 @@ def export_personal_data(user: Any, *, request: HttpRequest | None = None) -> di
     """Record the export in the audit log, then build it (so it lists itself)."""
     record(AuditAction.DATA_EXPORTED, request=request, subject=user)
     return build_export(user)
+
+
+def _same_therapist(consent: dict[str, Any]) -> Any:
+    """The therapist account a share in the file was with, if this database still has
+    that account under the same number and name; else None (the event is kept as history
+    and grants nothing, so a share never lands on somebody else)."""
+    account = consent.get("therapist_account")
+    if not account or consent.get("purpose") != ConsentPurpose.SHARE_WITH_THERAPIST:
+        return None
+    found = (
+        get_user_model().objects.filter(pk=account).first() if isinstance(account, int) else None
+    )
+    if found is None or therapist_name(found) != consent.get("therapist"):
+        return None
+    return found
 
 
 def _check_document(data: Any) -> None:
@@ -225,6 +248,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
         ConsentEvent.objects.create(
             user=user,
             purpose=c["purpose"],
+            therapist=_same_therapist(c),
             version=c["version"],
             granted=bool(c["granted"]),
             recorded_at=_when(c["recorded_at"], "consents.recorded_at"),

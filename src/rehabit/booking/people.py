@@ -74,19 +74,28 @@ def role_label(user: Any) -> str:
     return role_of(user)
 
 
-def shares_record(user: Any) -> bool:
-    """Has the person currently consented to share assessments and progress?"""
-    from rehabit.accounts.consent import has_consented
-    from rehabit.accounts.models import ConsentPurpose
+def shares_record(user: Any, therapist: Any) -> bool:
+    """Does the person currently share their assessments and progress with this therapist
+    (a ``Therapist``)? Sharing is per therapist (``rehabit.accounts.consent``)."""
+    from rehabit.accounts.consent import shares_with
 
-    return has_consented(user, ConsentPurpose.SHARE_WITH_THERAPIST)
+    if therapist is None or therapist.user_id is None:
+        return False
+    return shares_with(user, therapist.user)
 
 
-def set_sharing(user: Any, granted: bool, request: HttpRequest | None) -> None:
-    """Record the consent choice made while booking (nothing if it did not change)."""
-    from rehabit.accounts.consent import set_consent
-    from rehabit.accounts.models import ConsentPurpose
+def set_sharing(appointment: Any, request: HttpRequest | None) -> None:
+    """Record the sharing choice made when booking, for that appointment's therapist only
+    (nothing when it did not change, or when the therapist has no account)."""
+    from rehabit.accounts.consent import set_sharing as record_sharing
 
-    set_consent(
-        user, ConsentPurpose.SHARE_WITH_THERAPIST, granted, request=request, source="booking"
+    therapist_user = appointment.therapist.user
+    if therapist_user is None or therapist_user.pk == appointment.patient_id:
+        return
+    record_sharing(
+        appointment.patient,
+        therapist_user,
+        bool(appointment.share_record),
+        request=request,
+        source="booking",
     )
