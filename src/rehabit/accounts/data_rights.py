@@ -55,26 +55,33 @@ def _when(value: Any, field: str) -> datetime:
     return parsed
 
 
-def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
-    def who(value: int | None) -> dict[str, Any]:
-        if value is None:
-            return {"self": False, "id": None}
-        return {"self": value == user_id, "id": None if value == user_id else value}
+# Detail keys that say what happened without naming anyone else (who else was involved
+# is never exported: another person's id, address or browser is their data, not yours).
+_AUDIT_DETAILS = frozenset(
+    {"purpose", "version", "fields", "from", "to", "type", "what", "reason", "assessments"}
+)
 
-    return {
+
+def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
+    """One audit entry as the person may see it (security finding 6).
+
+    Someone else's action: their role and the time, never their id, network, address hash
+    or browser. The person's own action on somebody else's record: what and when, not
+    whose. No entry carries IP information or a browser string.
+    """
+    about_you = entry.subject_id == user_id
+    out: dict[str, Any] = {
         "id": str(entry.id),
         "event_time": _iso(entry.event_time),
         "action": entry.action,
-        "actor": who(entry.actor_id),
-        "actor_role": entry.actor_role,
-        "subject": who(entry.subject_id),
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "ip_network": entry.ip_network,
-        "ip_hash": entry.ip_hash,
-        "user_agent": entry.user_agent,
-        "details": entry.details,
+        "actor": {"you": entry.actor_id == user_id, "role": entry.actor_role},
+        "about_you": about_you,
     }
+    if about_you:
+        out["target_type"] = entry.target_type
+        out["target_id"] = entry.target_id
+        out["details"] = {k: v for k, v in (entry.details or {}).items() if k in _AUDIT_DETAILS}
+    return out
 
 
 def build_export(user: Any) -> dict[str, Any]:
@@ -268,26 +275,21 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     import_care(data.get("care") or {})
     import_appointments(user, data.get("appointments") or [])
 
-    def who(ref: dict[str, Any]) -> int | None:
-        return user.pk if ref.get("self") else ref.get("id")
-
     restored = 0
     for e in data["audit"]:
         if AuditEntry.objects.filter(pk=e["id"]).exists():
             continue  # the log kept it through the erasure
+        # The export names nobody else: their part comes back as their role only.
         AuditEntry.objects.create(
             id=e["id"],
             event_time=_when(e["event_time"], "audit.event_time"),
             action=e["action"],
-            actor_id=who(e["actor"]),
-            actor_role=e["actor_role"],
-            subject_id=who(e["subject"]),
-            target_type=e["target_type"],
-            target_id=e["target_id"],
-            ip_network=e["ip_network"],
-            ip_hash=e["ip_hash"],
-            user_agent=e["user_agent"],
-            details=e["details"],
+            actor_id=user.pk if e["actor"].get("you") else None,
+            actor_role=e["actor"].get("role", ""),
+            subject_id=user.pk if e.get("about_you") else None,
+            target_type=e.get("target_type", ""),
+            target_id=e.get("target_id", ""),
+            details=e.get("details", {}),
         )
         restored += 1
     record(
