@@ -241,7 +241,7 @@ class ConsentEventAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginLockout)
 class LoginLockoutAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Deleting a row unlocks the account."""
+    """Sign-in failure counts (rehabit.accounts.lockout); deleting a row forgets one."""
 
     list_display = ("key", "failures", "window_started_at", "locked_until")
     readonly_fields = ("key", "failures", "window_started_at", "locked_until")

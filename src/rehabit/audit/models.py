@@ -30,7 +30,7 @@ class AuditAction(models.TextChoices):
     SIGNUP = "account.created", _("Account created")
     LOGIN = "auth.login", _("Signed in")
     LOGIN_FAILED = "auth.login_failed", _("Failed sign-in")
-    LOCKOUT = "auth.lockout", _("Sign-in locked after repeated failures")
+    LOCKOUT = "auth.lockout", _("Sign-in slowed after repeated failures")
     LOGOUT = "auth.logout", _("Signed out")
     PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
     PASSWORD_RESET = "auth.password_reset", _("Password reset")

@@ -76,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default="", help="a name for this worker in the logs")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from rehabit.accounts.lockout import forget_stale as forget_stale_sign_in_counts
         from rehabit.audit.retention import purge_if_due as purge_audit_log_if_due
         from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
@@ -101,7 +102,8 @@ class Command(BaseCommand):
             sent = sweep(worker_id)
             run_queued_tasks(worker_id)
             purge()  # idempotency keys past their retention
-            purge_audit_log_if_due()  # audit entries past REHABIT_AUDIT_RETENTION_DAYS, daily
+            if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
+                forget_stale_sign_in_counts()
             if options["verbosity"] > 1 and sent:
                 self.stdout.write(f"{sent} reminder(s) sent.")
             if options["once"]:
