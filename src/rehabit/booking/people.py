@@ -18,16 +18,31 @@ def _profile(user: Any) -> Any:
     return profile_of(user)
 
 
+def _therapist_zone(user: Any) -> str:
+    cached = getattr(user, "_rehabit_therapist_zone", None)
+    if cached is None:
+        from rehabit.booking.models import Therapist
+
+        found = Therapist.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        cached = user._rehabit_therapist_zone = found or ""
+    return str(cached)
+
+
 def zone_of(user: Any) -> str:
-    """The person's IANA time zone (their profile's; UTC when they have not said)."""
+    """The one rule for the IANA zone a person's times are shown in (pages, e-mails,
+    calendar files): a therapist's is their therapist record's (their working hours are
+    in it), anyone else's their profile's; UTC when neither names a zone we know."""
     if user is None or not getattr(user, "is_authenticated", False):
         return DEFAULT_ZONE
-    name = _profile(user).time_zone
-    try:
-        validate_zone(name)
-    except UnknownTimeZone:
-        return DEFAULT_ZONE
-    return str(name)
+    for name in (_therapist_zone(user), _profile(user).time_zone):
+        if not name:
+            continue
+        try:
+            validate_zone(name)
+        except UnknownTimeZone:
+            continue
+        return str(name)
+    return DEFAULT_ZONE
 
 
 def language_of(user: Any) -> str:
