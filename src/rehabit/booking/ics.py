@@ -3,6 +3,7 @@
 Every appointment lineage is one calendar event: a stable UID (kept when the appointment
 is moved) and a SEQUENCE raised on each change, so a calendar updates the event instead
 of adding a second one. Times are given in the recipient's zone with its VTIMEZONE block.
+Every link is built by ``rehabit.core.links.absolute_url``.
 """
 
 from __future__ import annotations
@@ -18,21 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from rehabit.core.links import absolute_url
 from rehabit.scheduling import validate_zone
 
 PRODID = "-//Rehabit//Online physiotherapy//EN"
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def join_url(appointment: Any) -> str:
-    return site_url(reverse("booking:join", args=[appointment.pk]))
+    return absolute_url(reverse("booking:join", args=[appointment.pk]))
 
 
 def manage_url(appointment: Any) -> str:
-    return site_url(reverse("booking:appointment", args=[appointment.pk]))
+    return absolute_url(reverse("booking:appointment", args=[appointment.pk]))
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:

@@ -24,6 +24,7 @@ from rehabit.booking.messages import policy_sentence
 from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
 from rehabit.booking.people import display_name, language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
+from rehabit.core.links import absolute_url
 
 EVENTS = ("booked", "moved", "cancelled")
 
@@ -130,7 +131,7 @@ def offer(offer: WaitlistOffer) -> EmailMultiAlternatives:
             "therapist_name": offer.therapist.name,
             "kind": offer.session_type.get_kind_display(),
             "when": format_span(offer.start, offer.end, zone),
-            "offer_url": ics.site_url(reverse("booking:offer", args=[offer.token])),
+            "offer_url": absolute_url(reverse("booking:offer", args=[offer.token])),
             "moves_existing": offer.entry.appointment_id is not None,
         }
         subject = _("An earlier time is free: %(when)s") % {"when": format_when(offer.start, zone)}
