@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rehabit.mail.words import clean
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
 DEFAULT_ZONE = "UTC"
@@ -52,8 +53,9 @@ def language_of(user: Any) -> str:
 
 
 def display_name(user: Any) -> str:
-    name = _profile(user).full_name or user.get_full_name()
-    return str(name or user.email.split("@")[0] or user.get_username())
+    """The person's name as they gave it, on one line, without invisible characters."""
+    name = clean(_profile(user).full_name or user.get_full_name(), one_line=True)
+    return name or clean(user.email.split("@")[0], one_line=True) or str(user.get_username())
 
 
 def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "rehabit.assessments",
     "rehabit.api",
     "rehabit.booking",
+    "rehabit.mail",
     "rehabit.care",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
