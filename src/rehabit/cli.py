@@ -31,7 +31,11 @@ def prepare_database(*, verbosity: int = 1) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from rehabit.config.env import MissingSetting
+    from rehabit.core.links import serve_site_url
 
+    # Links in e-mails and calendar files point here unless REHABIT_SITE_URL says otherwise
+    # (set before the settings load; the background worker inherits it).
+    os.environ.setdefault("REHABIT_SITE_URL", serve_site_url(args.host, args.port))
     try:
         _setup_django()
     except MissingSetting as exc:

@@ -5,3 +5,4 @@ from tests.accounts.helpers import (  # noqa: F401  (fixtures)
     patient,
     therapist,
 )
+from tests.booking.conftest import mailbox  # noqa: F401  (fixture: a real SMTP server)

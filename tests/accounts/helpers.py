@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from rehabit.accounts.access import MFA_SESSION_KEY
-from rehabit.accounts.consent import set_consent
+from rehabit.accounts.consent import set_consent, set_sharing
 from rehabit.accounts.models import ConsentPurpose, Profile
 from rehabit.accounts.roles import PATIENT, assign_role
 
@@ -50,9 +50,12 @@ def make_user(
     verified: bool = True,
     totp_secret: str | None = None,
     complete: bool = True,
-    share: bool = False,
+    share: Any = (),
 ) -> Any:
-    """An account as sign-up would leave it (verified, consents given, profile filled)."""
+    """An account as sign-up would leave it (verified, consents given, profile filled).
+
+    ``share``: the therapist accounts this person shares their record with (sharing is
+    per therapist; there is no "share with everyone")."""
     User = get_user_model()
     user = User.objects.create_user(
         username=f"u-{email.split('@')[0]}", email=email, password=PASSWORD
@@ -70,8 +73,8 @@ def make_user(
     if complete:
         for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
             set_consent(user, purpose, True, source="test")
-    if share:
-        set_consent(user, ConsentPurpose.SHARE_WITH_THERAPIST, True, source="test")
+    for therapist in share or ():
+        set_sharing(user, therapist, True, source="test")
     if totp_secret:
         from allauth.mfa.totp.internal.auth import TOTP
 
@@ -168,7 +171,7 @@ def _clear_cache() -> Iterator[None]:
 
 @pytest.fixture
 def patient(db: Any) -> Any:
-    return make_user("pat.one@example.org", name="Patricia Onestone", share=True)
+    return make_user("pat.one@example.org", name="Patricia Onestone")
 
 
 @pytest.fixture

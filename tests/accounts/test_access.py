@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 
 from rehabit.accounts import access
 from rehabit.accounts.access import MFARequired, can_view_patient_record
-from rehabit.accounts.consent import set_consent
+from rehabit.accounts.consent import set_consent, set_sharing
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.records import get_patient_record
 from rehabit.audit.models import AuditAction, AuditEntry
@@ -30,6 +30,12 @@ class FakeAppointments:
     def has_appointment_since(self, therapist: Any, patient: Any, since: datetime) -> bool:
         end = self.ends.get((therapist.pk, patient.pk))
         return end is not None and end >= since
+
+    def therapists_of(self, patient: Any) -> list[Any]:
+        from django.contrib.auth import get_user_model
+
+        ids = [t for (t, p) in self.ends if p == patient.pk]
+        return list(get_user_model().objects.filter(pk__in=ids))
 
 
 @pytest.fixture
@@ -66,6 +72,8 @@ def test_therapist_needs_a_recent_appointment_and_consent(
     patient: Any, therapist: Any, appointments: FakeAppointments, settings: Any
 ) -> None:
     appointments.ends[(therapist.pk, patient.pk)] = now() + timedelta(days=3)  # upcoming
+    assert not can_view_patient_record(therapist, patient), "no share with this therapist"
+    set_sharing(patient, therapist, True)
     assert can_view_patient_record(therapist, patient)
     days = settings.REHABIT_THERAPIST_ACCESS_DAYS
     appointments.ends[(therapist.pk, patient.pk)] = now() - timedelta(days=days - 1)
@@ -73,8 +81,44 @@ def test_therapist_needs_a_recent_appointment_and_consent(
     appointments.ends[(therapist.pk, patient.pk)] = now() - timedelta(days=days + 1)
     assert not can_view_patient_record(therapist, patient)
     appointments.ends[(therapist.pk, patient.pk)] = now()
-    set_consent(patient, ConsentPurpose.SHARE_WITH_THERAPIST, False)
+    set_sharing(patient, therapist, False)
     assert not can_view_patient_record(therapist, patient), "withdrawal takes effect at once"
+
+
+def test_consent_is_per_therapist(
+    patient: Any, therapist: Any, appointments: FakeAppointments
+) -> None:
+    """Security finding 1: sharing with one therapist never opens the record to another
+    related therapist, and withdrawing from one leaves the other's share alone."""
+    other = make_user("tobias@example.org", role="therapist")
+    appointments.ends[(therapist.pk, patient.pk)] = now()
+    appointments.ends[(other.pk, patient.pk)] = now()
+    set_sharing(patient, other, True)
+    assert can_view_patient_record(other, patient)
+    assert not can_view_patient_record(therapist, patient)
+    set_sharing(patient, therapist, True)
+    set_sharing(patient, other, False)
+    assert can_view_patient_record(therapist, patient)
+    assert not can_view_patient_record(other, patient)
+
+
+def test_an_account_wide_share_event_grants_nothing(
+    patient: Any, therapist: Any, appointments: FakeAppointments
+) -> None:
+    """Share events without a therapist (from before per-therapist sharing) are history."""
+    from rehabit.accounts.models import ConsentEvent
+    from rehabit.accounts.notices import current_version
+
+    appointments.ends[(therapist.pk, patient.pk)] = now()
+    ConsentEvent.objects.create(
+        user=patient,
+        purpose=ConsentPurpose.SHARE_WITH_THERAPIST,
+        version=current_version(ConsentPurpose.SHARE_WITH_THERAPIST),
+        granted=True,
+    )
+    assert not can_view_patient_record(therapist, patient)
+    with pytest.raises(ValueError, match="per therapist"):
+        set_consent(patient, ConsentPurpose.SHARE_WITH_THERAPIST, True)
 
 
 def test_another_therapist_is_not_related(
@@ -125,6 +169,7 @@ def test_related_therapist_opens_the_record_and_the_patient_sees_it(
     patient: Any, therapist: Any, appointments: FakeAppointments
 ) -> None:
     appointments.ends[(therapist.pk, patient.pk)] = now()
+    set_sharing(patient, therapist, True)
     assert (
         login(Client(), therapist, mfa=True).get(f"/staff/patients/{patient.pk}/").status_code
         == 200

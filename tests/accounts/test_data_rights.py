@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from rehabit.accounts.consent import set_sharing
 from rehabit.accounts.data_rights import (
     FORMAT_VERSION,
     DataImportError,
@@ -37,7 +38,7 @@ EMAIL = "zq.marchetti@example.org"
 
 @pytest.fixture
 def person(db: Any) -> Any:
-    user = make_user(EMAIL, name=NAME, share=True)
+    user = make_user(EMAIL, name=NAME)
     Profile.objects.filter(user=user).update(phone="+4915112345678", date_of_birth="1979-04-03")
     assessment_for(user)
     assessment = assessment_for(user)
@@ -45,6 +46,7 @@ def person(db: Any) -> Any:
     log_session(assessment, session_data(program_for(assessment)))
     therapist = make_therapist("Export Therapist")
     book(user, therapist, free_start(therapist, after=timedelta(days=3)))
+    set_sharing(user, therapist.user, True)
     return user
 
 
@@ -204,3 +206,51 @@ def test_delete_page_needs_reauthentication_and_confirmation(person: Any) -> Non
 def test_staff_cannot_erase_their_own_account_here(therapist: Any) -> None:
     response = login(Client(), therapist, mfa=True).get("/account/data/delete/")
     assert response.status_code == 302
+
+
+def test_the_export_names_nobody_else_in_the_audit_trail(person: Any) -> None:
+    """Security finding 6: other people's ids, addresses and browsers stay out of the
+    export; of another person's action on the record only their role and the time."""
+    from rehabit.booking.models import Therapist
+
+    therapist = Therapist.objects.get(name="Export Therapist").user
+    staff = login(Client(), therapist, mfa=True)
+    browser = "Mozilla/5.0 (X11; Linux x86_64) TherapistBrowser/99.1"
+    assert (
+        staff.get(
+            f"/staff/patients/{person.pk}/",
+            headers={"user-agent": browser},
+            REMOTE_ADDR="203.0.113.77",
+        ).status_code
+        == 200
+    )
+    data = download(login(Client(), person))
+    viewed = [e for e in data["audit"] if e["action"] == AuditAction.RECORD_VIEWED]
+    assert len(viewed) == 1
+    entry = viewed[0]
+    assert entry["actor"] == {"you": False, "role": "therapist"}
+    assert entry["event_time"] and entry["about_you"] is True
+    text = json.dumps(data["audit"])
+    assert browser not in text and "TherapistBrowser" not in text
+    assert "203.0.113" not in text
+
+    def ids_in(value: Any) -> list[Any]:
+        if isinstance(value, dict):
+            found = [v for k, v in value.items() if k == "id" or k.endswith("_id")]
+            return found + [i for v in value.values() for i in ids_in(v)]
+        if isinstance(value, list):
+            return [i for v in value for i in ids_in(v)]
+        return []
+
+    for e in data["audit"]:
+        assert not {"ip_network", "ip_hash", "user_agent", "subject"} & set(e), e
+        # The entry's own id and the id of the person's own object are all the ids left.
+        assert ids_in({k: v for k, v in e.items() if k not in {"id", "target_id"}}) == [], e
+    # The therapist's own export says what they did, not to whom.
+    theirs = build_export(therapist)
+    for e in theirs["audit"]:
+        own = {"id", "target_id"} if e["about_you"] else {"id"}
+        assert ids_in({k: v for k, v in e.items() if k not in own}) == [], e
+    their_view = [e for e in theirs["audit"] if e["action"] == AuditAction.RECORD_VIEWED]
+    assert their_view and their_view[0]["about_you"] is False
+    assert "target_id" not in their_view[0] and "details" not in their_view[0]

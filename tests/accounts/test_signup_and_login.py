@@ -64,9 +64,11 @@ def test_signup_records_consent_with_version_and_time() -> None:
     signup(Client(), share_with_therapist="on")
     user = get_user_model().objects.get(email="new.person@example.org")
     states = current_consents(user)
-    for purpose in ConsentPurpose.values:
+    for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
         assert states[purpose].is_current, purpose
         assert states[purpose].recorded_at is not None
+    # Sharing is given to one therapist at a time (when booking), never at sign-up.
+    assert not user.consent_events.filter(purpose=ConsentPurpose.SHARE_WITH_THERAPIST).exists()
 
 
 def test_signup_refuses_without_accepting_the_terms_and_says_why() -> None:

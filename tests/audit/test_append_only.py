@@ -1,10 +1,13 @@
 """The audit log refuses changes and deletions: in Python everywhere, and in the database
-itself on PostgreSQL."""
+itself (triggers on SQLite and PostgreSQL), so raw SQL cannot remove a trace either."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from rehabit.audit.models import AppendOnlyError, AuditAction, AuditEntry
 from rehabit.audit.services import record
@@ -35,16 +38,22 @@ def test_deleting_is_refused() -> None:
     assert AuditEntry.objects.filter(pk=item.pk).exists()
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     "sql",
     [
         "UPDATE audit_auditentry SET action = 'auth.logout'",
         "DELETE FROM audit_auditentry",
+        # Even an entry long past its retention goes only through the purge.
+        "DELETE FROM audit_auditentry WHERE action = 'auth.logout'",
     ],
 )
-def test_postgresql_refuses_update_and_delete_even_in_raw_sql(sql: str) -> None:
+def test_the_database_refuses_update_and_delete_even_in_raw_sql(sql: str) -> None:
     item = entry()
+    ancient = AuditEntry.objects.create(
+        action=AuditAction.LOGOUT,
+        actor_role="system",
+        event_time=timezone.now() - timedelta(days=9999),
+    )
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -52,3 +61,16 @@ def test_postgresql_refuses_update_and_delete_even_in_raw_sql(sql: str) -> None:
     ):
         cursor.execute(sql)
     assert AuditEntry.objects.get(pk=item.pk).action == AuditAction.LOGIN
+    assert AuditEntry.objects.filter(pk=ancient.pk).exists()
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_truncate() -> None:
+    item = entry()
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE audit_auditentry")
+    assert AuditEntry.objects.filter(pk=item.pk).exists()

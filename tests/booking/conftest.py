@@ -17,7 +17,7 @@ def therapist(db: Any) -> Any:
 
 @pytest.fixture
 def patient(db: Any) -> Any:
-    return make_patient("pat.booker@example.org", "Pat Booker", zone="Asia/Kolkata", share=True)
+    return make_patient("pat.booker@example.org", "Pat Booker", zone="Asia/Kolkata")
 
 
 @pytest.fixture

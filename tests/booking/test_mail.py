@@ -8,15 +8,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from icalendar import Calendar
 
-from rehabit.booking import services
+from rehabit.accounts.models import Profile
+from rehabit.booking import reminders, services
 from rehabit.booking.management.commands.worker import run_queued_tasks
+from rehabit.booking.models import Reminder
+from rehabit.booking.people import zone_of
 from tests.booking.support import (
     Mailbox,
     book,
     calendar_part,
     free_start,
+    make_patient,
+    make_therapist,
     text_body,
 )
 
@@ -111,3 +118,40 @@ def test_each_notice_is_sent_once_even_when_the_worker_runs_twice(
     run_queued_tasks("a")
     run_queued_tasks("b")
     assert len(mailbox.messages) == 2
+
+
+def test_a_therapist_who_never_saved_a_profile_reads_times_in_the_therapist_zone(
+    mailbox: Mailbox, patient: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A therapist's zone is the therapist record's (their working hours are in it), for
+    every message, not UTC until they happen to save a profile."""
+    therapist = make_therapist("Nora Newyork", zone="America/New_York")
+    Profile.objects.filter(user=therapist.user).update(time_zone="")
+    start = free_start(therapist)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(patient, therapist, start)
+    run_queued_tasks("test-worker")
+    (booked,) = mailbox.to(therapist.user.email)
+    local = start.astimezone(ZoneInfo("America/New_York"))
+    for text in (text_body(booked), str(booked["Subject"])):
+        assert local.strftime("%H:%M") in text
+        assert "America/New York" in text and "UTC" not in text
+    _, event, _ = parse(booked)
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+
+    Reminder.objects.filter(appointment=appointment, kind="24h").update(
+        due_at=timezone.now() - timedelta(seconds=1)
+    )
+    reminders.sweep("test-worker")
+    (reminded,) = [m for m in mailbox.to(therapist.user.email) if m is not booked]
+    assert "America/New York" in text_body(reminded) and "UTC" not in text_body(reminded)
+
+    # One rule decides everyone's zone: the therapist record over a profile's choice.
+    user = get_user_model().objects.get(pk=therapist.user.pk)
+    assert zone_of(user) == "America/New_York"
+    Profile.objects.filter(user=user).update(time_zone="Asia/Tokyo")
+    assert zone_of(get_user_model().objects.get(pk=user.pk)) == "America/New_York"
+    assert zone_of(patient) == "Asia/Kolkata"
+    nobody = make_patient("no.zone@example.org", "No Zone")
+    Profile.objects.filter(user=nobody).update(time_zone="")
+    assert zone_of(get_user_model().objects.get(pk=nobody.pk)) == "UTC"

@@ -228,6 +228,9 @@ def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_vie
         difficulty=Difficulty.values[0],
     )
     shared = book(patient, therapist, free_start(therapist), share_record=True)
+    from rehabit.booking.people import set_sharing
+
+    set_sharing(shared, None)  # what the booking page and API do with the box's choice
     client = login(Client(), therapist.user, mfa=True)
     page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
     assert "What the patient told Rehabit" in page
@@ -238,10 +241,9 @@ def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_vie
     client.get(f"/booking/appointments/{shared.pk}/")
     assert views.count() == 2
     # Withdrawing consent takes effect at once.
-    from rehabit.accounts.consent import set_consent
-    from rehabit.accounts.models import ConsentPurpose
+    from rehabit.accounts.consent import set_sharing as share_record_with
 
-    set_consent(patient, ConsentPurpose.SHARE_WITH_THERAPIST, False)
+    share_record_with(patient, therapist.user, False)
     page = client.get(f"/booking/appointments/{shared.pk}/").content.decode()
     assert "Likely causes and why" not in page and "does not share" in page
     assert (

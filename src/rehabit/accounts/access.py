@@ -2,14 +2,15 @@
 
 Deny by default. A patient sees their own record. A therapist sees a patient's record only
 while the patient has, or recently had (``REHABIT_THERAPIST_ACCESS_DAYS``, default 30), an
-appointment with them *and* currently consents to sharing. An admin reads records only
-through the audited selector (``rehabit.accounts.records``). Staff must also have passed
-two-factor authentication in the current session.
+appointment with them *and* currently shares their record with *this* therapist
+(``rehabit.accounts.consent.shares_with``: consent is per therapist, never one switch for
+all). An admin reads records only through the audited selector
+(``rehabit.accounts.records``). Staff must also have passed two-factor authentication in
+the current session.
 
-Appointments belong to the booking app, which does not exist yet: it will implement
-``AppointmentRelation`` and list its class in ``settings.REHABIT_APPOINTMENT_RELATIONS``
-(or call ``register_appointment_relation`` from its ``AppConfig.ready``). Until then no
-relation exists and therapists see no patient records.
+Appointments belong to the booking app: it implements ``AppointmentRelation`` and
+registers it from its ``AppConfig.ready`` (or lists its class in
+``settings.REHABIT_APPOINTMENT_RELATIONS``). Without a relation no therapist sees a record.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.roles import ADMIN, THERAPIST, role_of
 
 MFA_SESSION_KEY = "rehabit.mfa_verified_at"
@@ -39,13 +39,20 @@ class AppointmentRelation(Protocol):
         in progress, or that ended at or after ``since`` (cancelled ones do not count)."""
         ...
 
+    def therapists_of(self, patient: Any) -> list[Any]:
+        """The accounts of the therapists ``patient`` has or had appointments with (for
+        the consent page, which lists each one with its own sharing switch)."""
+        ...
+
 
 _registered: list[AppointmentRelation] = []
 
 
 def register_appointment_relation(relation: AppointmentRelation) -> None:
     if not isinstance(relation, AppointmentRelation):
-        raise TypeError("An appointment relation needs has_appointment_since().")
+        raise TypeError(
+            "An appointment relation needs has_appointment_since() and therapists_of()."
+        )
     if relation not in _registered:
         _registered.append(relation)
 
@@ -95,9 +102,19 @@ def _has_relation(therapist: Any, patient: Any) -> bool:
     )
 
 
+def related_therapists(patient: Any) -> list[Any]:
+    """Every therapist account the patient has or had an appointment with."""
+    found: dict[int, Any] = {}
+    for relation in appointment_relations():
+        for therapist in relation.therapists_of(patient):
+            if therapist is not None:
+                found.setdefault(therapist.pk, therapist)
+    return list(found.values())
+
+
 def can_view_patient_record(staff_user: Any, patient: Any) -> bool:
     """The one rule for reading a patient's record (not counting MFA; see above)."""
-    from rehabit.accounts.consent import has_consented
+    from rehabit.accounts.consent import shares_with
 
     if staff_user is None or patient is None:
         return False
@@ -111,7 +128,7 @@ def can_view_patient_record(staff_user: Any, patient: Any) -> bool:
     if role == THERAPIST:
         return (
             staff_user.has_perm("accounts.view_patient_record")
-            and has_consented(patient, ConsentPurpose.SHARE_WITH_THERAPIST)
+            and shares_with(patient, staff_user)
             and _has_relation(staff_user, patient)
         )
     return False

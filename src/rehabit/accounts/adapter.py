@@ -1,4 +1,4 @@
-"""Rehabit's allauth adapter: lockout, roles, opaque usernames, claiming assessments."""
+"""Rehabit's allauth adapter: sign-in throttling, roles, opaque usernames, claiming assessments."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rehabit.accounts import lockout
 from rehabit.accounts.preferences import apply_language
 from rehabit.accounts.roles import PATIENT, assign_role
 from rehabit.audit.models import AuditAction
-from rehabit.audit.services import record
+from rehabit.audit.services import client_ip, record
 
 
 def _login_of(credentials: dict[str, Any]) -> str:
@@ -41,14 +41,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        until = lockout.locked_until(_login_of(credentials))
+        until = lockout.wait_until(_login_of(credentials), client_ip(request))
         if until is not None:
-            when = formats.time_format(timezone.localtime(until), "H:i")
+            when = formats.time_format(timezone.localtime(until), "H:i:s")
             raise forms.ValidationError(
                 _(
-                    "Too many failed attempts to sign in to this account. For your safety, "
-                    "signing in is paused until %(time)s (%(zone)s). You can reset your "
-                    "password to sign in sooner."
+                    "Too many failed attempts to sign in to this account from here. For "
+                    "your safety, the next try is possible at %(time)s (%(zone)s). You can "
+                    "reset your password to sign in sooner."
                 )
                 % {"time": when, "zone": timezone.get_current_timezone_name()},
                 code="locked_out",
@@ -58,7 +58,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)
         login = _login_of(credentials)
-        if lockout.register_failure(login):
+        ip = client_ip(request)
+        for scope in lockout.register_failure(login, ip):
             from rehabit.audit.receivers import _user_for_login, login_hash
 
             record(
@@ -66,13 +67,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 request=request,
                 actor=None,
                 subject=_user_for_login(login),
-                details={"login_hash": login_hash(login)},
+                details={"login_hash": login_hash(login), "scope": scope},
             )
 
     def login(self, request: HttpRequest, user: Any) -> None:
         from rehabit.assessments.claims import claim_session_assessments
 
         super().login(request, user)
-        lockout.clear(user.email, *user.emailaddress_set.values_list("email", flat=True))
+        lockout.clear_after_sign_in(user, client_ip(request))
         claim_session_assessments(request.session, user)
         apply_language(request, user)

@@ -1,18 +1,37 @@
 """Admin for accounts. Admins manage accounts here; every time they open or change a
-patient's account or clinical record, the audit log gets an entry."""
+patient's account or clinical record, the audit log gets an entry naming the fields
+changed. What staff may do to someone's sign-in (password reset link, removing two-factor
+authentication) goes through ``rehabit.accounts.staff_actions`` only."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+import allauth.mfa.admin  # noqa: F401  (registers Authenticator before we replace it)
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from rehabit.accounts import staff_actions
 from rehabit.accounts.models import ConsentEvent, LoginLockout, Profile
 from rehabit.accounts.records import audit_record_read
-from rehabit.accounts.roles import ROLES, is_staff_role, role_of
+from rehabit.accounts.roles import (
+    ADMIN,
+    PATIENT,
+    THERAPIST,
+    assign_role,
+    is_staff_role,
+    role_of,
+)
+from rehabit.accounts.staff_actions import change_details, may_manage
 from rehabit.assessments.admin import AssessmentAdmin
 from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction
@@ -24,7 +43,9 @@ User = get_user_model()
 
 class AuditedChangeViewMixin:
     """Log a staff read (GET) of a patient's object and refuse it when the record rule
-    says no; changes are logged in ``save_model``."""
+    says no; changes are logged in ``save_model`` with the names of the fields changed."""
+
+    change_action = AuditAction.RECORD_CHANGED
 
     def patient_of(self, obj: Any) -> Any:
         raise NotImplementedError
@@ -47,15 +68,36 @@ class AuditedChangeViewMixin:
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
         patient = self.patient_of(obj)
-        if change and patient is not None:
+        if change and patient is not None and form.changed_data:
             record(
-                AuditAction.RECORD_CHANGED,
+                self.change_action,
                 request=request,
                 subject=patient,
                 target_type=obj._meta.model_name,
                 target_id=obj.pk,
-                details={"fields": sorted(form.changed_data)},
+                details=change_details(form),
             )
+
+
+class AccountChangeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An account as staff may change it: name, active, role. No password, e-mail
+    address, superuser flag or permissions (see ``staff_actions``)."""
+
+    role = forms.ChoiceField(
+        label=_("role"),
+        choices=[(PATIENT, _("patient")), (THERAPIST, _("therapist")), (ADMIN, _("admin"))],
+        help_text=_("Admins get the admin site (with two-factor authentication)."),
+    )
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["role"] = role_of(self.instance)
+            self.fields["role"].initial = self.initial["role"]
 
 
 admin.site.unregister(User)
@@ -63,29 +105,121 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class AuditedUserAdmin(AuditedChangeViewMixin, UserAdmin):  # type: ignore[type-arg]
+    """Accounts. Nobody sets a password or an e-mail address here: "Send a password reset
+    link" e-mails the person; "Remove two-factor authentication" tells them by e-mail;
+    both are audited. Superuser and permission fields exist only for superusers, and an
+    admin cannot change a superuser's account."""
+
+    form = AccountChangeForm
+    change_action = AuditAction.ACCOUNT_CHANGED_BY_STAFF
     list_display = ("email", "role", "is_active", "last_login", "date_joined")
     list_filter = ("groups", "is_active", "is_staff")
     search_fields = ("email",)
     ordering = ("email",)
+    actions = ["send_password_reset", "remove_two_factor"]
 
     def patient_of(self, obj: Any) -> Any:
         return obj
 
-    @admin.display(description="role")
+    @admin.display(description=_("role"))
     def role(self, obj: Any) -> str:
         return role_of(obj)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        before = set(form.instance.groups.values_list("name", flat=True)) & set(ROLES)
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True)) & set(ROLES)
-        if before != after:
-            record(
-                AuditAction.ROLE_CHANGED,
-                request=request,
-                subject=form.instance,
-                details={"from": sorted(before), "to": sorted(after)},
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return super().get_fieldsets(request, obj)  # adding (superusers only)
+        fieldsets: list[Any] = [
+            (None, {"fields": ("username", "email")}),
+            (_("Personal info"), {"fields": ("first_name", "last_name")}),
+            (_("Access"), {"fields": ("is_active", "role")}),
+            (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        ]
+        if request.user.is_superuser:
+            fieldsets.append(
+                (_("Superuser only"), {"fields": ("is_staff", "is_superuser", "user_permissions")})
             )
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        return ("username", "email", "last_login", "date_joined")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not may_manage(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Refused for everyone: the person resets their own password from a link."""
+        raise PermissionDenied
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        role = form.cleaned_data.get("role")
+        if change and role and role != form.initial.get("role"):
+            assign_role(obj, role, request=request, actor=request.user)
+
+    def _each_manageable(self, request: HttpRequest, queryset: Any) -> Any:
+        skipped = 0
+        for user in queryset:
+            if may_manage(request.user, user):
+                yield user
+            else:
+                skipped += 1
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d superuser account was left alone: only a superuser may do that.",
+                    "%(count)d superuser accounts were left alone: only a superuser may do that.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Send a password reset link to each person"), permissions=["change"]
+    )
+    def send_password_reset(self, request: HttpRequest, queryset: Any) -> None:
+        sent = sum(
+            1
+            for user in self._each_manageable(request, queryset)
+            if staff_actions.send_password_reset(request, user)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "A password reset link was e-mailed to %(count)d person.",
+                "A password reset link was e-mailed to %(count)d people.",
+                sent,
+            )
+            % {"count": sent},
+        )
+
+    @admin.action(
+        description=_("Remove two-factor authentication (the person is told by e-mail)"),
+        permissions=["remove_two_factor"],
+    )
+    def remove_two_factor(self, request: HttpRequest, queryset: Any) -> None:
+        removed = sum(
+            1
+            for user in self._each_manageable(request, queryset)
+            if staff_actions.remove_two_factor(request, user)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was removed for %(count)d person (told by e-mail).",
+                "Two-factor authentication was removed for %(count)d people (told by e-mail).",
+                removed,
+            )
+            % {"count": removed},
+        )
+
+    def has_remove_two_factor_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("mfa.delete_authenticator"))
 
 
 @admin.register(Profile)
@@ -107,13 +241,47 @@ class ConsentEventAdmin(ReadOnlyAdmin):
 
 @admin.register(LoginLockout)
 class LoginLockoutAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Deleting a row unlocks the account."""
+    """Sign-in failure counts (rehabit.accounts.lockout); deleting a row forgets one."""
 
     list_display = ("key", "failures", "window_started_at", "locked_until")
     readonly_fields = ("key", "failures", "window_started_at", "locked_until")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# E-mail addresses decide where password reset links go: only a superuser may change
+# one here (the person changes their own, with verification, on their account page).
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class GuardedEmailAddressAdmin(EmailAddressAdmin):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+# Authenticators: listed, never shown (their data holds the TOTP secret and recovery
+# codes) and never deleted here; "Remove two-factor authentication" on the account does
+# it, audited and with an e-mail to the person.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
 
 
 # Assessments are clinical records: opening an owned one in the admin goes through the

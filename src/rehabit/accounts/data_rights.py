@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from rehabit.accounts import lockout
-from rehabit.accounts.models import ConsentEvent, Profile
+from rehabit.accounts.consent import therapist_name
+from rehabit.accounts.models import ConsentEvent, ConsentPurpose, Profile
 from rehabit.accounts.roles import PATIENT, role_group, role_of
 from rehabit.audit.models import AuditAction, AuditEntry
 from rehabit.audit.selectors import entries_about
@@ -54,26 +55,33 @@ def _when(value: Any, field: str) -> datetime:
     return parsed
 
 
-def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
-    def who(value: int | None) -> dict[str, Any]:
-        if value is None:
-            return {"self": False, "id": None}
-        return {"self": value == user_id, "id": None if value == user_id else value}
+# Detail keys that say what happened without naming anyone else (who else was involved
+# is never exported: another person's id, address or browser is their data, not yours).
+_AUDIT_DETAILS = frozenset(
+    {"purpose", "version", "fields", "from", "to", "type", "what", "reason", "assessments"}
+)
 
-    return {
+
+def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
+    """One audit entry as the person may see it (security finding 6).
+
+    Someone else's action: their role and the time, never their id, network, address hash
+    or browser. The person's own action on somebody else's record: what and when, not
+    whose. No entry carries IP information or a browser string.
+    """
+    about_you = entry.subject_id == user_id
+    out: dict[str, Any] = {
         "id": str(entry.id),
         "event_time": _iso(entry.event_time),
         "action": entry.action,
-        "actor": who(entry.actor_id),
-        "actor_role": entry.actor_role,
-        "subject": who(entry.subject_id),
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "ip_network": entry.ip_network,
-        "ip_hash": entry.ip_hash,
-        "user_agent": entry.user_agent,
-        "details": entry.details,
+        "actor": {"you": entry.actor_id == user_id, "role": entry.actor_role},
+        "about_you": about_you,
     }
+    if about_you:
+        out["target_type"] = entry.target_type
+        out["target_id"] = entry.target_id
+        out["details"] = {k: v for k, v in (entry.details or {}).items() if k in _AUDIT_DETAILS}
+    return out
 
 
 def build_export(user: Any) -> dict[str, Any]:
@@ -114,8 +122,15 @@ def build_export(user: Any) -> dict[str, Any]:
                 "granted": e.granted,
                 "recorded_at": _iso(e.recorded_at),
                 "source": e.source,
+                **(
+                    {"therapist": therapist_name(e.therapist), "therapist_account": e.therapist_id}
+                    if e.therapist_id
+                    else {}
+                ),
             }
-            for e in ConsentEvent.objects.filter(user=user).order_by("recorded_at", "id")
+            for e in ConsentEvent.objects.filter(user=user)
+            .select_related("therapist")
+            .order_by("recorded_at", "id")
         ],
         "assessments": [
             {
@@ -138,6 +153,21 @@ def export_personal_data(user: Any, *, request: HttpRequest | None = None) -> di
     """Record the export in the audit log, then build it (so it lists itself)."""
     record(AuditAction.DATA_EXPORTED, request=request, subject=user)
     return build_export(user)
+
+
+def _same_therapist(consent: dict[str, Any]) -> Any:
+    """The therapist account a share in the file was with, if this database still has
+    that account under the same number and name; else None (the event is kept as history
+    and grants nothing, so a share never lands on somebody else)."""
+    account = consent.get("therapist_account")
+    if not account or consent.get("purpose") != ConsentPurpose.SHARE_WITH_THERAPIST:
+        return None
+    found = (
+        get_user_model().objects.filter(pk=account).first() if isinstance(account, int) else None
+    )
+    if found is None or therapist_name(found) != consent.get("therapist"):
+        return None
+    return found
 
 
 def _check_document(data: Any) -> None:
@@ -225,6 +255,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
         ConsentEvent.objects.create(
             user=user,
             purpose=c["purpose"],
+            therapist=_same_therapist(c),
             version=c["version"],
             granted=bool(c["granted"]),
             recorded_at=_when(c["recorded_at"], "consents.recorded_at"),
@@ -244,26 +275,21 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     import_care(data.get("care") or {})
     import_appointments(user, data.get("appointments") or [])
 
-    def who(ref: dict[str, Any]) -> int | None:
-        return user.pk if ref.get("self") else ref.get("id")
-
     restored = 0
     for e in data["audit"]:
         if AuditEntry.objects.filter(pk=e["id"]).exists():
             continue  # the log kept it through the erasure
+        # The export names nobody else: their part comes back as their role only.
         AuditEntry.objects.create(
             id=e["id"],
             event_time=_when(e["event_time"], "audit.event_time"),
             action=e["action"],
-            actor_id=who(e["actor"]),
-            actor_role=e["actor_role"],
-            subject_id=who(e["subject"]),
-            target_type=e["target_type"],
-            target_id=e["target_id"],
-            ip_network=e["ip_network"],
-            ip_hash=e["ip_hash"],
-            user_agent=e["user_agent"],
-            details=e["details"],
+            actor_id=user.pk if e["actor"].get("you") else None,
+            actor_role=e["actor"].get("role", ""),
+            subject_id=user.pk if e.get("about_you") else None,
+            target_type=e.get("target_type", ""),
+            target_id=e.get("target_id", ""),
+            details=e.get("details", {}),
         )
         restored += 1
     record(

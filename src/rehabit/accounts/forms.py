@@ -40,9 +40,13 @@ terms_label = lazy(_terms_label, SafeString)
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up plus the consent a new account needs."""
+    """allauth's sign-up plus the consent a new account needs.
 
-    field_order = ["email", "password1", "password2", "accept_terms", "share_with_therapist"]
+    Sharing the record is not asked here: it is given to one therapist at a time, when
+    booking them or on the account's consent page.
+    """
+
+    field_order = ["email", "password1", "password2", "accept_terms"]
 
     accept_terms = forms.BooleanField(
         label=terms_label(),
@@ -51,20 +55,12 @@ class SignupForm(AllauthSignupForm):
             "required": _("To create an account, accept the terms of use and privacy notice.")
         },
     )
-    share_with_therapist = forms.BooleanField(
-        label=_("Share my assessments and progress with my therapist (you can change this later)."),
-        required=False,
-    )
 
     def signup(self, request: HttpRequest, user: Any) -> None:
         from rehabit.accounts.consent import set_consent
 
         for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
             set_consent(user, purpose, True, request=request, source="signup")
-        if self.cleaned_data.get("share_with_therapist"):
-            set_consent(
-                user, ConsentPurpose.SHARE_WITH_THERAPIST, True, request=request, source="signup"
-            )
 
 
 @cache
@@ -190,6 +186,27 @@ class RequiredConsentForm(forms.Form):
             "required": _("To keep using your account, accept the terms of use and privacy notice.")
         },
     )
+
+
+class SharingForm(forms.Form):
+    """Share, or stop sharing, the record with one of the therapists the page lists."""
+
+    action = forms.ChoiceField(
+        choices=[("share", "share"), ("withdraw", "withdraw")],
+        error_messages={"invalid_choice": _("Choose to share or to stop sharing.")},
+    )
+    therapist = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Choose one of the therapists listed on this page."),
+            "invalid_choice": _("Choose one of the therapists listed on this page."),
+        },
+    )
+
+    def __init__(self, *args: Any, therapists: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].choices = [(str(s.therapist.pk), s.name) for s in therapists]
+        self.by_id = {s.therapist.pk: s for s in therapists}
 
 
 class DeleteAccountForm(forms.Form):

@@ -59,12 +59,27 @@ class ConsentPurpose(models.TextChoices):
 
 class ConsentEvent(models.Model):
     """One act of giving or withdrawing consent. Never changed; the current state of a
-    purpose is its latest event (``rehabit.accounts.consent.current_consents``)."""
+    purpose is its latest event (``rehabit.accounts.consent``).
+
+    Sharing is per therapist: a ``share_with_therapist`` event names the therapist's
+    account, and the state of each (patient, therapist) pair is its own latest event.
+    Share events without a therapist are history from before sharing was per therapist
+    (migration 0004 turned them into per-therapist events); they grant nothing.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events"
     )
     purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("therapist"),
+        help_text=_("The therapist a share is with (sharing only)."),
+    )
     version = models.CharField(_("notice version"), max_length=32)
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
@@ -75,10 +90,18 @@ class ConsentEvent(models.Model):
         verbose_name = _("consent event")
         verbose_name_plural = _("consent events")
         indexes = [models.Index(fields=["user", "purpose", "recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(therapist__isnull=True)
+                | models.Q(purpose="share_with_therapist"),
+                name="consent_therapist_only_when_sharing",
+            )
+        ]
 
     def __str__(self) -> str:
         state = "granted" if self.granted else "withdrawn"
-        return f"{self.purpose} v{self.version} {state}"
+        whom = f" with user {self.therapist_id}" if self.therapist_id else ""
+        return f"{self.purpose}{whom} v{self.version} {state}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

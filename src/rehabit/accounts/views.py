@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
@@ -17,9 +18,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rehabit.accounts.consent import current_consents, missing_required_consents, set_consent
+from rehabit.accounts.access import related_therapists
+from rehabit.accounts.consent import (
+    SharingState,
+    current_consents,
+    missing_required_consents,
+    set_consent,
+    set_sharing,
+    sharing_states,
+    therapist_name,
+)
 from rehabit.accounts.data_rights import erase_account, export_personal_data
-from rehabit.accounts.forms import DeleteAccountForm, ProfileForm, RequiredConsentForm
+from rehabit.accounts.forms import (
+    DeleteAccountForm,
+    ProfileForm,
+    RequiredConsentForm,
+    SharingForm,
+)
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
 from rehabit.accounts.preferences import profile_of
@@ -51,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "role": role_of(user),
             "assessments": Assessment.objects.filter(owner=user).order_by("-created_at")[:50],
             "consents": current_consents(user),
+            "shared_with": [s for s in _sharing_with(user) if s.is_current],
             "mfa_enabled": Authenticator.objects.filter(
                 user=user, type=Authenticator.Type.TOTP
             ).exists(),
@@ -87,11 +103,35 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _sharing_with(user: Any) -> list[SharingState]:
+    return sharing_states(user, also=related_therapists(user))
+
+
+def _change_sharing(request: HttpRequest, form: SharingForm) -> None:
+    state = form.by_id[form.cleaned_data["therapist"]]
+    granted = form.cleaned_data["action"] == "share"
+    set_sharing(request.user, state.therapist, granted, request=request, source="consent page")
+    if granted:
+        messages.success(
+            request, _("You now share your record with %(name)s.") % {"name": state.name}
+        )
+    else:
+        messages.success(
+            request,
+            _("You no longer share your record with %(name)s. This took effect immediately.")
+            % {"name": state.name},
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def consent(request: HttpRequest) -> HttpResponse:
+    from rehabit.accounts.models import ConsentEvent
+
     user = request.user
     terms_form = RequiredConsentForm()
+    sharing = _sharing_with(user)
+    sharing_form = SharingForm(therapists=sharing)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "accept_terms":
@@ -101,37 +141,29 @@ def consent(request: HttpRequest) -> HttpResponse:
                     set_consent(user, purpose, True, request=request, source="consent page")
                 messages.success(request, _("Thank you. Your acceptance has been recorded."))
                 return redirect(_next_url(request, "accounts:consent"))
-        elif action in {"share", "withdraw"}:
-            granted = action == "share"
-            set_consent(
-                user,
-                ConsentPurpose.SHARE_WITH_THERAPIST,
-                granted,
-                request=request,
-                source="consent page",
-            )
-            messages.success(
-                request,
-                _("Sharing with your therapist is now on.")
-                if granted
-                else _("Sharing with your therapist is now off. This took effect immediately."),
-            )
-            return redirect("accounts:consent")
-    from rehabit.accounts.models import ConsentEvent
-
+        else:
+            sharing_form = SharingForm(request.POST, therapists=sharing)
+            if sharing_form.is_valid():
+                _change_sharing(request, sharing_form)
+                return redirect("accounts:consent")
+    history = ConsentEvent.objects.filter(user=user).select_related("therapist")
     return render(
         request,
         "accounts/consent.html",
         {
-            "consents": current_consents(user),
             "missing": missing_required_consents(user),
             "terms_form": terms_form,
+            "sharing": sharing,
+            "sharing_form": sharing_form,
             "versions": CURRENT_VERSIONS,
-            "history": ConsentEvent.objects.filter(user=user).order_by("-recorded_at", "-id"),
+            "history": [
+                (event, therapist_name(event.therapist))
+                for event in history.order_by("-recorded_at", "-id")
+            ],
             "access_days": settings.REHABIT_THERAPIST_ACCESS_DAYS,
             "next": _next_url(request, ""),
         },
-        status=422 if terms_form.errors else 200,
+        status=422 if terms_form.errors or sharing_form.errors else 200,
     )
 
 

@@ -343,7 +343,7 @@ def create_appointment(
             answer = _refused(refused, zone)
             body = json.loads(json.dumps(answer.value, default=_json))
             return idempotency.Outcome(answer.status_code, body)
-        set_sharing(request.user, payload.share_record, request)
+        set_sharing(appointment, request)
         out = appointment_out(appointment, request.user, zone)
         return idempotency.Outcome(201, json.loads(json.dumps(out, default=_json)))
 

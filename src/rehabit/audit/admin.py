@@ -22,6 +22,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         "subject_id",
         "target_type",
         "target_id",
+        "changed",
         "ip_network",
     )
     list_filter = ("action", "actor_role", "event_time", "target_type")
@@ -33,6 +34,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
     list_per_page = 100
     show_full_result_count = False
+
+    @admin.display(description=_("fields changed"))
+    def changed(self, entry: AuditEntry) -> str:
+        """Which fields an admin change touched (names only; the log holds no values of
+        personal data or secrets)."""
+        fields = entry.details.get("fields") if isinstance(entry.details, dict) else None
+        return ", ".join(str(f) for f in fields) if isinstance(fields, list) else ""
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[AuditEntry], search_term: str

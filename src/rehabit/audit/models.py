@@ -3,6 +3,11 @@
 Rows hold pseudonymous integer ids (no foreign keys, so erasing an account keeps its
 audit trail), never names, e-mail addresses or health content. IP addresses are kept
 only as a truncated network and a keyed hash (engineering.md section 4.3).
+
+Entries are never changed. They are removed only after ``REHABIT_AUDIT_RETENTION_DAYS``
+by ``rehabit.audit.retention.purge_expired`` (run daily by ``rehabit worker``), which
+writes an entry of its own; the database refuses every other UPDATE, DELETE and TRUNCATE
+(triggers of migration 0003, on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(RuntimeError):
-    """The audit log is append-only: entries are never changed or deleted."""
+    """The audit log is append-only: entries are never changed, and deleted only by the
+    retention purge (``rehabit.audit.retention``)."""
 
 
 class AuditAction(models.TextChoices):
@@ -24,7 +30,7 @@ class AuditAction(models.TextChoices):
     SIGNUP = "account.created", _("Account created")
     LOGIN = "auth.login", _("Signed in")
     LOGIN_FAILED = "auth.login_failed", _("Failed sign-in")
-    LOCKOUT = "auth.lockout", _("Sign-in locked after repeated failures")
+    LOCKOUT = "auth.lockout", _("Sign-in slowed after repeated failures")
     LOGOUT = "auth.logout", _("Signed out")
     PASSWORD_CHANGED = "auth.password_changed", _("Password changed")
     PASSWORD_RESET = "auth.password_reset", _("Password reset")
@@ -34,6 +40,10 @@ class AuditAction(models.TextChoices):
     MFA_RESET = "mfa.reset", _("Recovery codes regenerated")
     MFA_FAILED = "mfa.failed", _("Wrong two-factor code")
     ROLE_CHANGED = "account.role_changed", _("Role changed")
+    # Staff acting on someone else's sign-in (rehabit.accounts.staff_actions)
+    ACCOUNT_CHANGED_BY_STAFF = "account.changed_by_staff", _("Account changed by staff")
+    PASSWORD_RESET_SENT = "auth.password_reset_sent", _("Password reset link sent by staff")
+    MFA_REMOVED_BY_STAFF = "mfa.removed_by_staff", _("Two-factor authentication removed by staff")
     # The person's own data
     PROFILE_UPDATED = "profile.updated", _("Profile updated")
     CONSENT_GRANTED = "consent.granted", _("Consent given")
@@ -46,10 +56,18 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data.exported", _("Data exported")
     DATA_IMPORTED = "data.imported", _("Data imported")
     ACCOUNT_DELETED = "account.deleted", _("Account and personal data erased")
+    # The log itself
+    AUDIT_PURGED = "audit.purged", _("Audit entries past their retention period removed")
 
 
 # What a patient sees under "who viewed my record".
-STAFF_RECORD_ACTIONS = (AuditAction.RECORD_VIEWED, AuditAction.RECORD_CHANGED)
+STAFF_RECORD_ACTIONS = (
+    AuditAction.RECORD_VIEWED,
+    AuditAction.RECORD_CHANGED,
+    AuditAction.ACCOUNT_CHANGED_BY_STAFF,
+    AuditAction.PASSWORD_RESET_SENT,
+    AuditAction.MFA_REMOVED_BY_STAFF,
+)
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

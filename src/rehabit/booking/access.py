@@ -17,3 +17,13 @@ class BookingAppointmentRelation:
             .filter(therapist__user=therapist, patient=patient, end__gte=since)
             .exists()
         )
+
+    def therapists_of(self, patient: Any) -> list[Any]:
+        from django.contrib.auth import get_user_model
+
+        from rehabit.booking.models import Appointment
+
+        ids = Appointment.objects.filter(patient=patient, therapist__user__isnull=False).values(
+            "therapist__user"
+        )
+        return list(get_user_model().objects.filter(pk__in=ids))

@@ -3,6 +3,8 @@
 Every appointment lineage is one calendar event: a stable UID (kept when the appointment
 is moved) and a SEQUENCE raised on each change, so a calendar updates the event instead
 of adding a second one. Times are given in the recipient's zone with its VTIMEZONE block.
+Every link is built by ``rehabit.core.links.absolute_url``; names typed by people pass
+through ``rehabit.mail.words.name`` (no invisible characters, nothing that links).
 """
 
 from __future__ import annotations
@@ -18,21 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from rehabit.core.links import absolute_url
+from rehabit.mail.words import name as their_name
 from rehabit.scheduling import validate_zone
 
 PRODID = "-//Rehabit//Online physiotherapy//EN"
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def join_url(appointment: Any) -> str:
-    return site_url(reverse("booking:join", args=[appointment.pk]))
+    return absolute_url(reverse("booking:join", args=[appointment.pk]))
 
 
 def manage_url(appointment: Any) -> str:
-    return site_url(reverse("booking:appointment", args=[appointment.pk]))
+    return absolute_url(reverse("booking:appointment", args=[appointment.pk]))
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:
@@ -49,7 +49,7 @@ def _event(
     tz = validate_zone(zone)
     therapist = appointment.therapist
     cancelled = appointment.status == "cancelled"
-    summary = _("Online physiotherapy session with %(name)s") % {"name": therapist.name}
+    summary = _("Online physiotherapy session with %(name)s") % {"name": their_name(therapist.name)}
     lines = [
         _("%(kind)s, %(minutes)d minutes, by video.")
         % {
@@ -76,7 +76,7 @@ def _event(
         attendees=[
             _address(
                 recipient.email,
-                recipient_name,
+                their_name(recipient_name),
                 ROLE="REQ-PARTICIPANT",
                 PARTSTAT="ACCEPTED",
             )

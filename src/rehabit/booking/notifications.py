@@ -5,16 +5,23 @@ with the event's stable UID and current SEQUENCE, or METHOD:CANCEL. Links in e-m
 point to the appointment's page, which always shows the current time of the lineage
 (a moved appointment redirects to where it went), and to the join page; neither
 carries a secret, both need the participant to be signed in.
+
+Each message is a ``rehabit.mail.letter.Letter`` (a plain-text and an HTML part laid
+out from the same blocks). What another person typed, their name or their reason for
+cancelling, goes in as their words: names through ``words.name``, reasons as a quoted,
+attributed ``Quote``; neither can carry invisible direction controls or a clickable
+link.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.mime.text import MIMEText
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,6 +31,9 @@ from rehabit.booking.messages import policy_sentence
 from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
 from rehabit.booking.people import display_name, language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
+from rehabit.core.links import absolute_url
+from rehabit.mail.letter import Letter, new_letter
+from rehabit.mail.words import name as their_name
 
 EVENTS = ("booked", "moved", "cancelled")
 
@@ -35,37 +45,77 @@ def _calendar_part(content: bytes, method: str, filename: str) -> MIMEText:
     return part
 
 
-def _message(subject: str, body: str, recipient: Any, message_id: str) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient.email])
-    # A stable id: a resent copy (after a crash) is recognisably the same message.
-    message.extra_headers["Message-ID"] = f"<{message_id}@rehabit>"
-    return message
+@dataclass
+class _Session:
+    """What every appointment e-mail says about the session, for one recipient."""
+
+    is_patient: bool
+    recipient_name: str
+    therapist_name: str
+    patient_name: str
+    when: str
+    kind: str
+    minutes: int
+    policy: str
+    join_url: str
+    manage_url: str
 
 
-def _common(appointment: Appointment, recipient: Any, zone: str) -> dict[str, Any]:
+def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
     from rehabit.booking.services import change_deadline
 
-    is_patient = recipient.pk == appointment.patient_id
-    return {
-        "appointment": appointment,
-        "is_patient": is_patient,
-        "recipient_name": display_name(recipient),
-        "therapist_name": appointment.therapist.name,
-        "patient_name": display_name(appointment.patient),
-        "kind": appointment.session_type.get_kind_display(),
-        "minutes": appointment.session_type.duration_minutes,
-        "when": format_span(appointment.start, appointment.end, zone),
-        "policy": policy_sentence(change_deadline(appointment), zone),
-        "join_url": ics.join_url(appointment),
-        "manage_url": ics.manage_url(appointment),
-        "opens_minutes": _opens_minutes(),
-    }
+    return _Session(
+        is_patient=recipient.pk == appointment.patient_id,
+        recipient_name=their_name(display_name(recipient)),
+        therapist_name=their_name(appointment.therapist.name),
+        patient_name=their_name(display_name(appointment.patient)),
+        when=format_span(appointment.start, appointment.end, zone),
+        kind=str(appointment.session_type.get_kind_display()),
+        minutes=appointment.session_type.duration_minutes,
+        policy=policy_sentence(change_deadline(appointment), zone),
+        join_url=ics.join_url(appointment),
+        manage_url=ics.manage_url(appointment),
+    )
 
 
-def _opens_minutes() -> int:
-    from django.conf import settings
+def _describe(letter: Letter, s: _Session, when_line: str) -> None:
+    letter.add(
+        when_line,
+        _("Session: %(kind)s (%(minutes)s minutes), by video")
+        % {"kind": s.kind, "minutes": s.minutes},
+        _("Therapist: %(therapist)s") % {"therapist": s.therapist_name}
+        if s.is_patient
+        else _("Patient: %(patient)s") % {"patient": s.patient_name},
+    )
 
-    return int(settings.REHABIT_VIDEO_OPENS_MINUTES_BEFORE)
+
+def _links(letter: Letter, s: _Session) -> None:
+    letter.link(
+        _("Join the video call here (it opens %(minutes)s minutes before the start):")
+        % {"minutes": settings.REHABIT_VIDEO_OPENS_MINUTES_BEFORE},
+        s.join_url,
+    )
+    letter.link(_("See, move or cancel the appointment:"), s.manage_url)
+
+
+def _opening(event: str, s: _Session, by_you: bool, actor_name: str) -> str:
+    if event == "booked":
+        if not s.is_patient:
+            return _("%(patient)s booked an online session with you.") % {"patient": s.patient_name}
+        if by_you:
+            return _("Your online session with %(therapist)s is booked.") % {
+                "therapist": s.therapist_name
+            }
+        return _("An online session with %(therapist)s was booked for you.") % {
+            "therapist": s.therapist_name
+        }
+    if event == "moved":
+        if by_you:
+            return _("You moved this session to a new time.")
+        return _("%(actor)s moved this session to a new time.") % {"actor": actor_name}
+    if by_you:
+        return _("You cancelled this session.")
+    return _("%(actor)s cancelled this session.") % {"actor": actor_name}
 
 
 def notice(
@@ -75,36 +125,63 @@ def notice(
     if event not in EVENTS:
         raise ValueError(f"Unknown appointment event {event!r}.")
     zone = zone_of(recipient)
+    cancelled = event == "cancelled"
     with translation.override(language_of(recipient)):
-        context = _common(appointment, recipient, zone)
+        s = _session(appointment, recipient, zone)
         actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-        context["by_you"] = actor is not None and actor.pk == recipient.pk
-        context["actor_name"] = display_name(actor) if actor is not None else _("Rehabit")
-        context["event"] = event
-        previous = appointment.moved_from if event == "moved" else None
-        context["previous_when"] = (
-            format_span(previous.start, previous.end, zone) if previous is not None else ""
-        )
-        context["reason"] = appointment.cancel_reason
+        by_you = actor is not None and actor.pk == recipient.pk
+        actor_name = their_name(display_name(actor)) if actor is not None else _("Rehabit")
         subject = {
             "booked": _("Booked: %(when)s"),
             "moved": _("Moved: your session is now %(when)s"),
             "cancelled": _("Cancelled: %(when)s"),
         }[event] % {"when": format_when(appointment.start, zone)}
-        body = render_to_string("booking/email/notice.txt", context)
-        message = _message(
-            subject,
-            body,
-            recipient,
-            f"{appointment.pk}.{event}.{appointment.sequence}.{recipient.pk}",
+        letter = new_letter(subject, s.recipient_name)
+        previous = appointment.moved_from if event == "moved" else None
+        letter.add(
+            _opening(event, s, by_you, actor_name),
+            _("It was: %(when)s") % {"when": format_span(previous.start, previous.end, zone)}
+            if previous is not None
+            else "",
         )
+        if cancelled:
+            letter.quote(
+                _("The reason you gave:")
+                if by_you
+                else _("The reason %(actor)s gave, in their own words:") % {"actor": actor_name},
+                appointment.cancel_reason,
+            )
+        _describe(
+            letter,
+            s,
+            (_("Cancelled session: %(when)s") if cancelled else _("When: %(when)s"))
+            % {"when": s.when},
+        )
+        if cancelled:
+            letter.add(_("The attached calendar file removes the session from your calendar."))
+        else:
+            _links(letter, s)
+            letter.add(
+                s.policy
+                if s.is_patient
+                else _("Patients are bound by this rule; you can move or cancel at any time:")
+                + " "
+                + s.policy
+            )
+            letter.add(
+                _("The attached calendar file adds the session to your calendar, or updates it.")
+            )
+        letter.add(_("Rehabit"))
         content = ics.appointment_ics(
-            appointment, recipient=recipient, recipient_name=context["recipient_name"], zone=zone
+            appointment, recipient=recipient, recipient_name=s.recipient_name, zone=zone
         )
-    method = "CANCEL" if event == "cancelled" else "REQUEST"
-    filename = "cancelled-session.ics" if event == "cancelled" else "session.ics"
-    message.attach(_calendar_part(content, method, filename))
-    return message
+        method = "CANCEL" if cancelled else "REQUEST"
+        filename = "cancelled-session.ics" if cancelled else "session.ics"
+        return letter.email(
+            recipient.email,
+            f"{appointment.pk}.{event}.{appointment.sequence}.{recipient.pk}",
+            [_calendar_part(content, method, filename)],
+        )
 
 
 def reminder(reminder: Reminder) -> EmailMultiAlternatives:
@@ -112,27 +189,47 @@ def reminder(reminder: Reminder) -> EmailMultiAlternatives:
     recipient = reminder.recipient
     zone = zone_of(recipient)
     with translation.override(language_of(recipient)):
-        context = _common(appointment, recipient, zone)
-        context["hours"] = 24 if reminder.kind == "24h" else 1
-        subject = (
-            _("Tomorrow: %(when)s") if reminder.kind == "24h" else _("In one hour: %(when)s")
-        ) % {"when": format_when(appointment.start, zone)}
-        body = render_to_string("booking/email/reminder.txt", context)
-    return _message(subject, body, recipient, f"reminder.{reminder.pk}")
+        s = _session(appointment, recipient, zone)
+        day_before = reminder.kind == "24h"
+        subject = (_("Tomorrow: %(when)s") if day_before else _("In one hour: %(when)s")) % {
+            "when": format_when(appointment.start, zone)
+        }
+        letter = new_letter(subject, s.recipient_name)
+        letter.add(
+            _("A reminder: your online session is tomorrow.")
+            if day_before
+            else _("A reminder: your online session starts in one hour.")
+        )
+        _describe(letter, s, _("When: %(when)s") % {"when": s.when})
+        _links(letter, s)
+        if s.is_patient:
+            letter.add(s.policy)
+        letter.add(_("Rehabit"))
+        return letter.email(recipient.email, f"reminder.{reminder.pk}")
 
 
 def offer(offer: WaitlistOffer) -> EmailMultiAlternatives:
     recipient = offer.entry.patient
     zone = zone_of(recipient)
     with translation.override(language_of(recipient)):
-        context = {
-            "recipient_name": display_name(recipient),
-            "therapist_name": offer.therapist.name,
-            "kind": offer.session_type.get_kind_display(),
-            "when": format_span(offer.start, offer.end, zone),
-            "offer_url": ics.site_url(reverse("booking:offer", args=[offer.token])),
-            "moves_existing": offer.entry.appointment_id is not None,
-        }
+        therapist = their_name(offer.therapist.name)
         subject = _("An earlier time is free: %(when)s") % {"when": format_when(offer.start, zone)}
-        body = render_to_string("booking/email/offer.txt", context)
-    return _message(subject, body, recipient, f"offer.{offer.pk}")
+        letter = new_letter(subject, their_name(display_name(recipient)))
+        letter.add(
+            _("An earlier time with %(therapist)s has just become free:") % {"therapist": therapist}
+        )
+        letter.add(
+            _("When: %(when)s") % {"when": format_span(offer.start, offer.end, zone)},
+            _("Session: %(kind)s, by video") % {"kind": offer.session_type.get_kind_display()},
+        )
+        if offer.entry.appointment_id is not None:
+            letter.add(_("If you take it, your current appointment moves to this time."))
+        letter.link(
+            _(
+                "Other people on the waitlist were told too: the first to accept gets it. "
+                "The link works once."
+            ),
+            absolute_url(reverse("booking:offer", args=[offer.token])),
+        )
+        letter.add(_("Rehabit"))
+        return letter.email(recipient.email, f"offer.{offer.pk}")

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rehabit.mail.words import clean
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
 DEFAULT_ZONE = "UTC"
@@ -18,16 +19,31 @@ def _profile(user: Any) -> Any:
     return profile_of(user)
 
 
+def _therapist_zone(user: Any) -> str:
+    cached = getattr(user, "_rehabit_therapist_zone", None)
+    if cached is None:
+        from rehabit.booking.models import Therapist
+
+        found = Therapist.objects.filter(user=user).values_list("time_zone", flat=True).first()
+        cached = user._rehabit_therapist_zone = found or ""
+    return str(cached)
+
+
 def zone_of(user: Any) -> str:
-    """The person's IANA time zone (their profile's; UTC when they have not said)."""
+    """The one rule for the IANA zone a person's times are shown in (pages, e-mails,
+    calendar files): a therapist's is their therapist record's (their working hours are
+    in it), anyone else's their profile's; UTC when neither names a zone we know."""
     if user is None or not getattr(user, "is_authenticated", False):
         return DEFAULT_ZONE
-    name = _profile(user).time_zone
-    try:
-        validate_zone(name)
-    except UnknownTimeZone:
-        return DEFAULT_ZONE
-    return str(name)
+    for name in (_therapist_zone(user), _profile(user).time_zone):
+        if not name:
+            continue
+        try:
+            validate_zone(name)
+        except UnknownTimeZone:
+            continue
+        return str(name)
+    return DEFAULT_ZONE
 
 
 def language_of(user: Any) -> str:
@@ -37,8 +53,9 @@ def language_of(user: Any) -> str:
 
 
 def display_name(user: Any) -> str:
-    name = _profile(user).full_name or user.get_full_name()
-    return str(name or user.email.split("@")[0] or user.get_username())
+    """The person's name as they gave it, on one line, without invisible characters."""
+    name = clean(_profile(user).full_name or user.get_full_name(), one_line=True)
+    return name or clean(user.email.split("@")[0], one_line=True) or str(user.get_username())
 
 
 def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
@@ -74,19 +91,28 @@ def role_label(user: Any) -> str:
     return role_of(user)
 
 
-def shares_record(user: Any) -> bool:
-    """Has the person currently consented to share assessments and progress?"""
-    from rehabit.accounts.consent import has_consented
-    from rehabit.accounts.models import ConsentPurpose
+def shares_record(user: Any, therapist: Any) -> bool:
+    """Does the person currently share their assessments and progress with this therapist
+    (a ``Therapist``)? Sharing is per therapist (``rehabit.accounts.consent``)."""
+    from rehabit.accounts.consent import shares_with
 
-    return has_consented(user, ConsentPurpose.SHARE_WITH_THERAPIST)
+    if therapist is None or therapist.user_id is None:
+        return False
+    return shares_with(user, therapist.user)
 
 
-def set_sharing(user: Any, granted: bool, request: HttpRequest | None) -> None:
-    """Record the consent choice made while booking (nothing if it did not change)."""
-    from rehabit.accounts.consent import set_consent
-    from rehabit.accounts.models import ConsentPurpose
+def set_sharing(appointment: Any, request: HttpRequest | None) -> None:
+    """Record the sharing choice made when booking, for that appointment's therapist only
+    (nothing when it did not change, or when the therapist has no account)."""
+    from rehabit.accounts.consent import set_sharing as record_sharing
 
-    set_consent(
-        user, ConsentPurpose.SHARE_WITH_THERAPIST, granted, request=request, source="booking"
+    therapist_user = appointment.therapist.user
+    if therapist_user is None or therapist_user.pk == appointment.patient_id:
+        return
+    record_sharing(
+        appointment.patient,
+        therapist_user,
+        bool(appointment.share_record),
+        request=request,
+        source="booking",
     )

@@ -1,10 +1,13 @@
 """What the therapist sees of the patient before a session: only with consent, audited.
 
 The patient's latest assessment (red flags, disposition, likely causes and why) is shown
-to the appointment's therapist when the patient chose to share when booking *and*
-consents now (withdrawal takes effect at once). The decision and the audit entry come
-from the accounts app's one rule (``rehabit.accounts.records.audit_record_read``), which
-also demands two-factor authentication from staff.
+to the appointment's therapist while the patient shares their record with *that*
+therapist (``rehabit.accounts.consent.shares_with``: the box ticked when booking them, or
+the switch for them on the account page; withdrawal takes effect at once). The decision
+and the audit entry come from the accounts app's one rule
+(``rehabit.accounts.records.audit_record_read``), which also demands two-factor
+authentication from staff. The appointment's own ``share_record`` only says what was
+chosen when booking; it never opens the record by itself.
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
     """None for anyone but the appointment's therapist."""
     from django.utils.translation import gettext as _
 
+    from rehabit.accounts.consent import shares_with
     from rehabit.accounts.records import audit_record_read
     from rehabit.assessments.models import Assessment
 
     user = request.user
     if not user.is_authenticated or user.pk != appointment.therapist.user_id:
         return None
-    if not appointment.share_record:
+    if not appointment.share_record and not shares_with(appointment.patient, user):
         return PatientSummary(False, _("The patient chose not to share their assessments."))
     latest = (
         Assessment.objects.filter(owner_id=appointment.patient_id).order_by("-created_at").first()

@@ -31,6 +31,7 @@ from rehabit.booking.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from rehabit.booking.people import shares_record
 
 
 def join(
@@ -167,7 +168,9 @@ def accept(
                     therapist_id=offer.therapist_id,
                     kind=kind,
                     start=offer.start,
-                    share_record=bool(earlier.share_record) if earlier else False,
+                    # Sharing is per therapist: the offer's therapist sees the record
+                    # only if the patient already shares it with them.
+                    share_record=shares_record(patient, offer.therapist),
                     request=request,
                     now=now,
                 )

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "rehabit.assessments",
     "rehabit.api",
     "rehabit.booking",
+    "rehabit.mail",
     "rehabit.care",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
@@ -334,10 +335,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an e-mail must not change stat
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Rehabit: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Cache-based throttles (the cache is in the database outside tests, so they hold across
-# processes). Durable per-account lockout: rehabit.accounts.lockout.
+# processes). No per-account ("key") limit on failed sign-ins: counted across all
+# addresses it would let anyone lock anyone out; rehabit.accounts.lockout throttles per
+# account and address in the database instead.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "20/m/ip,10/15m/key",
+    "login_failed": "20/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -351,9 +354,19 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rehabit"
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# Sign-in throttling (rehabit.accounts.lockout): nobody can lock someone else out.
+# Failures to one account from one network before each further try from there waits:
 REHABIT_LOCKOUT_FAILURES = env_int("REHABIT_LOCKOUT_FAILURES", 5)
-REHABIT_LOCKOUT_WINDOW_SECONDS = env_int("REHABIT_LOCKOUT_WINDOW_SECONDS", 15 * 60)
+# The first wait, doubled after each further failure, and the longest wait:
+REHABIT_LOCKOUT_DELAY_SECONDS = env_int("REHABIT_LOCKOUT_DELAY_SECONDS", 30)
 REHABIT_LOCKOUT_SECONDS = env_int("REHABIT_LOCKOUT_SECONDS", 15 * 60)
+# Failures to one account from all addresses before tries from unfamiliar ones wait too:
+REHABIT_LOCKOUT_ACCOUNT_FAILURES = env_int("REHABIT_LOCKOUT_ACCOUNT_FAILURES", 100)
+# Counts start again this long after the first failure:
+REHABIT_LOCKOUT_WINDOW_SECONDS = env_int("REHABIT_LOCKOUT_WINDOW_SECONDS", 24 * 60 * 60)
+# An address the account completed a sign-in from within this many days is never slowed
+# by the account-wide count:
+REHABIT_LOCKOUT_USUAL_ADDRESS_DAYS = env_int("REHABIT_LOCKOUT_USUAL_ADDRESS_DAYS", 90)
 # Staff are signed out after this long without a request (ASVS V7: 15-30 min for health data).
 REHABIT_STAFF_IDLE_TIMEOUT_SECONDS = env_int("REHABIT_STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
 # A therapist may read a consenting patient's record until this many days after their
@@ -361,7 +374,13 @@ REHABIT_STAFF_IDLE_TIMEOUT_SECONDS = env_int("REHABIT_STAFF_IDLE_TIMEOUT_SECONDS
 REHABIT_THERAPIST_ACCESS_DAYS = env_int("REHABIT_THERAPIST_ACCESS_DAYS", 30)
 REHABIT_MINIMUM_AGE = env_int("REHABIT_MINIMUM_AGE", 18)
 # How long the audit log is kept (6 years: HIPAA 45 CFR 164.316; DPDP asks at least 1).
+# `rehabit worker` removes older entries once a day (rehabit.audit.retention).
 REHABIT_AUDIT_RETENTION_DAYS = env_int("REHABIT_AUDIT_RETENTION_DAYS", 6 * 365)
+if REHABIT_AUDIT_RETENTION_DAYS < 1:
+    raise MissingSetting(
+        "REHABIT_AUDIT_RETENTION_DAYS must be at least 1 (days the audit log is kept), "
+        f"not {REHABIT_AUDIT_RETENTION_DAYS}."
+    )
 # Classes implementing rehabit.accounts.access.AppointmentRelation (the booking app).
 REHABIT_APPOINTMENT_RELATIONS: list[str] = []
 

@@ -110,7 +110,7 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
         )
         return _book_refusal(request, context, refused)
     if request.user.is_authenticated:
-        context["form"] = BookForm(initial={"share_record": shares_record(request.user)})
+        context["form"] = BookForm(initial={"share_record": shares_record(request.user, therapist)})
     return render(request, "booking/book.html", context)
 
 
@@ -139,7 +139,7 @@ def _book_post(
             return idempotency.Outcome(
                 refused.status, {"code": refused.code, "message": refused.message}
             )
-        set_sharing(request.user, share, request)
+        set_sharing(appointment, request)
         return idempotency.Outcome(201, {"appointment_id": str(appointment.pk)})
 
     try:

@@ -11,6 +11,7 @@ from rehabit.booking import feeds, ics
 from rehabit.booking.models import CalendarFeed
 from rehabit.booking.people import display_name, zone_of
 from rehabit.booking.views.common import account_required
+from rehabit.core.links import absolute_url
 
 
 @account_required
@@ -20,7 +21,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "create":
         token = feeds.create(request.user, request)
-        feed_url = ics.site_url(reverse("booking:feed", args=[token]))
+        feed_url = absolute_url(reverse("booking:feed", args=[token]))
     elif action == "revoke":
         feeds.revoke(request.user, request)
     current = CalendarFeed.objects.filter(user=request.user).first()

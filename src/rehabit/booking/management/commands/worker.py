@@ -63,8 +63,9 @@ def run_queued_tasks(worker_id: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Run background work: queued e-mails, reminders 24 h and 1 h before sessions, and "
-        "the purge of expired idempotency keys."
+        "Run background work: queued e-mails, reminders 24 h and 1 h before sessions, the "
+        "purge of expired idempotency keys and, once a day, of audit entries past their "
+        "retention period."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default="", help="a name for this worker in the logs")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from rehabit.accounts.lockout import forget_stale as forget_stale_sign_in_counts
+        from rehabit.audit.retention import purge_if_due as purge_audit_log_if_due
         from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
 
@@ -99,6 +102,8 @@ class Command(BaseCommand):
             sent = sweep(worker_id)
             run_queued_tasks(worker_id)
             purge()  # idempotency keys past their retention
+            if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
+                forget_stale_sign_in_counts()
             if options["verbosity"] > 1 and sent:
                 self.stdout.write(f"{sent} reminder(s) sent.")
             if options["once"]:

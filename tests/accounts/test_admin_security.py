@@ -1,0 +1,249 @@
+"""The admin role manages accounts without taking them over: no superuser, permission,
+password or e-mail fields; password resets and removing two-factor authentication go
+through the person's e-mail and the audit log (security finding 3)."""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from rehabit.accounts.roles import ADMIN, PATIENT, THERAPIST, role_of
+from rehabit.audit.models import AuditAction, AuditEntry
+from tests.accounts.helpers import PASSWORD, TOTP_SECRET, login, make_user
+from tests.booking.support import Mailbox
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+@pytest.fixture
+def admin_client(admin_user: Any) -> Client:
+    return login(Client(), admin_user, mfa=True)
+
+
+def url(settings: Any, path: str) -> str:
+    return f"/{settings.REHABIT_ADMIN_PATH}{path}"
+
+
+def body(message: Message) -> str:
+    parts = message.walk() if message.is_multipart() else [message]
+    return "".join(
+        p.get_payload(decode=True).decode()  # type: ignore[union-attr]
+        for p in parts
+        if p.get_content_type() == "text/plain"
+    )
+
+
+def account_form(user: Any, **extra: Any) -> dict[str, Any]:
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": "on",
+        "role": role_of(user),
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_admin_role_sees_no_superuser_permission_password_or_email_field(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    page = admin_client.get(url(settings, f"auth/user/{patient.pk}/change/"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for field in ("is_superuser", "is_staff", "user_permissions", "groups", "email", "password"):
+        assert f'name="{field}"' not in html, field
+    assert "password/" not in html  # no link to the set-password form
+    assert 'name="role"' in html
+
+
+def test_posting_hidden_fields_changes_nothing(
+    admin_client: Client, admin_user: Any, patient: Any, settings: Any
+) -> None:
+    every_permission = list(Permission.objects.values_list("pk", flat=True)[:5])
+    forged = {
+        "is_superuser": "on",
+        "is_staff": "on",
+        "user_permissions": every_permission,
+        "email": "mallory@example.org",
+        "password": "md5$x$forged",
+    }
+    for target in (patient, admin_user):  # someone else, and the admin themself
+        response = admin_client.post(
+            url(settings, f"auth/user/{target.pk}/change/"), account_form(target, **forged)
+        )
+        assert response.status_code == 302
+        target = User.objects.get(pk=target.pk)
+        assert not target.is_superuser and not target.user_permissions.exists()
+        assert target.email != "mallory@example.org" and target.check_password(PASSWORD)
+    assert not User.objects.get(pk=patient.pk).is_staff
+
+
+def test_setting_a_password_in_the_admin_is_refused(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    address = url(settings, f"auth/user/{patient.pk}/password/")
+    assert admin_client.get(address).status_code == 403
+    new = "copper gluteal meadow 31"
+    response = admin_client.post(address, {"password1": new, "password2": new})
+    assert response.status_code == 403
+    assert User.objects.get(pk=patient.pk).check_password(PASSWORD)
+
+
+def test_the_admin_sends_a_password_reset_link_to_the_person(
+    admin_client: Client, admin_user: Any, patient: Any, settings: Any, mailbox: Mailbox
+) -> None:
+    response = admin_client.post(
+        url(settings, "auth/user/"),
+        {"action": "send_password_reset", "_selected_action": [patient.pk]},
+    )
+    assert response.status_code == 302
+    (message,) = mailbox.to(patient.email)
+    link = re.search(r"http://testserver(/account/password/reset/key/\S+)", body(message))
+    assert link is not None
+    entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_RESET_SENT)
+    assert entry.subject_id == patient.pk and entry.actor_id == admin_user.pk
+    # Only the person, from their mailbox, sets the new password.
+    client = Client()
+    form_url = client.get(link.group(1))["Location"]
+    new = "copper gluteal meadow 31"
+    client.post(form_url, {"password1": new, "password2": new})
+    assert User.objects.get(pk=patient.pk).check_password(new)
+
+
+@pytest.mark.parametrize("role", [PATIENT, THERAPIST])
+def test_removing_two_factor_is_audited_and_the_person_is_told(
+    role: str, admin_client: Client, admin_user: Any, settings: Any, mailbox: Mailbox
+) -> None:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    person = make_user("lost.phone@example.org", role=role, totp_secret=TOTP_SECRET)
+    RecoveryCodes.activate(person)
+    response = admin_client.post(
+        url(settings, "auth/user/"),
+        {"action": "remove_two_factor", "_selected_action": [person.pk]},
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=person).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.MFA_REMOVED_BY_STAFF)
+    assert entry.subject_id == person.pk and entry.actor_id == admin_user.pk
+    assert entry.details == {"types": ["recovery_codes", "totp"]}
+    (message,) = mailbox.to(person.email)
+    assert "Two-factor authentication was removed" in message["Subject"]
+    text = body(message)
+    assert "removed two-factor authentication" in text and "(Europe/London)" in text
+    client = login(Client(), person)
+    if role == THERAPIST:  # staff must set up a new authenticator before anything else
+        assert client.get("/account/")["Location"] == "/account/2fa/totp/activate/"
+    else:  # the person sees it in their access log, with who did it
+        page = client.get("/account/access-log/").content.decode()
+        assert "Two-factor authentication removed by staff" in page and "Ada Admin" in page
+
+
+def test_authenticators_are_neither_shown_nor_deleted_in_the_admin(
+    admin_client: Client, therapist: Any, settings: Any
+) -> None:
+    authenticator = Authenticator.objects.get(user=therapist, type="totp")
+    base = url(settings, f"mfa/authenticator/{authenticator.pk}/")
+    page = admin_client.get(f"{base}change/")
+    assert page.status_code == 200 and TOTP_SECRET not in page.content.decode()
+    assert admin_client.post(f"{base}delete/", {"post": "yes"}).status_code == 403
+    response = admin_client.post(
+        url(settings, "mfa/authenticator/"),
+        {"action": "delete_selected", "_selected_action": [authenticator.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302)
+    assert Authenticator.objects.filter(pk=authenticator.pk).exists()
+
+
+def test_email_addresses_cannot_be_changed_or_verified_by_the_admin_role(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    address = EmailAddress.objects.get(user=patient)
+    response = admin_client.post(
+        url(settings, f"account/emailaddress/{address.pk}/change/"),
+        {"email": "mallory@example.org", "user": patient.pk, "verified": "on", "primary": "on"},
+    )
+    assert response.status_code == 403
+    other = make_user("unverified@example.org", verified=False)
+    admin_client.post(
+        url(settings, "account/emailaddress/"),
+        {"action": "make_verified", "_selected_action": [other.emailaddress_set.get().pk]},
+    )
+    assert EmailAddress.objects.get(pk=address.pk).email == patient.email
+    assert not EmailAddress.objects.get(user=other).verified
+
+
+def test_an_admin_cannot_touch_a_superuser(
+    admin_client: Client, settings: Any, mailbox: Mailbox
+) -> None:
+    root = make_user("root@example.org", role=ADMIN, totp_secret=TOTP_SECRET)
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    response = admin_client.post(
+        url(settings, f"auth/user/{root.pk}/change/"), account_form(root, is_active="")
+    )
+    assert response.status_code == 403
+    admin_client.post(
+        url(settings, "auth/user/"),
+        {"action": "remove_two_factor", "_selected_action": [root.pk]},
+    )
+    assert Authenticator.objects.filter(user=root).exists()
+    assert User.objects.get(pk=root.pk).is_active and not mailbox.messages
+
+
+def test_a_role_change_keeps_staff_access_in_step_and_is_audited(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    colleague = make_user("colleague@example.org", role=ADMIN, totp_secret=TOTP_SECRET)
+    for user, role in ((colleague, PATIENT), (patient, THERAPIST)):
+        response = admin_client.post(
+            url(settings, f"auth/user/{user.pk}/change/"), account_form(user, role=role)
+        )
+        assert response.status_code == 302
+        changed = User.objects.get(pk=user.pk)
+        assert role_of(changed) == role and not changed.is_staff
+        entry = AuditEntry.objects.get(
+            action=AuditAction.ACCOUNT_CHANGED_BY_STAFF, subject_id=user.pk
+        )
+        assert entry.details["fields"] == ["role"]
+        assert entry.details["changes"] == {"role": [role_of(user), role]}
+        assert AuditEntry.objects.filter(
+            action=AuditAction.ROLE_CHANGED, subject_id=user.pk
+        ).exists()
+
+
+def test_the_audit_entry_names_the_changed_fields_without_personal_values(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    response = admin_client.post(
+        url(settings, f"auth/user/{patient.pk}/change/"),
+        account_form(patient, first_name="Renamed", is_active=""),
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action=AuditAction.ACCOUNT_CHANGED_BY_STAFF)
+    assert entry.details["fields"] == ["first_name", "is_active"]
+    assert entry.details["changes"] == {"is_active": [True, False]}
+    assert "Renamed" not in str(entry.details)
+    listing = admin_client.get(url(settings, "audit/auditentry/")).content.decode()
+    assert "first_name, is_active" in listing
+
+
+def test_a_superuser_still_manages_superuser_fields(patient: Any, settings: Any) -> None:
+    root = make_user("root@example.org", role=ADMIN, totp_secret=TOTP_SECRET)
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    client = login(Client(), User.objects.get(pk=root.pk), mfa=True)
+    address = url(settings, f"auth/user/{patient.pk}/change/")
+    assert 'name="is_superuser"' in client.get(address).content.decode()
+    response = client.post(address, account_form(patient, is_staff="on"))
+    assert response.status_code == 302 and User.objects.get(pk=patient.pk).is_staff
+    entry = AuditEntry.objects.get(action=AuditAction.ACCOUNT_CHANGED_BY_STAFF)
+    assert entry.details["changes"] == {"is_staff": [False, True]}
+    assert client.get(url(settings, f"auth/user/{patient.pk}/password/")).status_code == 403
