@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rehabit.clinical import assess
+from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.questionnaire import parse_yaml
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "clinical" / "vignettes.yaml"
@@ -28,13 +28,21 @@ TARGET_PER_SECOND = 5_000
 
 
 def answer_sets() -> list[dict[str, Any]]:
+    """Each vignette's answers over the defaults, without answers skip logic rules out."""
     data = parse_yaml(VIGNETTES.read_text(encoding="utf-8"))
+    questions = load_questionnaire().questions
     out = []
     for vignette in data["vignettes"]:
-        answers = dict(data["defaults"])
-        answers.update(vignette["answers"])
-        if answers["age"] < 16:
-            answers.pop("sexual_function_change", None)
+        answers = {**data["defaults"], **vignette["answers"]}
+        while True:  # drop answers to questions that do not apply (rules can chain)
+            kept = {
+                k: v
+                for k, v in answers.items()
+                if questions[k].show_if is None or questions[k].show_if.evaluate(answers)
+            }
+            if kept == answers:
+                break
+            answers = kept
         out.append(answers)
     return out
 

@@ -11,7 +11,9 @@ from django.test import Client
 
 from rehabit.assessments.models import Assessment
 from rehabit.clinical import load_questionnaire
-from tests.support import REQUIRED_CONDITIONS, answers_for, vignettes
+from rehabit.clinical.engine import load_model
+from rehabit.clinical.questionnaire import load_yaml
+from tests.support import REQUIRED_CONDITIONS, answers_for, completed, vignettes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +34,32 @@ def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Cl
     ids = [q["id"] for s in body["sections"] for q in s["questions"]]
     assert ids == list(questionnaire.questions)
     by_id = {q["id"]: q for s in body["sections"] for q in s["questions"]}
+    raw = {q["id"]: q for s in load_yaml("questionnaire.yaml")["sections"] for q in s["questions"]}
     for qid, question in questionnaire.questions.items():
         assert by_id[qid]["type"] == question.type
         assert by_id[qid]["required"] == question.required
+        assert by_id[qid]["ask"] == question.ask
         assert [o["value"] for o in by_id[qid]["options"]] == list(question.option_values)
-        assert ("show_if" in by_id[qid] and by_id[qid]["show_if"] is not None) == (
-            question.show_if is not None
-        )
+        assert list(by_id[qid]["exclusive"]) == [
+            v for v in question.option_values if v in question.exclusive
+        ]
+        # The rule exactly as the reviewed data states it (clients evaluate it themselves).
+        assert by_id[qid].get("show_if") == raw[qid].get("show_if")
+    assert {q["ask"] for q in by_id.values()} == {"always", "when_useful"}
+    assert all(not q["required"] for q in by_id.values() if q["ask"] == "when_useful")
+
+
+def test_the_openapi_document_explains_the_skip_logic(client: Client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    fields = schemas["QuestionOut"]["properties"]
+    show_if = fields["show_if"]["description"]
+    assert "Two-valued" in show_if
+    assert "no answer is false" in show_if
+    assert "/static/assessments/skip_logic.js" in show_if
+    assert "422" in show_if
+    assert "when_useful" in fields["ask"]["description"]
+    skip_logic = client.get("/static/assessments/skip_logic.js")
+    assert skip_logic.status_code == 200
 
 
 @pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "self_care"])
@@ -86,6 +107,68 @@ def test_bad_answers_get_field_level_errors_and_store_nothing(
     assert any(fragment.lower() in m.lower() for m in body["errors"][field]), body
     assert any(d["loc"][-1] == field for d in body["detail"])
     assert Assessment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        # The cauda equina follow-ups apply only after a "yes" or "not sure" to the screen.
+        ({"pelvic_changes": "no", "saddle_numbness": "no"}, "saddle_numbness"),
+        # A pop is asked only after a sudden start.
+        ({"onset": "gradually", "earlier_pain": "no"}, "earlier_pain"),
+        # The knee bend test is never asked after a pop (a not rule).
+        ({"pop": "yes", "knee_bend_test": "no_pain"}, "knee_bend_test"),
+    ],
+)
+def test_an_answer_to_a_question_that_does_not_apply_is_refused(
+    client: Client, change: dict, field: str
+) -> None:
+    # Every other answer applies (prune drops those the change makes inapplicable).
+    answers = {**completed({**answers_for("self_care"), **change}), field: change[field]}
+    assert load_questionnaire().questions[field].show_if is not None
+    status, body = post(client, {"answers": answers})
+    assert status == 422, body
+    assert set(body["errors"]) == {field}, body
+    assert "only applies when" in " ".join(body["errors"][field])
+    assert any(d["loc"][-1] == field for d in body["detail"])
+    assert Assessment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "flag_id"),
+    [
+        ({"breathless_or_chest_pain": "not_sure"}, "pulmonary_embolism"),
+        ({"fever": "not_sure", "very_unwell": "no"}, "fever"),
+        (
+            {
+                "pelvic_changes": "not_sure",
+                "saddle_numbness": "not_sure",
+                "bladder_trouble": "no",
+                "bladder_bowel_leak": "no",
+                "sexual_function_change": "no",
+            },
+            "ces_saddle_numbness",
+        ),
+    ],
+)
+def test_a_not_sure_on_a_red_flag_question_is_never_reported_as_a_yes(
+    client: Client, change: dict, flag_id: str
+) -> None:
+    flag = next(f for f in load_model().red_flags if f.id == flag_id)
+    assert flag.label_unsure and flag.label_unsure != flag.label
+    status, body = post(client, {"answers": completed({**answers_for("self_care"), **change})})
+    assert status == 201, body
+    fired = {f["id"]: f for f in body["red_flags"]}
+    assert fired[flag_id]["label"] == flag.label_unsure
+    assert fired[flag_id]["disposition"] == flag.disposition
+    assert body["disposition"]["level"] == flag.disposition
+    # The "yes" wording appears nowhere in what the person is told.
+    assert flag.label not in json.dumps(body)
+    # The same answer as a "yes" is told as a "yes".
+    yes = {k: "yes" if v == "not_sure" else v for k, v in change.items()}
+    status, body = post(client, {"answers": completed({**answers_for("self_care"), **yes})})
+    assert status == 201, body
+    assert {f["id"]: f["label"] for f in body["red_flags"]}[flag_id] == flag.label
 
 
 def test_unknown_option_lists_the_allowed_values(client: Client) -> None:

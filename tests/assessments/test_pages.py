@@ -1,77 +1,384 @@
-"""The multi-step assessment pages, through the test client and the real database."""
+"""The guided assessment pages, through the test client and the real database."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.html import escape
 
+from rehabit.assessments import views, wizard
 from rehabit.assessments.models import Assessment
-from rehabit.clinical import load_questionnaire
-from tests.support import answers_for, section_form
+from rehabit.clinical import assess, flow, load_questionnaire
+from rehabit.clinical.engine import load_model
+from tests.support import (
+    answers_for,
+    completed,
+    guided_case,
+    page_of,
+    section_form,
+    vignette_for,
+    vignettes,
+    walk_pages,
+)
 
 pytestmark = pytest.mark.django_db
 
+STOP = "/assessment/stop/"
+RESULT = re.compile(r"/assessment/result/([0-9a-f-]{36})/")
 
-def walk(client: Client, answers: dict) -> str:
-    """Answer every step as a browser would; return the result page URL."""
+
+def step_url(page_id: str) -> str:
+    return f"/assessment/step/{page_id}/"
+
+
+def flag(flag_id: str) -> Any:
+    return next(f for f in load_model().red_flags if f.id == flag_id)
+
+
+def visit(client: Client, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Go through the pages as a browser would, opening each page before answering it and
+    finishing the check after a stop page; returns (URL, HTML) of every page opened, the
+    result page last."""
+    seen: list[tuple[str, str]] = []
     response = client.post("/assessment/", {"action": "restart"})
-    assert response.status_code == 302
-    for section in load_questionnaire().sections:
-        url = response["Location"]
-        assert url == f"/assessment/step/{section.id}/", url
-        response = client.post(url, section_form(section, answers))
+    for _ in range(40):
         assert response.status_code == 302, response.content.decode()[:3000]
-    return str(response["Location"])
+        url = str(response["Location"])
+        page = client.get(url)
+        assert page.status_code == 200, url
+        seen.append((url, page.content.decode()))
+        if RESULT.fullmatch(url):
+            return seen
+        if url == STOP:
+            response = client.post(url)
+            continue
+        page_id = url.rstrip("/").split("/")[-1]
+        response = client.post(url, section_form(page_of(page_id), answers))
+    raise AssertionError("the guided pages did not end")
+
+
+def post_page(client: Client, page_id: str, answers: dict[str, Any]) -> Any:
+    return client.post(step_url(page_id), section_form(page_of(page_id), answers))
+
+
+def walk_to(client: Client, answers: dict[str, Any], target: str) -> str:
+    """Answer every page before ``target`` (no stop on the way); returns the HTML of
+    ``target`` as the person sees it."""
+    response = client.post("/assessment/", {"action": "restart"})
+    for _ in range(40):
+        assert response.status_code == 302, response.content.decode()[:3000]
+        url = str(response["Location"])
+        assert url.startswith("/assessment/step/"), url
+        if url == step_url(target):
+            return client.get(url).content.decode()
+        response = post_page(client, url.rstrip("/").split("/")[-1], answers)
+    raise AssertionError(f"never reached {target}")
+
+
+def question_inputs(html: str) -> set[str]:
+    """The question ids that have a form field on this page."""
+    ids = set(load_questionnaire().questions)
+    return {name for name in re.findall(r'<input[^>]* name="([a-z_0-9]+)"', html) if name in ids}
+
+
+def vignette(case_id: str) -> dict[str, Any]:
+    return dict(next(c for c in vignettes() if c["id"] == case_id)["answers"])
+
+
+def result_of(url: str) -> Assessment:
+    match = RESULT.fullmatch(url)
+    assert match, url
+    return Assessment.objects.get(pk=match.group(1))
+
+
+# --- The whole check -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "self_care"])
-def test_walking_every_step_gives_the_stored_result(client: Client, level: str) -> None:
-    url = walk(client, answers_for(level))
-    match = re.fullmatch(r"/assessment/result/([0-9a-f-]{36})/", url)
-    assert match
-    assessment = Assessment.objects.get(pk=match.group(1))
+def test_walking_the_pages_gives_the_stored_result(client: Client, level: str) -> None:
+    answers = dict(guided_case(level)["answers"])
+    url = walk_pages(client, answers)
+    assessment = result_of(url)
     assert assessment.disposition == level
+    # Stored: exactly the answers the pages asked for.
+    given, _ = flow.walk(answers)
+    assert assessment.answers == given
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
     headline = assessment.result["disposition"]["headline"]
-    assert headline in html
+    assert escape(headline) in html
     # The disposition comes before the ranking of causes.
-    assert html.index(headline) < html.index("What your answers point to")
+    assert html.index(escape(headline)) < html.index("What your answers point to")
     assert "does not diagnose" in html
     assert "no-store" in page["Cache-Control"]
 
 
 def test_emergency_result_offers_the_call_button_first(client: Client) -> None:
-    url = walk(client, answers_for("emergency"))
+    url = walk_pages(client, answers_for("emergency"))
     html = client.get(url).content.decode()
     assert 'href="tel:' in html
     assert html.index('href="tel:') < html.index("What your answers point to")
 
 
-def test_back_keeps_the_answers(client: Client) -> None:
-    sections = load_questionnaire().sections
+@pytest.mark.xfail(
+    strict=True,
+    reason="a known limit of clinical.flow.is_useful, which looks one question ahead: "
+    "hs_hockey_mild and con_hockey_stick_mild (self_care) end as 'soon' through the pages, "
+    "because only walk_test and weakness together make them self-care. It errs on the "
+    "cautious side (never lower); see the clinical closing note",
+)
+def test_the_pages_keep_the_disposition_of_every_vignette() -> None:
+    changed = []
+    for case in vignettes():
+        given, _ = flow.walk(case["answers"])
+        walked = assess(given).disposition.level
+        if walked != assess(case["answers"]).disposition.level:
+            changed.append((case["id"], walked))
+    assert not changed
+
+
+def test_the_pages_only_ask_what_the_walk_of_the_clinical_core_asks(client: Client) -> None:
+    """The pages show exactly the questions clinical.flow.walk counts, page by page."""
+    case = vignette_for("soon")
+    given, count = flow.walk(case["answers"])
+    pages = visit(client, case["answers"])
+    asked = [
+        qid
+        for url, html in pages
+        if url.startswith("/assessment/step/")
+        for qid in sorted(question_inputs(html))
+    ]
+    assert len(asked) == count
+    assert set(asked) >= set(given)
+
+
+# --- Stop at an emergency ------------------------------------------------------------------
+
+
+EMERGENCIES = {
+    # pelvic_changes opens the cauda equina follow-ups on the next page.
+    "saddle_numbness": (
+        {
+            "pelvic_changes": "yes",
+            "saddle_numbness": "yes",
+            "bladder_trouble": "no",
+            "bladder_bowel_leak": "no",
+            "sexual_function_change": "no",
+        },
+        "warning_signs-2",
+        "ces_saddle_numbness",
+    ),
+    "breathless": (
+        {"breathless_or_chest_pain": "yes"},
+        "warning_signs",
+        "pulmonary_embolism",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMERGENCIES))
+def test_an_emergency_answer_leads_straight_to_the_advice(client: Client, case: str) -> None:
+    change, answered_on, flag_id = EMERGENCIES[case]
+    answers = completed({**answers_for("self_care"), **change})
+    walk_to(client, answers, answered_on)
+    response = post_page(client, answered_on, answers)
+    # Straight to the advice: no further question first.
+    assert response.status_code == 302
+    assert response["Location"] == STOP
+    stop = client.get(STOP)
+    assert stop.status_code == 200
+    html = stop.content.decode()
+    fired = flag(flag_id)
+    assert f'href="tel:{settings.REHABIT_EMERGENCY_NUMBER}"' in html
+    assert escape(fired.label) in html
+    assert escape(fired.advice) in html
+    assert html.index('href="tel:') < html.index(escape(fired.advice))
+    assert not question_inputs(html)
+    assert "Finish the check" in html
+    assert Assessment.objects.count() == 0
+
+    # "Finish the check" goes on with the next page that asks something.
+    index = wizard.page_index(answered_on)
+    assert index is not None
+    following = wizard.next_index(index, wizard.prune(answers))
+    finish = client.post(STOP)
+    assert finish.status_code == 302
+    if following is None:
+        assert RESULT.fullmatch(finish["Location"])
+    else:
+        assert finish["Location"] == step_url(wizard.pages()[following].id)
+        assert question_inputs(client.get(finish["Location"]).content.decode())
+    # ... and on to a stored result that keeps the emergency.
+    response = finish
+    for _ in range(20):
+        url = str(response["Location"])
+        if RESULT.fullmatch(url):
+            break
+        assert url != STOP, "the same emergency is not shown twice"
+        response = post_page(client, url.rstrip("/").split("/")[-1], answers)
+        assert response.status_code == 302
+    assessment = result_of(str(response["Location"]))
+    assert assessment.disposition == "emergency"
+    assert flag_id in {f["id"] for f in assessment.result["red_flags"]}
+
+
+def test_the_breathless_emergency_stops_before_the_follow_up_questions(client: Client) -> None:
+    change, _, _ = EMERGENCIES["breathless"]
+    answers = completed({**answers_for("self_care"), **change})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    finish = client.post(STOP)
+    # The follow-ups of the warning signs come after the advice, not before it.
+    assert finish["Location"] == step_url("warning_signs-2")
+
+
+def test_a_child_under_5_stops_at_once_with_no_way_to_continue(client: Client) -> None:
+    answers = completed({**answers_for("self_care"), "age": 3})
+    client.post("/assessment/", {"action": "restart"})
+    response = post_page(client, "about_you", answers)
+    assert response["Location"] == STOP
+    html = client.get(STOP).content.decode()
+    child = flag("child_under_5")
+    assert child.ends_check
+    assert escape(child.advice) in html
+    assert "Finish the check" not in html
+    assert "cannot help further" in html
+    assert 'value="restart"' in html  # the only way on is to start again
+    # Posting the stop page does not go on either.
+    again = client.post(STOP)
+    assert again.status_code == 200
+    assert "Finish the check" not in again.content.decode()
+    assert Assessment.objects.count() == 0
+
+
+def test_a_child_under_5_cannot_continue_by_typing_a_page_address(client: Client) -> None:
+    answers = completed({**answers_for("self_care"), "age": 3})
+    client.post("/assessment/", {"action": "restart"})
+    post_page(client, "about_you", answers)
+    response = client.get(step_url("pain"))
+    assert response.status_code == 302 and response["Location"] == STOP
+
+
+# --- Urgent notices ------------------------------------------------------------------------
+
+
+def test_an_urgent_answer_is_shown_as_a_notice_on_the_following_pages(client: Client) -> None:
+    # A person with many pages after the warning signs (an older man with hip pain).
+    answers = completed({**vignette("ref_hip_oa"), "fever": "yes", "very_unwell": "no"})
+    fever = flag("fever")
+    assert fever.disposition == "urgent"
+    pages = visit(client, answers)
+    urls = [url for url, _ in pages]
+    assert STOP not in urls, "an urgent flag does not stop the check"
+    after = urls.index(step_url("warning_signs")) + 1
+    later = [html for url, html in pages[after:] if url.startswith("/assessment/step/")]
+    assert len(later) >= 3
+    for html in later:
+        assert "See a doctor today" in html
+        assert escape(fever.label) in html
+        assert escape(fever.advice) in html
+    for url, html in pages[:after]:
+        assert escape(fever.label) not in html, url
+    assessment = result_of(urls[-1])
+    assert assessment.disposition == "urgent"
+    assert "fever" in {f["id"] for f in assessment.result["red_flags"]}
+
+
+# --- What a page shows ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["urgent", "soon", "self_care"])
+def test_no_page_shows_answer_only_if_hints(client: Client, level: str) -> None:
+    pages = visit(client, answers_for(level))
+    assert len(pages) > 5
+    for url, html in pages:
+        assert "Answer only if" not in html, url
+        assert "only applies when" not in html, url
+
+
+def test_a_follow_up_page_shows_only_the_questions_that_apply(client: Client) -> None:
+    answers = completed({**answers_for("self_care"), "pelvic_changes": "no", "numbness": "yes"})
+    html = walk_to(client, answers, "warning_signs-2")
+    shown = question_inputs(html)
+    assert "numbness_spreading" in shown
+    assert not shown & {"saddle_numbness", "bladder_trouble", "bladder_bowel_leak"}
+
+
+# A person hit by a blow to the thigh is asked about their weak bones or steroids (a break
+# after a fall); the same person whose pain began while sprinting is not: found with
+# clinical.flow.is_useful on the vignette hs_hockey_mild.
+USEFUL_QUESTION = "weak_bones_or_steroids"
+USEFUL_PAGE = "history"
+
+
+@pytest.mark.parametrize(("onset", "useful"), [("fall_or_blow", True), ("sprinting", False)])
+def test_a_when_useful_question_is_asked_only_when_useful(
+    client: Client, onset: str, useful: bool
+) -> None:
+    question = load_questionnaire().questions[USEFUL_QUESTION]
+    assert question.ask == "when_useful"
+    answers = completed({**answers_for("self_care"), "onset": onset})
+    index = wizard.page_index(USEFUL_PAGE)
+    assert index is not None
+    # The case still shows what this test is about (the clinical data may be retuned).
+    assert flow.applies(question, answers)
+    assert flow.is_useful(question, wizard.before(index, answers)) is useful
+    html = walk_to(client, answers, USEFUL_PAGE)
+    shown = question_inputs(html)
+    assert shown, "the page itself is shown either way"
+    assert (USEFUL_QUESTION in shown) is useful
+    assert (escape(question.text) in html) is useful
+
+
+def test_going_back_keeps_the_answers(client: Client) -> None:
     answers = answers_for("self_care")
     client.post("/assessment/", {"action": "restart"})
-    first, second = sections[0], sections[1]
-    client.post(f"/assessment/step/{first.id}/", section_form(first, answers))
-    response = client.post(f"/assessment/step/{second.id}/", {"action": "back"})
-    assert response["Location"] == f"/assessment/step/{first.id}/"
-    html = client.get(response["Location"]).content.decode()
-    for question in first.questions:
-        if question.id in answers and question.type == "integer":
-            assert f'value="{answers[question.id]}"' in html
+    assert post_page(client, "about_you", answers)["Location"] == step_url("pain")
+    response = post_page(client, "pain", answers)
+    assert response["Location"] == step_url("pain-2")
+    # Back from the follow-up page to the page before it: everything is still there.
+    back = client.post(step_url("pain-2"), {"action": "back"})
+    assert back["Location"] == step_url("pain")
+    html = client.get(step_url("pain")).content.decode()
+    assert f'value="{answers["days_since_onset"]}"' in html
+    for value in answers["location"]:
+        assert re.search(rf'name="location" value="{value}" checked', html), value
+    assert re.search(rf'name="onset" value="{answers["onset"]}" checked', html)
+    # Back again to the first page.
+    back = client.post(
+        step_url("pain"), {**section_form(page_of("pain"), answers), "action": "back"}
+    )
+    assert back["Location"] == step_url("about_you")
+    html = client.get(step_url("about_you")).content.decode()
+    assert f'value="{answers["age"]}"' in html
+    assert re.search(rf'name="sex" value="{answers["sex"]}" checked', html)
+
+
+def test_going_back_keeps_what_was_typed_even_when_it_is_wrong(client: Client) -> None:
+    answers = answers_for("self_care")
+    client.post("/assessment/", {"action": "restart"})
+    post_page(client, "about_you", answers)
+    data = {
+        **section_form(page_of("pain"), answers),
+        "days_since_onset": "a week",
+        "action": "back",
+    }
+    assert client.post(step_url("pain"), data)["Location"] == step_url("about_you")
+    html = client.get(step_url("pain")).content.decode()
+    assert 'value="a week"' in html
 
 
 def test_a_typing_mistake_is_shown_back_with_a_clear_message(client: Client) -> None:
-    section = load_questionnaire().sections[0]
-    number = next(q for q in section.questions if q.type == "integer")
-    data = section_form(section, answers_for("self_care"))
+    page = wizard.pages()[0]
+    number = next(q for q in page.questions if q.type == "integer")
+    data = section_form(page, answers_for("self_care"))
     data[number.id] = "thirty-five"
     client.post("/assessment/", {"action": "restart"})
-    response = client.post(f"/assessment/step/{section.id}/", data)
+    response = client.post(step_url(page.id), data)
     assert response.status_code == 422
     html = response.content.decode()
     assert "There is a problem" in html
@@ -80,17 +387,23 @@ def test_a_typing_mistake_is_shown_back_with_a_clear_message(client: Client) -> 
     assert f'href="#q-{number.id}"' in html
 
 
-def test_missing_required_answer_blocks_the_step(client: Client) -> None:
-    section = load_questionnaire().sections[0]
+def test_missing_required_answer_blocks_the_page(client: Client) -> None:
+    page = wizard.pages()[0]
     client.post("/assessment/", {"action": "restart"})
-    response = client.post(f"/assessment/step/{section.id}/", {"action": "next"})
+    response = client.post(step_url(page.id), {"action": "next"})
     assert response.status_code == 422
     assert "This question is required" in response.content.decode()
     assert Assessment.objects.count() == 0
 
 
+def test_the_start_page_says_how_many_questions_and_minutes(client: Client) -> None:
+    html = client.get("/assessment/").content.decode()
+    assert f"About {views.TYPICAL_MINUTES} minutes" in html
+    assert f"about {views.TYPICAL_QUESTIONS} questions" in html
+
+
 def test_printable_version_lists_the_answers(client: Client) -> None:
-    url = walk(client, answers_for("soon"))
+    url = walk_pages(client, answers_for("soon"))
     response = client.get(url + "print/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -98,9 +411,16 @@ def test_printable_version_lists_the_answers(client: Client) -> None:
     assert "UTC" in html
 
 
-def test_unknown_step_and_result_are_404(client: Client) -> None:
+def test_unknown_page_and_result_are_404(client: Client) -> None:
     assert client.get("/assessment/step/nope/").status_code == 404
     assert client.get("/assessment/result/00000000-0000-4000-8000-000000000000/").status_code == 404
+
+
+def test_the_stop_page_without_a_warning_sign_goes_back_to_the_start(client: Client) -> None:
+    client.post("/assessment/", {"action": "restart"})
+    response = client.get(STOP)
+    assert response.status_code == 302
+    assert response["Location"] == "/assessment/"
 
 
 def test_an_assessment_done_while_signed_in_belongs_to_the_account() -> None:
@@ -108,11 +428,22 @@ def test_an_assessment_done_while_signed_in_belongs_to_the_account() -> None:
 
     owner = make_user("signed.in@example.org")
     client = login(Client(), owner)
-    url = walk(client, answers_for("self_care"))
-    assessment = Assessment.objects.get(pk=url.split("/")[-2])
+    url = walk_pages(client, answers_for("self_care"))
+    assessment = result_of(url)
     assert assessment.owner == owner
     assert client.get(url).status_code == 200
     # The link alone opens nothing for someone else.
     assert Client().get(url).status_code == 404
     stranger = login(Client(), make_user("stranger@example.org"))
     assert stranger.get(url).status_code == 404
+
+
+def test_a_not_sure_answer_is_told_back_as_not_sure_on_the_stop_page(client: Client) -> None:
+    answers = completed({**answers_for("self_care"), "breathless_or_chest_pain": "not_sure"})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    html = client.get(STOP).content.decode()
+    embolism = flag("pulmonary_embolism")
+    assert embolism.label_unsure
+    assert escape(embolism.label_unsure) in html
+    assert escape(embolism.label) not in html
+    assert 'href="tel:' in html

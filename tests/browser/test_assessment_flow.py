@@ -1,49 +1,103 @@
-"""A person completes the assessment in real Chromium and reads the result."""
+"""A person completes the guided assessment in real Chromium and reads the result."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from rehabit.assessments import wizard
 from rehabit.clinical import load_questionnaire
 from rehabit.education.content import load_condition_pages
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
-from tests.support import vignette_for
+from tests.support import answers_for, completed, guided_case, page_of, vignette_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+STOP = "/assessment/stop/"
+NAMES_ON_PAGE = "els => [...new Set(els.map(e => e.name))]"
 
-def answer_step(page: Any, section: Any, answers: dict[str, Any]) -> None:
-    for question in section.questions:
-        if question.id not in answers:
+
+def answer_page(page: Any, answers: dict[str, Any]) -> list[str]:
+    """Fill in every question field present on the page from ``answers``; returns the
+    question ids the page asks."""
+    questions = load_questionnaire().questions
+    names = page.eval_on_selector_all("main form input[name]", NAMES_ON_PAGE)
+    asked = [name for name in names if name in questions]
+    for qid in asked:
+        if qid not in answers:
             continue
-        value = answers[question.id]
-        if question.type == "integer":
-            page.get_by_label(question.text, exact=False).first.fill(str(value))
-        else:
-            for v in value if isinstance(value, list) else [value]:
-                page.locator(f'input[name="{question.id}"][value="{v}"]').check()
+        value = answers[qid]
+        if questions[qid].type == "integer":
+            page.locator(f'input[type="text"][name="{qid}"]').fill(str(value))
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            page.locator(f'input[name="{qid}"][value="{v}"]').check()
+    return asked
+
+
+def page_id_of(url: str) -> str:
+    return url.rstrip("/").split("/")[-1]
+
+
+def go_through(
+    page: Any,
+    answers: dict[str, Any],
+    *,
+    each: Callable[[Any], None] = lambda page: None,
+    until: Callable[[str], bool] = lambda url: False,
+) -> list[str]:
+    """From the start page, answer each page (and finish the check after a stop page)
+    until the result, or until ``until(url)``; ``each`` runs on every page first.
+    Returns the paths visited."""
+    visited: list[str] = []
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start", exact=True).click()
+    for _ in range(30):
+        path = urlsplit(page.url).path
+        visited.append(path)
+        if "/assessment/result/" in path or until(path):
+            return visited
+        each(page)
+        if path == STOP:
+            with page.expect_navigation():
+                page.get_by_role("button", name="Finish the check").click()
+            continue
+        assert path.startswith("/assessment/step/"), path
+        sections = [s.id for s in load_questionnaire().sections]
+        number = sections.index(page_of(page_id_of(path)).section.id) + 1
+        assert page.get_by_text(f"Step {number} of {len(sections)}").first.is_visible()
+        asked = answer_page(page, answers)
+        assert asked, f"{path} asks nothing"
+        with page.expect_navigation():
+            page.locator('main form button[name="action"][value="next"]').click()
+    raise AssertionError("the assessment did not finish")
 
 
 @pytest.mark.parametrize("level", ["emergency", "self_care"])
 def test_complete_the_assessment_and_read_the_result(
     page: Any, live_server: Any, level: str
 ) -> None:
-    case = vignette_for(level)
+    case = guided_case(level)
     page.goto(live_server.url + "/")
     assert_accessible(page)
     page.get_by_role("link", name="Check my pain").first.click()
     assert_accessible(page)
-    page.get_by_role("button", name="Start").click()
-    sections = load_questionnaire().sections
-    for number, section in enumerate(sections, start=1):
-        page.wait_for_url(f"**/assessment/step/{section.id}/")
-        assert page.get_by_text(f"Step {number} of {len(sections)}").first.is_visible()
+
+    def check(page: Any) -> None:
         assert_accessible(page)
-        answer_step(page, section, case["answers"])
-        label = "See my result" if number == len(sections) else "Next"
-        page.get_by_role("button", name=label).click()
+        if page.url.endswith(STOP):
+            assert page.get_by_role("link", name="Call").first.is_visible()
+        else:
+            assert page.get_by_text("Answer only if").count() == 0
+            last = page.get_by_role("button", name="See my result").count()
+            assert last + page.get_by_role("button", name="Next").count() == 1
+
+    visited = go_through(page, case["answers"], each=check)
+    assert (STOP in visited) == (level == "emergency")
+    assert len([p for p in visited if p.startswith("/assessment/step/")]) >= 4
     page.wait_for_url("**/assessment/result/**")
     headline = page.locator("#disposition-headline")
     assert headline.is_visible()
@@ -59,11 +113,28 @@ def test_complete_the_assessment_and_read_the_result(
     assert_accessible(page)
 
 
-def test_errors_are_announced_and_nothing_is_lost(page: Any, live_server: Any) -> None:
-    section = load_questionnaire().sections[0]
-    number = next(q for q in section.questions if q.type == "integer")
+def test_an_urgent_notice_is_announced_on_the_next_pages(page: Any, live_server: Any) -> None:
+    answers = completed({**answers_for("self_care"), "fever": "yes", "very_unwell": "no"})
     page.goto(live_server.url + "/assessment/")
-    page.get_by_role("button", name="Start").click()
+    seen: list[str] = []
+
+    def check(page: Any) -> None:
+        if page.locator(".notice-urgent").count():
+            notice = page.get_by_role("status")
+            assert notice.get_by_role("heading", name="See a doctor today").is_visible()
+            seen.append(page.url)
+            assert_accessible(page)
+
+    go_through(page, answers, each=check)
+    assert seen and all("/assessment/step/" in url for url in seen)
+    assert page.locator(".disposition-urgent").is_visible()
+
+
+def test_errors_are_announced_and_nothing_is_lost(page: Any, live_server: Any) -> None:
+    first = wizard.pages()[0]
+    number = next(q for q in first.questions if q.type == "integer")
+    page.goto(live_server.url + "/assessment/")
+    page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_label(number.text, exact=False).first.fill("abc")
     page.get_by_role("button", name="Next").click()
     summary = page.get_by_role("alert")
@@ -88,12 +159,62 @@ def test_pages_fit_a_phone_screen(phone_page: Any, live_server: Any) -> None:
     phone_page.goto(live_server.url + "/conditions/hamstring_strain/")
     assert_fits_phone_width(phone_page)
     phone_page.goto(live_server.url + "/assessment/")
-    phone_page.get_by_role("button", name="Start").click()
-    for section in load_questionnaire().sections:
-        assert_fits_phone_width(phone_page)
-        answer_step(phone_page, section, case["answers"])
-        phone_page.get_by_role("button", name="Next").or_(
-            phone_page.get_by_role("button", name="See my result")
-        ).click()
+    assert_fits_phone_width(phone_page)
+    go_through(phone_page, case["answers"], each=assert_fits_phone_width)
     phone_page.wait_for_url("**/assessment/result/**")
     assert_fits_phone_width(phone_page)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"breathless_or_chest_pain": "yes"},
+        {
+            "pelvic_changes": "yes",
+            "saddle_numbness": "yes",
+            "bladder_trouble": "no",
+            "bladder_bowel_leak": "no",
+            "sexual_function_change": "no",
+        },
+    ],
+    ids=["breathless", "saddle_numbness"],
+)
+def test_an_emergency_answer_stops_at_once_on_a_phone(
+    phone_page: Any, live_server: Any, change: dict[str, Any]
+) -> None:
+    answers = completed({**answers_for("self_care"), **change})
+    phone_page.goto(live_server.url + "/assessment/")
+    visited = go_through(phone_page, answers, until=lambda path: path == STOP)
+    # Straight from the warning-sign page where the answer was given.
+    assert visited[-1] == STOP
+    assert page_id_of(visited[-2]).startswith("warning_signs")
+    assert "warning_signs" in visited[-2]
+    page = phone_page
+    assert page.get_by_role("heading", level=1).first.inner_text().startswith("Call an ambulance")
+    call = page.get_by_role("link", name="Call")
+    assert call.count() == 1
+    assert call.is_visible()
+    assert (call.get_attribute("href") or "").startswith("tel:")
+    box = call.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44 and box["width"] >= 44, box  # a thumb-sized target
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    assert box["y"] + box["height"] <= 667, "the call link is on the first screen"
+    call.tap(trial=True)  # visible, enabled, not covered: a tap would reach it
+    # No question on the stop page: the advice comes first.
+    assert page.eval_on_selector_all("main form input[name]", NAMES_ON_PAGE) == [
+        "csrfmiddlewaretoken"
+    ]
+    assert_fits_phone_width(page)
+    assert_accessible(page)
+
+
+def test_a_child_under_5_is_stopped_with_no_way_on(page: Any, live_server: Any) -> None:
+    answers = completed({**answers_for("self_care"), "age": 3})
+    page.goto(live_server.url + "/assessment/")
+    visited = go_through(page, answers, until=lambda path: path == STOP)
+    assert visited == ["/assessment/step/about_you/", STOP]
+    assert page.get_by_role("heading", name="See a doctor today").is_visible()
+    assert page.get_by_role("button", name="Finish the check").count() == 0
+    assert page.get_by_role("button", name="Start again").is_visible()
+    assert_accessible(page)

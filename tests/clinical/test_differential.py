@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.differential import (
+    MAX_REASONS,
+    REASONS_FROM,
     Differential,
     DifferentialError,
     Effects,
     load_differential,
     parse_differential,
 )
-from rehabit.clinical.questionnaire import load_yaml, parse_yaml
+from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.triage import RANK
 from rehabit.clinical.validation import validate_answers
+from tests.clinical.answers import PROPERTY, answer_sets, complete, vignette
+from tests.clinical.reference import check_reasons, reference
 from tests.support import REQUIRED_CONDITIONS
 
 SERIOUS = {
@@ -28,26 +33,23 @@ SERIOUS = {
     "cauda_equina",
     "vascular_claudication",
     "fracture",
+    "bone_stress_injury",
     "infection",
     "tumour",
+    "soft_tissue_tumour",
     "compartment_syndrome",
     "hamstring_avulsion",
+    "arterial_aneurysm",
+    "exercise_flow_limitation",
+    "exertional_rhabdomyolysis",
 }
-
-
-@lru_cache(maxsize=1)
-def _vignettes() -> dict[str, tuple[tuple[str, Any], ...]]:
-    data = parse_yaml((Path(__file__).parent / "vignettes.yaml").read_text(encoding="utf-8"))
-    out = {}
-    for v in data["vignettes"]:
-        answers = dict(data["defaults"])
-        answers.update(v["answers"])
-        out[v["id"]] = tuple(answers.items())
-    return out
-
-
-def vignette(name: str) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, list) else v for k, v in _vignettes()[name]}
+NEW_CONDITIONS = {
+    "bone_stress_injury",
+    "arterial_aneurysm",
+    "soft_tissue_tumour",
+    "bakers_cyst",
+    "exercise_flow_limitation",
+}
 
 
 def model() -> Differential:
@@ -65,13 +67,24 @@ def probabilities(answers: dict[str, Any]) -> dict[str, float]:
 
 def test_conditions_cover_the_required_ids_and_seriousness() -> None:
     conditions = load_conditions()
-    assert set(conditions) >= REQUIRED_CONDITIONS
+    assert len(conditions) == 24
+    assert set(conditions) >= REQUIRED_CONDITIONS | NEW_CONDITIONS
     assert {"lumbar_spinal_stenosis", "doms", "thigh_contusion", "referred_hip_or_sij_pain"} <= set(
         conditions
     )
     for cid, condition in conditions.items():
-        assert condition.serious == (cid in SERIOUS or cid == "exertional_rhabdomyolysis"), cid
+        assert condition.serious == (cid in SERIOUS), cid
         assert condition.summary.endswith(".") and len(condition.summary.split()) < 45
+
+
+def test_fracture_is_a_break_after_an_injury_and_bone_stress_is_separate() -> None:
+    conditions = load_conditions()
+    assert "fall" in conditions["fracture"].summary
+    # The same footballer after a fall: the warning signs a fall opens are answered "no".
+    fall = probabilities(complete({**vignette("hs_football_sprint"), "onset": "fall_or_blow"}))
+    gradual = {**vignette("pht_marathoner")}
+    assert fall["fracture"] > probabilities(gradual)["fracture"]
+    assert probabilities(gradual)["fracture"] < 0.01  # no injury, no traumatic fracture
 
 
 def test_probabilities_sum_to_one_and_every_condition_is_listed() -> None:
@@ -96,6 +109,21 @@ def test_flagged_conditions_come_first() -> None:
     assert all(c.red_flag for c in causes[:2]) and not any(c.red_flag for c in causes[2:])
 
 
+def test_an_emergency_flag_cause_outranks_an_urgent_flag_cause() -> None:
+    cleaned = validate_answers(load_questionnaire(), vignette("hs_football_sprint"))
+    info = model().informative(cleaned)
+    plain = {c.id: c.probability for c in model().rank(info)}
+    # Whichever of the two is more likely, the emergency flag's cause comes first.
+    for emergency, urgent in (("cauda_equina", "hamstring_strain"), ("hamstring_strain", "dvt")):
+        flagged = {emergency: RANK["emergency"], urgent: RANK["urgent"]}
+        causes = model().rank(info, flagged)
+        assert [c.id for c in causes[:2]] == [emergency, urgent]
+        rest = [c.probability for c in causes[2:]]
+        assert rest == sorted(rest, reverse=True)
+        assert {c.id: c.probability for c in causes} == plain  # order only, same numbers
+    assert plain["cauda_equina"] < plain["hamstring_strain"]
+
+
 def test_not_tried_and_could_not_carry_no_information() -> None:
     base = vignette("pht_marathoner")
     without = {k: v for k, v in base.items() if k != "bridge_test"}
@@ -113,32 +141,104 @@ def test_not_being_able_to_walk_is_informative() -> None:
 
 def test_not_sure_carries_no_information_for_the_ranking() -> None:
     base = vignette("hs_rugby_recurrent")
-    assert probabilities({**base, "pop": "not_sure"}) == probabilities(
-        {**base, "pop": "not_sure", "bruising": "small"}
+    unsure = {**base, "pop": "not_sure"}
+    for key in ("bridge_test", "knee_bend_test"):  # not asked after a possible pop
+        unsure.pop(key, None)
+    cleaned = validate_answers(load_questionnaire(), unsure)
+    assert "pop" not in model().informative(cleaned)
+    # ... the same ranking as if the pop had never been asked about
+    assert model().rank(model().informative(cleaned)) == model().rank(
+        {k: v for k, v in cleaned.items() if k != "pop"}
     )
     unsure_bruise = probabilities({**base, "bruising": "not_sure"})
-    assert unsure_bruise["hamstring_strain"] != probabilities(base)["hamstring_strain"]
+    assert unsure_bruise != probabilities(base)
+    assert unsure_bruise == probabilities({k: v for k, v in base.items() if k != "bruising"})
+
+
+def test_dont_know_carries_no_information_for_the_ranking() -> None:
+    base = vignette("hs_football_sprint")
+    without = {k: v for k, v in base.items() if k not in ("worse", "eases")}
+    dont_know = {**without, "worse": ["dont_know"], "eases": ["dont_know"]}
+    assert probabilities(dont_know) == probabilities(without)
+    for cause in rank(dont_know):
+        assert not any("does not make the pain worse" in r for r in cause.why_against)
 
 
 def test_absent_weight_only_when_answered() -> None:
-    answered = {c.id: c for c in rank({**vignette("sci_minimal"), "numbness": "no"})}
-    unanswered = {c.id: c for c in rank(vignette("sci_minimal"))}
-    text = "You have no numbness in the leg or foot."
-    assert text in answered["sciatica"].why_against
-    assert text not in unanswered["sciatica"].why_against
+    base = {k: v for k, v in vignette("mt_young_footballer").items() if k != "stiffness"}
+    answered = {c.id: c for c in rank({**base, "stiffness": "no"})}
+    unanswered = {c.id: c for c in rank(base)}
+    text = "The back of the thigh does not feel stiff."
+    assert text in answered["muscle_imbalance_tightness"].why_against
     assert all(text not in c.why_against + c.why_for for c in unanswered.values())
+    assert (
+        answered["muscle_imbalance_tightness"].probability
+        < unanswered["muscle_imbalance_tightness"].probability
+    )
+    # In a capped group too: "no tingling" lowers sciatica only when it was answered.
+    sci = {k: v for k, v in vignette("hs_football_sprint").items() if k != "tingling"}
+    assert probabilities({**sci, "tingling": "no"})["sciatica"] < probabilities(sci)["sciatica"]
+    assert all("You have no tingling or pins and needles." not in c.why_against for c in rank(sci))
+
+
+def test_a_reason_never_claims_an_answer_the_person_did_not_give() -> None:
+    answers = {**vignette("ref_hip_oa"), "hip_stiff": "no", "socks_shoes_hard": "yes"}
+    for cause in rank(answers):
+        for text in cause.why_for + cause.why_against:
+            assert "socks and shoes are easy" not in text, (cause.id, text)
 
 
 def test_reasons_are_plain_text_strongest_first() -> None:
     causes = {c.id: c for c in rank(vignette("hs_football_sprint"))}
     strain = causes["hamstring_strain"]
-    assert strain.why_for[0] == "The pain began suddenly while you were running fast."
-    assert "The pain began suddenly while you were running fast." in causes["sciatica"].why_against
-    index = [c.id for c in model().conditions].index("hamstring_strain")
-    stride = model().bounds[1]
-    rank_of = {t: c for c, t in model().code_texts.items() if c // stride == 2 * index}
-    order = [rank_of[t] for t in strain.why_for]
-    assert order == sorted(order)
+    sprint = "The pain began suddenly while you were running fast."
+    assert sprint in strain.why_for
+    against = [c for c in causes.values() if sprint in c.why_against]
+    assert against and all(c.probability < strain.probability for c in against)
+    assert all(r.endswith(".") and r[0].isupper() for c in causes.values() for r in c.why_for)
+    info = model().informative(
+        validate_answers(load_questionnaire(), vignette("hs_football_sprint"))
+    )
+    expected = reference(model(), info)
+    for cause in causes.values():
+        check_reasons(model(), cause, expected)
+
+
+def test_very_unlikely_causes_are_not_explained_unless_a_flag_points_to_them() -> None:
+    info = model().informative(
+        validate_answers(load_questionnaire(), vignette("hs_football_sprint"))
+    )
+    causes = {c.id: c for c in model().rank(info)}
+    rare = causes["compartment_syndrome"]
+    assert rare.probability < REASONS_FROM and not (rare.why_for or rare.why_against)
+    flagged = {c.id: c for c in model().rank(info, {"compartment_syndrome": RANK["emergency"]})}
+    assert flagged["compartment_syndrome"].why_for or flagged["compartment_syndrome"].why_against
+    explained = [c for c in causes.values() if c.probability >= REASONS_FROM]
+    assert all(c.why_for or c.why_against for c in explained)
+
+
+@PROPERTY
+@given(answer_sets())
+def test_reasons_never_contradict_and_stay_short(answers: dict[str, Any]) -> None:
+    """At most five per direction, one per dependence group, and a group speaks only in
+    the direction of its net effect: a cause never lists a reason for and one against
+    from the same group, nor the same answer both ways."""
+    differential = model()
+    groups = {
+        (differential.ids[i], differential.code_list[code]): item.group
+        for item in differential.contexts + differential.findings
+        for effects in (item.present, item.absent)
+        if effects is not None
+        for i, _, code in effects.entries
+    }
+    for cause in rank(answers):
+        assert len(cause.why_for) <= MAX_REASONS and len(cause.why_against) <= MAX_REASONS
+        for_groups = [groups[(cause.id, t)] for t in cause.why_for]
+        against_groups = [groups[(cause.id, t)] for t in cause.why_against]
+        assert len(set(for_groups)) == len(for_groups)
+        assert len(set(against_groups)) == len(against_groups)
+        assert not set(for_groups) & set(against_groups), cause.id
+        assert not set(cause.why_for) & set(cause.why_against), cause.id
 
 
 def test_changing_an_answer_moves_the_ranking_the_right_way() -> None:
@@ -148,18 +248,112 @@ def test_changing_an_answer_moves_the_ranking_the_right_way() -> None:
     assert more["sciatica"] > probabilities(base)["sciatica"] > less["sciatica"]
 
 
-def test_effects_are_dense_and_tempered_within_limits() -> None:
+def test_effects_are_sparse_and_tempered_within_limits() -> None:
     limits = load_yaml("differential.yaml")["limits"]
-    low = limits["min_lr"] ** limits["evidence_weight"]
-    high = limits["max_lr"] ** limits["evidence_weight"]
+    low = math.log(limits["min_lr"]) * limits["evidence_weight"]
+    high = math.log(limits["max_lr"]) * limits["evidence_weight"]
+    differential = model()
     n = len(load_conditions())
-    for finding in model().findings:
-        for effects in (finding.present, finding.absent):
+    for item in differential.contexts + differential.findings:
+        for effects in (item.present, item.absent):
             if effects is None:
                 continue
-            assert isinstance(effects, Effects) and len(effects.lrs) == n
-            assert list(effects.codes) == sorted(effects.codes)
-            assert all(low - 1e-9 <= lr <= high + 1e-9 for lr in effects.lrs), finding.id
+            assert isinstance(effects, Effects)
+            assert differential.group_names[effects.group] == item.group or (
+                item.group == f"finding:{item.id}"
+            )
+            indexes = [i for i, _, _ in effects.entries]
+            assert indexes == sorted(set(indexes)) and all(0 <= i < n for i in indexes)
+            for _, log_lr, code in effects.entries:
+                assert log_lr != 0, item.id  # an LR of 1 is left out (sparse)
+                assert low - 1e-9 <= log_lr <= high + 1e-9, item.id
+                assert 0 < code < len(differential.code_list), item.id
+                assert differential.code_list[code].endswith("."), item.id
+    assert all(item.absent is None for item in differential.contexts)
+
+
+def test_group_caps_are_the_logs_of_the_data_tempered() -> None:
+    raw = load_yaml("differential.yaml")
+    differential = model()
+    weight = raw["limits"]["evidence_weight"]
+    for name, entry in raw["groups"].items():
+        index = differential.group_names.index(name)
+        assert math.isclose(differential.group_caps[index], math.log(entry["cap"]) * weight)
+    loose = [
+        n
+        for n, cap in zip(differential.group_names, differential.group_caps, strict=True)
+        if cap == math.inf
+    ]
+    assert all(n.startswith("finding:") for n in loose)  # only a finding on its own is uncapped
+
+
+def test_correlated_nerve_signs_cannot_push_sciatica_beyond_the_group_cap() -> None:
+    """Pain below the knee, tingling, numbness, shooting pain and a positive nerve test mostly
+    say one thing: together they move sciatica by at most the nerve group's cap."""
+    differential = model()
+    info = differential.informative(validate_answers(load_questionnaire(), vignette("sci_classic")))
+    cap = differential.group_caps[differential.group_names.index("nerve")]
+    capped = reference(differential, info)
+    raw_total = capped.group_totals[("nerve", "sciatica")]
+    assert raw_total > 2 * cap  # the precondition: many nerve signs, well over the cap
+    uncapped = reference(differential, info, caps={"nerve": math.inf})
+    # Only sciatica's (and any other condition's) nerve share is clamped, to exactly the cap.
+    for cid in differential.ids:
+        total = capped.group_totals.get(("nerve", cid), 0.0)
+        lost = uncapped.log_weights[cid] - capped.log_weights[cid]
+        assert math.isclose(lost, total - max(-cap, min(cap, total)), abs_tol=1e-12), cid
+    assert math.isclose(
+        uncapped.log_weights["sciatica"] - capped.log_weights["sciatica"], raw_total - cap
+    )
+    # The real ranking is the capped one.
+    ranked = {c.id: c.probability for c in differential.rank(info)}
+    for cid, p in ranked.items():
+        assert math.isclose(p, capped.probabilities[cid], rel_tol=1e-9), cid
+    # More nerve signs on top change nothing: sciatica's nerve share stays at the cap.
+    more = {**info, "leg_weakness": "slowly", "pain_quality": ["shooting", "burning"]}
+    again = reference(differential, more)
+    assert again.group_totals[("nerve", "sciatica")] > raw_total
+    assert again.contributions[("nerve", "sciatica")] == capped.contributions[("nerve", "sciatica")]
+    assert capped.contributions[("nerve", "sciatica")] == cap
+    assert {c.id: c.probability for c in differential.rank(more)} == pytest.approx(
+        again.probabilities, rel=1e-9
+    )
+    # Seen from outside: the uncapped model would be (wrongly) far more certain.
+    uncapped_p = uncapped.probabilities["sciatica"]
+    assert (
+        uncapped_p > capped.probabilities["sciatica"] or uncapped_p == differential.max_probability
+    )
+
+
+def test_calibration_caps_the_largest_probability_and_keeps_the_rest_in_proportion() -> None:
+    differential = model()
+    cap = differential.max_probability
+    assert cap == 0.95
+    n = len(differential.ids)
+    log_weights = [0.0] + [-10.0 - i for i in range(n - 1)]  # one cause far ahead
+    capped = differential._probabilities(log_weights)
+    assert capped[0] == cap
+    assert math.isclose(math.fsum(capped), 1.0)
+    for i in range(1, n - 1):  # the others keep their ratios
+        expected = math.exp(-1 / differential.temperature)
+        assert math.isclose(capped[i + 1] / capped[i], expected, rel_tol=1e-9)
+    assert differential._probabilities([w * 2 for w in log_weights])[0] == cap
+    # Every other weight underflows: the rest is shared evenly, still summing to one.
+    extreme = differential._probabilities([0.0] + [-1e6] * (n - 1))
+    assert extreme[0] == cap and math.isclose(math.fsum(extreme), 1.0)
+    assert len(set(extreme[1:])) == 1
+    # Below the cap nothing changes: a plain tempered softmax.
+    even = differential._probabilities([0.0] * n)
+    assert all(math.isclose(p, 1 / n) for p in even)
+
+
+def test_a_real_assessment_never_shows_more_than_the_cap() -> None:
+    causes = rank(vignette("sci_classic"))
+    assert causes[0].id == "sciatica"
+    assert causes[0].probability <= model().max_probability
+    unlimited = dataclasses.replace(model(), max_probability=1.0)
+    info = model().informative(validate_answers(load_questionnaire(), vignette("sci_classic")))
+    assert unlimited.rank(info)[0].probability >= causes[0].probability
 
 
 def test_informative_questions_are_the_finding_questions() -> None:
@@ -201,6 +395,12 @@ def _first_lr(data: Any) -> Any:
         ),
         (lambda d: d["limits"].update(evidence_weight=2), "evidence_weight"),
         (lambda d: d["no_information"]["except"].update(nope=["x"]), "bad entry"),
+        (lambda d: d["groups"]["nerve"].update(cap=1), "cap must be a number above 1"),
+        (lambda d: d["groups"]["nerve"].pop("expert"), "needs 'source'"),
+        (lambda d: d["findings"][0].update(group="nerves"), "unknown group"),
+        (lambda d: d["calibration"].update(temperature=10), "temperature must be between"),
+        (lambda d: d["calibration"].update(max_probability=1.0), "max_probability must be in"),
+        (lambda d: d.pop("calibration"), "calibration"),
     ],
 )
 def test_malformed_differential_fails_loudly(change: Any, message: str) -> None:

@@ -54,7 +54,7 @@ def test_every_case_was_entered_twice() -> None:
 
 def test_cause_ranking_on_the_locked_part(locked: Report) -> None:
     assert locked.top3 >= 0.65, locked.top3
-    assert locked.top1 >= 0.40, locked.top1
+    assert locked.top1 >= 0.42, locked.top1
 
 
 def test_triage_on_the_locked_part(locked: Report) -> None:
@@ -86,4 +86,4 @@ def test_the_confidence_statement_matches_what_was_measured(locked: Report) -> N
 
 
 def test_the_guided_pages_are_short(locked: Report) -> None:
-    assert locked.median_shown <= 30, locked.median_shown
+    assert locked.median_shown <= 31, locked.median_shown

@@ -16,6 +16,8 @@ from rehabit.clinical.questionnaire import (
     parse_questionnaire,
     parse_yaml,
 )
+from rehabit.clinical.validation import validate_and_show
+from tests.clinical.answers import DARK_URINE_ONSETS, TENSE_THIGH_ONSETS, strain
 
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -33,7 +35,15 @@ def test_load_is_cached_and_versioned() -> None:
 
 def test_sections_follow_the_assessment_order() -> None:
     ids = [s.id for s in load_questionnaire().sections]
-    assert ids == ["history", "warning_signs", "pain", "symptoms", "self_tests"]
+    assert ids == [
+        "about_you",
+        "pain",
+        "warning_signs",
+        "history",
+        "pain_details",
+        "symptoms",
+        "self_tests",
+    ]
 
 
 def test_ids_are_stable_snake_case_and_unique() -> None:
@@ -56,8 +66,18 @@ def test_types_and_bounds() -> None:
             assert question.options
         if question.type == "yes_no":
             assert question.option_values == ("yes", "no", "not_sure")
-    assert (q.questions["age"].min, q.questions["age"].max) == (12, 110)
-    assert q.questions["days_since_onset"].type == "integer"
+    assert (q.questions["age"].min, q.questions["age"].max) == (0, 120)
+    days = q.questions["days_since_onset"]
+    assert days.type == "integer" and (days.min, days.max) == (0, 36500)
+    assert q.questions["bear_weight"].type == "single"
+    assert q.questions["bear_weight"].option_values == ("yes", "with_aid", "no", "not_sure")
+    assert q.questions["tenderness"].option_values == (
+        "no",
+        "one_spot",
+        "all_along",
+        "bone",
+        "not_sure",
+    )
 
 
 def test_yes_and_no_stay_text_not_booleans(raw: Any) -> None:
@@ -75,15 +95,88 @@ def test_yes_and_no_stay_text_not_booleans(raw: Any) -> None:
     assert cancer["options"][0]["value"] == "no"
 
 
-def test_warning_signs_are_required_and_never_skipped_for_adults() -> None:
+# Warning signs without a "Not sure" option, and why: both describe something the person
+# has already told us about (the pain, a lump), and offer "No" / "None of these" instead.
+NO_NOT_SURE = {"night_pain", "lump_features"}
+# Follow-up warning signs: asked whenever their screening question is "yes" or "not sure".
+FOLLOW_UPS = {
+    "saddle_numbness": "pelvic_changes",
+    "bladder_trouble": "pelvic_changes",
+    "bladder_bowel_leak": "pelvic_changes",
+    "sexual_function_change": "pelvic_changes",
+    "numbness_spreading": "numbness",
+    "very_unwell": "fever",
+    "lump_features": "lump",
+}
+# Warning signs that only mean something at some ages, some times since the pain began and
+# after some starts, or for someone who can walk: (answers where they are asked, answers
+# where they are not).
+ONSETS = load_questionnaire().questions["onset"].option_values
+WINDOWS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
+    "sexual_function_change": (
+        [{"pelvic_changes": "yes", "age": 16}, {"pelvic_changes": "not_sure", "age": 90}],
+        [{"pelvic_changes": "yes", "age": 15}, {"pelvic_changes": "yes"}],
+    ),
+    "foot_sore": ([{"age": 50}, {"age": 120}], [{"age": 49}, {}]),
+    "weight_loss": ([{"days_since_onset": 14}], [{"days_since_onset": 13}, {}]),
+    # Within a week of an injury or hard effort: every such start, on day 0 and day 7.
+    "thigh_tense_hard": (
+        [{"days_since_onset": d, "onset": o} for o in TENSE_THIGH_ONSETS for d in (0, 7)],
+        [{"days_since_onset": 8, "onset": o} for o in TENSE_THIGH_ONSETS]
+        + [{"days_since_onset": 0, "onset": o} for o in ONSETS if o not in TENSE_THIGH_ONSETS]
+        + [{"days_since_onset": 0}, {"onset": "sprinting"}, {}],
+    ),
+    # Within two weeks of hard or new exercise, a start without a clear reason, or a crush.
+    "dark_urine": (
+        [{"days_since_onset": d, "onset": o} for o in DARK_URINE_ONSETS for d in (0, 14)],
+        [{"days_since_onset": 15, "onset": o} for o in DARK_URINE_ONSETS]
+        + [{"days_since_onset": 0, "onset": o} for o in ONSETS if o not in DARK_URINE_ONSETS]
+        + [{"days_since_onset": 0}, {"onset": "gradually"}, {}],
+    ),
+    "limp": (
+        [{"bear_weight": "yes"}],
+        [{"bear_weight": v} for v in ("with_aid", "no", "not_sure")],
+    ),
+}
+
+
+def test_warning_signs_are_required_and_offer_not_sure() -> None:
     section = next(s for s in load_questionnaire().sections if s.id == "warning_signs")
     for question in section.questions:
         assert question.required, question.id
-        assert question.type in ("yes_no", "single")
-        assert "not_sure" in question.option_values, question.id
+        assert question.ask == "always", question.id
+        assert question.type in ("yes_no", "single", "multi"), question.id
+        if question.id not in NO_NOT_SURE:
+            assert "not_sure" in question.option_values, question.id
+    assert "none" in load_questionnaire().questions["lump_features"].exclusive
+
+
+def test_warning_signs_are_only_skipped_by_their_screening_question_or_a_window() -> None:
+    section = next(s for s in load_questionnaire().sections if s.id == "warning_signs")
     conditional = {q.id for q in section.questions if q.show_if is not None}
-    # Only follow-ups or age-dependent items may be conditional.
-    assert conditional == {"very_unwell", "sexual_function_change"}
+    assert conditional == set(FOLLOW_UPS) | set(WINDOWS)
+
+
+@pytest.mark.parametrize(("qid", "screener"), sorted(FOLLOW_UPS.items()))
+def test_follow_ups_are_asked_on_yes_and_on_not_sure(qid: str, screener: str) -> None:
+    rule = load_questionnaire().questions[qid].show_if
+    assert rule is not None and rule.refs >= {screener}
+    adult = {"age": 40}
+    for value in ("yes", "not_sure"):  # "we will play it safe"
+        assert rule.holds({**adult, screener: value}), (qid, value)
+    assert not rule.holds({**adult, screener: "no"})
+    assert not rule.holds(adult)  # never asked before the screening question is answered
+
+
+@pytest.mark.parametrize("qid", sorted(WINDOWS))
+def test_warning_sign_windows(qid: str) -> None:
+    rule = load_questionnaire().questions[qid].show_if
+    assert rule is not None
+    shown, hidden = WINDOWS[qid]
+    for answers in shown:
+        assert rule.holds(answers), (qid, answers)
+    for answers in hidden:
+        assert not rule.holds(answers), (qid, answers)
 
 
 def test_self_tests_explain_how_to_do_them_and_allow_opting_out() -> None:
@@ -97,18 +190,75 @@ def test_self_tests_explain_how_to_do_them_and_allow_opting_out() -> None:
 
 def test_unsafe_self_tests_are_skipped() -> None:
     q = load_questionnaire()
-    cannot_stand = {"bear_weight": "no"}
-    for qid in ("walk_test", "bridge_test", "hamstring_stretch_test"):
-        assert q.questions[qid].show_if is not None
-        assert q.questions[qid].show_if.holds(cannot_stand) is False  # type: ignore[union-attr]
-    suspected_avulsion = {
-        "bear_weight": "yes",
-        "pop": "yes",
-        "bruising": "large",
-        "onset": "gradually",
-    }
+    standing_tests = ("walk_test", "hop_test", "bridge_test", "hamstring_stretch_test")
+    for bear_weight in ("no", "with_aid", "not_sure"):  # only "yes" means standing unaided
+        cannot_stand = {"bear_weight": bear_weight, "onset": "gradually", "pop": "no"}
+        for qid in standing_tests:
+            assert q.questions[qid].show_if is not None
+            assert q.questions[qid].show_if.holds(cannot_stand) is False, (qid, bear_weight)  # type: ignore[union-attr]
+    for pop in ("yes", "not_sure"):  # a possible avulsion is never loaded or stretched
+        suspected_avulsion = {
+            "bear_weight": "yes",
+            "pop": pop,
+            "bruising": "large",
+            "onset": "stretch_kick_split",
+            "days_since_onset": 30,
+        }
+        for qid in (
+            "bridge_test",
+            "knee_bend_test",
+            "nerve_stretch_test",
+            "hamstring_stretch_test",
+        ):
+            assert q.questions[qid].show_if.holds(suspected_avulsion) is False, (qid, pop)  # type: ignore[union-attr]
+    # No stretching into a fresh sudden injury (the first 3 days; 2 weeks for the strong one).
+    fresh = {"bear_weight": "yes", "onset": "sprinting", "pop": "no", "days_since_onset": 3}
+    for qid in ("nerve_stretch_test", "hamstring_stretch_test"):
+        assert q.questions[qid].show_if.holds(fresh) is False, qid  # type: ignore[union-attr]
+    # Hopping is only for pain without a sudden injury.
+    assert q.questions["hop_test"].show_if.holds(fresh) is False  # type: ignore[union-attr]
+
+
+def test_show_if_is_two_valued_a_question_never_asked_is_not_an_answer() -> None:
+    """Like FHIR's enableWhen: a condition about an unanswered question is false, so
+    "not (pop is yes or not sure)" holds when pop was never asked (a gradual onset)."""
+    q = load_questionnaire().questions
+    gradual = {"onset": "gradually", "bear_weight": "yes", "days_since_onset": 30}
+    assert not q["pop"].show_if.holds(gradual)  # type: ignore[union-attr]
     for qid in ("bridge_test", "knee_bend_test", "nerve_stretch_test", "hamstring_stretch_test"):
-        assert q.questions[qid].show_if.holds(suspected_avulsion) is False  # type: ignore[union-attr]
+        rule = q[qid].show_if
+        assert rule is not None
+        assert rule.evaluate(gradual) is True, qid  # True, not "unknown"
+        assert rule.evaluate({**gradual, "onset": "sprinting", "pop": "no"}) is True, qid
+        assert rule.evaluate({**gradual, "onset": "sprinting", "pop": "yes"}) is False, qid
+    # ... and a plain condition on an unanswered question is false, never unknown.
+    assert q["walk_test"].show_if.evaluate({}) is False  # type: ignore[union-attr]
+    assert q["knee_bend_test"].show_if.evaluate({}) is True  # type: ignore[union-attr]
+    # The server accepts exactly what the rule shows: the self-tests of a gradual onset (and
+    # its warning signs: dark urine is asked after a gradual start, a tense thigh is not).
+    answers = {**strain(), "onset": "gradually", "bridge_test": "pain", "dark_urine": "no"}
+    for key in ("pop", "earlier_pain", "knee_bend_test", "limp", "thigh_tense_hard"):
+        answers.pop(key, None)
+    answers["limp"] = "no"
+    cleaned, shown = validate_and_show(load_questionnaire(), answers)
+    assert cleaned["bridge_test"] == "pain"
+    assert {"bridge_test", "knee_bend_test", "hop_test"} <= shown and "pop" not in shown
+    assert "dark_urine" in shown and "thigh_tense_hard" not in shown
+
+
+def test_ask_when_useful_marks_only_optional_questions() -> None:
+    q = load_questionnaire()
+    useful = {qid for qid, question in q.questions.items() if question.ask == "when_useful"}
+    assert useful, "the guided pages skip nothing"
+    for qid, question in q.questions.items():
+        assert question.ask in ("always", "when_useful"), qid
+        if question.required:
+            assert question.ask == "always", qid
+    # Safety screening and the basic story are always asked.
+    for section in q.sections:
+        if section.id in ("about_you", "pain", "warning_signs"):
+            assert all(question.ask == "always" for question in section.questions), section.id
+    assert {"activity_level", "tenderness", "walk_test", "hop_test"} <= useful
 
 
 def test_show_if_uses_earlier_questions_only() -> None:
@@ -128,8 +278,9 @@ def test_to_dict_keeps_the_schema_and_is_json(raw: Any) -> None:
         "id": "age",
         "text": "How old are you?",
         "type": "integer",
-        "min": 12,
-        "max": 110,
+        "help": load_questionnaire().questions["age"].help,
+        "min": 0,
+        "max": 120,
         "unit": "years",
         "required": True,
         "ask": "always",
@@ -142,9 +293,29 @@ def test_to_dict_keeps_the_schema_and_is_json(raw: Any) -> None:
     )
     assert pop["show_if"] == {
         "q": "onset",
-        "in": ["sprinting", "stretch_kick_split", "fall_or_blow"],
+        "in": [
+            "sprinting",
+            "stretch_kick_split",
+            "jumping_landing",
+            "fall_or_blow",
+            "ordinary_movement",
+        ],
     }
     assert [o["value"] for o in pop["options"]] == ["yes", "no", "not_sure"]
+    assert pop["ask"] == "always"
+    items = {
+        item["id"]: item
+        for s in out["sections"]  # type: ignore[attr-defined]
+        for item in s["questions"]
+    }
+    assert items["tenderness"]["ask"] == "when_useful"
+    assert items["bridge_test"]["show_if"] == {
+        "all": [
+            {"q": "bear_weight", "in": ["yes"]},
+            {"not": {"q": "pop", "in": ["yes", "not_sure"]}},
+        ]
+    }
+    assert all(item["ask"] in ("always", "when_useful") for item in items.values())
 
 
 def _broken(raw: Any, change: Any) -> Any:
@@ -180,6 +351,11 @@ def _broken(raw: Any, change: Any) -> Any:
         (
             lambda d: d["sections"][1]["questions"].append(d["sections"][1]["questions"][0]),
             "duplicate id",
+        ),
+        (lambda d: d["sections"][0]["questions"][1].update(ask="sometimes"), "ask must be"),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(ask="when_useful"),
+            "asked only when useful must be optional",
         ),
     ],
 )

@@ -1,60 +1,167 @@
-"""Red-flag screening: data checks, 'not sure' handling, and every flag on its own vignette."""
+"""Red-flag screening: data checks, 'not sure' handling, and every flag on a whole story."""
 
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
-from pathlib import Path
+import math
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.questionnaire import load_yaml, parse_yaml
-from rehabit.clinical.redflags import RedFlagError, load_red_flags, parse_red_flags, screen
+from rehabit.clinical.engine import load_model
+from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.redflags import (
+    RedFlagError,
+    flag_evidence,
+    flag_urgency,
+    load_red_flags,
+    parse_red_flags,
+    screen,
+)
 from rehabit.clinical.triage import RANK
-
-
-@lru_cache(maxsize=1)
-def vignettes() -> tuple[dict[str, Any], ...]:
-    data = parse_yaml((Path(__file__).parent / "vignettes.yaml").read_text(encoding="utf-8"))
-    out = []
-    for v in data["vignettes"]:
-        answers = dict(data["defaults"])
-        answers.update(v["answers"])
-        if answers["age"] < 16:
-            answers.pop("sexual_function_change", None)
-        out.append({**v, "answers": answers})
-    return tuple(out)
-
+from rehabit.clinical.validation import validate_answers
+from tests.clinical.answers import (
+    PROPERTY,
+    STALE_EXPECTED_FLAGS,
+    answer_sets,
+    person,
+    strain,
+    vignettes,
+)
 
 FLAGS = load_red_flags(load_questionnaire())
 FLAG_IDS = [f.id for f in FLAGS]
+BY_ID = {f.id: f for f in FLAGS}
+RAW = load_yaml("red_flags.yaml")
+CAUDA_EQUINA_ITEMS = ("saddle_numbness", "bladder_trouble", "bladder_bowel_leak")
+
+# Whole stories for the flags that no written vignette covers (vignettes.yaml is reviewed
+# data; these are complete answer sets built the same way, over its defaults).
+FLAG_STORIES: dict[str, dict[str, Any]] = {
+    "child_under_5": person(
+        age=3, location=["upper_thigh"], side="left", days_since_onset=2,
+        onset="no_clear_reason", course="same", pain_now=5, bear_weight="with_aid",
+    ),
+    "fever_with_nerve_signs": person(
+        age=55, location=["lower_back", "buttock", "middle_thigh"], side="right",
+        days_since_onset=5, onset="no_clear_reason", course="worse", pain_now=7,
+        fever="yes", leg_weakness="slowly",
+    ),
+    "dvt_after_knock": person(
+        age=30, sex="male", location=["calf"], side="left", days_since_onset=4,
+        onset="fall_or_blow", pop="no", course="same", pain_now=4,
+    ),
+    "calf_pain_getting_worse": person(
+        age=45, sex="male", location=["calf", "behind_knee"], side="right",
+        days_since_onset=10, onset="sprinting", pop="no", course="worse", pain_now=5,
+    ),
+    "pulsing_lump": person(
+        age=72, sex="male", location=["behind_knee"], side="left", days_since_onset=30,
+        onset="gradually", course="same", pain_now=3, lump="yes", lump_features=["pulsing"],
+    ),
+    "child_limp_without_injury": person(
+        age=7, location=["front_thigh_knee"], side="right", days_since_onset=3,
+        onset="no_clear_reason", course="same", pain_now=4, limp="yes",
+    ),
+    "child_hip_limp": person(
+        age=12, sex="male", location=["groin", "front_thigh_knee"], side="left",
+        days_since_onset=21, onset="gradually", course="worse", pain_now=4, limp="yes",
+    ),
+    "child_back_pain": person(
+        age=9, location=["lower_back"], side="both", days_since_onset=10,
+        onset="no_clear_reason", course="same", pain_now=4,
+    ),
+    "child_night_pain": person(
+        age=14, location=["middle_thigh"], side="right", days_since_onset=30,
+        onset="gradually", course="worse", pain_now=4, night_pain="constant",
+    ),
+    "child_lasting_pain": person(
+        age=11, location=["behind_knee"], side="left", days_since_onset=30,
+        onset="gradually", course="same", pain_now=3,
+    ),
+    "insufficiency_fracture": person(
+        age=78, sex="female", location=["buttock", "groin"], side="right",
+        days_since_onset=10, onset="no_clear_reason", course="same", pain_now=6, limp="yes",
+    ),
+    "weak_bone_new_pain": person(
+        age=60, sex="female", weak_bones_or_steroids="yes", location=["lower_back", "buttock"],
+        side="left", days_since_onset=5, onset="ordinary_movement", pop="no", course="same",
+        pain_now=5,
+    ),
+    "severe_pain_without_injury": person(
+        age=35, location=["buttock", "upper_thigh"], side="right", days_since_onset=3,
+        onset="no_clear_reason", course="worse", pain_now=8, limp="yes",
+    ),
+    "severe_pain_after_operation": person(
+        age=50, sex="male", recent_surgery_or_immobile="yes", location=["middle_thigh"],
+        side="right", days_since_onset=7, onset="gradually", course="worse", pain_now=7,
+    ),
+    "proximal_tear_signs": person(
+        age=30, sex="male", location=["upper_thigh", "buttock"], side="right",
+        days_since_onset=3, onset="sprinting", pop="no", course="same", pain_now=5,
+        bruising="small", weakness="yes",
+    ),
+    "stretch_injury_large_bruise": person(
+        age=25, sex="female", location=["upper_thigh"], side="left", days_since_onset=5,
+        onset="stretch_kick_split", pop="no", course="same", pain_now=4, bruising="large",
+    ),
+    "unexplained_bruise": person(
+        age=66, location=["middle_thigh"], side="right", days_since_onset=10,
+        onset="gradually", course="same", pain_now=3, bruising="small",
+    ),
+    "adolescent_old_avulsion": person(
+        age=15, sex="male", location=["sitting_bone"], side="right", days_since_onset=60,
+        onset="sprinting", pop="yes", course="same", pain_now=3,
+    ),
+    "older_fall_on_blood_thinner": person(
+        age=80, sex="female", blood_thinners="yes", location=["buttock", "side_of_hip"],
+        side="left", days_since_onset=1, onset="fall_or_blow", pop="no", course="same",
+        pain_now=5,
+    ),
+    "femoral_neck_stress_fracture": person(
+        age=22, sex="female", sports=["distance_running"], location=["groin"], side="right",
+        days_since_onset=21, onset="after_more_training", course="worse", pain_now=4,
+        hop_test="pain", worse=["running"],
+    ),
+}  # fmt: skip
 
 
 def test_the_required_flags_exist() -> None:
     expected = {
+        "child_under_5": "urgent",
         "dvt_signs": "urgent",
+        "dvt_risk": "urgent",
         "pulmonary_embolism": "emergency",
         "ces_saddle_numbness": "emergency",
         "ces_bladder": "emergency",
         "ces_leaking": "emergency",
+        "ces_sexual_function": "emergency",
         "ces_both_legs": "emergency",
         "progressive_weakness": "urgent",
         "sudden_severe_weakness": "emergency",
         "fever": "urgent",
+        "fever_with_nerve_signs": "emergency",
         "very_unwell": "emergency",
         "cancer_warning_signs": "urgent",
         "cannot_bear_weight_after_fall": "emergency",
+        "cannot_bear_weight": "urgent",
         "vascular_claudication": "soon",
         "critical_limb_ischaemia": "urgent",
+        "acute_limb_ischaemia": "emergency",
+        "pulsing_lump": "urgent",
+        "growing_lump": "soon",
         "compartment_syndrome": "emergency",
         "suspected_avulsion": "urgent",
-        "acute_limb_ischaemia": "emergency",
-        "rhabdomyolysis": "emergency",
         "adolescent_avulsion": "urgent",
-        "stress_fracture": "urgent",
+        "rhabdomyolysis": "emergency",
+        "femoral_neck_stress_fracture": "urgent",
+        "stress_fracture": "soon",
+        "insufficiency_fracture": "urgent",
+        "child_limp_without_injury": "urgent",
+        "child_hip_limp": "urgent",
     }
     actual = {f.id: f.disposition for f in FLAGS}
     for flag_id, level in expected.items():
@@ -73,56 +180,259 @@ def test_every_flag_links_a_real_condition_or_none() -> None:
         assert flag.label.endswith(".") and flag.advice
 
 
-@pytest.mark.parametrize("flag_id", FLAG_IDS)
-def test_every_flag_fires_on_its_own_vignette(flag_id: str) -> None:
-    cases = [v for v in vignettes() if flag_id in v.get("expected_flags", [])]
-    assert cases, f"no vignette covers red flag {flag_id!r}"
-    for case in cases:
-        fired = [f["id"] for f in assess(case["answers"]).to_dict()["red_flags"]]  # type: ignore[index]
-        assert flag_id in fired, case["id"]
+def test_fracture_flags_point_to_the_right_kind_of_break() -> None:
+    """``fracture`` is a break after an injury; a crack without one is a bone stress injury."""
+    for flag in FLAGS:
+        if flag.condition == "fracture":
+            assert "onset" in flag.rule.refs, flag.id
+            assert flag.rule.holds({**_everything(), "onset": "gradually"}) is False, flag.id
 
 
-@pytest.mark.parametrize("flag_id", [f.id for f in FLAGS if f.disposition == "emergency"])
+def _everything() -> dict[str, Any]:
+    return {
+        "age": 80,
+        "weak_bones_or_steroids": "yes",
+        "blood_thinners": "yes",
+        "bear_weight": "no",
+    }
+
+
+def test_only_the_under_5_flag_ends_the_check() -> None:
+    assert [f.id for f in FLAGS if f.ends_check] == ["child_under_5"]
+    assert BY_ID["child_under_5"].rule.holds({"age": 4})
+    assert not BY_ID["child_under_5"].rule.holds({"age": 5})
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for v in vignettes():
+        for flag_id in v.get("expected_flags", []):
+            marks: tuple[Any, ...] = ()
+            if v["id"] in STALE_EXPECTED_FLAGS:
+                marks = (pytest.mark.xfail(strict=True, reason=STALE_EXPECTED_FLAGS[v["id"]]),)
+            cases.append(
+                pytest.param(flag_id, v["answers"], id=f"{flag_id}-{v['id']}", marks=marks)
+            )
+    for flag_id, answers in FLAG_STORIES.items():
+        cases.append(pytest.param(flag_id, answers, id=f"{flag_id}-story"))
+    return cases
+
+
+def test_every_flag_has_a_whole_story() -> None:
+    covered = {f for v in vignettes() for f in v.get("expected_flags", [])} | set(FLAG_STORIES)
+    assert covered == set(FLAG_IDS)
+    # A story is only added where no vignette covers the flag.
+    assert not set(FLAG_STORIES) & {f for v in vignettes() for f in v.get("expected_flags", [])}
+
+
+@pytest.mark.parametrize(("flag_id", "answers"), _cases())
+def test_every_flag_fires_on_its_own_story(flag_id: str, answers: dict[str, Any]) -> None:
+    result = assess(answers)
+    assert flag_id in [f.id for f in result.red_flags]
+    assert RANK[result.disposition.level] >= RANK[BY_ID[flag_id].disposition]
+
+
+def _leaves(rule: Any) -> list[Any]:
+    if "q" in rule:
+        return [rule]
+    inner = rule.get("all") or rule.get("any") or [rule.get("not")]
+    return [leaf for part in inner for leaf in _leaves(part)]
+
+
+def _emergency_params() -> list[Any]:
+    out = []
+    for flag in FLAGS:
+        if flag.disposition != "emergency":
+            continue
+        out.append(pytest.param(flag.id, id=flag.id))
+    return out
+
+
+@pytest.mark.parametrize("flag_id", _emergency_params())
 def test_not_sure_counts_as_yes_for_emergency_items(flag_id: str) -> None:
     """Every yes_no warning-sign item in an emergency flag also fires on "not sure" (2.3)."""
     questions = load_questionnaire().questions
-    flag = next(f for f in FLAGS if f.id == flag_id)
-    raw = next(r for r in load_yaml("red_flags.yaml")["red_flags"] if r["id"] == flag_id)
-
-    def leaves(rule: Any) -> list[Any]:
-        if "q" in rule:
-            return [rule]
-        inner = rule.get("all") or rule.get("any") or [rule.get("not")]
-        return [leaf for part in inner for leaf in leaves(part)]
-
-    for leaf in leaves(raw["rule"]):
+    raw = next(r for r in RAW["red_flags"] if r["id"] == flag_id)
+    for leaf in _leaves(raw["rule"]):
         question = questions[leaf["q"]]
         if question.section == "warning_signs" and "in" in leaf and "yes" in leaf["in"]:
-            assert "not_sure" in leaf["in"], (flag.id, leaf)
+            assert "not_sure" in leaf["in"], (flag_id, leaf)
 
 
-def test_not_sure_on_a_cauda_equina_item_is_an_emergency() -> None:
-    base = dict(vignettes()[0]["answers"])
-    base["bladder_trouble"] = "not_sure"
-    result = assess(base).to_dict()
-    assert result["disposition"]["level"] == "emergency"  # type: ignore[index]
-    assert result["causes"][0]["id"] == "cauda_equina"  # type: ignore[index]
+def _fever_with_numbness_spreading(spreading: str) -> dict[str, Any]:
+    base = FLAG_STORIES["fever_with_nerve_signs"]
+    return person(
+        **{**base, "leg_weakness": "no", "numbness": "yes", "numbness_spreading": spreading}
+    )
+
+
+def test_a_fever_with_nerves_getting_worse_is_an_emergency() -> None:
+    assert assess(FLAG_STORIES["fever_with_nerve_signs"]).disposition.level == "emergency"
+    assert assess(_fever_with_numbness_spreading("yes")).disposition.level == "emergency"
+    unsure = assess(_fever_with_numbness_spreading("not_sure"))
+    assert {"fever", "spreading_numbness"} <= {f.id for f in unsure.red_flags}  # at least urgent
+
+
+def test_a_fever_with_nerves_not_sure_to_be_getting_worse_is_an_emergency() -> None:
+    assert assess(_fever_with_numbness_spreading("not_sure")).disposition.level == "emergency"
+
+
+@pytest.mark.parametrize("item", CAUDA_EQUINA_ITEMS)
+@pytest.mark.parametrize("screener", ["yes", "not_sure"])
+def test_not_sure_on_a_cauda_equina_item_is_an_emergency(item: str, screener: str) -> None:
+    answers = {**strain(), "pelvic_changes": screener, **dict.fromkeys(CAUDA_EQUINA_ITEMS, "no")}
+    answers["sexual_function_change"] = "no"
+    answers[item] = "not_sure"
+    result = assess(answers)
+    assert result.disposition.level == "emergency"
+    assert result.causes[0].id == "cauda_equina"
+    # ... and it is told back as "not sure", never as a "yes".
+    assert all("not sure" in f.label for f in result.red_flags if f.condition == "cauda_equina")
+
+
+def test_the_screening_question_alone_asks_more_but_decides_nothing() -> None:
+    answers = {**strain(), "pelvic_changes": "yes", **dict.fromkeys(CAUDA_EQUINA_ITEMS, "no")}
+    answers["sexual_function_change"] = "no"
+    assert not [f for f in assess(answers).red_flags if f.condition == "cauda_equina"]
 
 
 def test_a_flag_about_an_unanswered_question_does_not_fire() -> None:
-    flags = screen(FLAGS, {})
-    assert flags == ()
+    assert screen(FLAGS, {}) == ()
 
 
 def test_screen_reports_most_urgent_first() -> None:
-    answers = {"fever": "yes", "saddle_numbness": "yes", "growing_lump": "yes"}
+    answers = {"fever": "yes", "saddle_numbness": "yes", "lump_features": ["growing"]}
     fired = [f.id for f in screen(FLAGS, answers)]
     assert fired[0] == "ces_saddle_numbness"
     assert set(fired) == {"ces_saddle_numbness", "fever", "growing_lump"}
+    assert [RANK[BY_ID[f].disposition] for f in fired] == sorted(
+        (RANK[BY_ID[f].disposition] for f in fired), reverse=True
+    )
+
+
+# --- "Not sure" is told back as "not sure" --------------------------------------------
+
+
+def test_every_flag_that_fires_on_not_sure_has_its_own_unsure_label() -> None:
+    for raw in RAW["red_flags"]:
+        if "not_sure" in repr(raw["rule"]):
+            flag = BY_ID[raw["id"]]
+            assert flag.label_unsure and flag.label_unsure != flag.label, flag.id
+            assert flag.label_unsure.endswith("."), flag.id
+
+
+@pytest.mark.parametrize(
+    ("flag_id", "answers"),
+    [
+        ("pulmonary_embolism", {"breathless_or_chest_pain": "not_sure"}),
+        ("ces_bladder", {"bladder_trouble": "not_sure"}),
+        ("dvt_signs", {"whole_leg_swelling": "not_sure", "leg_red_warm": "no"}),
+        ("fever", {"fever": "not_sure"}),
+        ("cannot_bear_weight", {"bear_weight": "not_sure", "onset": "gradually"}),
+        ("progressive_weakness", {"leg_weakness": "not_sure"}),
+    ],
+)
+def test_a_flag_firing_only_on_not_sure_says_not_sure(
+    flag_id: str, answers: dict[str, Any]
+) -> None:
+    flag = BY_ID[flag_id]
+    assert flag in screen(FLAGS, answers)
+    told = flag.as_told(answers)
+    assert told.label == flag.label_unsure != flag.label
+    assert "not sure" in told.label.lower()
+    assert (told.id, told.disposition, told.advice) == (flag.id, flag.disposition, flag.advice)
+    # With a real "yes" it is told as the person said it.
+    sure = {k: ("yes" if v == "not_sure" else v) for k, v in answers.items()}
+    if flag_id == "cannot_bear_weight":
+        sure["bear_weight"] = "no"
+    if flag_id == "progressive_weakness":
+        sure["leg_weakness"] = "slowly"
+    assert flag.as_told(sure).label == flag.label
+
+
+def test_a_sure_answer_wins_over_a_not_sure_one() -> None:
+    flag = BY_ID["dvt_signs"]
+    both = {"whole_leg_swelling": "yes", "leg_red_warm": "not_sure"}
+    assert flag.as_told(both).label == flag.label
+    assert flag.as_told(both) is flag
+
+
+def test_assess_reports_a_not_sure_answer_as_not_sure() -> None:
+    answers = {**strain(), "breathless_or_chest_pain": "not_sure"}
+    result = assess(answers)
+    flag = BY_ID["pulmonary_embolism"]
+    reported = next(f for f in result.to_dict()["red_flags"] if f["id"] == flag.id)  # type: ignore[union-attr]
+    assert reported["label"] == flag.label_unsure
+    assert flag.label_unsure in result.disposition.reasons
+    assert flag.label not in result.disposition.reasons
+    assert result.disposition.level == "emergency"
+
+
+@PROPERTY
+@given(answer_sets())
+def test_as_told_says_yes_only_when_the_person_said_yes(answers: dict[str, Any]) -> None:
+    sure = {k: v for k, v in answers.items() if v != "not_sure"}
+    for flag in assess(answers).red_flags:
+        original = BY_ID[flag.id]
+        if original.rule.holds(sure):
+            assert flag.label == original.label, flag.id
+        elif original.label_unsure is not None:  # it fired only on "not sure" answers
+            assert flag.label == original.label_unsure, flag.id
+        else:  # "not sure" mattered only as "not a yes" (e.g. "not (pop is yes and ...)")
+            raw = next(r for r in RAW["red_flags"] if r["id"] == flag.id)
+            assert "not_sure" not in repr(raw["rule"]), flag.id
+            assert flag.label == original.label, flag.id
+
+
+# --- Urgency and evidence for the ranking ---------------------------------------------
+
+
+def test_flag_urgency_keeps_each_conditions_most_urgent_flag() -> None:
+    fired = [BY_ID["pulmonary_embolism"], BY_ID["dvt_signs"], BY_ID["fever"]]
+    assert flag_urgency(fired) == {"dvt": RANK["emergency"], "infection": RANK["urgent"]}
+    assert (
+        flag_urgency([BY_ID["dvt_signs"], BY_ID["pulmonary_embolism"]])["dvt"] == RANK["emergency"]
+    )
+    # A flag without a condition, or a "soon" flag, does not reorder the causes.
+    assert flag_urgency([BY_ID["cannot_bear_weight"], BY_ID["growing_lump"]]) == {}
+
+
+def test_soon_flags_with_an_lr_add_evidence_for_their_condition() -> None:
+    with_lr = [f for f in FLAGS if f.lr is not None]
+    assert with_lr and all(f.disposition == "soon" and f.condition for f in with_lr)
+    assert flag_evidence([BY_ID["pulmonary_embolism"]]) == {}
+    differential = load_model().differential
+    info = differential.informative(validate_answers(load_questionnaire(), strain()))
+    plain = {c.id: c.probability for c in differential.rank(info)}
+    for flag in with_lr:
+        evidence = flag_evidence([flag])
+        assert evidence == {flag.condition: pytest.approx(math.log(flag.lr))}  # type: ignore[arg-type]
+        moved = {c.id: c.probability for c in differential.rank(info, (), evidence)}
+        assert moved[flag.condition] > plain[flag.condition], flag.id  # type: ignore[index]
+        # ... without listing the cause first: a "soon" flag does not reorder.
+        assert not any(c.red_flag for c in differential.rank(info, flag_urgency([flag]), evidence))
+
+
+def test_an_emergency_flag_cause_outranks_an_urgent_flag_cause() -> None:
+    # Breathless (emergency -> DVT) and a fever (urgent -> infection): DVT first, then
+    # infection, whatever their probabilities; then every other cause by probability.
+    answers = {**strain(), "breathless_or_chest_pain": "yes", "fever": "yes", "very_unwell": "no"}
+    result = assess(answers)
+    ids = [c.id for c in result.causes]
+    assert ids[:2] == ["dvt", "infection"]
+    assert result.causes[0].red_flag and result.causes[1].red_flag
+    rest = [c.probability for c in result.causes[2:]]
+    assert rest == sorted(rest, reverse=True) and not any(c.red_flag for c in result.causes[2:])
+    # The other way round: a sudden cold leg (emergency -> blocked artery) before a fever.
+    answers = {**strain(), "leg_cold_pale": "suddenly", "fever": "yes", "very_unwell": "no"}
+    assert [c.id for c in assess(answers).causes[:2]] == ["vascular_claudication", "infection"]
+
+
+# --- Single rules --------------------------------------------------------------------
 
 
 def test_avulsion_flag_needs_a_pop_plus_bruise_or_high_pain_with_weakness() -> None:
-    avulsion = next(f for f in FLAGS if f.id == "suspected_avulsion")
+    avulsion = BY_ID["suspected_avulsion"]
     assert avulsion.rule.holds({"pop": "yes", "bruising": "large"})
     assert avulsion.rule.holds(
         {"pop": "yes", "bruising": "none", "location": ["sitting_bone"], "weakness": "yes"}
@@ -141,7 +451,7 @@ def test_avulsion_flag_needs_a_pop_plus_bruise_or_high_pain_with_weakness() -> N
 
 
 def test_claudication_needs_relief_on_standing_still_and_a_risk_factor() -> None:
-    flag = next(f for f in FLAGS if f.id == "vascular_claudication")
+    flag = BY_ID["vascular_claudication"]
     pattern = {
         "worse": ["walking"],
         "eases": ["standing_still"],
@@ -154,7 +464,11 @@ def test_claudication_needs_relief_on_standing_still_and_a_risk_factor() -> None
     assert not flag.rule.holds({**pattern, "worse": ["walking", "sitting"]})  # rest pain pattern
 
 
-RAW = load_yaml("red_flags.yaml")
+def test_a_lump_is_checked_by_what_it_is_like() -> None:
+    assert screen(FLAGS, {"lump": "yes", "lump_features": ["none"]}) == ()
+    assert [f.id for f in screen(FLAGS, {"lump_features": ["hard", "painful"]})] == ["growing_lump"]
+    fired = [f.id for f in screen(FLAGS, {"lump_features": ["pulsing", "growing"]})]
+    assert fired == ["pulsing_lump", "growing_lump"]  # the urgent one first
 
 
 @pytest.mark.parametrize(
@@ -174,6 +488,13 @@ RAW = load_yaml("red_flags.yaml")
         ),
         (lambda d: d["red_flags"][0].update(label=""), "label must be"),
         (lambda d: d["red_flags"].append(copy.deepcopy(d["red_flags"][0])), "duplicate id"),
+        (
+            lambda d: _flag(d, "ces_bladder").pop("label_unsure"),
+            "needs label_unsure",
+        ),
+        (lambda d: _flag(d, "child_under_5").update(ends_check="yes"), "ends_check must be"),
+        (lambda d: _flag(d, "ces_bladder").update(lr=3), "only a 'soon' flag"),
+        (lambda d: _flag(d, "growing_lump").update(lr=50), "lr must be"),
     ],
 )
 def test_malformed_flags_fail_loudly(change: Any, message: str) -> None:
@@ -181,3 +502,7 @@ def test_malformed_flags_fail_loudly(change: Any, message: str) -> None:
     change(data)
     with pytest.raises(RedFlagError, match=message):
         parse_red_flags(data, load_questionnaire(), load_conditions())
+
+
+def _flag(data: Any, flag_id: str) -> Any:
+    return next(f for f in data["red_flags"] if f["id"] == flag_id)

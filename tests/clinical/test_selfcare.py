@@ -15,11 +15,10 @@ from rehabit.clinical import assess
 from rehabit.clinical.program import build_program
 from rehabit.clinical.questionnaire import (
     citation_problem,
-    load_questionnaire,
     load_yaml,
-    parse_yaml,
 )
 from rehabit.clinical.selfcare import build_plan, load_selfcare
+from tests.clinical.answers import vignettes as written_vignettes
 
 VIGNETTES = Path(__file__).parent / "vignettes.yaml"
 NSAID = re.compile(r"ibuprofen|naproxen|diclofenac|aspirin|anti-inflammator", re.IGNORECASE)
@@ -37,23 +36,22 @@ SCREEN_NO = dict.fromkeys(
 )  # fmt: skip
 ADULT = {"age": 35, "sex": "female", "blood_thinners": "no", "hormones_or_pregnancy": "no"}
 
-# A complete, valid self-assessment: a sprint-type hamstring strain two days ago.
+# A complete, valid self-assessment: a sprint-type hamstring strain two days ago (dark
+# urine is not asked after a sprint).
 SPRINT_STRAIN: dict[str, Any] = {
-    "age": 28, "sex": "male", "activity_level": "regular", "sports": ["sprint_kicking"],
-    "long_sitting": "no", "previous_hamstring_injury": "no", "previous_back_problems": "no",
-    "cancer_history": "no", "blood_thinners": "no", "recent_surgery_or_immobile": "no",
-    "long_travel": "no", "hormones_or_pregnancy": "no", "previous_blood_clot": "no",
+    "age": 28, "sex": "male", "location": ["middle_thigh"], "side": "right",
+    "days_since_onset": 2, "onset": "sprinting", "earlier_pain": "no", "pop": "no",
+    "course": "better", "pain_now": 3, "pelvic_changes": "no", "both_legs_numb_weak": "no",
+    "leg_weakness": "no", "numbness": "no", "bear_weight": "yes", "limp": "no",
+    "whole_leg_swelling": "no", "leg_red_warm": "no", "breathless_or_chest_pain": "no",
+    "leg_cold_pale": "no", "fever": "no", "lump": "no", "thigh_tense_hard": "no",
+    "night_pain": "none", "activity_level": "regular",
+    "sports": ["sprint_kicking"], "long_sitting": "no", "previous_hamstring_injury": "no",
+    "previous_back_problems": "no", "cancer_history": "no", "blood_thinners": "no",
+    "recent_surgery_or_immobile": "no", "long_travel": "no", "previous_blood_clot": "no",
     "smoking_or_diabetes": "no", "weak_bones_or_steroids": "no", "bone_stress_risk": "no",
-    "weak_immune_system": "no", "saddle_numbness": "no", "bladder_trouble": "no",
-    "bladder_bowel_leak": "no", "sexual_function_change": "no", "both_legs_numb_weak": "no",
-    "leg_weakness": "no", "numbness_spreading": "no", "bear_weight": "yes",
-    "whole_leg_swelling": "no", "leg_red_warm": "no", "breathless": "no",
-    "chest_pain_or_coughing_blood": "no", "leg_cold_pale": "no", "foot_sore": "no",
-    "fever": "no", "weight_loss": "no", "growing_lump": "no", "thigh_tense_hard": "no",
-    "dark_urine": "no", "location": ["middle_thigh"], "side": "right", "days_since_onset": 2,
-    "onset": "sprinting", "pop": "no", "pain_now": 3, "worse": ["running", "stretching"],
-    "eases": ["rest"], "night_pain": "none", "bruising": "none", "weakness": "no",
-    "walk_test": "normal",
+    "weak_immune_system": "no", "worse": ["running", "stretching"], "eases": ["rest"],
+    "bruising": "none", "weakness": "no", "walk_test": "normal",
 }  # fmt: skip
 
 
@@ -390,24 +388,9 @@ def test_bad_input_is_rejected() -> None:
 
 
 def _vignettes() -> list[dict[str, Any]]:
-    """The written vignettes, each with its answers merged over the file's ``defaults``."""
-    if not VIGNETTES.exists():
-        return []
-    data = parse_yaml(VIGNETTES.read_text(encoding="utf-8"))  # YAML 1.2: yes/no stay text
-    cases = data["vignettes"] if isinstance(data, dict) else data
-    defaults = data.get("defaults", {}) if isinstance(data, dict) else {}
-    return [{**case, "answers": _shown({**defaults, **case["answers"]})} for case in cases]
-
-
-def _shown(answers: dict[str, Any]) -> dict[str, Any]:
-    """Drop default answers to questions the person is never shown (skip logic)."""
-    kept: dict[str, Any] = {}
-    for qid, question in load_questionnaire().questions.items():
-        if qid in answers and (
-            question.show_if is None or question.show_if.evaluate(kept) is not False
-        ):
-            kept[qid] = answers[qid]
-    return kept
+    """The written vignettes, each with its answers merged over the file's ``defaults``
+    (answers to questions that do not apply to the person dropped)."""
+    return written_vignettes() if VIGNETTES.exists() else []
 
 
 @pytest.mark.skipif(not VIGNETTES.exists(), reason="tests/clinical/vignettes.yaml not written yet")

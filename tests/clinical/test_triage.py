@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.conditions import ConditionError, load_conditions, parse_conditions
+from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import (
     LEVELS,
@@ -170,3 +172,41 @@ def test_to_dict_shape() -> None:
     out = decide([], STRAIN, MILD).to_dict()
     assert set(out) == {"level", "headline", "reasons", "advice"}
     assert isinstance(out["reasons"], list) and isinstance(out["advice"], list)
+
+
+def test_floors_are_checked_most_urgent_first() -> None:
+    cauda = CONDITIONS["cauda_equina"]
+    assert cauda.floors == (("emergency", 0.15), ("urgent", 0.05))
+    assert cauda.floor(0.5) == "emergency"
+    assert cauda.floor(0.15) == "emergency"
+    assert cauda.floor(0.1) == "urgent"
+    assert cauda.floor(0.049) is None
+    assert CONDITIONS["hamstring_strain"].floors == ()
+    assert CONDITIONS["hamstring_strain"].floor(0.99) is None
+
+
+def test_a_floor_raises_but_a_likely_benign_cause_never_lowers_it() -> None:
+    # An emergency-level floor wins over a mild strain ranked first.
+    causes = ranked(("hamstring_strain", 0.7), ("cauda_equina", 0.2))
+    result = decide([], causes, MILD)
+    assert result.level == "emergency"
+    assert any("Cauda equina" in r for r in result.reasons)
+    # The most likely cause's own floor counts too.
+    assert decide([], ranked(("compartment_syndrome", 0.5)), MILD).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("floors", "message"),
+    [
+        ({"self_care": 0.1}, "floors take emergency, urgent or soon"),
+        ({"urgent": 1.5}, "must be a probability"),
+        ({"urgent": 1}, "must be a probability"),
+        ({"emergency": 0.05, "urgent": 0.1}, "a more urgent floor needs a higher probability"),
+        ({}, "floors must map"),
+    ],
+)
+def test_malformed_floors_fail_loudly(floors: Any, message: str) -> None:
+    data = copy.deepcopy(load_yaml("conditions.yaml"))
+    data["conditions"][0]["floors"] = floors
+    with pytest.raises(ConditionError, match=message):
+        parse_conditions(data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,20 +9,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehabit.clinical import AnswerErrors, assess, load_questionnaire, validate_answers
-from rehabit.clinical.questionnaire import parse_yaml
+from tests.clinical.answers import PROPERTY, complete, strain
 
-
-@lru_cache(maxsize=1)
-def _first_vignette() -> tuple[tuple[str, Any], ...]:
-    data = parse_yaml((Path(__file__).parent / "vignettes.yaml").read_text(encoding="utf-8"))
-    answers = dict(data["defaults"])
-    answers.update(data["vignettes"][0]["answers"])
-    return tuple(answers.items())
+ONSETS = (
+    "sprinting, stretch_kick_split, jumping_landing, lifting, bending_twisting, fall_or_blow, "
+    "ordinary_movement, during_sport_no_moment, after_more_training, gradually, after_sitting, "
+    "no_clear_reason"
+)
+CAUDA_EQUINA_ITEMS = (
+    "saddle_numbness",
+    "bladder_trouble",
+    "bladder_bowel_leak",
+    "sexual_function_change",
+)
 
 
 def valid_answers() -> dict[str, Any]:
     """A complete, valid set: a footballer with a fresh strain (a fresh copy each call)."""
-    return {k: list(v) if isinstance(v, list) else v for k, v in _first_vignette()}
+    return strain()
 
 
 def errors_for(answers: Any) -> dict[str, list[str]]:
@@ -43,6 +45,15 @@ def without(*keys: str) -> dict[str, Any]:
     answers = valid_answers()
     for key in keys:
         answers.pop(key)
+    return answers
+
+
+def gradual(*keys: str) -> dict[str, Any]:
+    """The valid set with a gradual start instead of a sprint, and without ``keys``. The
+    start changes which warning signs are asked: dark urine is (the pain began a day ago),
+    a tense, hard thigh is not."""
+    answers = without("thigh_tense_hard", *keys)
+    answers.update(onset="gradually", dark_urine="no")
     return answers
 
 
@@ -84,11 +95,12 @@ def test_integral_float_is_accepted_as_an_integer() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("age", 11, "Must be between 12 and 110."),
-        ("age", 111, "Must be between 12 and 110."),
+        ("age", -1, "Must be between 0 and 120."),
+        ("age", 121, "Must be between 0 and 120."),
         ("pain_now", 11, "Must be between 0 and 10."),
         ("pain_now", -1, "Must be between 0 and 10."),
-        ("days_since_onset", -1, "Must be between 0 and 3650."),
+        ("days_since_onset", -1, "Must be between 0 and 36500."),
+        ("days_since_onset", 36501, "Must be between 0 and 36500."),
     ],
 )
 def test_out_of_range(field: str, value: int, message: str) -> None:
@@ -134,6 +146,16 @@ def test_exclusive_options_cannot_be_combined() -> None:
     assert errors_for(with_(sports=["none", "cycling_rowing"])) == {
         "sports": ["'none' (None of these) cannot be combined with other options."]
     }
+    assert errors_for(with_(worse=["dont_know", "none"])) == {
+        "worse": [
+            "'none' (Nothing in particular) cannot be combined with other options.",
+            "'dont_know' (I don't know, or I haven't noticed) cannot be combined with other "
+            "options.",
+        ]
+    }
+    assert errors_for(with_(lump="yes", lump_features=["growing", "none"])) == {
+        "lump_features": ["'none' (None of these) cannot be combined with other options."]
+    }
 
 
 def test_multi_values_are_returned_in_option_order() -> None:
@@ -142,40 +164,115 @@ def test_multi_values_are_returned_in_option_order() -> None:
 
 
 def test_required_question_missing() -> None:
-    assert errors_for(without("onset", "pop")) == {"onset": ["This question is required."]}
-    assert errors_for(without("saddle_numbness")) == {
-        "saddle_numbness": ["This question is required."]
+    # Without the onset, its follow-ups (pop, earlier_pain) cannot be judged: one error only.
+    assert errors_for(without("onset", "pop", "earlier_pain")) == {
+        "onset": ["This question is required."]
+    }
+    assert errors_for(without("pelvic_changes")) == {
+        "pelvic_changes": ["This question is required."]
+    }
+    assert errors_for(without("numbness")) == {"numbness": ["This question is required."]}
+
+
+@pytest.mark.parametrize("screener", ["yes", "not_sure"])
+def test_cauda_equina_items_are_required_after_a_yes_or_not_sure_screener(screener: str) -> None:
+    answers = with_(pelvic_changes=screener)
+    assert errors_for(answers) == {
+        qid: ["This question is required."] for qid in CAUDA_EQUINA_ITEMS
+    }
+    answers.update(dict.fromkeys(CAUDA_EQUINA_ITEMS, "no"))
+    cleaned = validate_answers(load_questionnaire(), answers)
+    assert all(cleaned[qid] == "no" for qid in CAUDA_EQUINA_ITEMS)
+
+
+def test_cauda_equina_items_do_not_apply_after_a_no_screener() -> None:
+    for qid in CAUDA_EQUINA_ITEMS:
+        errors = errors_for(with_(**{qid: "no"}))
+        assert list(errors) == [qid]
+        assert errors[qid][0].startswith("This question only applies when your answer to")
+
+
+def test_follow_ups_are_required_when_shown() -> None:
+    assert errors_for(with_(numbness="not_sure")) == {
+        "numbness_spreading": ["This question is required."]
+    }
+    assert errors_for(with_(fever="yes")) == {"very_unwell": ["This question is required."]}
+    assert errors_for(with_(lump="yes")) == {"lump_features": ["This question is required."]}
+    assert errors_for(with_(lump="no", lump_features=["none"])) == {
+        "lump_features": [
+            'This question only applies when your answer to "Can you see or feel a lump in '
+            'your buttock, thigh, behind your knee or in your calf?" is "Yes" or "Not sure"; '
+            "remove this answer."
+        ]
     }
 
 
 def test_none_counts_as_not_answered() -> None:
     assert errors_for(with_(fever=None)) == {"fever": ["This question is required."]}
+    assert errors_for(with_(bear_weight=None, limp=None, walk_test=None, knee_bend_test=None)) == {
+        "bear_weight": ["This question is required."]
+    }
     cleaned = validate_answers(load_questionnaire(), with_(pain_worst=None))
     assert "pain_worst" not in cleaned
 
 
 def test_required_only_when_shown() -> None:
     # pop is required, but only shown after a sudden start.
-    answers = without("pop")
-    answers.update(onset="gradually")
+    answers = gradual("pop", "earlier_pain")
     assert "pop" not in validate_answers(load_questionnaire(), answers)
     assert errors_for(without("pop")) == {"pop": ["This question is required."]}
+    # limp is required, but only asked of someone who can stand unaided.
+    answers = without("limp", "walk_test")
+    answers.update(bear_weight="with_aid")
+    assert "limp" not in validate_answers(load_questionnaire(), answers)
+    assert errors_for(without("limp")) == {"limp": ["This question is required."]}
 
 
 def test_answer_to_a_question_that_does_not_apply() -> None:
-    answers = with_(onset="gradually", pop="yes")
+    answers = {**gradual("earlier_pain"), "pop": "yes"}
     assert errors_for(answers) == {
         "pop": [
             'This question only applies when your answer to "How did the pain begin?" is '
             '"Suddenly, while running fast or sprinting" or "Suddenly, during a big stretch, a '
-            'high kick or the splits" or "After a fall, a crash or a blow to the leg"; '
-            "remove this answer."
+            'high kick, a slip or the splits" or "Suddenly, while jumping or landing" or '
+            '"After a fall, a crash or a blow to the leg" or "Suddenly, during an ordinary '
+            'movement, like getting up or walking"; remove this answer.'
         ]
     }
 
 
-def test_self_test_skipped_when_the_person_cannot_stand() -> None:
-    errors = errors_for(with_(bear_weight="no", walk_test="normal"))
+def test_warning_signs_asked_after_some_starts_are_required_exactly_then() -> None:
+    # A sprint a day ago: a tense, hard thigh is asked, dark urine is not.
+    assert errors_for(without("thigh_tense_hard")) == {
+        "thigh_tense_hard": ["This question is required."]
+    }
+    (message,) = errors_for(with_(dark_urine="no"))["dark_urine"]
+    assert message.startswith(
+        'This question only applies when your answer to "How many days ago did the pain '
+        'begin?" is 14 or less and your answer to "How did the pain begin?" is'
+    )
+    # A gradual start a day ago: the other way round.
+    answers = gradual("pop", "earlier_pain")
+    assert validate_answers(load_questionnaire(), answers)["dark_urine"] == "no"
+    assert errors_for({k: v for k, v in answers.items() if k != "dark_urine"}) == {
+        "dark_urine": ["This question is required."]
+    }
+    assert list(errors_for(answers | {"thigh_tense_hard": "no"})) == ["thigh_tense_hard"]
+    # Dark urine is asked up to two weeks after the start, and no later (weight loss is
+    # asked from two weeks).
+    later = answers | {"weight_loss": "no"}
+    assert validate_answers(load_questionnaire(), later | {"days_since_onset": 14})
+    assert list(errors_for(later | {"days_since_onset": 15})) == ["dark_urine"]
+    # A tense thigh is asked up to a week after a sprint, and no later.
+    assert list(errors_for(with_(days_since_onset=8))) == ["thigh_tense_hard"]
+    assert validate_answers(load_questionnaire(), with_(days_since_onset=7))
+
+
+@pytest.mark.parametrize("bear_weight", ["no", "with_aid", "not_sure"])
+def test_self_test_skipped_when_the_person_cannot_stand(bear_weight: str) -> None:
+    answers = with_(bear_weight=bear_weight, walk_test="normal")
+    answers.pop("limp")
+    errors = errors_for(answers)
     assert list(errors) == ["walk_test"]
     assert errors["walk_test"][0].startswith(
         'This question only applies when your answer to "Can you stand on the painful leg'
@@ -185,18 +282,19 @@ def test_self_test_skipped_when_the_person_cannot_stand() -> None:
 def test_no_cascade_of_errors_from_one_bad_answer() -> None:
     # An invalid onset must not also produce a skip-logic error for pop.
     assert errors_for(with_(onset="slowly")) == {
-        "onset": [
-            "Unknown option 'slowly'. Allowed values: sprinting, stretch_kick_split, "
-            "fall_or_blow, gradually, after_sitting, after_more_training, no_clear_reason."
-        ]
+        "onset": [f"Unknown option 'slowly'. Allowed values: {ONSETS}."]
+    }
+    # An invalid screening answer must not make its follow-ups "required" or "not asked".
+    assert errors_for(with_(pelvic_changes="maybe", saddle_numbness="no")) == {
+        "pelvic_changes": ["Unknown option 'maybe'. Allowed values: yes, no, not_sure."]
     }
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    errors = errors_for({**without("side"), "age": 5, "foo": 1, "pain_now": "bad"})
+    errors = errors_for({**without("side"), "age": 121, "foo": 1, "pain_now": "bad"})
     assert errors == {
         "foo": ["Unknown question 'foo'."],
-        "age": ["Must be between 12 and 110."],
+        "age": ["Must be between 0 and 120."],
         "side": ["This question is required."],
         "pain_now": ["Expected a whole number."],
     }
@@ -204,17 +302,24 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_assess_raises_the_same_errors() -> None:
     with pytest.raises(AnswerErrors) as caught:
-        assess(with_(age=5))
-    assert caught.value.errors == {"age": ["Must be between 12 and 110."]}
-    assert "age: Must be between 12 and 110." in str(caught.value)
+        assess(with_(age=121))
+    assert caught.value.errors == {"age": ["Must be between 0 and 120."]}
+    assert "age: Must be between 0 and 120." in str(caught.value)
+
+
+def test_every_age_from_birth_is_valid() -> None:
+    for age in (0, 4, 5, 120):  # (from 50 the foot-sore question is also asked)
+        answers = complete(with_(age=age))
+        assert validate_answers(load_questionnaire(), answers)["age"] == age
 
 
 def test_sexual_function_question_only_from_16() -> None:
-    answers = with_(age=14)
+    answers = with_(age=14, pelvic_changes="yes", **dict.fromkeys(CAUDA_EQUINA_ITEMS, "no"))
     errors = errors_for(answers)
     assert list(errors) == ["sexual_function_change"]
     answers.pop("sexual_function_change")
-    assert "sexual_function_change" not in validate_answers(load_questionnaire(), answers)
+    cleaned = validate_answers(load_questionnaire(), answers)
+    assert "sexual_function_change" not in cleaned and cleaned["saddle_numbness"] == "no"
 
 
 JSON = st.recursive(
@@ -231,7 +336,7 @@ JSON = st.recursive(
 KEYS = st.sampled_from([*load_questionnaire().questions, "foo", ""])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(PROPERTY, max_examples=200)
 @given(st.dictionaries(KEYS, JSON, max_size=12), st.booleans())
 def test_any_json_input_gives_a_result_or_field_errors(noise: dict[str, Any], merge: bool) -> None:
     """Arbitrary JSON never crashes validation: it is either valid or explained per field."""

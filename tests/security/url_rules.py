@@ -47,7 +47,12 @@ RULES: dict[str, Rule] = {
     "education:overview": Rule(PUBLIC),
     "education:condition": Rule(PUBLIC),
     "assessments:start": Rule(PUBLIC, why="the questionnaire; drafts live in the session"),
-    "assessments:step": Rule(PUBLIC, why="the questionnaire; drafts live in the session"),
+    "assessments:step": Rule(
+        PUBLIC, why="one page (page_id) of the questionnaire; drafts live in the session"
+    ),
+    "assessments:stop": Rule(
+        PUBLIC, why="advice for the warning signs in the session's draft; drafts live there"
+    ),
     "set_language": Rule(PUBLIC),
     "accounts:terms": Rule(PUBLIC),
     "accounts:privacy": Rule(PUBLIC),

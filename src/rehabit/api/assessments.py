@@ -32,7 +32,22 @@ class QuestionOut(Schema):
     options: list[OptionOut] = Field(default_factory=list)
     exclusive: list[str] = Field(default_factory=list)
     show_if: dict[str, Any] | None = Field(
-        None, description="Skip logic: the question applies only when this rule holds."
+        None,
+        description=(
+            "Skip logic: the question applies (may be answered, and must be when required) "
+            "only when this rule is true. Rules: {q, in}, {q, all_of}, {q, gte}, {q, lte}, "
+            "{q, answered}, {all: [...]}, {any: [...]}, {not: ...}. Two-valued, like FHIR "
+            "enableWhen: a condition about a question with no answer is false, and all / any "
+            "/ not combine plain true and false. A reference implementation in JavaScript is "
+            "at /static/assessments/skip_logic.js. An answer to a question whose rule is false "
+            "is refused with 422."
+        ),
+    )
+    ask: str = Field(
+        "always",
+        description="always | when_useful: the guided pages ask a when_useful question only "
+        "when one of its answers could change the advice or the likely causes. It is always "
+        "optional, and the API accepts it whenever its show_if holds.",
     )
 
 
@@ -109,7 +124,8 @@ def _out(assessment: Any) -> dict[str, Any]:
     summary="The whole questionnaire",
 )
 def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
-    """Sections and questions in order, with options and skip logic (`show_if`)."""
+    """Sections and questions in order, with options and skip logic (`show_if`, two-valued:
+    a condition about an unanswered question is false; see the field's description)."""
     return questionnaire_as_dict()
 
 

@@ -60,6 +60,8 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
     if index is None:
         raise Http404("No such step.")
     draft = wizard.load_draft(request.session)
+    if any(f.ends_check for f in wizard.stopping(draft.answers)):
+        return redirect("assessments:stop")  # the check cannot go on (a child under 5)
     questions = wizard.shown(index, draft.answers)
     if not questions:  # nothing applies here (an address typed by hand, or answers changed)
         following = wizard.next_index(index, draft.answers)
@@ -127,6 +129,8 @@ def stop(request: HttpRequest) -> HttpResponse:
 
 def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
     answers = wizard.prune(draft.answers)
+    if any(f.ends_check for f in wizard.stopping(answers)):
+        return redirect("assessments:stop")
     try:
         assessment = record_assessment(answers, owner=request.user)
     except AnswerErrors as exc:
@@ -180,7 +184,9 @@ def _step_context(
         "first_pages": {s.id: s.id for s in sections},
         "is_last": wizard.next_index(index, draft.answers) is None,
         "has_previous": index > 0,
-        "urgent": [f for f in wizard.urgent(earlier)],
+        "urgent": list(wizard.urgent(earlier)),
+        # Under 16 a parent or carer answers: every later page says so.
+        "for_child": isinstance(earlier.get("age"), int) and earlier["age"] < 16,
         "version": questionnaire.version,
     }
 

@@ -17,8 +17,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from rehabit.clinical import AnswerErrors, load_questionnaire
-from rehabit.clinical import flow
+from rehabit.clinical import AnswerErrors, flow, load_questionnaire
 from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.validation import validate_answers
 
@@ -145,7 +144,9 @@ def parse_page(
     return answers, raw, errors
 
 
-def page_errors(questions: Sequence[Question], answers: Mapping[str, object]) -> dict[str, list[str]]:
+def page_errors(
+    questions: Sequence[Question], answers: Mapping[str, object]
+) -> dict[str, list[str]]:
     """The clinical validator's errors that belong to the questions on this page.
 
     Questions of later pages are not required yet: only this page's and earlier ones are

@@ -35,6 +35,8 @@ from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_r
 OTHERS = "others"
 # Reasons shown per cause and direction (for / against): the strongest, one per group.
 MAX_REASONS = 5
+# Causes below this probability (and not linked to a fired flag) are listed without reasons.
+REASONS_FROM = 0.01
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
 
@@ -109,6 +111,7 @@ class Differential:
     names: tuple[str, ...]  # condition names, in order
     group_names: tuple[str, ...]  # group index -> name
     group_caps: tuple[float, ...]  # group index -> log of its cap (inf: no cap)
+    capped: frozenset[int]  # groups with a cap (named groups)
     temperature: float
     max_probability: float
     evidence_weight: float
@@ -123,7 +126,7 @@ class Differential:
     def informative(self, answers: Answers) -> dict[str, object]:
         """The answers without "not sure" / "did not try" style values (no information)."""
         drop = self.no_information
-        return {k: v for k, v in answers.items() if not (k in drop and v in drop[k])}
+        return {k: v for k, v in answers.items() if not (k in drop and _says_nothing(v, drop[k]))}
 
     def rank(
         self,
@@ -140,22 +143,29 @@ class Differential:
         ratios per condition (from clinical rules that fired, see ``redflags``).
         """
         n = len(self.ids)
-        totals: dict[int, float] = {}
+        log_weights = list(self.log_priors)
+        reasons: list[list[tuple[float, int]]] = [[] for _ in range(2 * n)]
+        totals: dict[int, float] = {}  # (group, condition) -> summed log LR, capped groups
         best: dict[int, tuple[float, int]] = {}  # (group, condition, direction) -> strongest
         for effects in self.dispatch.collect(info):
-            base = effects.group * n
-            for index, log_lr, code in effects.entries:
-                key = base + index
-                totals[key] = totals.get(key, 0.0) + log_lr
-                slot = 2 * key + (log_lr < 0)
-                held = best.get(slot)
-                if held is None or abs(log_lr) > held[0] or (
-                    abs(log_lr) == held[0] and code < held[1]
-                ):
-                    best[slot] = (abs(log_lr), code)
-        log_weights = list(self.log_priors)
+            if effects.group in self.capped:
+                base = effects.group * n
+                for index, log_lr, code in effects.entries:
+                    key = base + index
+                    totals[key] = totals.get(key, 0.0) + log_lr
+                    slot = 2 * key + (log_lr < 0)
+                    held = best.get(slot)
+                    strength = -log_lr if log_lr < 0 else log_lr
+                    if held is None or strength > held[0]:
+                        best[slot] = (strength, code)
+            else:  # a group of one finding: its entries are its own reasons
+                for index, log_lr, code in effects.entries:
+                    log_weights[index] += log_lr
+                    if log_lr < 0:
+                        reasons[2 * index + 1].append((log_lr, code))
+                    else:
+                        reasons[2 * index].append((-log_lr, code))
         caps = self.group_caps
-        reasons: list[list[tuple[float, int]]] = [[] for _ in range(2 * n)]
         for key, total in totals.items():
             group, index = divmod(key, n)
             cap = caps[group]
@@ -175,13 +185,19 @@ class Differential:
         urgency = flagged if isinstance(flagged, Mapping) else dict.fromkeys(flagged, 1)
         causes = []
         for index, cid in enumerate(self.ids):
+            probability = probabilities[index]
+            if probability < REASONS_FROM and cid not in urgency:
+                # Too unlikely to be worth explaining (and a list of reasons next to a
+                # 0.1 % cause reads as if it mattered).
+                causes.append(Cause(cid, self.names[index], probability, (), (), False))
+                continue
             pro = sorted(reasons[2 * index])[:MAX_REASONS]
             con = sorted(reasons[2 * index + 1])[:MAX_REASONS]
             causes.append(
                 Cause(
                     cid,
                     self.names[index],
-                    probabilities[index],
+                    probability,
                     tuple(texts[code] for _, code in pro),
                     tuple(texts[code] for _, code in con),
                     cid in urgency,
@@ -200,7 +216,7 @@ class Differential:
         cap = self.max_probability
         first = max(range(len(probabilities)), key=probabilities.__getitem__)
         if probabilities[first] > cap:
-            rest = 1.0 - probabilities[first]
+            rest = math.fsum(p for i, p in enumerate(probabilities) if i != first)
             scale = (1.0 - cap) / rest if rest > 0 else 0.0
             probabilities = [p * scale for p in probabilities]
             if rest <= 0:  # every other weight underflowed: share the remainder evenly
@@ -429,6 +445,7 @@ class _Parser:
             names=tuple(c.name for c in self.conditions),
             group_names=tuple(group_names),
             group_caps=tuple(group_caps),
+            capped=frozenset(i for i, cap in enumerate(group_caps) if cap != math.inf),
             temperature=temperature,
             max_probability=max_probability,
             evidence_weight=self.evidence_weight,
@@ -456,9 +473,7 @@ class _Parser:
     ) -> Effects | None:
         if not effects:
             return None
-        return Effects(
-            group, tuple((i, math.log(lr), rank[(i, text)]) for i, lr, text in effects)
-        )
+        return Effects(group, tuple((i, math.log(lr), rank[(i, text)]) for i, lr, text in effects))
 
     def no_information(self) -> Mapping[str, frozenset[str]]:
         raw = self.data.get("no_information", {})
@@ -469,11 +484,21 @@ class _Parser:
                 raise DifferentialError(f"no_information.except: bad entry {qid!r}")
         out: dict[str, frozenset[str]] = {}
         for qid, question in self.questions.items():
-            if question.type in ("single", "yes_no"):
+            # A choice that says nothing (single), or a multiple choice whose only choice
+            # says nothing ("I don't know" is exclusive): the question was not answered.
+            if question.type in ("single", "yes_no", "multi"):
                 dropped = (values & set(question.labels)) - set(exceptions.get(qid, []))
+                if question.type == "multi":
+                    dropped &= question.exclusive
                 if dropped:
                     out[qid] = frozenset(dropped)
         return out
+
+
+def _says_nothing(value: object, values: frozenset[str]) -> bool:
+    if isinstance(value, list):
+        return len(value) == 1 and value[0] in values
+    return value in values
 
 
 def parse_differential(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +12,7 @@ from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
 from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, load_red_flags, screen
 from rehabit.clinical.triage import Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_and_show
+
 
 # How sure: the probability of the most likely cause, read against what it meant on the
 # tuning part of the published-case set (differential.yaml, calibration.bands): at each

@@ -17,7 +17,7 @@ Everything here works on partial answers, as the pages collect them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,11 +26,12 @@ from rehabit.clinical.questionnaire import Question, Questionnaire, Section
 from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen
 from rehabit.clinical.triage import RANK, RankedCause, decide
 
-# A "when useful" question is asked when one of its answers could move the probability of
-# one of the three most likely causes by this much (or change the advice or the first
-# cause). Set on the tuning part of the published-case set: median questions shown <= 30
-# without losing accuracy.
-USEFUL_CHANGE = 0.2
+# A "when useful" question is asked when one of its answers could change the advice (its
+# level, or a warning sign at least as urgent), the first cause, or the probability of one
+# of the three most likely causes by this much; or when it is needed, with others on the
+# same page, to decide a warning sign. Set on the tuning part of the published-case set:
+# median questions shown <= 30 without losing accuracy or any warning sign's advice.
+USEFUL_CHANGE = 0.3
 SCALE_PROBES = (0, 3, 6, 9)
 
 
@@ -66,6 +67,7 @@ class Outlook:
     level: str
     probabilities: Mapping[str, float]
     top: tuple[str, ...]  # ids, most likely first (flag-linked causes first)
+    flags: frozenset[str]  # fired red flags: each brings its own advice
 
 
 def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -> Outlook:
@@ -79,19 +81,18 @@ def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -
     conditions = model.conditions
     first = causes[0]
     ranked = [RankedCause(conditions[first.id], first.probability)] + [
-        RankedCause(conditions[c.id], c.probability)
-        for c in causes[1:]
-        if conditions[c.id].floors
+        RankedCause(conditions[c.id], c.probability) for c in causes[1:] if conditions[c.id].floors
     ]
     disposition = decide(flags, ranked, answers)
     return Outlook(
         disposition.level,
         {c.id: c.probability for c in causes},
         tuple(c.id for c in causes[:3]),
+        frozenset(f.id for f in flags),
     )
 
 
-def probes(question: Question) -> Sequence[Hashable]:
+def probes(question: Question) -> Sequence[object]:
     """The answers tried when asking whether a question is worth asking."""
     if question.type == "scale":
         return SCALE_PROBES
@@ -99,7 +100,10 @@ def probes(question: Question) -> Sequence[Hashable]:
         assert question.min is not None and question.max is not None
         return (question.min, question.max)
     if question.type == "multi":
-        return [[value] for value in question.option_values]  # type: ignore[list-item]
+        # Each option alone, and every option that can be combined at once (a rule may
+        # need two of them, e.g. worse on running and on walking).
+        combinable = [v for v in question.option_values if v not in question.exclusive]
+        return [[value] for value in question.option_values] + [combinable]
     return question.option_values
 
 
@@ -109,20 +113,66 @@ def is_useful(
     *,
     model: ClinicalModel | None = None,
     now: Outlook | None = None,
+    passed: frozenset[str] = frozenset(),
 ) -> bool:
-    """Could any answer to ``question`` change the advice, the first cause, or the
-    probability of one of the three most likely causes by ``USEFUL_CHANGE``?"""
+    """Could any answer to ``question`` change the advice (its level, or a warning sign
+    with advice of its own), the first cause, or the probability of one of the three most
+    likely causes by ``USEFUL_CHANGE``?"""
     model = model or load_model()
     now = now or outlook(answers, model)
+    if completes_a_flag(question, answers, model, passed, now.level):
+        return True
     watched = now.top
+    model_flags = _flag_levels(model)
     for value in probes(question):
         then = outlook({**answers, question.id: value}, model)
         if then.level != now.level or then.top[:1] != now.top[:1]:
             return True
+        if any(RANK[model_flags[f]] >= RANK[now.level] for f in then.flags ^ now.flags):
+            return True  # a warning sign with advice of its own, at least as urgent
         for cid in watched:
             if abs(then.probabilities[cid] - now.probabilities[cid]) >= USEFUL_CHANGE:
                 return True
     return False
+
+
+def completes_a_flag(
+    question: Question,
+    answers: Mapping[str, object],
+    model: ClinicalModel,
+    passed: frozenset[str] = frozenset(),
+    level: str = "self_care",
+) -> bool:
+    """Is ``question`` needed to decide a red flag that is still undecided on these
+    answers? One question at a time cannot show that a flag needs two answers together
+    (worse on walking and eased by standing still, a bruise and a weak knee bend), so a
+    flag's questions are asked while the flag can still be decided (none of the questions
+    it waits for was already passed over on an earlier page) and it is an urgent or
+    emergency flag at least as urgent as the advice so far. ("Soon" flags are caught when
+    one answer decides them.)"""
+    for flag in flags_using(model, question.id):
+        if RANK[flag.disposition] < max(RANK[level], RANK["urgent"]):
+            continue  # its advice would not add to what is already said
+        if flag.rule.evaluate(answers) is not None:
+            continue  # decided already
+        waiting = {ref for ref in flag.rule.refs if ref not in answers}
+        if not waiting & passed:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _flag_levels(model: ClinicalModel) -> dict[str, str]:
+    return {f.id: f.disposition for f in model.red_flags}
+
+
+@lru_cache(maxsize=256)
+def _flags_using(model: ClinicalModel, question_id: str) -> tuple[RedFlag, ...]:
+    return tuple(f for f in model.red_flags if question_id in f.rule.refs)
+
+
+def flags_using(model: ClinicalModel, question_id: str) -> tuple[RedFlag, ...]:
+    return _flags_using(model, question_id)
 
 
 def applies(question: Question, answers: Mapping[str, object]) -> bool:
@@ -138,16 +188,28 @@ def visible(
     if not any(q.ask == "when_useful" for q in shown):
         return shown
     now = outlook(answers, model)
+    passed = _passed_before(model.questionnaire, page.id)
     return [
         q
         for q in shown
-        if q.ask == "always" or is_useful(q, answers, model=model, now=now)
+        if q.ask == "always" or is_useful(q, answers, model=model, now=now, passed=passed)
     ]
 
 
-def stopping_flags(answers: Mapping[str, object], model: ClinicalModel | None = None) -> tuple[
-    RedFlag, ...
-]:
+@lru_cache(maxsize=64)
+def _passed_before(questionnaire: Questionnaire, page_id: str) -> frozenset[str]:
+    """The questions of the pages before this one: asked then, or never."""
+    out: set[str] = set()
+    for page in pages(questionnaire):
+        if page.id == page_id:
+            break
+        out.update(q.id for q in page.questions)
+    return frozenset(out)
+
+
+def stopping_flags(
+    answers: Mapping[str, object], model: ClinicalModel | None = None
+) -> tuple[RedFlag, ...]:
     """Flags that mean the next page is the advice: an emergency, or the end of the check."""
     model = model or load_model()
     return tuple(
@@ -157,9 +219,9 @@ def stopping_flags(answers: Mapping[str, object], model: ClinicalModel | None = 
     )
 
 
-def urgent_flags(answers: Mapping[str, object], model: ClinicalModel | None = None) -> tuple[
-    RedFlag, ...
-]:
+def urgent_flags(
+    answers: Mapping[str, object], model: ClinicalModel | None = None
+) -> tuple[RedFlag, ...]:
     """Urgent flags, shown at once while the person goes on with the check."""
     model = model or load_model()
     return tuple(

@@ -99,7 +99,7 @@ class Question:
         out: dict[str, object] = {"id": self.id, "text": self.text, "type": self.type}
         if self.help is not None:
             out["help"] = self.help
-        if self.type == "integer":
+        if self.type in ("integer", "scale"):
             out["min"], out["max"] = self.min, self.max
         if self.unit is not None:
             out["unit"] = self.unit

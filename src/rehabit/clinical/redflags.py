@@ -113,8 +113,8 @@ def parse_red_flags(
             raise RedFlagError(f"{where}: {problem}")
         if UNSURE in repr(raw.get("rule")) and not isinstance(raw.get("label_unsure"), str):
             raise RedFlagError(
-                f"{where}: fires on \"Not sure\", so it needs label_unsure (a \"Not sure\" "
-                "is never reported back as a \"yes\")"
+                f'{where}: fires on "Not sure", so it needs label_unsure (a "Not sure" '
+                'is never reported back as a "yes")'
             )
         lr = raw.get("lr")
         if lr is not None and (

@@ -169,7 +169,7 @@ def _compile_leaf(
         wanted = arg
 
         def answered(answers: Answers) -> bool | None:
-            return (qid in answers) is wanted
+            return (answers.get(qid) is not None) is wanted
 
         yes, no = f'you have answered "{question.text}"', f'you have not answered "{question.text}"'
         return Rule(answered, refs, *((yes, no) if wanted else (no, yes)))

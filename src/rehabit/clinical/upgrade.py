@@ -24,22 +24,22 @@ def _from_2026_11_1(old: Answers) -> dict[str, object]:
         new["breathless_or_chest_pain"] = (
             "yes" if "yes" in values else "not_sure" if "not_sure" in values else "no"
         )
-    # "A growing lump in the buttock or thigh" became a lump question with its features.
+    # "A lump that is getting bigger" became a lump question with its features. A "yes"
+    # says both; "not sure" says the person was not sure of a lump; a "no" said only that
+    # no lump was growing, so nothing is carried over.
     growing = new.pop("growing_lump", None)
     if growing == "yes":
         new["lump"], new["lump_features"] = "yes", ["growing"]
-    elif growing is not None:
-        new["lump"] = growing
-        if growing == "not_sure":
-            new["lump_features"] = ["none"]
-    # "One spot is tender" became a choice of what pressing shows.
-    tender = new.get("tenderness")
-    if tender == "yes":
-        new["tenderness"] = "one_spot"
-    # "A stiff hip, or trouble with socks" was split; a "yes" meant at least a stiff hip.
-    hip = new.pop("hip_stiffness", None)
-    if hip is not None:
-        new["hip_stiff"] = hip
+    elif growing == "not_sure":
+        new["lump"] = "not_sure"
+    # "Is one spot tender?" became a choice of what pressing shows: a "yes" is one spot; a
+    # "no" did not say whether the muscle was tender all along, so it is not carried over.
+    tender = new.pop("tenderness", None)
+    if tender in ("yes", "not_sure"):
+        new["tenderness"] = "one_spot" if tender == "yes" else "not_sure"
+    # "A stiff hip, or trouble with socks and shoes" was split in two; the old answer does
+    # not say which, so neither is guessed.
+    new.pop("hip_stiffness", None)
     return new
 
 

@@ -1,0 +1,350 @@
+"""The guided check page by page: pages, which questions are shown, and stopping early."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from rehabit.clinical import assess, flow, load_questionnaire
+from rehabit.clinical.engine import load_model
+from rehabit.clinical.questionnaire import Question
+from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.triage import RANK
+from rehabit.clinical.validation import validate_answers
+from tests.clinical.answers import PROPERTY, answer_sets, strain, vignette, vignettes
+
+QUESTIONNAIRE = load_questionnaire()
+PAGES = flow.pages(QUESTIONNAIRE)
+FLAGS = {f.id: f for f in load_red_flags(QUESTIONNAIRE)}
+
+
+def page(page_id: str) -> flow.Page:
+    return next(p for p in PAGES if p.id == page_id)
+
+
+def before(page_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers given on the pages before ``page_id``."""
+    earlier: set[str] = set()
+    for p in PAGES:
+        if p.id == page_id:
+            break
+        earlier |= {q.id for q in p.questions}
+    return {k: v for k, v in answers.items() if k in earlier}
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+
+def test_pages_are_cached_and_hold_every_question_once_in_order() -> None:
+    assert flow.pages(QUESTIONNAIRE) is PAGES
+    ids = [q.id for p in PAGES for q in p.questions]
+    assert sorted(ids) == sorted(QUESTIONNAIRE.questions) and len(ids) == len(set(ids))
+    assert len({p.id for p in PAGES}) == len(PAGES)
+    # Sections stay in order, each as one page and its follow-up pages.
+    sections = [p.section.id for p in PAGES]
+    assert list(dict.fromkeys(sections)) == [s.id for s in QUESTIONNAIRE.sections]
+    for p in PAGES:
+        level = 1 if p.id == p.section.id else int(p.id.rsplit("-", 1)[1])
+        assert p.id == (p.section.id if level == 1 else f"{p.section.id}-{level}")
+        order = [q.id for q in p.section.questions]
+        assert [q.id for q in p.questions] == [i for i in order if i in {q.id for q in p.questions}]
+
+
+def test_no_question_depends_on_another_on_its_own_page() -> None:
+    seen: set[str] = set()
+    for p in PAGES:
+        own = {q.id for q in p.questions}
+        for question in p.questions:
+            refs = question.show_if.refs if question.show_if is not None else frozenset()
+            assert not refs & own, (p.id, question.id)
+            assert refs <= seen, (p.id, question.id)  # answered on an earlier page
+        seen |= own
+
+
+def test_follow_ups_move_to_their_own_page() -> None:
+    assert [q.id for q in page("pain-2").questions] == ["earlier_pain", "pop"]
+    follow_ups = [q.id for q in page("warning_signs-2").questions]
+    assert follow_ups == [
+        "saddle_numbness",
+        "bladder_trouble",
+        "bladder_bowel_leak",
+        "sexual_function_change",
+        "numbness_spreading",
+        "limp",
+        "very_unwell",
+        "lump_features",
+    ]
+    assert "pelvic_changes" in [q.id for q in page("warning_signs").questions]
+    # Sections without a dependency inside them stay one page.
+    assert [p.id for p in PAGES if p.section.id == "self_tests"] == ["self_tests"]
+
+
+# --- Which questions are shown ----------------------------------------------------------
+
+
+def test_applies_is_two_valued() -> None:
+    bridge = QUESTIONNAIRE.questions["bridge_test"]
+    assert flow.applies(bridge, {"bear_weight": "yes", "onset": "gradually"})  # pop never asked
+    assert not flow.applies(bridge, {"bear_weight": "yes", "onset": "sprinting", "pop": "yes"})
+    assert not flow.applies(bridge, {})  # bear_weight not answered: false, not unknown
+    assert flow.applies(QUESTIONNAIRE.questions["age"], {})
+
+
+def test_always_questions_are_always_shown() -> None:
+    for p in PAGES[:5]:  # about you, the pain, warning signs: all "always"
+        answers = before(p.id, strain())
+        shown = flow.visible(p, answers)
+        assert shown == [q for q in p.questions if flow.applies(q, answers)], p.id
+        assert all(q.ask == "always" for q in p.questions), p.id
+
+
+def _changes_nothing(question: Question, answers: dict[str, Any]) -> bool:
+    """No answer to ``question`` changes the advice (its level, or which warning signs
+    fire: each brings advice of its own), the first cause, or the probability of one of the
+    three most likely causes by ``USEFUL_CHANGE`` or more."""
+    model = load_model()
+    now = flow.outlook(answers, model)
+    for value in flow.probes(question):
+        then = flow.outlook({**answers, question.id: value}, model)
+        if then.level != now.level or then.top[:1] != now.top[:1]:
+            return False
+        levels = {f.id: f.disposition for f in model.red_flags}
+        if any(RANK[levels[f]] >= RANK[now.level] for f in then.flags ^ now.flags):
+            return False
+        if any(
+            abs(then.probabilities[c] - now.probabilities[c]) >= flow.USEFUL_CHANGE for c in now.top
+        ):
+            return False
+    return True
+
+
+def _decides_a_flag(question: Question, answers: dict[str, Any], page_id: str) -> bool:
+    """An urgent or emergency flag, at least as urgent as the advice so far, that uses
+    ``question``, is still undecided, and waits for no question already passed over."""
+    model = load_model()
+    level = flow.outlook(answers, model).level
+    passed = set()
+    for p in PAGES:
+        if p.id == page_id:
+            break
+        passed.update(q.id for q in p.questions)
+    for flag in model.red_flags:
+        if question.id not in flag.rule.refs:
+            continue
+        if RANK[flag.disposition] < max(RANK[level], RANK["urgent"]):
+            continue
+        if flag.rule.evaluate(answers) is None and not (
+            {r for r in flag.rule.refs if r not in answers} & passed
+        ):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _page_states() -> tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...]:
+    """(vignette, page, answers on the earlier pages as the guided check collects them)."""
+    out = []
+    for v in vignettes()[::6]:
+        given: dict[str, Any] = {}
+        for p in PAGES:
+            out.append((v["id"], p.id, tuple(given.items())))
+            for question in flow.visible(p, given):
+                if question.id in v["answers"]:
+                    given[question.id] = v["answers"][question.id]
+    return tuple(out)
+
+
+def test_a_when_useful_question_is_shown_exactly_when_one_answer_could_matter() -> None:
+    skipped = shown_useful = 0
+    for name, page_id, items in _page_states():
+        answers = dict(items)
+        p = page(page_id)
+        shown = flow.visible(p, answers)
+        for question in p.questions:
+            if not flow.applies(question, answers):
+                assert question not in shown, (name, question.id)
+            elif question.ask == "always":
+                assert question in shown, (name, question.id)
+            elif question in shown:
+                shown_useful += 1
+                assert not _changes_nothing(question, answers) or _decides_a_flag(
+                    question, answers, page_id
+                ), (name, question.id)
+            else:
+                skipped += 1
+                assert _changes_nothing(question, answers), (name, question.id)
+                assert not _decides_a_flag(question, answers, page_id), (name, question.id)
+    assert skipped and shown_useful  # both branches really happen
+
+
+def test_is_useful_on_examples() -> None:
+    questions = QUESTIONNAIRE.questions
+    # After a fall at 70, a blood thinner makes it an emergency: asked.
+    fall = {**before("history", vignette("av_fall_forward")), "age": 70, "foot_sore": "no"}
+    assert flow.outlook(fall).level == "urgent"
+    assert flow.outlook({**fall, "blood_thinners": "yes"}).level == "emergency"
+    assert flow.is_useful(questions["blood_thinners"], fall)
+    assert questions["blood_thinners"] in flow.visible(page("history"), fall)
+    # Calf pain: a long journey, an operation or hormones make it a possible clot: asked.
+    calf = before("history", vignette("dvt_long_flight_pill"))
+    assert flow.is_useful(questions["long_travel"], calf)
+    assert flow.is_useful(questions["recent_surgery_or_immobile"], calf)
+    # A sprint strain in a 23-year-old: whether a hip is stiff changes nothing.
+    sprint = before("symptoms", strain())
+    assert not flow.is_useful(questions["hip_stiff"], sprint)
+    assert questions["hip_stiff"] not in flow.visible(page("symptoms"), sprint)
+    # A warning sign with advice of its own is worth asking about even when the level, the
+    # first cause and the likely causes stay as they are: a bone that hurts to press after a
+    # build-up of running is a possible stress fracture (stop running, see a doctor).
+    runner = before("symptoms", vignette("pht_marathoner"))
+    now, bone = flow.outlook(runner), flow.outlook({**runner, "tenderness": "bone"})
+    assert bone.flags - now.flags == {"stress_fracture"}
+    assert (bone.level, bone.top[:1]) == (now.level, now.top[:1])
+    assert all(
+        abs(bone.probabilities[c] - now.probabilities[c]) < flow.USEFUL_CHANGE for c in now.top
+    )
+    assert flow.is_useful(questions["tenderness"], runner)
+    assert questions["tenderness"] in flow.visible(page("symptoms"), runner)
+    # "now" is only a shortcut: the same decision with or without it.
+    now = flow.outlook(sprint)
+    for question in page("symptoms").questions:
+        assert flow.is_useful(question, sprint, now=now) == flow.is_useful(question, sprint)
+
+
+def test_probes_try_every_kind_of_answer() -> None:
+    q = QUESTIONNAIRE.questions
+    assert list(flow.probes(q["pain_worst"])) == list(flow.SCALE_PROBES)
+    assert list(flow.probes(q["tenderness"])) == list(q["tenderness"].option_values)
+    worse = q["worse"]
+    combinable = [v for v in worse.option_values if v not in worse.exclusive]
+    assert list(flow.probes(worse)) == [[v] for v in worse.option_values] + [combinable]
+    assert list(flow.probes(q["age"])) == [0, 120]
+
+
+@PROPERTY
+@given(answer_sets())
+def test_the_outlook_on_complete_answers_says_what_assess_says(answers: dict[str, Any]) -> None:
+    """The guided pages decide what to ask from the same advice the check gives."""
+    cleaned = validate_answers(QUESTIONNAIRE, answers)
+    result = assess(answers)
+    outlook = flow.outlook(cleaned)
+    assert outlook.level == result.disposition.level
+    assert outlook.probabilities == {c.id: c.probability for c in result.causes}
+    assert outlook.top == tuple(c.id for c in result.causes[:3])
+
+
+# --- Stopping early -----------------------------------------------------------------
+
+
+def test_an_emergency_answer_on_a_page_stops_the_check() -> None:
+    answers = before("warning_signs", strain())
+    assert flow.stopping_flags(answers) == ()
+    answers.update({q.id: strain()[q.id] for q in flow.visible(page("warning_signs"), answers)})
+    assert flow.stopping_flags(answers) == ()
+    emergency = {**answers, "breathless_or_chest_pain": "yes"}
+    assert [f.id for f in flow.stopping_flags(emergency)] == ["pulmonary_embolism"]
+    unsure = {**answers, "breathless_or_chest_pain": "not_sure"}
+    (flag,) = flow.stopping_flags(unsure)
+    assert flag.label == FLAGS["pulmonary_embolism"].label_unsure  # told as "not sure"
+
+
+def test_a_young_child_stops_the_check_after_the_first_page() -> None:
+    (flag,) = flow.stopping_flags({"age": 3, "sex": "prefer_not"})
+    assert flag.id == "child_under_5" and flag.ends_check and flag.disposition == "urgent"
+    assert flow.stopping_flags({"age": 5, "sex": "prefer_not"}) == ()
+
+
+def test_urgent_flags_are_shown_and_the_check_goes_on() -> None:
+    answers = {**before("history", strain()), "fever": "yes", "very_unwell": "no"}
+    assert flow.stopping_flags(answers) == ()
+    assert [f.id for f in flow.urgent_flags(answers)] == ["fever"]
+    assert (
+        flow.urgent_flags({**answers, "fever": "not_sure"})[0].label == FLAGS["fever"].label_unsure
+    )
+    # A "soon" flag neither stops nor interrupts.
+    soon = {**before("history", strain()), "lump": "yes", "lump_features": ["growing"]}
+    assert flow.stopping_flags(soon) == () and flow.urgent_flags(soon) == ()
+
+
+@pytest.mark.parametrize(
+    "flag_id", sorted(f.id for f in FLAGS.values() if f.disposition == "emergency")
+)
+def test_every_emergency_flag_stops_the_check(flag_id: str) -> None:
+    fired = [f.id for f in flow.stopping_flags(_firing(flag_id))]
+    assert flag_id in fired
+
+
+def _firing(flag_id: str) -> dict[str, Any]:
+    """Answers on which the flag fires (the written vignette that expects it, or a
+    minimal set)."""
+    for v in vignettes():
+        if flag_id in v.get("expected_flags", []):
+            return dict(v["answers"])
+    minimal: dict[str, dict[str, Any]] = {
+        "fever_with_nerve_signs": {"fever": "yes", "leg_weakness": "slowly"},
+        "older_fall_on_blood_thinner": {
+            "age": 80,
+            "blood_thinners": "yes",
+            "onset": "fall_or_blow",
+        },
+    }
+    return minimal[flag_id]
+
+
+# --- The whole walk -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _walks() -> tuple[tuple[str, Any, Any, int], ...]:
+    out = []
+    for v in vignettes():
+        given, shown = flow.walk(v["answers"])
+        out.append((v["id"], assess(v["answers"]), assess(given), shown))
+    return tuple(out)
+
+
+def test_walk_asks_only_shown_questions_and_keeps_their_answers() -> None:
+    for v in vignettes()[:10]:
+        given, shown = flow.walk(v["answers"])
+        assert given.items() <= v["answers"].items()
+        assert shown >= sum(q.required for q in QUESTIONNAIRE.questions.values() if q.id in given)
+        validate_answers(QUESTIONNAIRE, given)  # a valid answer set on its own
+
+
+def test_the_guided_pages_never_lower_the_advice() -> None:
+    for name, full, walked, _ in _walks():
+        assert RANK[walked.disposition.level] >= RANK[full.disposition.level], name
+
+
+def test_the_guided_pages_are_short() -> None:
+    shown = sorted(n for *_, n in _walks())
+    assert shown[len(shown) // 2] <= 30
+
+
+def test_the_guided_pages_keep_who_to_see() -> None:
+    """At the same level, the same advice on whom to see (a doctor or a physiotherapist):
+    a "when useful" question whose answer would fire a warning sign is asked."""
+    changed = [
+        (name, full.disposition.headline, walked.disposition.headline)
+        for name, full, walked, _ in _walks()
+        if walked.disposition.level == full.disposition.level
+        and walked.disposition.headline != full.disposition.headline
+    ]
+    assert changed == []
+
+
+def test_the_guided_pages_keep_every_red_flag_that_counts() -> None:
+    """Every warning sign the whole answer set fires, at least as urgent as the advice the
+    guided pages end with, also fires on the answers the pages ask for: its advice counts.
+    A less urgent sign may go unasked once a more urgent one has set the advice (someone
+    sent to the emergency department is not also asked about a clot risk)."""
+    lost = []
+    for name, full, walked, _ in _walks():
+        kept = {f.id for f in walked.red_flags}
+        for flag in full.red_flags:
+            if flag.id not in kept and RANK[flag.disposition] >= RANK[walked.disposition.level]:
+                lost.append((name, flag.id))
+    assert lost == []

@@ -1,0 +1,189 @@
+"""Answers given to questionnaire 2026.11.1, read in today's question ids (upgrade.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rehabit.clinical import load_questionnaire
+from rehabit.clinical.redflags import load_red_flags, screen
+from rehabit.clinical.upgrade import CURRENT, UPGRADES, current_answers
+
+OLD = "2026.11.1"
+QUESTIONS = load_questionnaire().questions
+FLAGS = load_red_flags(load_questionnaire())
+
+# A whole answer set as stored under 2026.11.1 (the first written vignette of that version).
+STORED: dict[str, Any] = {
+    "age": 23, "sex": "male", "activity_level": "intense", "sports": ["sprint_kicking"],
+    "long_sitting": "no", "previous_hamstring_injury": "no", "previous_back_problems": "no",
+    "cancer_history": "no", "blood_thinners": "no", "recent_surgery_or_immobile": "no",
+    "long_travel": "no", "hormones_or_pregnancy": "no", "previous_blood_clot": "no",
+    "smoking_or_diabetes": "no", "weak_bones_or_steroids": "no", "bone_stress_risk": "no",
+    "weak_immune_system": "no", "saddle_numbness": "no", "bladder_trouble": "no",
+    "bladder_bowel_leak": "no", "sexual_function_change": "no", "both_legs_numb_weak": "no",
+    "leg_weakness": "no", "numbness_spreading": "no", "bear_weight": "yes",
+    "whole_leg_swelling": "no", "leg_red_warm": "no", "breathless": "no",
+    "chest_pain_or_coughing_blood": "no", "leg_cold_pale": "no", "foot_sore": "no",
+    "fever": "no", "weight_loss": "no", "growing_lump": "no", "thigh_tense_hard": "no",
+    "dark_urine": "no", "location": ["middle_thigh"], "side": "right", "days_since_onset": 1,
+    "onset": "sprinting", "pop": "no", "pain_now": 6, "pain_worst": 7,
+    "pain_quality": ["sharp", "tight"], "worse": ["walking", "running", "stretching"],
+    "eases": ["rest"], "night_pain": "none", "tenderness": "yes", "swelling": "no",
+    "bruising": "none", "weakness": "yes", "numbness": "no", "tingling": "no",
+    "hip_stiffness": "no", "walk_test": "limp", "knee_bend_test": "pain_and_weak",
+}  # fmt: skip
+# Old questions that are gone (their answers are read into new questions, or dropped).
+RENAMED = {"breathless", "chest_pain_or_coughing_blood", "growing_lump", "hip_stiffness"}
+# Old questions whose id stayed but whose options changed.
+CHANGED = {"tenderness"}
+# New questions, never answered under 2026.11.1: an upgrade never answers them on its own.
+# (lump, lump_features and tenderness only from an old answer that said so; see below.)
+NEW_IDS = set(QUESTIONS) - set(STORED) - {"breathless_or_chest_pain", "lump", "lump_features"}
+
+
+def valid_value(qid: str, value: Any) -> bool:
+    question = QUESTIONS[qid]
+    if question.type in ("integer", "scale"):
+        return isinstance(value, int) and question.min <= value <= question.max  # type: ignore[operator]
+    if question.type == "multi":
+        chosen = set(value)
+        return (
+            bool(chosen)
+            and chosen <= question.values
+            and (len(chosen) == 1 or chosen.isdisjoint(question.exclusive))
+        )
+    return value in question.values
+
+
+def test_the_current_version_is_the_questionnaire_version() -> None:
+    assert CURRENT == load_questionnaire().version == "2026.12.1"
+    assert UPGRADES[OLD][0] == CURRENT
+
+
+def test_current_answers_pass_through() -> None:
+    answers = {"age": 30, "worse": ["running"]}
+    assert current_answers(CURRENT, answers) == answers
+    assert current_answers(CURRENT, answers) is not answers  # a copy, never the record
+
+
+def test_an_unknown_version_is_refused() -> None:
+    with pytest.raises(ValueError, match="No upgrade from questionnaire version '2025.1.1'"):
+        current_answers("2025.1.1", {"age": 30})
+
+
+def test_a_whole_stored_set_reads_in_todays_ids_with_valid_values() -> None:
+    stored = dict(STORED)
+    new = current_answers(OLD, stored)
+    assert stored == STORED  # the stored record is never rewritten
+    assert set(new) <= set(QUESTIONS), set(new) - set(QUESTIONS)
+    assert not RENAMED & set(new)
+    for qid, value in new.items():
+        assert valid_value(qid, value), (qid, value)
+    # Everything that kept its id and meaning is carried over unchanged.
+    for qid, value in STORED.items():
+        if qid not in RENAMED | CHANGED:
+            assert new[qid] == value, qid
+    # What changed reads as the old answers said, and no further.
+    assert new["breathless_or_chest_pain"] == "no"
+    assert new["tenderness"] == "one_spot"
+    assert "lump" not in new and "lump_features" not in new  # "no growing lump"
+    assert "hip_stiff" not in new and "socks_shoes_hard" not in new
+    assert set(new) == set(STORED) - RENAMED | {"breathless_or_chest_pain"}
+
+
+def test_nothing_is_guessed_for_questions_that_did_not_exist() -> None:
+    new = current_answers(OLD, STORED)
+    for qid in ("pelvic_changes", "course", "earlier_pain", "limp", "hop_test", "socks_shoes_hard"):
+        assert qid in NEW_IDS and qid not in new, qid
+    assert not NEW_IDS & set(new), NEW_IDS & set(new)
+
+
+@pytest.mark.parametrize("qid", sorted(RENAMED | CHANGED))
+@pytest.mark.parametrize("value", ["yes", "no", "not_sure"])
+def test_nothing_is_guessed_from_a_changed_question_on_its_own(qid: str, value: str) -> None:
+    """Each old answer alone gives at most the answers it states (never a new question's)."""
+    new = current_answers(OLD, {qid: value})
+    assert not NEW_IDS & set(new), (qid, value, new)
+    for key, answer in new.items():
+        assert valid_value(key, answer), (key, answer)
+    # A "no" only ever becomes a "no" to the same question (the two breathing questions).
+    if value == "no":
+        assert set(new.values()) <= {"no"}, (qid, new)
+
+
+@pytest.mark.parametrize(
+    ("breathless", "chest", "combined"),
+    [
+        ("no", "no", "no"),
+        ("yes", "no", "yes"),
+        ("no", "yes", "yes"),
+        ("not_sure", "no", "not_sure"),
+        ("no", "not_sure", "not_sure"),
+        ("not_sure", "yes", "yes"),
+        ("yes", None, "yes"),
+        (None, "not_sure", "not_sure"),
+    ],
+)
+def test_breathless_and_chest_pain_become_one_question(
+    breathless: str | None, chest: str | None, combined: str
+) -> None:
+    old = {"breathless": breathless, "chest_pain_or_coughing_blood": chest}
+    new = current_answers(OLD, {k: v for k, v in old.items() if v is not None})
+    assert new == {"breathless_or_chest_pain": combined}
+    # The pulmonary embolism flag fires after the upgrade exactly when either did before.
+    fired = any(f.id == "pulmonary_embolism" for f in screen(FLAGS, new))
+    assert fired == (combined != "no")
+
+
+def test_neither_breathing_question_answered_stays_unanswered() -> None:
+    assert "breathless_or_chest_pain" not in current_answers(OLD, {"age": 30})
+
+
+def test_a_growing_lump_becomes_a_lump_that_grows() -> None:
+    new = current_answers(OLD, {"growing_lump": "yes"})
+    assert new == {"lump": "yes", "lump_features": ["growing"]}
+    assert [f.id for f in screen(FLAGS, new)] == ["growing_lump"]
+
+
+def test_no_growing_lump_and_an_unanswered_one() -> None:
+    # "No lump that is getting bigger" does not say there is no lump at all.
+    assert current_answers(OLD, {"growing_lump": "no"}) == {}
+    assert "lump" not in current_answers(OLD, {"age": 30})
+
+
+def test_not_sure_about_a_growing_lump_is_a_lump_not_sure_of_with_no_features() -> None:
+    # Not "none of these" and not "growing": the features were never asked.
+    new = current_answers(OLD, {"growing_lump": "not_sure"})
+    assert new == {"lump": "not_sure"}
+
+
+@pytest.mark.parametrize(("old", "new"), [("yes", "one_spot"), ("not_sure", "not_sure")])
+def test_one_tender_spot_becomes_a_choice_of_what_pressing_shows(old: str, new: str) -> None:
+    assert current_answers(OLD, {"tenderness": old}) == {"tenderness": new}
+    assert valid_value("tenderness", new)
+
+
+def test_no_tender_spot_is_not_read_as_no_tenderness() -> None:
+    # "Is one spot tender? No" did not say whether the muscle was tender all along.
+    assert current_answers(OLD, {"tenderness": "no"}) == {}
+    assert current_answers(OLD, {"tenderness": "no", "age": 30}) == {"age": 30}
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "not_sure"])
+def test_hip_stiffness_is_not_carried_over(value: str) -> None:
+    # "A stiff hip, or trouble with socks and shoes" does not say which of the two new
+    # questions it answers, so neither is answered.
+    new = current_answers(OLD, {"hip_stiffness": value, "age": 60})
+    assert new == {"age": 60}
+
+
+def test_questions_that_kept_their_id_keep_their_answer() -> None:
+    for qid, value in (
+        ("bear_weight", "not_sure"),
+        ("numbness", "yes"),
+        ("night_pain", "constant"),
+    ):
+        assert current_answers(OLD, {qid: value}) == {qid: value}
+        assert valid_value(qid, value)
