@@ -344,15 +344,24 @@ def cancel(
     zone: str = "UTC",
     request: HttpRequest | None = None,
     now: datetime | None = None,
+    enforce_window: bool = True,
+    notify: bool = True,
 ) -> Appointment:
-    """Cancel an appointment; its time is free at once and offered to the waitlist."""
+    """Cancel an appointment; its time is free at once and offered to the waitlist.
+
+    ``enforce_window=False`` and ``notify=False`` are for closing an account
+    (``rehabit.booking.erasure``): the patient is leaving, not changing their mind late,
+    and the appointment is erased before a notice task could read it, so the caller tells
+    the therapist itself.
+    """
     from rehabit.booking import waitlist
     from rehabit.booking.people import role_label
 
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _lock_appointment(appointment_id)
-        _check_window(appointment, actor, now, zone)
+        if enforce_window:
+            _check_window(appointment, actor, now, zone)
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_at = now
         appointment.cancelled_by = actor
@@ -364,5 +373,6 @@ def cancel(
         _cancel_reminders(appointment)
         _audit(AUDIT_CANCELLED, appointment, actor, request)
         waitlist.offer_freed_time(appointment, now=now)
-        _notify(appointment, "cancelled", actor)
+        if notify:
+            _notify(appointment, "cancelled", actor)
     return appointment
