@@ -1,7 +1,7 @@
 """Erasing an account: everything the person wrote, and everything about them that is
 not a record the law makes us keep, gone now, in one transaction.
 
-Order (security findings 2 and 9):
+Order (security findings 2, 9 and 10):
 
 1. the erasure is written to the audit log (the pseudonymous id only);
 2. the booking app closes the person's bookings through its own actions: waitlist entries
@@ -17,7 +17,10 @@ Order (security findings 2 and 9):
    answers; consents; the account with its profile, e-mail addresses and confirmations,
    authenticators (TOTP, recovery codes), allauth user sessions, appointments with their
    reminders, waitlist entries and offers, idempotency keys, calendar feed secret; queued
-   booking tasks about them.
+   booking tasks about them;
+7. after the commit, on SQLite, the write-ahead log is checkpointed and truncated, so the
+   erased rows do not linger in it; SQLite connections overwrite deleted content
+   (``secure_delete``), so they do not linger in free pages of the database file either.
 
 The audit log keeps its rows, which hold only the pseudonymous numeric id (no name, e-mail
 or health content), for ``REHABIT_AUDIT_RETENTION_DAYS``.
@@ -25,6 +28,7 @@ or health content), for ``REHABIT_AUDIT_RETENTION_DAYS``.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Any
 
@@ -32,7 +36,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
 
@@ -41,10 +45,40 @@ from rehabit.accounts.models import ConsentEvent
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 
+logger = logging.getLogger(__name__)
+
 # Sent inside the erasure's transaction, before the account row is deleted, with
 # ``user`` and ``assessment_ids``: an app that keeps something about a person outside a
 # foreign key to the account removes it here.
 personal_data_erasing = Signal()
+
+
+def enable_secure_delete(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created`` receiver: SQLite overwrites deleted content with zeros."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def checkpoint_sqlite() -> tuple[int, int, int] | None:
+    """Move the write-ahead log into the database file and truncate it (SQLite only).
+
+    Returns SQLite's (busy, log frames, checkpointed frames), or None elsewhere. Busy
+    means a reader held an old snapshot past the busy timeout; the next checkpoint (at
+    the latest SQLite's automatic one) finishes the job.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return None  # inside a transaction a checkpoint cannot move anything
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, log, done = cursor.fetchone()
+    except DatabaseError:  # the erasure has committed; never turn it into an error
+        logger.exception("The SQLite checkpoint after an erasure failed.")
+        return None
+    if busy:
+        logger.warning("The SQLite checkpoint after an erasure was busy; it will finish later.")
+    return int(busy), int(log), int(done)
 
 
 def _scan_sessions(user_id: int, assessment_ids: set[str]) -> set[str]:
@@ -129,4 +163,5 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
         Assessment.objects.filter(owner=user).delete()
         ConsentEvent.objects.filter(user=user).delete()
         user.delete()  # cascades to everything else with a foreign key to the account
+        transaction.on_commit(checkpoint_sqlite)
     return user_id
