@@ -424,8 +424,14 @@ TASKS = {
 # Patients may cancel or move an appointment online until this many hours before it starts
 # (staff are not limited); every message states the deadline exactly as enforced.
 REHABIT_PATIENT_CHANGE_WINDOW_HOURS = env_int("REHABIT_PATIENT_CHANGE_WINDOW_HOURS", 24)
-# A reminder claimed by a worker that died before sending is retried after this long.
+# A reminder or e-mail claimed by a worker that died before sending is retried after this long.
 REHABIT_REMINDER_LEASE_SECONDS = env_int("REHABIT_REMINDER_LEASE_SECONDS", 300)
+# Outgoing e-mail (rehabit.mail.outbox): a failed send is retried after this many seconds,
+# twice as long after each further failure (at most an hour), and given up on after
+# REHABIT_MAIL_ATTEMPTS attempts; sent and given-up messages are listed for staff this long.
+REHABIT_MAIL_RETRY_SECONDS = env_int("REHABIT_MAIL_RETRY_SECONDS", 30)
+REHABIT_MAIL_ATTEMPTS = env_int("REHABIT_MAIL_ATTEMPTS", 10)
+REHABIT_MAIL_KEEP_DAYS = env_int("REHABIT_MAIL_KEEP_DAYS", 30)
 # Video sessions: one Jitsi Meet room per appointment, optionally with a signed JWT.
 REHABIT_JITSI_BASE_URL = env_str("REHABIT_JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
 REHABIT_JITSI_JWT_SECRET = env_str("REHABIT_JITSI_JWT_SECRET", "")
