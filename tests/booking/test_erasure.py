@@ -17,6 +17,7 @@ from rehabit.audit.models import AuditEntry
 from rehabit.booking import services, waitlist
 from rehabit.booking.management.commands.worker import run_queued_tasks
 from rehabit.booking.models import Appointment, WaitlistOffer
+from rehabit.mail import outbox
 from tests.accounts.helpers import PASSWORD, login
 from tests.booking.support import (
     FIRST,
@@ -54,6 +55,7 @@ def test_closing_the_account_cancels_upcoming_sessions_and_tells_each_therapist(
         wanted_before=soon + timedelta(days=1),
     )
     run_queued_tasks("before")
+    outbox.send_due("before")
     mailbox.messages.clear()
 
     client = login(Client(), patient)
@@ -64,6 +66,7 @@ def test_closing_the_account_cancels_upcoming_sessions_and_tells_each_therapist(
         response = client.post("/account/data/delete/", {"confirm": "on"})
     assert response.status_code == 302
     run_queued_tasks("after")
+    outbox.send_due("after")
 
     assert not Appointment.objects.filter(pk__in=[inside.pk, outside.pk]).exists()
     cancels = AuditEntry.objects.filter(action="booking.cancelled", subject_id=patient.pk)
@@ -100,10 +103,12 @@ def test_past_sessions_are_erased_without_notices(
         past = book(patient, therapist, free_start(therapist))
     with time_machine.travel(timezone.now() + timedelta(days=10), tick=True):
         run_queued_tasks("before")
+        outbox.send_due("before")
         mailbox.messages.clear()
         with django_capture_on_commit_callbacks(execute=True):
             erase_account(patient)
         run_queued_tasks("after")
+        outbox.send_due("after")
     assert not Appointment.objects.filter(pk=past.pk).exists()
     assert mailbox.messages == []
     assert not AuditEntry.objects.filter(action="booking.cancelled").exists()

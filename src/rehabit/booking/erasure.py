@@ -7,31 +7,29 @@ Called by ``rehabit.accounts.erasure`` before anything is deleted (security find
   (``services.cancel``), whatever the change window says (the patient is leaving, not
   changing their mind late): the time is free at once and offered to the waitlist,
   reminders stop and the cancellation is audited;
-- each therapist is told by e-mail, after the commit, with a calendar cancellation for the
-  same event (UID and a higher SEQUENCE). The message is built from the time and the
-  session alone, never from the patient: the appointment is erased with the account, and
-  the notice names nobody whose data has just been erased;
+- each therapist is told by e-mail with a calendar cancellation for the same event (UID
+  and a higher SEQUENCE), written into the outbox (``rehabit.mail``) in the same
+  transaction, so it is sent exactly when the erasure commits, retried until it is. The
+  message is built from the time and the session alone, never from the patient: the
+  appointment is erased with the account, and the notice names nobody whose data has just
+  been erased (nor is it linked to them, so it is not erased with them);
 - queued work about the patient's appointments (notices and reminders not yet run, and
   the stored results of those that ran) is removed with them.
 """
 
 from __future__ import annotations
 
-import logging
+import hashlib
 from datetime import datetime
 from email.mime.text import MIMEText
 from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress
 
 from rehabit.booking import services, waitlist
@@ -46,8 +44,6 @@ from rehabit.booking.models import (
 )
 from rehabit.booking.people import language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
-
-logger = logging.getLogger(__name__)
 
 # Stored as the cancellation reason (the row is erased right after; kept for the audit).
 REASON = "account closed"
@@ -81,18 +77,21 @@ def close_bookings(
 
 
 def _tell_therapist(appointment: Appointment) -> None:
-    therapist_user_id = appointment.therapist.user_id
-    if therapist_user_id is None:
+    from rehabit.mail import outbox
+
+    recipient = appointment.therapist.user
+    if recipient is None or not recipient.is_active or not recipient.email:
         return
-    facts = {
-        "recipient_id": therapist_user_id,
-        "start": appointment.start.isoformat(),
-        "end": appointment.end.isoformat(),
-        "kind": appointment.session_type.kind,
-        "uid": appointment.ical_uid,
-        "sequence": appointment.sequence,
-    }
-    transaction.on_commit(lambda: send_account_closed_notice.enqueue(**facts))
+    # The key is stable (one message per event) but names no record: the outbox keeps it
+    # after sending, when the message itself (which carries the calendar UID the
+    # therapist's calendar already holds) has been dropped.
+    seed = f"{appointment.ical_uid}.{appointment.sequence}.{recipient.pk}"
+    outbox.post(
+        account_closed_notice(appointment, recipient),
+        key="account-closed." + hashlib.sha256(seed.encode()).hexdigest()[:40],
+        kind="account_closed",
+        recipient=recipient,
+    )
 
 
 def forget_queued_work(patient: Any) -> int:
@@ -144,18 +143,13 @@ def _calendar(facts: dict[str, Any], start: datetime, end: datetime) -> bytes:
     return bytes(calendar.to_ical())
 
 
-@task()
-def send_account_closed_notice(
-    recipient_id: int, start: str, end: str, kind: str, uid: str, sequence: int
-) -> str:
-    """Tell a therapist that a session was cancelled because the patient closed their
-    account, in the therapist's language and time zone, with the calendar cancellation."""
-    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
-    begins, ends = parse_datetime(start), parse_datetime(end)
-    if recipient is None or not recipient.email or begins is None or ends is None:
-        return "skipped"
+def account_closed_notice(appointment: Appointment, recipient: Any) -> EmailMultiAlternatives:
+    """The e-mail telling a therapist that a session was cancelled because the patient
+    closed their account, in the therapist's language and time zone, with the calendar
+    cancellation. Nothing in it comes from the patient."""
+    begins, ends = appointment.start, appointment.end
     zone = zone_of(recipient)
-    facts = {"uid": uid, "sequence": sequence}
+    kind = appointment.session_type.kind
     with translation.override(language_of(recipient)):
         when = format_span(begins, ends, zone)
         label = str(SessionKind(kind).label) if kind in SessionKind.values else kind
@@ -172,12 +166,15 @@ def send_account_closed_notice(
                 _("The calendar file attached removes the session from your calendar."),
             ]
         )
-        content = _calendar(facts, begins, ends)
+        content = _calendar(
+            {"uid": appointment.ical_uid, "sequence": appointment.sequence}, begins, ends
+        )
     message = EmailMultiAlternatives(subject=subject, body=body + "\n", to=[recipient.email])
-    message.extra_headers["Message-ID"] = f"<{uid}.closed.{sequence}.{recipient_id}@rehabit>"
+    message.extra_headers["Message-ID"] = (
+        f"<{appointment.ical_uid}.closed.{appointment.sequence}.{recipient.pk}@rehabit>"
+    )
     part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", "CANCEL")
     part.add_header("Content-Disposition", "attachment", filename="cancelled-session.ics")
     message.attach(part)
-    message.send()
-    return "sent"
+    return message
