@@ -1,7 +1,7 @@
 """Every e-mail goes through the outbox: written once, sent until it is sent or given up.
 
 ``post`` stores the finished message (one row per ``key``, so the same event never
-makes two). Whoever sends it (the queued task right after posting, or the worker's
+makes two). Whoever sends it (the task that wrote it, at once, or the worker's
 ``send_due`` each round) first *claims* the row with one conditional UPDATE, as
 reminders are claimed:
 
