@@ -34,6 +34,7 @@ from rehabit.booking.models import (
 )
 from rehabit.booking.people import set_sharing, zone_of
 from rehabit.booking.selectors import find_appointment, upcoming_for, visible_appointments
+from rehabit.core.inputs import Day, Instant
 from rehabit.scheduling import Slot, UnknownTimeZone, validate_zone
 
 router = Router(tags=["booking"])
@@ -121,7 +122,7 @@ class ConflictOut(Schema):
 class AppointmentIn(Schema):
     therapist_id: int
     session_type: str = Field(max_length=32, description="first_assessment | follow_up")
-    start: datetime = Field(description="ISO 8601 with a UTC offset, e.g. 2026-03-02T09:00:00Z")
+    start: Instant = Field(description="ISO 8601 with a UTC offset, e.g. 2026-03-02T09:00:00Z")
     share_record: bool = Field(
         False, description="Share my assessments and progress with my therapist (consent)"
     )
@@ -129,7 +130,7 @@ class AppointmentIn(Schema):
 
 
 class RescheduleIn(Schema):
-    start: datetime = Field(description="The new start, ISO 8601 with a UTC offset")
+    start: Instant = Field(description="The new start, ISO 8601 with a UTC offset")
     session_type: str | None = Field(None, max_length=32)
     time_zone: str | None = Field(None, max_length=64)
 
@@ -140,8 +141,8 @@ class TherapistFilters(Schema):
 
 
 class SlotQuery(Schema):
-    start: date = Field(description="First date, in the viewer's zone")
-    end: date = Field(description="Last date (inclusive), at most 31 days after start")
+    start: Day = Field(description="First date, in the viewer's zone")
+    end: Day = Field(description="Last date (inclusive), at most 31 days after start")
     tz: str = Field("UTC", max_length=64, description="IANA zone of the viewer")
     session_type: str | None = Field(None, max_length=32)
 

@@ -26,6 +26,7 @@ NOT_FOUND = "not_found"
 UNKNOWN_TIME_ZONE = "unknown_time_zone"
 NAIVE_TIME = "naive_time"
 NOT_LISTED = "not_listed"
+OUT_OF_RANGE = "out_of_range"
 
 CONFLICTS = {TAKEN, WINDOW_CLOSED, NOT_ACTIVE, Reason.TAKEN.value, Reason.DAILY_LIMIT.value}
 

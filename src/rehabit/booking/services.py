@@ -32,6 +32,7 @@ from rehabit.booking.models import (
     SessionType,
     Therapist,
 )
+from rehabit.core import inputs
 from rehabit.scheduling import Reason
 
 AUDIT_BOOKED = "booking.created"
@@ -230,6 +231,10 @@ def _run(
 
 
 def _aware(start: datetime) -> datetime:
+    try:
+        inputs.check_instant(start)
+    except inputs.InputRefused as refused:
+        raise BookingRefused(msg.OUT_OF_RANGE, refused.message) from None
     if start.tzinfo is None or start.utcoffset() is None:
         raise BookingRefused(msg.NAIVE_TIME, msg.naive_time())
     return start

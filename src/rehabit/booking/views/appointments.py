@@ -54,7 +54,6 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
     requested_zone = request.GET.get("tz")
     zone = viewer_zone(request, requested_zone)
     kind = request.GET.get("session", "")
-    start = parse_start(request.GET.get("start", ""))
     now = timezone.now()
     context: dict[str, Any] = {
         "therapist": therapist,
@@ -64,8 +63,9 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
         "kind_label": _kind_label(kind),
         "sign_in_url": sign_in_url(request),
     }
-    if start is None or start.tzinfo is None:
-        refused = BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+    try:
+        start = parse_start(request.GET.get("start", ""))
+    except BookingRefused as refused:
         return _book_refusal(request, context, refused)
     session_type = therapist.session_types.filter(kind=kind, is_offered=True).first()
     if session_type is None:
@@ -216,10 +216,8 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     kind = found.session_type.kind
     context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
     if request.method == "POST":
-        start = parse_start(request.POST.get("start", ""))
         try:
-            if start is None:
-                raise BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+            start = parse_start(request.POST.get("start", ""))
             moved = services.reschedule(
                 found.pk, actor=request.user, start=start, zone=zone, request=request, now=now
             )
