@@ -307,7 +307,7 @@ def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/exercises/{exercise_id}",
-    response={200: ExerciseDetailOut, 404: NotFoundOut},
+    response={200: ExerciseDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="One exercise",
 )
 def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:

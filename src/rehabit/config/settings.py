@@ -140,6 +140,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "rehabit.core.middleware.PrivateHealthDataMiddleware",
+    # Last, so its refusals get every header above; before any view reads the query or
+    # the body: no control characters anywhere (rehabit.core.inputs).
+    "rehabit.core.middleware.InputMiddleware",
 ]
 
 ROOT_URLCONF = "rehabit.config.urls"
@@ -409,6 +412,8 @@ def _admin_path() -> str:
 REHABIT_ADMIN_PATH = _admin_path()
 
 # --- Rehabit --------------------------------------------------------------------------
+# API request bodies larger than this are refused with 413 before they are read.
+REHABIT_API_MAX_BODY_BYTES = env_int("REHABIT_API_MAX_BODY_BYTES", 256 * 1024)
 REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
 # Functions that seed demo content into an empty database (`rehabit manage seed_demo`).
 REHABIT_DEMO_SEEDERS: list[str] = ["rehabit.booking.seed.seed_demo_therapists"]
