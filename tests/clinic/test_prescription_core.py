@@ -19,7 +19,6 @@ from rehabit.clinical.program import (
     prescription_applies,
 )
 from rehabit.clinical.progression import (
-    ESCALATING_REASONS,
     MORNINGS,
     PROGRESSION_RULES,
     SessionOutcome,
@@ -97,14 +96,6 @@ def test_only_automatic_ever_steps_up(history: list[SessionOutcome], rule: Any, 
     automatic = next_step(history, level, [1, 2, 3, 4])
     if automatic.to_level <= level:  # holds and step-downs are the rule's, whatever the rule
         assert decision == automatic
-
-
-def test_escalation_is_a_second_flare_or_a_flare_at_the_lowest_level() -> None:
-    assert next_step([WORSE, WORSE], 2, [1, 2]).escalates
-    assert next_step([HIGH], 1, [1, 2]).escalates  # nothing lower to go to
-    assert not next_step([HIGH], 2, [1, 2]).escalates  # the rule lowers the load itself
-    assert not next_step([GOOD], 1, [1, 2]).escalates
-    assert "book_pt" in ESCALATING_REASONS
 
 
 # --- The override ------------------------------------------------------------------------

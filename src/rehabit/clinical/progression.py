@@ -16,9 +16,7 @@ next morning compared with before (better | same | worse) and whether it settled
 A therapist's prescription can set the family's progression rule (``ProgressionRule``):
 ``automatic`` (the rule above), ``hold`` (stay at this level) or ``with_therapist`` (step up
 only when the therapist does). Under the last two a step up becomes a hold, explained;
-stepping down after a flare is never held back (safety first). A decision ``escalates``
-when the pain worsens beyond what the rule can answer by itself: a second flare in a row,
-or a flare at the family's lowest level; the web layer tells the therapist.
+stepping down after a flare is never held back (safety first).
 
 A level never changes by more than one step and never leaves the family's levels. Every
 decision carries a plain-language explanation (from ``data/programs.yaml``), with its
@@ -64,11 +62,6 @@ PRESCRIPTION_MESSAGES: Mapping[str, str] = MappingProxyType(
         "with_therapist": "That went well. Your physiotherapist decides when you move on "
         "from {level_name}, and has been told that you may be ready.",
     }
-)
-# Reasons after which the pain is worse than the rule can answer by lowering the level:
-# a flare twice in a row, or a flare when the family is already at its lowest level.
-ESCALATING_REASONS = frozenset(
-    {"book_pt", "book_pt_lowest", "high_pain_lowest", "worse_morning_lowest", "not_settled_lowest"}
 )
 
 
@@ -123,11 +116,6 @@ class ProgressionDecision:
     @property
     def book_pt(self) -> bool:
         return self.action == "book_pt"
-
-    @property
-    def escalates(self) -> bool:
-        """Worse than the rule can answer by itself: a clinician should hear of it."""
-        return self.reason in ESCALATING_REASONS
 
     def to_dict(self) -> dict[str, object]:
         return {
