@@ -352,9 +352,10 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         return Status(status, assessment)
     care = program_for(assessment)
     program = care.to_dict()
+    sessions = list(sessions_of(assessment))
     for out, item in zip(program["items"], care.items, strict=True):
         out["illustration_url"] = _illustration(request, item.exercise)
-        out["progress"] = presenters.explain_item(item)
+        out["progress"] = presenters.explain_item(item, sessions)
     return Status(
         200,
         {
