@@ -115,7 +115,9 @@ class AppointmentOut(Schema):
 
 class ConflictOut(Schema):
     detail: str
-    code: str = Field(description="taken | daily_limit | window_closed | not_active")
+    code: str = Field(
+        description="taken | daily_limit | window_closed | not_active | too_many_bookings"
+    )
     alternatives: list[SlotOut]
 
 
@@ -224,7 +226,8 @@ def _refused(refused: BookingRefused, zone: str) -> Status[dict[str, Any]]:
         )
     if refused.status == 404:
         return Status(404, {"detail": refused.message})
-    return Status(422, _errors(["body", "payload", refused.field], refused.message))
+    body = _errors(["body", "payload", refused.field], refused.message)
+    return Status(422, {**body, "code": refused.code})
 
 
 def _response_zone(request: HttpRequest, requested: str | None) -> str:

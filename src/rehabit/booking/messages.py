@@ -27,8 +27,17 @@ UNKNOWN_TIME_ZONE = "unknown_time_zone"
 NAIVE_TIME = "naive_time"
 NOT_LISTED = "not_listed"
 OUT_OF_RANGE = "out_of_range"
+SAME_TIME = "same_time"
+TOO_MANY_BOOKINGS = "too_many_bookings"
 
-CONFLICTS = {TAKEN, WINDOW_CLOSED, NOT_ACTIVE, Reason.TAKEN.value, Reason.DAILY_LIMIT.value}
+CONFLICTS = {
+    TAKEN,
+    WINDOW_CLOSED,
+    NOT_ACTIVE,
+    TOO_MANY_BOOKINGS,
+    Reason.TAKEN.value,
+    Reason.DAILY_LIMIT.value,
+}
 
 # The request field each refusal is about (for field-level API errors).
 FIELD_OF = {
@@ -106,6 +115,13 @@ def refusal(reason: str, *, therapist: Any, kind_label: str = "", offered: str =
     if reason == NOT_ACTIVE:
         return _("This appointment was already cancelled or moved, so it cannot be changed.")
     return _("That time cannot be booked.")
+
+
+def same_time(when: str) -> str:
+    return _(
+        "Your session is already at %(when)s. Choose a different time to move it to, or keep "
+        "it as it is."
+    ) % {"when": when}
 
 
 def unknown_zone(name: str, suggestion: str | None = None) -> str:

@@ -33,7 +33,7 @@ from rehabit.booking.models import (
     Therapist,
 )
 from rehabit.core import inputs
-from rehabit.scheduling import Reason
+from rehabit.scheduling import Reason, Slot
 
 AUDIT_BOOKED = "booking.created"
 AUDIT_MOVED = "booking.moved"
@@ -291,6 +291,48 @@ def _lock_appointment(appointment_id: Any) -> Appointment:
     return appointment
 
 
+def _check_move(
+    old: Appointment, actor: Any, start: datetime, kind: str, now: datetime, zone: str
+) -> None:
+    """What refuses a move before the engine is asked: the change window, and a move to the
+    time (and kind) the session already has, which would change nothing but e-mail both."""
+    from rehabit.booking.timefmt import format_when
+
+    _check_window(old, actor, now, zone)
+    if start == old.start and kind == old.session_type.kind:
+        raise BookingRefused(msg.SAME_TIME, msg.same_time(format_when(old.start, zone)))
+
+
+def preview_move(
+    appointment_id: Any,
+    *,
+    actor: Any,
+    start: datetime,
+    zone: str = "UTC",
+    now: datetime | None = None,
+) -> Slot:
+    """The slot a move to ``start`` would take, checked as ``reschedule`` checks it but
+    without writing (the page's confirmation step); raises ``BookingRefused``."""
+    start = _aware(start)
+    now = now or timezone.now()
+    old = Appointment.objects.filter(pk=appointment_id).select_related("therapist", "session_type")
+    current = old.first()
+    if current is None:
+        raise BookingRefused(msg.NOT_FOUND, _("There is no such appointment."))
+    if current.status != AppointmentStatus.BOOKED:
+        raise BookingRefused(msg.NOT_ACTIVE, msg.refusal(msg.NOT_ACTIVE, therapist=None))
+    kind = current.session_type.kind
+    _check_move(current, actor, start, kind, now, zone)
+    schedule = engine.schedule_of(current.therapist_id, now, exclude=current.pk)
+    verdict = engine.check(schedule, kind, start, now) if schedule else None
+    if verdict is None or not verdict.ok or verdict.slot is None:
+        reason = Reason.NOT_OFFERED.value
+        if verdict is not None and verdict.reason is not None:
+            reason = verdict.reason.value
+        raise _refuse_time(reason, current.therapist, kind, start, now, exclude=current.pk)
+    return verdict.slot
+
+
 def reschedule(
     appointment_id: Any,
     *,
@@ -315,7 +357,7 @@ def reschedule(
 
     def body() -> Appointment:
         old = _lock_appointment(appointment_id)
-        _check_window(old, actor, now, zone)
+        _check_move(old, actor, start, wanted_kind, now, zone)
         old.status = AppointmentStatus.MOVED
         old.changed_at = now
         old.save(update_fields=["status", "changed_at"])

@@ -208,6 +208,8 @@ def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
 @account_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    """Pick a new time, then confirm it (old and new time shown with their zones); only the
+    confirmation moves the session. The current time is marked and cannot be picked."""
     found = appointment_for(request.user, appointment_id)
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
@@ -215,9 +217,16 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     therapist = found.therapist
     kind = found.session_type.kind
     context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
+    status = 200
     if request.method == "POST":
+        confirmed = request.POST.get("confirm") == "yes"
         try:
             start = parse_start(request.POST.get("start", ""))
+            if not confirmed:
+                slot = services.preview_move(
+                    found.pk, actor=request.user, start=start, zone=zone, now=now
+                )
+                return _confirm_move(request, context, found, slot)
             moved = services.reschedule(
                 found.pk, actor=request.user, start=start, zone=zone, request=request, now=now
             )
@@ -229,8 +238,6 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
                 request, _("Your session was moved. Both of you get the new time by e-mail.")
             )
             return redirect("booking:appointment", appointment_id=moved.pk)
-    else:
-        status = 200
     if view["may_change"]:
         today = in_zone(now, zone).date()
         schedule = engine.schedule_of(therapist.pk, now, exclude=found.pk)
@@ -242,7 +249,22 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
         context["days"] = slots_by_day(
             free, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone
         )
+        context["current_iso"] = iso_utc(found.start)
     return render(request, "booking/reschedule.html", context, status=status)
+
+
+def _confirm_move(
+    request: HttpRequest, context: dict[str, Any], found: Any, slot: Any
+) -> HttpResponse:
+    zone, therapist_zone = context["zone"], found.therapist.time_zone
+    context.update(
+        {
+            "new_iso": iso_utc(slot.start),
+            "new_when": format_span(slot.start, slot.end, zone),
+            "new_therapist_when": format_span(slot.start, slot.end, therapist_zone),
+        }
+    )
+    return render(request, "booking/reschedule_confirm.html", context)
 
 
 @account_required
