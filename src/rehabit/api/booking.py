@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
-from rehabit.booking import idempotency, services, video
+from rehabit.booking import idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.ics import join_url, manage_url
@@ -121,6 +121,12 @@ class ConflictOut(Schema):
     alternatives: list[SlotOut]
 
 
+class TooManyOut(Schema):
+    detail: str
+    code: str = Field(description="rate_limited")
+    retry_after: int = Field(description="Seconds to wait (also in the Retry-After header)")
+
+
 class AppointmentIn(Schema):
     therapist_id: int
     session_type: str = Field(max_length=32, description="first_assessment | follow_up")
@@ -214,7 +220,20 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
     }
 
 
-def _refused(refused: BookingRefused, zone: str) -> Status[dict[str, Any]]:
+def _refused(
+    refused: BookingRefused, zone: str, response: HttpResponse | None = None
+) -> Status[dict[str, Any]]:
+    if refused.status == 429:
+        if response is not None:
+            response["Retry-After"] = str(refused.retry_after or 1)
+        return Status(
+            429,
+            {
+                "detail": refused.message,
+                "code": refused.code,
+                "retry_after": refused.retry_after or 1,
+            },
+        )
     if refused.status == 409:
         return Status(
             409,
@@ -306,6 +325,7 @@ def therapist_slots(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Book a session",
 )
@@ -331,6 +351,10 @@ def create_appointment(
     problem = _zone_error(zone, ["body", "payload", "time_zone"])
     if problem:
         return Status(422, problem)
+    try:
+        limits.count_write(request)
+    except BookingRefused as refused:
+        return _refused(refused, zone, response)
     body = json.loads(payload.model_dump_json())
 
     def work() -> idempotency.Outcome:
@@ -419,11 +443,12 @@ def get_appointment(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Move an appointment",
 )
 def reschedule_appointment(
-    request: HttpRequest, appointment_id: UUID, payload: RescheduleIn
+    request: HttpRequest, response: HttpResponse, appointment_id: UUID, payload: RescheduleIn
 ) -> Status[dict[str, Any]]:
     """Moves the appointment to `start` (checked by the slot engine). Returns the new
     appointment; `moved_from` links back to the old one, which now has status `moved`.
@@ -436,6 +461,7 @@ def reschedule_appointment(
     if found is None:
         return Status(404, {"detail": "No such appointment."})
     try:
+        limits.count_write(request)
         moved = services.reschedule(
             found.pk,
             actor=request.user,
@@ -445,7 +471,7 @@ def reschedule_appointment(
             request=request,
         )
     except BookingRefused as refused:
-        return _refused(refused, zone)
+        return _refused(refused, zone, response)
     return Status(200, appointment_out(moved, request.user, zone))
 
 
@@ -458,11 +484,13 @@ def reschedule_appointment(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Cancel an appointment",
 )
 def cancel_appointment(
     request: HttpRequest,
+    response: HttpResponse,
     appointment_id: UUID,
     reason: str = Query("", max_length=300),
     tz: str | None = Query(None, max_length=64),
@@ -477,9 +505,10 @@ def cancel_appointment(
     if found is None:
         return Status(404, {"detail": "No such appointment."})
     try:
+        limits.count_write(request)
         cancelled = services.cancel(
             found.pk, actor=request.user, reason=reason, zone=zone, request=request
         )
     except BookingRefused as refused:
-        return _refused(refused, zone)
+        return _refused(refused, zone, response)
     return Status(200, appointment_out(cancelled, request.user, zone))

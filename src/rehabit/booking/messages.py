@@ -3,7 +3,7 @@
 Pages and the API show the same words. ``BookingRefused.status`` is the HTTP status the
 API answers with: 409 when the world changed under the request (taken, window closed,
 no longer active), 422 for a request that can never succeed as written, 404 for an
-unknown therapist or appointment.
+unknown therapist or appointment, 429 for too many booking changes in a short time.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ NOT_LISTED = "not_listed"
 OUT_OF_RANGE = "out_of_range"
 SAME_TIME = "same_time"
 TOO_MANY_BOOKINGS = "too_many_bookings"
+RATE_LIMITED = "rate_limited"
 
 CONFLICTS = {
     TAKEN,
@@ -54,6 +55,7 @@ class BookingRefused(Exception):
     code: str
     message: str
     alternatives: list[Slot] = field(default_factory=list)
+    retry_after: int | None = None
 
     def __str__(self) -> str:
         return self.message
@@ -62,6 +64,8 @@ class BookingRefused(Exception):
     def status(self) -> int:
         if self.code == NOT_FOUND:
             return 404
+        if self.code == RATE_LIMITED:
+            return 429
         return 409 if self.code in CONFLICTS else 422
 
     @property

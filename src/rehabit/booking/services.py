@@ -1,5 +1,7 @@
 """Booking actions: the only code that books, moves or cancels an appointment.
 
+A booking also serialises on the patient and checks their caps (``rehabit.booking.limits``).
+
 Each action runs in one transaction that first serialises on the therapist (a row lock on
 PostgreSQL; SQLite's IMMEDIATE transactions already admit one writer at a time), asks the
 slot engine whether the time is bookable *now*, and writes. The database constraints
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.audit.services import record
+from rehabit.booking import limits
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.messages import BookingRefused
@@ -255,9 +258,11 @@ def book(
     now = now or timezone.now()
 
     def body() -> Appointment:
+        limits.lock_patient(patient)  # always before the therapist: no deadlock
         therapist = _lock_therapist(therapist_id)
         if not therapist.is_listed:
             raise BookingRefused(msg.NOT_LISTED, msg.refusal(msg.NOT_LISTED, therapist=therapist))
+        limits.check_cap(patient, therapist, now)
         appointment = _insert(
             therapist=therapist,
             patient=patient,

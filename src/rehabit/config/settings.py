@@ -429,6 +429,16 @@ TASKS = {
 # Patients may cancel or move an appointment online until this many hours before it starts
 # (staff are not limited); every message states the deadline exactly as enforced.
 REHABIT_PATIENT_CHANGE_WINDOW_HOURS = env_int("REHABIT_PATIENT_CHANGE_WINDOW_HOURS", 24)
+# A patient may hold at most this many upcoming sessions at once, and at most
+# REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST of them with one therapist (checked inside the
+# booking transaction, so two bookings at once cannot both pass).
+REHABIT_MAX_ACTIVE_BOOKINGS = env_int("REHABIT_MAX_ACTIVE_BOOKINGS", 4)
+REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST = env_int("REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST", 2)
+# Booking writes (book, move, cancel, waitlist) per person and per client address in
+# REHABIT_BOOKING_WRITES_WINDOW_SECONDS, counted in the database (every process sees them).
+REHABIT_BOOKING_WRITES_PER_USER = env_int("REHABIT_BOOKING_WRITES_PER_USER", 20)
+REHABIT_BOOKING_WRITES_PER_ADDRESS = env_int("REHABIT_BOOKING_WRITES_PER_ADDRESS", 60)
+REHABIT_BOOKING_WRITES_WINDOW_SECONDS = env_int("REHABIT_BOOKING_WRITES_WINDOW_SECONDS", 60 * 60)
 # A reminder or e-mail claimed by a worker that died before sending is retried after this long.
 REHABIT_REMINDER_LEASE_SECONDS = env_int("REHABIT_REMINDER_LEASE_SECONDS", 300)
 # Outgoing e-mail (rehabit.mail.outbox): a failed send is retried after this many seconds,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabit.booking import idempotency, services, video
+from rehabit.booking import idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
@@ -121,6 +121,10 @@ def _book_post(
     context["form"] = form
     if not form.is_valid():
         return render(request, "booking/book.html", context, status=422)
+    try:
+        limits.count_write(request)
+    except BookingRefused as refused:
+        return _book_refusal(request, context, refused)
     share = form.cleaned_data["share_record"]
     body = {"therapist": therapist.pk, "kind": kind, "start": iso_utc(start), "share": share}
 
@@ -227,6 +231,7 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
                     found.pk, actor=request.user, start=start, zone=zone, now=now
                 )
                 return _confirm_move(request, context, found, slot)
+            limits.count_write(request)
             moved = services.reschedule(
                 found.pk, actor=request.user, start=start, zone=zone, request=request, now=now
             )
@@ -281,6 +286,7 @@ def cancel(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            limits.count_write(request)
             services.cancel(
                 found.pk,
                 actor=request.user,
