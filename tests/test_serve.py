@@ -24,7 +24,7 @@ from django.db import connection
 
 from rehabit.server import WorkerSupervisor
 from tests.booking.support import Mailbox
-from tests.clock import test_clock
+from tests.clock import test_clock as the_test_clock
 from tests.serving import (
     free_port,
     make_signed_in_patients,
@@ -73,7 +73,7 @@ def request(url: str, *, body: object = None, session: str = "", key: str = "") 
 def first_free_slot(base: str) -> dict[str, Any]:
     status, therapists = request(f"{base}/api/v1/therapists")
     assert status == 200 and therapists, therapists
-    today = test_clock().date()  # the server runs at the test clock too
+    today = the_test_clock().date()  # the server runs at the test clock too
     window = f"start={today}&end={today + timedelta(days=14)}"
     for therapist in therapists:
         status, found = request(f"{base}/api/v1/therapists/{therapist['id']}/slots?{window}")

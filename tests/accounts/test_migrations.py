@@ -162,3 +162,55 @@ def test_after_the_migration_the_access_rule_reads_the_per_therapist_share(
     patient_now = users.get(pk=patient.pk)
     assert can_view_patient_record(users.get(pk=b_user.pk), patient_now)
     assert not can_view_patient_record(users.get(pk=a_user.pk), patient_now)
+
+
+def _session(user_id: Any, assessment_ids: list[str]) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    if user_id is not None:
+        session["_auth_user_id"] = str(user_id)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["assessment_ids"] = assessment_ids
+    session.create()
+    return str(session.session_key)
+
+
+def _assessment(apps: Any, owner: Any = None) -> str:
+    row = apps.get_model("assessments", "Assessment").objects.create(
+        questionnaire_version="test",
+        answers={},
+        result={},
+        disposition="self_care",
+        owner=owner,
+    )
+    return str(row.pk)
+
+
+def test_assessments_done_while_signed_in_are_attached_where_the_session_shows_the_owner(
+    migrator: Migrator,
+) -> None:
+    """Security finding 2: before the fix an assessment done while signed in stayed
+    unowned (readable by link, missing from the export and from erasure); the session that
+    made it still says whose it is."""
+    apps = migrator.to(("assessments", "0002_assessment_owner"))
+    uma = _user(apps, "uma@example.org")
+    ugo = _user(apps, "ugo@example.org")
+    mine = _assessment(apps)
+    mine_too = _assessment(apps)
+    theirs = _assessment(apps, owner=ugo)  # already owned: never moved
+    anonymous = _assessment(apps)  # only in a signed-out session: stays unowned
+    disputed = _assessment(apps)  # in two people's sessions: nobody can tell, stays
+    ghost = _assessment(apps)  # the session's account no longer exists
+    _session(uma.pk, [mine, theirs, "not-a-uuid", disputed])
+    _session(uma.pk, [mine_too])
+    _session(ugo.pk, [disputed])
+    _session(None, [anonymous])
+    _session(987654, [ghost])
+
+    apps = migrator.to(("assessments", "0003_attach_session_assessments"))
+    owners = dict(apps.get_model("assessments", "Assessment").objects.values_list("pk", "owner_id"))
+    owners = {str(k): v for k, v in owners.items()}
+    assert owners[mine] == uma.pk and owners[mine_too] == uma.pk
+    assert owners[theirs] == ugo.pk
+    assert owners[anonymous] is None and owners[disputed] is None and owners[ghost] is None

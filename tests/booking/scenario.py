@@ -9,6 +9,8 @@ use the PostgreSQL test database) and drive it from here:
     DATABASE_URL=... python -m tests.booking.scenario race --threads 8 --offsets 0,0,15
     DATABASE_URL=... python -m tests.booking.scenario reminders --count 4
     DATABASE_URL=... python -m tests.booking.scenario reminder-status
+    DATABASE_URL=... python -m tests.booking.scenario cap-race --threads 8 --therapists 1
+    DATABASE_URL=... python -m tests.booking.scenario throttle --limit 2
 
 Each command prints one JSON object on its last line.
 """
@@ -118,6 +120,85 @@ def cmd_race(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def cap_race(patient_id: int, bookings: list[tuple[int, Any]]) -> dict[str, Any]:
+    """One patient, one thread per (therapist, start), released together (finding 4)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from rehabit.booking import services
+    from rehabit.booking.messages import BookingRefused
+
+    patient = get_user_model().objects.get(pk=patient_id)
+    barrier = threading.Barrier(len(bookings))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(therapist_id: int, start: Any) -> None:
+        try:
+            barrier.wait()
+            services.book(
+                patient=patient,
+                therapist_id=therapist_id,
+                kind="first_assessment",
+                start=start,
+                share_record=False,
+            )
+            result = "won"
+        except BookingRefused as refused:
+            result = refused.code
+        except Exception as exc:  # noqa: BLE001 - reported, and fails the test
+            result = f"error: {type(exc).__name__}: {exc}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt, args=booking) for booking in bookings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "won": outcomes.count("won"),
+        "too_many": outcomes.count("too_many_bookings"),
+        "other": [o for o in outcomes if o not in {"won", "too_many_bookings"}],
+    }
+
+
+def cmd_cap_race(args: argparse.Namespace) -> dict[str, Any]:
+    """``--threads`` bookings by one patient at once, spread over ``--therapists``."""
+    from django.contrib.auth import get_user_model
+
+    from rehabit.booking.models import Appointment, Therapist
+    from tests.booking.support import free_start, make_therapist
+
+    patient = get_user_model().objects.get(email="racer0@example.org")
+    therapists = list(Therapist.objects.filter(name__startswith="Cap Therapist"))
+    for index in range(len(therapists), args.therapists):
+        therapists.append(make_therapist(f"Cap Therapist {index}"))
+    bookings = []
+    for index in range(args.threads):
+        therapist = therapists[index % args.therapists]
+        base = free_start(therapist)
+        bookings.append((therapist.pk, base + timedelta(hours=index // args.therapists)))
+    result = cap_race(patient.pk, bookings)
+    active = Appointment.objects.filter(patient=patient, status="booked")
+    result["active"] = active.count()
+    result["most_with_one"] = max(
+        (active.filter(therapist=t).count() for t in therapists), default=0
+    )
+    active.update(status="cancelled")
+    return result
+
+
+def cmd_throttle(args: argparse.Namespace) -> dict[str, Any]:
+    """One counted action in this process (finding 4: counts are shared between processes)."""
+    from rehabit.core import throttle
+
+    wait = throttle.hit("scenario", "one person", limit=args.limit, window=3600)
+    return {"wait": wait}
+
+
 def cmd_reminders(args: argparse.Namespace) -> dict[str, Any]:
     """Book ``count`` appointments and make their 24-hour reminders due now."""
     from django.utils import timezone
@@ -166,6 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     race_cmd.add_argument("--offsets", default="0")
     race_cmd.add_argument("--kinds", default="first_assessment")
     race_cmd.set_defaults(func=cmd_race)
+    cap = sub.add_parser("cap-race")
+    cap.add_argument("--threads", type=int, default=8)
+    cap.add_argument("--therapists", type=int, default=1)
+    cap.set_defaults(func=cmd_cap_race)
+    hit = sub.add_parser("throttle")
+    hit.add_argument("--limit", type=int, default=2)
+    hit.set_defaults(func=cmd_throttle)
     reminders = sub.add_parser("reminders")
     reminders.add_argument("--count", type=int, default=4)
     reminders.add_argument("--cancel-one", action="store_true")

@@ -96,7 +96,14 @@ def test_book_see_move_and_cancel_through_the_pages(
 
     reschedule = client.get(f"/booking/appointments/{appointment.pk}/reschedule/")
     new_start = re.findall(r'name="start" value="([^"]+)"', reschedule.content.decode())[-1]
-    moved = client.post(f"/booking/appointments/{appointment.pk}/reschedule/", {"start": new_start})
+    confirm = client.post(
+        f"/booking/appointments/{appointment.pk}/reschedule/", {"start": new_start}
+    )
+    assert confirm.status_code == 200 and "Confirm the new time" in confirm.content.decode()
+    moved = client.post(
+        f"/booking/appointments/{appointment.pk}/reschedule/",
+        {"start": new_start, "confirm": "yes"},
+    )
     assert moved.status_code == 302
     new = Appointment.objects.get(moved_from=appointment)
     # The old link (from the first e-mail) leads to the current time.

@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts, consent and data rights")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from rehabit.accounts import receivers  # noqa: F401  (connects the signal receivers)
+        from rehabit.accounts.erasure import enable_secure_delete
+
+        # Erased rows must not linger in free pages of an SQLite file (finding 10).
+        connection_created.connect(enable_secure_delete, dispatch_uid="rehabit.secure_delete")

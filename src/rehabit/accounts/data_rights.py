@@ -4,11 +4,8 @@ Export (GDPR Art. 15/20, DPDP access right): one JSON document, ``format_version
 Credentials are not exported (password hash, TOTP secret, recovery codes): an imported
 account has no password and the person sets one with "forgot password".
 
-Erasure takes effect immediately: the account, profile, e-mail addresses, consents,
-authenticators, sessions and assessments are deleted in one transaction, and the
-admin's change history about them is blanked. The audit log keeps its rows, which hold
-only the pseudonymous numeric id (no name, e-mail or health content), for the retention
-period the law requires (``REHABIT_AUDIT_RETENTION_DAYS``).
+Erasure (``erase_account``) lives in ``rehabit.accounts.erasure``: immediately, in one
+transaction, everything the person wrote; the audit log keeps only the pseudonymous id.
 """
 
 from __future__ import annotations
@@ -18,17 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from rehabit.accounts import lockout
 from rehabit.accounts.consent import therapist_name
 from rehabit.accounts.models import ConsentEvent, ConsentPurpose, Profile
 from rehabit.accounts.roles import PATIENT, role_group, role_of
@@ -304,62 +297,3 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
         },
     )
     return user
-
-
-def _sessions_of(user_id: int) -> list[str]:
-    keys = []
-    try:
-        from allauth.usersessions.models import UserSession
-
-        keys.extend(
-            UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True)
-        )
-    except LookupError:  # pragma: no cover - usersessions not installed
-        pass
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_id):
-            keys.append(session.session_key)
-    return keys
-
-
-@transaction.atomic
-def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
-    """Erase the account and its personal data now; returns the pseudonymous id the audit
-    log keeps."""
-    from allauth.mfa.models import Authenticator
-
-    from rehabit.assessments.models import Assessment
-
-    user_id = user.pk
-    assessments = list(Assessment.objects.filter(owner=user).values_list("pk", flat=True))
-    record(
-        AuditAction.ACCOUNT_DELETED,
-        request=request,
-        subject=user_id,
-        details={"assessments": len(assessments)},
-    )
-    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    lockout.clear(user.email, *addresses)
-
-    # The admin's change history names objects ("object_repr"): blank it for everything
-    # that belonged to this person.
-    related: list[tuple[type, list[Any]]] = [
-        (get_user_model(), [user_id]),
-        (Profile, list(Profile.objects.filter(user=user).values_list("pk", flat=True))),
-        (EmailAddress, list(EmailAddress.objects.filter(user=user).values_list("pk", flat=True))),
-        (ConsentEvent, list(ConsentEvent.objects.filter(user=user).values_list("pk", flat=True))),
-        (Authenticator, list(Authenticator.objects.filter(user=user).values_list("pk", flat=True))),
-        (Assessment, assessments),
-    ]
-    for model, pks in related:
-        if pks:
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(model),
-                object_id__in=[str(pk) for pk in pks],
-            ).update(object_repr="[erased]", change_message="")
-
-    Session.objects.filter(session_key__in=_sessions_of(user_id)).delete()
-    Assessment.objects.filter(owner=user).delete()
-    ConsentEvent.objects.filter(user=user).delete()
-    user.delete()  # cascades: profile, e-mail addresses, authenticators, user sessions
-    return int(user_id)

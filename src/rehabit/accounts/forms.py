@@ -212,8 +212,8 @@ class SharingForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(
-            "I understand that this erases my account, profile, consents and assessments now, "
-            "and that it cannot be undone."
+            "I understand that this cancels my upcoming sessions and erases my account, "
+            "profile, consents, assessments and appointments now, and that it cannot be undone."
         ),
         required=True,
         error_messages={

@@ -39,6 +39,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "mfa.delete_authenticator",
         "assessments.view_assessment",
         "audit.view_auditentry",
+        "mail.view_outgoingmessage",
     ),
 }
 

@@ -28,7 +28,8 @@ from rehabit.accounts.consent import (
     sharing_states,
     therapist_name,
 )
-from rehabit.accounts.data_rights import erase_account, export_personal_data
+from rehabit.accounts.data_rights import export_personal_data
+from rehabit.accounts.erasure import erase_account
 from rehabit.accounts.forms import (
     DeleteAccountForm,
     ProfileForm,

@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
-from rehabit.booking import idempotency, services, video
+from rehabit.booking import idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.ics import join_url, manage_url
@@ -34,6 +34,7 @@ from rehabit.booking.models import (
 )
 from rehabit.booking.people import set_sharing, zone_of
 from rehabit.booking.selectors import find_appointment, upcoming_for, visible_appointments
+from rehabit.core.inputs import Day, Instant
 from rehabit.scheduling import Slot, UnknownTimeZone, validate_zone
 
 router = Router(tags=["booking"])
@@ -114,14 +115,22 @@ class AppointmentOut(Schema):
 
 class ConflictOut(Schema):
     detail: str
-    code: str = Field(description="taken | daily_limit | window_closed | not_active")
+    code: str = Field(
+        description="taken | daily_limit | window_closed | not_active | too_many_bookings"
+    )
     alternatives: list[SlotOut]
+
+
+class TooManyOut(Schema):
+    detail: str
+    code: str = Field(description="rate_limited")
+    retry_after: int = Field(description="Seconds to wait (also in the Retry-After header)")
 
 
 class AppointmentIn(Schema):
     therapist_id: int
     session_type: str = Field(max_length=32, description="first_assessment | follow_up")
-    start: datetime = Field(description="ISO 8601 with a UTC offset, e.g. 2026-03-02T09:00:00Z")
+    start: Instant = Field(description="ISO 8601 with a UTC offset, e.g. 2026-03-02T09:00:00Z")
     share_record: bool = Field(
         False, description="Share my assessments and progress with my therapist (consent)"
     )
@@ -129,7 +138,7 @@ class AppointmentIn(Schema):
 
 
 class RescheduleIn(Schema):
-    start: datetime = Field(description="The new start, ISO 8601 with a UTC offset")
+    start: Instant = Field(description="The new start, ISO 8601 with a UTC offset")
     session_type: str | None = Field(None, max_length=32)
     time_zone: str | None = Field(None, max_length=64)
 
@@ -140,8 +149,8 @@ class TherapistFilters(Schema):
 
 
 class SlotQuery(Schema):
-    start: date = Field(description="First date, in the viewer's zone")
-    end: date = Field(description="Last date (inclusive), at most 31 days after start")
+    start: Day = Field(description="First date, in the viewer's zone")
+    end: Day = Field(description="Last date (inclusive), at most 31 days after start")
     tz: str = Field("UTC", max_length=64, description="IANA zone of the viewer")
     session_type: str | None = Field(None, max_length=32)
 
@@ -211,7 +220,20 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
     }
 
 
-def _refused(refused: BookingRefused, zone: str) -> Status[dict[str, Any]]:
+def _refused(
+    refused: BookingRefused, zone: str, response: HttpResponse | None = None
+) -> Status[dict[str, Any]]:
+    if refused.status == 429:
+        if response is not None:
+            response["Retry-After"] = str(refused.retry_after or 1)
+        return Status(
+            429,
+            {
+                "detail": refused.message,
+                "code": refused.code,
+                "retry_after": refused.retry_after or 1,
+            },
+        )
     if refused.status == 409:
         return Status(
             409,
@@ -223,7 +245,8 @@ def _refused(refused: BookingRefused, zone: str) -> Status[dict[str, Any]]:
         )
     if refused.status == 404:
         return Status(404, {"detail": refused.message})
-    return Status(422, _errors(["body", "payload", refused.field], refused.message))
+    body = _errors(["body", "payload", refused.field], refused.message)
+    return Status(422, {**body, "code": refused.code})
 
 
 def _response_zone(request: HttpRequest, requested: str | None) -> str:
@@ -302,6 +325,7 @@ def therapist_slots(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Book a session",
 )
@@ -327,6 +351,10 @@ def create_appointment(
     problem = _zone_error(zone, ["body", "payload", "time_zone"])
     if problem:
         return Status(422, problem)
+    try:
+        limits.count_write(request)
+    except BookingRefused as refused:
+        return _refused(refused, zone, response)
     body = json.loads(payload.model_dump_json())
 
     def work() -> idempotency.Outcome:
@@ -415,11 +443,12 @@ def get_appointment(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Move an appointment",
 )
 def reschedule_appointment(
-    request: HttpRequest, appointment_id: UUID, payload: RescheduleIn
+    request: HttpRequest, response: HttpResponse, appointment_id: UUID, payload: RescheduleIn
 ) -> Status[dict[str, Any]]:
     """Moves the appointment to `start` (checked by the slot engine). Returns the new
     appointment; `moved_from` links back to the old one, which now has status `moved`.
@@ -432,6 +461,7 @@ def reschedule_appointment(
     if found is None:
         return Status(404, {"detail": "No such appointment."})
     try:
+        limits.count_write(request)
         moved = services.reschedule(
             found.pk,
             actor=request.user,
@@ -441,7 +471,7 @@ def reschedule_appointment(
             request=request,
         )
     except BookingRefused as refused:
-        return _refused(refused, zone)
+        return _refused(refused, zone, response)
     return Status(200, appointment_out(moved, request.user, zone))
 
 
@@ -454,11 +484,13 @@ def reschedule_appointment(
         404: NotFoundOut,
         409: ConflictOut,
         422: ValidationErrorOut,
+        429: TooManyOut,
     },
     summary="Cancel an appointment",
 )
 def cancel_appointment(
     request: HttpRequest,
+    response: HttpResponse,
     appointment_id: UUID,
     reason: str = Query("", max_length=300),
     tz: str | None = Query(None, max_length=64),
@@ -473,9 +505,10 @@ def cancel_appointment(
     if found is None:
         return Status(404, {"detail": "No such appointment."})
     try:
+        limits.count_write(request)
         cancelled = services.cancel(
             found.pk, actor=request.user, reason=reason, zone=zone, request=request
         )
     except BookingRefused as refused:
-        return _refused(refused, zone)
+        return _refused(refused, zone, response)
     return Status(200, appointment_out(cancelled, request.user, zone))

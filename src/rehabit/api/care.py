@@ -307,7 +307,7 @@ def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/exercises/{exercise_id}",
-    response={200: ExerciseDetailOut, 404: NotFoundOut},
+    response={200: ExerciseDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="One exercise",
 )
 def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
@@ -352,9 +352,10 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         return Status(status, assessment)
     care = program_for(assessment)
     program = care.to_dict()
+    sessions = list(sessions_of(assessment))
     for out, item in zip(program["items"], care.items, strict=True):
         out["illustration_url"] = _illustration(request, item.exercise)
-        out["progress"] = presenters.explain_item(item)
+        out["progress"] = presenters.explain_item(item, sessions)
     return Status(
         200,
         {

@@ -17,6 +17,9 @@ class ValidationErrorOut(Schema):
     errors: dict[str, list[str]] = Field(
         description="The same errors keyed by question id ('__all__' for the whole body)."
     )
+    code: str | None = Field(
+        None, description="For a refused booking action, why (e.g. same_time, out_of_range)."
+    )
 
 
 class MessageOut(Schema):

@@ -8,6 +8,7 @@ those nobody owns yet become the person's, so nothing has to be typed again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -28,6 +29,11 @@ def _valid_ids(raw: object) -> list[str]:
         except ValueError:
             continue
     return ids
+
+
+def listed_assessments(session_data: Mapping[str, Any]) -> list[str]:
+    """The assessment ids a session lists as done in it (decoded session data)."""
+    return _valid_ids(session_data.get(SESSION_KEY))
 
 
 def claim_session_assessments(session: SessionBase, user: Any) -> list[str]:

@@ -9,12 +9,12 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
-from django.utils.dateparse import parse_datetime
 from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.booking import messages as msg
 from rehabit.booking.availability import parse_hours
+from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
     SPOKEN_LANGUAGES,
     SessionKind,
@@ -22,6 +22,8 @@ from rehabit.booking.models import (
     Therapist,
     TherapistLanguage,
 )
+from rehabit.core import inputs
+from rehabit.core.inputs import DateInputField, TimeInputField
 from rehabit.scheduling import RulesError, UnknownTimeZone, validate_zone
 from rehabit.scheduling.rules import WEEKDAYS
 
@@ -87,17 +89,19 @@ class WeekForm(forms.Form):
     session = forms.ChoiceField(
         label=_("Kind of session"), choices=SessionKind.choices, required=False
     )
-    start = forms.DateField(label=_("Week from"), required=False)
+    start = DateInputField(label=_("Week from"), required=False)
     tz = ZoneField(required=False)
 
 
-def parse_start(value: str) -> datetime | None:
-    """An ISO 8601 instant with its offset (None when missing or not a time)."""
+def parse_start(value: str) -> datetime:
+    """An ISO 8601 instant with its offset, in range (``rehabit.core.inputs``); otherwise
+    ``BookingRefused`` saying what to send instead."""
     try:
-        parsed = parse_datetime(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return parsed
+        return inputs.parse_instant(value)
+    except inputs.InputRefused as refused:
+        if refused.code == inputs.OUT_OF_RANGE:
+            raise BookingRefused(msg.OUT_OF_RANGE, refused.message) from None
+        raise BookingRefused(msg.NAIVE_TIME, msg.naive_time()) from None
 
 
 class BookForm(forms.Form):
@@ -137,7 +141,7 @@ class WaitlistForm(forms.Form):
         required=False,
     )
     session = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)
-    wanted_before = forms.DateField(
+    wanted_before = DateInputField(
         label=_("Tell me about times before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -230,7 +234,7 @@ class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class OverrideForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateInputField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.CharField(
         label=_("Hours that day"),
         required=False,
@@ -249,16 +253,16 @@ class OverrideForm(forms.Form):
 
 
 class TimeOffForm(forms.Form):
-    start_day = forms.DateField(
+    start_day = DateInputField(
         label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    start_time = forms.TimeField(
+    start_time = TimeInputField(
         label=_("From (time)"), initial=time(0, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_day = forms.DateField(
+    end_day = DateInputField(
         label=_("Until (date)"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    end_time = forms.TimeField(
+    end_time = TimeInputField(
         label=_("Until (time)"), initial=time(0, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )
     reason = forms.CharField(label=_("Note (only you see it)"), required=False, max_length=120)

@@ -3,7 +3,7 @@
 Pages and the API show the same words. ``BookingRefused.status`` is the HTTP status the
 API answers with: 409 when the world changed under the request (taken, window closed,
 no longer active), 422 for a request that can never succeed as written, 404 for an
-unknown therapist or appointment.
+unknown therapist or appointment, 429 for too many booking changes in a short time.
 """
 
 from __future__ import annotations
@@ -26,8 +26,19 @@ NOT_FOUND = "not_found"
 UNKNOWN_TIME_ZONE = "unknown_time_zone"
 NAIVE_TIME = "naive_time"
 NOT_LISTED = "not_listed"
+OUT_OF_RANGE = "out_of_range"
+SAME_TIME = "same_time"
+TOO_MANY_BOOKINGS = "too_many_bookings"
+RATE_LIMITED = "rate_limited"
 
-CONFLICTS = {TAKEN, WINDOW_CLOSED, NOT_ACTIVE, Reason.TAKEN.value, Reason.DAILY_LIMIT.value}
+CONFLICTS = {
+    TAKEN,
+    WINDOW_CLOSED,
+    NOT_ACTIVE,
+    TOO_MANY_BOOKINGS,
+    Reason.TAKEN.value,
+    Reason.DAILY_LIMIT.value,
+}
 
 # The request field each refusal is about (for field-level API errors).
 FIELD_OF = {
@@ -44,6 +55,7 @@ class BookingRefused(Exception):
     code: str
     message: str
     alternatives: list[Slot] = field(default_factory=list)
+    retry_after: int | None = None
 
     def __str__(self) -> str:
         return self.message
@@ -52,6 +64,8 @@ class BookingRefused(Exception):
     def status(self) -> int:
         if self.code == NOT_FOUND:
             return 404
+        if self.code == RATE_LIMITED:
+            return 429
         return 409 if self.code in CONFLICTS else 422
 
     @property
@@ -105,6 +119,13 @@ def refusal(reason: str, *, therapist: Any, kind_label: str = "", offered: str =
     if reason == NOT_ACTIVE:
         return _("This appointment was already cancelled or moved, so it cannot be changed.")
     return _("That time cannot be booked.")
+
+
+def same_time(when: str) -> str:
+    return _(
+        "Your session is already at %(when)s. Choose a different time to move it to, or keep "
+        "it as it is."
+    ) % {"when": when}
 
 
 def unknown_zone(name: str, suggestion: str | None = None) -> str:

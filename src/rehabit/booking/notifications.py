@@ -10,12 +10,14 @@ Each message is a ``rehabit.mail.letter.Letter`` (a plain-text and an HTML part 
 out from the same blocks). What another person typed, their name or their reason for
 cancelling, goes in as their words: names through ``words.name``, reasons as a quoted,
 attributed ``Quote``; neither can carry invisible direction controls or a clickable
-link.
+link. ``post_*`` put the finished message in the outbox (``rehabit.mail.outbox``),
+which sends it, retrying until it is sent or given up on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 from typing import Any
 
@@ -32,7 +34,9 @@ from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
 from rehabit.booking.people import display_name, language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
 from rehabit.core.links import absolute_url
+from rehabit.mail import outbox
 from rehabit.mail.letter import Letter, new_letter
+from rehabit.mail.models import OutgoingMessage
 from rehabit.mail.words import name as their_name
 
 EVENTS = ("booked", "moved", "cancelled")
@@ -179,7 +183,7 @@ def notice(
         filename = "cancelled-session.ics" if cancelled else "session.ics"
         return letter.email(
             recipient.email,
-            f"{appointment.pk}.{event}.{appointment.sequence}.{recipient.pk}",
+            notice_key(appointment, event, recipient),
             [_calendar_part(content, method, filename)],
         )
 
@@ -233,3 +237,55 @@ def offer(offer: WaitlistOffer) -> EmailMultiAlternatives:
         )
         letter.add(_("Rehabit"))
         return letter.email(recipient.email, f"offer.{offer.pk}")
+
+
+# --- Into the outbox ------------------------------------------------------------------
+
+
+def notice_key(appointment: Appointment, event: str, recipient: Any) -> str:
+    return f"{appointment.pk}.{event}.{appointment.sequence}.{recipient.pk}"
+
+
+def post_notice(
+    appointment: Appointment, event: str, recipient: Any, actor_id: int | None
+) -> OutgoingMessage:
+    key = notice_key(appointment, event, recipient)
+    return outbox.find(key) or outbox.post(
+        notice(appointment, event, recipient, actor_id),
+        key=key,
+        kind=event,
+        recipient=recipient,
+        about=appointment.patient,
+    )
+
+
+def reminder_pointless_after(item: Reminder) -> datetime:
+    """The day-before reminder is pointless once the hour-before one is due; that one
+    once the session has started."""
+    start = item.appointment.start
+    return start - timedelta(hours=1) if item.kind == "24h" else start
+
+
+def post_reminder(item: Reminder) -> OutgoingMessage:
+    key = f"reminder.{item.pk}"
+    return outbox.find(key) or outbox.post(
+        reminder(item),
+        key=key,
+        kind="reminder",
+        recipient=item.recipient,
+        about=item.appointment.patient,
+        give_up_at=reminder_pointless_after(item),
+    )
+
+
+def post_offer(item: WaitlistOffer) -> OutgoingMessage:
+    key = f"offer.{item.pk}"
+    patient = item.entry.patient
+    return outbox.find(key) or outbox.post(
+        offer(item),
+        key=key,
+        kind="offer",
+        recipient=patient,
+        about=patient,
+        give_up_at=item.expires_at,
+    )

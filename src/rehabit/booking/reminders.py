@@ -1,5 +1,9 @@
 """Reminder e-mails 24 hours and 1 hour before each session, each sent exactly once.
 
+A reminder that comes due is written into the outbox (``rehabit.mail.outbox``) and sent
+from there at once; if that fails the outbox retries it with back-off, and staff see it
+there. A reminder's status "sent" means its message was handed to the outbox.
+
 A reminder row is the unit of work. Whoever sends it (the queued task, or the worker's
 sweep that catches anything the queue lost) first *claims* it with one conditional
 UPDATE, like Healthchecks' alert sender:
@@ -10,9 +14,8 @@ UPDATE, like Healthchecks' alert sender:
 Only the caller whose update changed a row sends, then marks the row sent. A worker
 killed after claiming but before sending leaves a claim that expires after
 ``REHABIT_REMINDER_LEASE_SECONDS`` and is then retried; cancelling an appointment marks
-its reminders cancelled in the same transaction, so it gets none. The one window left is
-a crash between the SMTP server accepting the message and the "sent" update (a few
-milliseconds); the message keeps a stable Message-ID, so a copy is recognisably the same.
+its reminders cancelled in the same transaction, so it gets none. Its message has its
+own claim in the outbox: one worker sends it, whichever path reaches it first.
 """
 
 from __future__ import annotations
@@ -50,15 +53,18 @@ def claim(reminder_id: int, worker_id: str, now: datetime | None = None) -> bool
 def _too_late(reminder: Reminder, now: datetime) -> bool:
     """A reminder is pointless once the session has started, and the day-before one once
     the hour-before one is due."""
-    start = reminder.appointment.start
-    if now >= start:
-        return True
-    return reminder.kind == "24h" and now >= start - timedelta(hours=1)
+    from rehabit.booking.notifications import reminder_pointless_after
+
+    return now >= reminder_pointless_after(reminder)
 
 
 def deliver(reminder_id: int, worker_id: str) -> str:
-    """Claim, send and mark one reminder. Returns what happened."""
-    from rehabit.booking.notifications import reminder as reminder_email
+    """Claim one reminder, write its e-mail into the outbox and send it from there.
+    Returns what happened: "sent"; "queued" (the outbox retries it); "in flight"
+    (another worker is sending its message: it stays claimed, looked at again after the
+    lease); "dropped"; "not claimed"."""
+    from rehabit.booking.notifications import post_reminder
+    from rehabit.mail import outbox
 
     now = timezone.now()
     if not claim(reminder_id, worker_id, now):
@@ -74,11 +80,13 @@ def deliver(reminder_id: int, worker_id: str) -> str:
     if not item.recipient.is_active or not item.recipient.email:
         Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.CANCELLED)
         return "dropped"
-    reminder_email(item).send()
+    outcome = outbox.deliver(post_reminder(item).pk, worker_id)
+    if outcome == outbox.BUSY:
+        return "in flight"
     Reminder.objects.filter(pk=reminder_id, claimed_by=worker_id[:64]).update(
         status=ReminderStatus.SENT, sent_at=timezone.now()
     )
-    return "sent"
+    return "sent" if outcome == outbox.SENT else "queued"
 
 
 def due_ids(now: datetime | None = None, limit: int = 100) -> list[int]:
@@ -91,12 +99,13 @@ def due_ids(now: datetime | None = None, limit: int = 100) -> list[int]:
 
 
 def sweep(worker_id: str, limit: int = 100) -> int:
-    """Send every reminder that is due and not claimed (or whose claim expired)."""
+    """Send every reminder that is due and not claimed (or whose claim expired); returns
+    how many went out now."""
     sent = 0
     for reminder_id in due_ids(limit=limit):
         try:
             if deliver(reminder_id, worker_id) == "sent":
                 sent += 1
         except Exception:  # noqa: BLE001 - one bad address must not stop the others
-            logger.exception("Reminder %s could not be sent; it will be retried.", reminder_id)
+            logger.exception("Reminder %s could not be written; it will be retried.", reminder_id)
     return sent

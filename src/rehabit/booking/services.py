@@ -1,5 +1,7 @@
 """Booking actions: the only code that books, moves or cancels an appointment.
 
+A booking also serialises on the patient and checks their caps (``rehabit.booking.limits``).
+
 Each action runs in one transaction that first serialises on the therapist (a row lock on
 PostgreSQL; SQLite's IMMEDIATE transactions already admit one writer at a time), asks the
 slot engine whether the time is bookable *now*, and writes. The database constraints
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.audit.services import record
+from rehabit.booking import limits
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.messages import BookingRefused
@@ -32,7 +35,8 @@ from rehabit.booking.models import (
     SessionType,
     Therapist,
 )
-from rehabit.scheduling import Reason
+from rehabit.core import inputs
+from rehabit.scheduling import Reason, Slot
 
 AUDIT_BOOKED = "booking.created"
 AUDIT_MOVED = "booking.moved"
@@ -230,6 +234,10 @@ def _run(
 
 
 def _aware(start: datetime) -> datetime:
+    try:
+        inputs.check_instant(start)
+    except inputs.InputRefused as refused:
+        raise BookingRefused(msg.OUT_OF_RANGE, refused.message) from None
     if start.tzinfo is None or start.utcoffset() is None:
         raise BookingRefused(msg.NAIVE_TIME, msg.naive_time())
     return start
@@ -250,9 +258,11 @@ def book(
     now = now or timezone.now()
 
     def body() -> Appointment:
+        limits.lock_patient(patient)  # always before the therapist: no deadlock
         therapist = _lock_therapist(therapist_id)
         if not therapist.is_listed:
             raise BookingRefused(msg.NOT_LISTED, msg.refusal(msg.NOT_LISTED, therapist=therapist))
+        limits.check_cap(patient, therapist, now)
         appointment = _insert(
             therapist=therapist,
             patient=patient,
@@ -286,6 +296,48 @@ def _lock_appointment(appointment_id: Any) -> Appointment:
     return appointment
 
 
+def _check_move(
+    old: Appointment, actor: Any, start: datetime, kind: str, now: datetime, zone: str
+) -> None:
+    """What refuses a move before the engine is asked: the change window, and a move to the
+    time (and kind) the session already has, which would change nothing but e-mail both."""
+    from rehabit.booking.timefmt import format_when
+
+    _check_window(old, actor, now, zone)
+    if start == old.start and kind == old.session_type.kind:
+        raise BookingRefused(msg.SAME_TIME, msg.same_time(format_when(old.start, zone)))
+
+
+def preview_move(
+    appointment_id: Any,
+    *,
+    actor: Any,
+    start: datetime,
+    zone: str = "UTC",
+    now: datetime | None = None,
+) -> Slot:
+    """The slot a move to ``start`` would take, checked as ``reschedule`` checks it but
+    without writing (the page's confirmation step); raises ``BookingRefused``."""
+    start = _aware(start)
+    now = now or timezone.now()
+    old = Appointment.objects.filter(pk=appointment_id).select_related("therapist", "session_type")
+    current = old.first()
+    if current is None:
+        raise BookingRefused(msg.NOT_FOUND, _("There is no such appointment."))
+    if current.status != AppointmentStatus.BOOKED:
+        raise BookingRefused(msg.NOT_ACTIVE, msg.refusal(msg.NOT_ACTIVE, therapist=None))
+    kind = current.session_type.kind
+    _check_move(current, actor, start, kind, now, zone)
+    schedule = engine.schedule_of(current.therapist_id, now, exclude=current.pk)
+    verdict = engine.check(schedule, kind, start, now) if schedule else None
+    if verdict is None or not verdict.ok or verdict.slot is None:
+        reason = Reason.NOT_OFFERED.value
+        if verdict is not None and verdict.reason is not None:
+            reason = verdict.reason.value
+        raise _refuse_time(reason, current.therapist, kind, start, now, exclude=current.pk)
+    return verdict.slot
+
+
 def reschedule(
     appointment_id: Any,
     *,
@@ -310,7 +362,7 @@ def reschedule(
 
     def body() -> Appointment:
         old = _lock_appointment(appointment_id)
-        _check_window(old, actor, now, zone)
+        _check_move(old, actor, start, wanted_kind, now, zone)
         old.status = AppointmentStatus.MOVED
         old.changed_at = now
         old.save(update_fields=["status", "changed_at"])
@@ -344,15 +396,24 @@ def cancel(
     zone: str = "UTC",
     request: HttpRequest | None = None,
     now: datetime | None = None,
+    enforce_window: bool = True,
+    notify: bool = True,
 ) -> Appointment:
-    """Cancel an appointment; its time is free at once and offered to the waitlist."""
+    """Cancel an appointment; its time is free at once and offered to the waitlist.
+
+    ``enforce_window=False`` and ``notify=False`` are for closing an account
+    (``rehabit.booking.erasure``): the patient is leaving, not changing their mind late,
+    and the appointment is erased before a notice task could read it, so the caller tells
+    the therapist itself.
+    """
     from rehabit.booking import waitlist
     from rehabit.booking.people import role_label
 
     now = now or timezone.now()
     with transaction.atomic():
         appointment = _lock_appointment(appointment_id)
-        _check_window(appointment, actor, now, zone)
+        if enforce_window:
+            _check_window(appointment, actor, now, zone)
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_at = now
         appointment.cancelled_by = actor
@@ -364,5 +425,6 @@ def cancel(
         _cancel_reminders(appointment)
         _audit(AUDIT_CANCELLED, appointment, actor, request)
         waitlist.offer_freed_time(appointment, now=now)
-        _notify(appointment, "cancelled", actor)
+        if notify:
+            _notify(appointment, "cancelled", actor)
     return appointment

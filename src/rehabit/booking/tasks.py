@@ -2,26 +2,32 @@
 
 With the default database backend (``django-tasks-db``) the tasks wait in a table until
 ``rehabit worker`` runs them; any other django-tasks backend can be configured with
-``REHABIT_TASKS_BACKEND``. Tasks are enqueued only after the booking transaction commits.
+``REHABIT_TASKS_BACKEND``. Tasks are enqueued only after the booking transaction commits
+(one small row each, so the request does not wait for an e-mail to be written). A task
+writes its e-mail into the outbox (``rehabit.mail``) and tries to send it at once; if
+that fails, the worker retries it from there with back-off until it is sent or given up.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.crypto import get_random_string
 from django_tasks import task
 
 from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
 
-logger = logging.getLogger(__name__)
+
+def _runner() -> str:
+    return f"task-{get_random_string(8)}"
 
 
 @task()
 def send_notice(appointment_id: str, event: str, recipient_id: int, actor_id: int | None) -> str:
-    from rehabit.booking.notifications import notice
+    from rehabit.booking.notifications import post_notice
+    from rehabit.mail.outbox import deliver
 
     appointment = (
         Appointment.objects.select_related("therapist", "session_type", "patient", "moved_from")
@@ -31,8 +37,7 @@ def send_notice(appointment_id: str, event: str, recipient_id: int, actor_id: in
     recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
     if appointment is None or recipient is None or not recipient.email:
         return "skipped"
-    notice(appointment, event, recipient, actor_id).send()
-    return "sent"
+    return deliver(post_notice(appointment, event, recipient, actor_id).pk, _runner())
 
 
 @task()
@@ -44,14 +49,14 @@ def send_reminder(reminder_id: int) -> str:
 
 @task()
 def send_offer(offer_id: int) -> str:
-    from rehabit.booking.notifications import offer
+    from rehabit.booking.notifications import post_offer
+    from rehabit.mail.outbox import deliver
 
     found = WaitlistOffer.objects.select_related("entry__patient", "therapist", "session_type")
     item = found.filter(pk=offer_id, status="open").first()
     if item is None:
         return "skipped"
-    offer(item).send()
-    return "sent"
+    return deliver(post_offer(item).pk, _runner())
 
 
 def enqueue_notices(appointment_id: str, event: str, actor_id: int | None) -> None:

@@ -4,13 +4,13 @@ explanations in the reader's language, and times in the reader's zone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from functools import cache
 from typing import Any
 
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -155,10 +155,53 @@ def explain_step(step: ProgressionStep) -> str:
     return explain(step.template, step.params, step.from_level, step.to_level)
 
 
-def explain_item(item: Any) -> str:
-    """The latest decision for a program item, or the "no session yet" explanation."""
-    if item.latest_step is not None:
-        return explain_step(item.latest_step)
+def _when(moment: Any) -> str:
+    """An instant in the reader's zone, with the zone named."""
+    local = timezone.localtime(moment)
+    return _("%(when)s (%(zone)s)") % {
+        "when": formats.date_format(local, "l j F, H:i"),
+        "zone": timezone.get_current_timezone_name(),
+    }
+
+
+def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:
+    """What the log says about a family no check-in has moved yet: the latest session and
+    when its next-morning check-in opens (the level moves only after that check-in)."""
+    latest = logged[0]
+    count = len(logged)
+    if latest.checked_in_at is None:
+        from rehabit.care.services import check_in_opens_at
+
+        return ngettext(
+            "You have logged %(n)s session with this exercise, the latest on %(when)s. "
+            "Tell us how it felt the next morning (from %(opens)s), and we will make it "
+            "harder, keep it the same or make it easier.",
+            "You have logged %(n)s sessions with this exercise, the latest on %(when)s. "
+            "Tell us how it felt the next morning (from %(opens)s), and we will make it "
+            "harder, keep it the same or make it easier.",
+            count,
+        ) % {"n": count, "when": _when(latest.logged_at), "opens": _when(check_in_opens_at(latest))}
+    return ngettext(
+        "You have logged %(n)s session with this exercise, the latest on %(when)s.",
+        "You have logged %(n)s sessions with this exercise, the latest on %(when)s.",
+        count,
+    ) % {"n": count, "when": _when(latest.logged_at)}
+
+
+def explain_item(item: Any, sessions: Sequence[ExerciseSession] = ()) -> str:
+    """The latest decision for a program item; sessions logged since (newest first in
+    ``sessions``) that still wait for their next-morning check-in are named, so the page
+    never says "no session is logged yet" after one was."""
+    logged = [s for s in sessions if item.family in s.families]
+    step = item.latest_step
+    if step is not None:
+        text = explain_step(step)
+        pending = [s for s in logged if s.checked_in_at is None and s.logged_at > step.decided_at]
+        if pending:
+            text += " " + _logged_note(item, pending)
+        return text
+    if logged:
+        return _logged_note(item, logged)
     decision = next_step([], item.level, item.levels, ceiling=item.max_pain)
     ladder = {str(lv): ex for lv, ex in item.ladder.items()}
     return explain(decision.template, {**decision.params, "level_exercises": ladder},

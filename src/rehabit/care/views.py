@@ -41,6 +41,7 @@ from rehabit.care.services import (
     log_session,
     save_medication_answers,
 )
+from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.exercises import get_exercise, load_exercises
 from rehabit.clinical.medication import SCREEN_ANSWERS
 
@@ -69,6 +70,7 @@ def _base_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "zone_name": presenters.zone_name(),
         "can_write": can_write(request, assessment),
         "anonymous_offer": _anonymous_offer(request, assessment),
+        "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
     }
 
 
@@ -114,6 +116,7 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@shown_in_page_zone
 def plan(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     questions = medication_questions(assessment)
@@ -159,6 +162,7 @@ def _choice_label(value: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@shown_in_page_zone
 def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     errors: dict[str, list[str]] = {}
@@ -223,7 +227,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
             "item": item,
             "card": presenters.exercise_card(item.exercise),
             "dosage": presenters.dosage_lines(item.dosage),
-            "explanation": presenters.explain_item(item),
+            "explanation": presenters.explain_item(item, sessions),
             "book_pt": item.latest_step is not None and item.latest_step.action == "book_pt",
         }
         for item in care.items
@@ -244,6 +248,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
 
 
 @require_http_methods(["GET", "POST"])
+@shown_in_page_zone
 def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     errors: dict[str, list[str]] = {}

@@ -13,6 +13,11 @@ next morning compared with before (better | same | worse) and whether it settled
 - worse (next morning worse or not settled) two sessions in a row: step down one level and
   suggest booking a physiotherapist.
 
+A therapist's prescription can set the family's progression rule (``ProgressionRule``):
+``automatic`` (the rule above), ``hold`` (stay at this level) or ``with_therapist`` (step up
+only when the therapist does). Under the last two a step up becomes a hold, explained;
+stepping down after a flare is never held back (safety first).
+
 A level never changes by more than one step and never leaves the family's levels. Every
 decision carries a plain-language explanation (from ``data/programs.yaml``), with its
 template and values so that the web layer can translate it.
@@ -31,7 +36,9 @@ from rehabit.clinical.questionnaire import citation_problem, load_yaml
 Morning = Literal["better", "same", "worse"]
 Action = Literal["step_up", "hold", "step_down", "book_pt"]
 Zone = Literal["none", "green", "amber", "red"]
+ProgressionRule = Literal["automatic", "hold", "with_therapist"]
 MORNINGS: tuple[Morning, ...] = ("better", "same", "worse")
+PROGRESSION_RULES: tuple[ProgressionRule, ...] = ("automatic", "hold", "with_therapist")
 MESSAGE_KEYS = (
     "no_sessions",
     "step_up",
@@ -45,6 +52,16 @@ MESSAGE_KEYS = (
     "not_settled_lowest",
     "book_pt",
     "book_pt_lowest",
+)
+# A therapist's hold is the app's decision, not the evidence's: its wording lives here, in
+# the same template form as the messages of programs.yaml (the web layer translates it).
+PRESCRIPTION_MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "held": "Your physiotherapist asked you to stay at {level_name} for now, "
+        "so it stays the same.",
+        "with_therapist": "That went well. Your physiotherapist decides when you move on "
+        "from {level_name}, and has been told that you may be ready.",
+    }
 )
 
 
@@ -179,6 +196,7 @@ def next_step(
     *,
     ceiling: int | None = None,
     level_names: Mapping[int, str] | None = None,
+    rule: ProgressionRule = "automatic",
 ) -> ProgressionDecision:
     """The next level for one exercise family, from its session history (oldest first).
 
@@ -186,7 +204,11 @@ def next_step(
     or down, to an adjacent level that is in this list, never further). ``ceiling``: the
     0-10 pain ceiling during the exercise (default 5; pass the stricter acute-strain or
     exercise ceiling when it applies). ``level_names``: optional exercise names per level.
+    ``rule``: the therapist's progression rule for the family; under ``hold`` and
+    ``with_therapist`` the level is never stepped up (it may still step down).
     """
+    if rule not in PROGRESSION_RULES:
+        raise ValueError(f"rule must be one of {PROGRESSION_RULES}, got {rule!r}")
     rules = load_progression()
     ladder = _ladder(current_level, family_levels)
     limit = rules.default_ceiling if ceiling is None else ceiling
@@ -212,6 +234,8 @@ def next_step(
         target = down or current_level
     elif zone == "amber":
         action, key, target = "hold", "amber", current_level
+    elif up and rule != "automatic":
+        action, key, target = "hold", "held" if rule == "hold" else "with_therapist", current_level
     else:
         action, key = ("step_up", "step_up") if up else ("hold", "top")
         target = up or current_level
@@ -237,7 +261,7 @@ def _decision(
     ceiling: int,
     level_names: Mapping[int, str] | None,
 ) -> ProgressionDecision:
-    template = rules.messages[key]
+    template = rules.messages.get(key) or PRESCRIPTION_MESSAGES[key]
     params: dict[str, object] = {
         "pain": pain,
         "ceiling": ceiling,

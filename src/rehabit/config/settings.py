@@ -140,6 +140,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "rehabit.core.middleware.PrivateHealthDataMiddleware",
+    # Last, so its refusals get every header above; before any view reads the query or
+    # the body: no control characters anywhere (rehabit.core.inputs).
+    "rehabit.core.middleware.InputMiddleware",
 ]
 
 ROOT_URLCONF = "rehabit.config.urls"
@@ -409,6 +412,8 @@ def _admin_path() -> str:
 REHABIT_ADMIN_PATH = _admin_path()
 
 # --- Rehabit --------------------------------------------------------------------------
+# API request bodies larger than this are refused with 413 before they are read.
+REHABIT_API_MAX_BODY_BYTES = env_int("REHABIT_API_MAX_BODY_BYTES", 256 * 1024)
 REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
 # Functions that seed demo content into an empty database (`rehabit manage seed_demo`).
 REHABIT_DEMO_SEEDERS: list[str] = ["rehabit.booking.seed.seed_demo_therapists"]
@@ -424,8 +429,24 @@ TASKS = {
 # Patients may cancel or move an appointment online until this many hours before it starts
 # (staff are not limited); every message states the deadline exactly as enforced.
 REHABIT_PATIENT_CHANGE_WINDOW_HOURS = env_int("REHABIT_PATIENT_CHANGE_WINDOW_HOURS", 24)
-# A reminder claimed by a worker that died before sending is retried after this long.
+# A patient may hold at most this many upcoming sessions at once, and at most
+# REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST of them with one therapist (checked inside the
+# booking transaction, so two bookings at once cannot both pass).
+REHABIT_MAX_ACTIVE_BOOKINGS = env_int("REHABIT_MAX_ACTIVE_BOOKINGS", 4)
+REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST = env_int("REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST", 2)
+# Booking writes (book, move, cancel, waitlist) per person and per client address in
+# REHABIT_BOOKING_WRITES_WINDOW_SECONDS, counted in the database (every process sees them).
+REHABIT_BOOKING_WRITES_PER_USER = env_int("REHABIT_BOOKING_WRITES_PER_USER", 20)
+REHABIT_BOOKING_WRITES_PER_ADDRESS = env_int("REHABIT_BOOKING_WRITES_PER_ADDRESS", 60)
+REHABIT_BOOKING_WRITES_WINDOW_SECONDS = env_int("REHABIT_BOOKING_WRITES_WINDOW_SECONDS", 60 * 60)
+# A reminder or e-mail claimed by a worker that died before sending is retried after this long.
 REHABIT_REMINDER_LEASE_SECONDS = env_int("REHABIT_REMINDER_LEASE_SECONDS", 300)
+# Outgoing e-mail (rehabit.mail.outbox): a failed send is retried after this many seconds,
+# twice as long after each further failure (at most an hour), and given up on after
+# REHABIT_MAIL_ATTEMPTS attempts; sent and given-up messages are listed for staff this long.
+REHABIT_MAIL_RETRY_SECONDS = env_int("REHABIT_MAIL_RETRY_SECONDS", 30)
+REHABIT_MAIL_ATTEMPTS = env_int("REHABIT_MAIL_ATTEMPTS", 10)
+REHABIT_MAIL_KEEP_DAYS = env_int("REHABIT_MAIL_KEEP_DAYS", 30)
 # Video sessions: one Jitsi Meet room per appointment, optionally with a signed JWT.
 REHABIT_JITSI_BASE_URL = env_str("REHABIT_JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
 REHABIT_JITSI_JWT_SECRET = env_str("REHABIT_JITSI_JWT_SECRET", "")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabit.booking import idempotency, services, video
+from rehabit.booking import idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
@@ -54,7 +54,6 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
     requested_zone = request.GET.get("tz")
     zone = viewer_zone(request, requested_zone)
     kind = request.GET.get("session", "")
-    start = parse_start(request.GET.get("start", ""))
     now = timezone.now()
     context: dict[str, Any] = {
         "therapist": therapist,
@@ -64,8 +63,9 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
         "kind_label": _kind_label(kind),
         "sign_in_url": sign_in_url(request),
     }
-    if start is None or start.tzinfo is None:
-        refused = BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+    try:
+        start = parse_start(request.GET.get("start", ""))
+    except BookingRefused as refused:
         return _book_refusal(request, context, refused)
     session_type = therapist.session_types.filter(kind=kind, is_offered=True).first()
     if session_type is None:
@@ -121,6 +121,10 @@ def _book_post(
     context["form"] = form
     if not form.is_valid():
         return render(request, "booking/book.html", context, status=422)
+    try:
+        limits.count_write(request)
+    except BookingRefused as refused:
+        return _book_refusal(request, context, refused)
     share = form.cleaned_data["share_record"]
     body = {"therapist": therapist.pk, "kind": kind, "start": iso_utc(start), "share": share}
 
@@ -208,6 +212,8 @@ def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
 @account_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    """Pick a new time, then confirm it (old and new time shown with their zones); only the
+    confirmation moves the session. The current time is marked and cannot be picked."""
     found = appointment_for(request.user, appointment_id)
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
@@ -215,11 +221,17 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     therapist = found.therapist
     kind = found.session_type.kind
     context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
+    status = 200
     if request.method == "POST":
-        start = parse_start(request.POST.get("start", ""))
+        confirmed = request.POST.get("confirm") == "yes"
         try:
-            if start is None:
-                raise BookingRefused(msg.NAIVE_TIME, msg.naive_time())
+            start = parse_start(request.POST.get("start", ""))
+            if not confirmed:
+                slot = services.preview_move(
+                    found.pk, actor=request.user, start=start, zone=zone, now=now
+                )
+                return _confirm_move(request, context, found, slot)
+            limits.count_write(request)
             moved = services.reschedule(
                 found.pk, actor=request.user, start=start, zone=zone, request=request, now=now
             )
@@ -231,8 +243,6 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
                 request, _("Your session was moved. Both of you get the new time by e-mail.")
             )
             return redirect("booking:appointment", appointment_id=moved.pk)
-    else:
-        status = 200
     if view["may_change"]:
         today = in_zone(now, zone).date()
         schedule = engine.schedule_of(therapist.pk, now, exclude=found.pk)
@@ -244,7 +254,22 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
         context["days"] = slots_by_day(
             free, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone
         )
+        context["current_iso"] = iso_utc(found.start)
     return render(request, "booking/reschedule.html", context, status=status)
+
+
+def _confirm_move(
+    request: HttpRequest, context: dict[str, Any], found: Any, slot: Any
+) -> HttpResponse:
+    zone, therapist_zone = context["zone"], found.therapist.time_zone
+    context.update(
+        {
+            "new_iso": iso_utc(slot.start),
+            "new_when": format_span(slot.start, slot.end, zone),
+            "new_therapist_when": format_span(slot.start, slot.end, therapist_zone),
+        }
+    )
+    return render(request, "booking/reschedule_confirm.html", context)
 
 
 @account_required
@@ -261,6 +286,7 @@ def cancel(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            limits.count_write(request)
             services.cancel(
                 found.pk,
                 actor=request.user,

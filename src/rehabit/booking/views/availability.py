@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +19,7 @@ from rehabit.booking.models import Therapist
 from rehabit.booking.people import is_admin, therapist_of
 from rehabit.booking.timefmt import format_when, zone_label
 from rehabit.booking.views.common import account_required
+from rehabit.core import inputs
 from rehabit.scheduling import RulesError, validate_zone
 
 
@@ -68,7 +69,7 @@ def edit(request: HttpRequest, therapist_id: int | None = None) -> HttpResponse:
             data = override.cleaned_data
             actions.set_override(therapist, data["day"], data["spans"], request)
         elif action == "remove_override":
-            day = date.fromisoformat(request.POST.get("day", ""))
+            day = inputs.parse_date(request.POST.get("day", ""))
             actions.remove_override(therapist, day, request)
         elif action == "time_off" and time_off.is_valid():
             data = time_off.cleaned_data

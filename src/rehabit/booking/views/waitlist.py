@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rehabit.booking import waitlist
+from rehabit.booking import limits, waitlist
 from rehabit.booking.forms import WaitlistForm
-from rehabit.booking.messages import BookingRefused
+from rehabit.booking.messages import RATE_LIMITED, BookingRefused
 from rehabit.booking.models import WaitlistEntry, WaitlistStatus
 from rehabit.booking.people import viewer_zone
 from rehabit.booking.selectors import find_appointment
@@ -33,6 +33,13 @@ def waitlist_page(request: HttpRequest) -> HttpResponse:
         "session": request.GET.get("session", "first_assessment"),
     }
     form = WaitlistForm(request.POST or None, initial=initial)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            limits.count_write(request)
+        except BookingRefused as refused:
+            form.add_error(None, refused.message)
+            status = refused.status
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         appointment = find_appointment(request.user, request.POST.get("appointment"))
@@ -66,7 +73,7 @@ def waitlist_page(request: HttpRequest) -> HttpResponse:
             ],
             "appointment_id": request.GET.get("appointment", ""),
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -76,6 +83,11 @@ def leave_waitlist(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = WaitlistEntry.objects.filter(pk=entry_id, patient=request.user).first()
     if entry is None:
         raise Http404("No such waitlist entry.")
+    try:
+        limits.count_write(request)
+    except BookingRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("booking:waitlist")
     waitlist.leave(entry)
     messages.success(request, _("You left the waitlist."))
     return redirect("booking:waitlist")
@@ -96,10 +108,11 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
     }
     if request.method == "POST":
         try:
+            limits.count_write(request)
             appointment = waitlist.accept(found, patient=request.user, zone=zone, request=request)
         except BookingRefused as refused:
             context.update(refusal_context(refused, zone, found.therapist))
-            context["usable"] = False
+            context["usable"] = context["usable"] and refused.code == RATE_LIMITED
             return render(request, "booking/offer.html", context, status=refused.status)
         messages.success(
             request, _("The earlier time is yours. A confirmation is on its way by e-mail.")

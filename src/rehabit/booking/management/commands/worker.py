@@ -1,4 +1,5 @@
-"""``rehabit worker``: run queued tasks (e-mails) and send due reminders, until stopped."""
+"""``rehabit worker``: run queued tasks, send due reminders and e-mails (the outbox, with
+retries), until stopped."""
 
 from __future__ import annotations
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         from rehabit.audit.retention import purge_if_due as purge_audit_log_if_due
         from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
+        from rehabit.mail.outbox import send_due
 
         worker_id = (
             options["worker_id"]
@@ -101,6 +103,7 @@ class Command(BaseCommand):
             close_old_connections()
             sent = sweep(worker_id)
             run_queued_tasks(worker_id)
+            send_due(worker_id)  # e-mails not sent yet: new, due for a retry, or orphaned
             purge()  # idempotency keys past their retention
             if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
                 forget_stale_sign_in_counts()

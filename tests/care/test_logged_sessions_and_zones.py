@@ -1,0 +1,98 @@
+"""Issue 12: the program page reflects a logged session at once (no card says "no session
+is logged yet" after one was), and every time is shown in the viewer's zone: the
+profile's when signed in, the browser's (as booking detects it) when signed out."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.accounts.models import Profile
+from rehabit.care.programs import program_for
+from tests.accounts.helpers import login
+from tests.care.helpers import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+NO_SESSION = "No session is logged yet"
+
+
+def log_form(program: Any, **overrides: Any) -> dict[str, Any]:
+    return {
+        "exercise_ids": [item.exercise.id for item in program.items],
+        "pain_during": "2",
+        "pain_after": "1",
+        "difficulty": "about_right",
+        "note": "",
+        "token": "",
+        **overrides,
+    }
+
+
+def test_after_logging_no_card_says_no_session_is_logged_yet(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    before = client.get(f"/care/{assessment.pk}/program/").content.decode()
+    assert before.count(NO_SESSION) == len(program.items)
+    saved = client.post(f"/care/{assessment.pk}/session/", log_form(program), follow=True)
+    body = saved.content.decode()
+    assert "Well done. Your session is saved in your log." in body
+    assert NO_SESSION not in body
+    assert body.count("You have logged 1 session with this exercise") == len(program.items)
+    assert "Tell us how it felt the next morning" in body
+
+
+def test_only_the_exercises_done_are_reported_as_logged(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    first = program.items[0]
+    client.post(
+        f"/care/{assessment.pk}/session/", log_form(program, exercise_ids=[first.exercise.id])
+    )
+    body = client.get(f"/care/{assessment.pk}/program/").content.decode()
+    assert body.count("You have logged 1 session with this exercise") == 1
+    assert body.count(NO_SESSION) == len(program.items) - 1
+
+
+def test_the_api_plan_reports_the_logged_session_too(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    client.post(f"/care/{assessment.pk}/session/", log_form(program))
+    plan = client.get(f"/api/v1/assessments/{assessment.pk}/plan").json()
+    for item in plan["program"]["items"]:
+        assert NO_SESSION not in item["progress"]
+        assert "You have logged 1 session" in item["progress"]
+
+
+def test_a_signed_out_visitor_sees_the_browsers_zone_on_every_page(client: Client) -> None:
+    assessment = make_assessment()
+    program = program_for(assessment)
+    first = client.get(f"/care/{assessment.pk}/program/").content.decode()
+    assert "data-zone-guess" in first and "/static/booking/zone.js" in first
+    # zone.js reloads the page with the browser's zone; the session remembers it.
+    shown = client.get(f"/care/{assessment.pk}/program/?tz=Asia/Kolkata").content.decode()
+    assert "data-zone-guess" not in shown and "Asia/Kolkata" in shown
+    after = client.post(f"/care/{assessment.pk}/session/", log_form(program), follow=True)
+    body = after.content.decode()
+    logged = timezone.localtime(
+        assessment.exercise_sessions.get().logged_at, timezone=ZoneInfo("Asia/Kolkata")
+    )
+    assert logged.strftime("%H:%M") in body and "(Asia/Kolkata)" in body
+    assert "(UTC)" not in body and "data-zone-guess" not in body
+
+
+def test_an_unknown_zone_in_the_address_is_ignored(client: Client) -> None:
+    assessment = make_assessment()
+    body = client.get(f"/care/{assessment.pk}/program/?tz=Mars/Olympus").content.decode()
+    assert "Mars/Olympus" not in body and "data-zone-guess" in body
+
+
+def test_a_signed_in_person_sees_their_profile_zone(client: Client, patient: Any) -> None:
+    Profile.objects.filter(user=patient).update(time_zone="America/New_York")
+    assessment = make_assessment(owner=patient)
+    body = login(client, patient).get(f"/care/{assessment.pk}/program/").content.decode()
+    assert "America/New_York" in body and "data-zone-guess" not in body
