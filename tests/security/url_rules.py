@@ -146,3 +146,7 @@ def rule_for(key: str) -> Rule | None:
 from tests.booking.url_rules import BOOKING_RULES  # noqa: E402
 
 RULES.update(BOOKING_RULES)
+
+from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
+
+RULES.update(OUTCOMES_RULES)

@@ -234,6 +234,14 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Attendance(models.TextChoices):
+    """Marked by the therapist once the session has started (``rehabit.clinic.attendance``)."""
+
+    NOT_MARKED = "", _("Not marked yet")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not attend")
+
+
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def active(self) -> AppointmentQuerySet:
         """Appointments that hold their time (the rows the constraints protect)."""
@@ -275,6 +283,9 @@ class Appointment(models.Model):
     )
     cancelled_by_role = models.CharField(max_length=16, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=8, choices=Attendance.choices, blank=True, default=""
+    )
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -54,6 +55,8 @@ class ExerciseSession(models.Model):
     )
     settled_within_24h = models.BooleanField(_("settled within a day"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Warning signs reported at the check-in: ids of the plan's "signs to watch for".
+    warning_signs = models.JSONField(_("warning signs reported"), default=list, blank=True)
     # A client's retry of the same submission is recognised by this key (form token or
     # the API's Idempotency-Key header) and does not create a second entry.
     idempotency_key = models.CharField(max_length=64, blank=True)
@@ -139,6 +142,59 @@ class ProgressionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family}: {self.action} {self.from_level}->{self.to_level}"
+
+
+class ProgressionRuleChoice(models.TextChoices):
+    """How the pain-monitoring rule may move a prescribed family (``clinical.progression``)."""
+
+    AUTOMATIC = "automatic", _("Automatic: by the pain-monitoring rule")
+    HOLD = "hold", _("Hold at this level")
+    WITH_THERAPIST = "with_therapist", _("Step up only with the therapist")
+
+
+PRESCRIPTION_TEXT_MAX = 500
+
+
+class PrescribedExercise(models.Model):
+    """A therapist's prescription for one exercise family of an assessment's program: the
+    exercise (empty: the family is stopped), dosage numbers replacing the library's, the
+    progression rule, a note for the patient and the reason for the change. Applied over
+    the rules' program by ``rehabit.clinical.program.apply_prescription``; written only by
+    ``rehabit.clinic.prescribing``."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="prescriptions"
+    )
+    family = models.CharField(max_length=64)
+    exercise_id = models.CharField(max_length=64, blank=True)
+    dosage = models.JSONField(default=dict, blank=True)
+    rule = models.CharField(
+        max_length=16, choices=ProgressionRuleChoice.choices, default="automatic"
+    )
+    note = models.TextField(_("note for the patient"), max_length=PRESCRIPTION_TEXT_MAX, blank=True)
+    reason = models.TextField(_("reason for the change"), max_length=PRESCRIPTION_TEXT_MAX)
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    prescriber_name = models.CharField(max_length=120, blank=True)
+    prescribed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["prescribed_at", "id"]
+        verbose_name = _("prescribed exercise")
+        verbose_name_plural = _("prescribed exercises")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "family"], name="care_one_prescription_per_family"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.exercise_id or 'stopped'}"
+
+    @property
+    def stopped(self) -> bool:
+        return not self.exercise_id
 
 
 class MedicationAnswers(models.Model):

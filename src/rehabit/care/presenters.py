@@ -208,6 +208,19 @@ def explain_item(item: Any, sessions: Sequence[ExerciseSession] = ()) -> str:
                    decision.from_level, decision.to_level)  # fmt: skip
 
 
+def family_name(family: str) -> str:
+    """A family by its first (easiest) exercise's name, e.g. for a stopped family."""
+    from rehabit.clinical.exercises import load_exercises
+
+    first = min((e for e in load_exercises() if e.family == family), key=lambda e: e.level,
+                default=None)  # fmt: skip
+    return tr(first.name) if first is not None else family
+
+
+def stopped_row(prescription: Any) -> dict[str, Any]:
+    return {"name": family_name(prescription.family), "prescription": prescription}
+
+
 def zone_name() -> str:
     """The zone times are shown in: the signed-in person's profile zone, else UTC."""
     return timezone.get_current_timezone_name()

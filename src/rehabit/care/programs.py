@@ -1,12 +1,14 @@
 """The plan and the program of one stored assessment, as of today.
 
 Calls the clinical core (``build_plan``, ``build_program``) with the days since the pain
-began counted to today, the person's medicine safety answers, and the level each exercise
+began counted to today, the person's medicine safety answers, the therapist's prescription
+(``PrescribedExercise``, applied by ``apply_prescription``) and the level each exercise
 family has reached (``ProgramLevel``), so pages and the API show the same thing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,12 +16,33 @@ from typing import Any
 
 from django.utils import timezone
 
-from rehabit.care.models import MedicationAnswers, ProgramLevel, ProgressionStep
-from rehabit.clinical.exercises import Exercise, get_exercise
+from rehabit.care.models import (
+    MedicationAnswers,
+    PrescribedExercise,
+    ProgramLevel,
+    ProgressionStep,
+)
+from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.clinical.medication import ScreeningItem, screen
-from rehabit.clinical.program import build_program, dosage_dict
-from rehabit.clinical.progression import ceiling_for
-from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes, load_selfcare
+from rehabit.clinical.program import (
+    PrescriptionError,
+    PrescriptionOverride,
+    apply_prescription,
+    build_program,
+    check_override,
+    dosage_dict,
+    prescription_applies,
+)
+from rehabit.clinical.progression import ProgressionRule, ceiling_for
+from rehabit.clinical.selfcare import (
+    WatchItem,
+    build_plan,
+    framing_for,
+    likely_causes,
+    load_selfcare,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def days_since_onset(assessment: Any, now: datetime | None = None) -> int | None:
@@ -40,6 +63,16 @@ def medication_answers(assessment: Any) -> dict[str, str]:
 def medication_questions(assessment: Any) -> tuple[ScreeningItem, ...]:
     """The medicine safety questions the assessment's own answers do not settle."""
     return screen(assessment.current_answers, None).questions
+
+
+def watch_items(assessment: Any, *, now: datetime | None = None) -> tuple[WatchItem, ...]:
+    """The plan's "signs to watch for" (asked again at each next-morning check-in)."""
+    return build_plan(
+        assessment.result,
+        assessment.current_answers,
+        days_since_onset=days_since_onset(assessment, now),
+        medication=medication_answers(assessment) or None,
+    ).watch_for
 
 
 def plan_for(assessment: Any, *, now: datetime | None = None) -> dict[str, Any]:
@@ -68,6 +101,14 @@ class ProgramExercise:
     for_causes: tuple[str, ...]
     take_care: tuple[str, ...]
     latest_step: ProgressionStep | None = None
+    prescription: PrescribedExercise | None = None
+
+    @property
+    def rule(self) -> ProgressionRule:
+        """How the pain-monitoring rule may move this family (the therapist's choice)."""
+        if self.prescription is None:
+            return "automatic"
+        return self.prescription.rule  # type: ignore[return-value]
 
     @property
     def level_names(self) -> dict[int, str]:
@@ -84,6 +125,12 @@ class CareProgram:
     days_since_onset: int | None
     acute_strain: bool
     items: list[ProgramExercise] = field(default_factory=list)
+    # The therapist's prescriptions that stop a family (shown with their reason).
+    stopped: list[PrescribedExercise] = field(default_factory=list)
+    # A prescription exists but the program is withheld (red flags, a serious cause).
+    prescription_paused: bool = False
+    # May a therapist prescribe on it (not withheld for safety)?
+    prescribable: bool = True
 
     @property
     def suppressed(self) -> bool:
@@ -126,10 +173,54 @@ class CareProgram:
                 "why": item.why,
                 "for_causes": list(item.for_causes),
                 "take_care": list(item.take_care),
+                "prescription": prescription_out(item.prescription),
             }
             for item in self.items
         ]
+        out["stopped"] = [prescription_out(p) for p in self.stopped]
+        out["prescription_paused"] = self.prescription_paused
         return out
+
+
+def prescription_out(found: PrescribedExercise | None) -> dict[str, Any] | None:
+    """What the patient (and the API) is told about a therapist's prescription."""
+    if found is None:
+        return None
+    return {
+        "family": found.family,
+        "exercise_id": found.exercise_id or None,
+        "dosage": dict(found.dosage),
+        "rule": found.rule,
+        "note": found.note,
+        "reason": found.reason,
+        "prescribed_by": found.prescriber_name,
+        "prescribed_at": found.prescribed_at,
+    }
+
+
+def prescriptions_of(assessment: Any) -> list[PrescribedExercise]:
+    """The prescriptions that still fit the library (a removed exercise is skipped)."""
+    library = load_exercises()
+    kept = []
+    for found in PrescribedExercise.objects.filter(assessment=assessment).order_by(
+        "prescribed_at", "id"
+    ):
+        try:
+            check_override(override_of(found), library)
+        except PrescriptionError:
+            logger.warning("Prescription %s no longer fits the library; skipped.", found.pk)
+            continue
+        kept.append(found)
+    return kept
+
+
+def override_of(found: PrescribedExercise) -> PrescriptionOverride:
+    return PrescriptionOverride(
+        family=found.family,
+        exercise_id=found.exercise_id or None,
+        dosage={str(k): v for k, v in dict(found.dosage).items()},
+        rule=found.rule,  # type: ignore[arg-type]
+    )
 
 
 def _acute_strain(assessment: Any, days: int | None, causes: list[str]) -> bool:
@@ -146,11 +237,22 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
     """The home program as of today, each family at the level the person has reached
     (kept within the levels open to them now)."""
     days = days_since_onset(assessment, now)
-    raw = build_program(
+    core = build_program(
         assessment.result, assessment.current_answers, days_since_onset=days, pain_now=None
-    ).to_dict()
-    acute = _acute_strain(assessment, days, list(raw["causes"]))
+    )
+    acute = _acute_strain(assessment, days, list(core.causes))
+    prescribed = prescriptions_of(assessment)
+    applies = prescription_applies(core)
+    if applies:
+        core = apply_prescription(core, [override_of(p) for p in prescribed], acute_strain=acute)
+    raw = core.to_dict()
     program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute)
+    by_family = {p.family: p for p in prescribed}
+    program.prescribable = applies
+    if applies:
+        program.stopped = [p for p in prescribed if p.stopped]
+    else:
+        program.prescription_paused = bool(prescribed)
     reached = dict(
         ProgramLevel.objects.filter(assessment=assessment).values_list("family", "level")
     )
@@ -163,6 +265,10 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
         level = reached.get(item["family"], item["level"])
         level = min(max(level, levels[0]), levels[-1])
         exercise = get_exercise(ladder[level])
+        prescription = by_family.get(item["family"]) if applies else None
+        dosage = dosage_dict(exercise)
+        if prescription is not None and prescription.exercise_id == exercise.id:
+            dosage = dict(item["dosage"])  # the prescribed numbers, at the prescribed exercise
         program.items.append(
             ProgramExercise(
                 exercise=exercise,
@@ -171,12 +277,13 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
                 start_level=int(item["level"]),
                 levels=levels,
                 ladder=ladder,
-                dosage=dosage_dict(exercise),
+                dosage=dosage,
                 max_pain=ceiling_for(acute_strain=acute, exercise_max_pain=exercise.max_pain),
                 why=item["why"],
                 for_causes=tuple(item["for_causes"]),
                 take_care=tuple(item["take_care"]),
                 latest_step=latest.get(item["family"]),
+                prescription=prescription,
             )
         )
     return program

@@ -25,9 +25,11 @@ from rehabit.care.models import (
     ProgramLevel,
     ProgressionStep,
 )
-from rehabit.care.programs import CareProgram, medication_questions, program_for
+from rehabit.care.programs import CareProgram, medication_questions, program_for, watch_items
+from rehabit.care.signals import check_in_recorded
 from rehabit.clinical.medication import SCREEN_ANSWERS, validate_medication_answers
 from rehabit.clinical.progression import SessionOutcome, next_step
+from rehabit.clinical.selfcare import WatchItem
 
 # The check-in asks how the pain was "the next morning": it opens this long after the
 # session (expert choice: an evening session, then a night's sleep).
@@ -164,6 +166,20 @@ def check_in_opens_at(session: ExerciseSession) -> datetime:
     return session.logged_at + CHECK_IN_AFTER
 
 
+def clean_signs(data: Mapping[str, Any], watch: tuple[WatchItem, ...]) -> list[WatchItem]:
+    """The warning signs ticked (ids of the plan's "signs to watch for"); none is fine."""
+    getlist = getattr(data, "getlist", None)
+    raw = getlist("signs") if getlist is not None else data.get("signs")
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    known = {w.id: w for w in watch}
+    if not isinstance(raw, list | tuple) or any(s not in known for s in raw):
+        raise FieldErrors({"signs": [_("Tick only signs from the list.")]})
+    return [known[s] for s in dict.fromkeys(raw)]
+
+
 def clean_check_in(data: Mapping[str, Any]) -> tuple[str, bool]:
     errors: dict[str, list[str]] = {}
     morning = data.get("next_morning")
@@ -201,11 +217,24 @@ def check_in(
     """Record how a session felt the next morning, then apply the pain-monitoring rule to
     each exercise family done in it: one step up, hold or one step down, explained.
 
+    Warning signs ticked (``signs``: the plan's "signs to watch for") are stored with it.
+    Listeners of ``check_in_recorded`` (the clinic's alerts) run in the same transaction.
+
     Raises FieldErrors, Refused (too early, already answered) or
     ExerciseSession.DoesNotExist.
     """
-    morning, settled = clean_check_in(data)
     now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    try:
+        morning, settled = clean_check_in(data)
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    try:
+        signs = clean_signs(data, watch_items(assessment, now=now))
+    except FieldErrors as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
     with transaction.atomic():
         # One check-in at a time per assessment: levels move one step per decision.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
@@ -224,8 +253,13 @@ def check_in(
         session.next_morning = morning
         session.settled_within_24h = settled
         session.checked_in_at = now
-        session.save(update_fields=["next_morning", "settled_within_24h", "checked_in_at"])
-        return _progress(assessment, session, now)
+        session.warning_signs = [s.id for s in signs]
+        session.save(
+            update_fields=["next_morning", "settled_within_24h", "checked_in_at", "warning_signs"]
+        )
+        steps = _progress(assessment, session, now)
+        check_in_recorded.send(sender=ExerciseSession, session=session, steps=steps, signs=signs)
+        return steps
 
 
 def _progress(
@@ -253,6 +287,7 @@ def _progress(
             item.levels,
             ceiling=item.max_pain,
             level_names=item.level_names,
+            rule=item.rule,
         )
         ProgramLevel.objects.update_or_create(
             assessment=assessment,

@@ -5,6 +5,7 @@ session player. Thin: parse, call a service, render."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
+from rehabit.care.advice import advice_for, urgent
 from rehabit.care.models import Difficulty, ExerciseSession, NextMorning
 from rehabit.care.player import session_steps, total_seconds
 from rehabit.care.programs import (
@@ -31,6 +33,7 @@ from rehabit.care.programs import (
     medication_questions,
     plan_for,
     program_for,
+    watch_items,
 )
 from rehabit.care.selectors import can_write, latest_assessment_of, sessions_of
 from rehabit.care.services import (
@@ -47,6 +50,8 @@ from rehabit.clinical.medication import SCREEN_ANSWERS
 
 LOG_ROWS = 50
 CHECK_IN_DAYS = 7
+# The advice after a check-in (a warning sign, "book a physiotherapist") stays on the page.
+ADVICE_SHOWN_FOR = timedelta(days=2)
 
 
 def _assessment_or_404(request: HttpRequest, assessment_id: UUID) -> Assessment:
@@ -171,6 +176,7 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         _writable(request, assessment)
         posted = {k: request.POST.get(k, "") for k in ("session", "next_morning")}
         posted["settled_within_24h"] = request.POST.get("settled_within_24h", "")
+        posted["signs"] = request.POST.getlist("signs")  # type: ignore[assignment]
         try:
             steps = check_in(assessment, posted["session"], request.POST)
         except FieldErrors as exc:
@@ -188,7 +194,9 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                 if changed
                 else _("Thank you. Your answer is saved."),
             )
-            return redirect(reverse("care:program", args=[assessment.pk]) + "#progress")
+            session = ExerciseSession.objects.get(pk=posted["session"])
+            anchor = "#advice" if advice_for(session, steps) else "#progress"
+            return redirect(reverse("care:program", args=[assessment.pk]) + anchor)
     care = program_for(assessment)
     context = _base_context(request, assessment)
     context.update(_program_context(assessment, care))
@@ -233,6 +241,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
         for item in care.items
     ]
     return {
+        **_advice_context(assessment, care, sessions, now),
         "care": care,
         "items": items,
         "phase_label": presenters.phase_label(care.phase),
@@ -241,6 +250,28 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
         "log": [presenters.session_row(s) for s in sessions[:LOG_ROWS]],
         "log_more": max(0, len(sessions) - LOG_ROWS),
         "mornings": NextMorning.choices,
+    }
+
+
+def _advice_context(
+    assessment: Assessment, care: CareProgram, sessions: list[ExerciseSession], now: Any
+) -> dict[str, Any]:
+    """What the latest check-in said to do at once, the warning signs the check-in asks
+    about, and the families the therapist stopped."""
+    latest = next((s for s in sessions if s.checked_in_at is not None), None)
+    advice = []
+    if (
+        latest is not None
+        and latest.checked_in_at
+        and now - latest.checked_in_at < ADVICE_SHOWN_FOR
+    ):
+        advice = advice_for(latest)
+    return {
+        "advice": advice,
+        "advice_urgent": urgent(advice),
+        "advice_session": latest,
+        "watch": [(w.id, presenters.tr(w.sign)) for w in watch_items(assessment, now=now)],
+        "stopped": [presenters.stopped_row(p) for p in care.stopped],
     }
 
 
@@ -318,6 +349,7 @@ def _player_context(care: CareProgram) -> dict[str, Any]:
                 "instructions": card["steps"],
                 "dosage": presenters.dosage_lines(item.dosage),
                 "max_pain_text": max_pain,
+                "note": item.prescription.note if item.prescription is not None else "",
                 "steps": steps,
             }
         )
@@ -338,6 +370,7 @@ def _player_context(care: CareProgram) -> dict[str, Any]:
         "second_left": _("1 second left"),
         "reps_counted": _("{n} of {total} repetitions done"),
         "next_up": _("Well done. Next exercise: {name}."),
+        "note_prefix": _("Your physiotherapist's note:"),
         "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
     }
     return {

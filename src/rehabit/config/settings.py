@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "rehabit.booking",
     "rehabit.mail",
     "rehabit.care",
+    "rehabit.outcomes",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
     "rehabit.audit",

@@ -30,6 +30,7 @@
     link: $("player-link"),
     dosage: $("player-dosage"),
     maxPain: $("player-max-pain"),
+    note: $("player-note"),
     instructions: $("player-instructions"),
     phase: $("player-phase"),
     detail: $("player-detail"),
@@ -109,6 +110,10 @@
     el.image.alt = ex.alt;
     el.link.href = ex.url;
     el.maxPain.textContent = ex.max_pain_text;
+    if (el.note) {
+      el.note.textContent = ex.note ? t.note_prefix + " " + ex.note : "";
+      el.note.hidden = !ex.note;
+    }
     el.dosage.textContent = "";
     ex.dosage.forEach(function (line) {
       var li = document.createElement("li");

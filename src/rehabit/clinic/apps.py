@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClinicConfig(AppConfig):
+    name = "rehabit.clinic"
+    label = "clinic"
+    verbose_name = _("The therapist's workspace")
+
+    def ready(self) -> None:
+        from rehabit.clinic import receivers  # noqa: F401  (connects the check-in hook)
+
+        try:  # the therapist home page's "needs attention" list, when the app has one
+            from rehabit.booking.attention import register
+        except ImportError:
+            return
+        from rehabit.clinic.attention import workspace_source
+
+        register(workspace_source)

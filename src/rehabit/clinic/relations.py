@@ -1,0 +1,71 @@
+"""Who may do what between a patient and a therapist: one place for the clinic's rules.
+
+- **Relationship**: the patient has, or recently had, an appointment with the therapist
+  (the accounts app's ``AppointmentRelation``, over ``REHABIT_THERAPIST_ACCESS_DAYS``).
+  Messages need only this: they can be about scheduling.
+- **Record**: reading or changing the patient's health record (program, check-ins,
+  alerts) needs ``can_view_patient_record``: the relationship *and* the patient's
+  current consent to share with this therapist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from rehabit.accounts.access import appointment_relations, can_view_patient_record
+from rehabit.accounts.roles import THERAPIST, role_of
+from rehabit.booking.models import Appointment, Therapist
+
+
+def therapist_record(user: Any) -> Therapist | None:
+    """The therapist profile of a signed-in therapist account (else None)."""
+    if isinstance(user, Therapist):
+        return user
+    if not getattr(user, "is_authenticated", False) or role_of(user) != THERAPIST:
+        return None
+    return Therapist.objects.filter(user=user).first()
+
+
+def _since() -> Any:
+    return timezone.now() - timedelta(days=settings.REHABIT_THERAPIST_ACCESS_DAYS)
+
+
+def related(therapist: Therapist, patient: Any) -> bool:
+    """Does ``patient`` have, or recently had, an appointment with ``therapist``?"""
+    if therapist.user_id is None or patient is None or not patient.is_active:
+        return False
+    return any(
+        relation.has_appointment_since(therapist.user, patient, _since())
+        for relation in appointment_relations()
+    )
+
+
+def may_see_record(therapist: Therapist, patient: Any) -> bool:
+    """The one record rule (relationship and this therapist's share)."""
+    user = therapist.user
+    return user is not None and user.is_active and can_view_patient_record(user, patient)
+
+
+def patients_of(therapist: Therapist) -> list[Any]:
+    """The patients related to ``therapist`` now, by name order of their accounts."""
+    ids = (
+        Appointment.objects.active()
+        .filter(therapist=therapist, end__gte=_since())
+        .values("patient")
+    )
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def therapists_of(patient: Any) -> list[Therapist]:
+    """The therapists (with an account) the patient is related to now."""
+    ids = (
+        Appointment.objects.active()
+        .filter(patient=patient, end__gte=_since(), therapist__user__isnull=False)
+        .values("therapist")
+    )
+    return list(Therapist.objects.filter(pk__in=ids, user__is_active=True).order_by("name"))

@@ -1,0 +1,222 @@
+"""The therapist's page for a patient's home program: see it, change one exercise at a
+time (exercise and level, dosage, progression rule, note, reason), add one, stop one or
+give one back to the automatic program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rehabit.accounts.records import audit_record_read
+from rehabit.accounts.roles import is_staff_role
+from rehabit.booking.people import display_name
+from rehabit.care import presenters
+from rehabit.care.models import ProgressionRuleChoice
+from rehabit.care.programs import CareProgram, program_for
+from rehabit.care.selectors import sessions_of
+from rehabit.clinic import prescribing
+from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
+from rehabit.clinic.views.common import therapist_only
+from rehabit.clinical.exercises import get_exercise, load_exercises
+from rehabit.clinical.program import DOSAGE_FIELDS, DOSAGE_LIMITS
+
+DOSAGE_ORDER = ("sets", "reps", "hold_seconds", "minutes", "rest_seconds", "per_day",
+                "days_per_week")  # fmt: skip
+RECENT_SESSIONS = 5
+
+
+def dosage_labels() -> dict[str, str]:
+    return {
+        "sets": _("Sets"),
+        "reps": _("Repetitions"),
+        "hold_seconds": _("Hold (seconds)"),
+        "minutes": _("Minutes"),
+        "rest_seconds": _("Rest between (seconds)"),
+        "per_day": _("Times a day"),
+        "days_per_week": _("Days a week"),
+    }
+
+
+def _patient_or_404(patient_id: int) -> Any:
+    patient = get_user_model().objects.filter(pk=patient_id, is_active=True).first()
+    if patient is None or is_staff_role(patient):
+        raise Http404(_("No such patient."))
+    return patient
+
+
+def _exercise_choices(family: str) -> list[tuple[str, str]]:
+    found = sorted((e for e in load_exercises() if e.family == family), key=lambda e: e.level)
+    return [
+        (e.id, _("Level %(level)s: %(name)s") % {"level": e.level, "name": presenters.tr(e.name)})
+        for e in found
+    ]
+
+
+def _dosage_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    labels = dosage_labels()
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "value": values.get(key, ""),
+            "min": DOSAGE_LIMITS[key][0],
+            "max": DOSAGE_LIMITS[key][1],
+            "errors": errors.get(f"dosage.{key}", []),
+        }
+        for key in DOSAGE_ORDER
+    ]
+
+
+def _forms(care: CareProgram, posted: dict[str, Any], errors: dict[str, list[str]]) -> list[Any]:
+    rows = []
+    for item in care.items:
+        mine = posted.get("family") == item.family
+        prescription = item.prescription
+        values = {
+            "exercise": item.exercise.id,
+            "rule": item.rule,
+            "note": prescription.note if prescription is not None else "",
+            "dosage": dict(prescription.dosage) if prescription is not None else {},
+        }
+        if mine:
+            values = posted
+        rows.append(
+            {
+                "item": item,
+                "card": presenters.exercise_card(item.exercise),
+                "dosage": presenters.dosage_lines(item.dosage),
+                "explanation": presenters.explain_item(item),
+                "choices": _exercise_choices(item.family),
+                "values": values,
+                "fields": _dosage_fields(values["dosage"], errors if mine else {}),
+                "errors": errors if mine else {},
+                "open": mine and bool(errors),
+                "kinds": DOSAGE_FIELDS[item.exercise.dosage.kind],
+            }
+        )
+    return rows
+
+
+def _add_choices(care: CareProgram) -> list[tuple[str, str]]:
+    taken = {item.family for item in care.items}
+    found = sorted(
+        (e for e in load_exercises() if e.family not in taken), key=lambda e: (e.family, e.level)
+    )
+    return [
+        (e.id, _("%(name)s (level %(level)s)") % {"name": presenters.tr(e.name), "level": e.level})
+        for e in found
+    ]
+
+
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    exercise = post.get("exercise", "")
+    family = post.get("family", "")
+    if post.get("action") == "add":
+        try:
+            family = get_exercise(exercise).family
+        except KeyError:
+            family = "_add"
+    return {
+        "action": post.get("action", ""),
+        "family": family,
+        "exercise": exercise,
+        "rule": post.get("rule", "automatic"),
+        "note": post.get("note", ""),
+        "reason": post.get("reason", ""),
+        "dosage": {k: post.get(f"dosage_{k}", "").strip() for k in DOSAGE_ORDER},
+    }
+
+
+def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> None:
+    """Raises FieldErrors (keys without the "items.0." prefix), Refused or NotPossible."""
+    reason_errors: dict[str, list[str]] = {}
+    try:
+        reason = prescribing.clean_reason(posted["reason"])
+    except FieldErrors as exc:
+        reason, reason_errors = "", exc.errors
+    if posted["action"] == "reset":
+        if reason_errors:
+            raise FieldErrors(reason_errors)
+        prescribing.prescribe(request, patient, [], reason, reset=[posted["family"]])
+        return
+    stop = posted["exercise"] == "stop"
+    raw = {
+        "family": posted["family"],
+        "exercise_id": None if stop else posted["exercise"],
+        "dosage": {} if stop else {k: v for k, v in posted["dosage"].items() if v},
+        "rule": posted["rule"],
+        "note": posted["note"],
+    }
+    try:
+        items = prescribing.clean_items([raw])
+    except FieldErrors as exc:
+        errors = {k.removeprefix("items.0.").removeprefix("items.0"): v
+                  for k, v in exc.errors.items()}  # fmt: skip
+        if posted["action"] == "add" and ("family" in errors or "exercise_id" in errors):
+            errors = {"exercise": [_("Choose an exercise from the list.")]}
+        raise FieldErrors({**errors, **reason_errors}) from None
+    if reason_errors:
+        raise FieldErrors(reason_errors)
+    prescribing.prescribe(request, patient, items, reason)
+
+
+@require_http_methods(["GET", "POST"])
+@therapist_only
+def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient_or_404(patient_id)
+    assessment = prescribing.current_assessment(patient)
+    if not audit_record_read(request, patient, target=assessment):
+        raise Http404(_("No such patient."))
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, Any] = {}
+    if request.method == "POST":
+        posted = _posted(request)
+        try:
+            _save(request, patient, posted)
+        except FieldErrors as exc:
+            errors = exc.errors
+        except (Refused, NotPossible) as exc:
+            flash.error(request, str(exc))
+            return redirect("clinic:prescription", patient_id=patient.pk)
+        else:
+            flash.success(
+                request,
+                _("The program is changed. The patient has been told by e-mail (without details)."),
+            )
+            return redirect(reverse("clinic:prescription", args=[patient.pk]) + "#program")
+    context: dict[str, Any] = {
+        "patient": patient,
+        "patient_name": display_name(patient),
+        "assessment": assessment,
+        "errors": errors,
+        "posted": posted,
+        "rules": ProgressionRuleChoice.choices,
+        "zone_name": presenters.zone_name(),
+    }
+    if assessment is not None:
+        care = program_for(assessment)
+        context.update(
+            care=care,
+            rows=_forms(care, posted, errors),
+            add_choices=_add_choices(care),
+            add_errors=errors if posted.get("action") == "add" else {},
+            add_values=posted
+            if posted.get("action") == "add"
+            else {"rule": "automatic", "dosage": {}},
+            add_fields=_dosage_fields(
+                posted.get("dosage", {}) if posted.get("action") == "add" else {},
+                errors if posted.get("action") == "add" else {},
+            ),
+            stopped=[presenters.stopped_row(p) for p in care.stopped],
+            phase_label=presenters.phase_label(care.phase),
+            recent=[presenters.session_row(s) for s in sessions_of(assessment)[:RECENT_SESSIONS]],
+        )
+    return render(request, "clinic/prescription.html", context, status=422 if errors else 200)

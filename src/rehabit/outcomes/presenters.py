@@ -1,0 +1,131 @@
+"""What the progress pages, the report and the API say: the verdicts and advice in the
+reader's language, and the tables beside the charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from rehabit.care.presenters import tr
+from rehabit.clinical.outcomes import Advice, Change, load_outcomes
+from rehabit.outcomes.charts import render_chart
+from rehabit.outcomes.progress import Summary, Trend
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    values = {**params, "size": tr(str(params.get("size") or ""))}
+    try:
+        return tr(template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
+        return template.format(**values)
+
+
+def change_text(change: Change) -> str:
+    return _format(change.template, dict(change.params))
+
+
+def advice_text(advice: Advice) -> str:
+    return _format(advice.template, dict(advice.params))
+
+
+def verdict_label(verdict: str) -> str:
+    return tr(load_outcomes().overall[verdict])
+
+
+def summary_context(summary: Summary) -> dict[str, Any]:
+    return {
+        "verdict": summary.progress.verdict,
+        "verdict_label": verdict_label(summary.progress.verdict),
+        "rows": [
+            {
+                "label": row["label"],
+                "verdict": row["change"].verdict,
+                "verdict_label": verdict_label(row["change"].verdict),
+                "text": change_text(row["change"]),
+            }
+            for row in summary.rows
+        ],
+        "advice": [{"key": a.key, "text": advice_text(a)} for a in summary.progress.advice],
+        "warning_signs": [
+            {"sign": tr(w["sign"]), "action": tr(w["action"]), "level": w["level"]}
+            for w in summary.warning_signs
+        ],
+        "book": summary.progress.verdict == "worse"
+        or any(a.key == "book" for a in summary.progress.advice),
+        "due": summary.due,
+        "streak": summary.streak,
+    }
+
+
+def _day(on: Any) -> str:
+    return formats.date_format(on, "D j M")
+
+
+def chart_blocks(
+    trend: Trend, *, id_prefix: str = "chart", labelled: bool = True
+) -> list[dict[str, Any]]:
+    """Each chart with data: its SVG and the same data as table rows (day by day)."""
+    blocks = []
+    markers = trend.markers
+    for chart in trend.charts:
+        series = [s for s in chart.series if s.points]
+        if not series:
+            continue
+        days = sorted({p.on for s in series for p in s.points})
+        values = {s.key: {p.on: p.value for p in s.points} for s in series}
+        rows = [
+            {
+                "day": _day(day),
+                "iso": day.isoformat(),
+                "values": [_number(values[s.key].get(day)) for s in series],
+                "events": [m.label for m in markers if m.on == day],
+            }
+            for day in days
+        ]
+        band = ""
+        if chart.band is not None:
+            band = _(
+                "Between %(low)s and %(high)s is no real change from your start (%(start)s)."
+            ) % {
+                "low": _number(chart.band.low),
+                "high": _number(chart.band.high),
+                "start": _number(chart.band.start),
+            }
+        description = _(
+            "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
+            "the same numbers."
+        ) % {"title": chart.title, "first": _day(days[0]), "last": _day(days[-1]), "band": band}
+        blocks.append(
+            {
+                "key": chart.key,
+                "title": chart.title,
+                "svg": render_chart(
+                    chart,
+                    markers,
+                    start=trend.start,
+                    end=trend.end,
+                    chart_id=f"{id_prefix}-{chart.key}",
+                    description=description,
+                ),  # fmt: skip
+                "columns": [s.label for s in series],
+                "rows": rows,
+                "band": band,
+            }
+        )
+    return blocks
+
+
+def event_rows(trend: Trend) -> list[dict[str, str]]:
+    return [{"day": _day(m.on), "label": m.label} for m in trend.markers]
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{float(value):.1f}"
+
+
+def zone_name() -> str:
+    return timezone.get_current_timezone_name()

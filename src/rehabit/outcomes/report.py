@@ -1,0 +1,103 @@
+"""The progress report as a PDF: an HTML template rendered by WeasyPrint.
+
+Assessment summary, self-care plan, exercise programme with levels, adherence, the pain
+diary, the outcome measures with their charts and "is this real improvement?", for the
+person to download or share with a clinician. Times and days in the viewer's zone. The
+content depends only on the data and the day, so the same data gives the same text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rehabit.care.adherence import weekly_adherence
+from rehabit.care.models import ExerciseSession
+from rehabit.care.presenters import dosage_lines, phase_label, tr
+from rehabit.care.programs import plan_for, program_for
+from rehabit.outcomes import presenters
+from rehabit.outcomes.models import Measure
+from rehabit.outcomes.progress import entries_of, records_of, summary_for, trend_for
+from rehabit.outcomes.services import activities_of
+
+TOP_CAUSES = 3
+# WeasyPrint logs every step at INFO; keep the server log for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def report_context(assessment: Any) -> dict[str, Any]:
+    result = assessment.result
+    care = program_for(assessment)
+    sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))
+    adherence = weekly_adherence(
+        [s.logged_at for s in sessions],
+        care.dosages(),
+        now=timezone.now(),
+        zone=timezone.get_current_timezone(),
+    )
+    plan = plan_for(assessment)
+    trend = trend_for(assessment)
+    return {
+        "assessment": assessment,
+        "today": timezone.localdate(),
+        "zone_name": timezone.get_current_timezone_name(),
+        "emergency_number": settings.REHABIT_EMERGENCY_NUMBER,
+        "disposition": result["disposition"],
+        "causes": [
+            {"name": tr(c["name"]), "percent": round(100 * float(c["probability"]))}
+            for c in result["causes"][:TOP_CAUSES]
+        ],
+        "plan": {
+            "stage": tr((plan.get("stage") or {}).get("title")),
+            "suppressed": plan.get("suppressed"),
+            "items": [tr(i["title"]) for i in plan.get("items") or []],
+        },
+        "program": {
+            "phase": phase_label(care.phase),
+            "suppressed": care.suppressed,
+            "items": [
+                {
+                    "name": tr(item.exercise.name),
+                    "level": item.level,
+                    "top": max(item.levels),
+                    "dosage": ", ".join(dosage_lines(item.dosage)),
+                    "max_pain": item.max_pain,
+                }
+                for item in care.items
+            ],
+        },
+        "adherence": adherence,
+        "sessions_total": len(sessions),
+        "summary": presenters.summary_context(summary_for(assessment)),
+        "charts": presenters.chart_blocks(trend, id_prefix="report", labelled=False),
+        "events": presenters.event_rows(trend),
+        "entries": entries_of(assessment),
+        "activities": activities_of(assessment),
+        "psfs": records_of(assessment, Measure.PSFS),
+        "bridges": records_of(assessment, Measure.BRIDGE),
+    }
+
+
+def report_html(assessment: Any) -> str:
+    return render_to_string("outcomes/report.html", report_context(assessment))
+
+
+def build_report_pdf(assessment: Any) -> bytes:
+    """The report as PDF bytes (WeasyPrint; fonts from the system, nothing fetched)."""
+    from weasyprint import HTML
+
+    html = report_html(assessment)
+    return bytes(HTML(string=html, base_url=None).write_pdf())
+
+
+def report_response(assessment: Any) -> HttpResponse:
+    pdf = build_report_pdf(assessment)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"rehabit-progress-{timezone.localdate().isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,259 @@
+"""Pages: the pain diary, progress (charts with tables, "is this real improvement?"), the
+two outcome measures, the reminder setting, and the PDF report and diary CSV downloads.
+Thin: parse, call a service, render. Times and days in the viewer's zone."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rehabit.assessments.models import Assessment
+from rehabit.assessments.selectors import readable_assessment
+from rehabit.care.presenters import tr
+from rehabit.care.selectors import can_write
+from rehabit.care.zones import shown_in_page_zone
+from rehabit.clinical.outcomes import load_outcomes
+from rehabit.outcomes import exports, nudges, presenters, services
+from rehabit.outcomes.models import Morning
+from rehabit.outcomes.progress import entries_of, first_day, summary_for, trend_for
+
+RECENT_ENTRIES = 14
+DIARY_FIELDS = (
+    "entry_date",
+    *services.PAIN_FIELDS,
+    "next_morning",
+    "sleep_disturbed",
+    "activity",
+)
+
+
+def _assessment_or_404(request: HttpRequest, assessment_id: UUID) -> Assessment:
+    assessment = readable_assessment(request, assessment_id)
+    if assessment is None:
+        raise Http404(_("No such assessment."))
+    return assessment
+
+
+def _writable(request: HttpRequest, assessment: Assessment) -> None:
+    if not can_write(request, assessment):
+        raise PermissionDenied(_("Only the person this assessment belongs to can change it."))
+
+
+def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    return {
+        "assessment": assessment,
+        "zone_name": presenters.zone_name(),
+        "can_write": can_write(request, assessment),
+        "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
+        "today": timezone.localdate(),
+        "first_day": first_day(assessment),
+    }
+
+
+def _errors(errors: dict[str, list[str]]) -> dict[str, Any]:
+    return {"errors": errors, "error_count": sum(len(m) for m in errors.values())}
+
+
+# --- Pain diary ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@shown_in_page_zone
+def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    context = _base(request, assessment)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"entry_date": context["today"].isoformat()}
+    if request.method == "POST" and request.POST.get("form") == "reminder":
+        _writable(request, assessment)
+        return _save_reminder(request, assessment)
+    if request.method == "POST":
+        _writable(request, assessment)
+        values = {k: request.POST.get(k, "") for k in DIARY_FIELDS}
+        try:
+            _entry, created = services.save_diary_entry(
+                assessment, request.POST, first_day=context["first_day"], today=context["today"]
+            )
+        except services.FieldErrors as exc:
+            errors = exc.errors
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            nudges.after_log(assessment)
+            messages.success(
+                request,
+                _("Thank you. Today's entry is saved.")
+                if created
+                else _("Thank you. The entry for that day is updated."),
+            )
+            return redirect(reverse("outcomes:progress", args=[assessment.pk]))
+    entries = entries_of(assessment)
+    context.update(
+        values=values,
+        scale=[str(n) for n in range(11)],
+        mornings=Morning.choices,
+        recent=list(reversed(entries))[:RECENT_ENTRIES],
+        summary=presenters.summary_context(summary_for(assessment)),
+        reminder=nudges.reminder_of(assessment),
+        can_remind=nudges.can_remind(request, assessment),
+        **_errors(errors),
+    )
+    return render(request, "outcomes/diary.html", context, status=422 if errors else 200)
+
+
+def _save_reminder(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    try:
+        nudges.set_reminder(request, assessment, request.POST)
+    except services.FieldErrors as exc:
+        for problems in exc.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your reminder setting is saved."))
+    return redirect(reverse("outcomes:diary", args=[assessment.pk]) + "#reminder")
+
+
+# --- Progress -----------------------------------------------------------------------------------
+
+
+@require_GET
+@shown_in_page_zone
+def progress(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    context = _base(request, assessment)
+    trend = trend_for(assessment)
+    context.update(
+        summary=presenters.summary_context(summary_for(assessment)),
+        charts=presenters.chart_blocks(trend),
+        events=presenters.event_rows(trend),
+        activities=services.activities_of(assessment),
+        excluded=[
+            {"name": tr(v["name"]), "decision": tr(v["decision"])}
+            for v in load_outcomes().not_included.values()
+        ],
+        reminder=nudges.reminder_of(assessment),
+        can_remind=nudges.can_remind(request, assessment),
+    )
+    return render(request, "outcomes/progress.html", context)
+
+
+# --- The two measures -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@shown_in_page_zone
+def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    """The PSFS: name 3-5 activities once, then rate them (at the start, then weekly)."""
+    assessment = _assessment_or_404(request, assessment_id)
+    context = _base(request, assessment)
+    chosen = services.activities_of(assessment)
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, Any] = {}
+    if request.method == "POST":
+        _writable(request, assessment)
+        posted = dict(request.POST.items())
+        try:
+            if request.POST.get("step") == "name":
+                services.set_activities(assessment, request.POST.getlist("activity"))
+                messages.success(request, _("Your activities are saved. Now rate each one."))
+                return redirect(reverse("outcomes:activities", args=[assessment.pk]))
+            services.record_psfs(assessment, request.POST, today=context["today"])
+        except services.FieldErrors as exc:
+            errors = exc.errors
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("outcomes:activities", args=[assessment.pk]))
+        else:
+            nudges.after_log(assessment)
+            messages.success(request, _("Thank you. Your ratings are saved."))
+            return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#function")
+    rules = load_outcomes()
+    names = request.POST.getlist("activity") if request.method == "POST" else []
+    context.update(
+        chosen=chosen,
+        slots=[names[n] if n < len(names) else "" for n in range(rules.psfs_activities[1])],
+        fewest=rules.psfs_activities[0],
+        most=rules.psfs_activities[1],
+        max_length=rules.activity_max_length,
+        posted=posted,
+        scale=[str(n) for n in range(11)],
+        rating_rows=[
+            {
+                "name": a.name,
+                "field": f"rating_{a.position}",
+                "value": posted.get(f"rating_{a.position}"),
+                "errors": errors.get(f"rating_{a.position}", []),
+            }
+            for a in chosen
+        ],
+        **_errors(errors),
+    )
+    return render(request, "outcomes/activities.html", context, status=422 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@shown_in_page_zone
+def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    """The self-counted single-leg bridge test, with its instructions."""
+    assessment = _assessment_or_404(request, assessment_id)
+    context = _base(request, assessment)
+    phase = summary_for(assessment).phase
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, Any] = {}
+    if request.method == "POST":
+        _writable(request, assessment)
+        posted = dict(request.POST.items())
+        try:
+            services.record_bridge(assessment, request.POST, today=context["today"], phase=phase)
+        except services.FieldErrors as exc:
+            errors = exc.errors
+        except services.Refused as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("outcomes:progress", args=[assessment.pk]))
+        else:
+            nudges.after_log(assessment)
+            messages.success(request, _("Thank you. Your bridge test is saved."))
+            return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#strength")
+    test = load_outcomes().bridge
+    context.update(
+        open=phase is not None and phase not in test.not_in_phases,
+        box=tr(test.box),
+        steps=[tr(s) for s in test.steps],
+        stop_if=tr(test.stop_if).format(limit=test.stop_above_pain),
+        posted=posted,
+        **_errors(errors),
+    )
+    return render(request, "outcomes/bridge.html", context, status=422 if errors else 200)
+
+
+# --- Downloads -----------------------------------------------------------------------------------
+
+
+@require_GET
+@shown_in_page_zone
+def report_pdf(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    from rehabit.outcomes.report import report_response
+
+    return report_response(assessment)
+
+
+@require_GET
+@shown_in_page_zone
+def diary_csv(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    assessment = _assessment_or_404(request, assessment_id)
+    response = HttpResponse(exports.diary_csv(assessment), content_type="text/csv; charset=utf-8")
+    name = f"rehabit-pain-diary-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,65 @@
+"""Marking a session attended or a no-show: the therapist, once it started; both see it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rehabit.audit.models import AuditEntry
+from rehabit.booking.models import Appointment
+from tests.clinic.support import Clinic, start_session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_therapist_marks_a_started_session_and_both_see_it(clinic: Clinic) -> None:
+    start_session(clinic.appointment)
+    therapist = clinic.client("therapist")
+    url = f"/clinic/appointments/{clinic.appointment.pk}/attendance/"
+    page = therapist.get(url)
+    assert page.status_code == 200 and "Did the patient attend?" in page.content.decode()
+    response = therapist.post(url, {"attendance": "no_show"})
+    assert response.status_code == 302
+    assert Appointment.objects.get(pk=clinic.appointment.pk).attendance == "no_show"
+    for who in ("therapist", "patient"):
+        body = clinic.client(who).get(f"/booking/appointments/{clinic.appointment.pk}/")
+        assert body.status_code == 200
+        assert '<strong id="attendance">Did not attend</strong>' in body.content.decode(), who
+    entry = AuditEntry.objects.filter(target_type="appointment", action="record.changed").get()
+    assert entry.details == {"change": "attendance", "from": "", "to": "no_show"}
+    assert entry.subject_id == clinic.patient.pk
+    # A correction replaces the mark, audited again.
+    therapist.post(url, {"attendance": "attended"})
+    assert Appointment.objects.get(pk=clinic.appointment.pk).attendance == "attended"
+    changes = AuditEntry.objects.filter(target_type="appointment", action="record.changed")
+    assert changes.count() == 2
+
+
+def test_not_before_the_start_and_not_a_made_up_value(clinic: Clinic) -> None:
+    therapist = clinic.client("therapist")
+    url = f"/clinic/appointments/{clinic.appointment.pk}/attendance/"
+    response = therapist.post(url, {"attendance": "attended"}, follow=True)
+    assert "once the session has started" in response.content.decode()
+    assert Appointment.objects.get(pk=clinic.appointment.pk).attendance == ""
+    start_session(clinic.appointment)
+    bad = therapist.post(url, {"attendance": "maybe"})
+    assert bad.status_code == 422 and "Choose attended or did not attend." in bad.content.decode()
+    assert Appointment.objects.get(pk=clinic.appointment.pk).attendance == ""
+
+
+def test_the_api_marks_attendance_for_the_sessions_therapist_only(clinic: Clinic) -> None:
+    url = f"/api/v1/appointments/{clinic.appointment.pk}/attendance"
+    body = json.dumps({"attendance": "attended"})
+    early = clinic.client("therapist").put(url, body, content_type="application/json")
+    assert early.status_code == 409
+    start_session(clinic.appointment)
+    for who in ("patient", "unshared", "stranger"):
+        refused = clinic.client(who).put(url, body, content_type="application/json")
+        assert refused.status_code == 404, who
+    done = clinic.client("therapist").put(url, body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["attendance"] == "attended"
+    bad = clinic.client("therapist").put(
+        url, json.dumps({"attendance": "late"}), content_type="application/json"
+    )
+    assert bad.status_code == 422

@@ -1,0 +1,149 @@
+"""The pain diary, progress, measures and downloads through the Django test client and a
+real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from pypdf import PdfReader
+
+from rehabit.outcomes.models import DiaryEntry, FunctionActivity, MeasureRecord
+from tests.accounts.helpers import login
+from tests.outcomes.helpers import assessment_days_ago, diary_form
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+def log_week(client: Client, assessment: Any, worst: list[int]) -> None:
+    today = timezone.localdate()
+    for n, value in enumerate(worst):
+        day = today - timedelta(days=len(worst) - 1 - n)
+        response = client.post(
+            f"/care/{assessment.pk}/diary/", diary_form(day, max(0, value - 2), value)
+        )
+        assert response.status_code == 302, text(response)[:2000]
+
+
+def test_a_week_of_entries_shows_chart_table_and_a_real_improvement(client: Client) -> None:
+    assessment = assessment_days_ago(7)  # the assessment said: now 2, worst 4
+    assert assessment.answers["pain_worst"] == 4
+    log_week(client, assessment, [4, 3, 2, 2, 1, 1, 1])
+    page = client.get(f"/care/{assessment.pk}/progress/")
+    body = text(page)
+    assert page.status_code == 200
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and 'role="img"' in body
+    assert 'class="trend-table"' in body and body.count("<tr>") >= 8
+    assert "Is this real improvement?" in body
+    assert "Your pain has come down from 4 to" in body  # worst: week average 1.4 vs 4
+    assert 'style="' not in body.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP-safe SVG
+    assert "You logged on 7 days in the last 7." in body
+
+
+def test_the_same_day_twice_updates_it_and_bad_input_keeps_what_was_typed(
+    client: Client,
+) -> None:
+    assessment = assessment_days_ago(2)
+    today = timezone.localdate()
+    client.post(f"/care/{assessment.pk}/diary/", diary_form(today, 3, 5))
+    client.post(f"/care/{assessment.pk}/diary/", diary_form(today, 2, 4))
+    entry = DiaryEntry.objects.get(assessment=assessment)
+    assert (entry.pain_now, entry.pain_worst) == (2, 4)
+    bad = client.post(
+        f"/care/{assessment.pk}/diary/",
+        diary_form(today - timedelta(days=30), 6, 3, activity="Walked the dog"),
+    )
+    assert bad.status_code == 422
+    body = text(bad)
+    assert "cannot be lower than the pain now" in body
+    assert "Choose a day from" in body
+    assert "Walked the dog" in body and 'value="6" checked' in body
+    assert DiaryEntry.objects.filter(assessment=assessment).count() == 1
+
+
+def test_activities_are_named_once_then_rated(client: Client) -> None:
+    assessment = assessment_days_ago(3)
+    url = f"/care/{assessment.pk}/progress/activities/"
+    too_few = client.post(url, {"step": "name", "activity": ["Running", "Stairs"]})
+    assert too_few.status_code == 422 and "Name from 3 to 5 activities" in text(too_few)
+    named = client.post(url, {"step": "name", "activity": ["Running", "Stairs", "Sitting", ""]})
+    assert named.status_code == 302
+    assert list(FunctionActivity.objects.values_list("name", flat=True)) == [
+        "Running",
+        "Stairs",
+        "Sitting",
+    ]
+    missing = client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "4"})
+    assert missing.status_code == 422 and 'value="4" checked' in text(missing)
+    client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "4", "rating_3": "5"})
+    record = MeasureRecord.objects.get(assessment=assessment, measure="psfs")
+    assert record.score == 4.0
+    again = client.post(url, {"step": "name", "activity": ["A", "B", "C"]}, follow=True)
+    assert "They stay the same" in text(again)
+
+
+def test_the_bridge_test_waits_for_the_first_days_to_pass(client: Client) -> None:
+    fresh = assessment_days_ago(0)  # a 4-day-old strain: middle stage, test open
+    url = f"/care/{fresh.pk}/progress/bridge/"
+    page = text(client.get(url))
+    assert "How to do it" in page and "about 60 cm high" in page
+    assert "pain above 3 out of 10" in page
+    bad = client.post(url, {"sore_side": "lots", "other_side": "12"})
+    assert bad.status_code == 422 and "full repetitions you did on your sore leg" in text(bad)
+    client.post(url, {"sore_side": "9", "other_side": "12", "stopped_for_pain": "no"})
+    record = MeasureRecord.objects.get(assessment=fresh, measure="bridge")
+    assert record.values["symmetry_percent"] == 75
+
+
+def test_the_diary_csv_quotes_formulas(client: Client) -> None:
+    assessment = assessment_days_ago(1)
+    today = timezone.localdate()
+    client.post(
+        f"/care/{assessment.pk}/diary/",
+        diary_form(today, 3, 5, activity='=HYPERLINK("x")', sleep_disturbed="yes"),
+    )
+    response = client.get(f"/care/{assessment.pk}/diary.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["day", "pain_now", "pain_worst_24h"]
+    assert rows[1][0] == today.isoformat() and rows[1][1:3] == ["3", "5"]
+    assert rows[1][6] == "yes" and rows[1][7] == '\'=HYPERLINK("x")'
+
+
+def test_the_report_pdf_reads_back(client: Client) -> None:
+    assessment = assessment_days_ago(7)
+    log_week(client, assessment, [4, 3, 2, 2, 1, 1, 1])
+    response = client.get(f"/care/{assessment.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    words = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in (
+        "Rehabit progress report",
+        "Assessment summary",
+        "Is this real improvement?",
+        "Pain diary",
+        "Exercises",
+        "Self-care plan",
+        "Worst in 24 hours",
+    ):
+        assert expected in words, expected
+
+
+def test_someone_else_cannot_read_or_write_an_owned_diary(
+    client: Client, patient: Any, other_patient: Any
+) -> None:
+    assessment = assessment_days_ago(1, owner=patient)
+    other = login(Client(), other_patient)
+    for path in ("diary/", "progress/", "report.pdf", "diary.csv", "progress/bridge/"):
+        assert other.get(f"/care/{assessment.pk}/{path}").status_code == 404
+    posted = other.post(f"/care/{assessment.pk}/diary/", diary_form(timezone.localdate(), 1, 2))
+    assert posted.status_code == 404 and not DiaryEntry.objects.exists()
