@@ -150,3 +150,7 @@ RULES.update(BOOKING_RULES)
 from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
 
 RULES.update(OUTCOMES_RULES)
+
+from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
+
+RULES.update(OUTCOMES_RULES)

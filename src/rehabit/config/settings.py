@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "rehabit.mail",
     "rehabit.care",
     "rehabit.outcomes",
+    "rehabit.outcomes",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
     "rehabit.audit",
