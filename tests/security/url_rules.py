@@ -151,6 +151,6 @@ from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
 
 RULES.update(OUTCOMES_RULES)
 
-from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
+from tests.clinic.url_rules import CLINIC_RULES  # noqa: E402
 
-RULES.update(OUTCOMES_RULES)
+RULES.update(CLINIC_RULES)

@@ -116,7 +116,7 @@ INSTALLED_APPS = [
     "rehabit.mail",
     "rehabit.care",
     "rehabit.outcomes",
-    "rehabit.outcomes",
+    "rehabit.clinic",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
     "rehabit.audit",

@@ -18,7 +18,7 @@ urlpatterns = [
     path("booking/", include("rehabit.booking.urls")),
     path("", include("rehabit.care.urls")),
     path("", include("rehabit.outcomes.urls")),
-    path("", include("rehabit.outcomes.urls")),
+    path("clinic/", include("rehabit.clinic.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rehabit.accounts.urls")),
