@@ -27,6 +27,7 @@ from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
+from rehabit.care.advice import advice_for
 from rehabit.care.models import NOTE_MAX_LENGTH, ExerciseSession
 from rehabit.care.programs import days_since_onset, plan_for, program_for
 from rehabit.care.selectors import can_write, sessions_of
@@ -241,6 +242,22 @@ class CheckInIn(Schema):
         description="Pain the morning after, compared with before the session."
     )
     settled_within_24h: bool = Field(description="Had pain from the session settled in a day?")
+    signs: list[str] = Field(
+        default_factory=list,
+        max_length=30,
+        description="Ids of the plan's warning signs noticed since the session (its "
+        "watch_for list); each raises an alert to the therapists the person shares with.",
+    )
+
+
+class AdviceOut(Schema):
+    kind: str = Field(description="sign (a warning sign reported) | book (see a physio)")
+    id: str | None = None
+    level: str | None = Field(None, description="emergency | urgent | soon (signs)")
+    sign: str | None = None
+    action: str | None = Field(None, description="What to do now, for a sign.")
+    family: str | None = None
+    text: str | None = Field(None, description="The progression's advice to book.")
 
 
 class ProgressionOut(Schema):
@@ -256,6 +273,10 @@ class ProgressionOut(Schema):
 class CheckInOut(Schema):
     session: SessionOut
     progression: list[ProgressionOut]
+    advice: list[AdviceOut] = Field(
+        description="What to do at once: each warning sign's action, and booking advice "
+        "after pain worse two sessions in a row. Empty when nothing needs doing now."
+    )
 
 
 def _illustration(request: HttpRequest, exercise: Exercise) -> str:
@@ -505,6 +526,7 @@ def check_in_session(
         200,
         {
             "session": presenters.session_out(session),
+            "advice": advice_for(session, steps),
             "progression": [
                 {
                     "family": s.family,

@@ -232,12 +232,20 @@ def put_prescription(request: HttpRequest, patient_id: int, payload: Prescriptio
         reason = prescribing.clean_reason(payload.reason)
         prescribing.prescribe(request, patient, items, reason, replace=True)
     except FieldErrors as exc:
-        return Status(422, validation_error_body(exc.errors, ["body", "payload"]))
+        return Status(422, _field_errors(exc))
     except Refused as exc:
         return Status(403, {"detail": str(exc)})
     except NotPossible as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, _prescription_body(patient))
+
+
+def _field_errors(exc: FieldErrors) -> dict[str, Any]:
+    """422 body: each error located in the body (``items.0.dosage.sets`` -> its parts)."""
+    body = validation_error_body(exc.errors, ["body", "payload"])
+    for entry in body["detail"]:
+        entry["loc"] = [part for loc in entry["loc"] for part in str(loc).split(".")]
+    return body
 
 
 # --- Messages ---------------------------------------------------------------------------
@@ -416,7 +424,7 @@ def send_message(
             request.user, thread, payload.body, token=idempotency_key or ""
         )
     except FieldErrors as exc:
-        return Status(422, validation_error_body(exc.errors, ["body", "payload"]))
+        return Status(422, _field_errors(exc))
     except Refused as exc:
         return Status(403, {"detail": str(exc)})
     if not created:
@@ -566,5 +574,5 @@ def put_attendance(
     except NotPossible as exc:
         return Status(409, {"detail": str(exc)})
     except FieldErrors as exc:
-        return Status(422, validation_error_body(exc.errors, ["body", "payload"]))
+        return Status(422, _field_errors(exc))
     return Status(200, {"appointment_id": appointment.pk, "attendance": appointment.attendance})
