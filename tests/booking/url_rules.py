@@ -51,7 +51,6 @@ BOOKING_RULES: dict[str, Rule] = {
     "booking:waitlist": Rule(SELF, lambda ctx: "/booking/waitlist/"),
     "booking:leave_waitlist": Rule(SELF, lambda ctx: "/booking/waitlist/1/leave/"),
     "booking:feed_settings": Rule(SELF, lambda ctx: "/booking/calendar/"),
-    "booking:availability": Rule(SELF, lambda ctx: "/booking/availability/"),
     # Only the two participants, from 10 minutes before (tests/booking/test_pages.py);
     # SELF rules are built without a context, so this one names no real appointment.
     "booking:join": Rule(

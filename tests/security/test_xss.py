@@ -18,7 +18,13 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SHORT = "<b onclick=alert(1)>hi</b>"  # fits a 32-character field
 
 # Free-text fields of our apps that a person can type, and the pages that show them.
-FREE_TEXT = {("accounts", "profile", "full_name"), ("accounts", "profile", "phone")}
+FREE_TEXT = {
+    ("accounts", "profile", "full_name"),
+    ("accounts", "profile", "phone"),
+    # Typed by an administrator inviting a therapist (test_invitation_text_renders_inert).
+    ("accounts", "therapistinvitation", "email"),
+    ("accounts", "therapistinvitation", "name"),
+}
 
 
 def test_every_free_text_field_of_our_apps_is_listed_here() -> None:
@@ -31,6 +37,7 @@ def test_every_free_text_field_of_our_apps_is_listed_here() -> None:
         ("accounts", "consentevent", "version"),
         ("accounts", "consentevent", "source"),
         ("accounts", "loginlockout", "key"),
+        ("accounts", "therapistinvitation", "secret_hash"),
     }
     found = set()
     for label in ("accounts",):
@@ -58,6 +65,34 @@ def test_payload_in_profile_fields_renders_inert(
         assert PAYLOAD not in body and SHORT not in body, url
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body, url
         assert "&lt;b onclick=alert(1)&gt;" in body, url
+
+
+def test_invitation_text_renders_inert(admin_user: Any) -> None:
+    """A name typed by an administrator is shown escaped to administrators and to the
+    invited person, whose form it prefills."""
+    import re
+    from email import message_from_bytes
+
+    from rehabit.accounts.models import TherapistInvitation
+    from rehabit.mail.models import OutgoingMessage
+    from tests.booking.support import text_body
+
+    admin = login(Client(), admin_user, mfa=True)
+    response = admin.post(
+        "/staff/invitations/", {"action": "invite", "email": "x@example.org", "name": PAYLOAD}
+    )
+    assert response.status_code == 302
+    assert TherapistInvitation.objects.get().name == PAYLOAD
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    body = admin.get("/staff/invitations/").content.decode()
+    assert PAYLOAD not in body and escaped in body
+    mail = message_from_bytes(bytes(OutgoingMessage.objects.get(kind="invitation").content))
+    link = re.search(r"https?://\S+(/invitation/\S+/)", text_body(mail))
+    assert link is not None
+    invited = Client()
+    assert invited.get(link[1]).status_code == 302
+    body = invited.get("/invitation/").content.decode()
+    assert PAYLOAD not in body and escaped in body
 
 
 def test_payload_through_the_profile_form_is_stored_as_text_and_escaped(patient: Any) -> None:

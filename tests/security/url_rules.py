@@ -7,6 +7,9 @@
 - RECORD: a patient's record addressed by an id in the URL: only its owner (staff only
   through the audited record rule).
 - STAFF: therapists and admins with two-factor authentication only.
+- THERAPIST: the signed-in therapist's own workspace (pages and API): only an account with
+  its own therapist record; a therapist without one is told what is missing, everyone
+  else refused (tests/security/test_workspace_authorization.py).
 
 ``build`` turns a context (the patient and their objects) into a concrete URL.
 """
@@ -21,6 +24,7 @@ PUBLIC = "public"
 SELF = "self"
 RECORD = "record"
 STAFF = "staff"
+THERAPIST = "therapist"
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,11 @@ RULES: dict[str, Rule] = {
     "accounts:export": Rule(SELF, _fixed("/account/data/export/")),
     "accounts:delete": Rule(SELF, _fixed("/account/data/delete/")),
     "accounts:patient_record": Rule(STAFF, lambda ctx: f"/staff/patients/{ctx.patient.pk}/"),
+    "accounts:invitations": Rule(STAFF, _fixed("/staff/invitations/"), why="administrators only"),
+    "accounts:invitation": Rule(PUBLIC, why="needs the signed, single-use token from the e-mail"),
+    "accounts:invitation_accept": Rule(
+        PUBLIC, why="continues only with an open invitation's token in this session"
+    ),
     # allauth: entrance pages (public) ...
     "account_login": Rule(PUBLIC),
     "account_signup": Rule(PUBLIC),
@@ -144,8 +153,10 @@ def rule_for(key: str) -> Rule | None:
 # Rules for other apps' URLs live beside their tests (imported last: they use the names
 # defined above).
 from tests.booking.url_rules import BOOKING_RULES  # noqa: E402
+from tests.booking.workspace_url_rules import WORKSPACE_RULES  # noqa: E402
 
 RULES.update(BOOKING_RULES)
+RULES.update(WORKSPACE_RULES)
 
 from tests.outcomes.url_rules import OUTCOMES_RULES  # noqa: E402
 

@@ -70,6 +70,18 @@ class AccountAdapter(DefaultAccountAdapter):
                 details={"login_hash": login_hash(login), "scope": scope},
             )
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Therapists land on their workspace (which leads a therapist still setting up
+        to the next step); everyone else on their account page. An explicit ``next``
+        still wins (allauth checks it first)."""
+        from django.urls import reverse
+
+        from rehabit.accounts.roles import THERAPIST, role_of
+
+        if role_of(request.user) == THERAPIST:
+            return reverse("workspace:home")
+        return super().get_login_redirect_url(request)
+
     def login(self, request: HttpRequest, user: Any) -> None:
         from rehabit.assessments.claims import claim_session_assessments
 

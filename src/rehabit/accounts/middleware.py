@@ -36,6 +36,9 @@ _ALWAYS_OPEN_NAMES = {
     "accounts:privacy",
 }
 _PROFILE_GATE_OPEN = {"accounts:profile", "accounts:consent", "accounts:delete", "accounts:export"}
+# A new therapist's guided start sets up the authenticator on its own step (allauth's
+# activation view, shown inside the flow), so that step is open before TOTP exists.
+_MFA_SET_UP_OPEN = {"workspace:welcome_two_factor"}
 
 
 def _url_name(request: HttpRequest) -> str:
@@ -94,6 +97,8 @@ class StaffSecurityMiddleware:
         if _is_open(name):
             return None
         if not has_totp(request.user):
+            if name in _MFA_SET_UP_OPEN:
+                return None
             messages.warning(
                 request,
                 _(

@@ -20,6 +20,8 @@ class Profile(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     language = models.CharField(_("preferred language"), max_length=16, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Therapists: when they last opened their workspace home ("new since your last visit").
+    workspace_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -127,3 +129,56 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return f"lockout {self.key[:8]}… ({self.failures})"
+
+
+class TherapistInvitation(models.Model):
+    """An administrator's invitation for a therapist to create their account.
+
+    The link carries a signed token naming the invitation and a random secret; only the
+    secret's SHA-256 is stored here. It works once (``accepted_at``), until
+    ``expires_at``, and not after it was withdrawn or replaced by a newer invitation to
+    the same address (``revoked_at``). See ``rehabit.accounts.invitations``.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account created"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("therapist invitation")
+        verbose_name_plural = _("therapist invitations")
+        indexes = [models.Index(fields=["email", "created_at"], name="invitation_email")]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rehabit.accounts import staff_views, views
+from rehabit.accounts import invitation_views, staff_views, views
 
 app_name = "accounts"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("legal/terms/", views.terms, name="terms"),
     path("legal/privacy/", views.privacy, name="privacy"),
     path("staff/patients/<int:patient_id>/", staff_views.patient_record, name="patient_record"),
+    path("staff/invitations/", invitation_views.manage, name="invitations"),
+    path("invitation/", invitation_views.accept, name="invitation_accept"),
+    path("invitation/<str:token>/", invitation_views.open_link, name="invitation"),
 ]

@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from rehabit.audit.services import record
 from rehabit.booking.models import (
     DateOverride,
-    SessionKind,
-    SessionType,
     Therapist,
     TimeOff,
     WorkingHours,
@@ -98,22 +96,65 @@ def set_weekly_hours(
     _changed(therapist, request, "weekly_hours")
 
 
+RULE_FIELDS = (
+    "minimum_notice_minutes",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "horizon_days",
+    "daily_maximum",
+    "slot_step_minutes",
+)
+
+
 @transaction.atomic
-def update_settings(therapist: Therapist, form: Any, request: HttpRequest | None) -> None:
-    """Save the rules form (zone, buffers, notice, horizon, limits) and session lengths."""
-    _locked(therapist)
-    saved = form.save()
-    for kind in SessionKind.values:
-        minutes = form.cleaned_data.get(f"duration_{kind}")
-        if minutes:
-            SessionType.objects.update_or_create(
-                therapist=saved,
-                kind=kind,
-                defaults={"duration_minutes": minutes, "is_offered": True},
-            )
-        else:
-            SessionType.objects.filter(therapist=saved, kind=kind).update(is_offered=False)
-    _changed(saved, request, "settings")
+def update_rules(therapist: Therapist, values: dict[str, Any], request: HttpRequest | None) -> None:
+    """Save the booking rules (notice, buffers, horizon, daily maximum, step); the keys of
+    ``values`` are ``RULE_FIELDS``, already checked by the form or schema."""
+    therapist = _locked(therapist)
+    changed = {k: v for k, v in values.items() if k in RULE_FIELDS}
+    Therapist.objects.filter(pk=therapist.pk).update(**changed)
+    _changed(therapist, request, "settings")
+
+
+@transaction.atomic
+def replace_availability(
+    therapist: Therapist,
+    *,
+    weekly: dict[int, list[tuple[time, time]]],
+    overrides: dict[date, list[tuple[time, time]]],
+    time_off: list[tuple[datetime, datetime, str]],
+    notice_minutes: int,
+    request: HttpRequest | None,
+    today: date,
+    now: datetime,
+) -> None:
+    """Replace the whole current availability at once (the API's PUT): the usual week,
+    every override from ``today`` on and every time off not over at ``now`` (past ones
+    are history and stay), and the notice. One transaction, one audit entry."""
+    therapist = _locked(therapist)
+    WorkingHours.objects.filter(therapist=therapist).delete()
+    WorkingHours.objects.bulk_create(
+        WorkingHours(therapist=therapist, weekday=day, start=start, end=end)
+        for day, spans in sorted(weekly.items())
+        for start, end in spans
+    )
+    DateOverride.objects.filter(therapist=therapist, day__gte=today).delete()
+    rows = []
+    for day, spans in sorted(overrides.items()):
+        rows.extend(DateOverride(therapist=therapist, day=day, start=s, end=e) for s, e in spans)
+        if not spans:
+            rows.append(DateOverride(therapist=therapist, day=day))
+    DateOverride.objects.bulk_create(rows)
+    TimeOff.objects.filter(therapist=therapist, end__gt=now).delete()
+    for start, end, _reason in time_off:
+        if end <= start:
+            raise RulesError(_("Time off must end after it starts."))
+    TimeOff.objects.bulk_create(
+        TimeOff(therapist=therapist, start=start, end=end, reason=reason)
+        for start, end, reason in time_off
+    )
+    Therapist.objects.filter(pk=therapist.pk).update(minimum_notice_minutes=notice_minutes)
+    _changed(therapist, request, "replaced")
 
 
 @transaction.atomic

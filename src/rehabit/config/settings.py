@@ -377,6 +377,8 @@ REHABIT_STAFF_IDLE_TIMEOUT_SECONDS = env_int("REHABIT_STAFF_IDLE_TIMEOUT_SECONDS
 # A therapist may read a consenting patient's record until this many days after their
 # last appointment together.
 REHABIT_THERAPIST_ACCESS_DAYS = env_int("REHABIT_THERAPIST_ACCESS_DAYS", 30)
+# A therapist invitation link works once, for this many days (at most 30).
+REHABIT_INVITATION_DAYS = env_int("REHABIT_INVITATION_DAYS", 7)
 REHABIT_MINIMUM_AGE = env_int("REHABIT_MINIMUM_AGE", 18)
 # How long the audit log is kept (6 years: HIPAA 45 CFR 164.316; DPDP asks at least 1).
 # `rehabit worker` removes older entries once a day (rehabit.audit.retention).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("conditions/", include("rehabit.education.urls")),
     path("assessment/", include("rehabit.assessments.urls")),
     path("booking/", include("rehabit.booking.urls")),
+    path("therapist/", include("rehabit.booking.workspace_urls")),
     path("", include("rehabit.care.urls")),
     path("", include("rehabit.outcomes.urls")),
     path("clinic/", include("rehabit.clinic.urls")),

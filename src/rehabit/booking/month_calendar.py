@@ -1,0 +1,131 @@
+"""A month of a therapist's dates, each marked with what differs from the usual week:
+other hours, a day off, time off. Server-rendered as a table (``booking/_month.html``);
+every mark is words, never colour alone."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from rehabit.booking.week_grid import span_text
+from rehabit.scheduling import validate_zone
+
+
+@dataclass
+class DayCell:
+    day: date
+    in_month: bool
+    is_today: bool
+    marks: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The date in words, for the cell's accessible name."""
+        return formats.date_format(self.day, "l j F Y")
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[DayCell]]
+
+    @property
+    def title(self) -> str:
+        return formats.date_format(self.first, "F Y")
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_of(value: date) -> date:
+    return value.replace(day=1)
+
+
+def _time_off_marks(
+    time_off: Iterable[tuple[datetime, datetime, str]], zone: str, first: date, last: date
+) -> dict[date, list[str]]:
+    tz = validate_zone(zone)
+    marks: dict[date, list[str]] = {}
+    for start, end, reason in time_off:
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+        day = max(local_start.date(), first)
+        while day <= last and datetime.combine(day, time(0, 0), tz) < local_end:
+            begins = local_start if local_start.date() == day else None
+            finishes = local_end if local_end.date() == day else None
+            if finishes is not None and finishes.time() == time(0, 0):
+                break  # ends at this day's midnight: nothing of this day
+            if begins is None and finishes is None:
+                text = _("Time off all day")
+            elif begins is not None and finishes is not None:
+                text = _("Time off %(start)s–%(end)s") % {
+                    "start": begins.strftime("%H:%M"),
+                    "end": finishes.strftime("%H:%M"),
+                }
+            elif begins is not None:
+                text = (
+                    _("Time off all day")
+                    if begins.time() == time(0, 0)
+                    else _("Time off from %(time)s") % {"time": begins.strftime("%H:%M")}
+                )
+            else:
+                assert finishes is not None
+                text = _("Time off until %(time)s") % {"time": finishes.strftime("%H:%M")}
+            if reason:
+                text += f" ({reason})"
+            marks.setdefault(day, []).append(text)
+            day += timedelta(days=1)
+    return marks
+
+
+def build_month(
+    first: date,
+    *,
+    today: date,
+    zone: str,
+    overrides: dict[date, list[tuple[time, time]]],
+    time_off: Iterable[tuple[datetime, datetime, str]],
+) -> Month:
+    """The weeks (Monday first) covering the month of ``first``, each date marked."""
+    first = month_of(first)
+    weeks_of_days = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    last_shown = weeks_of_days[-1][-1]
+    leave = _time_off_marks(time_off, zone, weeks_of_days[0][0], last_shown)
+    weeks = []
+    for week in weeks_of_days:
+        cells = []
+        for day in week:
+            cell = DayCell(day=day, in_month=day.month == first.month, is_today=day == today)
+            if day in overrides:
+                spans = overrides[day]
+                if spans:
+                    hours = ", ".join(span_text(s, e) for s, e in spans)
+                    cell.marks.append(_("Other hours: %(hours)s") % {"hours": hours})
+                else:
+                    cell.marks.append(_("Not working"))
+            cell.marks.extend(leave.get(day, []))
+            cells.append(cell)
+        weeks.append(cells)
+    return Month(first=first, weeks=weeks)
+
+
+def overrides_by_day(rows: Iterable[tuple[date, Any, Any]]) -> dict[date, list[tuple[time, time]]]:
+    """Stored override rows (day, start, end) grouped by date; a date without times is off."""
+    found: dict[date, list[tuple[time, time]]] = {}
+    for day, start, end in rows:
+        found.setdefault(day, [])
+        if start is not None and end is not None:
+            found[day].append((start, end))
+    for spans in found.values():
+        spans.sort()
+    return found
