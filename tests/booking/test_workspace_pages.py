@@ -207,6 +207,8 @@ def test_the_therapist_navigation_is_shown_to_therapists_only(patient: Any) -> N
     assert 'aria-label="Therapist workspace"' in html
     assert 'href="/booking/availability/"' in html and 'href="/therapist/schedule/"' in html
     assert '<a href="/therapist/" aria-current="page">Today</a>' in html
+    # Pages of other apps appear once their URL names exist (rehabit.clinic's messages).
+    assert '<a href="/clinic/messages/">Messages</a>' in html
     assert 'aria-label="Therapist workspace"' not in page(login(Client(), patient), "/account/")
     assert 'aria-label="Therapist workspace"' not in page(Client(), "/")
 
@@ -229,3 +231,22 @@ def test_listed_flag_and_specialties_stay_with_the_therapist(db: Any) -> None:
     html = page(login(Client(), therapist.user, mfa=True), "/therapist/profile/")
     assert "Not listed: patients cannot find or book you." in html
     assert TherapistSpecialty.objects.filter(therapist=therapist).count() == 1
+
+
+def test_warning_signs_come_before_new_bookings(db: Any) -> None:
+    therapist = make_therapist("Tara Therapist")
+    now = timezone.now()
+    sign = attention.AttentionItem("warning_sign", "A", "A: warning sign", "/a/", now)
+    older = attention.AttentionItem(
+        "warning_sign", "B", "B: warning sign", "/b/", now - timedelta(1)
+    )
+    booking = attention.AttentionItem("new_booking", "C", "C booked", "/c/", now + timedelta(1))
+
+    def source(t: Any, since: Any, at: Any) -> list[attention.AttentionItem]:
+        return [booking, older, sign]
+
+    attention.register(source)
+    try:
+        assert attention.needing_attention(therapist, None, now)[:3] == [sign, older, booking]
+    finally:
+        attention._sources.remove(source)

@@ -93,8 +93,15 @@ def sources() -> list[Source]:
     return list(_sources)
 
 
+# Listed first, in this order (a warning sign before a worsening check-in before an
+# unread message); every other kind after them. Within a rank, newest first.
+KIND_RANK = {"warning_sign": 0, "worsening_check_in": 1, "unread_message": 2}
+
+
 def needing_attention(therapist: Any, since: datetime | None, now: datetime) -> list[AttentionItem]:
     items: list[AttentionItem] = []
     for source in _sources:
         items.extend(source(therapist, since, now))
-    return sorted(items, key=lambda item: item.at, reverse=True)
+    items.sort(key=lambda item: item.at, reverse=True)
+    items.sort(key=lambda item: KIND_RANK.get(item.kind, len(KIND_RANK)))
+    return items

@@ -30,7 +30,8 @@ _items: list[NavItem] = [
     NavItem(("workspace:schedule",), _("Schedule"), 20),
     NavItem(("booking:availability",), _("Availability"), 30),
     NavItem(("clinic:patients", "clinic:patient_list", "workspace:patients"), _("Patients"), 40),
-    NavItem(("clinic:inbox", "clinic:messages", "messaging:inbox"), _("Messages"), 50),
+    NavItem(("clinic:threads", "clinic:inbox", "clinic:messages"), _("Messages"), 50),
+    NavItem(("clinic:alerts",), _("Alerts"), 55),
     NavItem(("workspace:profile",), _("My therapist profile"), 60),
 ]
 
