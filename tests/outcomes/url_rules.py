@@ -21,4 +21,12 @@ OUTCOMES_RULES: dict[str, Rule] = {
     "outcomes:activities": _under("progress/activities/"),
     "outcomes:bridge": _under("progress/bridge/"),
     "outcomes:report": _under("report.pdf"),
+    "api:get_diary": _api("diary"),
+    "api:save_diary": _api("diary", "POST on the diary's URL (GET lists it)"),
+    "api:get_measures": _api("measures"),
+    "api:put_activities": _api("measures", "PUT .../measures/activities; GET on the list"),
+    "api:post_psfs": _api("measures", "POST .../measures/psfs; GET on the list"),
+    "api:post_bridge": _api("measures", "POST .../measures/bridge; GET on the list"),
+    "api:get_progress": _api("progress"),
+    "api:get_report": _api("report"),
 }

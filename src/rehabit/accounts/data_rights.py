@@ -82,6 +82,7 @@ def build_export(user: Any) -> dict[str, Any]:
     from rehabit.assessments.models import Assessment
     from rehabit.booking.personal_data import export_appointments
     from rehabit.care.personal_data import export_care
+    from rehabit.outcomes.exports import export_outcomes
 
     profile, _ = Profile.objects.get_or_create(user=user)
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
@@ -137,6 +138,8 @@ def build_export(user: Any) -> dict[str, Any]:
             for a in Assessment.objects.filter(owner=user).order_by("created_at", "id")
         ],
         "care": export_care(user),
+        # The pain diary and outcome measures, with the diary CSV and the PDF report.
+        "outcomes": export_outcomes(user),
         "appointments": export_appointments(user),
         "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
     }
@@ -186,6 +189,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     from rehabit.assessments.models import Assessment
     from rehabit.booking.personal_data import import_appointments
     from rehabit.care.personal_data import import_care
+    from rehabit.outcomes.exports import import_outcomes
 
     _check_document(data)
     User = get_user_model()
@@ -266,6 +270,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
         )
 
     import_care(data.get("care") or {})
+    import_outcomes(data.get("outcomes") or {})
     import_appointments(user, data.get("appointments") or [])
 
     restored = 0

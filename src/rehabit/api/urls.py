@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
-from rehabit.api import assessments, booking, care, clinic, conditions, therapist
+from rehabit.api import assessments, booking, care, clinic, conditions, progress, therapist
 
 api = NinjaAPI(
     title="Rehabit API",
@@ -21,6 +21,7 @@ api.add_router("", assessments.router)
 api.add_router("", conditions.router)
 api.add_router("", booking.router)
 api.add_router("", care.router)
+api.add_router("", progress.router)
 api.add_router("", therapist.router)
 api.add_router("", clinic.router)
 
