@@ -1,0 +1,68 @@
+"""Issue 12 on a phone in real Chromium: log a week of the pain diary, see the chart and
+the table beside it (accessible, no sideways scroll), download the PDF report and read
+its text back."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.outcomes.helpers import assessment_days_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WEEK = [(3, 5), (2, 4), (1, 1), (0, 1), (0, 0), (0, 0), (0, 0)]  # (now, worst)
+
+
+def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
+    phone_page: Any, live_server: Any, tmp_path: Path
+) -> None:
+    page = phone_page
+    assessment = assessment_days_ago(6)
+    today = timezone.localdate()
+    page.goto(f"{live_server.url}/care/{assessment.pk}/program/")
+    page.get_by_role("link", name="Your pain diary and progress").click()
+    page.wait_for_url("**/progress/**")
+    assert "Your first entry sets the starting point" in page.content()
+    for n, (now, worst) in enumerate(WEEK):
+        page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
+        if n == 0:
+            assert_accessible(page)
+            assert_fits_phone_width(page)
+        page.fill("#entry_date", (today - timedelta(days=6 - n)).isoformat())
+        page.locator(f"#pain_now-{now}").check()
+        page.locator(f"#pain_worst-{worst}").check()
+        page.locator("#sleep_disturbed").check()
+        page.fill("#activity", f"Walked {10 + n} minutes")
+        page.get_by_role("button", name="Save today's entry").click()
+        page.wait_for_url("**/progress/")
+        assert page.get_by_text("Thank you. Today's entry is saved.").is_visible()
+
+    chart = page.locator("#pain svg.chart-svg")
+    assert chart.is_visible() and chart.get_attribute("role") == "img"
+    box = chart.bounding_box()
+    assert box["width"] <= 375 and box["height"] > 150
+    table = page.locator("#pain table.trend-table")
+    assert table.locator("tbody tr").count() == 7
+    assert table.locator("tbody tr").first.locator("td").first.text_content() == "5"
+    assert page.get_by_role("heading", name="Is this real improvement? Better").is_visible()
+    assert "You logged on 7 days in the last 7. 7 days in a row." in page.content()
+    assert_accessible(page)
+    assert_fits_phone_width(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report (PDF)").click()
+    path = tmp_path / "report.pdf"
+    download.value.save_as(path)
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for expected in ("Rehabit progress report", "Is this real improvement?", "Pain diary",
+                     "Walked 16 minutes", "Worst in 24 hours", "Exercises"):  # fmt: skip
+        assert expected in text, expected
