@@ -309,3 +309,18 @@ def test_a_user_given_the_role_without_an_invitation_is_led_through_the_steps(db
     )
     patient = make_user("pat.welcome@example.org")
     assert login(Client(), patient).get("/therapist/welcome/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_removes_invitations_naming_its_address(patient: Any) -> None:
+    from rehabit.accounts.erasure import erase_account
+
+    now = timezone.now()
+    for email in (patient.email.upper(), "someone.else@example.org"):
+        TherapistInvitation.objects.create(
+            email=email, secret_hash="0" * 64, expires_at=now + timedelta(days=1)
+        )
+    erase_account(patient)
+    assert list(TherapistInvitation.objects.values_list("email", flat=True)) == [
+        "someone.else@example.org"
+    ]

@@ -37,11 +37,12 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.http import HttpRequest
 
 from rehabit.accounts import lockout
-from rehabit.accounts.models import ConsentEvent
+from rehabit.accounts.models import ConsentEvent, TherapistInvitation
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 
@@ -162,6 +163,10 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
         lockout.clear(user.email, *addresses)
         Assessment.objects.filter(owner=user).delete()
         ConsentEvent.objects.filter(user=user).delete()
+        # Invitations name the address (an invitation to it may predate the account).
+        TherapistInvitation.objects.filter(
+            Q(account=user) | Q(email__iexact=user.email) | Q(email__in=addresses)
+        ).delete()
         user.delete()  # cascades to everything else with a foreign key to the account
         transaction.on_commit(checkpoint_sqlite)
     return user_id
