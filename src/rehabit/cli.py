@@ -36,6 +36,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Links in e-mails and calendar files point here unless REHABIT_SITE_URL says otherwise
     # (set before the settings load; the background worker inherits it).
     os.environ.setdefault("REHABIT_SITE_URL", serve_site_url(args.host, args.port))
+    # The web workers' metrics are added up in one folder, named before Django starts.
+    from rehabit.ops.processes import prepare_for_workers
+
+    prepare_for_workers()
     try:
         _setup_django()
     except MissingSetting as exc:
@@ -120,6 +124,46 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """The whole database into one file (SQLite online backup, or pg_dump)."""
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: {exc}", file=sys.stderr)
+        return 2
+    from rehabit.backup import BackupError, backup
+
+    try:
+        done = backup(Path(args.output) if args.output else None)
+    except BackupError as exc:
+        print(f"rehabit backup: {exc}", file=sys.stderr)
+        return 1
+    print(done.describe())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """A backup into the database, which must be empty unless --force."""
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: {exc}", file=sys.stderr)
+        return 2
+    from rehabit.backup import BackupError, restore
+
+    try:
+        done = restore(Path(args.file), force=args.force)
+    except BackupError as exc:
+        print(f"rehabit restore: {exc}", file=sys.stderr)
+        return 1
+    print(done.describe())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rehabit",
@@ -169,6 +213,29 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--once", action="store_true", help="do one round, then exit")
     worker.add_argument("--worker-id", default="", help="a name for this worker in logs")
     worker.set_defaults(func=cmd_worker)
+
+    backup = sub.add_parser(
+        "backup",
+        help="back the database up into one file, consistently while the service runs",
+        description="SQLite: the online backup API; PostgreSQL: pg_dump (custom format). "
+        "The file is readable by its owner only: it holds health data.",
+    )
+    backup.add_argument(
+        "--output",
+        metavar="FILE",
+        help="where to write (default: <data dir>/backups/rehabit-<UTC time>.sqlite3 or .pgdump)",
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        help="load a backup made by `rehabit backup` into the database",
+        description="Refuses a database that holds data unless --force; then the database "
+        "becomes exactly the backup. Stop the service (web and workers) first.",
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser(
         "manage",
