@@ -134,6 +134,15 @@ def test_the_availability_document_round_trips(kiri: Any) -> None:
     )
 
 
+def test_a_notice_of_odd_minutes_round_trips(kiri: Any) -> None:
+    client = login(Client(), kiri.user, mfa=True)
+    type(kiri).objects.filter(pk=kiri.pk).update(minimum_notice_minutes=50)
+    document = client.get(AVAILABILITY).json()
+    assert put(client, document).status_code == 200
+    kiri.refresh_from_db()
+    assert kiri.minimum_notice_minutes == 50
+
+
 def test_past_dates_and_time_off_stay_as_history(kiri: Any) -> None:
     now = timezone.now()
     past_day = now.date() - timedelta(days=20)
@@ -196,7 +205,7 @@ def test_every_mistake_is_named_by_its_place_and_nothing_is_changed(kiri: Any) -
             "weekly": [{"weekday": 0, "ranges": [{"start": "9:00", "end": "17:00"}]}],
             "notice_hours": 1,
         },
-        {"weekly": [], "notice_hours": 1.1},
+        {"weekly": [], "notice_hours": 721},
         {"weekly": [], "notice_hours": -1},
         {"weekly": []},
     ],

@@ -187,12 +187,18 @@ def test_the_notice_is_given_in_hours(tara: Therapist) -> None:
     assert tara.minimum_notice_minutes == 90 and tara.horizon_days == 21
     assert tara.daily_maximum is None
     assert 'name="notice_hours" value="1.5"' in client.get(URL).content.decode()
-    bad = client.post(URL, {**rules, "notice_hours": "1.1", "horizon_days": "0"})
+    bad = client.post(URL, {**rules, "notice_hours": "1.125", "horizon_days": "0"})
     html = bad.content.decode()
     assert bad.status_code == 422
-    assert "Give the notice in whole hours or quarters (1.25)." in html
+    assert "Give the notice with at most two decimals, for example 1.5." in html
     assert "Give a number from 1 to 365." in html
-    assert 'name="notice_hours" value="1.1"' in html
+    assert 'name="notice_hours" value="1.125"' in html
+    # A notice kept in minutes that is no round number of hours survives a save as shown.
+    Therapist.objects.filter(pk=tara.pk).update(minimum_notice_minutes=50)
+    assert 'name="notice_hours" value="0.83"' in client.get(URL).content.decode()
+    assert client.post(URL, {**rules, "notice_hours": "0.83"}).status_code == 302
+    tara.refresh_from_db()
+    assert tara.minimum_notice_minutes == 50
 
 
 def test_a_date_with_other_hours_or_off_is_marked_on_the_month(tara: Therapist) -> None:

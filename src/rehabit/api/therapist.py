@@ -92,7 +92,7 @@ class AvailabilityIn(Schema):
     overrides: list[OverrideIO] = Field(default_factory=list, max_length=400)
     time_off: list[TimeOffIn] = Field(default_factory=list, max_length=200)
     notice_hours: float = Field(
-        ge=0, le=720, multiple_of=0.25, description="Patients book at least this far ahead"
+        ge=0, le=720, description="Patients book at least this far ahead (kept to the minute)"
     )
 
 

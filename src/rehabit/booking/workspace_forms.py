@@ -158,19 +158,13 @@ class NoticeForm(forms.Form):
             "invalid": _("Give the notice as a number of hours, for example 12 or 1.5."),
             "min_value": _("The notice cannot be negative."),
             "max_value": _("Give at most %(high)d hours (30 days).") % {"high": MAX_NOTICE_HOURS},
-            "max_decimal_places": _("Give the notice in whole hours or quarters (1.25)."),
+            "max_decimal_places": _("Give the notice with at most two decimals, for example 1.5."),
         },
-        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_NOTICE_HOURS, "step": "0.25"}),
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_NOTICE_HOURS, "step": "any"}),
     )
 
-    def clean_notice_hours(self) -> Decimal:
-        value: Decimal = self.cleaned_data["notice_hours"]
-        if (value * 4) % 1:
-            raise forms.ValidationError(_("Give the notice in whole hours or quarters (1.25)."))
-        return value
-
     def notice_minutes(self) -> int:
-        return int(self.cleaned_data["notice_hours"] * 60)
+        return round(self.cleaned_data["notice_hours"] * 60)
 
     @staticmethod
     def hours_of(minutes: int) -> Decimal:
