@@ -89,6 +89,9 @@ class World:
             "assessment_id": str(self.assessment.pk),
             "session_id": str(uuid.uuid4()),
             "exercise_id": "no-such-exercise",
+            "patient_id": self.patient.pk,
+            "thread_id": str(uuid.uuid4()),
+            "alert_id": str(uuid.uuid4()),
         }
 
     def query_values(self) -> dict[str, Any]:
@@ -124,8 +127,10 @@ def _operations(api_schema: Any) -> list[Any]:
 
 def _resolve(operation: Any, node: dict[str, Any]) -> dict[str, Any]:
     raw = operation.schema.raw_schema
+    # A body with nested models comes with its schemas bundled in (``#/x-bundled/...``).
+    bundle = _json_schema(operation).get("x-bundled", {})
     while "$ref" in node:
-        target: Any = raw
+        target: Any = {"x-bundled": bundle} if node["$ref"].startswith("#/x-bundled/") else raw
         for part in node["$ref"].lstrip("#/").split("/"):
             target = target[part]
         node = target
