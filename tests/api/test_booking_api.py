@@ -210,3 +210,26 @@ def test_the_openapi_document_describes_the_booking_api() -> None:
     assert any(
         p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post_op["parameters"]
     )
+
+
+def test_a_booking_without_share_record_keeps_the_choice_for_that_therapist(
+    patient: Any, therapist: Any
+) -> None:
+    from rehabit.booking.people import shares_record
+
+    client = login(Client(), patient)
+    first = free_start(therapist)
+    response = post(client, body_for(therapist, first, share_record=True), key="share-1")
+    assert response.status_code == 201, response.content
+    assert shares_record(patient, therapist)
+    later = free_start(therapist, after=timedelta(days=4))
+    response = post(client, body_for(therapist, later), key="share-2")  # no share_record
+    assert response.status_code == 201, response.content
+    assert response.json()["share_record"] is True
+    assert shares_record(patient, therapist)  # not withdrawn by leaving the field out
+    # Saying no explicitly still withdraws it (after cancelling one: two with one therapist).
+    assert client.delete(f"/api/v1/appointments/{response.json()['id']}").status_code in (200, 204)
+    third = free_start(therapist, after=timedelta(days=6))
+    response = post(client, body_for(therapist, third, share_record=False), key="share-3")
+    assert response.status_code == 201, response.content
+    assert not shares_record(patient, therapist)

@@ -32,7 +32,7 @@ from rehabit.booking.models import (
     Specialty,
     Therapist,
 )
-from rehabit.booking.people import set_sharing, zone_of
+from rehabit.booking.people import set_sharing, shares_record, zone_of
 from rehabit.booking.selectors import find_appointment, upcoming_for, visible_appointments
 from rehabit.core.inputs import Day, Instant
 from rehabit.scheduling import Slot, UnknownTimeZone, validate_zone
@@ -131,8 +131,10 @@ class AppointmentIn(Schema):
     therapist_id: int
     session_type: str = Field(max_length=32, description="first_assessment | follow_up")
     start: Instant = Field(description="ISO 8601 with a UTC offset, e.g. 2026-03-02T09:00:00Z")
-    share_record: bool = Field(
-        False, description="Share my assessments and progress with my therapist (consent)"
+    share_record: bool | None = Field(
+        None,
+        description="Share my assessments and progress with this therapist (consent). Left "
+        "out, the current choice for this therapist is kept (not shared if never chosen).",
     )
     time_zone: str | None = Field(None, max_length=64, description="Zone for the response")
 
@@ -218,6 +220,12 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
         "manage_url": manage_url(appointment),
         "join_url": join_url(appointment) if participant and video.is_open(appointment) else None,
     }
+
+
+def _current_share(user: Any, therapist_id: int) -> bool:
+    """The person's current sharing choice for this therapist (False for an unknown one:
+    the booking itself then says the therapist does not exist)."""
+    return shares_record(user, Therapist.objects.filter(pk=therapist_id).first())
 
 
 def _refused(
@@ -364,7 +372,11 @@ def create_appointment(
                 therapist_id=payload.therapist_id,
                 kind=payload.session_type,
                 start=payload.start,
-                share_record=payload.share_record,
+                share_record=(
+                    payload.share_record
+                    if payload.share_record is not None
+                    else _current_share(request.user, payload.therapist_id)
+                ),
                 request=request,
             )
         except BookingRefused as refused:
