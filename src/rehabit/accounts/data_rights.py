@@ -82,6 +82,7 @@ def build_export(user: Any) -> dict[str, Any]:
     from rehabit.assessments.models import Assessment
     from rehabit.booking.personal_data import export_appointments
     from rehabit.care.personal_data import export_care
+    from rehabit.clinic.personal_data import export_clinic
     from rehabit.outcomes.exports import export_outcomes
 
     profile, _ = Profile.objects.get_or_create(user=user)
@@ -140,6 +141,7 @@ def build_export(user: Any) -> dict[str, Any]:
         "care": export_care(user),
         # The pain diary and outcome measures, with the diary CSV and the PDF report.
         "outcomes": export_outcomes(user),
+        "clinic": export_clinic(user),
         "appointments": export_appointments(user),
         "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
     }
@@ -189,6 +191,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     from rehabit.assessments.models import Assessment
     from rehabit.booking.personal_data import import_appointments
     from rehabit.care.personal_data import import_care
+    from rehabit.clinic.personal_data import import_clinic
     from rehabit.outcomes.exports import import_outcomes
 
     _check_document(data)
@@ -272,6 +275,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     import_care(data.get("care") or {})
     import_outcomes(data.get("outcomes") or {})
     import_appointments(user, data.get("appointments") or [])
+    import_clinic(user, data.get("clinic") or {})
 
     restored = 0
     for e in data["audit"]:

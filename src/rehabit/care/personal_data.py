@@ -14,7 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from rehabit.care.models import ExerciseSession, MedicationAnswers, ProgramLevel, ProgressionStep
+from rehabit.care.models import (
+    ExerciseSession,
+    MedicationAnswers,
+    PrescribedExercise,
+    ProgramLevel,
+    ProgressionStep,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -46,6 +52,7 @@ def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:
                 "next_morning": s.next_morning,
                 "settled_within_24h": s.settled_within_24h,
                 "checked_in_at": _iso(s.checked_in_at),
+                "warning_signs": list(s.warning_signs or []),
             }
             for s in ExerciseSession.objects.filter(**mine).order_by("logged_at", "id")
         ],
@@ -82,6 +89,20 @@ def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:
             }
             for m in MedicationAnswers.objects.filter(**mine).order_by("assessment_id")
         ],
+        "prescriptions": [
+            {
+                "assessment_id": str(p.assessment_id),
+                "family": p.family,
+                "exercise_id": p.exercise_id,
+                "dosage": p.dosage,
+                "rule": p.rule,
+                "note": p.note,
+                "reason": p.reason,
+                "prescribed_by": p.prescriber_name,
+                "prescribed_at": _iso(p.prescribed_at),
+            }
+            for p in PrescribedExercise.objects.filter(**mine).order_by("prescribed_at", "id")
+        ],
     }
 
 
@@ -101,6 +122,7 @@ def import_care(section: Mapping[str, Any]) -> None:
             next_morning=s.get("next_morning", ""),
             settled_within_24h=s.get("settled_within_24h"),
             checked_in_at=_when(s.get("checked_in_at")),
+            warning_signs=s.get("warning_signs") or [],
         )
     for p in section.get("program_levels") or []:
         ProgramLevel.objects.create(
@@ -128,4 +150,16 @@ def import_care(section: Mapping[str, Any]) -> None:
             assessment_id=m["assessment_id"],
             answers=m["answers"],
             updated_at=_when(m["updated_at"]),
+        )
+    for p in section.get("prescriptions") or []:
+        PrescribedExercise.objects.create(
+            assessment_id=p["assessment_id"],
+            family=p["family"],
+            exercise_id=p.get("exercise_id") or "",
+            dosage=p.get("dosage") or {},
+            rule=p.get("rule") or "automatic",
+            note=p.get("note", ""),
+            reason=p.get("reason", ""),
+            prescriber_name=p.get("prescribed_by", ""),
+            prescribed_at=_when(p["prescribed_at"]),
         )
