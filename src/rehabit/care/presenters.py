@@ -12,7 +12,7 @@ from typing import Any
 from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from rehabit.care.models import ExerciseSession, ProgressionStep
 from rehabit.clinical.conditions import load_conditions
@@ -206,6 +206,20 @@ def explain_item(item: Any, sessions: Sequence[ExerciseSession] = ()) -> str:
     ladder = {str(lv): ex for lv, ex in item.ladder.items()}
     return explain(decision.template, {**decision.params, "level_exercises": ladder},
                    decision.from_level, decision.to_level)  # fmt: skip
+
+
+# The progression core's sentences about a therapist's hold
+# (``clinical.progression.PRESCRIPTION_MESSAGES``), for the message catalogue; ``explain``
+# translates them like the messages of programs.yaml.
+PRESCRIPTION_STRINGS = (
+    gettext_noop(
+        "Your physiotherapist asked you to stay at {level_name} for now, so it stays the same."
+    ),
+    gettext_noop(
+        "That went well. Your physiotherapist decides when you move on from {level_name}, "
+        "and has been told that you may be ready."
+    ),
+)
 
 
 def family_name(family: str) -> str:
