@@ -23,6 +23,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -166,6 +167,11 @@ def average(values: Sequence[float]) -> float | None:
 # --- Is this real improvement? ----------------------------------------------------------
 
 
+def tenths(value: float) -> float:
+    """A score to one decimal, halves rounded up (2.55 -> 2.6), as it is shown."""
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _shown(value: float) -> str:
     """A score as people read it: whole numbers without a decimal point."""
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
@@ -176,6 +182,9 @@ def compare(measure: str, before: float | None, now: float | None) -> Change:
     when either score is missing). Never "better" for a change below the threshold."""
     outcome = load_outcomes()
     rules = outcome.measures[measure]
+    if before is not None and now is not None and not (math.isnan(before) or math.isnan(now)):
+        # Compared as shown: to one decimal, so the words and the verdict agree.
+        before, now = tenths(before), tenths(now)
     if before is None or now is None or math.isnan(before) or math.isnan(now):
         template = outcome.messages[f"{measure}_too_early"]
         return Change(measure, "too_early", before, now, None, None, None, template, {})

@@ -176,7 +176,7 @@ def run(assessment_id: str, due_iso: str) -> str:
 
     with transaction.atomic():
         item = (
-            DiaryReminder.objects.select_for_update()
+            DiaryReminder.objects.select_for_update(of=("self",))
             .select_related("assessment__owner")
             .filter(pk=assessment_id)
             .first()
