@@ -8,7 +8,8 @@ from rehabit.accounts.models import ConsentPurpose
 
 CURRENT_VERSIONS: dict[str, str] = {
     ConsentPurpose.TERMS: "2026-11-01",
-    ConsentPurpose.PRIVACY: "2026-11-01",
+    # 2026-12-05: sharing is chosen per therapist; erasure cancels upcoming sessions first.
+    ConsentPurpose.PRIVACY: "2026-12-05",
     ConsentPurpose.SHARE_WITH_THERAPIST: "2026-11-01",
 }
 
