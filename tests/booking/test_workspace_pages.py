@@ -16,7 +16,7 @@ from rehabit.booking import attention
 from rehabit.booking.models import SessionType, Therapist, TherapistSpecialty
 from rehabit.booking.schedule import monday_of
 from tests.accounts.helpers import TOTP_SECRET, login, make_user
-from tests.booking.support import book, free_start, make_therapist
+from tests.booking.support import book, free_start, make_patient, make_therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,23 @@ def test_warning_signs_come_before_new_bookings(db: Any) -> None:
         assert attention.needing_attention(therapist, None, now)[:3] == [sign, older, booking]
     finally:
         attention._sources.remove(source)
+
+
+def test_the_pages_read_the_same_number_of_queries_however_many_sessions(db: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    therapist = make_therapist("Tara Therapist")
+    client = login(Client(), therapist.user, mfa=True)
+    urls = ("/therapist/", "/therapist/schedule/", "/api/v1/therapist/schedule")
+    counts = []
+    for batch in range(2):
+        for i in range(1 + 5 * batch):
+            patient = make_patient(f"p{batch}.{i}@example.org", f"Patient {batch}.{i}")
+            book(patient, therapist, free_start(therapist, after=timedelta(hours=2)))
+        client.get("/therapist/")  # the first visit of a session records it
+        with CaptureQueriesContext(connection) as queries:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -26,7 +26,7 @@ from rehabit.booking.ics import join_url, manage_url
 from rehabit.booking.models import Therapist
 from rehabit.booking.month_calendar import overrides_by_day
 from rehabit.booking.people import display_name, therapist_of, zone_of
-from rehabit.booking.schedule import MAX_DAYS, appointments_between, local_today
+from rehabit.booking.schedule import MAX_DAYS, appointments_between, local_today, with_people
 from rehabit.booking.week_grid import DayCheck, Range, check_day, check_week, rows_of
 from rehabit.core.inputs import Day, Instant
 from rehabit.scheduling import RulesError, validate_zone
@@ -176,7 +176,9 @@ def therapist_schedule(request: HttpRequest, query: Query[ScheduleQuery]) -> Sta
         )
     zone = therapist.time_zone
     tz = validate_zone(zone)
-    found = appointments_between(therapist, first, last, include_cancelled=query.include_cancelled)
+    found = with_people(
+        appointments_between(therapist, first, last, include_cancelled=query.include_cancelled)
+    )
     items = []
     for appointment in found:
         patient_zone = zone_of(appointment.patient)

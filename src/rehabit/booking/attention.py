@@ -45,15 +45,15 @@ Source = Callable[[Any, datetime | None, datetime], list[AttentionItem]]
 def new_bookings(therapist: Any, since: datetime | None, now: datetime) -> list[AttentionItem]:
     """Sessions booked (or moved to a new time) since the last visit that are still ahead."""
     after = since or now - FIRST_VISIT_LOOKBACK
-    found = (
+    from rehabit.booking.schedule import with_people
+
+    found = with_people(
         Appointment.objects.filter(
             therapist=therapist,
             status=AppointmentStatus.BOOKED,
             created_at__gt=after,
             end__gt=now,
-        )
-        .select_related("patient", "session_type")
-        .order_by("-created_at")[:50]
+        ).order_by("-created_at")[:50]
     )
     items = []
     for appointment in found:

@@ -8,6 +8,7 @@ reads right.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -43,6 +44,28 @@ def day_bounds(first: date, last: date, zone: str) -> tuple[datetime, datetime]:
         datetime.combine(first, time(0, 0), tz),
         datetime.combine(last + timedelta(days=1), time(0, 0), tz),
     )
+
+
+def with_people(appointments: QuerySet[Appointment]) -> list[Appointment]:
+    """The appointments with each patient's profile and therapist record read in the same
+    query, and left where ``people.display_name``/``zone_of`` look first (no query per
+    row)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    rows = list(
+        appointments.select_related(
+            "patient__profile", "patient__therapist_profile", "session_type", "therapist"
+        )
+    )
+    for appointment in rows:
+        patient = appointment.patient
+        with suppress(ObjectDoesNotExist):  # a missing profile is made on first use
+            patient._rehabit_profile = patient.profile
+        try:
+            patient._rehabit_therapist_zone = patient.therapist_profile.time_zone
+        except ObjectDoesNotExist:
+            patient._rehabit_therapist_zone = ""
+    return rows
 
 
 def appointments_between(
@@ -148,7 +171,7 @@ def columns(therapist: Therapist, first: date, last: date, now: datetime) -> lis
         for day in days
     }
     tz = validate_zone(zone)
-    for appointment in appointments_between(therapist, first, last):
+    for appointment in with_people(appointments_between(therapist, first, last)):
         local = appointment.start.astimezone(tz).date()
         cols[local].sessions.append(session_row(appointment, zone, now))
     return [cols[day] for day in days]
@@ -156,14 +179,12 @@ def columns(therapist: Therapist, first: date, last: date, now: datetime) -> lis
 
 def next_session(therapist: Therapist, now: datetime) -> Appointment | None:
     """The session in progress or the next one to start."""
-    return (
+    found = with_people(
         Appointment.objects.filter(
             therapist=therapist, status=AppointmentStatus.BOOKED, end__gt=now
-        )
-        .select_related("patient", "session_type", "therapist")
-        .order_by("start")
-        .first()
+        ).order_by("start")[:1]
     )
+    return found[0] if found else None
 
 
 def week_caption(first: date, zone: str) -> str:
