@@ -165,3 +165,7 @@ RULES.update(OUTCOMES_RULES)
 from tests.clinic.url_rules import CLINIC_RULES  # noqa: E402
 
 RULES.update(CLINIC_RULES)
+
+from tests.charts.url_rules import CHARTS_RULES  # noqa: E402
+
+RULES.update(CHARTS_RULES)

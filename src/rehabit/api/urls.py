@@ -4,7 +4,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
-from rehabit.api import assessments, booking, care, clinic, conditions, progress, therapist
+from rehabit.api import (
+    assessments,
+    booking,
+    care,
+    charts,
+    clinic,
+    conditions,
+    progress,
+    therapist,
+)
 
 api = NinjaAPI(
     title="Rehabit API",
@@ -24,6 +33,7 @@ api.add_router("", care.router)
 api.add_router("", progress.router)
 api.add_router("", therapist.router)
 api.add_router("", clinic.router)
+api.add_router("", charts.router)
 
 
 @api.exception_handler(NinjaValidationError)

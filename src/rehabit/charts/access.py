@@ -10,6 +10,7 @@ else is told there is no such chart (a refusal is audited too).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -34,9 +35,12 @@ def chart_therapist(user: Any) -> Any:
     return therapist
 
 
-def open_chart(request: HttpRequest, patient_id: object, *, target: Any = None) -> Any:
-    """The patient whose record the signed-in therapist reads now (audited), or
-    ``NoChart``. ``target`` names what is read (an assessment, a note) in the log."""
+def open_chart(
+    request: HttpRequest, patient_id: object, *, target: Callable[[Any], Any] | None = None
+) -> tuple[Any, Any]:
+    """(the patient whose record the signed-in therapist reads now, what is read), or
+    ``NoChart``. ``target(patient)`` picks what is read (an assessment, a note), named in
+    the audit entry; it is called before anything of the record is shown."""
     chart_therapist(request.user)
     try:
         pk = int(str(patient_id))
@@ -45,9 +49,10 @@ def open_chart(request: HttpRequest, patient_id: object, *, target: Any = None) 
     patient = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if patient is None or patient.pk == request.user.pk or is_staff_role(patient):
         raise NoChart("No such patient.")
-    if not audit_record_read(request, patient, target=target):
+    read = target(patient) if target is not None else None
+    if not audit_record_read(request, patient, target=read):
         raise NoChart("No such patient.")
-    return patient
+    return patient, read
 
 
 def may_open(user: Any, patient: Any) -> bool:

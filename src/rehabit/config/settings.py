@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "rehabit.care",
     "rehabit.outcomes",
     "rehabit.clinic",
+    "rehabit.charts",
     # Before allauth, so our templates override allauth's.
     "rehabit.accounts",
     "rehabit.audit",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessment/", include("rehabit.assessments.urls")),
     path("booking/", include("rehabit.booking.urls")),
     path("therapist/", include("rehabit.booking.workspace_urls")),
+    path("therapist/patients/", include("rehabit.charts.urls")),
     path("", include("rehabit.care.urls")),
     path("", include("rehabit.outcomes.urls")),
     path("clinic/", include("rehabit.clinic.urls")),
