@@ -167,3 +167,15 @@ def test_the_api_lists_reads_sends_and_marks_read(clinic: Clinic) -> None:
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_a_patient_sees_unread_messages_in_the_site_navigation(clinic: Clinic) -> None:
+    thread = messaging.open_thread(clinic.patient, therapist_id=clinic.therapist.pk)
+    patient = clinic.client("patient")
+    assert 'href="/clinic/messages/"' in patient.get("/").content.decode()
+    assert 'id="unread-messages"' not in patient.get("/").content.decode()
+    messaging.send(clinic.therapist.user, thread, "See you Tuesday.")
+    assert messaging.unread_for_patient(clinic.patient) == 1
+    home = patient.get("/").content.decode()
+    assert '<span class="tag" id="unread-messages">1 unread</span>' in home
+    assert 'id="unread-messages"' not in clinic.client("other_patient").get("/").content.decode()

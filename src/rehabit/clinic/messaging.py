@@ -161,6 +161,13 @@ def unread_count(user: Any) -> int:
     return sum(unread_in(user, t) for t in threads_of(user))
 
 
+def unread_for_patient(user: Any) -> int:
+    """Unread messages from therapists in a patient's conversations (one query)."""
+    return Message.objects.filter(
+        thread__patient=user, from_patient=False, read_at__isnull=True
+    ).count()
+
+
 def unread_in(user: Any, thread: MessageThread) -> int:
     side = side_of(user, thread)
     if side is None:

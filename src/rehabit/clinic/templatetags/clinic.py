@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from rehabit.accounts.roles import is_staff_role
 from rehabit.booking.models import AppointmentStatus
 from rehabit.clinic import messaging
 from rehabit.clinic.relations import may_see_record, related, therapist_record
@@ -34,10 +35,17 @@ def appointment_panel(context: Any, appointment: Any) -> dict[str, Any]:
     }
 
 
-@register.simple_tag(takes_context=True)
-def unread_messages(context: Any) -> int:
-    """Unread messages waiting for the signed-in person (for a navigation badge)."""
+@register.inclusion_tag("clinic/_nav_messages.html", takes_context=True)
+def messages_nav(context: Any) -> dict[str, Any]:
+    """The "Messages" item of the site navigation for a signed-in patient, with the number
+    of unread messages (therapists have theirs in the workspace navigation)."""
     request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return 0
-    return messaging.unread_count(request.user)
+    user = getattr(request, "user", None)
+    shown = bool(user is not None and user.is_authenticated and not is_staff_role(user))
+    return {
+        "shown": shown,
+        "unread": messaging.unread_for_patient(user) if shown else 0,
+        "current": shown
+        and request.resolver_match is not None
+        and request.resolver_match.namespace == "clinic",
+    }
