@@ -159,3 +159,15 @@ def test_the_api_check_in_takes_signs(clinic: Clinic) -> None:
     assert response.status_code == 200, response.content
     assert response.json()["advice"][0]["action"] == "See a doctor today."
     assert Alert.objects.get().urgency == "urgent"
+
+
+def test_the_therapist_home_lists_alerts_and_unread_messages(clinic: Clinic) -> None:
+    _check_in_page(clinic, _log(clinic, 20), next_morning="same", settled_within_24h="yes",
+                   signs=["fever"])  # fmt: skip
+    thread = messaging.open_thread(clinic.patient, therapist_id=clinic.therapist.pk)
+    messaging.send(clinic.patient, thread, "Question about Tuesday")
+    home = clinic.client("therapist").get("/therapist/").content.decode()
+    assert "Pat Clinic: Warning sign reported" in home
+    assert "Pat Clinic: 1 unread message" in home
+    assert f"/clinic/messages/{thread.pk}/" in home
+    assert "Question about Tuesday" not in home

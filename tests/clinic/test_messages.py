@@ -177,5 +177,5 @@ def test_a_patient_sees_unread_messages_in_the_site_navigation(clinic: Clinic) -
     messaging.send(clinic.therapist.user, thread, "See you Tuesday.")
     assert messaging.unread_for_patient(clinic.patient) == 1
     home = patient.get("/").content.decode()
-    assert '<span class="tag" id="unread-messages">1 unread</span>' in home
+    assert '<span id="unread-messages">(1 unread)</span>' in home
     assert 'id="unread-messages"' not in clinic.client("other_patient").get("/").content.decode()

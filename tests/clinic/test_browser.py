@@ -1,0 +1,71 @@
+"""In real Chromium: the therapist changes the program and writes on a desktop; the patient
+sees the change with the reason, and the message, on a phone. Both accessible (axe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.accounts.helpers import login
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.clinic.support import make_clinic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REASON = "We saw on video that you are ready for the heel dig."
+
+
+def sign_in(page: Any, live_server: Any, user: Any, *, mfa: bool = False) -> None:
+    cookie = login(Client(), user, mfa=mfa).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_program_changed_on_a_desktop_is_seen_on_a_phone(
+    page: Any, phone_page: Any, live_server: Any
+) -> None:
+    clinic = make_clinic()
+    base = live_server.url
+    sign_in(page, live_server, clinic.therapist.user, mfa=True)
+    page.goto(f"{base}/clinic/patients/{clinic.patient.pk}/program/")
+    assert_accessible(page)
+    item = page.locator("#family-hamstring_isometric")
+    item.get_by_text("Change this exercise").click()
+    item.get_by_label("Exercise and level").select_option("isometric_heel_dig")
+    item.get_by_label("Hold at this level").check()
+    item.get_by_label("Note for the patient (optional)").fill("Press gently into the floor.")
+    item.get_by_label("Reason for the change (shown to the patient)").fill(REASON)
+    item.get_by_role("button", name="Save the change").click()
+    page.wait_for_url("**/program/#program")
+    assert page.get_by_text("The program is changed.").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{base}/booking/appointments/{clinic.appointment.pk}/")
+    page.get_by_role("button", name="Message the patient").click()
+    page.wait_for_url("**/clinic/messages/*/")
+    assert page.get_by_text("not for emergencies").first.is_visible()
+    page.get_by_label("Your message").fill("Your program changed: see the heel dig.")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("Your message is sent.").is_visible()
+    assert_accessible(page)
+
+    phone = phone_page
+    sign_in(phone, live_server, clinic.patient)
+    phone.goto(f"{base}/care/{clinic.assessment.pk}/program/")
+    card = phone.locator(".program-item", has_text="Set by your physiotherapist")
+    assert card.get_by_text(REASON).is_visible()
+    assert card.get_by_text("Press gently into the floor.").is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Messages (1 unread)").tap()
+    phone.wait_for_url("**/clinic/messages/")
+    phone.locator(".thread-list a").first.tap()
+    phone.wait_for_url("**/clinic/messages/*/")
+    assert phone.get_by_text("Your program changed: see the heel dig.").is_visible()
+    assert phone.get_by_text("Messages are not for emergencies").is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
