@@ -69,3 +69,37 @@ def test_program_changed_on_a_desktop_is_seen_on_a_phone(
     assert phone.get_by_text("Messages are not for emergencies").is_visible()
     assert_fits_phone_width(phone)
     assert_accessible(phone)
+
+
+def test_the_therapists_alerts_attendance_and_settings_pages_are_accessible(
+    page: Any, live_server: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rehabit.care.services import check_in, log_session
+    from tests.clinic.support import start_session
+
+    clinic = make_clinic()
+    data = {"exercise_ids": ["walking_programme"], "pain_during": 2, "pain_after": 2,
+            "difficulty": "about_right", "note": "Tired."}  # fmt: skip
+    session, _ = log_session(clinic.assessment, data, now=timezone.now() - timedelta(hours=9))
+    check_in(clinic.assessment, session.pk,
+             {"next_morning": "same", "settled_within_24h": True, "signs": ["fever"]})  # fmt: skip
+    start_session(clinic.appointment)
+    sign_in(page, live_server, clinic.therapist.user, mfa=True)
+    page.goto(f"{live_server.url}/clinic/alerts/")
+    assert page.get_by_text("Warning sign reported").first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Mark as seen").click()
+    page.wait_for_url("**/clinic/alerts/")
+    assert page.get_by_text("No open alerts.").is_visible()
+    page.goto(f"{live_server.url}/clinic/appointments/{clinic.appointment.pk}/attendance/")
+    assert_accessible(page)
+    page.get_by_label("Attended").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/booking/appointments/*/")
+    assert page.locator("#attendance").inner_text() == "Attended"
+    page.goto(f"{live_server.url}/clinic/settings/")
+    assert_accessible(page)
