@@ -29,7 +29,7 @@ _items: list[NavItem] = [
     NavItem(("workspace:home",), _("Today"), 10),
     NavItem(("workspace:schedule",), _("Schedule"), 20),
     NavItem(("booking:availability",), _("Availability"), 30),
-    NavItem(("clinic:patients", "clinic:patient_list", "workspace:patients"), _("Patients"), 40),
+    NavItem(("charts:patients", "clinic:patients", "workspace:patients"), _("Patients"), 40),
     NavItem(("clinic:threads", "clinic:inbox", "clinic:messages"), _("Messages"), 50),
     NavItem(("clinic:alerts",), _("Alerts"), 55),
     NavItem(("workspace:profile",), _("My therapist profile"), 60),
