@@ -50,6 +50,9 @@ RULES: dict[str, Rule] = {
     "core:health": Rule(PUBLIC),
     "education:overview": Rule(PUBLIC),
     "education:condition": Rule(PUBLIC),
+    "education:treatments": Rule(PUBLIC, why="what a clinician may offer for one cause"),
+    "treatments:index": Rule(PUBLIC),
+    "treatments:detail": Rule(PUBLIC),
     "assessments:start": Rule(PUBLIC, why="the questionnaire; drafts live in the session"),
     "assessments:step": Rule(
         PUBLIC, why="one page (page_id) of the questionnaire; drafts live in the session"
@@ -75,6 +78,10 @@ RULES: dict[str, Rule] = {
     # plan, program, session player and log are part of its owner's record.
     "care:library": Rule(PUBLIC),
     "care:exercise": Rule(PUBLIC),
+    # The prevention programme needs no assessment: its log lists only the signed-in
+    # person's sessions, or a visitor's own, kept in their browser session.
+    "care:prevention": Rule(PUBLIC),
+    "care:prevention_session": Rule(PUBLIC, why="runs one routine; logs for the requester only"),
     "care:plan": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/plan/"),
     "care:program": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/program/"),
     "care:player": Rule(RECORD, lambda ctx: f"/care/{ctx.assessment.pk}/session/"),

@@ -272,7 +272,7 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
             disposition=a["disposition"],
         )
 
-    import_care(data.get("care") or {})
+    import_care(data.get("care") or {}, user)
     import_outcomes(data.get("outcomes") or {})
     import_appointments(user, data.get("appointments") or [])
     import_clinic(user, data.get("clinic") or {})

@@ -212,3 +212,49 @@ class MedicationAnswers(models.Model):
 
     def __str__(self) -> str:
         return f"Medicine safety answers for {self.assessment_id}"
+
+
+class PreventionSession(models.Model):
+    """One session of the hamstring prevention programme (``clinical/data/prevention.yaml``),
+    done without an assessment. A signed-in person owns it from the first write; a visitor
+    without an account logs it unowned, its id kept in the browser's session
+    (``rehabit.care.prevention.SESSION_KEY``), and it becomes theirs when they sign in."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prevention_sessions",
+    )
+    routine = models.CharField(_("routine"), max_length=32)
+    # The week of the Nordic plan the strength routine was done at (empty for the others).
+    week = models.PositiveSmallIntegerField(_("Nordic plan week"), null=True, blank=True)
+    logged_at = models.DateTimeField(_("logged at"), default=timezone.now, db_index=True)
+    exercises = models.JSONField(_("exercises done"))  # exercise ids, in routine order
+    pain_during = models.PositiveSmallIntegerField(_("worst pain during (0-10)"))
+    pain_after = models.PositiveSmallIntegerField(_("pain just after (0-10)"))
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-logged_at"]
+        verbose_name = _("prevention session")
+        verbose_name_plural = _("prevention sessions")
+        indexes = [models.Index(fields=["owner", "logged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_during__lte=10) & Q(pain_after__lte=10),
+                name="care_prevention_pain_0_10",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="care_prevention_idempotency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prevention session {self.id}"

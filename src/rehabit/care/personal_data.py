@@ -1,9 +1,10 @@
 """The exercise log in a person's data export, and back again on import.
 
 For ``rehabit.accounts.data_rights``: ``export_care(user)`` gives everything this app holds
-about the person's assessments (JSON-ready); ``import_care(section)`` recreates it once the
-assessments themselves have been imported (their ids are kept). Erasure needs nothing here:
-every row belongs to an assessment and is deleted with it (CASCADE).
+about the person's assessments, and their prevention log (JSON-ready);
+``import_care(section, user)`` recreates it once the assessments themselves have been
+imported (their ids are kept). Erasure needs nothing here: every row belongs to an
+assessment, or (the prevention log) to the account, and is deleted with it (CASCADE).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rehabit.care.models import (
     ExerciseSession,
     MedicationAnswers,
     PrescribedExercise,
+    PreventionSession,
     ProgramLevel,
     ProgressionStep,
 )
@@ -103,12 +105,28 @@ def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:
             }
             for p in PrescribedExercise.objects.filter(**mine).order_by("prescribed_at", "id")
         ],
+        # The prevention programme's log: the person's own, not tied to an assessment.
+        "prevention_sessions": [
+            {
+                "id": str(p.id),
+                "routine": p.routine,
+                "week": p.week,
+                "logged_at": _iso(p.logged_at),
+                "exercises": p.exercises,
+                "pain_during": p.pain_during,
+                "pain_after": p.pain_after,
+                "difficulty": p.difficulty,
+                "note": p.note,
+            }
+            for p in PreventionSession.objects.filter(owner=user).order_by("logged_at", "id")
+        ],
     }
 
 
 @transaction.atomic
-def import_care(section: Mapping[str, Any]) -> None:
-    """Recreate an exported care section (the assessments must exist already)."""
+def import_care(section: Mapping[str, Any], user: Any = None) -> None:
+    """Recreate an exported care section (the assessments must exist already); the
+    prevention log becomes ``user``'s."""
     for s in section.get("exercise_sessions") or []:
         ExerciseSession.objects.create(
             id=s["id"],
@@ -162,4 +180,17 @@ def import_care(section: Mapping[str, Any]) -> None:
             reason=p.get("reason", ""),
             prescriber_name=p.get("prescribed_by", ""),
             prescribed_at=_when(p["prescribed_at"]),
+        )
+    for p in section.get("prevention_sessions") or []:
+        PreventionSession.objects.create(
+            id=p["id"],
+            owner=user,
+            routine=p["routine"],
+            week=p.get("week"),
+            logged_at=_when(p["logged_at"]),
+            exercises=p["exercises"],
+            pain_during=p["pain_during"],
+            pain_after=p["pain_after"],
+            difficulty=p["difficulty"],
+            note=p.get("note", ""),
         )

@@ -86,11 +86,22 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
         ]
     sets = _int(dosage, "sets", 1)
     reps = _int(dosage, "reps", 1)
+    # Sets may differ in repetitions (the Nordic plan's 12, 10, 8): ``reps_per_set``.
+    per_set = dosage.get("reps_per_set")
+    if (
+        isinstance(per_set, list | tuple)
+        and per_set
+        and all(isinstance(r, int) and not isinstance(r, bool) and r > 0 for r in per_set)
+    ):
+        sets = len(per_set)
+    else:
+        per_set = [reps] * sets
     rest = _int(dosage, "rest_seconds", 0)
     hold = _int(dosage, "hold_seconds", 0)
     sides = _sides(dosage.get("sides"))
     steps: list[dict[str, Any]] = []
     for number in range(1, sets + 1):
+        reps = per_set[number - 1]
         for index, side in enumerate(sides):
             if kind == "hold":
                 for rep in range(1, reps + 1):
@@ -158,3 +169,27 @@ def _rest(seconds: int) -> dict[str, Any]:
 def total_seconds(steps: list[dict[str, Any]]) -> int:
     """The timed part of an exercise (repetitions at one's own pace not counted)."""
     return sum(int(step.get("seconds", 0)) for step in steps)
+
+
+def player_strings() -> dict[str, str]:
+    """The guided player's own words, translated here (player.js only shows them)."""
+    return {
+        "exercise_of": _("Exercise {n} of {total}"),
+        "step_of": _("Step {n} of {total}"),
+        "get_ready": _("Get ready"),
+        "press_start": _("Get into position, then press Start."),
+        "start": _("Start"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "paused": _("Paused."),
+        "resumed": _("Resumed."),
+        "skip": _("Skip this step"),
+        "skip_rest": _("Skip the rest"),
+        "set_done": _("Set done"),
+        "seconds_left": _("{n} seconds left"),
+        "second_left": _("1 second left"),
+        "reps_counted": _("{n} of {total} repetitions done"),
+        "next_up": _("Well done. Next exercise: {name}."),
+        "note_prefix": _("Your physiotherapist's note:"),
+        "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
+    }

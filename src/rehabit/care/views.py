@@ -26,7 +26,7 @@ from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.advice import advice_for, urgent
 from rehabit.care.models import Difficulty, ExerciseSession, NextMorning
-from rehabit.care.player import session_steps, total_seconds
+from rehabit.care.player import player_strings, session_steps, total_seconds
 from rehabit.care.programs import (
     CareProgram,
     medication_answers,
@@ -353,26 +353,7 @@ def _player_context(care: CareProgram) -> dict[str, Any]:
                 "steps": steps,
             }
         )
-    strings = {
-        "exercise_of": _("Exercise {n} of {total}"),
-        "step_of": _("Step {n} of {total}"),
-        "get_ready": _("Get ready"),
-        "press_start": _("Get into position, then press Start."),
-        "start": _("Start"),
-        "pause": _("Pause"),
-        "resume": _("Resume"),
-        "paused": _("Paused."),
-        "resumed": _("Resumed."),
-        "skip": _("Skip this step"),
-        "skip_rest": _("Skip the rest"),
-        "set_done": _("Set done"),
-        "seconds_left": _("{n} seconds left"),
-        "second_left": _("1 second left"),
-        "reps_counted": _("{n} of {total} repetitions done"),
-        "next_up": _("Well done. Next exercise: {name}."),
-        "note_prefix": _("Your physiotherapist's note:"),
-        "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
-    }
+    strings = player_strings()
     return {
         "care": care,
         "rows": rows,

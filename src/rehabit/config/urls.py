@@ -14,6 +14,7 @@ admin.site.has_permission = staff_with_mfa  # type: ignore[method-assign]
 urlpatterns = [
     path("", include("rehabit.core.urls")),
     path("conditions/", include("rehabit.education.urls")),
+    path("treatments/", include("rehabit.education.treatment_urls")),
     path("assessment/", include("rehabit.assessments.urls")),
     path("booking/", include("rehabit.booking.urls")),
     path("therapist/", include("rehabit.booking.workspace_urls")),

@@ -363,3 +363,32 @@ _add(Illustration("walking_programme", working="none", poses=(
     Pose(4, L(-14, 12, 20), L(24, 4, -12), A(25, 30), A(-22, 25), x=110),
 )))
 # fmt: on
+
+# fmt: off
+# Easy jog: an upright, relaxed running stride, one foot forward and then the other.
+_add(Illustration("easy_jog", working="none", poses=(
+    Pose(8, L(42, 55, -10), L(-12, 50, 30), A(-30, 85), A(35, 85), x=110),
+    Pose(8, L(-12, 50, 30), L(42, 55, -10), A(35, 85), A(-30, 85), x=110),
+)))
+
+# Build-up runs: a fast stride with the knee driving forward and a slight forward lean.
+_add(Illustration("build_up_runs", poses=(
+    Pose(15, L(70, 75, -10), L(-25, 60, 40), A(-45, 95), A(60, 95), x=110,
+         focus=("near_thigh",)),
+    Pose(15, L(-25, 60, 40), L(70, 75, -10), A(60, 95), A(-45, 95), x=110),
+)))
+
+# Leg swings: stand on the far leg and swing the near leg forward, then back.
+_add(Illustration("leg_swings", motion=(M("near_ankle", dy=6, bend=0.6),), poses=(
+    Pose(0, L(50, 10, 0), L(0, 0, 0), A(-10, 15), A(20, 15), x=100, anchor="far_ankle",
+         focus=("near_thigh",)),
+    Pose(2, L(-25, 20, 15), L(0, 0, 0), A(20, 15), A(-10, 15), x=120, anchor="far_ankle"),
+)))
+
+# Forward lunge: from standing, step the near leg forward and lower the back knee.
+_add(Illustration("forward_lunge", motion=(M("pelvis", dy=14, bend=0),), poses=(
+    Pose(0, L(0, 0, 0), L(0, 0, 0), A(-15, 70), A(-15, 70), x=100),
+    Pose(4, L(85, 85, 0), L(-15, 95, 45), A(-15, 70), A(-15, 70), x=100,
+         focus=("hip", "near_thigh")),
+)))
+# fmt: on

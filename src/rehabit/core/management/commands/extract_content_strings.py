@@ -45,7 +45,15 @@ NOT_PROSE = {
     "show_if",
     "rule",
     "dosage_source",
+    "level_source",
+    "max_pain_source",
     "caution",
+    # treatments.yaml and prevention.yaml
+    "grade",
+    "verdict",
+    "treatment",
+    "group",
+    "exercise",
 }
 PARAGRAPH_KEYS = {"what_it_is", "intro", "anatomy"}
 

@@ -1,0 +1,180 @@
+"""The prevention programme's log: the only place that writes prevention sessions, finds
+the ones a visitor may see, and attaches a visitor's sessions to their account.
+
+Stored like the care app's exercise log: a row per session, validated field by field with
+the same messages, written once per form token. A signed-in person owns their sessions
+from the first write. A visitor without an account logs anonymously: the row has no owner
+and its id is kept in the browser's session (``SESSION_KEY``), so the page can list it and
+signing in attaches it to the account (``claim_prevention_sessions``, on every sign-in).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rehabit.care.models import NOTE_MAX_LENGTH, Difficulty, PreventionSession
+from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused
+from rehabit.clinical.prevention import MAX_WEEK, Routine, week_of_plan
+
+SESSION_KEY = "prevention_session_ids"
+SESSION_LIST_MAX = 200  # a browser's anonymous log keeps the newest this many
+
+
+def _score(value: object) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+        return number if 0 <= number <= 10 else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= 10 else None
+    return None
+
+
+def parse_week(value: object) -> int:
+    """A Nordic plan week from a form or the address; raises FieldErrors if it is not a
+    whole number from 1 to MAX_WEEK."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WEEK:
+        raise FieldErrors(
+            {"week": [_("Choose a week from 1 to %(max)s of the Nordic plan.") % {"max": MAX_WEEK}]}
+        )
+    return int(text)
+
+
+def clean_prevention_log(data: Mapping[str, Any], routine: Routine) -> dict[str, Any]:
+    """Check a logged session of one routine; return clean values or raise FieldErrors for
+    every field with a problem."""
+    errors: dict[str, list[str]] = {}
+    allowed = [item.exercise_id for item in routine.items]
+    raw = data.get("exercise_ids")
+    ids = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
+    if not ids:
+        errors["exercise_ids"] = [_("Choose at least one exercise you did.")]
+    elif unknown := [str(i) for i in ids if i not in allowed]:
+        errors["exercise_ids"] = [
+            _("Not an exercise in this routine: %(ids)s.") % {"ids": ", ".join(unknown)}
+        ]
+    clean: dict[str, Any] = {"exercises": [i for i in allowed if i in ids]}
+    for key, message in (
+        ("pain_during", _("Choose the worst pain you felt during the exercises, from 0 to 10.")),
+        ("pain_after", _("Choose the pain you feel now, after the exercises, from 0 to 10.")),
+    ):
+        clean[key] = _score(data.get(key))
+        if clean[key] is None:
+            errors[key] = [message]
+    clean["difficulty"] = data.get("difficulty")
+    if clean["difficulty"] not in Difficulty.values:
+        errors["difficulty"] = [_("Choose how hard the session felt.")]
+    note = data.get("note") or ""
+    note = note.strip() if isinstance(note, str) else ""
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = [
+            _("Keep the note to %(max)s characters or fewer (it has %(n)s).")
+            % {"max": NOTE_MAX_LENGTH, "n": len(note)}
+        ]
+    clean["note"] = note
+    clean["week"] = None
+    if routine.uses_nordic_plan:
+        try:
+            clean["week"] = parse_week(data.get("week"))
+        except FieldErrors as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def _listed(session: SessionBase) -> list[str]:
+    ids = []
+    for value in session.get(SESSION_KEY) or []:
+        try:
+            ids.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return ids
+
+
+def _mine(request: HttpRequest, entry: PreventionSession) -> bool:
+    user = request.user
+    if user.is_authenticated:
+        return entry.owner_id == user.pk
+    return entry.owner_id is None and str(entry.pk) in _listed(request.session)
+
+
+def log_prevention_session(
+    request: HttpRequest,
+    routine: Routine,
+    data: Mapping[str, Any],
+    *,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> tuple[PreventionSession, bool]:
+    """Store one session for the person making the request; returns (session, created).
+    A retry with the same form token returns the first one; a token someone else used is
+    refused. Raises FieldErrors for invalid input, Refused for a spent token."""
+    key = (idempotency_key or "").strip()[:IDEMPOTENCY_KEY_MAX]
+    if key and (found := PreventionSession.objects.filter(idempotency_key=key).first()):
+        if _mine(request, found):
+            return found, False
+        raise Refused(_("This form has already been used. Reload the page and log again."))
+    clean = clean_prevention_log(data, routine)
+    owner = request.user if request.user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            entry = PreventionSession.objects.create(
+                owner=owner,
+                routine=routine.id,
+                logged_at=now or timezone.now(),
+                idempotency_key=key,
+                **clean,
+            )
+    except IntegrityError:
+        if not key:
+            raise
+        return log_prevention_session(request, routine, data, idempotency_key=key, now=now)
+    if owner is None:
+        request.session[SESSION_KEY] = (_listed(request.session) + [str(entry.pk)])[
+            -SESSION_LIST_MAX:
+        ]
+    return entry, True
+
+
+def prevention_log(request: HttpRequest) -> QuerySet[PreventionSession]:
+    """The sessions this person may see: their own, or this browser's anonymous ones."""
+    if request.user.is_authenticated:
+        return PreventionSession.objects.filter(owner=request.user)
+    return PreventionSession.objects.filter(owner__isnull=True, pk__in=_listed(request.session))
+
+
+def suggested_week(request: HttpRequest, today: date) -> int:
+    """The Nordic plan week to offer: counted from the first logged strength session."""
+    first = prevention_log(request).exclude(week=None).order_by("logged_at").first()
+    zone = timezone.get_current_timezone()
+    return week_of_plan(timezone.localtime(first.logged_at, zone).date() if first else None, today)
+
+
+def claim_prevention_sessions(session: SessionBase, user: Any) -> int:
+    """Give the session's unowned prevention sessions to ``user``; returns how many."""
+    ids = _listed(session)
+    if not ids or getattr(user, "pk", None) is None:
+        return 0
+    claimed = PreventionSession.objects.filter(pk__in=ids, owner__isnull=True).update(owner=user)
+    session[SESSION_KEY] = []
+    return claimed
+
+
+@receiver(user_logged_in, dispatch_uid="rehabit.care.prevention.claim")
+def _claim_on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        claim_prevention_sessions(request.session, user)
