@@ -92,6 +92,7 @@ class World:
             "patient_id": self.patient.pk,
             "thread_id": str(uuid.uuid4()),
             "alert_id": str(uuid.uuid4()),
+            "note_id": str(uuid.uuid4()),
         }
 
     def query_values(self) -> dict[str, Any]:

@@ -139,7 +139,7 @@ def _note_out(note: ClinicalNote) -> dict[str, Any]:
                 "created_at": _iso(a.created_at),
             }
             for a in note.addenda.all()
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -187,7 +187,11 @@ def _refusal(exc: notes.NoteError) -> Status[Any]:
     return Status(409, {"detail": str(exc)})
 
 
-@router.get("/patients", response=PatientListOut, summary="Your patients who share their record")
+@router.get(
+    "/patients",
+    response={200: PatientListOut, 403: MessageOut},
+    summary="Your patients who share their record",
+)
 def list_patients(request: HttpRequest) -> dict[str, Any]:
     rows, withheld = access.patient_list(request.user)
     return {
@@ -206,7 +210,7 @@ def list_patients(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/patients/{patient_id}/chart",
-    response={200: dict[str, Any], 404: MessageOut},
+    response={200: dict[str, Any], 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
     summary="A patient's chart: intake summary, plan, program, adherence, log, check-ins",
 )
 def patient_chart(request: HttpRequest, patient_id: int, assessment: UUID | None = None) -> Any:
@@ -247,7 +251,7 @@ def patient_chart(request: HttpRequest, patient_id: int, assessment: UUID | None
                         )
                     }
                     for item in care["items"]
-                ],  # fmt: skip
+                ],
                 "adherence": [
                     {"week_start": w.week_start.isoformat(), "done": w.done, "planned": w.planned}
                     for w in context["adherence"]
@@ -274,7 +278,7 @@ def patient_chart(request: HttpRequest, patient_id: int, assessment: UUID | None
 
 @router.get(
     "/patients/{patient_id}/notes",
-    response={200: NoteListOut, 404: MessageOut},
+    response={200: NoteListOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
     summary="The clinical notes about a patient you may see",
 )
 def list_notes(request: HttpRequest, patient_id: int) -> Any:
@@ -285,7 +289,7 @@ def list_notes(request: HttpRequest, patient_id: int) -> Any:
 
 @router.post(
     "/patients/{patient_id}/notes",
-    response={201: NoteOut, 404: MessageOut, 422: ValidationErrorOut},
+    response={201: NoteOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
     summary="Start a draft note (first video assessment or follow-up)",
 )
 def create_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Any:
@@ -308,7 +312,7 @@ def create_note(request: HttpRequest, patient_id: int, payload: NoteIn) -> Any:
 
 @router.get(
     "/patients/{patient_id}/notes/{note_id}",
-    response={200: NoteOut, 404: MessageOut},
+    response={200: NoteOut, 403: MessageOut, 404: MessageOut, 422: ValidationErrorOut},
     summary="One note with its addenda",
 )
 def get_note(request: HttpRequest, patient_id: int, note_id: UUID) -> Any:
@@ -324,7 +328,7 @@ def get_note(request: HttpRequest, patient_id: int, note_id: UUID) -> Any:
         404: MessageOut,
         409: MessageOut,
         422: ValidationErrorOut,
-    },  # fmt: skip
+    },
     summary="Save a draft (only its author; refused once signed or if changed since read)",
 )
 def update_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: DraftIn) -> Any:
@@ -345,7 +349,7 @@ def update_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: D
         404: MessageOut,
         409: MessageOut,
         422: ValidationErrorOut,
-    },  # fmt: skip
+    },
     summary="Sign a draft (with any last changes): it never changes again",
 )
 def sign_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: DraftIn) -> Any:
@@ -360,7 +364,13 @@ def sign_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: Dra
 
 @router.post(
     "/patients/{patient_id}/notes/{note_id}/addenda",
-    response={201: NoteOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut},
+    response={
+        201: NoteOut,
+        403: MessageOut,
+        404: MessageOut,
+        409: MessageOut,
+        422: ValidationErrorOut,
+    },
     summary="Add an addendum to a signed note",
 )
 def add_addendum(request: HttpRequest, patient_id: int, note_id: UUID, payload: AddendumIn) -> Any:

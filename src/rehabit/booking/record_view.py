@@ -27,6 +27,8 @@ class PatientSummary:
     assessment: Any = None
     result: dict[str, Any] = field(default_factory=dict)
     progress: list[Any] = field(default_factory=list)
+    # The clinician's intake summary (rehabit.charts.presenters.intake_context).
+    intake: dict[str, Any] = field(default_factory=dict)
 
 
 def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummary | None:
@@ -51,15 +53,22 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
         )
     if latest is None:
         return PatientSummary(True, _("The patient has not done an assessment yet."))
-    return PatientSummary(True, assessment=latest, result=latest.result, progress=_progress(latest))
+    from rehabit.charts.chart import intake_of
+
+    return PatientSummary(
+        True,
+        assessment=latest,
+        result=latest.result,
+        progress=_progress(latest),
+        intake=intake_of(latest),
+    )
 
 
 def _progress(assessment: Any, limit: int = 8) -> list[Any]:
-    """The latest exercise-diary entries (pain during and after, difficulty), if kept."""
-    try:
-        from rehabit.care.models import ExerciseSession
-    except ImportError:  # the care app is optional for booking
-        return []
-    return list(
-        ExerciseSession.objects.filter(assessment=assessment).order_by("-logged_at")[:limit]
-    )
+    """The latest exercise-diary entries: each exercise by name and level, pain during
+    and after, difficulty and the patient's own note (``rehabit.charts.chart.log_rows``)."""
+    from rehabit.care.models import ExerciseSession
+    from rehabit.charts.chart import log_rows
+
+    sessions = ExerciseSession.objects.filter(assessment=assessment).order_by("-logged_at")
+    return log_rows(list(sessions[:limit]), {})

@@ -46,6 +46,8 @@ def open_chart(
         pk = int(str(patient_id))
     except ValueError:
         raise NoChart("No such patient.") from None
+    if not 0 < pk < 2**63:  # a database integer
+        raise NoChart("No such patient.")
     patient = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if patient is None or patient.pk == request.user.pk or is_staff_role(patient):
         raise NoChart("No such patient.")

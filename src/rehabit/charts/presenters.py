@@ -46,10 +46,14 @@ def intake_context(summary: IntakeSummary) -> dict[str, Any]:
 
     def screened(items: Any) -> list[dict[str, str]]:
         return [
-            {"id": s.question_id, "label": sentence(s.label), "status": s.status,
-             "answer": render(s.answer)}
+            {
+                "id": s.question_id,
+                "label": sentence(s.label),
+                "status": s.status,
+                "answer": render(s.answer),
+            }
             for s in items
-        ]  # fmt: skip
+        ]
 
     return {
         "narrative": [sentence(t) for t in summary.narrative],

@@ -159,7 +159,7 @@ def _edit(
                 "errors": errors.get(key, []),
             }
             for key in notes.SOAP
-        ],  # fmt: skip
+        ],
         "exam_form": _exam_form(note, values.get("exam") or {}, errors),
         "problem": problem,
         "has_errors": bool(errors or problem),
@@ -222,11 +222,18 @@ def _addendum(request: HttpRequest, patient: Any, note: ClinicalNote) -> HttpRes
     try:
         notes.add_addendum(request, request.user, note, text)
     except notes.FieldErrors as refused:
-        return _read(request, patient, note, addendum_text=text,
-                     addendum_errors=refused.errors.get("text", []), status=422)  # fmt: skip
+        return _read(
+            request,
+            patient,
+            note,
+            addendum_text=text,
+            addendum_errors=refused.errors.get("text", []),
+            status=422,
+        )
     except notes.Conflict as refused:
-        return _read(request, patient, note, addendum_text=text,
-                     addendum_errors=[str(refused)], status=409)  # fmt: skip
+        return _read(
+            request, patient, note, addendum_text=text, addendum_errors=[str(refused)], status=409
+        )
     messages.success(request, _("Addendum added."))
     return redirect(_note_url(note) + "#addenda")
 

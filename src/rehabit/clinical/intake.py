@@ -355,8 +355,9 @@ def _pain(answers: Mapping[str, object], q: Questionnaire) -> list[Text]:
     course = terms.VALUES["course"].get(str(answers.get("course")))
     out: list[Text] = []
     if now is not None and worst is not None:
-        first = _("NPRS {now}/10 now, {worst}/10 at worst in the last 24 hours", now=now,
-                  worst=worst)  # fmt: skip
+        first = _(
+            "NPRS {now}/10 now, {worst}/10 at worst in the last 24 hours", now=now, worst=worst
+        )
     elif now is not None:
         first = _("NPRS {now}/10 now (worst not recorded)", now=now)
     else:
@@ -390,8 +391,11 @@ def _screening_sentences(items: Sequence[Screened]) -> list[Text]:
 
 
 def _history_sentences(items: Sequence[Screened]) -> list[Text]:
-    given = [_("{label}: {answer}", label=s.label, answer=s.answer)
-             for s in items if s.status != "not_asked" and s.status != "no"]  # fmt: skip
+    given = [
+        _("{label}: {answer}", label=s.label, answer=s.answer)
+        for s in items
+        if s.status != "not_asked" and s.status != "no"
+    ]
     negative = [s.label for s in items if s.status == "no"]
     missing = [s.label for s in items if s.status == "not_asked"]
     out: list[Text] = []
@@ -411,8 +415,9 @@ def _facts(
     onset_date = None
     for qid in ("age", "sex", "side", "location"):
         if qid in answers:
-            facts.append(Fact(label_of(q.questions[qid]), answer_text(q.questions[qid],
-                                                                      answers[qid])))  # fmt: skip
+            facts.append(
+                Fact(label_of(q.questions[qid]), answer_text(q.questions[qid], answers[qid]))
+            )
     days = _int(answers.get("days_since_onset"))
     if days is not None:
         onset_date = assessed_on - timedelta(days=days)
@@ -424,12 +429,13 @@ def _facts(
                     date=onset_date,
                     duration=terms.duration(days),
                 ),
-            )  # fmt: skip
+            )
         )
     for qid in ("onset", "earlier_pain", "pop", "course", "pain_now", "pain_worst"):
         if qid in answers and qid in q.questions:
-            facts.append(Fact(label_of(q.questions[qid]), answer_text(q.questions[qid],
-                                                                      answers[qid])))  # fmt: skip
+            facts.append(
+                Fact(label_of(q.questions[qid]), answer_text(q.questions[qid], answers[qid]))
+            )
     facts.append(Fact(_("assessed on"), _("{date}", date=assessed_on)))
     facts.append(Fact(_("questionnaire version"), Text(version, verbatim=True)))
     return facts, onset_date
@@ -466,7 +472,7 @@ def intake_summary(
             answer_text(question, now_answers.get(question.id))
             if question.id in now_answers
             else terms.NOT_ASKED,
-        )  # fmt: skip
+        )
         for question in q.questions.values()
         if question.section == SELF_TEST_SECTION
     )
@@ -518,8 +524,9 @@ def intake_summary(
 def _flag(flag: FlagRaised) -> Text:
     level = terms.FLAG_LEVELS.get(flag.level) or verbatim(flag.level)
     if flag.unsure:
-        return _("Red flag ({level}, raised on a not-sure answer): {flag}.", flag=flag.text,
-                 level=level)  # fmt: skip
+        return _(
+            "Red flag ({level}, raised on a not-sure answer): {flag}.", flag=flag.text, level=level
+        )
     return _("Red flag ({level}): {flag}.", flag=flag.text, level=level)
 
 
