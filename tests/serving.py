@@ -4,6 +4,12 @@
 
 creates signed-in patients in the server's database and prints their session keys as
 JSON, so that a test can act as many patients at once without the sign-in pages.
+
+    python -m tests.serving prepare                 # migrate, cache table, demo content
+    python -m tests.serving due-reminders --count 6  # booked patients whose reminder is due
+
+Several nodes (``nodes``) and background workers (``worker``) can run on one database,
+as in production behind a load balancer.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,11 +84,11 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-@contextmanager
-def serve(env: dict[str, str], *args: str, timeout: float = 90.0) -> Iterator[Server]:
-    """``rehabit serve`` on a free port; yields once it accepts connections."""
+def start_server(env: dict[str, str], *args: str) -> Server:
+    """Start ``rehabit serve`` on a free port, in its own process group; returns at once."""
     port = free_port()
     log = Path(env["REHABIT_DATA_DIR"]) / f"serve-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
             # At the test clock, like every test (tests/clock.py); the forked web workers
@@ -94,30 +101,97 @@ def serve(env: dict[str, str], *args: str, timeout: float = 90.0) -> Iterator[Se
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    return Server(f"http://127.0.0.1:{port}", process, log)
+
+
+def wait_listening(server: Server, timeout: float = 90.0) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.process.poll() is not None:
+            raise AssertionError(f"rehabit serve exited early:\n{server.output()[-3000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError as refused:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"rehabit serve never listened:\n{server.output()}"
+                ) from refused
+            time.sleep(0.05)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """SIGTERM to the process and its children, SIGKILL if they do not stop in time."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+    # Children that outlived their parent (a killed master's workers) go too.
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def serve(env: dict[str, str], *args: str, timeout: float = 90.0) -> Iterator[Server]:
+    """``rehabit serve`` on a free port; yields once it accepts connections."""
+    server = start_server(env, *args)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"rehabit serve exited early:\n{server.output()[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError as refused:
-                if time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"rehabit serve never listened:\n{server.output()}"
-                    ) from refused
-                time.sleep(0.05)
+        wait_listening(server, timeout)
         yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(server.process)
+
+
+@contextmanager
+def nodes(
+    *envs: dict[str, str], args: tuple[str, ...] = (), timeout: float = 240.0
+) -> Iterator[list[Server]]:
+    """Several ``rehabit serve`` nodes started at once (each with its own environment and
+    data folder); yields once all accept connections. Their shared database must be
+    prepared first (``prepare``): nodes starting together must not migrate together."""
+    servers: list[Server] = []
+    try:
+        for env in envs:
+            servers.append(start_server(env, *args))
+        for server in servers:
+            wait_listening(server, timeout)
+        yield servers
+    finally:
+        for server in servers:
+            stop_process_group(server.process)
+
+
+@dataclass
+class Worker:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def start_worker(env: dict[str, str], name: str, *, interval: float = 0.5) -> Worker:
+    """``rehabit worker --worker-id NAME`` in its own process group, at the test clock."""
+    log = Path(env["REHABIT_DATA_DIR"]) / f"worker-{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.clock", "rehabit.cli", "worker"]
+            + ["--worker-id", name, "--interval", str(interval)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Worker(name, process, log)
 
 
 def run_module(env: dict[str, str], *args: str) -> str:
@@ -161,11 +235,55 @@ def _cmd_patients(count: int) -> list[str]:
     return keys
 
 
+def prepare(env: dict[str, str]) -> None:
+    """Migrate the server's database, create the cache table, seed the demo therapists."""
+    run_module(env, "tests.serving", "prepare")
+
+
+def make_due_reminders(env: dict[str, str], count: int) -> list[dict[str, Any]]:
+    """``count`` patients, each booked with a therapist of their own, whose day-before
+    reminder has come due: ``[{"reminder": id, "email": address}]``."""
+    out = run_module(env, "tests.serving", "due-reminders", "--count", str(count))
+    return list(json.loads(out.strip().splitlines()[-1]))
+
+
+def _cmd_prepare() -> None:
+    from rehabit.cli import prepare_database
+
+    prepare_database(verbosity=0)
+
+
+def _cmd_due_reminders(count: int) -> list[dict[str, Any]]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rehabit.booking.models import Reminder, ReminderKind
+    from tests.booking.support import book, free_start, make_patient, make_therapist
+
+    due = []
+    for i in range(count):
+        therapist = make_therapist(f"Rhea Reminder {i}", email=f"rhea{i}@clinic.example")
+        patient = make_patient(f"due{i}@example.org", f"Due Patient {i}")
+        appointment = book(patient, therapist, free_start(therapist))
+        reminder = Reminder.objects.get(
+            appointment=appointment, recipient=patient, kind=ReminderKind.DAY_BEFORE
+        )
+        # Come due a minute ago (its queued task still waits for the original time).
+        Reminder.objects.filter(appointment=appointment).exclude(pk=reminder.pk).delete()
+        Reminder.objects.filter(pk=reminder.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+        due.append({"reminder": reminder.pk, "email": patient.email})
+    return due
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tests.serving")
     sub = parser.add_subparsers(dest="command", required=True)
     patients = sub.add_parser("patients")
     patients.add_argument("--count", type=int, default=16)
+    sub.add_parser("prepare")
+    reminders = sub.add_parser("due-reminders")
+    reminders.add_argument("--count", type=int, default=6)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehabit.config.settings")
     import django
@@ -174,8 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     from tests.clock import at_test_clock
 
     with at_test_clock():  # sessions expire relative to the server's (test) clock
-        keys = _cmd_patients(args.count)
-    sys.stdout.write(json.dumps(keys) + "\n")
+        if args.command == "prepare":
+            _cmd_prepare()
+            return 0
+        if args.command == "due-reminders":
+            result: list[Any] = _cmd_due_reminders(args.count)
+        else:
+            result = _cmd_patients(args.count)
+    sys.stdout.write(json.dumps(result) + "\n")
     return 0
 
 

@@ -35,10 +35,16 @@ PR_SET_PDEATHSIG = 1
 
 
 def close_database_connections() -> None:
-    """Close every connection this process holds, so that none is inherited by a fork."""
+    """Close every connection this process holds, so that none is inherited by a fork:
+    with psycopg's pool (REHABIT_DB_POOL) the pool itself, whose open connections and
+    threads would otherwise be copied into every worker."""
     from django.db import connections
 
     connections.close_all()
+    for connection in connections.all(initialized_only=True):
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None and getattr(connection, "pool", None) is not None:
+            close_pool()
 
 
 def _load_prctl() -> Callable[..., int] | None:
@@ -126,9 +132,9 @@ class RehabitServer(BaseApplication):  # type: ignore[misc]
         self.cfg.set("workers", o["workers"])
         self.cfg.set("worker_class", "sync")
         self.cfg.set("timeout", 30)
-        self.cfg.set("accesslog", "-")
         self.cfg.set("proc_name", "rehabit")
         self.cfg.set("pre_fork", _pre_fork)
+        _configure_operations(self.cfg)
         if self.supervisor is not None:
             supervisor = self.supervisor
             self.cfg.set("when_ready", lambda server: supervisor.start())
@@ -142,6 +148,19 @@ class RehabitServer(BaseApplication):  # type: ignore[misc]
 
 def _pre_fork(server: Any, worker: Any) -> None:
     close_database_connections()
+
+
+def _configure_operations(cfg: Any) -> None:
+    """Logs and metrics of the web workers (rehabit.ops): gunicorn's own lines in the same
+    format as Django's; the access log written by Rehabit (with the request id) unless
+    REHABIT_ACCESS_LOG is off, then gunicorn's; a dead worker's metrics forgotten."""
+    from django.conf import settings
+
+    from rehabit.ops import logs, processes
+
+    own = bool(settings.REHABIT_ACCESS_LOG)
+    cfg.set("logconfig_dict", logs.gunicorn_logging(settings.LOGGING, own_access_log=own))
+    cfg.set("child_exit", lambda server, worker: processes.worker_exited(worker.pid))
 
 
 def worker_argv() -> list[str]:

@@ -24,6 +24,7 @@ from rehabit.config.env import (
     env_required,
     env_str,
 )
+from rehabit.ops.queues import BACKENDS, backend_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,6 +129,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the probes (before any host or HTTPS check: load balancers
+    # call them by address), /metrics and the request's latency (rehabit.ops).
+    "rehabit.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,16 +174,28 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-# SQLite in the data folder by default (zero set-up); PostgreSQL via DATABASE_URL.
+# SQLite in the data folder by default (zero set-up); PostgreSQL via DATABASE_URL, the
+# production database. Connections: persistent (REHABIT_DB_CONN_MAX_AGE, checked before
+# reuse) or, on PostgreSQL, psycopg's pool (REHABIT_DB_POOL); the two exclude each other.
+# bench/db_pool.py measures them against new connections per request (README, "Running
+# more than one node").
 _default_sqlite = f"sqlite:///{DATA_DIR / 'rehabit.sqlite3'}"
+DB_POOL = env_bool("REHABIT_DB_POOL", False)
+if DB_POOL and env_int("REHABIT_DB_CONN_MAX_AGE", 0):
+    raise MissingSetting(
+        "REHABIT_DB_POOL and REHABIT_DB_CONN_MAX_AGE exclude each other: a pooled connection "
+        "goes back to the pool after each request. Unset REHABIT_DB_CONN_MAX_AGE (or set 0)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "") or _default_sqlite,
-        conn_max_age=env_int("REHABIT_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_max_age=0 if DB_POOL else env_int("REHABIT_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("REHABIT_DB_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DB_POOL:
+        raise MissingSetting("REHABIT_DB_POOL needs PostgreSQL (DATABASE_URL=postgres://...).")
     # WAL + IMMEDIATE transactions: writers queue instead of failing with
     # "database is locked" (engineering.md section 2.2); busy_timeout in ms.
     DATABASES["default"]["OPTIONS"] = {
@@ -192,17 +208,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if TESTING:
         DATABASES["default"]["TEST"] = {"NAME": env_str("REHABIT_TEST_SQLITE_NAME", "")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a request (and /readyz) in seconds.
+    _pg_options.setdefault("connect_timeout", env_int("REHABIT_DB_CONNECT_TIMEOUT", 5))
+    if DB_POOL:
+        # One pool per process (gunicorn's sync workers serve one request at a time, so
+        # min 1 / max 2 holds one connection per worker and one spare for a thread).
+        _pg_options["pool"] = {
+            "min_size": env_int("REHABIT_DB_POOL_MIN_SIZE", 1),
+            "max_size": env_int("REHABIT_DB_POOL_MAX_SIZE", 2),
+            "timeout": env_int("REHABIT_DB_POOL_TIMEOUT", 10),
+        }
+    if env_bool("REHABIT_DB_EXTERNAL_POOLER", False):
+        # PgBouncer and the like in transaction mode: a cursor cannot outlive a transaction.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "rehabit_cache",
+# --- Cache ----------------------------------------------------------------------------
+# Shared by every process and node (allauth's rate limits live here): the database by
+# default, Redis with REHABIT_CACHE_URL=redis://host:6379/1. Never a process's memory,
+# except in tests, which run in one process.
+REHABIT_CACHE_URL = env_str("REHABIT_CACHE_URL", "")
+if REHABIT_CACHE_URL:
+    if not REHABIT_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise MissingSetting(
+            f"REHABIT_CACHE_URL must be a Redis address (redis://host:6379/1), not "
+            f"{REHABIT_CACHE_URL!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REHABIT_CACHE_URL,
+            "KEY_PREFIX": env_str("REHABIT_CACHE_KEY_PREFIX", "rehabit"),
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 5},
+        }
     }
-}
-if TESTING:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rehabit_cache",
+        }
+    }
+# Sessions live in the database (Django's default engine), so any node serves anyone.
 
 # --- Passwords ------------------------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -310,14 +362,45 @@ if PRODUCTION and not EMAIL_HOST:
     )
 
 # --- Logging --------------------------------------------------------------------------
+# Every line carries the request id (X-Request-ID, rehabit.ops): JSON objects, one a line,
+# in production by default; plain text elsewhere. REHABIT_ACCESS_LOG writes one line per
+# request (method, path without the query, status, duration), the server's access log.
+REHABIT_LOG_FORMAT = env_str("REHABIT_LOG_FORMAT", "json" if PRODUCTION else "plain").lower()
+if REHABIT_LOG_FORMAT not in {"json", "plain"}:
+    raise MissingSetting(f"REHABIT_LOG_FORMAT must be json or plain, not {REHABIT_LOG_FORMAT!r}.")
+REHABIT_ACCESS_LOG = env_bool("REHABIT_ACCESS_LOG", not TESTING)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "rehabit.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "rehabit.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": REHABIT_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("REHABIT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # RQ's worker says hello and goodbye every round: only its warnings.
+        "rq": {"level": "WARNING"},
+    },
 }
+
+# --- Operations: probes and metrics (rehabit.ops) --------------------------------------
+# /healthz (the process answers) and /readyz (database and queue reachable) are open;
+# /metrics (Prometheus) only with `Authorization: Bearer <REHABIT_METRICS_TOKEN>` or from
+# an address in REHABIT_METRICS_ALLOWED_NETWORKS (the peer address, never a forwarded
+# one); with neither set it answers 404.
+REHABIT_METRICS_TOKEN = env_str("REHABIT_METRICS_TOKEN", "")
+REHABIT_METRICS_ALLOWED_NETWORKS = env_list("REHABIT_METRICS_ALLOWED_NETWORKS", [])
+if PRODUCTION and REHABIT_METRICS_TOKEN and len(REHABIT_METRICS_TOKEN) < 32:
+    raise MissingSetting("REHABIT_METRICS_TOKEN must be at least 32 characters long.")
 
 # --- Accounts (django-allauth: account + mfa) ------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -424,13 +507,22 @@ REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
 REHABIT_DEMO_SEEDERS: list[str] = ["rehabit.booking.seed.seed_demo_therapists"]
 
 # --- Booking --------------------------------------------------------------------------
-# Background work (e-mails, reminders): the database queue run by `rehabit worker` by
-# default; any django-tasks backend can be named instead (e.g. a broker-backed one).
-TASKS = {
-    "default": {
-        "BACKEND": env_str("REHABIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Background work (e-mails, reminders, waitlist offers), run by `rehabit worker`: the
+# database queue by default ("database", nothing else to run), or Redis through RQ
+# ("redis", with REHABIT_REDIS_URL), or any django-tasks backend by its class path. The
+# claims in the database stay the guard: each e-mail is sent once with either queue.
+_tasks_backend = backend_path(env_str("REHABIT_TASKS_BACKEND", "database"))
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _tasks_backend}}
+REHABIT_REDIS_URL = env_str("REHABIT_REDIS_URL", "")
+if _tasks_backend == BACKENDS["redis"]:
+    if not REHABIT_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise MissingSetting(
+            "REHABIT_TASKS_BACKEND=redis needs REHABIT_REDIS_URL, the queue's Redis "
+            "(e.g. redis://127.0.0.1:6379/0)."
+        )
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REHABIT_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS["default"]["QUEUES"] = ["default"]
 # Patients may cancel or move an appointment online until this many hours before it starts
 # (staff are not limited); every message states the deadline exactly as enforced.
 REHABIT_PATIENT_CHANGE_WINDOW_HOURS = env_int("REHABIT_PATIENT_CHANGE_WINDOW_HOURS", 24)

@@ -19,21 +19,31 @@ logger = logging.getLogger("rehabit.worker")
 
 
 def run_queued_tasks(worker_id: str) -> int:
-    """Run every ready task of the database queue once (no-op for other backends).
+    """Run every task that is ready in the configured queue once; returns how many ran.
 
-    The claim and the run are django-tasks-db's own (a locked SELECT, then ``claim``);
-    only the loop is ours, so connections are managed by the worker command, not
-    closed in the middle of a caller's transaction.
+    The database queue (django-tasks-db) or Redis (django-tasks-rq); other backends run
+    their tasks elsewhere (0). Whichever runs a task, the claims in the database decide
+    who sends (rehabit.booking.reminders, rehabit.mail.outbox).
     """
+    from rehabit.ops import queues
+
+    found = queues.kind()
+    if found == queues.DATABASE:
+        return run_database_tasks(worker_id)
+    if found == queues.REDIS:
+        return run_redis_tasks(worker_id)
+    return 0
+
+
+def run_database_tasks(worker_id: str) -> int:
+    """The database queue: the claim and the run are django-tasks-db's own (a locked
+    SELECT, then ``claim``); only the loop is ours, so connections are managed by the
+    worker command, not closed in the middle of a caller's transaction."""
     from django.db.utils import OperationalError
-    from django_tasks import task_backends
-    from django_tasks_db import DatabaseBackend
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-    if not isinstance(task_backends["default"], DatabaseBackend):
-        return 0
     runner = Worker(
         queue_names=["default"],
         interval=0,
@@ -60,6 +70,15 @@ def run_queued_tasks(worker_id: str) -> int:
             return ran
         runner.run_task(task_result)
         ran += 1
+
+
+def run_redis_tasks(worker_id: str, max_jobs: int = 500) -> int:
+    """Redis through RQ: first move scheduled jobs whose time has come onto their queue
+    (one worker at a time: RQ's scheduler lock), then run queued jobs in this process
+    until the queues are empty (or ``max_jobs``), as RQ's own worker in burst mode."""
+    from rehabit.ops.rq import RoundWorker
+
+    return RoundWorker.for_round(worker_id).run(max_jobs)
 
 
 class Command(BaseCommand):

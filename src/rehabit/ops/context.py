@@ -1,0 +1,54 @@
+"""The id of the request (or background round) being handled, for every log line.
+
+A request keeps the ``X-Request-ID`` its client or load balancer sent, when it is a
+plain token (letters, digits and ``._:-``, at most 128 characters: it is echoed into logs
+and headers, so nothing else is trusted); otherwise it gets a new random one.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+from typing import Any
+
+HEADER = "X-Request-ID"
+META_KEY = "HTTP_X_REQUEST_ID"
+_ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+current: ContextVar[str] = ContextVar("rehabit_request_id", default="-")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def accepted(sent: str | None) -> str:
+    """The id a request goes by: the one sent, if it is a plain token, else a new one."""
+    if sent and _ACCEPTED.fullmatch(sent):
+        return sent
+    return new_id()
+
+
+def request_id() -> str:
+    return current.get()
+
+
+# URL parameters that are secrets (a calendar-feed or offer token, a password-reset key).
+SECRET_PARTS = ("token", "key", "secret", "uidb")
+
+
+def loggable_path(request: Any) -> str:
+    """The request's path, unless it carries a secret: then the URL pattern, which names
+    the part but not its value."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and any(word in name for name in match.kwargs for word in SECRET_PARTS):
+        return "/" + str(match.route)
+    return str(request.path)
+
+
+def finished(**_: Any) -> None:
+    """Django's ``request_finished``: lines written after the request are not its own.
+    (The id is not reset when the middleware returns: Django logs a 4xx or 5xx answer
+    after that, and that line belongs to the request.)"""
+    current.set("-")

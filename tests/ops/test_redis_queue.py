@@ -1,0 +1,83 @@
+"""The Redis queue (RQ through django-tasks-rq) in `rehabit worker`: booking notices,
+reminders and waitlist offers run from Redis, and the claims in the database still make
+every e-mail go out once, even when Redis hands a task out twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from rehabit.booking.management.commands.worker import run_queued_tasks
+from rehabit.booking.models import Reminder, ReminderStatus
+from rehabit.booking.tasks import send_reminder
+from rehabit.ops import queues
+from tests.booking.support import Mailbox, book, free_start, make_patient, make_therapist
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def kinds(mailbox: Mailbox) -> Counter[str]:
+    """Messages by kind and recipient, from the stable Message-ID (``<kind.id@rehabit>``)."""
+    return Counter(
+        f"{m['Message-ID'].strip('<>').split('.')[0]} {m['To']}" for m in mailbox.messages
+    )
+
+
+def test_the_worker_runs_booking_tasks_from_redis_and_each_e_mail_goes_once(
+    redis_queue: str, mailbox: Mailbox
+) -> None:
+    therapist = make_therapist("Ria Redis")
+    patient = make_patient("rq.patient@example.org", "Rq Patient")
+    appointment = book(patient, therapist, free_start(therapist))
+    assert queues.kind() == queues.REDIS
+    # Two notices queued now; four reminders scheduled for later, waiting in Redis.
+    assert queues.tasks_ready() == 2
+
+    call_command("worker", once=True, verbosity=0, worker_id="w1")
+    therapist_address = therapist.user.email
+    assert sorted(m["To"] for m in mailbox.messages) == sorted([patient.email, therapist_address])
+    assert queues.tasks_ready() == 0
+    call_command("worker", once=True, verbosity=0, worker_id="w2")
+    assert len(mailbox.messages) == 2
+
+    # The day-before reminders come due: RQ's scheduler moves their jobs onto the queue,
+    # and the queued task (not the sweep) sends each.
+    day_before = Reminder.objects.filter(appointment=appointment, kind="24h").first()
+    assert day_before is not None
+    with time_machine.travel(day_before.due_at + timedelta(seconds=1), tick=True):
+        assert queues.tasks_ready() == 2
+        assert run_queued_tasks("w1") == 2
+        assert kinds(mailbox)[f"reminder {patient.email}"] == 1
+        assert kinds(mailbox)[f"reminder {therapist_address}"] == 1
+        # Redis hands the same reminder out again (a retried or duplicated job): the
+        # claim in the database refuses it.
+        send_reminder.enqueue(day_before.pk)
+        assert run_queued_tasks("w2") == 1
+        call_command("worker", once=True, verbosity=0, worker_id="w2")  # sweep included
+    assert len(mailbox.messages) == 4
+    assert set(
+        Reminder.objects.filter(appointment=appointment, kind="24h").values_list(
+            "status", flat=True
+        )
+    ) == {ReminderStatus.SENT}
+
+
+def test_a_failing_task_does_not_stop_the_round(redis_queue: str, mailbox: Mailbox) -> None:
+    from rehabit.booking.tasks import send_offer
+
+    send_offer.enqueue("not-a-number")  # fails inside the task
+    send_offer.enqueue(424242)  # no such offer: skipped
+    assert run_queued_tasks("w1") == 2
+    assert queues.tasks_ready() == 0
+    (failed,) = queues.rq_queues()[0].failed_job_registry.get_job_ids()
+    assert failed
+
+
+def test_the_database_queue_stays_the_default(settings: Any) -> None:
+    assert queues.kind() == queues.DATABASE
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
