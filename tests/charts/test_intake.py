@@ -205,7 +205,7 @@ def test_every_question_and_option_has_clinical_words() -> None:
 
 def test_every_phrase_is_marked_for_translation_and_the_core_imports_no_django() -> None:
     root = Path(__file__).resolve().parents[2] / "src" / "rehabit" / "clinical"
-    for name in ("intake.py", "intake_terms.py"):
+    for name in ("intake.py", "intake_answers.py", "intake_terms.py", "phrases.py"):
         tree = ast.parse((root / name).read_text(encoding="utf-8"))
         imports = [
             n.module if isinstance(n, ast.ImportFrom) else a.name
