@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from rehabit.booking.people import display_name
 from rehabit.clinic.models import Alert, AlertKind, MessageThread, Urgency
-from rehabit.clinic.relations import may_see_record, related, therapist_record
+from rehabit.clinic.relations import may_see_record, related_patient_ids, therapist_record
 
 # Order on the home page: an emergency sign first, a "ready to step up" last.
 RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.SOON: 2, "message": 3, Urgency.ROUTINE: 4}
@@ -88,7 +88,8 @@ def unread_threads(therapist: Any) -> list[tuple[MessageThread, int, datetime]]:
         .filter(unread__gt=0)
         .select_related("patient")
     )
-    return [(t, t.unread, t.newest) for t in threads if related(found, t.patient)]
+    related = related_patient_ids(found)
+    return [(t, t.unread, t.newest) for t in threads if t.patient_id in related]
 
 
 def _alert_item(alert: Alert) -> AttentionItem:

@@ -35,7 +35,7 @@ from rehabit.clinic.models import (
     MessageThread,
     MessagingSettings,
 )
-from rehabit.clinic.relations import related, therapist_record
+from rehabit.clinic.relations import related, related_patient_ids, therapist_record
 from rehabit.clinic.text import their_words
 
 TOKEN_MAX = 64
@@ -80,7 +80,8 @@ def threads_of(user: Any) -> list[MessageThread]:
     found = therapist_record(user)
     if found is not None:
         threads = MessageThread.objects.filter(therapist=found).select_related("patient")
-        return [t for t in threads if related(found, t.patient)]
+        related_ids = related_patient_ids(found)
+        return [t for t in threads if t.patient_id in related_ids]
     if not getattr(user, "is_authenticated", False):
         return []
     return list(MessageThread.objects.filter(patient=user).select_related("therapist"))
