@@ -32,9 +32,7 @@ def _everything(clinic: Clinic) -> None:
     assert response.status_code == 302
     data = {"exercise_ids": ["walking_programme"], "pain_during": 2, "pain_after": 2,
             "difficulty": "about_right", "note": ""}  # fmt: skip
-    session, _ = log_session(
-        clinic.assessment, data, now=timezone.now() - timedelta(hours=10)
-    )
+    session, _ = log_session(clinic.assessment, data, now=timezone.now() - timedelta(hours=10))
     check_in(
         clinic.assessment,
         session.pk,
