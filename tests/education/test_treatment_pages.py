@@ -34,6 +34,11 @@ def test_the_index_lists_every_treatment_and_every_cause(client: Client) -> None
     assert 'href="/prevention/"' in page
 
 
+def test_the_causes_overview_links_treatments_and_prevention(client: Client) -> None:
+    page = client.get("/conditions/").content.decode()
+    assert 'href="/treatments/"' in page and 'href="/prevention/"' in page
+
+
 @pytest.mark.parametrize("treatment_id", list(load_treatments().treatments))
 def test_every_treatment_page_shows_its_claims_with_grades_and_sources(
     client: Client, treatment_id: str
