@@ -13,6 +13,7 @@ from rehabit.api import (
     conditions,
     progress,
     therapist,
+    treatments,
 )
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("", progress.router)
 api.add_router("", therapist.router)
 api.add_router("", clinic.router)
 api.add_router("", charts.router)
+api.add_router("", treatments.router)
 
 
 @api.exception_handler(NinjaValidationError)
