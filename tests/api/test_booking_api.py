@@ -233,3 +233,13 @@ def test_a_booking_without_share_record_keeps_the_choice_for_that_therapist(
     response = post(client, body_for(therapist, third, share_record=False), key="share-3")
     assert response.status_code == 201, response.content
     assert not shares_record(patient, therapist)
+
+
+def test_an_appointment_in_the_api_says_whether_it_was_attended(
+    patient: Any, therapist: Any
+) -> None:
+    appointment = book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    assert client.get(f"/api/v1/appointments/{appointment.pk}").json()["attendance"] == ""
+    Appointment.objects.filter(pk=appointment.pk).update(attendance="attended")
+    assert client.get(f"/api/v1/appointments/{appointment.pk}").json()["attendance"] == "attended"

@@ -111,6 +111,9 @@ class AppointmentOut(Schema):
     join_url: str | None = Field(
         description="Set for the two participants from shortly before the start until the end"
     )
+    attendance: str = Field(
+        "", description="attended | no_show, once the therapist has marked it; empty before"
+    )
 
 
 class ConflictOut(Schema):
@@ -213,6 +216,7 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
         "time_zone": zone,
         "therapist_start": appointment.start.astimezone(validate_zone(therapist.time_zone)),
         "share_record": appointment.share_record,
+        "attendance": appointment.attendance,
         "moved_from": appointment.moved_from_id,
         "moved_to": successor.first(),
         "change_deadline": deadline.astimezone(tz),
