@@ -73,6 +73,10 @@ RULES: dict[str, Rule] = {
     "api:get_questionnaire": Rule(PUBLIC),
     "api:create_assessment": Rule(PUBLIC, why="anonymous self-assessment (POST)"),
     "api:list_conditions": Rule(PUBLIC),
+    "api:list_treatments": Rule(PUBLIC, why="reviewed treatment information"),
+    "api:get_treatment": Rule(PUBLIC),
+    "api:cause_treatments": Rule(PUBLIC),
+    "api:prevention": Rule(PUBLIC, why="the prevention programme needs no account"),
     "api:get_assessment": Rule(RECORD, lambda ctx: f"/api/v1/assessments/{ctx.assessment.pk}"),
     # Self-care plan and exercises (rehabit.care): the library is public; an assessment's
     # plan, program, session player and log are part of its owner's record.
