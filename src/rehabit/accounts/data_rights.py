@@ -82,6 +82,7 @@ def build_export(user: Any) -> dict[str, Any]:
     from rehabit.assessments.models import Assessment
     from rehabit.booking.personal_data import export_appointments
     from rehabit.care.personal_data import export_care
+    from rehabit.charts.personal_data import export_notes
     from rehabit.clinic.personal_data import export_clinic
     from rehabit.outcomes.exports import export_outcomes
 
@@ -142,6 +143,8 @@ def build_export(user: Any) -> dict[str, Any]:
         # The pain diary and outcome measures, with the diary CSV and the PDF report.
         "outcomes": export_outcomes(user),
         "clinic": export_clinic(user),
+        # Signed clinical notes about the person, with addenda (read-only: not imported).
+        "clinical_notes": export_notes(user),
         "appointments": export_appointments(user),
         "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
     }
