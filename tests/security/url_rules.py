@@ -47,6 +47,7 @@ def _care_session_url(ctx: Any) -> str:
 RULES: dict[str, Rule] = {
     # Public pages
     "core:home": Rule(PUBLIC),
+    "core:contact": Rule(PUBLIC, why="who to contact about what; nothing of the visitor's"),
     "core:health": Rule(PUBLIC),
     "education:overview": Rule(PUBLIC),
     "education:condition": Rule(PUBLIC),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,10 +6,34 @@ from django.views.decorators.http import require_GET
 
 from rehabit.education.content import load_overview
 
+# How many "call now" signs the home page shows before linking to the whole list.
+HOME_SIGNS = 4
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    response = render(request, "core/home.html", {"overview": load_overview()})
+    """What Rehabit does and the check first; then the few warning signs that mean "call
+    now" (the first of the reviewed list), with a link to all of them."""
+    from rehabit.assessments.views import TYPICAL_MINUTES
+
+    signs = load_overview()["get_help_now"]
+    emergencies = [item for item in signs if item["level"] == "emergency"]
+    context = {
+        "top_signs": emergencies[:HOME_SIGNS],
+        "sign_count": len(signs),
+        "typical_minutes": TYPICAL_MINUTES,
+    }
+    response = render(request, "core/home.html", context)
+    response.public_page = True  # type: ignore[attr-defined]
+    return response
+
+
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    """Who to contact about what: the emergency number, the therapist, the account pages,
+    and the people who run this site when they have published an address."""
+    address = str(getattr(settings, "REHABIT_CONTACT_EMAIL", "") or "")
+    response = render(request, "core/contact.html", {"contact_email": address})
     response.public_page = True  # type: ignore[attr-defined]
     return response
 

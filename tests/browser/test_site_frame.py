@@ -1,0 +1,106 @@
+"""The frame of every page on a 390×844 phone and a desktop, in real Chromium: a compact
+navigation (a disclosure menu that works without JavaScript), the emergency number as a
+phone link, and a home page that says what Rehabit does before the warning signs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """The phone of the issue: 390×844, touch, British English, London."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", timezone_id="Europe/London"
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_on_a_phone_the_header_is_one_row_and_the_menu_opens_on_tap(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/")
+    header = phone.locator("header.site-header").bounding_box()
+    assert header["height"] <= 130, header  # brand + menu button + emergency strip
+    menu = phone.get_by_text("Menu", exact=True)
+    learn = phone.get_by_role("link", name="Learn", exact=True)
+    assert menu.is_visible() and not learn.is_visible()
+    menu.tap()
+    assert learn.is_visible()
+    assert phone.get_by_role("link", name="Create account").is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
+
+
+def test_the_menu_works_without_javascript(phone_without_javascript: Any, live_server: Any) -> None:
+    page = phone_without_javascript
+    page.goto(live_server.url + "/")
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="Exercises").click()
+    page.wait_for_url("**/exercises/")
+
+
+def test_on_a_desktop_the_links_are_in_a_row_without_a_menu_button(
+    page: Any, live_server: Any
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/")
+    assert not page.get_by_text("Menu", exact=True).is_visible()
+    links = page.locator("nav[aria-label=Main] a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1, tops
+    assert page.locator("header.site-header").bounding_box()["height"] <= 100
+    page.get_by_role("link", name="Book a session").click()
+    page.wait_for_url("**/booking/")
+
+
+def test_the_home_page_shows_what_rehabit_does_and_the_check_on_the_first_screen(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/")
+    check = phone.get_by_role("link", name="Check my pain (about 7 minutes)")
+    assert check.bounding_box()["y"] + check.bounding_box()["height"] <= PHONE["height"]
+    help_now = phone.get_by_role("heading", name="Get help now")
+    assert help_now.bounding_box()["y"] < PHONE["height"]  # starts on the first screen
+    box = phone.locator("section.help-now")
+    assert box.locator("li").count() == 4
+    assert box.bounding_box()["height"] < PHONE["height"]  # the whole list is elsewhere
+    from rehabit.education.content import load_overview
+
+    count = len(load_overview()["get_help_now"])
+    box.get_by_role("link", name=f"All {count} warning signs and what to do").click()
+    phone.wait_for_url("**/conditions/#get-help-now")
+    assert_accessible(phone)
+
+
+def test_the_emergency_number_is_a_phone_link_in_the_banner(phone: Any, live_server: Any) -> None:
+    phone.goto(live_server.url + "/contact/")
+    banner = phone.get_by_role("banner")
+    call = banner.get_by_role("link", name="112")
+    assert call.get_attribute("href") == "tel:112"
+    assert call.bounding_box()["height"] >= 24
+    footer = phone.get_by_role("contentinfo")
+    for name in ("Contact", "Privacy notice", "Terms of use"):
+        assert footer.get_by_role("link", name=name).is_visible()
+    assert_accessible(phone)
