@@ -166,13 +166,10 @@ def _patient(email: str) -> Any:
     return user
 
 
-def measure_search(repeat: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def build_search_data() -> tuple[list[Any], int, float]:
+    """200 listed therapists in four zones (Mon-Fri 09:00-12:30, 13:30-17:30) and 5,000
+    appointments spread over their next 14 days: (therapists, booked, seconds taken)."""
     from django.utils import timezone
-
-    from rehabit.booking import slots as engine
-    from rehabit.booking.models import Appointment, Therapist
 
     now = timezone.now()
     working = {d: [(wall(9), wall(12, 30)), (wall(13, 30), wall(17, 30))] for d in range(5)}
@@ -184,7 +181,18 @@ def measure_search(repeat: int) -> dict[str, Any]:
     ]
     per = APPOINTMENTS // THERAPISTS
     booked = sum(_fill(t, patient, per, 14, now) for t in therapists)
-    build_seconds = time.perf_counter() - started
+    return therapists, booked, time.perf_counter() - started
+
+
+def measure_search(repeat: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from rehabit.booking import slots as engine
+    from rehabit.booking.models import Appointment, Therapist
+
+    therapists, booked, build_seconds = build_search_data()
     ids = [t.pk for t in therapists]
 
     def search() -> None:
@@ -352,6 +360,11 @@ def child(args: argparse.Namespace) -> None:
     _setup_django()
     from django.db import connection
 
+    if args.build_only:  # bench/http_bench.py: the data for a served search page
+        _, booked, seconds = build_search_data()
+        print(json.dumps({"appointments": booked, "build_seconds": round(seconds, 1)}))
+        return
+
     result: dict[str, Any] = {"database": connection.vendor}
     result["search"] = measure_search(args.repeat)
     result["scaling"] = measure_scaling(max(5, args.repeat // 2))
@@ -453,6 +466,12 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=40)
     parser.add_argument("--booking-on-sqlite", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="with --child: only build the 200 therapists and 5,000 appointments in "
+        "DATABASE_URL (used by bench/http_bench.py)",
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
