@@ -1,0 +1,191 @@
+"""The words of a result, addressed by stable codes (issue 10, storage).
+
+A stored result keeps codes, not sentences: ``"<finding id>:present"`` for "why it fits"
+and "why it may not", ``"flag:<id>"`` for a warning sign, ``"headline:urgent"`` and so on.
+The sentences they stand for live in one **catalogue** per revision of the texts: every
+code the current clinical model can produce, with its English sentence (the message id
+that pages, the API and e-mails translate into the reader's language when they are made).
+
+A catalogue is named by a hash of its contents and is written once to the database
+(``ResultTexts``) the first time a result refers to it; it is never changed. Each stored
+result names its catalogue, so it shows exactly the words it was given, whatever the data
+files say later (a reworded reason is a new catalogue; an old result keeps the old one).
+Codes are built from the data's own ids, never from list positions, so the same finding
+keeps the same code from one release to the next.
+
+A sentence no catalogue knows (a result of an older questionnaire whose texts are gone, a
+sentence with a number in it) is kept word for word in the stored result instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+
+from rehabit.clinical import triage
+
+# What decide() in rehabit.clinical.triage says about the ranking (its f-strings, spelled
+# out for each condition and number): if triage rewords them, these codes simply stop
+# matching and the new sentences are kept word for word (tests/storage checks that every
+# sentence of today's model has a code, so the rewording is noticed).
+BEST_FIT = "Your answers fit best with: {name}."
+RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
+PAIN_NOW = "Your pain is {n} out of 10."
+PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
+CONFIDENCE = (
+    "When Rehabit's first suggestion was about this likely, it was the confirmed cause "
+    "in about {n} of 10 published cases."
+)
+NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
+SEVERITY = {
+    "severity:cannot_stand": "You cannot stand on the painful leg.",
+    "severity:could_not_walk": "You could not walk 10 steps.",
+    "severity:limp": "You limp when you walk.",
+    "severity:mild": "You walk normally, your pain is low and the leg does not feel weak.",
+}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Codes and their English sentences, in one immutable revision.
+
+    Its entries are numbered in code order; a stored result refers to an entry by that
+    number, which stays valid because the revision never changes (its key is a hash of
+    its contents): the number stands for the code, the code for the sentence.
+    """
+
+    key: str
+    texts: Mapping[str, str]  # code -> sentence, in code order
+    codes: tuple[str, ...] = field(repr=False)  # entry number -> code
+    numbers: Mapping[str, int] = field(repr=False)  # sentence -> entry number (the first)
+    code_numbers: Mapping[str, int] = field(repr=False)  # code -> entry number
+
+    @classmethod
+    def of(cls, texts: Mapping[str, str], key: str | None = None) -> Catalogue:
+        ordered = dict(sorted(texts.items()))
+        if key is None:
+            canonical = json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+            key = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        numbers: dict[str, int] = {}
+        for number, text in enumerate(ordered.values()):
+            numbers.setdefault(text, number)
+        return cls(
+            key,
+            MappingProxyType(ordered),
+            tuple(ordered),
+            MappingProxyType(numbers),
+            MappingProxyType({code: i for i, code in enumerate(ordered)}),
+        )
+
+    def text(self, number: int) -> str:
+        return self.texts[self.codes[number]]
+
+
+def build_texts() -> dict[str, str]:
+    """Every code today's clinical model can put in a result, with its sentence."""
+    from rehabit.clinical.engine import load_model
+
+    model = load_model()
+    differential = model.differential
+    texts: dict[str, str] = {}
+    for finding in differential.contexts + differential.findings:
+        for direction, effects in (("present", finding.present), ("absent", finding.absent)):
+            if effects is not None and effects.entries:
+                texts[f"{finding.id}:{direction}"] = differential.code_list[effects.entries[0][2]]
+    for cid, name in zip(differential.ids, differential.names, strict=True):
+        texts[f"cause:{cid}"] = name
+        texts[f"best:{cid}"] = BEST_FIT.format(name=name)
+        texts[f"rule_out:{cid}"] = RULE_OUT.format(name=name)
+    for flag in model.red_flags:
+        texts[f"flag:{flag.id}"] = flag.label
+        texts[f"flag:{flag.id}:advice"] = flag.advice
+        if flag.label_unsure is not None:
+            texts[f"flag:{flag.id}:unsure"] = flag.label_unsure
+    for level, text in triage.HEADLINES.items():
+        texts[f"headline:{level}"] = text
+    texts["headline:soon_doctor"] = triage.SOON_DOCTOR
+    for level, text in triage.ACTIONS.items():
+        texts[f"action:{level}"] = text
+    texts["safety_net:emergency"] = triage.SAFETY_NET_EMERGENCY
+    texts["safety_net:same_day"] = triage.SAFETY_NET_SAME_DAY
+    texts["recheck:acute"] = triage.RECHECK_ACUTE
+    texts["recheck:gradual"] = triage.RECHECK_GRADUAL
+    texts["recheck:soon_acute"] = triage.RECHECK_SOON_ACUTE
+    texts["recheck:soon_gradual"] = triage.RECHECK_SOON_GRADUAL
+    texts["not_a_diagnosis"] = NOT_A_DIAGNOSIS
+    texts.update(SEVERITY)
+    for n in range(11):
+        texts[f"pain_now:{n}"] = PAIN_NOW.format(n=n)
+        texts[f"pain_worst:{n}"] = PAIN_WORST.format(n=n)
+        texts[f"confidence:{n}"] = CONFIDENCE.format(n=n)
+    return texts
+
+
+@lru_cache(maxsize=1)
+def current_catalogue() -> Catalogue:
+    """The catalogue of today's clinical model (built once per process)."""
+    return Catalogue.of(build_texts())
+
+
+# Catalogues are immutable and named by their contents, so a process may keep every one it
+# has read: no other node can change one behind its back.
+_known: dict[str, Catalogue] = {}
+_saved: set[str] = set()
+_lock = threading.Lock()
+
+
+def catalogue(key: str) -> Catalogue:
+    """The catalogue named ``key`` (read from the database once per process)."""
+    found = _known.get(key)
+    if found is not None:
+        return found
+    current = current_catalogue()
+    if key == current.key:
+        found = current
+    else:
+        from rehabit.assessments.models import ResultTexts
+
+        row = ResultTexts.objects.filter(key=key).values_list("texts", flat=True).first()
+        if row is None:
+            raise LookupError(f"No result texts named {key!r}.")
+        found = Catalogue.of(row, key)
+    with _lock:
+        _known[key] = found
+    return found
+
+
+def save_catalogue(found: Catalogue) -> None:
+    """Write ``found`` to the database, in the caller's transaction, unless this process
+    already saw it committed: one query on the first result after a start, none after.
+    Safe when several nodes do it at once (the key is unique; a second insert is ignored).
+    """
+    if found.key in _saved:
+        return
+    from django.db import transaction
+
+    from rehabit.assessments.models import ResultTexts
+
+    ResultTexts.objects.bulk_create(
+        [ResultTexts(key=found.key, texts=dict(found.texts))], ignore_conflicts=True
+    )
+    # Remembered only once it is committed: a rolled-back first result must not leave
+    # later results pointing at a catalogue that was never written.
+    transaction.on_commit(lambda: _remember(found))
+
+
+def _remember(found: Catalogue) -> None:
+    with _lock:
+        _saved.add(found.key)
+        _known[found.key] = found
+
+
+def forget_saved() -> None:
+    """For tests that empty the database: the next result writes its catalogue again."""
+    with _lock:
+        _saved.clear()
+        _known.clear()
