@@ -89,6 +89,7 @@ def measure(url: str, mode: dict[str, Any], threads: int, requests: int) -> dict
 
     for key in range(1, 51):  # warm-up: imports, the pool's first connection
         one_request(key)
+    connection.close()  # the main thread's own connection is not counted
     per_thread = requests // threads
     latencies: list[list[float]] = [[] for _ in range(threads)]
     barrier = threading.Barrier(threads + 1)

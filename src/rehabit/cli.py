@@ -204,8 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser(
         "worker",
         help="run background work: e-mails and reminders 24 h and 1 h before sessions",
-        description="Runs queued tasks (django-tasks database queue) and sends due reminders, "
-        "each exactly once, until stopped with SIGTERM or Ctrl+C.",
+        description="Runs queued tasks (the database queue, or Redis with "
+        "REHABIT_TASKS_BACKEND=redis) and sends due reminders and e-mails, each exactly once, "
+        "until stopped with SIGTERM or Ctrl+C. Run as many as the load needs.",
     )
     worker.add_argument(
         "--interval", type=float, default=5.0, help="seconds between rounds (default 5)"
