@@ -23,7 +23,12 @@ from tests.serving import ROOT, server_env
 DEPLOY = ROOT / "deploy"
 UNITS = DEPLOY / "systemd"
 # Read by the test suite only, never by a deployment.
-TEST_ONLY = {"REHABIT_TEST_POSTGRES_URL", "REHABIT_TEST_SQLITE_NAME", "REHABIT_TEST_CLOCK"}
+TEST_ONLY = {
+    "REHABIT_TEST_POSTGRES_URL",
+    "REHABIT_TEST_REDIS_URL",
+    "REHABIT_TEST_SQLITE_NAME",
+    "REHABIT_TEST_CLOCK",
+}
 HARDENING = {
     "NoNewPrivileges": "yes",
     "ProtectSystem": "strict",
