@@ -132,7 +132,7 @@ def test_assessment_sign_up_verify_totp_and_sign_out(
 
     page.wait_for_url("**/account/")
     assert page.locator(f'a[href="/assessment/result/{assessment_id}/"]').is_visible()
-    assert "(Europe/London)" in page.content()
+    assert ", Europe/London)" in page.content()
     assert Assessment.objects.get(pk=assessment_id).owner.email == EMAIL  # type: ignore[union-attr]
     assert_accessible(page)
     for path in ("/account/consent/", "/account/access-log/", "/account/data/", "/account/2fa/"):

@@ -105,7 +105,8 @@ def test_times_are_shown_in_the_persons_zone_with_its_name(patient: Any) -> None
     Profile.objects.filter(user=patient).update(time_zone="Asia/Kolkata")
     body = login(Client(), patient).get("/account/").content.decode()
     local = timezone.localtime(assessment.created_at, timezone=zoneinfo.ZoneInfo("Asia/Kolkata"))
-    assert f"{formats.date_format(local, 'DATETIME_FORMAT')} (Asia/Kolkata)" in body
+    day = formats.date_format(local, "l j F Y")
+    assert f"{day}, {local:%H:%M} (IST, Asia/Kolkata)" in body
 
 
 def test_preferred_language_is_applied_to_the_session(patient: Any, settings: Any) -> None:

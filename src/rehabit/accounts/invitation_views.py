@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -82,15 +81,12 @@ def _send(request: HttpRequest, email: str, name: str, form: InviteForm | None) 
             return False
         messages.error(request, refused.message)
         return True
-    when = timezone.localtime(invitation.expires_at)
+    from rehabit.core.timefmt import format_when
+
     messages.success(
         request,
-        _("An invitation was sent to %(email)s. Its link works once, until %(when)s (%(zone)s).")
-        % {
-            "email": invitation.email,
-            "when": when.strftime("%Y-%m-%d %H:%M"),
-            "zone": timezone.get_current_timezone_name(),
-        },
+        _("An invitation was sent to %(email)s. Its link works once, until %(when)s.")
+        % {"email": invitation.email, "when": format_when(invitation.expires_at)},
     )
     return True
 

@@ -21,7 +21,6 @@ from rehabit.accounts.preferences import (
     LANGUAGE_SESSION_KEY,
     profile_of,
     set_language_cookie,
-    user_zone,
 )
 from rehabit.accounts.roles import is_staff_role
 
@@ -120,17 +119,12 @@ class AccountPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        self._activate_zone(request)
         user = request.user
         if not user.is_authenticated:
-            timezone.deactivate()
             response = self.get_response(request)
             set_language_cookie(request, response)  # set while signing in
             return response
-        zone = user_zone(user)
-        if zone is not None:
-            timezone.activate(zone)
-        else:
-            timezone.deactivate()
         language = request.session.get(LANGUAGE_SESSION_KEY)
         if language:
             translation.activate(language)
@@ -139,6 +133,23 @@ class AccountPreferencesMiddleware:
         response = gate if gate is not None else self.get_response(request)
         set_language_cookie(request, response)
         return response
+
+    @staticmethod
+    def _activate_zone(request: HttpRequest) -> None:
+        """Every page shows times in the viewer's zone (``rehabit.care.zones.page_zone``):
+        a chosen ``?tz``, the person's zone, else the zone their browser reported (kept in
+        the session); UTC until then, and ``request.zone_guess`` lets a page that shows a
+        time ask the browser (``{% zone_guess %}`` in base.html)."""
+        from rehabit.care.zones import page_zone
+        from rehabit.core.timefmt import start_request
+
+        start_request()
+        if request.path_info.startswith("/api/"):
+            timezone.deactivate()  # the API names its zones itself
+            return
+        zone, guess = page_zone(request)
+        timezone.activate(zone)
+        request.zone_guess = guess  # type: ignore[attr-defined]
 
     def _gate(self, request: HttpRequest) -> HttpResponse | None:
         if request.method not in {"GET", "HEAD"} or request.path_info.startswith("/api/"):

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
@@ -102,13 +102,14 @@ def _tell_two_factor_removed(request: HttpRequest, user: Any) -> None:
 
     zone = user_zone(user) or ZoneInfo("UTC")
     when = timezone.localtime(timezone.now(), zone)
+    from rehabit.core.timefmt import format_when
+
     with translation.override(_language_of(user)):
         get_adapter(request).send_mail(
             "account/email/mfa_removed_by_staff",
             user.email,
             {
                 "user": user,
-                "when": formats.date_format(when, "DATETIME_FORMAT"),
-                "zone": str(zone),
+                "when": format_when(when, str(zone)),
             },
         )

@@ -59,7 +59,9 @@ def display_name(user: Any) -> str:
 
 
 def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
-    """The zone to show times in: an explicit, valid ``tz`` choice, else the profile's."""
+    """The zone to show times in: an explicit, valid ``tz`` choice, else the person's
+    zone, else the one the browser reported for this session (``rehabit.care.zones``),
+    else UTC."""
     if requested:
         try:
             validate_zone(requested)
@@ -67,7 +69,12 @@ def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
             pass
         else:
             return requested
-    return zone_of(request.user)
+    known = zone_of(request.user)
+    if known != DEFAULT_ZONE:
+        return known
+    from rehabit.care.zones import remembered_zone
+
+    return remembered_zone(request) or DEFAULT_ZONE
 
 
 def therapist_of(user: Any) -> Any:

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from django.templatetags.static import static
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -156,12 +156,10 @@ def explain_step(step: ProgressionStep) -> str:
 
 
 def _when(moment: Any) -> str:
-    """An instant in the reader's zone, with the zone named."""
-    local = timezone.localtime(moment)
-    return _("%(when)s (%(zone)s)") % {
-        "when": formats.date_format(local, "l j F, H:i"),
-        "zone": timezone.get_current_timezone_name(),
-    }
+    """An instant in the reader's zone, with the zone named (the site's one format)."""
+    from rehabit.core.timefmt import format_when
+
+    return format_when(moment)
 
 
 def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:

@@ -34,10 +34,18 @@ def _valid(name: object) -> str | None:
 
 
 def _profile_zone(request: HttpRequest) -> str | None:
-    from rehabit.accounts.preferences import user_zone
+    """The signed-in person's zone by booking's one rule (a therapist's record, else the
+    profile); None when it is unknown or UTC."""
+    from rehabit.booking.people import zone_of
 
-    found = user_zone(getattr(request, "user", None))
-    return str(found.key) if found is not None and found.key != UTC else None
+    found = zone_of(getattr(request, "user", None))
+    return found if found != UTC else None
+
+
+def remembered_zone(request: HttpRequest) -> str | None:
+    """The zone this browser reported earlier in the session, if any."""
+    session = getattr(request, "session", None)
+    return _valid(session.get(SESSION_KEY)) if session is not None else None
 
 
 def page_zone(request: HttpRequest) -> tuple[str, bool]:
@@ -51,7 +59,7 @@ def page_zone(request: HttpRequest) -> tuple[str, bool]:
     profile = _profile_zone(request)
     if profile:
         return profile, False
-    remembered = _valid(session.get(SESSION_KEY)) if session is not None else None
+    remembered = remembered_zone(request)
     if remembered:
         return remembered, False
     return UTC, True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.care.presenters import tr
@@ -60,7 +60,9 @@ def summary_context(summary: Summary) -> dict[str, Any]:
 
 
 def _day(on: Any) -> str:
-    return formats.date_format(on, "D j M")
+    from rehabit.core.timefmt import format_day
+
+    return format_day(on)
 
 
 def chart_blocks(

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.utils import formats, timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 
@@ -16,13 +15,11 @@ register = template.Library()
 
 @register.filter
 def local_time(value: datetime | None) -> str:
-    """A moment in the viewer's time zone, with the zone named: "3 Dec 2026, 14:05
-    (Europe/London)". The zone is the profile's (activated by the middleware)."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    text = formats.date_format(local, "DATETIME_FORMAT")
-    return f"{text} ({timezone.get_current_timezone_name()})"
+    """A moment in the viewer's zone, with the zone named, in the site's one format
+    (``rehabit.core.timefmt``): "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"."""
+    from rehabit.core.timefmt import format_when
+
+    return "" if value is None else format_when(value)
 
 
 @register.simple_tag

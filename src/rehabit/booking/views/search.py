@@ -21,12 +21,9 @@ DAYS_SHOWN = 7
 
 
 def _zone_guess(request: HttpRequest) -> bool:
-    """Let the browser's zone be filled in when nobody chose one yet."""
-    from rehabit.booking.people import zone_of
-
-    return "tz" not in request.GET and (
-        not request.user.is_authenticated or zone_of(request.user) == "UTC"
-    )
+    """Let the browser's zone be filled in when nobody chose one yet (neither the person,
+    nor the browser earlier in this session)."""
+    return "tz" not in request.GET and bool(getattr(request, "zone_guess", True))
 
 
 @require_GET

@@ -1,0 +1,108 @@
+"""Dates and times as people read them: one format everywhere, in the viewer's zone, with
+the zone named.
+
+- a moment: "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"
+- a span: "Saturday 5 December 2026, 04:04–04:49 (GMT, Europe/London)"
+- a day: "Saturday 5 December 2026" (a date of birth: "5 December 1980"; a month:
+  "December 2026")
+
+Pages use the template filters of ``rehabit.core.templatetags.times`` (``|when``,
+``|day``), which read the zone the request activated (``rehabit.care.zones.page_zone``
+through ``AccountPreferencesMiddleware``: a chosen ``?tz``, the person's zone, else the
+browser's zone remembered in the session); e-mails and other text made without a request
+pass the recipient's zone. Nothing else formats a date or time for people.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date, datetime
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from rehabit.scheduling import format_zone_abbrev, validate_zone
+
+DAY = "l j F Y"
+DATE_WITHOUT_WEEKDAY = "j F Y"
+TIME = "H:i"
+MONTH = "F Y"
+
+# Set when a page formats a moment in the request's zone, so that the page can ask the
+# browser for its zone when nobody has told us yet (``times.zone_guess``).
+_times_shown: ContextVar[bool] = ContextVar("rehabit_times_shown", default=False)
+
+
+def start_request() -> None:
+    """Forget whether an earlier request on this thread showed times."""
+    _times_shown.set(False)
+
+
+def times_were_shown() -> bool:
+    return _times_shown.get()
+
+
+def _zone_name(zone: str | None) -> str:
+    if zone:
+        return zone
+    _times_shown.set(True)
+    return timezone.get_current_timezone_name()
+
+
+def in_zone(moment: datetime, zone: str | None = None) -> datetime:
+    """``moment`` on the clock of ``zone`` (the request's zone when None)."""
+    return moment.astimezone(validate_zone(_zone_name(zone)))
+
+
+def zone_label(moment: datetime, zone: str | None = None) -> str:
+    """ "GMT, Europe/London" or "UTC"; the abbreviation is the one in force at ``moment``."""
+    name = _zone_name(zone)
+    abbrev = format_zone_abbrev(in_zone(moment, name))
+    if name == "UTC" or abbrev == name:
+        return abbrev
+    return _("%(abbrev)s, %(zone)s") % {"abbrev": abbrev, "zone": name.replace("_", " ")}
+
+
+def format_day(value: datetime | date, zone: str | None = None) -> str:
+    """ "Saturday 5 December 2026": a calendar day, or the day of a moment in ``zone``."""
+    if isinstance(value, datetime):
+        value = in_zone(value, zone).date()
+    return str(formats.date_format(value, DAY))
+
+
+def format_date(value: date) -> str:
+    """ "5 December 1980": a date that is not a day in someone's week (a date of birth)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return str(formats.date_format(value, DATE_WITHOUT_WEEKDAY))
+
+
+def format_month(value: date) -> str:
+    """ "December 2026"."""
+    return str(formats.date_format(value, MONTH))
+
+
+def format_time(moment: datetime, zone: str | None = None) -> str:
+    """ "04:04" on the clock of ``zone``, without the zone (say it once beside)."""
+    return str(formats.date_format(in_zone(moment, zone), TIME))
+
+
+def format_when(moment: datetime, zone: str | None = None) -> str:
+    """ "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"."""
+    name = _zone_name(zone)
+    return _("%(day)s, %(time)s (%(zone)s)") % {
+        "day": format_day(moment, name),
+        "time": format_time(moment, name),
+        "zone": zone_label(moment, name),
+    }
+
+
+def format_span(start: datetime, end: datetime, zone: str | None = None) -> str:
+    """ "Saturday 5 December 2026, 04:04–04:49 (GMT, Europe/London)"."""
+    name = _zone_name(zone)
+    return _("%(day)s, %(start)s–%(end)s (%(zone)s)") % {
+        "day": format_day(start, name),
+        "start": format_time(start, name),
+        "end": format_time(end, name),
+        "zone": zone_label(start, name),
+    }
