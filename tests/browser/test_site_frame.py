@@ -104,3 +104,21 @@ def test_the_emergency_number_is_a_phone_link_in_the_banner(phone: Any, live_ser
     for name in ("Contact", "Privacy notice", "Terms of use"):
         assert footer.get_by_role("link", name=name).is_visible()
     assert_accessible(phone)
+
+
+def test_an_unknown_address_gets_the_styled_page_and_the_site_has_an_icon(
+    phone: Any, live_server: Any
+) -> None:
+    response = phone.goto(live_server.url + "/no-such-page/")
+    assert response.status == 404
+    assert phone.get_by_role("heading", name="We cannot find that page").is_visible()
+    assert phone.get_by_role("banner").get_by_role("link", name="112").is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
+    for link in phone.locator("link[rel=icon]").all():
+        icon = phone.request.get(live_server.url + link.get_attribute("href"))
+        assert icon.ok and icon.headers["content-type"] in {
+            "image/x-icon",
+            "image/svg+xml",
+            "image/vnd.microsoft.icon",
+        }

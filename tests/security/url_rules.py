@@ -49,6 +49,7 @@ RULES: dict[str, Rule] = {
     "core:home": Rule(PUBLIC),
     "core:contact": Rule(PUBLIC, why="who to contact about what; nothing of the visitor's"),
     "core:health": Rule(PUBLIC),
+    "core:favicon": Rule(PUBLIC, why="a redirect to the static icon"),
     "education:overview": Rule(PUBLIC),
     "education:condition": Rule(PUBLIC),
     "education:treatments": Rule(PUBLIC, why="what a clinician may offer for one cause"),

@@ -28,3 +28,8 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path(settings.REHABIT_ADMIN_PATH, admin.site.urls),
 ]
+
+# 400, 403 and 404 are Django's own handlers with our templates (core/templates/4xx.html,
+# one styled page: core/error.html); 500 renders without the request's context, so it
+# needs no session or database.
+handler500 = "rehabit.core.views.server_error"

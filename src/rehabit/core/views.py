@@ -1,7 +1,18 @@
+import logging
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from rehabit.education.content import load_overview
@@ -44,3 +55,23 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico`` for clients that ask for it without reading the page's links."""
+    response = HttpResponsePermanentRedirect(static("core/favicon.ico"))
+    response.public_page = True  # type: ignore[attr-defined]
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The styled error page for 500, rendered without the request's context: no context
+    processor, session or database is needed (the database may be why we are here). If
+    even that fails, a plain sentence."""
+    try:
+        body = loader.get_template("500.html").render()
+    except Exception:  # noqa: BLE001 - the last resort must answer
+        logging.getLogger(__name__).exception("The error page could not be rendered")
+        body = _("Something went wrong on our side. Please try again in a few minutes.")
+    return HttpResponseServerError(body)

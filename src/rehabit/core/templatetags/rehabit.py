@@ -1,6 +1,7 @@
 """Template helpers shared by every app."""
 
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -27,3 +28,10 @@ def percent(value: float) -> str:
     if 99 < pct < 100:
         return ">99%"
     return f"{round(pct)}%"
+
+
+@register.simple_tag
+def emergency_number() -> str:
+    """The emergency number from the settings, so that a page rendered without the
+    request's context (the server-error page, a refused form) still shows it."""
+    return str(settings.REHABIT_EMERGENCY_NUMBER)
