@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.mail import EmailMessage
 from django.core.management import call_command
+from django.utils import timezone
 
 from rehabit.booking.management.commands.worker import run_queued_tasks
 from rehabit.booking.models import Reminder, ReminderStatus
@@ -81,3 +83,35 @@ def test_a_failing_task_does_not_stop_the_round(redis_queue: str, mailbox: Mailb
 def test_the_database_queue_stays_the_default(settings: Any) -> None:
     assert queues.kind() == queues.DATABASE
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_with_redis_down_the_worker_still_sends_due_reminders_and_the_outbox(
+    settings: Any, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A round whose queue cannot be reached logs it and goes on: due reminders (the
+    sweep) and e-mails waiting in the outbox are sent from the database."""
+    from rehabit.mail import outbox
+    from tests.booking.support import free_port
+
+    therapist = make_therapist("Rita Redisless")
+    patient = make_patient("redisless@example.org", "Redisless Patient")
+    appointment = book(patient, therapist, free_start(therapist))  # database queue
+    Reminder.objects.filter(appointment=appointment, kind="24h").update(
+        due_at=timezone.now() - timedelta(minutes=1)
+    )
+    letter = outbox.post(
+        EmailMessage("Waiting", "A message waiting in the outbox.", to=["waiting@example.org"]),
+        key="waiting.1",
+        kind="test",
+    )
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+    call_command("worker", once=True, verbosity=0, worker_id="w1")
+
+    assert kinds(mailbox)[f"reminder {patient.email}"] == 1
+    assert [m["Subject"] for m in mailbox.to("waiting@example.org")] == ["Waiting"]
+    letter.refresh_from_db()
+    assert letter.status == "sent"
+    assert "Worker w1: queued tasks not run this round." in caplog.text

@@ -121,7 +121,11 @@ class Command(BaseCommand):
         while self.running:
             close_old_connections()
             sent = sweep(worker_id)
-            run_queued_tasks(worker_id)
+            try:
+                run_queued_tasks(worker_id)
+            except Exception:  # noqa: BLE001 - the queue (Redis) may be down: the rest goes on
+                logger.exception("Worker %s: queued tasks not run this round.", worker_id)
+                close_old_connections()
             send_due(worker_id)  # e-mails not sent yet: new, due for a retry, or orphaned
             purge()  # idempotency keys past their retention
             if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
