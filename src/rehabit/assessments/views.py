@@ -200,8 +200,15 @@ def _get_or_404(request: HttpRequest, assessment_id: UUID) -> Any:
 
 @require_GET
 def result(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
+    from rehabit.assessments.claims import listed_assessments
+
     assessment = _get_or_404(request, assessment_id)
-    return render(request, "assessments/result.html", result_context(assessment))
+    context = result_context(assessment)
+    # Signing up or in from this browser moves the result into the account (claims.py).
+    context["claimable"] = assessment.owner_id is None and str(assessment.pk) in (
+        listed_assessments(request.session)
+    )
+    return render(request, "assessments/result.html", context)
 
 
 @require_GET
