@@ -115,3 +115,36 @@ def test_with_redis_down_the_worker_still_sends_due_reminders_and_the_outbox(
     letter.refresh_from_db()
     assert letter.status == "sent"
     assert "Worker w1: queued tasks not run this round." in caplog.text
+
+
+def test_erasure_removes_the_patients_jobs_from_redis_in_every_state(redis_queue: str) -> None:
+    """Queued, scheduled and finished jobs about an erased patient hold their appointment,
+    reminder and account numbers: they go, as the database queue's rows do; another
+    patient's stay."""
+    from rq.job import Job
+
+    from rehabit.booking.erasure import forget_queued_work
+
+    leaving = make_patient("leaving@example.org", "Leaving Patient")
+    staying = make_patient("staying@example.org", "Staying Patient")
+    first, second = make_therapist("Tess One"), make_therapist("Tom Two")
+    gone = book(leaving, first, free_start(first))
+    run_queued_tasks("w1")  # its two notices run: finished jobs now
+    kept = book(staying, second, free_start(second))
+    queue = queues.rq_queues()[0]
+
+    def jobs() -> list[Any]:
+        ids = set(queue.get_job_ids()) | set(queue.scheduled_job_registry.get_job_ids())
+        ids |= set(queue.finished_job_registry.get_job_ids())
+        return [job for job in Job.fetch_many(sorted(ids), connection=queue.connection) if job]
+
+    assert len(jobs()) == 12  # per booking: 2 notices, 4 reminders
+
+    assert forget_queued_work(leaving) == 6
+    left = [(job.func_name, job.args) for job in jobs()]
+    assert len(left) == 6
+    gone_reminders = set(Reminder.objects.filter(appointment=gone).values_list("pk", flat=True))
+    for name, args in left:
+        assert str(gone.pk) not in map(str, args) and leaving.pk not in args[2:3], (name, args)
+        assert not (name.endswith("send_reminder") and args[0] in gone_reminders)
+    assert {str(args[0]) for name, args in left if name.endswith("send_notice")} == {str(kept.pk)}

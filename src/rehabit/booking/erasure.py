@@ -96,11 +96,10 @@ def _tell_therapist(appointment: Appointment) -> None:
 
 def forget_queued_work(patient: Any) -> int:
     """Remove queued and finished booking tasks about the patient's appointments (their
-    arguments hold appointment, reminder and offer numbers and the patient's id)."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # another task backend keeps no table here
-        return 0
+    arguments hold appointment, reminder and offer numbers and the patient's id), in the
+    database queue and in Redis (``REHABIT_TASKS_BACKEND=redis``)."""
+    from rehabit.ops.queues import forget_jobs
+
     appointments = [
         str(pk) for pk in Appointment.objects.filter(patient=patient).values_list("pk", flat=True)
     ]
@@ -109,6 +108,20 @@ def forget_queued_work(patient: Any) -> int:
     )
     offers = list(WaitlistOffer.objects.filter(entry__patient=patient).values_list("pk", flat=True))
     path = "rehabit.booking.tasks."
+
+    def about_patient(task_path: str, args: list[Any]) -> bool:
+        first = args[0] if args else None
+        if task_path == path + "send_notice":
+            return str(first) in appointments or (len(args) > 2 and args[2] == patient.pk)
+        if task_path == path + "send_reminder":
+            return first in reminders
+        return task_path == path + "send_offer" and first in offers
+
+    deleted = forget_jobs(about_patient)
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend keeps no table here
+        return deleted
     rows = DBTaskResult.objects.filter(
         task_path__in=[path + "send_notice", path + "send_reminder", path + "send_offer"]
     )
@@ -118,8 +131,8 @@ def forget_queued_work(patient: Any) -> int:
         | rows.filter(task_path=path + "send_reminder", args_kwargs__args__0__in=reminders)
         | rows.filter(task_path=path + "send_offer", args_kwargs__args__0__in=offers)
     )
-    deleted, _by_model = DBTaskResult.objects.filter(pk__in=doomed.values("pk")).delete()
-    return deleted
+    in_table, _by_model = DBTaskResult.objects.filter(pk__in=doomed.values("pk")).delete()
+    return deleted + in_table
 
 
 def _calendar(facts: dict[str, Any], start: datetime, end: datetime) -> bytes:

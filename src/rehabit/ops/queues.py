@@ -10,6 +10,7 @@ run twice, or lost, never sends twice; the worker's sweep finds what a lost task
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -113,3 +114,39 @@ def check_reachable() -> None:
     elif found == REDIS:
         for queue in rq_queues(backend):
             queue.connection.ping()
+
+
+def forget_jobs(matches: Callable[[str, list[Any]], bool]) -> int:
+    """Delete every job of the Redis queue, whatever its state (queued, scheduled,
+    running, finished, failed), whose task path and arguments ``matches``; returns how
+    many. (The database queue's rows are deleted by the caller: they are a table.)"""
+    if kind() != REDIS:
+        return 0
+    from rq.job import Job
+    from rq.registry import (
+        CanceledJobRegistry,
+        DeferredJobRegistry,
+        FailedJobRegistry,
+        FinishedJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
+
+    registries = (
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+        FinishedJobRegistry,
+        FailedJobRegistry,
+        DeferredJobRegistry,
+        CanceledJobRegistry,
+    )
+    deleted = 0
+    for queue in rq_queues():
+        ids = set(queue.get_job_ids())
+        for registry in registries:
+            ids.update(registry(queue=queue).get_job_ids())
+        for job in Job.fetch_many(sorted(ids), connection=queue.connection):
+            if job is not None and matches(str(job.func_name), list(job.args)):
+                job.delete()
+                deleted += 1
+    return deleted
