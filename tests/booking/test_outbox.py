@@ -332,11 +332,13 @@ def test_two_workers_send_each_message_exactly_once_after_the_server_comes_back(
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     try:
-        rows = _wait_for(env, lambda rows: rows and all(r[2] >= 1 for r in rows), 90)
+        # Each booking writes two notices (patient and therapist) through its task: wait
+        # until all four exist and each has failed at least once against the closed port.
+        rows = _wait_for(env, lambda rows: len(rows) == 4 and all(r[2] >= 1 for r in rows), 90)
         assert len(rows) == 4 and {r[1] for r in rows} == {"pending"}, rows
         assert box.messages == []
         controller.start()  # the server is back
-        rows = _wait_for(env, lambda rows: all(r[1] == "sent" for r in rows), 90)
+        rows = _wait_for(env, lambda rows: len(rows) == 4 and all(r[1] == "sent" for r in rows), 90)
         assert {r[1] for r in rows} == {"sent"}, rows
     finally:
         for worker in workers:
