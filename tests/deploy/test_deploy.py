@@ -5,6 +5,7 @@ command, the README's settings and the URL the health check calls; the units go 
 
 from __future__ import annotations
 
+import http.client
 import re
 import secrets
 import shlex
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from rehabit.cli import build_parser
-from tests.serving import ROOT, server_env
+from tests.serving import ROOT, serve, server_env
 
 DEPLOY = ROOT / "deploy"
 UNITS = DEPLOY / "systemd"
@@ -275,3 +276,31 @@ def test_systemd_accepts_the_units(tmp_path: Path) -> None:
         if line.strip() and "Failed to connect to bus" not in line
     ]
     assert not complaints, "\n".join(complaints)
+
+
+def test_the_image_health_check_passes_against_a_production_node(tmp_path: Path) -> None:
+    """The HEALTHCHECK's own command, run against `rehabit serve --no-worker` with the
+    example's production settings (HTTPS redirect, allowed hosts): /healthz answers over
+    plain HTTP by address, while an ordinary page is not served that way."""
+    health = dict(containerfile())["HEALTHCHECK"]
+    snippet = yaml.safe_load(health.split("CMD", 1)[1].strip())
+    assert snippet[:2] == ["python", "-c"]
+    env = server_env(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'rehabit.sqlite3'}",
+        **{**example_set(), "REHABIT_SECRET_KEY": secrets.token_urlsafe(50)},
+    )
+    with serve(env, "--no-worker", timeout=300) as node:
+        port = node.url.rsplit(":", 1)[1]
+        check = subprocess.run(
+            [sys.executable, "-c", snippet[2].replace(":8000/", f":{port}/")],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert check.returncode == 0, check.stderr + node.output()[-3000:]
+        page = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+        page.request("GET", "/")
+        status = page.getresponse().status
+        assert status in (301, 400), f"production served a page over plain HTTP: {status}"
