@@ -46,11 +46,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"rehabit: cannot start: {exc}", file=sys.stderr)
         return 2
     from django.conf import settings
-    from django.core.management import call_command
+
+    from rehabit.startup import collect_static, startup_lock
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    prepare_database(verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # One node at a time migrates, seeds and collects static files (skipped when current).
+    with startup_lock():
+        prepare_database(verbosity=0)
+        collect_static()
 
     from rehabit.server import (
         RehabitServer,
