@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rehabit.clinical.conditions import Condition, load_conditions
@@ -39,6 +40,10 @@ MAX_REASONS = 5
 REASONS_FROM = 0.01
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
+# An Effects ready for ``rank``: (in a capped group?, entries). Capped entries are
+# (group-condition key, log LR, key-direction slot, (strength, code)); the others are
+# (condition index, log LR, condition-direction slot, (-strength, code)).
+Prepared = tuple[bool, tuple[tuple[int, float, int, tuple[float, int]], ...]]
 
 
 class DifferentialError(ValueError):
@@ -116,6 +121,51 @@ class Differential:
     max_probability: float
     evidence_weight: float
     bands: tuple[Band, ...]
+    # ``dispatch`` with each Effects replaced by its entries ready for ``rank`` (same rules,
+    # same order); built by ``prepare``. Derived data: a ``dataclasses.replace`` that
+    # changes the dispatch, the groups or the conditions must prepare again.
+    prepared: Dispatch[Prepared] | None = None
+    prior_logs: tuple[float, ...] = ()
+    positions: Mapping[str, int] = field(default_factory=dict)
+    key_parts: tuple[tuple[int, float, int], ...] = ()  # key -> (condition, cap, 2 * key)
+
+    def prepare(self) -> Differential:
+        """This differential with ``prepared``, ``prior_logs`` and ``positions`` filled in."""
+        n = len(self.ids)
+        cache: dict[int, Prepared] = {}
+
+        def ready(effects: Effects | None) -> Prepared | None:
+            if effects is None:
+                return None
+            found = cache.get(id(effects))
+            if found is None:
+                capped = effects.group in self.capped
+                base = effects.group * n
+                entries = []
+                for index, log_lr, code in effects.entries:
+                    against = log_lr < 0
+                    if capped:
+                        key = base + index
+                        strength = -log_lr if against else log_lr
+                        entries.append((key, log_lr, 2 * key + against, (strength, code)))
+                    else:
+                        item = (log_lr, code) if against else (-log_lr, code)
+                        entries.append((index, log_lr, 2 * index + against, item))
+                found = cache[id(effects)] = (capped, tuple(entries))
+            return found
+
+        tables = tuple(
+            (qid, is_multi, {v: tuple(ready(e) for e in items) for v, items in table.items()})
+            for qid, is_multi, table in self.dispatch.tables
+        )
+        generic = tuple((rule, ready(t), ready(f)) for rule, t, f in self.dispatch.generic)
+        return replace(
+            self,
+            prepared=Dispatch(tables, generic),  # type: ignore[arg-type]
+            prior_logs=tuple(math.log(p) for p in self.priors),
+            positions=MappingProxyType({cid: i for i, cid in enumerate(self.ids)}),
+            key_parts=_key_parts(self.group_caps, n),
+        )
 
     def band(self, probability: float) -> Band:
         for band in self.bands:
@@ -143,41 +193,38 @@ class Differential:
         ratios per condition (from clinical rules that fired, see ``redflags``).
         """
         n = len(self.ids)
-        log_weights = list(self.log_priors)
+        prepared = self.prepared if self.prepared is not None else self.prepare().prepared
+        assert prepared is not None
+        log_weights = list(self.prior_logs or self.log_priors)
         reasons: list[list[tuple[float, int]]] = [[] for _ in range(2 * n)]
         totals: dict[int, float] = {}  # (group, condition) -> summed log LR, capped groups
         best: dict[int, tuple[float, int]] = {}  # (group, condition, direction) -> strongest
-        for effects in self.dispatch.collect(info):
-            if effects.group in self.capped:
-                base = effects.group * n
-                for index, log_lr, code in effects.entries:
-                    key = base + index
-                    totals[key] = totals.get(key, 0.0) + log_lr
-                    slot = 2 * key + (log_lr < 0)
-                    held = best.get(slot)
-                    strength = -log_lr if log_lr < 0 else log_lr
-                    if held is None or strength > held[0]:
-                        best[slot] = (strength, code)
+        get_total, get_best = totals.get, best.get
+        # The same sums in the same order as one effect at a time (results are bit for bit
+        # those of the plain loop); the entries were prepared at load time (``prepare``).
+        for capped, entries in prepared.collect(info):
+            if capped:
+                for key, log_lr, slot, held_new in entries:
+                    totals[key] = get_total(key, 0.0) + log_lr
+                    held = get_best(slot)
+                    if held is None or held_new[0] > held[0]:
+                        best[slot] = held_new
             else:  # a group of one finding: its entries are its own reasons
-                for index, log_lr, code in effects.entries:
+                for index, log_lr, slot, item in entries:
                     log_weights[index] += log_lr
-                    if log_lr < 0:
-                        reasons[2 * index + 1].append((log_lr, code))
-                    else:
-                        reasons[2 * index].append((-log_lr, code))
-        caps = self.group_caps
+                    reasons[slot].append(item)
+        keys = self.key_parts or _key_parts(self.group_caps, n)
         for key, total in totals.items():
-            group, index = divmod(key, n)
-            cap = caps[group]
+            index, cap, slot = keys[key]
             clamped = cap if total > cap else -cap if total < -cap else total
             log_weights[index] += clamped
             if clamped:
                 against = clamped < 0
-                held = best.get(2 * key + against)
+                held = get_best(slot + against)
                 if held is not None:
                     reasons[2 * index + against].append((-abs(clamped), held[1]))
         if evidence:
-            position = {cid: i for i, cid in enumerate(self.ids)}
+            position = self.positions or {cid: i for i, cid in enumerate(self.ids)}
             for cid, log_lr in evidence.items():
                 log_weights[position[cid]] += log_lr * self.evidence_weight
         probabilities = self._probabilities(log_weights)
@@ -228,6 +275,12 @@ class Differential:
     @property
     def log_priors(self) -> tuple[float, ...]:
         return _log_priors(self.priors)
+
+
+def _key_parts(caps: Sequence[float], n: int) -> tuple[tuple[int, float, int], ...]:
+    """For each (group, condition) key of ``rank``: the condition, the group's cap and the
+    key's first slot in ``best`` (the arithmetic of ``divmod`` and ``2 * key``, done once)."""
+    return tuple((key % n, caps[key // n], 2 * key) for key in range(len(caps) * n))
 
 
 @lru_cache(maxsize=16)
@@ -450,7 +503,7 @@ class _Parser:
             max_probability=max_probability,
             evidence_weight=self.evidence_weight,
             bands=self.bands(),
-        )
+        ).prepare()
 
     @staticmethod
     def group_of(raw: Mapping[str, Any], known: Mapping[str, int], where: str) -> str:
