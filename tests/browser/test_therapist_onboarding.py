@@ -71,13 +71,13 @@ def test_invitation_to_a_week_on_the_home_page(
     assert page.get_by_label("Your full name").input_value() == "Bruno Browser"
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD + "x")
+    page.get_by_label("Password again").fill(PASSWORD + "x")
     page.get_by_label("I have read and accept").check()
     page.get_by_role("button", name="Create my account").click()
     assert page.get_by_role("alert").is_visible()  # the passwords differ
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
 
     # Two-factor authentication: read the secret as an app would scan it.
@@ -85,7 +85,7 @@ def test_invitation_to_a_week_on_the_home_page(
     assert page.locator("img.qr-code").is_visible()
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_label("The 6-digit code your app shows now").fill(totp_code(secret))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     page.wait_for_url("**/therapist/welcome/recovery-codes/")
     assert page.locator("#recovery_codes").input_value().strip()

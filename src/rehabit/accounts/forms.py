@@ -56,6 +56,12 @@ class SignupForm(AllauthSignupForm):
         },
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from rehabit.accounts.allauth_forms import PASSWORD, PASSWORD_AGAIN, reword
+
+        super().__init__(*args, **kwargs)
+        reword(self, {"password1": PASSWORD, "password2": PASSWORD_AGAIN})
+
     def signup(self, request: HttpRequest, user: Any) -> None:
         from rehabit.accounts.consent import set_consent
 
@@ -176,6 +182,28 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                 )
             )
         return compact
+
+
+class StaffProfileForm(ProfileForm):
+    """The profile of a therapist or administrator: how patients and colleagues see their
+    name, and their zone and language. No date of birth (it is asked of patients, for
+    their care) and no "as your therapist addresses you"."""
+
+    date_of_birth = None  # type: ignore[assignment]
+
+    class Meta(ProfileForm.Meta):
+        fields = ["full_name", "time_zone", "language", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].help_text = _("As patients and colleagues see it.")
+
+
+def profile_form_for(user: Any) -> type[ProfileForm]:
+    """The profile form for this person's role."""
+    from rehabit.accounts.roles import is_staff_role
+
+    return StaffProfileForm if is_staff_role(user) else ProfileForm
 
 
 class RequiredConsentForm(forms.Form):

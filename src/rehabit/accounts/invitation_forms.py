@@ -57,7 +57,7 @@ class AcceptInvitationForm(forms.Form):
         error_messages={"required": _("Choose a password.")},
     )
     password2 = forms.CharField(
-        label=_("Password (again)"),
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Type the password a second time.")},

@@ -32,9 +32,9 @@ from rehabit.accounts.data_rights import export_personal_data
 from rehabit.accounts.erasure import erase_account
 from rehabit.accounts.forms import (
     DeleteAccountForm,
-    ProfileForm,
     RequiredConsentForm,
     SharingForm,
+    profile_form_for,
 )
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
@@ -81,8 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     current = profile_of(request.user)
     first_visit = not current.is_complete
+    form_class = profile_form_for(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=current)
+        form = form_class(request.POST, instance=current)
         if form.is_valid():
             update_profile(request, form)
             messages.success(request, _("Your profile has been saved."))
@@ -91,7 +92,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         initial = {} if current.language else {"language": request.LANGUAGE_CODE}
         if not current.time_zone:
             initial["time_zone"] = "UTC"
-        form = ProfileForm(instance=current, initial=initial)
+        form = form_class(instance=current, initial=initial)
     return render(
         request,
         "accounts/profile.html",

@@ -411,7 +411,26 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "rehabit.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "rehabit.accounts.forms.SignupForm"}
+# allauth's forms with our wording (rehabit.accounts.allauth_forms); sign-up adds consent.
+_OUR_FORMS = "rehabit.accounts.allauth_forms."
+ACCOUNT_FORMS = {
+    "signup": "rehabit.accounts.forms.SignupForm",
+    "login": _OUR_FORMS + "LoginForm",
+    "reset_password": _OUR_FORMS + "ResetPasswordForm",
+    "reset_password_from_key": _OUR_FORMS + "ResetPasswordKeyForm",
+    "change_password": _OUR_FORMS + "ChangePasswordForm",
+    "set_password": _OUR_FORMS + "SetPasswordForm",
+    "add_email": _OUR_FORMS + "AddEmailForm",
+    "change_email": _OUR_FORMS + "ChangeEmailForm",
+    "reauthenticate": _OUR_FORMS + "ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": _OUR_FORMS + "AuthenticateForm",
+    "reauthenticate": _OUR_FORMS + "MFAReauthenticateForm",
+    "activate_totp": _OUR_FORMS + "ActivateTOTPForm",
+    "deactivate_totp": _OUR_FORMS + "DeactivateTOTPForm",
+    "generate_recovery_codes": _OUR_FORMS + "GenerateRecoveryCodesForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_USER_DISPLAY = "rehabit.accounts.preferences.display_name"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,0 +1,55 @@
+"""The moments of a new patient's journey that confused or annoyed on a 390×844 phone
+(issue 13), each in real Chromium after its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from rehabit.assessments.models import Assessment
+from tests.accounts.helpers import PASSWORD
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.test_assessment_flow import go_through
+from tests.support import guided_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", timezone_id="Europe/London"
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_result_page_links_to_sign_up_which_keeps_the_result(
+    phone: Any, live_server: Any
+) -> None:
+    phone.goto(live_server.url + "/assessment/")
+    go_through(phone, guided_case("self_care")["answers"])
+    phone.wait_for_url("**/assessment/result/**")
+    assessment_id = urlsplit(phone.url).path.rstrip("/").split("/")[-1]
+    link = phone.get_by_role("link", name="Create an account to keep it private")
+    assert link.is_visible()
+    assert_accessible(phone)
+    link.tap()
+    phone.wait_for_url("**/account/signup/**")
+    phone.get_by_label("E-mail address").fill("kept.private@example.org")
+    phone.get_by_label("Password", exact=True).fill(PASSWORD)
+    phone.get_by_label("Password again").fill(PASSWORD)
+    phone.get_by_label("I have read and accept").check()
+    phone.get_by_role("button", name="Create my account").tap()
+    phone.wait_for_url("**/account/confirm-email/")
+    assert phone.get_by_role("heading", name="Check your e-mail").is_visible()
+    owner = get_user_model().objects.get(email="kept.private@example.org")
+    assert Assessment.objects.get(pk=assessment_id).owner == owner
+    assert_fits_phone_width(phone)
