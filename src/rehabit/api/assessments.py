@@ -1,16 +1,23 @@
+import json
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.utils import check_csrf
 from pydantic import Field
 
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
-from rehabit.assessments.presenters import questionnaire_as_dict
+from rehabit.assessments.presenters import localized_questionnaire, result_out
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
-from rehabit.clinical import AnswerErrors
+from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.core.caching import etag_of, public_bytes
+
+JSON = "application/json; charset=utf-8"
 
 router = Router(tags=["assessment"])
 
@@ -110,12 +117,19 @@ class AssessmentOut(Schema):
     unanswered: list[str]
 
 
-def _out(assessment: Any) -> dict[str, Any]:
-    return {
-        "id": assessment.id,
-        "created_at": assessment.created_at.isoformat(),
-        **assessment.result,
-    }
+def _json(status: int, body: Any) -> HttpResponse:
+    """An answer already in its schema's shape, encoded as django-ninja encodes it (its
+    schema validation of every field is skipped: ``result_out`` builds exactly that)."""
+    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), status=status, content_type=JSON)
+
+
+@lru_cache(maxsize=32)
+def questionnaire_bytes(version: str, language: str) -> tuple[bytes, str]:
+    """The questionnaire as the API sends it, in ``language``, and its ETag: built once
+    per questionnaire version and language (validated against ``QuestionnaireOut`` then)."""
+    data = QuestionnaireOut.model_validate(localized_questionnaire(language)).model_dump()
+    body = json.dumps(data, cls=NinjaJSONEncoder).encode()
+    return body, etag_of(body)
 
 
 @router.get(
@@ -123,10 +137,14 @@ def _out(assessment: Any) -> dict[str, Any]:
     response=QuestionnaireOut,
     summary="The whole questionnaire",
 )
-def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
+def get_questionnaire(request: HttpRequest) -> HttpResponse:
     """Sections and questions in order, with options and skip logic (`show_if`, two-valued:
-    a condition about an unanswered question is false; see the field's description)."""
-    return questionnaire_as_dict()
+    a condition about an unanswered question is false; see the field's description), in
+    the reader's language. The same for everyone: public, cacheable, with an `ETag`; send
+    it back in `If-None-Match` to get `304 Not Modified` while the questionnaire has not
+    changed."""
+    body, etag = questionnaire_bytes(load_questionnaire().version, translation.get_language())
+    return public_bytes(request, body, etag, content_type=JSON)
 
 
 @router.post(
@@ -134,11 +152,14 @@ def get_questionnaire(request: HttpRequest) -> dict[str, Any]:
     response={201: AssessmentOut, 400: MessageOut, 403: MessageOut, 422: ValidationErrorOut},
     summary="Run and store a self-assessment",
 )
-def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
+def create_assessment(
+    request: HttpRequest, payload: AssessmentIn
+) -> Status[dict[str, Any]] | HttpResponse:
     """Validates every answer against the questionnaire; on success stores the result under
     an unguessable id. Red flags decide the disposition first; causes come ranked by
     probability (causes linked to a red flag first), each with the answers for and against.
-    Signed in (session cookie, with the CSRF header), the result belongs to the account."""
+    Signed in (session cookie, with the CSRF header), the result belongs to the account.
+    The sentences are in the reader's language."""
     owner = None
     if request.user.is_authenticated:
         # Signed in by the session cookie: the result becomes theirs, so the write must
@@ -150,7 +171,7 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dic
         assessment = record_assessment(payload.answers, owner=owner)
     except AnswerErrors as exc:
         return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
-    return Status(201, _out(assessment))
+    return _json(201, result_out(assessment))
 
 
 @router.get(
@@ -158,8 +179,11 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Status[dic
     response={200: AssessmentOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="A stored assessment result",
 )
-def get_assessment(request: HttpRequest, assessment_id: UUID) -> Status[dict[str, Any]]:
+def get_assessment(
+    request: HttpRequest, assessment_id: UUID
+) -> Status[dict[str, Any]] | HttpResponse:
+    """The result as it was given, its sentences in the reader's language."""
     assessment = readable_assessment(request, assessment_id)
     if assessment is None:
         return Status(404, {"detail": "No assessment with this id."})
-    return Status(200, _out(assessment))
+    return _json(200, result_out(assessment))

@@ -132,6 +132,9 @@ MIDDLEWARE = [
     # First: the request id, the probes (before any host or HTTPS check: load balancers
     # call them by address), /metrics and the request's latency (rehabit.ops).
     "rehabit.ops.middleware.OpsMiddleware",
+    # Anonymous calls to the public API (no session cookie) take a short path from here:
+    # host and security checks, input rules, language, headers (rehabit.core.lean).
+    "rehabit.core.lean.PublicApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

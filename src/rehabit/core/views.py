@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rehabit.core.caching import same_for_every_visitor
 from rehabit.education.content import load_overview
 
 # How many "call now" signs the home page shows before linking to the whole list.
@@ -22,6 +23,7 @@ HOME_SIGNS = 4
 
 
 @require_GET
+@same_for_every_visitor
 def home(request: HttpRequest) -> HttpResponse:
     """What Rehabit does and the check first; then the few warning signs that mean "call
     now" (the first of the reviewed list), with a link to all of them."""

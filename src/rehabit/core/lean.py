@@ -1,0 +1,105 @@
+"""A short path through the middleware for anonymous calls to the public API (issue 10).
+
+A call to ``/api/v1/`` that carries no session cookie is made by nobody in particular:
+there is no session to load, no message to show, no sign-in to check, no staff rule or
+profile to ask for. The browser's middleware (sessions, messages, allauth, the staff and
+account rules) costs about half of such a request, so ``PublicApiMiddleware`` answers it
+with only what still applies:
+
+* the host check (``ALLOWED_HOSTS``) and Django's ``SecurityMiddleware`` (HTTPS redirect,
+  HSTS, nosniff, referrer and opener policies);
+* ``InputMiddleware`` (no control characters, the API's body size limit);
+* the reader's language (cookie or ``Accept-Language``, as ``LocaleMiddleware`` picks it),
+  the server's time zone, an anonymous ``request.user`` and an empty session;
+* the headers every other answer gets: ``X-Frame-Options``, the Content Security Policy,
+  ``Content-Language``, ``Vary`` and ``no-store`` unless the view made the answer public.
+
+Everything else goes the full way: a request with a session cookie (a signed-in person,
+whose writes need the CSRF check), the API's documentation page, and any address the API
+does not know (so 404s and slash redirects stay exactly as they were).
+
+It sits right after ``rehabit.ops.middleware.OpsMiddleware`` (request id, metrics, access
+log); a middleware placed after it in ``MIDDLEWARE`` does not run for these calls, so one
+that must (a rate limit, say) belongs before it or in the list of ``LEAN_CHAIN`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.handlers.exception import convert_exception_to_response
+from django.http import HttpRequest, HttpResponse
+from django.middleware.security import SecurityMiddleware
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from rehabit.core.middleware import InputMiddleware
+
+API_PREFIX = "/api/v1/"
+FULL_WAY = ("/api/v1/docs",)
+
+
+@cache
+def _csp_header() -> tuple[str, str]:
+    """The site's Content Security Policy header, built once (it has no nonce)."""
+    from csp.constants import HEADER
+    from csp.utils import build_policy
+
+    return HEADER, build_policy()
+
+
+def _empty_session() -> object:
+    from importlib import import_module
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(None)
+
+
+class PublicApiMiddleware:
+    """Anonymous API calls skip the browser's middleware (see the module's docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Chained as Django chains MIDDLEWARE: an exception becomes its error page in place.
+        wrap = convert_exception_to_response
+        self.lean = wrap(SecurityMiddleware(wrap(InputMiddleware(wrap(self._view)))))
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if (
+            not path.startswith(API_PREFIX)
+            or path.startswith(FULL_WAY)
+            or self.session_cookie in request.COOKIES
+        ):
+            return self.get_response(request)
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS: DisallowedHost answers 400, as everywhere
+        request.resolver_match = match
+        request.user = AnonymousUser()
+        request.session = _empty_session()  # type: ignore[attr-defined]
+        language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        timezone.deactivate()
+        response = self.lean(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        header, policy = _csp_header()
+        response.headers.setdefault(header, policy)
+        if not getattr(response, "public_page", False) and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _view(request: HttpRequest) -> HttpResponse:
+        match = request.resolver_match
+        assert match is not None
+        return match.func(request, *match.args, **match.kwargs)  # type: ignore[no-any-return]

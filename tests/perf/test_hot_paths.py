@@ -1,0 +1,203 @@
+"""Issue 10, hot paths: built once and served as bytes, the short middleware path for
+anonymous API calls, and what each still does (headers, checks) — through the test client
+and the real database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+
+from rehabit.assessments.presenters import questionnaire_as_dict
+from rehabit.assessments.result_texts import forget_saved
+from tests.accounts.helpers import login, make_user, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+QUESTIONNAIRE = "/api/v1/assessment/questionnaire"
+
+# Middleware that runs after the short path's place: it records every request it sees.
+seen: list[str] = []
+
+
+def recorder(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        seen.append(request.path)
+        return get_response(request)
+
+    return middleware
+
+
+@pytest.fixture
+def watched(settings: Any) -> list[str]:
+    """The browser's middleware, with a recorder right after the short path's place."""
+    chain = list(settings.MIDDLEWARE)
+    chain.insert(chain.index("rehabit.core.lean.PublicApiMiddleware") + 1, f"{__name__}.recorder")
+    settings.MIDDLEWARE = chain
+    seen.clear()
+    return seen
+
+
+def _post(client: Client, **headers: Any) -> Any:
+    body = json.dumps({"answers": valid_answers()})
+    return client.post("/api/v1/assessments", body, content_type="application/json", **headers)
+
+
+# --- The questionnaire: bytes, ETag, 304 -----------------------------------------------------
+
+
+def test_the_questionnaire_is_the_schema_s_answer_built_once_with_an_etag_and_304(
+    client: Client,
+) -> None:
+    first = client.get(QUESTIONNAIRE)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/json; charset=utf-8"
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert "Accept-Language" in first["Vary"] and "Cookie" in first["Vary"]
+    etag = first["ETag"]
+    assert etag.startswith('"') and len(etag) > 20
+    body = first.json()
+    assert body["version"] == questionnaire_as_dict()["version"]
+    assert body["sections"][0]["questions"][0]["text"]
+    # The same bytes again (built once), and 304 without a body for the tag.
+    assert client.get(QUESTIONNAIRE).content == first.content
+    again = client.get(QUESTIONNAIRE, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and again["Cache-Control"] == "public, max-age=300"
+    stale = client.get(QUESTIONNAIRE, HTTP_IF_NONE_MATCH='"something-else"')
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_the_questionnaire_is_the_same_for_a_signed_in_person(client: Client) -> None:
+    anonymous = client.get(QUESTIONNAIRE)
+    login(client, make_user("quinn@example.org"))
+    signed_in = client.get(QUESTIONNAIRE)
+    assert signed_in.content == anonymous.content
+    assert signed_in["ETag"] == anonymous["ETag"]
+
+
+# --- The short path --------------------------------------------------------------------------
+
+
+def test_anonymous_api_calls_take_the_short_path_and_signed_in_ones_the_full_one(
+    client: Client, watched: list[str]
+) -> None:
+    assert client.get(QUESTIONNAIRE).status_code == 200
+    assert _post(client).status_code == 201
+    assert client.get("/api/v1/conditions").status_code == 200
+    assert watched == []
+    login(client, make_user("sam@example.org"))
+    assert client.get(QUESTIONNAIRE).status_code == 200
+    assert watched == [QUESTIONNAIRE]
+    # The API's documentation page and a page always go the full way.
+    anonymous = Client()
+    anonymous.get("/api/v1/docs")
+    anonymous.get("/")
+    assert watched == [QUESTIONNAIRE, "/api/v1/docs", "/"]
+
+
+def test_the_short_path_keeps_the_site_s_headers_and_never_stores_a_result(
+    client: Client,
+) -> None:
+    full = client.get("/")  # the full path, for comparison
+    created = _post(client)
+    assert created.status_code == 201
+    for response in (created, client.get(QUESTIONNAIRE)):
+        for header in (
+            "X-Frame-Options",
+            "Content-Security-Policy",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cross-Origin-Opener-Policy",
+        ):
+            assert response[header] == full[header], header
+        assert response["Content-Language"] == "en"
+        assert "X-Request-ID" in response
+        assert not response.cookies  # no session, no CSRF cookie
+    assert "no-store" in created["Cache-Control"]  # a health result: never kept
+    read = client.get(f"/api/v1/assessments/{created.json()['id']}")
+    assert read.status_code == 200 and "no-store" in read["Cache-Control"]
+    assert read.json() == created.json()
+
+
+def test_the_short_path_still_refuses_bad_input_and_unknown_hosts(
+    client: Client, settings: Any
+) -> None:
+    body = json.dumps({"answers": {**valid_answers(), "age": "4\u00000"}})
+    refused = client.post("/api/v1/assessments", body, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["type"] == "control_character"
+    escaped = client.post(  # the same character sent as a JSON escape
+        "/api/v1/assessments", body.replace("\u0000", "\\u0000"), content_type="application/json"
+    )
+    assert escaped.status_code == 422
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert client.get(QUESTIONNAIRE, HTTP_HOST="evil.example.com").status_code == 400
+    assert client.get(QUESTIONNAIRE).status_code == 200
+    assert client.get("/api/v1/no-such-thing").status_code == 404
+
+
+def test_a_signed_in_write_still_needs_its_csrf_token() -> None:
+    client = Client(enforce_csrf_checks=True)
+    login(client, make_user("csrf@example.org"))
+    assert _post(client).status_code == 403
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post(
+            "/api/v1/assessments",
+            json.dumps({"answers": valid_answers()}),
+            content_type="application/json",
+        )
+        .status_code
+        == 201
+    )  # anonymous: nobody's account, no CSRF to check
+
+
+# --- Pages the same for every visitor -------------------------------------------------------
+
+
+def test_the_home_page_is_built_once_for_visitors_with_an_etag(client: Client) -> None:
+    first = client.get("/")
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "no-cache"  # kept, but asked again every time
+    assert "Cookie" in first["Vary"]
+    assert client.get("/").content == first.content
+    assert client.get("/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # A signed-in person gets their own page (their menu), never the visitors' copy.
+    login(client, make_user("hana@example.org"))
+    own = client.get("/")
+    assert own.status_code == 200 and "ETag" not in own
+    assert b"Sign out" in own.content and b"Sign out" not in first.content
+    assert client.get("/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+# --- Queries per request ---------------------------------------------------------------------
+
+
+def test_queries_of_the_hot_assessment_paths(
+    client: Client,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(QUESTIONNAIRE).status_code == 200
+    forget_saved()
+    # The first result after a start also writes the words' catalogue (once per process).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
+        assert _post(client).status_code == 201
+    # Then: the savepoint, the row, the release. Nothing else.
+    with django_assert_num_queries(3):
+        created = _post(client)
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/assessments/{pk}").status_code == 200
+    # The result page, by its link: the row.
+    with django_assert_num_queries(1):
+        assert client.get(f"/assessment/result/{pk}/").status_code == 200
