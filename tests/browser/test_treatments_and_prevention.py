@@ -124,7 +124,7 @@ def test_run_the_strength_routine_in_the_player_and_log_it(page: Any, live_serve
     row = page.locator(".log-table tbody tr").first
     assert "Strength: Nordic curl and hip extension" in row.text_content()
     assert "week 6" in row.text_content()
-    zone_named = r"\d{2}:\d{2} \((UTC|[A-Z][a-z]+/[A-Za-z_]+)\)"
+    zone_named = r"\d{2}:\d{2} \((UTC|[A-Z0-9+:]+, [A-Z][a-z]+/[A-Za-z_ ]+)\)"  # the one format
     assert re.search(zone_named, row.text_content())
     entry = PreventionSession.objects.get()
     assert entry.owner is None and entry.week == 6

@@ -2,9 +2,11 @@
  * lists the exercises and offers the log form; with it, a player counts holds, rests and
  * repetitions one exercise at a time. The script of steps comes from the server
  * (rehabit/care/player.py) in the #player-data JSON block; every text shown or announced
- * is translated there. Keyboard: Space pauses and resumes, Left/Right arrows move to the
- * previous/next exercise. A polite live region announces each step and the time left
- * (every 5 seconds, then the last 3).
+ * is translated there. Keyboard: Space pauses and resumes (on a focused button it presses
+ * that button), Left/Right arrows move to the previous/next exercise. A polite live region
+ * announces each step and the time left (every 5 seconds, then the last 3). While the
+ * session runs the screen is kept on (Screen Wake Lock API, where the browser has it);
+ * pausing or finishing lets it sleep again.
  */
 (function () {
   "use strict";
@@ -62,6 +64,8 @@
     timer: null
   };
   var audio = null;
+  var wakeLock = null;
+  var wakeLockAsked = false;
 
   function fmt(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (m, key) {
@@ -92,6 +96,33 @@
       osc.stop(audio.currentTime + length);
     } catch (e) { /* no sound available: the visual and spoken cues remain */ }
   }
+
+  // Keep the screen on while the session runs: a hold of 30 seconds with no touch would
+  // otherwise let a phone dim and lock. Unsupported or refused (hidden page, battery
+  // saver): the session runs all the same.
+  function screenShouldStayOn() {
+    return !root.hidden && (state.status === "running" || state.status === "ready") &&
+      document.visibilityState === "visible";
+  }
+  function syncWakeLock() {
+    if (!("wakeLock" in navigator)) return;
+    if (screenShouldStayOn()) {
+      if (wakeLock || wakeLockAsked) return;
+      wakeLockAsked = true;
+      navigator.wakeLock.request("screen").then(function (lock) {
+        wakeLockAsked = false;
+        wakeLock = lock;
+        lock.addEventListener("release", function () { if (wakeLock === lock) wakeLock = null; });
+        if (!screenShouldStayOn()) syncWakeLock(); // paused or ended meanwhile
+      }).catch(function () { wakeLockAsked = false; });
+    } else if (wakeLock) {
+      var held = wakeLock;
+      wakeLock = null;
+      held.release().catch(function () { /* already released */ });
+    }
+  }
+  // The browser releases the lock when the page is hidden; take it again on return.
+  document.addEventListener("visibilitychange", syncWakeLock);
 
   function exercise() { return exercises[state.index]; }
   function currentStep() { return state.step >= 0 ? exercise().steps[state.step] : null; }
@@ -126,6 +157,7 @@
       li.textContent = line;
       el.instructions.appendChild(li);
     });
+    if (document.activeElement === el.prev && state.index === 0) el.title.focus();
     el.prev.disabled = state.index === 0;
     el.next.disabled = false;
   }
@@ -133,6 +165,7 @@
   function renderStep() {
     var step = currentStep();
     var ex = exercise();
+    var focused = document.activeElement;
     el.reps.hidden = true;
     el.count.hidden = true;
     if (state.status === "ready") {
@@ -158,14 +191,27 @@
         el.repCount.textContent = fmt(t.reps_counted, { n: state.count, total: step.reps });
       }
     }
+    // Steps done plus the part of this one already done, so the bar moves from the first
+    // hold on (it showed nothing until the second step).
     var total = ex.steps.length;
-    el.stepsDone.value = Math.max(0, state.step);
+    var part = 0;
+    if (step && state.status !== "ready") {
+      if (isTimed(step)) part = step.seconds ? 1 - state.remaining / (step.seconds * 1000) : 1;
+      else part = step.reps ? state.count / step.reps : 0;
+    }
     el.stepsDone.max = total;
+    el.stepsDone.value = Math.min(total, Math.max(0, state.step) + Math.max(0, Math.min(1, part)));
     el.stepsDone.textContent = fmt(t.step_of, { n: Math.max(0, state.step) + 1, total: total });
     el.toggle.textContent = state.status === "running" ? t.pause : (state.status === "paused" ? t.resume : t.start);
     el.toggle.setAttribute("aria-pressed", state.status === "paused" ? "true" : "false");
     el.skip.textContent = step && step.kind === "rest" ? t.skip_rest : (step && step.kind === "reps" ? t.set_done : t.skip);
     root.setAttribute("data-status", state.status);
+    // A button that was just pressed may now be hidden or disabled (the last repetition,
+    // "Skip" while getting ready): keep the keyboard focus in the player.
+    if (focused && root.contains(focused) && focused !== el.title && (focused.disabled || focused.hidden)) {
+      el.toggle.focus();
+    }
+    syncWakeLock();
   }
 
   function stopTimer() {
@@ -277,6 +323,7 @@
     stopTimer();
     state.status = "finished";
     root.hidden = true;
+    syncWakeLock();
     el.list.hidden = false;
     var boxes = el.log.querySelectorAll('input[name="exercise_ids"]');
     Array.prototype.forEach.call(boxes, function (box) { box.checked = !!state.done[box.value]; });
@@ -293,16 +340,27 @@
     state.done = {};
     goTo(0);
     el.title.focus();
+    // On a small screen bring the player's top to the top, so that Start is in view.
+    if (el.toggle.getBoundingClientRect().bottom > window.innerHeight) {
+      root.scrollIntoView({ block: "start" });
+    }
   }
 
   function isField(target) {
     var tag = target && target.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
   }
+  // Space on a focused button or link presses it, as everywhere else; the shortcut is for
+  // the rest of the page (the exercise title, where the player puts the focus).
+  function isControl(target) {
+    var tag = target && target.tagName;
+    return isField(target) || tag === "BUTTON" || tag === "A" || tag === "SUMMARY";
+  }
 
   document.addEventListener("keydown", function (event) {
     if (root.hidden || event.altKey || event.ctrlKey || event.metaKey || isField(event.target)) return;
     if (event.key === " " || event.key === "Spacebar") {
+      if (isControl(event.target)) return;
       event.preventDefault();
       if (!event.repeat) toggle();
     } else if (event.key === "ArrowRight") {
@@ -313,10 +371,9 @@
       goTo(state.index - 1);
     }
   });
-  // A focused button would also "click" on the Space key's release: the keydown above
-  // already acted on it.
+  // The page would scroll on the Space key's release: the keydown above already acted.
   document.addEventListener("keyup", function (event) {
-    if (!root.hidden && (event.key === " " || event.key === "Spacebar") && !isField(event.target)) {
+    if (!root.hidden && (event.key === " " || event.key === "Spacebar") && !isControl(event.target)) {
       event.preventDefault();
     }
   });
