@@ -53,3 +53,16 @@ def test_the_result_page_links_to_sign_up_which_keeps_the_result(
     owner = get_user_model().objects.get(email="kept.private@example.org")
     assert Assessment.objects.get(pk=assessment_id).owner == owner
     assert_fits_phone_width(phone)
+
+
+def test_when_not_to_do_it_names_the_condition(phone: Any, live_server: Any) -> None:
+    from rehabit.care.presenters import condition_name
+
+    phone.goto(live_server.url + "/exercises/nordic_hamstring_curl/")
+    section = phone.locator("section", has=phone.get_by_role("heading", name="When not to do it"))
+    strain = condition_name("hamstring_strain")
+    line = section.locator("li", has_text="Far too much load")
+    assert line.locator("strong").text_content() == f"{strain}, in the first days:"
+    assert line.is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)

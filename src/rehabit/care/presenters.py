@@ -102,6 +102,60 @@ def dosage_lines(dosage: Mapping[str, object]) -> list[str]:
     return lines
 
 
+# When an avoid_when entry of a condition applies (the stage of recovery), as a phrase.
+_IN_PHASE = {
+    "early": gettext_noop("in the first days"),
+    "middle": gettext_noop("while it settles"),
+    "loading": gettext_noop("while building back up"),
+}
+
+
+def avoid_lines(exercise: Exercise) -> list[dict[str, str]]:
+    """The exercise's "when not to do it", each naming who it is about: the condition (and
+    the stages of recovery) for a condition's entry, so that a reason about one cause does
+    not read as a reason against the exercise for everyone; a caution's reason says its
+    situation itself ("Skip it if bending the knee this far hurts")."""
+    lines: list[dict[str, Any]] = []
+    for rule in exercise.avoid_when:
+        reason = tr(rule.reason)
+        if rule.condition is None:
+            lines.append({"who": "", "reason": reason})
+            continue
+        same = next(
+            (x for x in lines if x.get("condition") == rule.condition and x["reason"] == reason),
+            None,
+        )
+        if same is not None and rule.phase is not None and same["phases"]:
+            same["phases"].append(rule.phase)
+            continue
+        lines.append(
+            {
+                "condition": rule.condition,
+                "phases": [rule.phase] if rule.phase else [],
+                "reason": reason,
+            }
+        )
+    for line in lines:
+        if "condition" not in line:
+            continue
+        name = condition_name(line.pop("condition"))
+        phases = [_(_IN_PHASE[p]) for p in line.pop("phases")]
+        if not phases:
+            line["who"] = name
+        else:
+            when = (
+                phases[0]
+                if len(phases) == 1
+                else _("%(a)s and %(b)s")
+                % {
+                    "a": ", ".join(phases[:-1]),
+                    "b": phases[-1],
+                }
+            )
+            line["who"] = _("%(condition)s, %(when)s") % {"condition": name, "when": when}
+    return lines
+
+
 def exercise_card(exercise: Exercise) -> dict[str, Any]:
     """What the library and the exercise page show about one exercise."""
     return {
@@ -113,7 +167,7 @@ def exercise_card(exercise: Exercise) -> dict[str, Any]:
         "should_feel": tr(exercise.should_feel),
         "should_not_feel": tr(exercise.should_not_feel),
         "max_pain": exercise.max_pain,
-        "avoid": [tr(a.reason) for a in exercise.avoid_when],
+        "avoid": avoid_lines(exercise),
         "conditions": [(c, condition_name(c)) for c in exercise.conditions],
         "phases": [(p, phase_label(p)) for p in exercise.phases],
         "illustration_url": illustration_url(exercise),
