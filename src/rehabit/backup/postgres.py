@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from rehabit.backup import AUDIT_TABLE, BackupError, refuse_unless_empty
 
@@ -79,7 +80,7 @@ def _run(argv: list[str], params: dict[str, str]) -> str:
 
 def _connect(params: dict[str, str]) -> psycopg.Connection[Any]:
     try:
-        return psycopg.connect(**params)
+        return psycopg.connect(make_conninfo(**params))
     except psycopg.OperationalError as exc:
         raise BackupError(f"Cannot connect to PostgreSQL: {str(exc).strip()}") from None
 
