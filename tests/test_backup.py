@@ -312,3 +312,31 @@ def test_the_commands_print_what_they_did_and_refuse_clearly(tmp_path: Path) -> 
     assert missing.returncode == 1
     assert "pg_dump was not found" in missing.stderr and "postgresql-client" in missing.stderr
     assert not (tmp_path / "pg.pgdump").exists()
+
+
+@pytest.mark.postgres
+def test_the_app_role_that_owns_the_database_restores_without_being_a_superuser(
+    filled: dict[str, Any], tmp_path: Path
+) -> None:
+    """Production's role owns its database and nothing more: the restore (extension,
+    tables, rows, triggers) and a later forced one need no superuser."""
+    import secrets
+
+    s = connection.settings_dict
+    admin = pg.psycopg.connect(**pg.connection_params({**s, "NAME": "postgres"}), autocommit=True)
+    role, password = f"rehabit_app_{secrets.token_hex(4)}", secrets.token_hex(16)
+    admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+    admin.execute(f"CREATE DATABASE {role} OWNER {role}")
+    target = {**s, "NAME": role, "USER": role, "PASSWORD": password}
+    try:
+        made = backup(tmp_path / "owned.pgdump")
+        done = restore(made.path, settings_dict=target)
+        assert done.rows == made.rows and done.audit_guards >= 2
+        assert every_table(target) == every_table(s)
+        again = restore(made.path, settings_dict=target, force=True)
+        assert again.rows == made.rows
+        assert "append-only" in audit_change_refused(target, "DELETE FROM audit_auditentry")
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{role}" WITH (FORCE)')
+        admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        admin.close()
