@@ -304,3 +304,22 @@ def test_the_image_health_check_passes_against_a_production_node(tmp_path: Path)
         page.request("GET", "/")
         status = page.getresponse().status
         assert status in (301, 400), f"production served a page over plain HTTP: {status}"
+
+
+def test_every_file_the_app_needs_is_in_the_installed_package() -> None:
+    """The image installs the project (`pip install .`, not editable): a file under
+    src/rehabit that no package-data pattern names would be missing there only."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["*"]
+    left_out = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "src" / "rehabit").rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".py"
+        and not any(fnmatch.fnmatch(path.name, p) for p in patterns)
+    ]
+    assert not left_out, f"not installed by `pip install .` (pyproject package-data): {left_out}"
