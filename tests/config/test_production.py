@@ -78,3 +78,15 @@ def test_help_lists_the_sub_commands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("serve", "assess", "manage"):
         assert command in result.stdout
+
+
+def test_production_never_seeds_demo_therapists_unless_asked(tmp_path: Path) -> None:
+    show = [
+        "manage",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.REHABIT_DEMO_SEEDERS)",
+    ]
+    assert run(show, production_env(), tmp_path).stdout.strip().splitlines()[-1] == "[]"
+    asked = run(show, production_env(REHABIT_SEED_DEMO="true"), tmp_path).stdout
+    assert "seed_demo_therapists" in asked

@@ -525,8 +525,14 @@ REHABIT_ADMIN_PATH = _admin_path()
 # API request bodies larger than this are refused with 413 before they are read.
 REHABIT_API_MAX_BODY_BYTES = env_int("REHABIT_API_MAX_BODY_BYTES", 256 * 1024)
 REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
-# Functions that seed demo content into an empty database (`rehabit manage seed_demo`).
-REHABIT_DEMO_SEEDERS: list[str] = ["rehabit.booking.seed.seed_demo_therapists"]
+# Functions that seed demo content into an empty database (`rehabit manage seed_demo`,
+# and `rehabit serve` on first start). Never in production unless asked for: patients would
+# see and book the demo therapists.
+REHABIT_DEMO_SEEDERS: list[str] = (
+    ["rehabit.booking.seed.seed_demo_therapists"]
+    if not PRODUCTION or env_bool("REHABIT_SEED_DEMO", False)
+    else []
+)
 
 # --- Booking --------------------------------------------------------------------------
 # Background work (e-mails, reminders, waitlist offers), run by `rehabit worker`: the
