@@ -57,6 +57,7 @@ BOOKING_RULES: dict[str, Rule] = {
         SELF, lambda ctx: "/booking/appointments/00000000-0000-4000-8000-000000000000/join/"
     ),
     "booking:appointment": Rule(RECORD, _appointment()),
+    "booking:calendar_file": Rule(RECORD, _appointment("session.ics")),
     "booking:reschedule": Rule(RECORD, _appointment("reschedule/")),
     "booking:cancel": Rule(RECORD, _appointment("cancel/")),
     "booking:therapist_availability": Rule(STAFF, _therapist_availability),

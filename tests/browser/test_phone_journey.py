@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from rehabit.assessments.models import Assessment
-from tests.accounts.helpers import PASSWORD
+from tests.accounts.helpers import PASSWORD, login
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 from tests.browser.test_assessment_flow import go_through
 from tests.support import guided_case
@@ -64,5 +67,57 @@ def test_when_not_to_do_it_names_the_condition(phone: Any, live_server: Any) -> 
     line = section.locator("li", has_text="Far too much load")
     assert line.locator("strong").text_content() == f"{strain}, in the first days:"
     assert line.is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
+
+
+def _sign_in(page: Any, live_server: Any, user: Any) -> None:
+    cookie = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
+    phone: Any, live_server: Any
+) -> None:
+    from datetime import timedelta
+
+    from rehabit.booking import services
+    from tests.booking.support import book, free_start, make_patient, make_therapist
+
+    therapist = make_therapist("Tara Therapist")
+    patient = make_patient("pat.phone@example.org", "Pat Phone")
+    soon = book(patient, therapist, free_start(therapist, after=timedelta(hours=3)))
+    later = book(patient, therapist, free_start(therapist, after=timedelta(days=4)))
+    for _ in range(3):
+        later = services.reschedule(later.pk, actor=patient, start=later.start + timedelta(days=1))
+    services.cancel(later.pk, actor=patient, reason="")
+    _sign_in(phone, live_server, patient)
+
+    # The confirmation page: the calendar file of the e-mail, downloaded.
+    phone.goto(f"{live_server.url}/booking/appointments/{soon.pk}/")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Add to my calendar").tap()
+    assert download.value.suggested_filename == "session.ics"
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in content and soon.ical_uid in content
+    assert_accessible(phone)
+
+    # Inside the change window: a way to write to the therapist, right there.
+    write = phone.get_by_role("button", name="Write to Tara Therapist")
+    assert write.is_visible()
+    write.tap()
+    phone.wait_for_url("**/clinic/messages/*/")
+    assert phone.get_by_label("Your message").is_visible()
+
+    # One row for the session moved three times and cancelled, its earlier times folded.
+    phone.goto(f"{live_server.url}/booking/appointments/")
+    rows = phone.locator(".appointment-rows > li")
+    assert rows.count() == 1
+    history = rows.first.locator("details")
+    assert not history.locator("ol").is_visible()
+    history.locator("summary").tap()
+    assert history.locator("li").count() == 3
     assert_fits_phone_width(phone)
     assert_accessible(phone)

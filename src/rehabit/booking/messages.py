@@ -158,9 +158,9 @@ def policy_sentence(deadline: datetime, zone: str) -> str:
     hours = window_hours()
     return ngettext(
         "You can cancel or move this appointment online until %(deadline)s "
-        "(%(hours)d hour before it starts). After that, please contact your therapist.",
+        "(%(hours)d hour before it starts). After that, write to your therapist.",
         "You can cancel or move this appointment online until %(deadline)s "
-        "(%(hours)d hours before it starts). After that, please contact your therapist.",
+        "(%(hours)d hours before it starts). After that, write to your therapist.",
         hours,
     ) % {"deadline": format_when(deadline, zone), "hours": hours}
 
@@ -169,8 +169,8 @@ def window_closed(deadline: datetime, zone: str) -> str:
     hours = window_hours()
     return ngettext(
         "This appointment can no longer be cancelled or moved online: that was possible "
-        "until %(deadline)s (%(hours)d hour before it starts). Please contact your therapist.",
+        "until %(deadline)s (%(hours)d hour before it starts). Write to your therapist instead.",
         "This appointment can no longer be cancelled or moved online: that was possible "
-        "until %(deadline)s (%(hours)d hours before it starts). Please contact your therapist.",
+        "until %(deadline)s (%(hours)d hours before it starts). Write to your therapist instead.",
         hours,
     ) % {"deadline": format_when(deadline, zone), "hours": hours}

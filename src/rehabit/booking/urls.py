@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("appointments/<uuid:appointment_id>/cancel/", appointments.cancel, name="cancel"),
     path("appointments/<uuid:appointment_id>/join/", appointments.join, name="join"),
+    path(
+        "appointments/<uuid:appointment_id>/session.ics",
+        calendar.appointment_file,
+        name="calendar_file",
+    ),
     path("waitlist/", waitlist.waitlist_page, name="waitlist"),
     path("waitlist/<int:entry_id>/leave/", waitlist.leave_waitlist, name="leave_waitlist"),
     path("offers/<str:token>/", waitlist.offer, name="offer"),

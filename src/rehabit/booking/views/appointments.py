@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabit.booking import idempotency, limits, services, video
+from rehabit.booking import chains, idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
@@ -176,10 +176,15 @@ def _book_post(
 def appointments(request: HttpRequest) -> HttpResponse:
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
-    upcoming = [
-        appointment_view(a, request.user, zone, now) for a in upcoming_for(request.user, now)
-    ]
-    recent = [appointment_view(a, request.user, zone, now) for a in recent_for(request.user, now)]
+    coming, past = chains.split(upcoming_for(request.user, now), recent_for(request.user, now))
+
+    def row(chain: chains.Chain) -> dict[str, Any]:
+        view = appointment_view(chain.latest, request.user, zone, now)
+        view["history"] = chains.history_rows(chain, zone)
+        return view
+
+    upcoming = [row(c) for c in coming]
+    recent = [row(c) for c in past]
     return render(
         request,
         "booking/appointments.html",

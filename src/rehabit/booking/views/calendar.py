@@ -1,15 +1,18 @@
-"""The personal calendar feed and its settings page."""
+"""The personal calendar feed and its settings page; one session's calendar file."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabit.booking import feeds, ics
+from rehabit.booking import feeds, ics, video
 from rehabit.booking.models import CalendarFeed
 from rehabit.booking.people import display_name, zone_of
+from rehabit.booking.selectors import appointment_for
 from rehabit.booking.views.common import account_required
 from rehabit.core.links import absolute_url
 
@@ -49,4 +52,26 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="rehabit.ics"'
+    return response
+
+
+@account_required
+@require_GET
+def appointment_file(request: HttpRequest, appointment_id: Any) -> HttpResponse:
+    """ "Add to my calendar": the calendar file of the session, the same one its e-mail
+    carries (one UID across moves, so a calendar updates the event instead of adding a
+    second), in the participant's own zone. Only the two participants get it."""
+    found = appointment_for(request.user, appointment_id).current()
+    if not video.is_participant(request.user, found):
+        raise Http404("Only the two participants have this session in their calendar.")
+    content = ics.appointment_ics(
+        found,
+        recipient=request.user,
+        recipient_name=display_name(request.user),
+        zone=zone_of(request.user),
+    )
+    cancelled = found.status == "cancelled"
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    name = "cancelled-session.ics" if cancelled else "session.ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
