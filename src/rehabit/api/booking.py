@@ -12,15 +12,17 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import SessionAuth
 
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
-from rehabit.booking import idempotency, limits, services, video
+from rehabit.booking import freshness, idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.ics import join_url, manage_url
@@ -183,7 +185,7 @@ def _session_out(session_type: SessionType) -> dict[str, Any]:
     }
 
 
-def _slot_out(slot: Slot, zone: str) -> dict[str, Any]:
+def _slot_out(slot: Slot, zone: str | ZoneInfo) -> dict[str, Any]:
     start, end = slot.in_zone(zone)
     return {"start": start, "end": end, "session_type": slot.session_type_id}
 
@@ -290,7 +292,7 @@ def list_therapists(
 )
 def therapist_slots(
     request: HttpRequest, therapist_id: int, query: Query[SlotQuery]
-) -> Status[dict[str, Any]]:
+) -> Status[dict[str, Any]] | HttpResponse:
     """Every bookable start on the viewer's dates `start`..`end`, in the viewer's zone `tz`.
     The same engine decides bookings, so any slot listed here can be booked (until someone
     else takes it)."""
@@ -303,11 +305,19 @@ def therapist_slots(
         return Status(
             422, _errors(["query", "end"], f"Ask for at most {MAX_RANGE_DAYS} days at once.")
         )
+    # The same answer for everyone asking in the same few seconds (not a person's data):
+    # kept in the shared cache until a booking changes or KEEP_SECONDS pass (issue 10).
+    key = freshness.key(
+        "slots", therapist_id, query.start, query.end, query.tz, query.session_type or ""
+    )
+    kept, generation = freshness.lookup(key)
+    if kept is not None:
+        return HttpResponse(kept, content_type="application/json; charset=utf-8")
     therapist = Therapist.objects.filter(pk=therapist_id, is_listed=True).first()
     if therapist is None:
         return Status(404, {"detail": "No therapist with this id."})
     now = timezone.now()
-    schedule = engine.schedule_of(therapist.pk, now)
+    schedule = engine.schedule_of(therapist.pk, now, therapist=therapist)
     kinds = [query.session_type] if query.session_type else list(SessionKind.values)
     found: list[Slot] = []
     if schedule is not None:
@@ -315,16 +325,19 @@ def therapist_slots(
             if schedule.offers(kind):
                 found += engine.slots_between(schedule, kind, query.start, query.end, query.tz, now)
     found.sort(key=lambda s: (s.start, s.session_type_id))
-    return Status(
-        200,
-        {
-            "therapist_id": therapist.pk,
-            "time_zone": query.tz,
-            "start": query.start,
-            "end": query.end,
-            "slots": [_slot_out(s, query.tz) for s in found],
-        },
-    )
+    zone = validate_zone(query.tz)  # once, not per slot
+    body = {
+        "therapist_id": therapist.pk,
+        "time_zone": query.tz,
+        "start": query.start,
+        "end": query.end,
+        "slots": [_slot_out(s, zone) for s in found],
+    }
+    # Already in SlotsOut's shape: encoded as django-ninja encodes it, without validating
+    # each of the hundreds of slots again (that was most of this endpoint's time; issue 10).
+    encoded = json.dumps(body, cls=NinjaJSONEncoder).encode()
+    freshness.keep(key, generation, encoded)
+    return HttpResponse(encoded, content_type="application/json; charset=utf-8")
 
 
 @router.post(

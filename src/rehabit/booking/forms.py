@@ -24,6 +24,7 @@ from rehabit.booking.models import (
 )
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
+from rehabit.core.widgets import LongSelect
 from rehabit.scheduling import RulesError, UnknownTimeZone, validate_zone
 from rehabit.scheduling.rules import WEEKDAYS
 
@@ -55,6 +56,7 @@ def spoken_language_choices() -> list[tuple[str, str]]:
 class ZoneField(forms.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Show times in this time zone"))
+        kwargs.setdefault("widget", LongSelect)  # ~430 options: rendered once (issue 10)
         super().__init__(choices=zone_choices, **kwargs)
 
     def validate(self, value: Any) -> None:

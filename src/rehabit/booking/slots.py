@@ -18,6 +18,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, FloatField, Func
 
+from rehabit.booking import freshness  # noqa: F401 - connects the freshness signals
 from rehabit.booking.models import (
     Appointment,
     AppointmentStatus,
@@ -157,11 +158,21 @@ def build_rules(
     )
 
 
-def load_rules(therapist_ids: Sequence[int], now: datetime) -> dict[int, AvailabilityRules]:
-    """Rules of each therapist (five queries in all). A therapist whose stored rows do not
-    make valid rules offers nothing (left out) rather than breaking the page."""
+def load_rules(
+    therapist_ids: Sequence[int],
+    now: datetime,
+    *,
+    therapists: Iterable[Therapist] | None = None,
+) -> dict[int, AvailabilityRules]:
+    """Rules of each therapist (five queries in all; four when the caller already has the
+    ``therapists``' rows). A therapist whose stored rows do not make valid rules offers
+    nothing (left out) rather than breaking the page."""
     ids = list(therapist_ids)
-    rows = {r["id"]: r for r in Therapist.objects.filter(id__in=ids).values(*THERAPIST_RULE_FIELDS)}
+    if therapists is not None:
+        rows = {t.pk: {f: getattr(t, f) for f in THERAPIST_RULE_FIELDS} for t in therapists}
+    else:
+        query = Therapist.objects.filter(id__in=ids)
+        rows = {r["id"]: r for r in query.values(*THERAPIST_RULE_FIELDS)}
     hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
     query = WorkingHours.objects.filter(therapist_id__in=ids)
     for tid, weekday, start, end in fast_rows(
@@ -266,16 +277,24 @@ def _window(rules_by_id: dict[int, AvailabilityRules], now: datetime) -> tuple[d
 
 
 def load_schedules(
-    therapist_ids: Sequence[int], now: datetime, *, exclude: Any = None
+    therapist_ids: Sequence[int],
+    now: datetime,
+    *,
+    exclude: Any = None,
+    therapists: Iterable[Therapist] | None = None,
 ) -> dict[int, Schedule]:
-    rules = load_rules(therapist_ids, now)
+    rules = load_rules(therapist_ids, now, therapists=therapists)
     lo, hi = _window(rules, now)
     busy = load_busy(list(rules), lo, hi, exclude=exclude)
     return {tid: Schedule(tid, r, busy[tid]) for tid, r in rules.items()}
 
 
-def schedule_of(therapist_id: int, now: datetime, *, exclude: Any = None) -> Schedule | None:
-    return load_schedules([therapist_id], now, exclude=exclude).get(therapist_id)
+def schedule_of(
+    therapist_id: int, now: datetime, *, exclude: Any = None, therapist: Therapist | None = None
+) -> Schedule | None:
+    """One therapist's schedule (``therapist``: their row, when the caller has it)."""
+    rows = [therapist] if therapist is not None else None
+    return load_schedules([therapist_id], now, exclude=exclude, therapists=rows).get(therapist_id)
 
 
 def slots_between(
@@ -347,7 +366,7 @@ def search_therapists(
         therapists = therapists.filter(languages__language=language)
     found = list(therapists.distinct().order_by("name", "id"))
     ids = [t.id for t in found]
-    rules = load_rules(ids, now)
+    rules = load_rules(ids, now, therapists=found)
     first_window = now + SEARCH_FIRST_WINDOW
     busy = load_busy(list(rules), now, first_window)
     schedules = [Schedule(tid, r, busy[tid]) for tid, r in rules.items()]

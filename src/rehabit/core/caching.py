@@ -70,7 +70,7 @@ def _plain_visitor(request: HttpRequest) -> bool:
     )
 
 
-def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+def keepable(request: HttpRequest, response: HttpResponse) -> bool:
     """Nothing in the answer belongs to this visitor: no cookie was set, no CSRF token,
     CSP nonce or session was used."""
     session = getattr(request, "session", None)
@@ -105,7 +105,7 @@ def same_for_every_visitor(view: Callable[..., HttpResponse]) -> Callable[..., H
         kept = _pages.get(key)
         if kept is None:
             response = view(request, *args, **kwargs)
-            if not _keepable(request, response):
+            if not keepable(request, response):
                 return response
             body = response.content
             kept = (body, etag_of(body), response["Content-Type"])

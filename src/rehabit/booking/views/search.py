@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from rehabit.booking import freshness
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import SearchForm, WeekForm
 from rehabit.booking.models import SessionKind
 from rehabit.booking.people import viewer_zone
-from rehabit.booking.presenters import slot_view, slots_by_day, therapist_card, therapist_cards
+from rehabit.booking.presenters import (
+    iso_utc,
+    slot_view,
+    slots_by_day,
+    therapist_card,
+    therapist_cards,
+)
 from rehabit.booking.selectors import listed_therapist
-from rehabit.booking.timefmt import in_zone, zone_label
+from rehabit.booking.timefmt import format_day, format_time, format_when, in_zone, zone_label
+from rehabit.core.caching import keepable
+from rehabit.scheduling import Slot
 
 DAYS_SHOWN = 7
 
@@ -26,14 +39,73 @@ def _zone_guess(request: HttpRequest) -> bool:
     return "tz" not in request.GET and bool(getattr(request, "zone_guess", True))
 
 
+def _kept_key(request: HttpRequest) -> str | None:
+    """The key of this search page in the shared cache (``rehabit.booking.freshness``), or
+    None when the page may hold something of this visitor's: signed in, or a message
+    waiting. Everything the page depends on is in the key: the address's query, the
+    language, the zone the browser reported for this session and whether to ask for it."""
+    from rehabit.care.zones import remembered_zone
+
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > 512 or request.user.is_authenticated or "messages" in request.COOKIES:
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and "_messages" in session:
+        return None
+    return freshness.key(
+        "search",
+        get_language(),
+        query,
+        remembered_zone(request) or "",
+        bool(getattr(request, "zone_guess", False)),
+    )
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    """The search page; the same for every signed-out visitor asking the same question in
+    the same few seconds, so it is kept that long (``rehabit.booking.freshness``)."""
+    key = _kept_key(request)
+    if key is None:
+        return _search(request)
+    body, generation = freshness.lookup(key)
+    if body is not None:
+        return HttpResponse(body, content_type="text/html; charset=utf-8")
+    response = _search(request)
+    if keepable(request, response):
+        freshness.keep(key, generation, response.content)
+    return response
+
+
+def _search_slots(slots: list[Slot], zone: str, therapist_id: int) -> list[dict[str, Any]]:
+    """What the search page shows of each slot (``presenters.slot_view`` without the
+    therapist's own clock, which this page does not show)."""
+    prefix = reverse("booking:book", args=[therapist_id]) + "?"
+    views = []
+    for slot in slots:
+        start = slot.start
+        iso = iso_utc(start)
+        views.append(
+            {
+                "start": start,
+                "iso": iso,
+                "time": format_time(start, zone),
+                "day": format_day(start, zone),
+                "when": format_when(start, zone),
+                "url": prefix
+                + urlencode({"session": slot.session_type_id, "start": iso, "tz": zone}),
+            }
+        )
+    return views
+
+
+def _search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     zone = viewer_zone(request, data.get("tz") or None)
     kind = data.get("session") or SessionKind.FIRST_ASSESSMENT
     if not form.is_bound:
-        form = SearchForm(initial={"tz": zone, "session": kind})
+        form.initial = {"tz": zone, "session": kind}  # the same form: its choices read once
     now = timezone.now()
     therapists, earliest = engine.search_therapists(
         specialty=data.get("specialty", ""), language=data.get("language", ""), kind=kind, now=now
@@ -42,10 +114,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = []
     for therapist in therapists:
         card = cards[therapist.pk]
-        card["slots"] = [
-            slot_view(s, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone)
-            for s in earliest.get(therapist.pk, [])
-        ]
+        card["slots"] = _search_slots(earliest.get(therapist.pk, []), zone, therapist.pk)
         results.append(card)
     return render(
         request,
@@ -80,7 +149,7 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
     today = in_zone(now, zone).date()
     first_day = max(data.get("start") or today, today)
     last_day = first_day + timedelta(days=DAYS_SHOWN - 1)
-    schedule = engine.schedule_of(found.pk, now)
+    schedule = engine.schedule_of(found.pk, now, therapist=found)
     free = (
         engine.slots_between(schedule, kind, first_day, last_day, zone, now)
         if schedule and kind in kinds
