@@ -30,3 +30,25 @@ def assert_fits_phone_width(page: Any) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def strict_violations(page: Any) -> list[str]:
+    """Every axe-core rule, at every impact level (minor and moderate too, best practices,
+    AAA and experimental rules included): one line per rule broken, with where."""
+    page.evaluate(_axe.axe_script)
+    rules = page.evaluate("axe.getRules().map(r => r.ruleId)")
+    options = {
+        "rules": {rule: {"enabled": True} for rule in rules},
+        "resultTypes": ["violations"],
+    }
+    response = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in response["violations"]
+    ]
+
+
+def assert_accessible_strictly(page: Any) -> None:
+    """Zero violations of every axe-core rule at every impact level."""
+    bad = strict_violations(page)
+    assert not bad, f"{page.url}:\n" + "\n".join(bad)
