@@ -525,6 +525,9 @@ REHABIT_ADMIN_PATH = _admin_path()
 # API request bodies larger than this are refused with 413 before they are read.
 REHABIT_API_MAX_BODY_BYTES = env_int("REHABIT_API_MAX_BODY_BYTES", 256 * 1024)
 REHABIT_EMERGENCY_NUMBER = env_str("REHABIT_EMERGENCY_NUMBER", "112")
+# The address the contact page gives for anything that is not about a session (empty: the
+# page says none is published yet).
+REHABIT_CONTACT_EMAIL = env_str("REHABIT_CONTACT_EMAIL", "")
 # Functions that seed demo content into an empty database (`rehabit manage seed_demo`,
 # and `rehabit serve` on first start). Never in production unless asked for: patients would
 # see and book the demo therapists.

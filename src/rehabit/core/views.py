@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def contact(request: HttpRequest) -> HttpResponse:
     """Who to contact about what: the emergency number, the therapist, the account pages,
     and the people who run this site when they have published an address."""
-    address = str(getattr(settings, "REHABIT_CONTACT_EMAIL", "") or "")
+    address = str(settings.REHABIT_CONTACT_EMAIL)
     response = render(request, "core/contact.html", {"contact_email": address})
     response.public_page = True  # type: ignore[attr-defined]
     return response
