@@ -48,9 +48,7 @@ def _locked_bucket(key: str, now: datetime) -> ThrottleBucket:
         return ThrottleBucket.objects.select_for_update().get(key=key)
 
 
-def hit(
-    scope: str, subject: str, *, limit: int, window: int, now: datetime | None = None
-) -> int:
+def hit(scope: str, subject: str, *, limit: int, window: int, now: datetime | None = None) -> int:
     """Count one action of ``subject``; 0 when it is allowed, otherwise the whole seconds
     to wait before it would be (and it is not counted)."""
     if limit <= 0:
