@@ -9,7 +9,6 @@ from rehabit.assessments.models import Assessment
 from rehabit.clinical import assess
 
 
-@transaction.atomic
 def record_assessment(answers: Mapping[str, object], *, owner: Any = None) -> Assessment:
     """Run the clinical core on the answers and store answers and result together.
 
@@ -17,12 +16,19 @@ def record_assessment(answers: Mapping[str, object], *, owner: Any = None) -> As
     theirs from the first write (never readable by link, always in their export and
     erased with them). Raises ``rehabit.clinical.AnswerErrors`` (nothing stored) when the
     answers are invalid.
+
+    The result is computed (and put in its stored form) before the transaction starts:
+    SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps a
+    millisecond or more, so the lock is held for the insert alone (issue 10).
     """
     result = assess(answers).to_dict()
-    return Assessment.objects.create(
+    assessment = Assessment(
         questionnaire_version=result["questionnaire_version"],
         answers=dict(answers),
         result=result,
         disposition=result["disposition"]["level"],
         owner=owner if owner is not None and owner.is_authenticated else None,
     )
+    with transaction.atomic():
+        assessment.save(force_insert=True)
+    return assessment

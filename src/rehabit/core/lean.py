@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -52,10 +53,15 @@ def _csp_header() -> tuple[str, str]:
     return HEADER, build_policy()
 
 
-def _empty_session() -> object:
+@cache
+def _session_store() -> Any:
     from importlib import import_module
 
-    return import_module(settings.SESSION_ENGINE).SessionStore(None)
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _empty_session() -> object:
+    return _session_store()(None)
 
 
 class PublicApiMiddleware:
