@@ -92,3 +92,26 @@ def test_the_home_page_has_no_doubled_numbers_or_stray_colons(client: Client) ->
 def test_the_help_level_label_ends_without_a_space(level: str) -> None:
     label = render_to_string("includes/help_level.html", {"level": level})
     assert label == label.strip() and label
+
+
+def test_every_template_that_shows_the_emergency_number_makes_it_a_phone_link() -> None:
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "rehabit"
+    block = re.compile(
+        r"\{% blocktranslate with number=emergency_number %\}(.*?)\{% endblocktranslate %\}", re.S
+    )
+    plain = []
+    for path in sorted(src.glob("*/templates/**/*.html")):
+        text = path.read_text()
+        for found in block.finditer(text):
+            inside_a_call_link = text[: found.start()].endswith(
+                'href="tel:{{ emergency_number }}">'
+            )
+            if 'href="tel:{{ number }}"' not in found.group(1) and not inside_a_call_link:
+                plain.append(str(path.relative_to(src)))
+        for found in re.finditer(r"\{\{ emergency_number \}\}", text):
+            before = text[max(0, found.start() - 10) : found.start()]
+            if not before.endswith('"tel:'):
+                plain.append(str(path.relative_to(src)))
+    assert not plain, f"the emergency number without a tel: link in {sorted(set(plain))}"
