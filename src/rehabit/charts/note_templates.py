@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rehabit.care.models import ExerciseSession
 from rehabit.charts.models import ClinicalNote, NoteKind, NoteStatus
+from rehabit.core.timefmt import format_day
 
 RECENT = 5
 
@@ -47,7 +47,7 @@ def hints(kind: str) -> dict[str, str]:
 def _first_assessment(intake: dict[str, Any] | None, assessment: Any) -> str:
     if intake is None or assessment is None:
         return _("No online assessment on record.") + "\n\n" + _("On the call:") + " "
-    when = formats.date_format(timezone.localdate(assessment.created_at), "DATE_FORMAT")
+    when = format_day(assessment.created_at)
     head = _("Online intake (%(date)s, questionnaire %(version)s):") % {
         "date": when,
         "version": intake["questionnaire_version"],
@@ -64,10 +64,7 @@ def _follow_up(patient: Any, assessment: Any, adherence: Any) -> str:
     )
     since = last.signed_at if last is not None else None
     if last is not None:
-        lines.append(
-            _("Since the note of %(date)s:")
-            % {"date": formats.date_format(timezone.localdate(since), "DATE_FORMAT")}
-        )
+        lines.append(_("Since the note of %(date)s:") % {"date": format_day(since)})
     if adherence:
         week = adherence[0]
         lines.append(
@@ -79,7 +76,7 @@ def _follow_up(patient: Any, assessment: Any, adherence: Any) -> str:
         if since is not None:
             sessions = sessions.filter(logged_at__gte=since)
         for s in sessions.order_by("-logged_at")[:RECENT]:
-            day = formats.date_format(timezone.localtime(s.logged_at), "SHORT_DATE_FORMAT")
+            day = format_day(s.logged_at)
             line = _("%(day)s: pain %(during)s/10 during, %(after)s/10 after") % {
                 "day": day,
                 "during": s.pain_during,

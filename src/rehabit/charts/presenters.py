@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
@@ -33,7 +32,9 @@ def _param(value: Param) -> str:
     if isinstance(value, Text):
         return render(value)
     if isinstance(value, date):
-        return str(formats.date_format(value, "DATE_FORMAT"))
+        from rehabit.core.timefmt import format_date
+
+        return format_date(value)  # the site's one format (rehabit.core.timefmt)
     return str(value)
 
 
