@@ -121,3 +121,57 @@ def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
     assert history.locator("li").count() == 3
     assert_fits_phone_width(phone)
     assert_accessible(phone)
+
+
+@pytest.fixture
+def phone_in_new_york(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        timezone_id="America/New_York",
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_signed_out_visitor_sees_times_in_their_own_zone(
+    phone_in_new_york: Any, live_server: Any
+) -> None:
+    from rehabit.core.timefmt import format_when
+    from tests.care.helpers import make_assessment
+
+    page = phone_in_new_york
+    assessment = make_assessment()
+    page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
+    page.wait_for_url("**?tz=America%2FNew_York")  # the browser told us its zone once
+    when = format_when(assessment.created_at, "America/New_York")
+    assert page.get_by_text(f"Assessment of {when}.").is_visible()
+    assert "(UTC)" not in page.locator("main").inner_text()
+    # The next page, without asking again.
+    page.goto(f"{live_server.url}/care/{assessment.pk}/plan/")
+    assert "?tz=" not in page.url
+    assert "America/New York)" in page.locator("main").inner_text()
+
+
+def test_account_pages_in_our_words_on_a_phone(phone: Any, live_server: Any) -> None:
+    from tests.accounts.helpers import TOTP_SECRET, make_user
+
+    phone.goto(live_server.url + "/account/login/")
+    assert phone.get_by_role("heading", name="Sign in").is_visible()
+    assert phone.get_by_label("E-mail address").is_visible()
+    assert phone.get_by_label("Keep me signed in on this device").count() == 1
+    assert phone.get_by_role("link", name="Create an account").is_visible()
+    assert_accessible(phone)
+    therapist = make_user("tess.phone@example.org", role="therapist", totp_secret=TOTP_SECRET)
+    cookie = login(Client(), therapist, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
+    phone.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    phone.goto(live_server.url + "/account/profile/")
+    assert phone.get_by_text("As patients and colleagues see it.").is_visible()
+    assert phone.get_by_label("Date of birth").count() == 0
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
