@@ -62,8 +62,6 @@ class LongSelect(forms.Select):
         shown = self.format_value(value)  # as Select: the first option with that value
         chosen = where.get(shown[0]) if shown else None
         parts = [f'<select name="{escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
-        parts.extend(
-            option[1] if i == chosen else option[0] for i, option in enumerate(options)
-        )
+        parts.extend(option[1] if i == chosen else option[0] for i, option in enumerate(options))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
