@@ -90,8 +90,16 @@ def requests(large: bool) -> dict[str, Callable[[Any], Any]]:
         "search": lambda c: c.get("/booking/"),
         "conditions": lambda c: c.get("/api/v1/conditions"),
     }
+    # The search page made afresh: a question not asked before each time (another valid
+    # zone), so it is never the page kept in the cache (rehabit.booking.freshness).
+    from zoneinfo import available_timezones
+
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    fresh = iter(range(10**9))
+    chosen["search_fresh"] = lambda c: c.get(f"/booking/?tz={zones[next(fresh) % len(zones)]}")
     if large:
         chosen["search_200"] = lambda c: c.get("/booking/")
+        chosen["search_200_fresh"] = chosen["search_fresh"]
     return chosen
 
 
@@ -147,7 +155,7 @@ def main() -> None:
         for name, call in requests(args.large).items():
             if args.endpoint and name not in args.endpoint:
                 continue
-            if args.large and name in ("search", "slots"):
+            if args.large and name in ("search", "search_fresh", "slots"):
                 continue  # the demo therapists are hidden
             measure(name, call, args)
 

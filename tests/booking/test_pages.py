@@ -291,3 +291,25 @@ def test_the_assessment_result_links_to_the_right_specialty(db: Any) -> None:
 def test_search_with_no_therapist_at_all(db: Any) -> None:
     page = Client().get("/booking/?specialty=elbow")
     assert page.status_code == 200 and "0 therapists" in page.content.decode()
+
+
+def test_the_search_shows_twenty_therapists_a_page_soonest_first_and_links_the_rest(
+    db: Any,
+) -> None:
+    # 25 therapists, each free from a different hour: the soonest twenty come first.
+    for i in range(25):
+        make_therapist(f"Therapist {i:02d}", with_user=False, notice_minutes=60 * (i + 1))
+    first = Client().get("/booking/?tz=UTC").content.decode()
+    assert "25 therapists" in first and "Showing 1 to 20" in first
+    assert "Therapist 00" in first and "Therapist 19" in first and "Therapist 20" not in first
+    more = re.search(r'<a href="([^"]+)">More therapists \(after 20\)', first).group(1)
+    second = Client().get(more.replace("&amp;", "&")).content.decode()
+    assert "Showing 21 to 25" in second and "Therapist 20" in second and "Therapist 24" in second
+    assert "Therapist 00" not in second and "Previous therapists" in second
+    # A page number the site never wrote is the nearest page there is, not an error.
+    for odd in ("0", "-3", "abc", "99999999999", "\u0663", "9" * 40):
+        page = Client().get("/booking/", {"tz": "UTC", "page": odd})
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Therapist 00" in html or "Therapist 24" in html
+    assert "Therapist 24" in Client().get("/booking/?tz=UTC&page=7").content.decode()
