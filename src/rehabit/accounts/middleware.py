@@ -145,7 +145,16 @@ class AccountPreferencesMiddleware:
 
         start_request()
         if request.path_info.startswith("/api/"):
-            timezone.deactivate()  # the API names its zones itself
+            # The API never asks the browser and keeps nothing in the session: the
+            # signed-in person's zone (the week of their adherence, their diary's days,
+            # each answer naming its zone), else UTC.
+            from rehabit.care.zones import profile_zone
+
+            found = profile_zone(request)
+            if found:
+                timezone.activate(found)
+            else:
+                timezone.deactivate()
             return
         zone, guess = page_zone(request)
         timezone.activate(zone)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.schemas import NotFoundOut
+from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
 from rehabit.clinical.prevention import load_prevention
 from rehabit.clinical.treatments import Claim, load_treatments
 
@@ -108,7 +108,7 @@ def list_treatments(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/treatments/{treatment_id}",
-    response={200: TreatmentOut, 404: NotFoundOut},
+    response={200: TreatmentOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="One treatment",
 )
 def get_treatment(request: HttpRequest, treatment_id: str) -> Status[dict[str, Any]]:
@@ -119,7 +119,7 @@ def get_treatment(request: HttpRequest, treatment_id: str) -> Status[dict[str, A
 
 @router.get(
     "/conditions/{condition_id}/treatments",
-    response={200: CauseTreatmentsOut, 404: NotFoundOut},
+    response={200: CauseTreatmentsOut, 404: NotFoundOut, 422: ValidationErrorOut},
     summary="What a clinician may offer for a cause",
 )
 def cause_treatments(request: HttpRequest, condition_id: str) -> Status[dict[str, Any]]:

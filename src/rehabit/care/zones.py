@@ -33,7 +33,7 @@ def _valid(name: object) -> str | None:
     return name
 
 
-def _profile_zone(request: HttpRequest) -> str | None:
+def profile_zone(request: HttpRequest) -> str | None:
     """The signed-in person's zone by booking's one rule (a therapist's record, else the
     profile); None when it is unknown or UTC."""
     from rehabit.booking.people import zone_of
@@ -56,7 +56,7 @@ def page_zone(request: HttpRequest) -> tuple[str, bool]:
         if session is not None and session.get(SESSION_KEY) != requested:
             session[SESSION_KEY] = requested
         return requested, False
-    profile = _profile_zone(request)
+    profile = profile_zone(request)
     if profile:
         return profile, False
     remembered = remembered_zone(request)
