@@ -241,3 +241,11 @@ def test_deterministic() -> None:
 def test_bad_pain_is_rejected(pain: int) -> None:
     with pytest.raises(ValueError, match="pain_now"):
         program({"doms": 1.0}, pain=pain)
+
+
+def test_every_family_in_the_library_says_why_it_was_chosen() -> None:
+    """A family added to the library (the prevention program's warm-up, say) needs its
+    own "Chosen because" line, or the program explains it with a note on levels."""
+    reasons = load_program_rules().family_reasons
+    assert {e.family for e in LIBRARY.values()} <= set(reasons)
+    assert all(text.startswith("Chosen because") for text in reasons.values())
