@@ -9,11 +9,9 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
-from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.booking import messages as msg
-from rehabit.booking.availability import parse_hours
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
     SPOKEN_LANGUAGES,
@@ -25,8 +23,7 @@ from rehabit.booking.models import (
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
 from rehabit.core.widgets import LongSelect
-from rehabit.scheduling import RulesError, UnknownTimeZone, validate_zone
-from rehabit.scheduling.rules import WEEKDAYS
+from rehabit.scheduling import UnknownTimeZone, validate_zone
 
 
 @cache
@@ -156,102 +153,6 @@ class WaitlistForm(forms.Form):
 
 
 # --- Availability (therapists and admins) ----------------------------------------------
-
-
-class WeeklyHoursForm(forms.Form):
-    """One line per weekday: "09:00-12:00, 13:00-17:00"; empty means not working."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for index in range(len(WEEKDAYS)):
-            self.fields[f"day{index}"] = forms.CharField(
-                label=WEEKDAY_NAMES[index],
-                required=False,
-                max_length=200,
-                help_text=_("For example 09:00-12:00, 13:00-17:00. Empty: not working."),
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        hours: dict[int, list[tuple[time, time]]] = {}
-        for index, name in enumerate(WEEKDAYS):
-            try:
-                hours[index] = parse_hours(data.get(f"day{index}", ""), name)
-            except RulesError as exc:
-                self.add_error(f"day{index}", str(exc))
-        data["hours"] = hours
-        return data
-
-
-SETTING_LIMITS = {
-    "buffer_before_minutes": (0, 240),
-    "buffer_after_minutes": (0, 240),
-    "minimum_notice_minutes": (0, 60 * 24 * 30),
-    "horizon_days": (1, 365),
-    "daily_maximum": (1, 48),
-    "slot_step_minutes": (5, 120),
-}
-
-
-class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
-    duration_first_assessment = forms.IntegerField(
-        label=_("First assessment (minutes)"), min_value=5, max_value=240, required=False
-    )
-    duration_follow_up = forms.IntegerField(
-        label=_("Follow-up session (minutes)"), min_value=5, max_value=240, required=False
-    )
-    time_zone = ZoneField(label=_("Your time zone (working hours are in it)"))
-
-    class Meta:
-        model = Therapist
-        fields = [
-            "time_zone",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "minimum_notice_minutes",
-            "horizon_days",
-            "daily_maximum",
-            "slot_step_minutes",
-        ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, (low, high) in SETTING_LIMITS.items():
-            self.fields[name].widget.attrs.update({"min": low, "max": high})
-        if self.instance.pk:
-            for session in self.instance.session_types.filter(is_offered=True):
-                self.initial[f"duration_{session.kind}"] = session.duration_minutes
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name, (low, high) in SETTING_LIMITS.items():
-            value = data.get(name)
-            if value is not None and not low <= value <= high:
-                self.add_error(
-                    name, _("Give a number from %(low)d to %(high)d.") % {"low": low, "high": high}
-                )
-        if not data.get("duration_first_assessment") and not data.get("duration_follow_up"):
-            raise forms.ValidationError(_("Offer at least one kind of session."))
-        return data
-
-
-class OverrideForm(forms.Form):
-    day = DateInputField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.CharField(
-        label=_("Hours that day"),
-        required=False,
-        max_length=200,
-        help_text=_("For example 10:00-14:00. Empty: a day off."),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        day = data.get("day")
-        try:
-            data["spans"] = parse_hours(data.get("hours", ""), day.isoformat() if day else "")
-        except RulesError as exc:
-            self.add_error("hours", str(exc))
-        return data
 
 
 class TimeOffForm(forms.Form):
