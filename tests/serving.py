@@ -53,6 +53,11 @@ def server_env(data_dir: Path, database_url: str = "", **extra: str) -> dict[str
         "PYTHONPATH": str(ROOT),
         **extra,
     }
+    # The server keeps the clock the suite runs at (scripts/test reruns at other clocks);
+    # without it the server ran at the default clock while the test asked about days at
+    # the chosen one.
+    if "REHABIT_TEST_CLOCK" in os.environ and "REHABIT_TEST_CLOCK" not in extra:
+        env["REHABIT_TEST_CLOCK"] = os.environ["REHABIT_TEST_CLOCK"]
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
