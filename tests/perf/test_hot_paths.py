@@ -201,3 +201,24 @@ def test_queries_of_the_hot_assessment_paths(
     # The result page, by its link: the row.
     with django_assert_num_queries(1):
         assert client.get(f"/assessment/result/{pk}/").status_code == 200
+
+
+def test_the_questionnaire_s_short_path_answers_as_the_full_one(
+    client: Client, watched: list[str]
+) -> None:
+    """``serve_public``: a plain anonymous GET or HEAD of the questionnaire skips URL
+    resolution, the input checks and the API framework, and answers the same."""
+    short = client.get(QUESTIONNAIRE, HTTP_ACCEPT_LANGUAGE="en")
+    head = client.head(QUESTIONNAIRE)
+    signed_in = login(Client(), make_user("rory@example.org"))
+    full = signed_in.get(QUESTIONNAIRE)
+    assert watched == [QUESTIONNAIRE]  # only the signed-in call went the full way
+    assert short.content == full.content and head.status_code == 200 and head.content == b""
+    for header in ("Content-Type", "ETag", "Cache-Control", "Content-Language", "Vary"):
+        assert short[header] == full[header], header
+    assert short.wsgi_request.resolver_match.route == full.wsgi_request.resolver_match.route
+    # A query string, or another method, is not the plain read: the usual checks apply.
+    bad = client.get(QUESTIONNAIRE + "?x=%00")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "x"]
+    assert client.get(QUESTIONNAIRE + "?lang=en").status_code == 200
+    assert client.post(QUESTIONNAIRE, "{}", content_type="application/json").status_code == 405

@@ -16,6 +16,7 @@ from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
 from rehabit.core.caching import etag_of, public_bytes
+from rehabit.core.lean import API_PREFIX, serve_public
 
 JSON = "application/json; charset=utf-8"
 
@@ -143,8 +144,17 @@ def get_questionnaire(request: HttpRequest) -> HttpResponse:
     the reader's language. The same for everyone: public, cacheable, with an `ETag`; send
     it back in `If-None-Match` to get `304 Not Modified` while the questionnaire has not
     changed."""
+    return questionnaire_answer(request)
+
+
+def questionnaire_answer(request: HttpRequest) -> HttpResponse:
+    """The questionnaire's bytes in the reader's language, or 304 (also served on the
+    short path for anonymous readers: ``rehabit.core.lean.serve_public``)."""
     body, etag = questionnaire_bytes(load_questionnaire().version, translation.get_language())
     return public_bytes(request, body, etag, content_type=JSON)
+
+
+serve_public(API_PREFIX + "assessment/questionnaire", questionnaire_answer)
 
 
 @router.post(

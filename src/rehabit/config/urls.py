@@ -12,6 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.has_permission = staff_with_mfa  # type: ignore[method-assign]
 
 urlpatterns = [
+    # The API first: its prefix is one match for every other page, and the hot public
+    # paths (the questionnaire, the conditions) no longer try every page pattern first.
+    path("api/v1/", api.urls),
     path("", include("rehabit.core.urls")),
     path("conditions/", include("rehabit.education.urls")),
     path("treatments/", include("rehabit.education.treatment_urls")),
@@ -22,7 +25,6 @@ urlpatterns = [
     path("", include("rehabit.care.urls")),
     path("", include("rehabit.outcomes.urls")),
     path("clinic/", include("rehabit.clinic.urls")),
-    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("rehabit.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -14,6 +14,11 @@ with only what still applies:
 * the headers every other answer gets: ``X-Frame-Options``, the Content Security Policy,
   ``Content-Language``, ``Vary`` and ``no-store`` unless the view made the answer public.
 
+A few addresses answer the same bytes to every anonymous reader of a language (the
+questionnaire): a view registered with ``serve_public`` answers a plain ``GET`` or ``HEAD``
+of its exact address (no query string) without URL resolution, input checks or the API
+framework's wrapper; the headers are the same as on the short path.
+
 Everything else goes the full way: a request with a session cookie (a signed-in person,
 whose writes need the CSRF check), the API's documentation page, and any address the API
 does not know (so 404s and slash redirects stay exactly as they were).
@@ -26,7 +31,7 @@ that must (a rate limit, say) belongs before it or in the list of ``LEAN_CHAIN``
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +39,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -64,6 +69,27 @@ def _empty_session() -> object:
     return _session_store()(None)
 
 
+View = Callable[[HttpRequest], HttpResponse]
+# Exact address -> a view that needs nothing from the request but its language and its
+# conditional headers (If-None-Match); see ``serve_public``.
+_PUBLIC: dict[str, View] = {}
+
+
+def serve_public(path: str, view: View) -> None:
+    """Answer a plain GET or HEAD of ``path`` (exactly, no query string) with ``view`` on
+    the short path (the API's own operation at that address stays for its documentation
+    and for signed-in callers)."""
+    if not path.startswith(API_PREFIX):
+        raise ValueError(f"{path}: only API addresses take the short path")
+    _PUBLIC[path] = view
+
+
+@lru_cache(maxsize=64)
+def _match_of(path: str) -> ResolverMatch:
+    """The resolved address of a ``serve_public`` path (for metrics and logs), once."""
+    return resolve(path)
+
+
 class PublicApiMiddleware:
     """Anonymous API calls skip the browser's middleware (see the module's docstring)."""
 
@@ -72,6 +98,7 @@ class PublicApiMiddleware:
         # Chained as Django chains MIDDLEWARE: an exception becomes its error page in place.
         wrap = convert_exception_to_response
         self.lean = wrap(SecurityMiddleware(wrap(InputMiddleware(wrap(self._view)))))
+        self.public = wrap(SecurityMiddleware(wrap(self._public_view)))
         self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -82,8 +109,13 @@ class PublicApiMiddleware:
             or self.session_cookie in request.COOKIES
         ):
             return self.get_response(request)
+        public = (
+            path in _PUBLIC
+            and request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")
+        )
         try:
-            match = resolve(path)
+            match = _match_of(path) if public else resolve(path)
         except Resolver404:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS: DisallowedHost answers 400, as everywhere
@@ -94,7 +126,7 @@ class PublicApiMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         timezone.deactivate()
-        response = self.lean(request)
+        response = (self.public if public else self.lean)(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
@@ -103,6 +135,10 @@ class PublicApiMiddleware:
         if not getattr(response, "public_page", False) and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+    @staticmethod
+    def _public_view(request: HttpRequest) -> HttpResponse:
+        return _PUBLIC[request.path_info](request)
 
     @staticmethod
     def _view(request: HttpRequest) -> HttpResponse:
