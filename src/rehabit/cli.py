@@ -20,6 +20,18 @@ def _setup_django() -> None:
     django.setup()
 
 
+def _django_ready(doing: str = "") -> bool:
+    """Set Django up, or say which setting is missing (the caller exits with 2)."""
+    from rehabit.config.env import MissingSetting
+
+    try:
+        _setup_django()
+    except MissingSetting as exc:
+        print(f"rehabit: {doing}{exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def prepare_database(*, verbosity: int = 1) -> None:
     """Apply migrations, create the cache table and seed demo content into an empty database."""
     from django.core.management import call_command
@@ -30,7 +42,6 @@ def prepare_database(*, verbosity: int = 1) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from rehabit.config.env import MissingSetting
     from rehabit.core.links import serve_site_url
 
     # Links in e-mails and calendar files point here unless REHABIT_SITE_URL says otherwise
@@ -40,10 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from rehabit.ops.processes import prepare_for_workers
 
     prepare_for_workers()
-    try:
-        _setup_django()
-    except MissingSetting as exc:
-        print(f"rehabit: cannot start: {exc}", file=sys.stderr)
+    if not _django_ready("cannot start: "):
         return 2
     from django.conf import settings
 
@@ -97,12 +105,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Background work: queued e-mails and appointment reminders (see booking/reminders.py)."""
-    from rehabit.config.env import MissingSetting
-
-    try:
-        _setup_django()
-    except MissingSetting as exc:
-        print(f"rehabit: cannot start: {exc}", file=sys.stderr)
+    if not _django_ready("cannot start: "):
         return 2
     from django.core.management import call_command
 
@@ -114,12 +117,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    from rehabit.config.env import MissingSetting
-
-    try:
-        _setup_django()
-    except MissingSetting as exc:
-        print(f"rehabit: {exc}", file=sys.stderr)
+    if not _django_ready():
         return 2
     from django.core.management import execute_from_command_line
 
@@ -129,12 +127,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """The whole database into one file (SQLite online backup, or pg_dump)."""
-    from rehabit.config.env import MissingSetting
-
-    try:
-        _setup_django()
-    except MissingSetting as exc:
-        print(f"rehabit: {exc}", file=sys.stderr)
+    if not _django_ready():
         return 2
     from rehabit.backup import BackupError, backup
 
@@ -149,12 +142,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """A backup into the database, which must be empty unless --force."""
-    from rehabit.config.env import MissingSetting
-
-    try:
-        _setup_django()
-    except MissingSetting as exc:
-        print(f"rehabit: {exc}", file=sys.stderr)
+    if not _django_ready():
         return 2
     from rehabit.backup import BackupError, restore
 

@@ -332,13 +332,7 @@ def get_note(request: HttpRequest, patient_id: int, note_id: UUID) -> Any:
     summary="Save a draft (only its author; refused once signed or if changed since read)",
 )
 def update_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: DraftIn) -> Any:
-    _patient, note = _open_note(request, patient_id, note_id)
-    data = payload.dict(exclude_unset=True, exclude={"revision"})
-    try:
-        note = notes.save_draft(request, request.user, note, data, revision=payload.revision)
-    except notes.NoteError as refused:
-        return _refusal(refused)
-    return _note_out(note)
+    return _write_draft(notes.save_draft, request, patient_id, note_id, payload)
 
 
 @router.post(
@@ -353,10 +347,17 @@ def update_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: D
     summary="Sign a draft (with any last changes): it never changes again",
 )
 def sign_note(request: HttpRequest, patient_id: int, note_id: UUID, payload: DraftIn) -> Any:
+    return _write_draft(notes.sign, request, patient_id, note_id, payload)
+
+
+def _write_draft(
+    action: Any, request: HttpRequest, patient_id: int, note_id: UUID, payload: DraftIn
+) -> Any:
+    """Save or sign a draft with the fields sent, at the revision the caller read."""
     _patient, note = _open_note(request, patient_id, note_id)
     data = payload.dict(exclude_unset=True, exclude={"revision"})
     try:
-        note = notes.sign(request, request.user, note, data, revision=payload.revision)
+        note = action(request, request.user, note, data, revision=payload.revision)
     except notes.NoteError as refused:
         return _refusal(refused)
     return _note_out(note)

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 
 from rehabit.care.models import (
     ExerciseSession,
@@ -23,19 +22,8 @@ from rehabit.care.models import (
     ProgramLevel,
     ProgressionStep,
 )
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _when(value: Any) -> Any:
-    if value is None:
-        return None
-    parsed = parse_datetime(str(value))
-    if parsed is None:
-        raise ValueError(f"Not an ISO 8601 date and time: {value!r}")
-    return parsed
+from rehabit.core.exported import iso as _iso
+from rehabit.core.exported import when as _when
 
 
 def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:

@@ -193,3 +193,15 @@ def player_strings() -> dict[str, str]:
         "note_prefix": _("Your physiotherapist's note:"),
         "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
     }
+
+
+LOGGED_FIELDS = ("pain_during", "pain_after", "difficulty", "note")
+
+
+def posted_session(post: Any, *extra: str) -> dict[str, Any]:
+    """What a person sent from the player's log form (the program's and the prevention
+    session's alike), kept as typed so that a refused form shows it again."""
+    values: dict[str, Any] = {"exercise_ids": post.getlist("exercise_ids")}
+    for name in (*LOGGED_FIELDS, *extra):
+        values[name] = post.get(name, "")
+    return values

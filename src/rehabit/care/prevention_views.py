@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.care import presenters
 from rehabit.care.models import Difficulty
-from rehabit.care.player import player_strings, session_steps, total_seconds
+from rehabit.care.player import player_strings, posted_session, session_steps, total_seconds
 from rehabit.care.prevention import (
     log_prevention_session,
     parse_week,
@@ -161,14 +161,7 @@ def prevention_session(request: HttpRequest, routine_id: str) -> HttpResponse:
     values: dict[str, Any] = {"exercise_ids": []}
     week, week_errors = _week(request, request.POST.get("week") or request.GET.get("week"))
     if request.method == "POST":
-        values = {
-            "exercise_ids": request.POST.getlist("exercise_ids"),
-            "pain_during": request.POST.get("pain_during", ""),
-            "pain_after": request.POST.get("pain_after", ""),
-            "difficulty": request.POST.get("difficulty", ""),
-            "note": request.POST.get("note", ""),
-            "week": request.POST.get("week", ""),
-        }
+        values = posted_session(request.POST, "week")
         try:
             _entry, created = log_prevention_session(
                 request, routine, values, idempotency_key=request.POST.get("token", "")

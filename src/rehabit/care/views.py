@@ -26,7 +26,7 @@ from rehabit.care import presenters
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.advice import advice_for, urgent
 from rehabit.care.models import Difficulty, ExerciseSession, NextMorning
-from rehabit.care.player import player_strings, session_steps, total_seconds
+from rehabit.care.player import player_strings, posted_session, session_steps, total_seconds
 from rehabit.care.programs import (
     CareProgram,
     medication_answers,
@@ -286,13 +286,7 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     values: dict[str, Any] = {"exercise_ids": []}
     if request.method == "POST":
         _writable(request, assessment)
-        values = {
-            "exercise_ids": request.POST.getlist("exercise_ids"),
-            "pain_during": request.POST.get("pain_during", ""),
-            "pain_after": request.POST.get("pain_after", ""),
-            "difficulty": request.POST.get("difficulty", ""),
-            "note": request.POST.get("note", ""),
-        }
+        values = posted_session(request.POST)
         if request.user.is_authenticated and assessment.owner_id is None:
             # Signed in: an assessment made in this browser goes into the account first,
             # so the session is saved to the person's own log.

@@ -17,8 +17,11 @@ from datetime import UTC
 from typing import Any
 
 from django.db import transaction
-from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.dateparse import parse_time
 
+from rehabit.core.exported import day as _day
+from rehabit.core.exported import iso as _iso
+from rehabit.core.exported import when as _when
 from rehabit.outcomes.models import DiaryEntry, DiaryReminder, FunctionActivity, MeasureRecord
 from rehabit.outcomes.nudges import schedule
 
@@ -66,10 +69,6 @@ def diary_csv(assessment: Any) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def export_outcomes(user: Any, *, documents: bool = True) -> dict[str, list[dict[str, Any]]]:
@@ -160,24 +159,6 @@ def _documents(user: Any) -> list[dict[str, Any]]:
             }
         )
     return found
-
-
-def _when(value: Any) -> Any:
-    if value is None:
-        return None
-    parsed = parse_datetime(str(value))
-    if parsed is None:
-        raise ValueError(f"Not an ISO 8601 date and time: {value!r}")
-    return parsed
-
-
-def _day(value: Any) -> Any:
-    if value is None:
-        return None
-    parsed = parse_date(str(value))
-    if parsed is None:
-        raise ValueError(f"Not an ISO 8601 date: {value!r}")
-    return parsed
 
 
 @transaction.atomic
