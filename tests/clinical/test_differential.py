@@ -248,6 +248,32 @@ def test_changing_an_answer_moves_the_ranking_the_right_way() -> None:
     assert more["sciatica"] > probabilities(base)["sciatica"] > less["sciatica"]
 
 
+def test_night_pain_eased_by_painkillers_raises_a_bone_growth_and_says_why() -> None:
+    """The osteoid osteoma story [R54]: constant night pain that ibuprofen eases, in a
+    teenager with weeks of thigh pain and no injury."""
+    base = complete(
+        {
+            "age": 15,
+            "sex": "male",
+            "location": ["middle_thigh"],
+            "side": "left",
+            "days_since_onset": 90,
+            "onset": "no_clear_reason",
+            "course": "same",
+            "pain_now": 4,
+            "night_pain": "constant",
+        }
+    )
+    eased = {**base, "eases": ["painkillers"]}
+    assert probabilities(eased)["tumour"] > 1.5 * probabilities(base)["tumour"]
+    tumour = next(c for c in assess(eased).causes if c.id == "tumour")
+    assert any("eased by painkillers" in reason for reason in tumour.why_for)
+    # Painkillers that help without night pain say little.
+    day_only = {**base, "night_pain": "none"}
+    eased_by_day = {**day_only, "eases": ["painkillers"]}
+    assert probabilities(eased_by_day)["tumour"] < 1.5 * probabilities(day_only)["tumour"]
+
+
 def test_effects_are_sparse_and_tempered_within_limits() -> None:
     limits = load_yaml("differential.yaml")["limits"]
     low = math.log(limits["min_lr"]) * limits["evidence_weight"]
