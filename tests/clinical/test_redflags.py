@@ -91,6 +91,10 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
         side="left", days_since_onset=5, onset="ordinary_movement", pop="no", course="same",
         pain_now=5,
     ),
+    "weak_bone_thigh_pain": person(
+        age=69, sex="female", weak_bones_or_steroids="yes", location=["front_thigh_knee"],
+        side="right", days_since_onset=42, onset="gradually", course="same", pain_now=3,
+    ),
     "severe_pain_without_injury": person(
         age=35, location=["buttock", "upper_thigh"], side="right", days_since_onset=3,
         onset="no_clear_reason", course="worse", pain_now=8, limp="yes",
@@ -506,3 +510,24 @@ def test_malformed_flags_fail_loudly(change: Any, message: str) -> None:
 
 def _flag(data: Any, flag_id: str) -> Any:
     return next(f for f in data["red_flags"] if f["id"] == flag_id)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"weak_bones_or_steroids": "no"},
+        {"onset": "fall_or_blow", "earlier_pain": "no", "pop": "no"},
+        {"days_since_onset": 400},
+        {"location": ["calf"]},
+    ],
+    ids=["bones-fine", "after-a-fall", "over-six-months", "calf-only"],
+)
+def test_a_thigh_ache_with_weak_bones_is_urgent_only_as_the_guidance_says(
+    change: dict[str, Any],
+) -> None:
+    """[R55]: new thigh or groin pain without a fall, on weak bones or long-term steroids,
+    means imaging of both thigh bones. A fall, a calf, a year-long ache or healthy bones
+    are other stories (other flags and the ranking judge them)."""
+    story = FLAG_STORIES["weak_bone_thigh_pain"]
+    assert "weak_bone_thigh_pain" in [f.id for f in assess(story).red_flags]
+    assert "weak_bone_thigh_pain" not in [f.id for f in assess({**story, **change}).red_flags]
