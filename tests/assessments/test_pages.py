@@ -125,14 +125,9 @@ def test_emergency_result_offers_the_call_button_first(client: Client) -> None:
     assert html.index('href="tel:') < html.index("What your answers point to")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known limit of clinical.flow.is_useful, which looks one question ahead: "
-    "hs_hockey_mild and con_hockey_stick_mild (self_care) end as 'soon' through the pages, "
-    "because only walk_test and weakness together make them self-care. It errs on the "
-    "cautious side (never lower); see the clinical closing note",
-)
 def test_the_pages_keep_the_disposition_of_every_vignette() -> None:
+    """Including the mild ones: "mild" needs both walk_test and weakness, which the pages
+    ask while both answers together could still make it self-care."""
     changed = []
     for case in vignettes():
         given, _ = flow.walk(case["answers"])

@@ -24,7 +24,7 @@ from functools import lru_cache
 from rehabit.clinical.engine import ClinicalModel, load_model
 from rehabit.clinical.questionnaire import Question, Questionnaire, Section
 from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen
-from rehabit.clinical.triage import RANK, RankedCause, decide
+from rehabit.clinical.triage import MILD_ANSWERS, RANK, RankedCause, decide
 
 # A "when useful" question is asked when one of its answers could change the advice (its
 # level, or a warning sign at least as urgent), the first cause, or the probability of one
@@ -124,6 +124,12 @@ def is_useful(
         return True
     watched = now.top
     model_flags = _flag_levels(model)
+    if question.id in MILD_ANSWERS and now.level != "self_care" and question.id not in answers:
+        # "Mild" needs every one of its answers (triage.MILD_ANSWERS), so one of them alone
+        # never changes the advice: ask each while, with all of them mild, it would.
+        mild = {qid: value for qid, value in MILD_ANSWERS.items() if qid not in answers}
+        if outlook({**answers, **mild}, model).level != now.level:
+            return True
     for value in probes(question):
         then = outlook({**answers, question.id: value}, model)
         if then.level != now.level or then.top[:1] != now.top[:1]:

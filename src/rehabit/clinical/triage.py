@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ RANK: Mapping[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVE
 # Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
 # limited picture that should see a professional; mild needs walking normally and <= 3/10.
 SEVERE_PAIN, LIMITED_PAIN, MILD_PAIN = 8, 6, 3
+# The answers that, with low pain, make a problem "mild" (``severity``): all are needed.
+MILD_ANSWERS: Mapping[str, str] = MappingProxyType({"walk_test": "normal", "weakness": "no"})
 # "Acute" for the re-check interval: a sudden injury or a new-training start within the
 # last 2 weeks (expert; evidence.md 2.3 gives 48-72 h for acute injuries).
 ACUTE_DAYS = 14
@@ -130,10 +133,9 @@ def severity(answers: Mapping[str, object]) -> tuple[str, list[str]]:
     if reasons:
         return "limited", reasons
     mild = (
-        walk == "normal"
+        all(answers.get(qid) == value for qid, value in MILD_ANSWERS.items())
         and isinstance(pain, int)
         and pain <= MILD_PAIN
-        and answers.get("weakness") == "no"
         and not (isinstance(worst, int) and worst > MILD_PAIN + 2)
     )
     if mild:
