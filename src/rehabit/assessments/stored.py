@@ -81,6 +81,8 @@ def compact(
 def _cause(cause: Mapping[str, Any], found: Catalogue) -> int | str | list[Any]:
     number = found.code_numbers.get(f"cause:{cause['id']}")
     known = number is not None and found.text(number) == cause["name"]
+    if known and not (cause["why_for"] or cause["why_against"] or cause["red_flag"]):
+        return number  # most causes: their entry alone (as the trimming below would give)
     ref: int | str = number if known and number is not None else cause["id"]
     entry: list[Any] = [
         ref,
@@ -133,16 +135,30 @@ def expand(
     if stored.get("v") != FORMAT:
         return dict(stored)  # format 1: the whole dictionary was stored
     words = found or catalogue(stored["t"])
+    texts, entries = words.texts, words.codes
 
     def text(ref: Ref) -> str:
-        return ref if isinstance(ref, str) else words.text(ref)
+        return ref if isinstance(ref, str) else texts[entries[ref]]
 
     causes = []
     for entry, probability in zip(stored["c"], _unpack(stored["p"]), strict=True):
+        if isinstance(entry, int):  # most causes: known, without reasons
+            code = entries[entry]
+            causes.append(
+                {
+                    "id": code.removeprefix("cause:"),
+                    "name": texts[code],
+                    "probability": probability,
+                    "why_for": [],
+                    "why_against": [],
+                    "red_flag": False,
+                }
+            )
+            continue
         parts = entry if isinstance(entry, list) else [entry]
         ref, size = parts[0], len(parts)
         if isinstance(ref, int):
-            cid, name = words.codes[ref].removeprefix("cause:"), words.text(ref)
+            cid, name = entries[ref].removeprefix("cause:"), text(ref)
         else:
             cid, name = ref, parts[4]
         causes.append(
