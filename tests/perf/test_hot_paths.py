@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
@@ -222,3 +224,140 @@ def test_the_questionnaire_s_short_path_answers_as_the_full_one(
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "x"]
     assert client.get(QUESTIONNAIRE + "?lang=en").status_code == 200
     assert client.post(QUESTIONNAIRE, "{}", content_type="application/json").status_code == 405
+
+
+# --- The assessment POST's short path ------------------------------------------------------
+
+ASSESSMENTS = "/api/v1/assessments"
+BAD_BODIES = [
+    "{not json",  # 400: the body is not JSON
+    "[]",
+    "{}",
+    '{"answers": []}',
+    '{"answers": "yes"}',  # 422: not the schema's shape
+    '{"answers": {"age": "forty"}}',  # 422: answers the clinical core refuses
+    '{"answers": {"age": "4\\u00000"}}',  # 422: a NUL character
+]
+
+
+@pytest.fixture
+def the_full_way(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it to send the next anonymous POSTs the full way (URL resolution, django-ninja
+    and ``create_assessment``), as before ``serve_public_post`` registered the short one."""
+    from rehabit.core import lean
+
+    return lambda: monkeypatch.delitem(lean._PUBLIC_POST, ASSESSMENTS)
+
+
+def _stored_row(pk: str) -> dict[str, Any]:
+    """The row as the database holds it, column by column (no model in between)."""
+    from uuid import UUID
+
+    from django.db import connection
+
+    from rehabit.assessments.models import Assessment
+
+    key = Assessment._meta.pk.get_db_prep_value(UUID(pk), connection)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {Assessment._meta.db_table} WHERE id = %s", [key])
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def test_the_assessment_post_s_short_path_answers_and_stores_as_the_full_one(
+    client: Client,
+    the_full_way: Callable[[], None],
+    watched: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``serve_public_post``: an anonymous POST skips URL resolution and django-ninja, and
+    gives the same status, headers, body and stored row (but for its new id)."""
+    from ninja.operation import Operation
+
+    operations: list[str] = []
+    run = Operation.run
+
+    def counted(self: Operation, request: HttpRequest, **kwargs: Any) -> Any:
+        operations.append(request.path)
+        return run(self, request, **kwargs)
+
+    monkeypatch.setattr(Operation, "run", counted)
+    body = json.dumps({"answers": valid_answers()})
+    with time_machine.travel(datetime.now(UTC), tick=False):  # the same created_at, Expires
+        short = client.post(ASSESSMENTS, body, content_type="application/json")
+        the_full_way()
+        full = client.post(ASSESSMENTS, body, content_type="application/json")
+    assert watched == []  # both on the short middleware path; only the view differs
+    assert operations == [ASSESSMENTS]  # django-ninja ran for the full way alone
+    assert short.status_code == full.status_code == 201
+    short_id, full_id = short.json()["id"], full.json()["id"]
+    assert short_id != full_id
+    assert short.content.replace(short_id.encode(), full_id.encode()) == full.content
+    for header in ("Content-Type", "Cache-Control", "Expires", "Content-Language", "Vary"):
+        assert short[header] == full[header], header
+    short_row, full_row = _stored_row(short_id), _stored_row(full_id)
+    assert short_row.pop("id") != full_row.pop("id")
+    assert short_row == full_row
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
+def test_a_bad_assessment_post_gets_the_full_path_s_refusal_on_the_short_one(
+    client: Client, the_full_way: Callable[[], None], body: str
+) -> None:
+    """Whatever the short path does not take (a body of another shape, answers the core
+    refuses) is answered by the API's own operation: the same status and words."""
+    from rehabit.assessments.models import Assessment
+
+    short = client.post(ASSESSMENTS, body, content_type="application/json")
+    the_full_way()
+    full = client.post(ASSESSMENTS, body, content_type="application/json")
+    assert 400 <= short.status_code < 500
+    assert (short.status_code, short.content) == (full.status_code, full.content)
+    assert short["Content-Type"] == full["Content-Type"]
+    assert not Assessment.objects.exists()
+
+
+def test_the_short_path_takes_only_a_plain_anonymous_post(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """A query string, a session cookie or another method go the usual way."""
+    from rehabit.core import lean
+
+    answered: list[str] = []
+    short = lean._PUBLIC_POST[ASSESSMENTS]
+
+    def spy(request: HttpRequest) -> HttpResponse | None:
+        answered.append(request.get_full_path())
+        return short(request)
+
+    monkeypatch.setitem(lean._PUBLIC_POST, ASSESSMENTS, spy)
+    assert _post(client).status_code == 201
+    assert answered == [ASSESSMENTS]
+    assert (
+        client.post(
+            ASSESSMENTS + "?x=1",
+            json.dumps({"answers": valid_answers()}),
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    assert client.get(ASSESSMENTS).status_code == 405
+    login(client, make_user("pat@example.org"))
+    assert _post(client).status_code == 201
+    assert answered == [ASSESSMENTS]
+    # Too large a body is refused before it is read, as on every API address.
+    settings.REHABIT_API_MAX_BODY_BYTES = 64
+    too_large = Client().post(ASSESSMENTS, "x" * 100, content_type="application/json")
+    assert too_large.status_code == 413
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_an_assessment_is_one_insert(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    """After the first result (which writes its catalogue with it, in one transaction),
+    a result is a single INSERT: atomic by itself, no transaction around it."""
+    assert _post(client).status_code == 201
+    with django_assert_num_queries(1) as captured:
+        assert _post(client).status_code == 201
+    assert captured.captured_queries[0]["sql"].startswith("INSERT INTO")

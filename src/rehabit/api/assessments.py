@@ -16,7 +16,7 @@ from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
 from rehabit.core.caching import etag_of, public_bytes
-from rehabit.core.lean import API_PREFIX, serve_public
+from rehabit.core.lean import API_PREFIX, serve_public, serve_public_post
 
 JSON = "application/json; charset=utf-8"
 
@@ -182,6 +182,30 @@ def create_assessment(
     except AnswerErrors as exc:
         return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
     return _json(201, result_out(assessment))
+
+
+def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:
+    """``create_assessment`` for an anonymous caller on the short path
+    (``rehabit.core.lean.serve_public_post``): the same row and the same answer, without
+    the API framework's parsing. A body that is not JSON ``{"answers": {...}}``, or answers
+    the clinical core refuses, is left to ``create_assessment`` (None), which says why."""
+    if request.content_type != "application/json":
+        return None
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return None
+    answers = body.get("answers") if type(body) is dict else None
+    if type(answers) is not dict:
+        return None
+    try:
+        assessment = record_assessment(answers)
+    except AnswerErrors:
+        return None
+    return _json(201, result_out(assessment))
+
+
+serve_public_post(API_PREFIX + "assessments", anonymous_assessment)
 
 
 @router.get(

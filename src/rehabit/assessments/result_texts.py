@@ -178,6 +178,11 @@ def save_catalogue(found: Catalogue) -> None:
     transaction.on_commit(lambda: _remember(found))
 
 
+def is_saved(found: Catalogue) -> bool:
+    """Whether this process saw ``found`` committed (``save_catalogue`` would do nothing)."""
+    return found.key in _saved
+
+
 def _remember(found: Catalogue) -> None:
     with _lock:
         _saved.add(found.key)

@@ -3,8 +3,6 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-
 from rehabit.assessments.models import Assessment
 from rehabit.clinical import assess
 
@@ -17,8 +15,8 @@ def record_assessment(answers: Mapping[str, object], *, owner: Any = None) -> As
     erased with them). Raises ``rehabit.clinical.AnswerErrors`` (nothing stored) when the
     answers are invalid.
 
-    The result is computed (and put in its stored form) before the transaction starts:
-    SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps a
+    The result is computed (and put in its stored form) before the row is written: SQLite
+    lets one writer in at a time, and a writer that finds the lock taken sleeps a
     millisecond or more, so the lock is held for the insert alone (issue 10).
     """
     result = assess(answers).to_dict()
@@ -29,6 +27,5 @@ def record_assessment(answers: Mapping[str, object], *, owner: Any = None) -> As
         disposition=result["disposition"]["level"],
         owner=owner if owner is not None and owner.is_authenticated else None,
     )
-    with transaction.atomic():
-        assessment.save(force_insert=True)
+    assessment.insert()
     return assessment

@@ -19,6 +19,12 @@ questionnaire): a view registered with ``serve_public`` answers a plain ``GET`` 
 of its exact address (no query string) without URL resolution, input checks or the API
 framework's wrapper; the headers are the same as on the short path.
 
+An anonymous write may be answered the same way (the assessment POST): a view registered
+with ``serve_public_post`` answers a ``POST`` of its exact address (no query string) after
+the input checks, without URL resolution or the API framework. It answers only the usual
+request; for any other (a body of another shape, answers it refuses) it returns None and
+the API's own operation answers as on the short path, so every refusal is worded once.
+
 Everything else goes the full way: a request with a session cookie (a signed-in person,
 whose writes need the CSRF check), the API's documentation page, and any address the API
 does not know (so 404s and slash redirects stay exactly as they were).
@@ -42,6 +48,7 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import http_date
 
 from rehabit.core.middleware import InputMiddleware
 
@@ -59,6 +66,21 @@ def _csp_header() -> tuple[str, str]:
 
 
 @cache
+def _never_cache_control() -> str:
+    """The Cache-Control value ``add_never_cache_headers`` gives an answer without one."""
+    blank = HttpResponse()
+    add_never_cache_headers(blank)
+    return blank["Cache-Control"]
+
+
+def _never_cache(response: HttpResponse) -> None:
+    """``add_never_cache_headers`` for an answer without Cache-Control, without parsing
+    and rebuilding the header twice: the same headers (Expires: now; no-store, ...)."""
+    response.headers.setdefault("Expires", http_date())
+    response.headers["Cache-Control"] = _never_cache_control()
+
+
+@cache
 def _session_store() -> Any:
     from importlib import import_module
 
@@ -73,6 +95,9 @@ View = Callable[[HttpRequest], HttpResponse]
 # Exact address -> a view that needs nothing from the request but its language and its
 # conditional headers (If-None-Match); see ``serve_public``.
 _PUBLIC: dict[str, View] = {}
+# Exact address -> a view for an anonymous POST, or None to leave it to the API's own
+# operation; see ``serve_public_post``.
+_PUBLIC_POST: dict[str, Callable[[HttpRequest], HttpResponse | None]] = {}
 
 
 def serve_public(path: str, view: View) -> None:
@@ -82,6 +107,15 @@ def serve_public(path: str, view: View) -> None:
     if not path.startswith(API_PREFIX):
         raise ValueError(f"{path}: only API addresses take the short path")
     _PUBLIC[path] = view
+
+
+def serve_public_post(path: str, view: Callable[[HttpRequest], HttpResponse | None]) -> None:
+    """Answer an anonymous POST of ``path`` (exactly, no query string) with ``view`` on the
+    short path, after the input checks; when ``view`` returns None the API's operation at
+    that address answers instead (see the module's docstring)."""
+    if not path.startswith(API_PREFIX):
+        raise ValueError(f"{path}: only API addresses take the short path")
+    _PUBLIC_POST[path] = view
 
 
 @lru_cache(maxsize=64)
@@ -99,6 +133,7 @@ class PublicApiMiddleware:
         wrap = convert_exception_to_response
         self.lean = wrap(SecurityMiddleware(wrap(InputMiddleware(wrap(self._view)))))
         self.public = wrap(SecurityMiddleware(wrap(self._public_view)))
+        self.public_post = wrap(SecurityMiddleware(wrap(InputMiddleware(wrap(self._post_view)))))
         self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -109,13 +144,14 @@ class PublicApiMiddleware:
             or self.session_cookie in request.COOKIES
         ):
             return self.get_response(request)
-        public = (
-            path in _PUBLIC
-            and request.method in ("GET", "HEAD")
-            and not request.META.get("QUERY_STRING")
-        )
+        chain = self.lean
+        if not request.META.get("QUERY_STRING"):
+            if path in _PUBLIC and request.method in ("GET", "HEAD"):
+                chain = self.public
+            elif path in _PUBLIC_POST and request.method == "POST":
+                chain = self.public_post
         try:
-            match = _match_of(path) if public else resolve(path)
+            match = resolve(path) if chain is self.lean else _match_of(path)
         except Resolver404:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS: DisallowedHost answers 400, as everywhere
@@ -126,19 +162,24 @@ class PublicApiMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         timezone.deactivate()
-        response = (self.public if public else self.lean)(request)
+        response = chain(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         header, policy = _csp_header()
         response.headers.setdefault(header, policy)
         if not getattr(response, "public_page", False) and "Cache-Control" not in response:
-            add_never_cache_headers(response)
+            _never_cache(response)
         return response
 
     @staticmethod
     def _public_view(request: HttpRequest) -> HttpResponse:
         return _PUBLIC[request.path_info](request)
+
+    @classmethod
+    def _post_view(cls, request: HttpRequest) -> HttpResponse:
+        response = _PUBLIC_POST[request.path_info](request)
+        return response if response is not None else cls._view(request)
 
     @staticmethod
     def _view(request: HttpRequest) -> HttpResponse:
