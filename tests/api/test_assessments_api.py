@@ -202,6 +202,27 @@ def test_invalid_json_is_a_client_error(client: Client) -> None:
     assert 400 <= response.status_code < 500
 
 
+@pytest.mark.parametrize("path", ["/api/v1/assessments", "/api/v1/assessments?lang=en"])
+def test_a_form_instead_of_json_is_a_client_error_and_stores_nothing(
+    client: Client, path: str
+) -> None:
+    """A multipart or url-encoded form (a browser form pointed at the API) gets a 4xx
+    saying the body cannot be read, on the short path and the full one; it was a 500 when
+    the input check had streamed the multipart form before the API read the body."""
+    multipart = client.post(path, data={"answers": "{}"})
+    encoded = client.post(
+        path, data="answers=%7B%7D", content_type="application/x-www-form-urlencoded"
+    )
+    for response in (multipart, encoded):
+        assert response.status_code == 400, response.content
+        assert "parse request body" in response.json()["detail"]
+    nul = client.post(path, data={"answers": "a\x00b"})
+    assert nul.status_code == 422
+    assert nul.json()["detail"][0]["loc"] == ["form", "answers"]
+    assert nul.json()["detail"][0]["type"] == "control_character"
+    assert Assessment.objects.count() == 0
+
+
 def test_unknown_assessment_is_404(client: Client) -> None:
     response = client.get(f"/api/v1/assessments/{uuid.uuid4()}")
     assert response.status_code == 404

@@ -95,6 +95,11 @@ class InputMiddleware:
         if request.method in {"GET", "HEAD", "OPTIONS"}:
             return None
         if content_type in self.FORM_TYPES:
+            if self._is_api(request):
+                # The API reads the raw body (its size is capped above); reading it first
+                # keeps it readable after the form is parsed from it (a multipart form would
+                # otherwise be streamed, and the API's read of the body would fail with 500).
+                request.body  # noqa: B018
             return self._form_problem(request)
         if content_type == "application/json" or content_type.endswith("+json"):
             return self._json_problem(request)
