@@ -16,6 +16,7 @@ import random
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,36 +24,41 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent
 
 
+def gathered(group: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """One gatherer's (story, label) pairs, joined by key."""
+    stories = yaml.safe_load((HERE / f"{group}_stories.yaml").read_text())
+    labels = yaml.safe_load((HERE / f"{group}_labels.yaml").read_text())
+    assert [s["key"] for s in stories] == [lab["key"] for lab in labels], group
+    return list(zip(stories, labels, strict=True))
+
+
+def case_record(case_id: str, story: dict[str, Any], label: dict[str, Any]) -> dict[str, Any]:
+    """A case as cases.yaml holds it: citation and labels (the split is added after)."""
+    return {
+        "id": case_id,
+        "gathered_as": story["key"],
+        "citation": story["citation"],
+        "source_type": story.get("source_type"),
+        "confirmed_diagnosis": label["confirmed_diagnosis"],
+        "cause": label["cause"],
+        "triage": label["triage"],
+        "triage_reason": label.get("triage_reason"),
+        "age": label.get("age"),
+        "sex": label.get("sex"),
+        "age_group": label.get("age_group"),
+        "atypical": label.get("atypical"),
+        "notes": label.get("notes"),
+    }
+
+
 def main() -> None:
-    records = []
-    for group in "ABCDEF":
-        stories = yaml.safe_load((HERE / f"{group}_stories.yaml").read_text())
-        labels = yaml.safe_load((HERE / f"{group}_labels.yaml").read_text())
-        assert [s["key"] for s in stories] == [lab["key"] for lab in labels], group
-        for story, label in zip(stories, labels, strict=True):
-            records.append((story, label))
+    records = [record for group in "ABCDEF" for record in gathered(group)]
     random.Random(20261205).shuffle(records)
     cases, blind = [], []
     for number, (story, label) in enumerate(records, start=1):
         case_id = f"case-{number:03d}"
         blind.append({"id": case_id, "narrative": story["narrative"].strip() + "\n"})
-        cases.append(
-            {
-                "id": case_id,
-                "gathered_as": story["key"],
-                "citation": story["citation"],
-                "source_type": story.get("source_type"),
-                "confirmed_diagnosis": label["confirmed_diagnosis"],
-                "cause": label["cause"],
-                "triage": label["triage"],
-                "triage_reason": label.get("triage_reason"),
-                "age": label.get("age"),
-                "sex": label.get("sex"),
-                "age_group": label.get("age_group"),
-                "atypical": label.get("atypical"),
-                "notes": label.get("notes"),
-            }
-        )
+        cases.append(case_record(case_id, story, label))
     by_cause = defaultdict(list)
     for case in cases:
         by_cause[case["cause"]].append(case)

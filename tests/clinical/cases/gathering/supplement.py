@@ -14,22 +14,15 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import yaml
+from merge import OUT, case_record, gathered  # the script's own folder
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE.parent
 SUPPLEMENT = "2026-12-05"
 
 
 def main(groups: list[str]) -> None:
-    records = []
-    for group in groups:
-        stories = yaml.safe_load((HERE / f"{group}_stories.yaml").read_text())
-        labels = yaml.safe_load((HERE / f"{group}_labels.yaml").read_text())
-        assert [s["key"] for s in stories] == [lab["key"] for lab in labels], group
-        records.extend(zip(stories, labels, strict=True))
+    records = [record for group in groups for record in gathered(group)]
     random.Random(SUPPLEMENT).shuffle(records)
     cases_text = (OUT / "cases.yaml").read_text()
     existing = yaml.safe_load(cases_text)
@@ -40,25 +33,8 @@ def main(groups: list[str]) -> None:
     for number, (story, label) in enumerate(records, start=start):
         case_id = f"case-{number:03d}"
         blind.append({"id": case_id, "narrative": story["narrative"].strip() + "\n"})
-        cases.append(
-            {
-                "id": case_id,
-                "gathered_as": story["key"],
-                "citation": story["citation"],
-                "source_type": story.get("source_type"),
-                "confirmed_diagnosis": label["confirmed_diagnosis"],
-                "cause": label["cause"],
-                "triage": label["triage"],
-                "triage_reason": label.get("triage_reason"),
-                "age": label.get("age"),
-                "sex": label.get("sex"),
-                "age_group": label.get("age_group"),
-                "atypical": label.get("atypical"),
-                "notes": label.get("notes"),
-                "split": "tuning",
-                "supplement": SUPPLEMENT,
-            }
-        )
+        record = case_record(case_id, story, label)
+        cases.append({**record, "split": "tuning", "supplement": SUPPLEMENT})
     dump = {"sort_keys": False, "allow_unicode": True, "width": 100}
     (OUT / "cases.yaml").write_text(cases_text.rstrip("\n") + "\n" + yaml.safe_dump(cases, **dump))
     stories_text = (OUT / "stories.yaml").read_text()
