@@ -427,9 +427,44 @@ def test_an_emergency_flag_cause_outranks_an_urgent_flag_cause() -> None:
     assert result.causes[0].red_flag and result.causes[1].red_flag
     rest = [c.probability for c in result.causes[2:]]
     assert rest == sorted(rest, reverse=True) and not any(c.red_flag for c in result.causes[2:])
-    # The other way round: a sudden cold leg (emergency -> blocked artery) before a fever.
+    # The other way round: a sudden cold leg (emergency -> a blocked artery or a blocked
+    # aneurysm, the more likely first) before a fever.
     answers = {**strain(), "leg_cold_pale": "suddenly", "fever": "yes", "very_unwell": "no"}
-    assert [c.id for c in assess(answers).causes[:2]] == ["vascular_claudication", "infection"]
+    causes = assess(answers).causes
+    assert {c.id for c in causes[:2]} == {"vascular_claudication", "arterial_aneurysm"}
+    assert causes[0].probability >= causes[1].probability
+    assert causes[2].id == "infection" and all(c.red_flag for c in causes[:3])
+
+
+def test_a_flag_lists_the_other_cant_miss_causes_of_its_sign_the_more_likely_first() -> None:
+    """``also``: a suddenly cold leg comes from a blocked artery or a blocked popliteal
+    aneurysm [R5]; both are listed with the flag, ordered by their probabilities, so an
+    aneurysm that the other answers point to is named first."""
+    flag = BY_ID["acute_limb_ischaemia"]
+    assert flag.condition == "vascular_claudication" and flag.also == ("arterial_aneurysm",)
+    emergency = RANK["emergency"]
+    assert flag_urgency([flag]) == {
+        "vascular_claudication": emergency,
+        "arterial_aneurysm": emergency,
+    }
+    conditions = load_conditions()
+    for f in FLAGS:  # only can't-miss causes share a flag's place at the top
+        assert all(conditions[c].serious for c in f.also), f.id
+        assert not f.also or f.disposition in ("urgent", "emergency"), f.id
+    cold = {**strain(), "leg_cold_pale": "suddenly"}
+    old_man_knee = {
+        **cold,
+        "age": 70,
+        "sex": "male",
+        "location": ["behind_knee"],
+        "lump": "yes",
+        "lump_features": ["growing"],
+        "foot_sore": "no",
+    }
+    ids = [c.id for c in assess(old_man_knee).causes]
+    assert ids[0] == "arterial_aneurysm" and ids[1] == "vascular_claudication"
+    # Without the flag the aneurysm is not lifted: a sore calf in an active 30-year-old.
+    assert "arterial_aneurysm" not in [c.id for c in assess(strain()).causes[:3]]
 
 
 # --- Single rules --------------------------------------------------------------------
@@ -499,13 +534,20 @@ def test_a_lump_is_checked_by_what_it_is_like() -> None:
         (lambda d: _flag(d, "child_under_5").update(ends_check="yes"), "ends_check must be"),
         (lambda d: _flag(d, "ces_bladder").update(lr=3), "only a 'soon' flag"),
         (lambda d: _flag(d, "growing_lump").update(lr=50), "lr must be"),
+        (lambda d: _flag(d, "growing_lump").update(also=["tumour"]), "only an urgent"),
+        (lambda d: _flag(d, "fever").update(also=["no_such_cause"]), "unknown condition"),
+        (lambda d: _flag(d, "fever").update(also=["infection"]), "repeats"),
+        (lambda d: _flag(d, "fever").update(also="tumour"), "must be a list"),
+        (lambda d: _flag(d, "fever").update(also=["hamstring_strain"]), "not a serious"),
     ],
 )
 def test_malformed_flags_fail_loudly(change: Any, message: str) -> None:
     data = copy.deepcopy(RAW)
     change(data)
+    conditions = load_conditions()
+    serious = {cid for cid, c in conditions.items() if c.serious}
     with pytest.raises(RedFlagError, match=message):
-        parse_red_flags(data, load_questionnaire(), load_conditions())
+        parse_red_flags(data, load_questionnaire(), conditions, serious)
 
 
 def _flag(data: Any, flag_id: str) -> Any:

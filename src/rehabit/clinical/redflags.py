@@ -23,6 +23,7 @@ _KEYS = frozenset(
         "advice",
         "rule",
         "condition",
+        "also",
         "ends_check",
         "lr",
         "source",
@@ -49,6 +50,9 @@ class RedFlag:
     # A "soon" flag is a clinical rule that is also evidence for its condition: when it
     # fires, this likelihood ratio applies to that condition (cited like the flag).
     lr: float | None = None
+    # Other can't-miss conditions that cause the same warning sign (an urgent or emergency
+    # flag only): listed with the linked condition, the more likely of them first.
+    also: tuple[str, ...] = ()
 
     def as_told(self, answers: Answers) -> RedFlag:
         """This flag as the person told it: when it fires only because of "Not sure"
@@ -85,9 +89,13 @@ class RedFlags(tuple[RedFlag, ...]):
 
 
 def parse_red_flags(
-    data: object, questionnaire: Questionnaire, condition_ids: Collection[str]
+    data: object,
+    questionnaire: Questionnaire,
+    condition_ids: Collection[str],
+    serious: Collection[str] | None = None,
 ) -> RedFlags:
-    """Compile the flags; every rule and condition reference is checked here."""
+    """Compile the flags; every rule and condition reference is checked here (``serious``:
+    the can't-miss conditions, the only ones a flag may list under ``also``)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("red_flags"), list):
         raise RedFlagError("red_flags: top level needs a 'red_flags' list")
     flags: list[RedFlag] = []
@@ -108,6 +116,7 @@ def parse_red_flags(
         condition = raw.get("condition")
         if condition is not None and condition not in condition_ids:
             raise RedFlagError(f"{where}: unknown condition {condition!r}")
+        also = _also(raw, condition, condition_ids, serious, where)
         problem = citation_problem(raw)
         if problem:
             raise RedFlagError(f"{where}: {problem}")
@@ -140,6 +149,7 @@ def parse_red_flags(
                 ends_check=raw.get("ends_check", False),
                 lr=float(lr) if lr is not None else None,
                 label_unsure=(raw.get("label_unsure") or "").strip() or None,
+                also=also,
             )
         )
     # Most urgent first, then file order: the order in which fired flags are reported.
@@ -148,12 +158,41 @@ def parse_red_flags(
     return RedFlags(ordered, questionnaire)
 
 
+def _also(
+    raw: Mapping[str, object],
+    condition: object,
+    condition_ids: Collection[str],
+    serious: Collection[str] | None,
+    where: str,
+) -> tuple[str, ...]:
+    """The ``also`` list: serious conditions only (a likely cause never shares a flag's
+    place at the top), on an urgent or emergency flag, none repeated."""
+    also = raw.get("also", [])
+    if not isinstance(also, list) or not all(isinstance(c, str) for c in also):
+        raise RedFlagError(f"{where}: also must be a list of condition ids")
+    if also and RANK[str(raw.get("disposition"))] < RANK["urgent"]:
+        raise RedFlagError(f"{where}: only an urgent or emergency flag takes 'also'")
+    if len(set(also)) != len(also) or condition in also:
+        raise RedFlagError(f"{where}: also repeats a condition")
+    for cid in also:
+        if cid not in condition_ids:
+            raise RedFlagError(f"{where}: unknown condition {cid!r} in also")
+        if serious is not None and cid not in serious:
+            raise RedFlagError(
+                f"{where}: {cid!r} in also is not a serious condition; only can't-miss "
+                "causes are listed with a warning sign"
+            )
+    return tuple(also)
+
+
 @lru_cache(maxsize=8)
 def load_red_flags(questionnaire: Questionnaire) -> RedFlags:
     """The packaged red flags compiled against ``questionnaire`` (cached)."""
     from rehabit.clinical.conditions import load_conditions
 
-    return parse_red_flags(load_yaml("red_flags.yaml"), questionnaire, load_conditions())
+    conditions = load_conditions()
+    serious = frozenset(cid for cid, c in conditions.items() if c.serious)
+    return parse_red_flags(load_yaml("red_flags.yaml"), questionnaire, conditions, serious)
 
 
 def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
@@ -162,8 +201,11 @@ def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
     outranked by a likely cause. A "soon" flag raises the advice but does not reorder."""
     out: dict[str, int] = {}
     for flag in flags:
-        if flag.condition is not None and RANK[flag.disposition] >= RANK["urgent"]:
-            out[flag.condition] = max(out.get(flag.condition, 0), RANK[flag.disposition])
+        if RANK[flag.disposition] < RANK["urgent"]:
+            continue
+        linked = flag.also if flag.condition is None else (flag.condition, *flag.also)
+        for cid in linked:
+            out[cid] = max(out.get(cid, 0), RANK[flag.disposition])
     return out
 
 

@@ -32,6 +32,7 @@ NOT_PROSE = {
     "note",
     "condition",
     "conditions",
+    "also",
     "disposition",
     "default_disposition",
     "level",
