@@ -126,18 +126,26 @@ def test_result_is_immutable_and_keeps_cleaned_answers() -> None:
         raise AssertionError("AssessmentResult must be frozen")
 
 
-def test_confidence_reads_the_top_probability_against_its_measured_band() -> None:
+def test_confidence_reads_the_first_causes_probability_against_its_measured_band() -> None:
+    """The statement is about the first cause shown, as its band was measured (the first
+    cause shown on the tuning part), also when a warning sign puts a less likely cause
+    first."""
     differential = load_model().differential
+    fever = {**strain(), "fever": "yes", "very_unwell": "no"}
     for answers in (
         strain(),
         {k: v for k, v in strain().items() if QUESTIONNAIRE.questions[k].required},
+        fever,
     ):
         result = assess(answers)
-        top = max(c.probability for c in result.causes)
+        top = result.causes[0].probability
         band = differential.band(top)
         assert result.confidence.score == round(top, 3)
         assert result.confidence.level == band.level
         assert f"about {band.right_in_10} of 10" in result.confidence.explanation
+    flagged = assess(fever)
+    assert flagged.causes[0].id == "infection"
+    assert flagged.causes[0].probability < max(c.probability for c in flagged.causes)
     full = assess(strain()).confidence
     minimal = assess(
         {k: v for k, v in strain().items() if QUESTIONNAIRE.questions[k].required}

@@ -77,8 +77,10 @@ def load_model(questionnaire: Questionnaire | None = None) -> ClinicalModel:
 
 
 def confidence(model: ClinicalModel, causes: tuple[Cause, ...]) -> Confidence:
-    """How sure the ranking is, in words that match its measured calibration."""
-    top = max(c.probability for c in causes)
+    """How sure the ranking is, in words that match its measured calibration: the first
+    cause shown (a cause linked to a warning sign can come before a likelier one), read
+    against how often the first cause shown was the confirmed one at that probability."""
+    top = causes[0].probability
     band = model.differential.band(top)
     text = (
         f"When Rehabit's first suggestion was about this likely, it was the confirmed cause "
