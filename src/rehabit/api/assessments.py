@@ -11,7 +11,7 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
-from rehabit.assessments.presenters import localized_questionnaire, result_out
+from rehabit.assessments.presenters import localized_questionnaire, result_json
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
@@ -118,10 +118,11 @@ class AssessmentOut(Schema):
     unanswered: list[str]
 
 
-def _json(status: int, body: Any) -> HttpResponse:
-    """An answer already in its schema's shape, encoded as django-ninja encodes it (its
-    schema validation of every field is skipped: ``result_out`` builds exactly that)."""
-    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), status=status, content_type=JSON)
+def _result(status: int, assessment: Any) -> HttpResponse:
+    """An assessment in ``AssessmentOut``'s shape (``result_out``), encoded as django-ninja
+    encodes it (its schema validation of every field is skipped: ``result_out`` builds
+    exactly that; ``result_json`` writes that dictionary's JSON text directly)."""
+    return HttpResponse(result_json(assessment).encode(), status=status, content_type=JSON)
 
 
 @lru_cache(maxsize=32)
@@ -181,7 +182,7 @@ def create_assessment(
         assessment = record_assessment(payload.answers, owner=owner)
     except AnswerErrors as exc:
         return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
-    return _json(201, result_out(assessment))
+    return _result(201, assessment)
 
 
 def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:
@@ -202,7 +203,7 @@ def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:
         assessment = record_assessment(answers)
     except AnswerErrors:
         return None
-    return _json(201, result_out(assessment))
+    return _result(201, assessment)
 
 
 serve_public_post(API_PREFIX + "assessments", anonymous_assessment)
@@ -220,4 +221,4 @@ def get_assessment(
     assessment = readable_assessment(request, assessment_id)
     if assessment is None:
         return Status(404, {"detail": "No assessment with this id."})
-    return _json(200, result_out(assessment))
+    return _result(200, assessment)

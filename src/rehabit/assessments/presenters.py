@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from functools import cache
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from django.utils import timezone
@@ -145,3 +147,115 @@ def result_out(assessment: Any, result: Mapping[str, Any] | None = None) -> dict
         },
         "unanswered": list(result["unanswered"]),
     }
+
+
+# --- The API's answer as JSON text, without the intermediate dictionary (issue 10) -------
+
+_encoded: dict[str, dict[object, str]] = {}
+# Per language, (cause id, name) -> the start of a cause without reasons, up to its number.
+_plain_causes: dict[str, dict[tuple[Any, str], str]] = {}
+_PLAIN_TAIL = ', "why_for": [], "why_against": [], "red_flag": false}'
+_INFINITY = float("inf")
+
+
+def _fragment(value: Any) -> str:
+    """``value`` as ``json.dumps(..., cls=NinjaJSONEncoder)`` writes it inside a document
+    (the same text at any depth: default separators, ASCII escapes)."""
+    if type(value) is str:
+        return encode_basestring_ascii(value)  # type: ignore[no-any-return]
+    from ninja.responses import NinjaJSONEncoder
+
+    return json.dumps(value, cls=NinjaJSONEncoder)
+
+
+def _number(value: Any) -> str:
+    """``float(value)`` as the JSON encoder writes a float (``repr``; NaN and infinities
+    as ``NaN``, ``Infinity``, ``-Infinity``)."""
+    number = float(value)
+    if number != number:
+        return "NaN"
+    if number == _INFINITY:
+        return "Infinity"
+    if number == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(number)
+
+
+def _sentence_encoder(language: str) -> Callable[[Any], str]:
+    """A sentence translated into ``language`` (``_translator``) and encoded as a JSON
+    string, remembered per sentence like the translation itself."""
+    memo = _encoded.setdefault(language, {})
+    tr = _translator(language)
+
+    def enc(text: Any) -> str:
+        if type(text) is not str:  # not a sentence: as result_out would give it
+            return _fragment(tr(text))
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = _fragment(tr(text))
+        return found
+
+    return enc
+
+
+def _array(items: list[str]) -> str:
+    return "[" + ", ".join(items) + "]" if items else "[]"
+
+
+def result_json(assessment: Any, result: Mapping[str, Any] | None = None) -> str:
+    """``json.dumps(result_out(assessment, result), cls=NinjaJSONEncoder)``, character for
+    character, written directly: each sentence's translation is encoded once per process
+    and language, and no intermediate dictionary is built (the API's answer to every
+    assessment POST and GET)."""
+    from django.utils import translation
+
+    language = translation.get_language() or ""
+    enc = _sentence_encoder(language)
+    frag = _fragment
+    result = assessment.result if result is None else result
+    disposition = result["disposition"]
+    confidence = result["confidence"]
+    flags = [
+        f'{{"id": {frag(f["id"])}, "label": {enc(f["label"])}, '
+        f'"disposition": {frag(f["disposition"])}, "advice": {enc(f["advice"])}}}'
+        for f in result["red_flags"]
+    ]
+    causes = []
+    plain = _plain_causes.setdefault(language, {})
+    for c in result["causes"]:
+        cid, name, probability = c["id"], c["name"], c["probability"]
+        why_for, why_against, flagged = c["why_for"], c["why_against"], c["red_flag"]
+        if type(probability) is float and probability - probability == 0.0:  # finite
+            number = float.__repr__(probability)
+        else:
+            number = _number(probability)
+        if why_for == [] and why_against == [] and not flagged and type(cid) is type(name) is str:
+            # Most causes: no reasons, no warning sign; all but the number written once.
+            head = plain.get((cid, name))
+            if head is None:
+                head = plain[(cid, name)] = (
+                    f'{{"id": {frag(cid)}, "name": {enc(name)}, "probability": '
+                )
+            causes.append(head + number + _PLAIN_TAIL)
+            continue
+        pro = _array([enc(t) for t in why_for])
+        con = _array([enc(t) for t in why_against])
+        causes.append(
+            f'{{"id": {frag(cid)}, "name": {enc(name)}, "probability": {number}, '
+            f'"why_for": {pro}, "why_against": {con}, '
+            f'"red_flag": {"true" if flagged else "false"}}}'
+        )
+    reasons = _array([enc(t) for t in disposition["reasons"]])
+    advice = _array([enc(t) for t in disposition["advice"]])
+    unanswered = _array([frag(q) for q in result["unanswered"]])
+    return (
+        f'{{"id": {encode_basestring_ascii(str(assessment.id))}, '
+        f'"created_at": {encode_basestring_ascii(assessment.created_at.isoformat())}, '
+        f'"questionnaire_version": {frag(result["questionnaire_version"])}, '
+        f'"disposition": {{"level": {frag(disposition["level"])}, '
+        f'"headline": {enc(disposition["headline"])}, "reasons": {reasons}, '
+        f'"advice": {advice}}}, "red_flags": {_array(flags)}, "causes": {_array(causes)}, '
+        f'"confidence": {{"level": {frag(confidence["level"])}, '
+        f'"score": {_number(confidence["score"])}, '
+        f'"explanation": {enc(confidence["explanation"])}}}, "unanswered": {unanswered}}}'
+    )

@@ -204,7 +204,10 @@ def _plain_json(body: bytes) -> bool:
     the rest of the input rules together)."""
     import json
 
-    return json.detect_encoding(body) == "utf-8" and _RAW_FORBIDDEN.search(body) is None
+    if json.detect_encoding(body) != "utf-8" or b"\\" in body or b"\x7f" in body:
+        return False
+    # The two lead bytes are rare (accented letters, Greek ...): the pattern only then.
+    return not (b"\xc2" in body or b"\xed" in body) or _RAW_FORBIDDEN.search(body) is None
 
 
 def _json_walk(value: object, loc: list[str]) -> tuple[list[str], str] | None:
