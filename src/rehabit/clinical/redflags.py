@@ -196,9 +196,10 @@ def load_red_flags(questionnaire: Questionnaire) -> RedFlags:
 
 
 def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
-    """Each condition linked to a fired urgent or emergency flag, with the urgency of its
-    most urgent flag. These causes are listed first, most urgent first: a red flag is never
-    outranked by a likely cause. A "soon" flag raises the advice but does not reorder."""
+    """Each condition linked to a fired urgent or emergency flag (its ``condition`` and its
+    ``also``), with the urgency of its most urgent flag. These causes are listed first, most
+    urgent first: a red flag is never outranked by a likely cause. A "soon" flag raises the
+    advice but does not reorder."""
     out: dict[str, int] = {}
     for flag in flags:
         if RANK[flag.disposition] < RANK["urgent"]:
