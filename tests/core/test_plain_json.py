@@ -4,6 +4,7 @@ first, the pattern only when a rare lead byte is there; the same answer as the p
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,22 @@ BODIES = [
 def test_the_quick_test_answers_as_the_pattern(body: bytes) -> None:
     expected = json.detect_encoding(body) == "utf-8" and _RAW_FORBIDDEN.search(body) is None
     assert _plain_json(body) is expected
+
+
+def test_a_query_is_checked_however_the_request_holds_it(rf: Any) -> None:
+    """The query is not parsed when a WSGI request has no query string (it would be
+    empty); one that holds its query otherwise (set by hand, or already read) is checked."""
+    from django.http import HttpRequest, HttpResponse, QueryDict
+
+    from rehabit.core.middleware import InputMiddleware
+
+    check = InputMiddleware(lambda request: HttpResponse("ok"))
+    assert check(rf.get("/api/v1/conditions")).status_code == 200
+    assert check(rf.get("/api/v1/conditions?x=%00")).status_code == 422
+    by_hand = HttpRequest()
+    by_hand.method, by_hand.path_info = "GET", "/api/v1/conditions"
+    by_hand.GET = QueryDict("x=%00")
+    assert check(by_hand).status_code == 422
+    read = rf.get("/api/v1/conditions")
+    read.GET = QueryDict("x=%00")
+    assert check(read).status_code == 422
