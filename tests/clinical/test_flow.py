@@ -281,7 +281,8 @@ def test_urgent_flags_are_shown_and_the_check_goes_on() -> None:
         flow.urgent_flags({**answers, "fever": "not_sure"})[0].label == FLAGS["fever"].label_unsure
     )
     # A "soon" flag neither stops nor interrupts.
-    soon = {**before("history", strain()), "lump": "yes", "lump_features": ["growing"]}
+    # (An adult: under 25 a growing lump is urgent, NICE NG12.)
+    soon = {**before("history", strain()), "age": 40, "lump": "yes", "lump_features": ["growing"]}
     assert flow.stopping_flags(soon) == () and flow.urgent_flags(soon) == ()
 
 

@@ -91,6 +91,10 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
         side="left", days_since_onset=5, onset="ordinary_movement", pop="no", course="same",
         pain_now=5,
     ),
+    "growing_lump_young": person(
+        age=15, location=["lower_thigh", "behind_knee"], side="right", days_since_onset=21,
+        onset="gradually", course="same", pain_now=3, lump="yes", lump_features=["growing"],
+    ),
     "weak_bone_thigh_pain": person(
         age=69, sex="female", weak_bones_or_steroids="yes", location=["front_thigh_knee"],
         side="right", days_since_onset=42, onset="gradually", course="same", pain_now=3,
@@ -573,3 +577,35 @@ def test_a_thigh_ache_with_weak_bones_is_urgent_only_as_the_guidance_says(
     story = FLAG_STORIES["weak_bone_thigh_pain"]
     assert "weak_bone_thigh_pain" in [f.id for f in assess(story).red_flags]
     assert "weak_bone_thigh_pain" not in [f.id for f in assess({**story, **change}).red_flags]
+
+
+@pytest.mark.parametrize(
+    ("change", "young"),
+    [
+        ({}, True),
+        ({"lump_features": ["hard", "painful"]}, True),
+        ({"age": 25}, False),
+        ({"age": 60, "foot_sore": "no"}, False),
+        ({"onset": "fall_or_blow", "earlier_pain": "no", "pop": "no"}, False),
+        ({"lump_features": ["painful"]}, False),
+    ],
+    ids=["growing", "hard", "aged-25", "aged-60", "after-a-blow", "only-sore"],
+)
+def test_a_growing_lump_in_a_young_person_is_urgent_as_ng12_says(
+    change: dict[str, Any], young: bool
+) -> None:
+    """[R3] NICE NG12: a very urgent scan (within 48 hours) for a child or young person
+    (under 25) with an unexplained lump that is increasing in size (or a bone swelling, which
+    a parent feels as a hard, fixed lump); from 25 the adult pathway (a scan within two
+    weeks: ``growing_lump``, "soon"). A lump after a blow is explained; a sore lump alone is
+    neither."""
+    result = assess({**FLAG_STORIES["growing_lump_young"], **change})
+    fired = [f.id for f in result.red_flags]
+    assert ("growing_lump_young" in fired) is young, fired
+    if young:
+        assert result.disposition.level == "urgent"
+        assert {c.id for c in result.causes[:2]} == {"soft_tissue_tumour", "tumour"}
+    elif change.get("age", 0) >= 25:
+        assert "growing_lump" in fired  # the adult pathway
+    if change.get("age") == 25:  # nothing else in this story is urgent at 25
+        assert result.disposition.level == "soon"

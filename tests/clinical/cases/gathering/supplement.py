@@ -39,6 +39,11 @@ def citation_keys(citation: dict[str, Any]) -> set[str]:
     return keys
 
 
+def _patient(citation: dict[str, Any]) -> str:
+    """Which patient of a paper ("" for the paper's only one), normalised."""
+    return " ".join(str(citation.get("patient") or "").lower().split())
+
+
 def main(label: str, groups: list[str]) -> None:
     records = [record for group in groups for record in gathered(group)]
     random.Random(label).shuffle(records)
@@ -49,10 +54,10 @@ def main(label: str, groups: list[str]) -> None:
     seen: dict[str, set[str]] = {}  # paper -> patients of it in the set ("" = the paper)
     for case in existing:
         for key in citation_keys(case["citation"]):
-            seen.setdefault(key, set()).add(str(case["citation"].get("patient") or ""))
+            seen.setdefault(key, set()).add(_patient(case["citation"]))
     kept = []
     for story, lab in records:
-        patient = str(story["citation"].get("patient") or "")
+        patient = _patient(story["citation"])
         taken = set().union(*(seen.get(k, set()) for k in citation_keys(story["citation"])))
         if taken and (not patient or patient in taken or "" in taken):
             sys.stdout.write(f"left out {story['key']}: its patient may already be in the set\n")
