@@ -1,7 +1,7 @@
 """What one anonymous ``POST /api/v1/assessments`` costs in process, through the WSGI
 application gunicorn serves (issue 10): wall time, or machine instructions under callgrind.
 
-    .venv/bin/python bench/post_cost.py [--requests 300] [--warmup 100]
+    .venv/bin/python bench/post_cost.py [--requests 300] [--warmup 100]   (wall and CPU time)
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/post.%p \\
         .venv/bin/python bench/post_cost.py --callgrind [--requests 300]
 
@@ -17,6 +17,15 @@ instrumentation on after the warm-up, with ``callgrind_control``, and prints the
 instructions per request of the measured requests alone. Instruction counts do not depend
 on the machine's load, so two versions of the code can be compared on a busy machine
 (wall time cannot); they are not time (a cache miss or a system call counts as little).
+To measure another version, put its code first: ``git archive <commit> src | tar -x -C
+DIR`` and ``PYTHONPATH=DIR/src``. Left out: gunicorn's own work (reading the socket,
+parsing the request, writing the answer), which a served request adds.
+
+On 2026-12-05 (Python 3.11, Django 5.2): about 4.63 million instructions a request, of
+which the clinical core with its ``to_dict()`` 1.84 million, Django's handler, the
+middleware and reading the body 1.0 million, the stored form and the model 0.6 million,
+the INSERT 0.63 million (SQLite itself 0.15 million) and the JSON answer 0.54 million; a
+bare Django view (``bench/bare_app.py``) takes 0.80 million the same way.
 """
 
 from __future__ import annotations
@@ -112,10 +121,10 @@ def main() -> None:
         if args.callgrind:
             pid = str(os.getpid())
             subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)  # noqa: S603, S607
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(args.requests):
             one(args.warmup + i)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         if args.callgrind:
             done = subprocess.run(  # noqa: S603
                 ["callgrind_control", "-d", "measured", pid],  # noqa: S607
@@ -127,7 +136,8 @@ def main() -> None:
             print(done.stdout.strip(), file=sys.stderr)
             print(f"{args.requests} requests measured under callgrind (see its dump)")
         else:
-            print(f"{seconds / args.requests * 1e6:.0f} us per request ({args.requests} requests)")
+            wall, used = (x / args.requests * 1e6 for x in (seconds, cpu))
+            print(f"{wall:.0f} us per request, {used:.0f} us of CPU ({args.requests} requests)")
 
 
 if __name__ == "__main__":
