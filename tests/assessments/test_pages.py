@@ -207,7 +207,12 @@ def test_an_emergency_answer_leads_straight_to_the_advice(client: Client, case: 
         assert RESULT.fullmatch(finish["Location"])
     else:
         assert finish["Location"] == step_url(wizard.pages()[following].id)
-        assert question_inputs(client.get(finish["Location"]).content.decode())
+        next_page = client.get(finish["Location"]).content.decode()
+        assert question_inputs(next_page)
+        # The emergency advice stays in view on the pages that finish the check, with no
+        # slower "see a doctor today" notice beside it.
+        assert "notice-emergency" in next_page and escape(fired.advice) in next_page
+        assert "notice-urgent" not in next_page
     # ... and on to a stored result that keeps the emergency.
     response = finish
     for _ in range(20):

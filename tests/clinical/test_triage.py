@@ -56,7 +56,26 @@ def test_the_most_urgent_flag_decides() -> None:
     assert result.headline == "Call an ambulance or go to the emergency department now"
     assert result.reasons[0] == FLAGS["ces_saddle_numbness"].label
     assert FLAGS["ces_saddle_numbness"].advice in result.advice
-    assert FLAGS["fever"].advice in result.advice
+    # The fever is said (its label), but its own advice ("See a doctor today") would set a
+    # slower timeframe beside "now": only the flags at the level decided give advice.
+    assert FLAGS["fever"].label in result.reasons
+    assert FLAGS["fever"].advice not in result.advice
+
+
+def test_advice_never_names_a_slower_timeframe_than_the_level() -> None:
+    """A growing lump at 15 (urgent: a scan within two days, NICE NG12) with a child's
+    lasting pain ("soon": the doctor in the next few days) and the adults' lump rule
+    ("soon": within a week or two): the advice says only the urgent one."""
+    flags = [FLAGS["growing_lump_young"], FLAGS["child_lasting_pain"], FLAGS["growing_lump"]]
+    result = decide(flags, STRAIN, MILD)
+    assert result.level == "urgent"
+    assert FLAGS["growing_lump_young"].advice in result.advice
+    assert FLAGS["child_lasting_pain"].advice not in result.advice
+    assert FLAGS["growing_lump"].advice not in result.advice
+    assert all(f.label in result.reasons for f in flags)
+    soon = decide([FLAGS["child_lasting_pain"], FLAGS["growing_lump"]], STRAIN, MILD)
+    assert soon.level == "soon"
+    assert {FLAGS["child_lasting_pain"].advice, FLAGS["growing_lump"].advice} <= set(soon.advice)
 
 
 def test_a_benign_likely_cause_never_lowers_a_flag() -> None:

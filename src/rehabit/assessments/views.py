@@ -168,6 +168,9 @@ def _step_context(
             }
         )
     earlier = wizard.before(index, draft.answers)
+    # After an emergency stop the person may finish the check: every later page keeps the
+    # emergency advice in view (and no slower "see a doctor today" beside it).
+    emergency = list(wizard.stopping(earlier))
     return {
         "page": page,
         "section": page.section,
@@ -184,7 +187,8 @@ def _step_context(
         "first_pages": {s.id: s.id for s in sections},
         "is_last": wizard.next_index(index, draft.answers) is None,
         "has_previous": index > 0,
-        "urgent": list(wizard.urgent(earlier)),
+        "emergency": emergency,
+        "urgent": [] if emergency else list(wizard.urgent(earlier)),
         # Under 16 a parent or carer answers: every later page says so.
         "for_child": isinstance(earlier.get("age"), int) and earlier["age"] < 16,
         "version": questionnaire.version,

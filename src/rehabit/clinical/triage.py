@@ -204,7 +204,10 @@ def decide(
     else:
         level = flag_level
     advice = [ACTIONS[level]]
-    advice.extend(dict.fromkeys(f.advice for f in flags))
+    # Only the flags at the level decided give their own advice: a less urgent flag's
+    # advice names a slower timeframe ("in the next few days") beside "today" or "now".
+    # Its label still says what was noticed (``reasons``).
+    advice.extend(dict.fromkeys(f.advice for f in flags if f.disposition == level))
     headline = HEADLINES[level]
     if level == "soon":
         by_doctor = any(f.disposition == "soon" for f in flags) or (
