@@ -38,8 +38,8 @@ RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
 PAIN_NOW = "Your pain is {n} out of 10."
 PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
 CONFIDENCE = (
-    "When Rehabit's first suggestion was about this likely, it was the confirmed cause "
-    "in about {n} of 10 published cases."
+    "In published cases where Rehabit was this sure of its first suggestion, it was the "
+    "confirmed cause in about {n} of 10."
 )
 NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
 SEVERITY = {

@@ -83,8 +83,8 @@ def confidence(model: ClinicalModel, causes: tuple[Cause, ...]) -> Confidence:
     top = causes[0].probability
     band = model.differential.band(top)
     text = (
-        f"When Rehabit's first suggestion was about this likely, it was the confirmed cause "
-        f"in about {band.right_in_10} of 10 published cases."
+        f"In published cases where Rehabit was this sure of its first suggestion, it was the "
+        f"confirmed cause in about {band.right_in_10} of 10."
     )
     return Confidence(band.level, round(top, 3), text)
 
