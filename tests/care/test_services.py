@@ -203,7 +203,8 @@ def test_medicine_answers_need_every_question_and_change_the_advice() -> None:
     save_medication_answers(assessment, {**dict.fromkeys(questions, "no"), "kidney": "not_sure"})
     medication = plan_for(assessment)["medication"]
     assert medication["status"] == "caution"
-    assert any(item.get("reasons") for item in medication["items"])
+    # Not sure plays safe, and says it was "not sure" (never a "yes").
+    assert any(item.get("reasons_unsure") for item in medication["items"])
 
 
 def test_the_log_exports_and_imports_without_loss(patient: Any) -> None:

@@ -163,6 +163,18 @@ def test_a_caution_names_each_reason_and_sends_to_a_pharmacist_or_doctor() -> No
     assert any("65" in r for r in caution.reasons)
 
 
+def test_a_not_sure_caution_plays_safe_and_is_not_told_back_as_a_yes() -> None:
+    advice = medication_advice(
+        {**ADULT, "age": 72}, {**ALL_NO, "kidney": "not_sure"}, early_injury=False
+    )
+    caution = advice.items[-1]
+    kidney = next(i.reason for i in load_medication_data().screening if i.id == "kidney")
+    assert caution.id == "nsaid_ask_first"  # still the safe advice
+    assert any("65" in r for r in caution.reasons)  # what they told us (their age)
+    assert kidney not in caution.reasons and caution.reasons_unsure == (kidney,)
+    assert caution.to_dict()["reasons_unsure"] == list(caution.reasons_unsure)
+
+
 def test_an_unanswered_screen_never_suggests_anti_inflammatories() -> None:
     advice = medication_advice(ADULT, None, early_injury=False)
     assert ids(advice) == ["paracetamol_first", "nsaid_ask_first_unscreened"]
@@ -210,7 +222,9 @@ def test_no_advice_contradicts_a_caution(
         assert {"nsaid_ask_first", "nsaid_ask_first_unscreened"} & set(ids(advice))
     if advice.screen.status == "caution":
         (caution,) = [i for i in advice.items if i.id == "nsaid_ask_first"]
-        assert caution.reasons == tuple(c.reason for c in advice.screen.cautions)
+        cautions = advice.screen.cautions
+        assert caution.reasons == tuple(c.reason for c in cautions if c.answer != "not_sure")
+        assert caution.reasons_unsure == tuple(c.reason for c in cautions if c.answer == "not_sure")
     # Asked questions never repeat what the assessment already answered.
     derived = {"age": "age_65_plus", "blood_thinners": "blood_thinners"}
     for answer, item in derived.items():

@@ -288,8 +288,15 @@ def test_no_plan_item_contradicts_a_medication_caution(
             assert "as the label says" not in lowered, sentence
         assert any("pharmacist or doctor" in i["text"] for i in medication["items"])
     if medication["status"] == "caution":
-        listed = next(i for i in medication["items"] if i["id"] == "nsaid_ask_first")["reasons"]
-        assert listed == [c["reason"] for c in medication["cautions"]]
+        item = next(i for i in medication["items"] if i["id"] == "nsaid_ask_first")
+        cautions = medication["cautions"]
+        # Every caution is listed: what was told as told, a "Not sure" as not sure.
+        assert item.get("reasons", []) == [
+            c["reason"] for c in cautions if c["answer"] != "not_sure"
+        ]
+        assert item.get("reasons_unsure", []) == [
+            c["reason"] for c in cautions if c["answer"] == "not_sure"
+        ]
     if age >= 65 or thinners != "no":
         assert medication["status"] == "caution"
 

@@ -90,6 +90,10 @@ class PlanItemOut(Schema):
     phase: str
     kind: str
     reasons: list[str] = Field(default_factory=list)
+    reasons_unsure: list[str] = Field(
+        default_factory=list,
+        description="Cautions the person answered 'Not sure' to: the advice plays safe.",
+    )
     source: str | None = None
     expert: str | None = None
 

@@ -53,12 +53,17 @@ class PlanItem:
     reasons: tuple[str, ...] = ()  # e.g. the medicine cautions that apply, listed under the text
     source: str | None = None
     expert: str | None = None
+    # Cautions the person was not sure about: the advice plays safe, and says so (a "Not
+    # sure" is never told back as a "yes").
+    reasons_unsure: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "title": self.title, "text": self.text}
         out.update(steps=list(self.steps), phase=self.phase, kind=self.kind)
         if self.reasons:
             out["reasons"] = list(self.reasons)
+        if self.reasons_unsure:
+            out["reasons_unsure"] = list(self.reasons_unsure)
         out.update(source=self.source, expert=self.expert)
         return out
 
@@ -320,8 +325,9 @@ def medication_advice(
         items.append(advice["nsaid_early"])
     if result.status == "caution":
         base = advice["nsaid_caution"]
-        reasons = tuple(c.reason for c in result.cautions)
-        items.append(replace(base, reasons=reasons))
+        told = tuple(c.reason for c in result.cautions if c.answer != "not_sure")
+        unsure = tuple(c.reason for c in result.cautions if c.answer == "not_sure")
+        items.append(replace(base, reasons=told, reasons_unsure=unsure))
     elif result.status == "unanswered":
         items.append(advice["nsaid_unanswered"])
     elif not early_injury:
