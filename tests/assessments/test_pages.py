@@ -407,8 +407,17 @@ def test_printable_version_lists_the_answers(client: Client) -> None:
     response = client.get(url + "print/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Your answers" in html
+    assert html.count(">Your answers<") == 1  # one heading, which also names the table
     assert "UTC" in html
+
+
+def test_a_number_of_days_or_years_reads_as_a_person_would_say_it() -> None:
+    from rehabit.assessments.presenters import answer_rows
+
+    rows = {r["question"]: r["answer"] for r in answer_rows({"age": 1, "days_since_onset": 1})}
+    assert "1 year" in rows.values() and "1 day" in rows.values()
+    rows = {r["question"]: r["answer"] for r in answer_rows({"age": 40, "days_since_onset": 21})}
+    assert "40 years" in rows.values() and "21 days" in rows.values()
 
 
 def test_unknown_page_and_result_are_404(client: Client) -> None:

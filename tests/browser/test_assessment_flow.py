@@ -139,6 +139,8 @@ def test_errors_are_announced_and_nothing_is_lost(page: Any, live_server: Any) -
     page.get_by_role("button", name="Next").click()
     summary = page.get_by_role("alert")
     assert summary.is_visible()
+    # Focus moves to the list of problems, so it is read first.
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     assert page.get_by_label(number.text, exact=False).first.input_value() == "abc"
     assert_accessible(page)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rehabit.clinical import load_questionnaire
 from rehabit.education.content import load_condition_pages
@@ -52,9 +53,20 @@ def answer_rows(answers: Mapping[str, Any]) -> list[dict[str, str]]:
             elif question.options:
                 text = _(labels.get(str(value), str(value)))
             else:
-                text = f"{value} {_(question.unit)}" if question.unit else str(value)
+                text = _with_unit(value, question.unit)
             rows.append({"question": question.text, "answer": text})
     return rows
+
+
+def _with_unit(value: Any, unit: str | None) -> str:
+    """A number with its unit, singular or plural as the reader's language says ("1 day")."""
+    if not unit:
+        return str(value)
+    if unit == "days" and isinstance(value, int):
+        return ngettext("%(n)d day", "%(n)d days", value) % {"n": value}
+    if unit == "years" and isinstance(value, int):
+        return ngettext("%(n)d year", "%(n)d years", value) % {"n": value}
+    return f"{value} {_(unit)}"
 
 
 # --- In the reader's language (the API): the stored sentences are English message ids ---

@@ -20,6 +20,12 @@ def tr(text: object) -> str:
 
 
 @register.filter
+def zone_name(zone: object) -> str:
+    """A time zone's name as people read it ("America/Los Angeles", not its id's "_")."""
+    return str(zone).replace("_", " ")
+
+
+@register.filter
 def percent(value: float) -> str:
     """A probability as a whole percentage, never showing 0 % or 100 % for a real chance."""
     pct = float(value) * 100
