@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -182,7 +182,9 @@ def test_the_program_page_shows_dosage_why_and_progress(client: Client) -> None:
         assert item.why.replace("'", "&#x27;") in body
         assert f"at or below {item.max_pain} out of 10" in body
     assert "No session is logged yet" in body
-    assert "0 of 14 planned sessions done this week" in body
+    # Twice a day, every day: in the week the program began, the days left (Monday: 7).
+    planned = 2 * (7 - assessment.created_at.astimezone(UTC).weekday())
+    assert f"0 of {planned} planned sessions done this week" in body
     assert "No sessions logged yet." in body
 
 
@@ -248,7 +250,8 @@ def test_a_logged_session_appears_in_the_log_with_its_time_zone(client: Client) 
     assert "This session was already saved." in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
     assert "(UTC)" in body and "2/10" in body and "About right" in body
-    assert "1 of 14 planned sessions done this week" in body
+    planned = 2 * (7 - assessment.created_at.astimezone(UTC).weekday())  # the days left
+    assert f"1 of {planned} planned sessions done this week" in body
 
 
 def test_the_next_morning_question_moves_the_program_and_explains_it(client: Client) -> None:

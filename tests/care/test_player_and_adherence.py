@@ -126,6 +126,27 @@ def test_the_week_runs_monday_to_sunday_in_the_persons_zone() -> None:
     assert (in_tokyo.week_start, in_tokyo.week_end) == (date(2026, 3, 9), date(2026, 3, 15))
 
 
+def test_the_week_a_program_began_plans_only_the_days_left() -> None:
+    """A program started on a Saturday asks for two days' worth that week, not 14 sittings
+    it can no longer reach; a week before it began plans nothing; later weeks all of it."""
+    daily = [{"per_day": 2, "days_per_week": 7}]
+    three_days = [{"per_day": 1, "days_per_week": 3}]
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    sunday_night = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
+    assert weekly_adherence([], daily, now=saturday, zone=UTC, began=saturday).planned == 4
+    assert weekly_adherence([], three_days, now=saturday, zone=UTC, began=saturday).planned == 1
+    # Saturday 12:00 UTC is already Sunday 01:00 in Auckland: one day left there.
+    noon = saturday + timedelta(hours=2)
+    auckland = ZoneInfo("Pacific/Auckland")
+    assert weekly_adherence([], daily, now=noon, zone=auckland, began=noon).planned == 2
+    later = sunday_night + timedelta(days=1)
+    assert weekly_adherence([], daily, now=later, zone=UTC, began=saturday).planned == 14
+    before = saturday - timedelta(days=7)
+    assert weekly_adherence([], daily, now=before, zone=UTC, began=saturday).planned == 0
+    monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # began at the very start of the week
+    assert weekly_adherence([], daily, now=saturday, zone=UTC, began=monday).planned == 14
+
+
 def test_a_week_across_a_clock_change_is_still_monday_to_monday() -> None:
     london = ZoneInfo("Europe/London")
     start, end = week_bounds(datetime(2026, 3, 28, 12, tzinfo=UTC), london)  # DST on the 29th

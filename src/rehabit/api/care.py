@@ -399,6 +399,7 @@ def _adherence(assessment: Assessment, sessions: list[ExerciseSession]) -> dict[
         care.dosages(),
         now=timezone.now(),
         zone=timezone.get_current_timezone(),
+        began=assessment.created_at,
     )
     return {
         "done": adherence.done,

@@ -3,11 +3,14 @@
 A session is one sitting in which the person does some or all of their exercises. The
 program's most frequent exercise sets how many sittings a week it asks for
 (``per_day`` x ``days_per_week``); exercises asked for less often are done in some of them.
-The week runs Monday to Sunday in the person's time zone.
+The week runs Monday to Sunday in the person's time zone. In the week the program began,
+only the days left are planned (a program started on a Saturday asks for two days' worth),
+and a week before it began plans nothing.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -67,13 +70,24 @@ def weekly_adherence(
     *,
     now: datetime,
     zone: tzinfo,
+    began: datetime | None = None,
 ) -> Adherence:
+    """Sessions done in the week around ``now`` against those planned; ``began`` (aware):
+    when the program began (its assessment), so that its first week asks only for the days
+    left and the weeks before it for nothing."""
     plan = weekly_plan(dosages)
     start, end = week_bounds(now, zone)
     done = sum(1 for moment in logged_at if start <= moment < end)
+    planned = plan.sessions
+    if began is not None and began >= end:
+        planned = 0
+    elif began is not None and began > start:
+        days_left = (end.date() - began.astimezone(zone).date()).days
+        days = min(plan.days_per_week, math.ceil(plan.days_per_week * days_left / 7))
+        planned = plan.per_day * days
     return Adherence(
         done=done,
-        planned=plan.sessions,
+        planned=planned,
         per_day=plan.per_day,
         days_per_week=plan.days_per_week,
         week_start=start.date(),

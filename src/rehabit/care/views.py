@@ -218,6 +218,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
         care.dosages(),
         now=now,
         zone=timezone.get_current_timezone(),
+        began=assessment.created_at,
     )
     pending = [
         {

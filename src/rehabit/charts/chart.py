@@ -110,7 +110,9 @@ def adherence_weeks(assessment: Assessment, dosages: list[dict[str, object]]) ->
     )
     now, zone = timezone.now(), timezone.get_current_timezone()
     return [
-        weekly_adherence(logged, dosages, now=now - timedelta(weeks=n), zone=zone)
+        weekly_adherence(
+            logged, dosages, now=now - timedelta(weeks=n), zone=zone, began=assessment.created_at
+        )
         for n in range(ADHERENCE_WEEKS)
     ]
 

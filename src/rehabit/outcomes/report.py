@@ -39,6 +39,7 @@ def report_context(assessment: Any) -> dict[str, Any]:
         care.dosages(),
         now=timezone.now(),
         zone=timezone.get_current_timezone(),
+        began=assessment.created_at,
     )
     plan = plan_for(assessment)
     trend = trend_for(assessment)
