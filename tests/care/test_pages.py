@@ -116,6 +116,10 @@ def test_the_self_care_plan_page(client: Client) -> None:
         assert f'name="{question.id}"' in body
     # Questions the assessment already answered are not asked again.
     assert 'name="age_65_plus"' not in body and 'name="blood_thinners"' not in body
+    # Booking searches for the result's specialty, as the result page's own link does.
+    # (The site menu's own "Book a session" link is the plain search.)
+    links = re.findall(r'href="(/booking/[^"]*)"', body)
+    assert links.count("/booking/?specialty=hamstring") == 2 and len(links) == 3, links
     # The screen comes before any advice about anti-inflammatories.
     assert body.index("Medicine safety questions") < body.index("anti-inflammatory painkiller")
 
