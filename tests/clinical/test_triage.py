@@ -36,6 +36,7 @@ MILD: dict[str, Any] = {
     "pain_now": 2,
     "walk_test": "normal",
     "weakness": "no",
+    "leg_weakness": "no",
     "bear_weight": "yes",
     "onset": "sprinting",
     "days_since_onset": 2,
@@ -99,6 +100,15 @@ def test_mild_strain_is_self_care_and_limp_is_soon() -> None:
     assert decide([], STRAIN, MILD).level == "self_care"
     assert decide([], STRAIN, {**MILD, "walk_test": "limp"}).level == "soon"
     assert decide([], ranked(("doms", 0.9)), {**MILD, "walk_test": "limp"}).level == "soon"
+
+
+def test_a_leg_already_called_weak_is_not_mild() -> None:
+    """The warning-sign page asks "Is your leg or foot weak?"; "weak, but not getting
+    weaker" there is not undone by a later "no" to the optional weakness question."""
+    for weak in ("weak_not_worse", "not_sure"):
+        answers = {**MILD, "leg_weakness": weak}
+        assert severity(answers)[0] == "usual"
+        assert decide([], STRAIN, answers).level == "soon"
 
 
 def test_mild_needs_positive_evidence_not_a_guess() -> None:

@@ -25,8 +25,12 @@ RANK: Mapping[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVE
 # Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
 # limited picture that should see a professional; mild needs walking normally and <= 3/10.
 SEVERE_PAIN, LIMITED_PAIN, MILD_PAIN = 8, 6, 3
-# The answers that, with low pain, make a problem "mild" (``severity``): all are needed.
-MILD_ANSWERS: Mapping[str, str] = MappingProxyType({"walk_test": "normal", "weakness": "no"})
+# The answers that, with low pain, make a problem "mild" (``severity``): all are needed. A
+# leg the person has already called weak on the warning-sign page ("weak, but not getting
+# weaker") is not mild, whatever the later, optional weakness question says.
+MILD_ANSWERS: Mapping[str, str] = MappingProxyType(
+    {"walk_test": "normal", "weakness": "no", "leg_weakness": "no"}
+)
 # "Acute" for the re-check interval: a sudden injury or a new-training start within the
 # last 2 weeks (expert; evidence.md 2.3 gives 48-72 h for acute injuries).
 ACUTE_DAYS = 14
