@@ -58,15 +58,16 @@ def answer_rows(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+# The questionnaire's units (its integer questions'), singular and plural.
+_UNITS = {"days": ("%(n)d day", "%(n)d days"), "years": ("%(n)d year", "%(n)d years")}
+
+
 def _with_unit(value: Any, unit: str | None) -> str:
     """A number with its unit, singular or plural as the reader's language says ("1 day")."""
-    if not unit:
-        return str(value)
-    if unit == "days" and isinstance(value, int):
-        return ngettext("%(n)d day", "%(n)d days", value) % {"n": value}
-    if unit == "years" and isinstance(value, int):
-        return ngettext("%(n)d year", "%(n)d years", value) % {"n": value}
-    return f"{value} {_(unit)}"
+    forms = _UNITS.get(unit or "")
+    if forms is not None and isinstance(value, int):
+        return ngettext(forms[0], forms[1], value) % {"n": value}
+    return f"{value} {_(unit)}" if unit else str(value)
 
 
 # --- In the reader's language (the API): the stored sentences are English message ids ---

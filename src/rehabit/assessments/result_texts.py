@@ -28,6 +28,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from rehabit.clinical import triage
+from rehabit.clinical.engine import CONFIDENCE
 
 # What decide() in rehabit.clinical.triage says about the ranking (its f-strings, spelled
 # out for each condition and number): if triage rewords them, these codes simply stop
@@ -37,10 +38,6 @@ BEST_FIT = "Your answers fit best with: {name}."
 RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
 PAIN_NOW = "Your pain is {n} out of 10."
 PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
-CONFIDENCE = (
-    "In published cases where Rehabit was this sure of its first suggestion, it was the "
-    "confirmed cause in about {n} of 10."
-)
 NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
 SEVERITY = {
     "severity:cannot_stand": "You cannot stand on the painful leg.",

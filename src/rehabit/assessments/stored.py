@@ -111,21 +111,7 @@ def _compact(
             [f["id"], _ref(found, f["label"]), f["disposition"], _ref(found, f["advice"])]
             for f in result["red_flags"]
         ]
-    # Most causes are known and have no reasons and no warning sign: their entry alone
-    # (what _cause gives them), found here without a call per cause.
-    code_number, texts, entries = found.code_numbers.get, found.texts, found.codes
-    causes: list[Ref | list[Any]] = []
-    for cause in result["causes"]:
-        number = code_number(f"cause:{cause['id']}")
-        if (
-            number is not None
-            and texts[entries[number]] == cause["name"]
-            and not (cause["why_for"] or cause["why_against"] or cause["red_flag"])
-        ):
-            causes.append(number)
-        else:
-            causes.append(_cause(cause, found))
-    stored["c"] = causes
+    stored["c"] = [_cause(cause, found) for cause in result["causes"]]
     stored["p"] = _pack([cause["probability"] for cause in result["causes"]])
     confidence = result["confidence"]
     stored["n"] = [

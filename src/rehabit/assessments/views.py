@@ -168,8 +168,9 @@ def _step_context(
             }
         )
     earlier = wizard.before(index, draft.answers)
-    # After an emergency stop the person may finish the check: every later page keeps the
-    # emergency advice in view (and no slower "see a doctor today" beside it).
+    # Warning signs already given stay in view on every later page: an urgent one while the
+    # check goes on, an emergency one after its stop if the person finishes the check (and
+    # then no slower "see a doctor today" beside it).
     emergency = list(wizard.stopping(earlier))
     return {
         "page": page,
@@ -187,8 +188,8 @@ def _step_context(
         "first_pages": {s.id: s.id for s in sections},
         "is_last": wizard.next_index(index, draft.answers) is None,
         "has_previous": index > 0,
-        "emergency": emergency,
-        "urgent": [] if emergency else list(wizard.urgent(earlier)),
+        "notice_level": "emergency" if emergency else "urgent",
+        "notice_flags": emergency or list(wizard.urgent(earlier)),
         # Under 16 a parent or carer answers: every later page says so.
         "for_child": isinstance(earlier.get("age"), int) and earlier["age"] < 16,
         "version": questionnaire.version,

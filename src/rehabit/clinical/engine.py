@@ -13,14 +13,20 @@ from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, load
 from rehabit.clinical.triage import Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_and_show
 
-
-# How sure: the probability of the most likely cause, read against what it meant on the
+# How sure: the probability of the first cause shown, read against what it meant on the
 # tuning part of the published-case set (differential.yaml, calibration.bands): at each
-# level, how often the first cause was the confirmed one. The statement is checked on the
-# locked part in tests/clinical/test_published_cases.py.
+# level, how often the first cause shown was the confirmed one. The statement is checked on
+# the locked part in tests/clinical/test_published_cases.py (and its words are kept in
+# assessments/result_texts.py's catalogue, for stored results).
+CONFIDENCE = (
+    "In published cases where Rehabit was this sure of its first suggestion, it was the "
+    "confirmed cause in about {n} of 10."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Confidence:
-    level: str  # "high" | "moderate" | "low"
+    level: str  # a level of calibration.bands: "moderate" | "low"
     score: float  # 0..1
     explanation: str
 
@@ -82,11 +88,7 @@ def confidence(model: ClinicalModel, causes: tuple[Cause, ...]) -> Confidence:
     against how often the first cause shown was the confirmed one at that probability."""
     top = causes[0].probability
     band = model.differential.band(top)
-    text = (
-        f"In published cases where Rehabit was this sure of its first suggestion, it was the "
-        f"confirmed cause in about {band.right_in_10} of 10."
-    )
-    return Confidence(band.level, round(top, 3), text)
+    return Confidence(band.level, round(top, 3), CONFIDENCE.format(n=band.right_in_10))
 
 
 def _by_probability(cause: Cause) -> tuple[float, str]:

@@ -3,7 +3,6 @@
 import re
 from collections.abc import Callable
 
-from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -81,10 +80,7 @@ class InputMiddleware:
             names = self._path_names(request)
             field = names[0] if names else _("address")
             return ["path", *names], field_problem(field, request.path_info) or ""
-        # A WSGI request without a query string has an empty request.GET: nothing to parse.
-        plain = isinstance(request, WSGIRequest) and not request.META.get("QUERY_STRING")
-        query = () if plain and "GET" not in request.__dict__ else request.GET.lists()
-        for name, values in query:
+        for name, values in request.GET.lists():
             for value in (name, *values):
                 problem = field_problem(name, value)
                 if problem is not None:

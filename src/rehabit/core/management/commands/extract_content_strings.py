@@ -31,8 +31,10 @@ NOT_PROSE = {
     "ref",
     "note",
     "condition",
-    "conditions",
     "also",
+    "see",
+    "if_mild",
+    "if_severe",
     "disposition",
     "default_disposition",
     "level",
@@ -56,10 +58,14 @@ NOT_PROSE = {
     "group",
     "exercise",
 }
+# Keys that hold a list of condition ids in most files.
+ID_LISTS = {"conditions"}
 PARAGRAPH_KEYS = {"what_it_is", "intro", "anatomy"}
 
 
 def collect(node: Any, key: str | None, out: set[str]) -> None:
+    if key in ID_LISTS and isinstance(node, list) and all(isinstance(i, str) for i in node):
+        return  # condition ids (conditions.yaml's own "conditions" holds the conditions)
     if key in NOT_PROSE:
         return
     if isinstance(node, dict):
@@ -78,11 +84,7 @@ def render() -> str:
     strings: set[str] = set()
     for path in sorted(DATA_DIR.rglob("*.yaml")):
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-        collect(data, None, strings)
-        if path.name == "conditions.yaml":  # its list sits under "conditions" (ids elsewhere)
-            for condition in data["conditions"]:
-                strings.update(condition[k].strip() for k in ("name", "summary") if k in condition)
+            collect(yaml.safe_load(fh), None, strings)
     # Every sentence a result can hold that the clinical core writes itself (headlines,
     # actions, "Your answers fit best with: ...", "how sure"): the catalogue of result
     # texts lists them all, spelled out.
