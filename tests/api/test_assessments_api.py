@@ -299,3 +299,48 @@ def test_an_anonymous_assessment_has_no_owner(client: Client) -> None:
     status, body = post(client, {"answers": answers_for("self_care")})
     assert status == 201
     assert Assessment.objects.get(pk=body["id"]).owner is None
+
+
+# --- A client that cached an earlier questionnaire ---------------------------------------
+
+
+def test_answers_to_the_previous_questionnaire_are_read_in_todays_questions(
+    client: Client,
+) -> None:
+    answers = {**answers_for("soon"), "bear_weight": "yes"}
+    old = {**answers, "limp": "yes"}  # 2026.12.1 asked the limp as its own question
+    status, body = post(client, {"answers": old})
+    assert status == 422 and body["errors"] == {"limp": ["Unknown question 'limp'."]}
+    assert not Assessment.objects.exists()
+    status, body = post(client, {"answers": old, "questionnaire_version": "2026.12.1"})
+    assert status == 201, body
+    assert body["questionnaire_version"] == load_questionnaire().version
+    stored = Assessment.objects.get(pk=body["id"])
+    assert stored.answers == {**answers, "bear_weight": "limping"}
+    assert "You limp when you walk." in json.dumps(body)
+    # The current version, named, is the same as no version.
+    status, named = post(
+        client, {"answers": answers, "questionnaire_version": load_questionnaire().version}
+    )
+    assert status == 201
+    assert named["disposition"] == post(client, {"answers": answers})[1]["disposition"]
+
+
+@pytest.mark.parametrize("version", ["1999.1.1", "", "2026.12.1 ", "x" * 10_000])
+def test_an_unknown_questionnaire_version_is_refused_and_stores_nothing(
+    client: Client, version: str
+) -> None:
+    status, body = post(client, {"answers": answers_for("soon"), "questionnaire_version": version})
+    assert status == 422, body
+    [message] = body["errors"]["questionnaire_version"]
+    assert message.startswith("Unknown questionnaire version") and "The current one is" in message
+    assert not Assessment.objects.exists()
+
+
+def test_a_nul_byte_in_the_questionnaire_version_is_refused_and_stores_nothing(
+    client: Client,
+) -> None:
+    body = {"answers": answers_for("soon"), "questionnaire_version": "2026.12.1\x00"}
+    status, payload = post(client, body)
+    assert status == 422 and payload["detail"], payload
+    assert not Assessment.objects.exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import statistics
 from typing import Any
 
 import pytest
@@ -229,7 +231,8 @@ def test_an_emergency_answer_leads_straight_to_the_advice(client: Client, case: 
 
 def test_the_breathless_emergency_stops_before_the_follow_up_questions(client: Client) -> None:
     change, _, _ = EMERGENCIES["breathless"]
-    answers = completed({**answers_for("self_care"), **change})
+    # Numbness opens a follow-up question on the page after the warning signs.
+    answers = completed({**answers_for("self_care"), **change, "numbness": "yes"})
     assert walk_pages(client, answers, finish_after_stop=False) == STOP
     finish = client.post(STOP)
     # The follow-ups of the warning signs come after the advice, not before it.
@@ -402,6 +405,16 @@ def test_the_start_page_says_how_many_questions_and_minutes(client: Client) -> N
     assert f"about {views.TYPICAL_QUESTIONS} questions" in html
 
 
+def test_the_start_page_states_the_measured_length() -> None:
+    """The number on the start page is the median the guided pages show over the tuning
+    part of the published cases, both entries, and the minutes follow from it."""
+    from tests.clinical.cases.score import score
+
+    shown = [o.shown for kind in ("story", "selftests") for o in score("tuning", kind).outcomes]
+    assert statistics.median(shown) == views.TYPICAL_QUESTIONS
+    assert math.ceil(views.TYPICAL_QUESTIONS * 15 / 60) == views.TYPICAL_MINUTES
+
+
 def test_printable_version_lists_the_answers(client: Client) -> None:
     url = walk_pages(client, answers_for("soon"))
     response = client.get(url + "print/")
@@ -456,3 +469,47 @@ def test_a_not_sure_answer_is_told_back_as_not_sure_on_the_stop_page(client: Cli
     assert escape(embolism.label_unsure) in html
     assert escape(embolism.label) not in html
     assert 'href="tel:' in html
+
+
+# --- A check begun before the service was upgraded --------------------------------------
+
+
+def draft_from(client: Client, version: str, **changes: Any) -> None:
+    """Make the session's draft one saved by a service running questionnaire ``version``."""
+    session = client.session
+    draft = session[wizard.DRAFT_KEY]
+    draft["version"] = version
+    draft["answers"].update(changes)
+    session[wizard.DRAFT_KEY] = draft
+    session.save()
+
+
+def test_a_check_begun_under_the_previous_questionnaire_keeps_its_answers(
+    client: Client,
+) -> None:
+    answers = answers_for("self_care")
+    html = walk_to(client, answers, "warning_signs")
+    assert re.search(r'name="bear_weight" value="yes" checked', html) is None
+    # Saved by 2026.12.1 after its limp follow-up: the limp is read into standing.
+    draft_from(client, "2026.12.1", bear_weight="yes", limp="yes")
+    html = client.get(step_url("warning_signs")).content.decode()
+    assert re.search(r'name="bear_weight" value="limping" checked', html)
+    draft = wizard.load_draft(client.session)
+    assert draft.version == load_questionnaire().version and "limp" not in draft.answers
+    assert draft.answers["age"] == answers["age"]  # earlier pages are kept
+
+
+def test_a_yes_saved_before_its_limp_follow_up_is_asked_again(client: Client) -> None:
+    answers = answers_for("self_care")
+    walk_to(client, answers, "warning_signs")
+    draft_from(client, "2026.12.1", bear_weight="yes")
+    html = client.get(step_url("warning_signs")).content.decode()
+    assert 'name="bear_weight" value="yes" checked' not in html
+    assert f'value="{answers["days_since_onset"]}"' in client.get(step_url("pain")).content.decode()
+
+
+def test_a_draft_of_an_unknown_version_starts_afresh(client: Client) -> None:
+    answers = answers_for("self_care")
+    walk_to(client, answers, "warning_signs")
+    draft_from(client, "1999.1.1")
+    assert wizard.load_draft(client.session).answers == {}

@@ -48,7 +48,7 @@ def test_list_and_chart(clinic: Clinic) -> None:
     chart = client.get(f"/api/v1/patients/{clinic.patient.pk}/chart").json()
     assert chart["assessment_id"] == str(clinic.assessment.pk)
     assert chart["intake"]["narrative"][0].startswith("31-year-old woman")
-    assert chart["intake"]["questionnaire_version"] == "2026.12.1"
+    assert chart["intake"]["questionnaire_version"] == "2026.12.2"
     assert {s["status"] for s in chart["intake"]["screening"]} <= {
         "yes",
         "no",

@@ -28,7 +28,7 @@ def _vignette(vid: str) -> dict[str, Any]:
     return next(v for v in vignettes() if v["id"] == vid)
 
 
-def _summary(answers: dict[str, Any], version: str = "2026.12.1") -> IntakeSummary:
+def _summary(answers: dict[str, Any], version: str = "2026.12.2") -> IntakeSummary:
     result = assess(answers).to_dict()
     return intake_summary(version=version, answers=answers, result=result, assessed_on=ASSESSED)
 
@@ -62,7 +62,7 @@ def test_the_example_of_the_issue_reads_as_a_clinician_writes() -> None:
     assert summary.onset_date == date(2026, 11, 25)
     facts = {f.label.english(): f.value.english() for f in summary.facts}
     assert facts["onset"] == "2026-11-25 (6 days before the assessment)"
-    assert facts["questionnaire version"] == "2026.12.1"
+    assert facts["questionnaire version"] == "2026.12.2"
     assert facts["side"] == "right" and facts["sex"] == "female" and facts["age"] == "34 years"
     assert not SECOND_PERSON.search(text), SECOND_PERSON.findall(text)
 

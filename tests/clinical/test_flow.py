@@ -73,7 +73,6 @@ def test_follow_ups_move_to_their_own_page() -> None:
         "bladder_bowel_leak",
         "sexual_function_change",
         "numbness_spreading",
-        "limp",
         "very_unwell",
         "lump_features",
     ]

@@ -70,7 +70,13 @@ def test_types_and_bounds() -> None:
     days = q.questions["days_since_onset"]
     assert days.type == "integer" and (days.min, days.max) == (0, 36500)
     assert q.questions["bear_weight"].type == "single"
-    assert q.questions["bear_weight"].option_values == ("yes", "with_aid", "no", "not_sure")
+    assert q.questions["bear_weight"].option_values == (
+        "yes",
+        "limping",
+        "with_aid",
+        "no",
+        "not_sure",
+    )
     assert q.questions["tenderness"].option_values == (
         "no",
         "one_spot",
@@ -133,10 +139,6 @@ WINDOWS: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {
         + [{"days_since_onset": 0, "onset": o} for o in ONSETS if o not in DARK_URINE_ONSETS]
         + [{"days_since_onset": 0}, {"onset": "gradually"}, {}],
     ),
-    "limp": (
-        [{"bear_weight": "yes"}],
-        [{"bear_weight": v} for v in ("with_aid", "no", "not_sure")],
-    ),
 }
 
 
@@ -191,7 +193,7 @@ def test_self_tests_explain_how_to_do_them_and_allow_opting_out() -> None:
 def test_unsafe_self_tests_are_skipped() -> None:
     q = load_questionnaire()
     standing_tests = ("walk_test", "hop_test", "bridge_test", "hamstring_stretch_test")
-    for bear_weight in ("no", "with_aid", "not_sure"):  # only "yes" means standing unaided
+    for bear_weight in ("no", "with_aid", "not_sure"):  # "yes" or "limping": standing unaided
         cannot_stand = {"bear_weight": bear_weight, "onset": "gradually", "pop": "no"}
         for qid in standing_tests:
             assert q.questions[qid].show_if is not None
@@ -237,9 +239,8 @@ def test_show_if_is_two_valued_a_question_never_asked_is_not_an_answer() -> None
     # The server accepts exactly what the rule shows: the self-tests of a gradual onset (and
     # its warning signs: dark urine is asked after a gradual start, a tense thigh is not).
     answers = {**strain(), "onset": "gradually", "bridge_test": "pain", "dark_urine": "no"}
-    for key in ("pop", "earlier_pain", "knee_bend_test", "limp", "thigh_tense_hard"):
+    for key in ("pop", "earlier_pain", "knee_bend_test", "thigh_tense_hard"):
         answers.pop(key, None)
-    answers["limp"] = "no"
     cleaned, shown = validate_and_show(load_questionnaire(), answers)
     assert cleaned["bridge_test"] == "pain"
     assert {"bridge_test", "knee_bend_test", "hop_test"} <= shown and "pop" not in shown
@@ -311,7 +312,7 @@ def test_to_dict_keeps_the_schema_and_is_json(raw: Any) -> None:
     assert items["tenderness"]["ask"] == "when_useful"
     assert items["bridge_test"]["show_if"] == {
         "all": [
-            {"q": "bear_weight", "in": ["yes"]},
+            {"q": "bear_weight", "in": ["yes", "limping"]},
             {"not": {"q": "pop", "in": ["yes", "not_sure"]}},
         ]
     }

@@ -64,11 +64,11 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
     ),
     "child_limp_without_injury": person(
         age=7, location=["front_thigh_knee"], side="right", days_since_onset=3,
-        onset="no_clear_reason", course="same", pain_now=4, limp="yes",
+        onset="no_clear_reason", course="same", pain_now=4, bear_weight="limping",
     ),
     "child_hip_limp": person(
         age=12, sex="male", location=["groin", "front_thigh_knee"], side="left",
-        days_since_onset=21, onset="gradually", course="worse", pain_now=4, limp="yes",
+        days_since_onset=21, onset="gradually", course="worse", pain_now=4, bear_weight="limping",
     ),
     "child_back_pain": person(
         age=9, location=["lower_back"], side="both", days_since_onset=10,
@@ -84,7 +84,8 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
     ),
     "insufficiency_fracture": person(
         age=78, sex="female", location=["buttock", "groin"], side="right",
-        days_since_onset=10, onset="no_clear_reason", course="same", pain_now=6, limp="yes",
+        days_since_onset=10, onset="no_clear_reason", course="same", pain_now=6,
+        bear_weight="limping",
     ),
     "weak_bone_new_pain": person(
         age=60, sex="female", weak_bones_or_steroids="yes", location=["lower_back", "buttock"],
@@ -101,7 +102,7 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
     ),
     "severe_pain_without_injury": person(
         age=35, location=["buttock", "upper_thigh"], side="right", days_since_onset=3,
-        onset="no_clear_reason", course="worse", pain_now=8, limp="yes",
+        onset="no_clear_reason", course="worse", pain_now=8, bear_weight="limping",
     ),
     "severe_pain_after_operation": person(
         age=50, sex="male", recent_surgery_or_immobile="yes", location=["middle_thigh"],

@@ -42,7 +42,7 @@ SPRINT_STRAIN: dict[str, Any] = {
     "age": 28, "sex": "male", "location": ["middle_thigh"], "side": "right",
     "days_since_onset": 2, "onset": "sprinting", "earlier_pain": "no", "pop": "no",
     "course": "better", "pain_now": 3, "pelvic_changes": "no", "both_legs_numb_weak": "no",
-    "leg_weakness": "no", "numbness": "no", "bear_weight": "yes", "limp": "no",
+    "leg_weakness": "no", "numbness": "no", "bear_weight": "yes",
     "whole_leg_swelling": "no", "leg_red_warm": "no", "breathless_or_chest_pain": "no",
     "leg_cold_pale": "no", "fever": "no", "lump": "no", "thigh_tense_hard": "no",
     "night_pain": "none", "activity_level": "regular",

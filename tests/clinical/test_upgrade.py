@@ -1,4 +1,5 @@
-"""Answers given to questionnaire 2026.11.1, read in today's question ids (upgrade.py)."""
+"""Answers given to earlier questionnaires (2026.11.1, 2026.12.1), read in today's
+question ids (upgrade.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ STORED: dict[str, Any] = {
 # Old questions that are gone (their answers are read into new questions, or dropped).
 RENAMED = {"breathless", "chest_pain_or_coughing_blood", "growing_lump", "hip_stiffness"}
 # Old questions whose id stayed but whose options changed.
-CHANGED = {"tenderness"}
+CHANGED = {"tenderness", "bear_weight"}
 # New questions, never answered under 2026.11.1: an upgrade never answers them on its own.
 # (lump, lump_features and tenderness only from an old answer that said so; see below.)
 NEW_IDS = set(QUESTIONS) - set(STORED) - {"breathless_or_chest_pain", "lump", "lump_features"}
@@ -58,8 +59,9 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.1"
-    assert UPGRADES[OLD][0] == CURRENT
+    assert CURRENT == load_questionnaire().version == "2026.12.2"
+    assert UPGRADES[OLD][0] == "2026.12.1"
+    assert UPGRADES["2026.12.1"][0] == CURRENT
 
 
 def test_current_answers_pass_through() -> None:
@@ -88,6 +90,7 @@ def test_a_whole_stored_set_reads_in_todays_ids_with_valid_values() -> None:
     # What changed reads as the old answers said, and no further.
     assert new["breathless_or_chest_pain"] == "no"
     assert new["tenderness"] == "one_spot"
+    assert new["bear_weight"] == "limping"  # "I limped" on the walking self-test
     assert "lump" not in new and "lump_features" not in new  # "no growing lump"
     assert "hip_stiff" not in new and "socks_shoes_hard" not in new
     assert set(new) == set(STORED) - RENAMED | {"breathless_or_chest_pain"}
@@ -95,7 +98,7 @@ def test_a_whole_stored_set_reads_in_todays_ids_with_valid_values() -> None:
 
 def test_nothing_is_guessed_for_questions_that_did_not_exist() -> None:
     new = current_answers(OLD, STORED)
-    for qid in ("pelvic_changes", "course", "earlier_pain", "limp", "hop_test", "socks_shoes_hard"):
+    for qid in ("pelvic_changes", "course", "earlier_pain", "hop_test", "socks_shoes_hard"):
         assert qid in NEW_IDS and qid not in new, qid
     assert not NEW_IDS & set(new), NEW_IDS & set(new)
 
@@ -187,3 +190,50 @@ def test_questions_that_kept_their_id_keep_their_answer() -> None:
     ):
         assert current_answers(OLD, {qid: value}) == {qid: value}
         assert valid_value(qid, value)
+
+
+# --- 2026.12.1 -> 2026.12.2: the limp question became an answer to standing -------------
+
+
+@pytest.mark.parametrize(
+    ("stood", "limp", "walk_test", "read_as"),
+    [
+        ("yes", "yes", None, "limping"),
+        ("yes", "no", None, "yes"),
+        ("yes", "no", "limp", "yes"),  # the person said no limp: their words are kept
+        ("yes", "not_sure", None, "limping"),  # the reading that keeps the warning signs
+        ("yes", None, "limp", "limping"),  # before the limp question: the walking test
+        ("yes", None, "normal", "yes"),
+        ("yes", None, None, "yes"),
+        ("with_aid", None, None, "with_aid"),
+        ("no", None, None, "no"),
+        ("not_sure", None, None, "not_sure"),
+    ],
+)
+def test_a_limp_is_read_into_standing(
+    stood: str, limp: str | None, walk_test: str | None, read_as: str
+) -> None:
+    stored: dict[str, Any] = {"bear_weight": stood}
+    if limp is not None:
+        stored["limp"] = limp
+    if walk_test is not None:
+        stored["walk_test"] = walk_test
+    kept = dict(stored)
+    new = current_answers("2026.12.1", stored)
+    assert stored == kept  # the stored record is never rewritten
+    assert new["bear_weight"] == read_as
+    assert "limp" not in new and "limp" not in QUESTIONS
+    assert valid_value("bear_weight", new["bear_weight"])
+
+
+def test_a_child_who_limped_under_2026_12_1_keeps_the_warning_sign() -> None:
+    old = {
+        "age": 7, "days_since_onset": 3, "onset": "no_clear_reason", "bear_weight": "yes",
+        "limp": "yes",
+    }  # fmt: skip
+    fired = {f.id for f in screen(FLAGS, current_answers("2026.12.1", old))}
+    assert "child_limp_without_injury" in fired
+    no_limp = {**old, "limp": "no"}
+    assert "child_limp_without_injury" not in {
+        f.id for f in screen(FLAGS, current_answers("2026.12.1", no_limp))
+    }

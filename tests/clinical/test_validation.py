@@ -209,7 +209,7 @@ def test_follow_ups_are_required_when_shown() -> None:
 
 def test_none_counts_as_not_answered() -> None:
     assert errors_for(with_(fever=None)) == {"fever": ["This question is required."]}
-    assert errors_for(with_(bear_weight=None, limp=None, walk_test=None, knee_bend_test=None)) == {
+    assert errors_for(with_(bear_weight=None, walk_test=None, knee_bend_test=None)) == {
         "bear_weight": ["This question is required."]
     }
     cleaned = validate_answers(load_questionnaire(), with_(pain_worst=None))
@@ -221,11 +221,13 @@ def test_required_only_when_shown() -> None:
     answers = gradual("pop", "earlier_pain")
     assert "pop" not in validate_answers(load_questionnaire(), answers)
     assert errors_for(without("pop")) == {"pop": ["This question is required."]}
-    # limp is required, but only asked of someone who can stand unaided.
-    answers = without("limp", "walk_test")
-    answers.update(bear_weight="with_aid")
-    assert "limp" not in validate_answers(load_questionnaire(), answers)
-    assert errors_for(without("limp")) == {"limp": ["This question is required."]}
+    # numbness_spreading is required, but only asked of someone with numbness.
+    answers = with_(numbness="no")
+    answers.pop("numbness_spreading", None)
+    assert "numbness_spreading" not in validate_answers(load_questionnaire(), answers)
+    assert errors_for({**answers, "numbness": "yes"}) == {
+        "numbness_spreading": ["This question is required."]
+    }
 
 
 def test_answer_to_a_question_that_does_not_apply() -> None:
@@ -271,7 +273,6 @@ def test_warning_signs_asked_after_some_starts_are_required_exactly_then() -> No
 @pytest.mark.parametrize("bear_weight", ["no", "with_aid", "not_sure"])
 def test_self_test_skipped_when_the_person_cannot_stand(bear_weight: str) -> None:
     answers = with_(bear_weight=bear_weight, walk_test="normal")
-    answers.pop("limp")
     errors = errors_for(answers)
     assert list(errors) == ["walk_test"]
     assert errors["walk_test"][0].startswith(

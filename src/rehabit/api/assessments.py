@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from ninja.utils import check_csrf
@@ -15,6 +16,7 @@ from rehabit.assessments.presenters import localized_questionnaire, result_json
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.clinical.upgrade import current_answers
 from rehabit.core.caching import etag_of, public_bytes
 from rehabit.core.lean import API_PREFIX, serve_public, serve_public_post
 
@@ -75,6 +77,13 @@ class AssessmentIn(Schema):
     answers: dict[str, Any] = Field(
         description="Question id -> value: a whole number, an option value, or a list of "
         "option values for multiple-choice questions."
+    )
+    questionnaire_version: str | None = Field(
+        None,
+        description="The questionnaire version the answers were given to (the `version` of "
+        "GET /assessment/questionnaire); by default the current one. Answers to an earlier "
+        "version are read in the current questions (a client that cached the questionnaire "
+        "keeps working) and stored as read; an unknown version is refused with 422.",
     )
 
 
@@ -178,8 +187,19 @@ def create_assessment(
         if check_csrf(request) is not None:
             return Status(403, {"detail": "CSRF check failed: send the X-CSRFToken header."})
         owner = request.user
+    answers = payload.answers
+    version = payload.questionnaire_version
+    if version is not None and version != load_questionnaire().version:
+        try:
+            answers = current_answers(version, answers)
+        except ValueError:
+            message = _(
+                "Unknown questionnaire version '%(version)s'. The current one is %(current)s."
+            )
+            said = message % {"version": version, "current": load_questionnaire().version}
+            return Status(422, validation_error_body({"questionnaire_version": [said]}, ["body"]))
     try:
-        assessment = record_assessment(payload.answers, owner=owner)
+        assessment = record_assessment(answers, owner=owner)
     except AnswerErrors as exc:
         return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
     return _result(201, assessment)
@@ -197,8 +217,8 @@ def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:
     except ValueError:
         return None
     answers = body.get("answers") if type(body) is dict else None
-    if type(answers) is not dict:
-        return None
+    if type(answers) is not dict or "questionnaire_version" in body:
+        return None  # an earlier version's answers are read by ``create_assessment``
     try:
         assessment = record_assessment(answers)
     except AnswerErrors:

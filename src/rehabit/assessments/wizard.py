@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from rehabit.clinical import AnswerErrors, flow, load_questionnaire
 from rehabit.clinical.questionnaire import Question
+from rehabit.clinical.upgrade import draft_answers
 from rehabit.clinical.validation import validate_answers
 
 DRAFT_KEY = "assessment_draft"
@@ -44,14 +45,25 @@ class Draft:
 
 
 def load_draft(session: SessionBase) -> Draft:
+    """The session's draft, in today's questionnaire. A draft begun under an earlier
+    version (the service was upgraded mid-check) keeps its answers, read through the
+    clinical core's upgrade; one it cannot read starts afresh."""
     questionnaire = load_questionnaire()
     stored = session.get(DRAFT_KEY)
-    if not isinstance(stored, dict) or stored.get("version") != questionnaire.version:
+    if not isinstance(stored, dict):
         return Draft(version=questionnaire.version)
+    answers = stored.get("answers") or {}
+    raw = stored.get("raw") or {}
+    if stored.get("version") != questionnaire.version:
+        try:
+            answers = draft_answers(str(stored.get("version")), answers)
+        except ValueError:
+            return Draft(version=questionnaire.version)
+        raw = {k: v for k, v in raw.items() if k in questionnaire.questions}
     return Draft(
-        version=stored["version"],
-        answers=stored.get("answers") or {},
-        raw=stored.get("raw") or {},
+        version=questionnaire.version,
+        answers=answers,
+        raw=raw,
         seen_flags=list(stored.get("seen_flags") or []),
     )
 

@@ -1,6 +1,6 @@
 """Clinical words for the therapist's intake summary (``intake.py``): pure, no Django.
 
-The questionnaire speaks to the patient ("Do you limp when you walk?"); a clinician reads
+The questionnaire speaks to the patient ("I limped"); a clinician reads
 "antalgic gait". Every phrase here is a ``Text``: an English message with named
 placeholders, marked for translation by the markers ``_`` and ``ngettext`` (the names
 ``makemessages``/xgettext collect), translated and filled in by the web layer
@@ -55,7 +55,6 @@ LABELS: Mapping[str, Text] = {
     "numbness": _("numbness in the leg or foot"),
     "numbness_spreading": _("spreading or worsening numbness"),
     "bear_weight": _("difficulty bearing weight (4 steps)"),
-    "limp": _("limp"),
     "whole_leg_swelling": _("whole-leg swelling or calf asymmetry"),
     "leg_red_warm": _("erythema, warmth or new visible veins of calf or thigh"),
     "breathless_or_chest_pain": _("dyspnoea, pleuritic chest pain or haemoptysis"),
@@ -166,6 +165,7 @@ VALUES: Mapping[str, Mapping[str, Text]] = {
     },
     "bear_weight": {
         "yes": _("weight-bearing"),
+        "limping": _("weight-bearing with a limp"),
         "with_aid": _("only with a walking aid"),
         "no": _("unable to bear weight"),
         "not_sure": _("not sure"),
@@ -320,7 +320,7 @@ VALUES: Mapping[str, Mapping[str, Text]] = {
 # reassuring though not "no" (e.g. able to bear weight).
 POSITIVE: Mapping[str, frozenset[str]] = {
     "leg_weakness": frozenset({"weak_not_worse", "slowly", "suddenly"}),
-    "bear_weight": frozenset({"with_aid", "no"}),
+    "bear_weight": frozenset({"limping", "with_aid", "no"}),
     "leg_cold_pale": frozenset({"suddenly", "for_a_while"}),
     "night_pain": frozenset({"when_moving", "constant"}),
     "cancer_history": frozenset({"current_or_recent", "past"}),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.1"
+CURRENT = "2026.12.2"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -43,8 +43,33 @@ def _from_2026_11_1(old: Answers) -> dict[str, object]:
     return new
 
 
+def _from_2026_12_1(old: Answers) -> dict[str, object]:
+    new = dict(old)
+    # "Do you limp when you walk?", asked after "yes" to standing and taking 4 steps,
+    # became an answer to that question: "Yes, but I limp" (limping); "yes" now also says
+    # "without a limp". A "not sure" is read as a limp, the reading that keeps every
+    # warning sign a limp is part of. Answers from before the limp question (2026.11.1)
+    # say a limp only through the walking self-test ("I limped"); otherwise their "yes"
+    # stays "yes" (the intake reads it as weight-bearing, not as a normal gait).
+    limp = new.pop("limp", None)
+    limped = limp in ("yes", "not_sure") or (limp is None and new.get("walk_test") == "limp")
+    if new.get("bear_weight") == "yes" and limped:
+        new["bear_weight"] = "limping"
+    return new
+
+
 UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     "2026.11.1": ("2026.12.1", _from_2026_11_1),
+    "2026.12.1": ("2026.12.2", _from_2026_12_1),
+}
+
+
+# Answers of a check still being filled in that a step cannot read yet: (question, value,
+# follow-up). A draft can stop between a question and its follow-up; under 2026.12.1 a
+# "yes" to standing was not finished until the limp question was answered, and today's
+# "yes" also says "without a limp", so such a "yes" is asked again.
+UNFINISHED: Mapping[str, tuple[tuple[str, str, str], ...]] = {
+    "2026.12.1": (("bear_weight", "yes", "limp"),),
 }
 
 
@@ -53,10 +78,26 @@ def current_answers(version: str, answers: Answers) -> dict[str, object]:
 
     Questions the person was never asked stay unanswered: nothing is guessed.
     """
+    return _upgrade(version, answers, draft=False)
+
+
+def draft_answers(version: str, answers: Answers) -> dict[str, object]:
+    """The answers of a check still being filled in under ``version``, in today's ids:
+    like ``current_answers``, but an answer whose follow-up was not reached yet is left out
+    (``UNFINISHED``), so the guided pages ask it again. Raises ``ValueError`` for a version
+    with no upgrade."""
+    return _upgrade(version, answers, draft=True)
+
+
+def _upgrade(version: str, answers: Answers, *, draft: bool) -> dict[str, object]:
     out = dict(answers)
     while version != CURRENT:
         if version not in UPGRADES:
             raise ValueError(f"No upgrade from questionnaire version {version!r}.")
+        if draft:
+            for qid, value, follow_up in UNFINISHED.get(version, ()):
+                if out.get(qid) == value and follow_up not in out:
+                    del out[qid]
         version, step = UPGRADES[version]
         out = step(out)
     return out

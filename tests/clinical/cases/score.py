@@ -21,8 +21,12 @@ import yaml
 
 from rehabit.clinical import assess
 from rehabit.clinical.triage import RANK
+from rehabit.clinical.upgrade import current_answers
+from tests.clinical.cases import form
 
 HERE = Path(__file__).resolve().parent
+# The questionnaire of the paper form the cases were entered on (form.py, FORM.md).
+ENTRY_VERSION = form.load_questionnaire().version
 ENTRIES = {"story": "story_*.yaml", "selftests": "selftests_*.yaml"}
 BANDS = ((0.0, 0.4), (0.4, 0.7), (0.7, 1.01))
 
@@ -46,13 +50,21 @@ def cases() -> dict[str, Case]:
 
 
 @lru_cache(maxsize=4)
-def entries(kind: str) -> dict[str, dict[str, Any]]:
-    """case id -> answers, for one kind of entry."""
+def entered(kind: str) -> dict[str, dict[str, Any]]:
+    """case id -> answers, for one kind of entry, exactly as entered (on the paper form of
+    questionnaire ENTRY_VERSION)."""
     out: dict[str, dict[str, Any]] = {}
     for path in sorted((HERE / "answers").glob(ENTRIES[kind])):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             out[item["id"]] = item["answers"]
     return out
+
+
+@lru_cache(maxsize=4)
+def entries(kind: str) -> dict[str, dict[str, Any]]:
+    """case id -> answers, for one kind of entry, in today's questionnaire: read through
+    the same upgrade as a stored assessment (clinical/upgrade.py)."""
+    return {cid: current_answers(ENTRY_VERSION, a) for cid, a in entered(kind).items()}
 
 
 @dataclass
