@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from rehabit.assessments.views import TYPICAL_MINUTES
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +80,7 @@ def test_the_home_page_shows_what_rehabit_does_and_the_check_on_the_first_screen
     phone: Any, live_server: Any
 ) -> None:
     phone.goto(live_server.url + "/")
-    check = phone.get_by_role("link", name="Check my pain (about 7 minutes)")
+    check = phone.get_by_role("link", name=f"Check my pain (about {TYPICAL_MINUTES} minutes)")
     assert check.bounding_box()["y"] + check.bounding_box()["height"] <= PHONE["height"]
     help_now = phone.get_by_role("heading", name="Get help now")
     assert help_now.bounding_box()["y"] < PHONE["height"]  # starts on the first screen

@@ -179,6 +179,38 @@ def test_answers_to_an_earlier_questionnaire_are_read_in_todays_terms() -> None:
         intake_summary(version="1999.1", answers=old, result=result, assessed_on=ASSESSED)
 
 
+@pytest.mark.parametrize(
+    ("risks", "status", "said"),
+    [
+        (["none"], "no", "No "),
+        (["not_sure"], "not_sure", "VTE risk factors: not sure"),
+        (
+            ["long_travel", "earlier_clot"],
+            "yes",
+            "VTE risk factors: travel over 4 hours sitting (4 weeks) and previous DVT or PE",
+        ),
+    ],
+)
+def test_a_multiple_choice_of_risks_reads_as_none_not_sure_or_what_was_chosen(
+    risks: list[str], status: str, said: str
+) -> None:
+    answers = {**_vignette("hs_hockey_mild")["answers"], "clot_risks": risks}
+    summary = _summary(answers)
+    assert _screened(summary, "clot_risks").status == status
+    sentence = next(s for s in summary.english().split(". ") if "VTE risk factors" in s)
+    assert said in sentence if status != "no" else sentence.startswith(said), sentence
+
+
+def test_clot_risks_answered_under_2026_12_1_read_as_one_question() -> None:
+    old = dict(_vignette("hs_hockey_mild")["answers"])
+    old.pop("clot_risks")
+    old.update(recent_surgery_or_immobile="no", long_travel="yes", previous_blood_clot="no")
+    result = assess(_vignette("hs_hockey_mild")["answers"]).to_dict()
+    summary = intake_summary(version="2026.12.1", answers=old, result=result, assessed_on=ASSESSED)
+    assert _screened(summary, "clot_risks").status == "yes"
+    assert "VTE risk factors: travel over 4 hours sitting (4 weeks)" in summary.english()
+
+
 def test_same_day_onset_and_long_durations() -> None:
     assert terms.duration(0).english() == "less than a day"
     assert terms.duration(1).english() == "1 day"

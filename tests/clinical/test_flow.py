@@ -205,8 +205,7 @@ def test_is_useful_on_examples() -> None:
     assert questions["blood_thinners"] in flow.visible(page("history"), fall)
     # Calf pain: a long journey, an operation or hormones make it a possible clot: asked.
     calf = before("history", vignette("dvt_long_flight_pill"))
-    assert flow.is_useful(questions["long_travel"], calf)
-    assert flow.is_useful(questions["recent_surgery_or_immobile"], calf)
+    assert flow.is_useful(questions["clot_risks"], calf)
     # A sprint strain in a 23-year-old: whether a hip is stiff changes nothing.
     sprint = before("symptoms", strain())
     assert not flow.is_useful(questions["hip_stiff"], sprint)

@@ -105,7 +105,7 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
         onset="no_clear_reason", course="worse", pain_now=8, bear_weight="limping",
     ),
     "severe_pain_after_operation": person(
-        age=50, sex="male", recent_surgery_or_immobile="yes", location=["middle_thigh"],
+        age=50, sex="male", clot_risks=["surgery_or_immobile"], location=["middle_thigh"],
         side="right", days_since_onset=7, onset="gradually", course="worse", pain_now=7,
     ),
     "proximal_tear_signs": person(

@@ -48,7 +48,7 @@ SPRINT_STRAIN: dict[str, Any] = {
     "night_pain": "none", "activity_level": "regular",
     "sports": ["sprint_kicking"], "long_sitting": "no", "previous_hamstring_injury": "no",
     "previous_back_problems": "no", "cancer_history": "no", "blood_thinners": "no",
-    "recent_surgery_or_immobile": "no", "long_travel": "no", "previous_blood_clot": "no",
+    "clot_risks": ["none"],
     "smoking_or_diabetes": "no", "weak_bones_or_steroids": "no", "bone_stress_risk": "no",
     "weak_immune_system": "no", "worse": ["running", "stretching"], "eases": ["rest"],
     "bruising": "none", "weakness": "no", "walk_test": "normal",

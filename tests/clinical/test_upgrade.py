@@ -36,12 +36,30 @@ STORED: dict[str, Any] = {
     "hip_stiffness": "no", "walk_test": "limp", "knee_bend_test": "pain_and_weak",
 }  # fmt: skip
 # Old questions that are gone (their answers are read into new questions, or dropped).
-RENAMED = {"breathless", "chest_pain_or_coughing_blood", "growing_lump", "hip_stiffness"}
+RENAMED = {
+    "breathless",
+    "chest_pain_or_coughing_blood",
+    "growing_lump",
+    "hip_stiffness",
+    # 2026.12.2: one multiple choice, clot_risks
+    "recent_surgery_or_immobile",
+    "long_travel",
+    "previous_blood_clot",
+}
 # Old questions whose id stayed but whose options changed.
 CHANGED = {"tenderness", "bear_weight"}
 # New questions, never answered under 2026.11.1: an upgrade never answers them on its own.
 # (lump, lump_features and tenderness only from an old answer that said so; see below.)
-NEW_IDS = set(QUESTIONS) - set(STORED) - {"breathless_or_chest_pain", "lump", "lump_features"}
+NEW_IDS = (
+    set(QUESTIONS)
+    - set(STORED)
+    - {
+        "breathless_or_chest_pain",
+        "lump",
+        "lump_features",
+        "clot_risks",
+    }
+)
 
 
 def valid_value(qid: str, value: Any) -> bool:
@@ -93,7 +111,8 @@ def test_a_whole_stored_set_reads_in_todays_ids_with_valid_values() -> None:
     assert new["bear_weight"] == "limping"  # "I limped" on the walking self-test
     assert "lump" not in new and "lump_features" not in new  # "no growing lump"
     assert "hip_stiff" not in new and "socks_shoes_hard" not in new
-    assert set(new) == set(STORED) - RENAMED | {"breathless_or_chest_pain"}
+    assert new["clot_risks"] == ["none"]  # three "no"
+    assert set(new) == set(STORED) - RENAMED | {"breathless_or_chest_pain", "clot_risks"}
 
 
 def test_nothing_is_guessed_for_questions_that_did_not_exist() -> None:
@@ -237,3 +256,44 @@ def test_a_child_who_limped_under_2026_12_1_keeps_the_warning_sign() -> None:
     assert "child_limp_without_injury" not in {
         f.id for f in screen(FLAGS, current_answers("2026.12.1", no_limp))
     }
+
+
+# --- 2026.12.1 -> 2026.12.2: three clot-risk questions became one multiple choice -------
+
+
+@pytest.mark.parametrize(
+    ("surgery", "travel", "clot", "read_as"),
+    [
+        ("yes", "no", "no", ["surgery_or_immobile"]),
+        ("no", "yes", "yes", ["long_travel", "earlier_clot"]),
+        ("yes", None, None, ["surgery_or_immobile"]),
+        ("no", "no", "no", ["none"]),
+        ("no", "not_sure", "no", ["not_sure"]),
+        ("not_sure", "yes", None, ["long_travel"]),
+        ("no", None, "no", None),  # one left out: "none of these" is not known
+        (None, None, None, None),
+    ],
+)
+def test_clot_risks_are_read_into_one_question(
+    surgery: str | None, travel: str | None, clot: str | None, read_as: list[str] | None
+) -> None:
+    said = {
+        "recent_surgery_or_immobile": surgery,
+        "long_travel": travel,
+        "previous_blood_clot": clot,
+    }
+    stored = {k: v for k, v in said.items() if v is not None}
+    kept = dict(stored)
+    new = current_answers("2026.12.1", stored)
+    assert stored == kept
+    assert new.get("clot_risks") == read_as
+    assert not set(said) & set(new)
+    if read_as is not None:
+        assert valid_value("clot_risks", read_as)
+
+
+def test_a_clot_risk_under_2026_12_1_keeps_the_warning_sign() -> None:
+    old = {"age": 38, "location": ["calf"], "long_travel": "yes", "previous_blood_clot": "no"}
+    assert "dvt_risk" in {f.id for f in screen(FLAGS, current_answers("2026.12.1", old))}
+    calm = {**old, "long_travel": "no"}
+    assert "dvt_risk" not in {f.id for f in screen(FLAGS, current_answers("2026.12.1", calm))}

@@ -21,8 +21,8 @@ RESUME_KEY = "assessment_resume"
 # Measured over the tuning part of the published-case set with the guided pages
 # (bench/clinical_cases.py; tests/assessments/test_pages.py checks it): the median number
 # of questions shown, and the time at about 15 seconds a question.
-TYPICAL_QUESTIONS = 30
-TYPICAL_MINUTES = 8
+TYPICAL_QUESTIONS = 28
+TYPICAL_MINUTES = 7
 
 
 @require_http_methods(["GET", "POST"])

@@ -105,6 +105,8 @@ def labelled(question: Question, value: object) -> Text:
 def _status(question: Question, value: object) -> Status:
     if value is None:
         return "not_asked"
+    if isinstance(value, list):  # a multiple choice: "none of these" or "not sure" alone
+        value = value[0] if len(value) == 1 and value[0] in ("none", UNSURE) else "chosen"
     key = str(value)
     if key in terms.POSITIVE.get(question.id, ()):
         return "yes"

@@ -43,6 +43,14 @@ def _from_2026_11_1(old: Answers) -> dict[str, object]:
     return new
 
 
+# 2026.12.1's clot-risk questions -> their choice in 2026.12.2's clot_risks.
+CLOT_RISKS = {
+    "recent_surgery_or_immobile": "surgery_or_immobile",
+    "long_travel": "long_travel",
+    "previous_blood_clot": "earlier_clot",
+}
+
+
 def _from_2026_12_1(old: Answers) -> dict[str, object]:
     new = dict(old)
     # "Do you limp when you walk?", asked after "yes" to standing and taking 4 steps,
@@ -52,6 +60,17 @@ def _from_2026_12_1(old: Answers) -> dict[str, object]:
     # say a limp only through the walking self-test ("I limped"); otherwise their "yes"
     # stays "yes" (the intake reads it as weight-bearing, not as a normal gait).
     limp = new.pop("limp", None)
+    # Three yes/no questions about the risks of a clot became one multiple choice: the
+    # "yes" answers are its choices; three "no" are "none of these"; a "not sure" with no
+    # "yes" is "not sure"; anything less (a question left out) leaves it unanswered.
+    said = {old_id: new.pop(old_id, None) for old_id in CLOT_RISKS}
+    ticked = [value for old_id, value in CLOT_RISKS.items() if said[old_id] == "yes"]
+    if ticked:
+        new["clot_risks"] = ticked
+    elif "not_sure" in said.values():
+        new["clot_risks"] = ["not_sure"]
+    elif all(answer == "no" for answer in said.values()):
+        new["clot_risks"] = ["none"]
     limped = limp in ("yes", "not_sure") or (limp is None and new.get("walk_test") == "limp")
     if new.get("bear_weight") == "yes" and limped:
         new["bear_weight"] = "limping"
