@@ -90,4 +90,5 @@ def test_the_confidence_statement_matches_what_was_measured(locked: Report) -> N
 
 
 def test_the_guided_pages_are_short(locked: Report) -> None:
-    assert locked.median_shown <= 31, locked.median_shown
+    # The project's target (median questions shown <= 30), met since questionnaire 2026.12.2.
+    assert locked.median_shown <= 30, locked.median_shown
