@@ -60,6 +60,9 @@ def _from_2026_12_1(old: Answers) -> dict[str, object]:
     # say a limp only through the walking self-test ("I limped"); otherwise their "yes"
     # stays "yes" (the intake reads it as weight-bearing, not as a normal gait).
     limp = new.pop("limp", None)
+    limped = limp in ("yes", "not_sure") or (limp is None and new.get("walk_test") == "limp")
+    if new.get("bear_weight") == "yes" and limped:
+        new["bear_weight"] = "limping"
     # Three yes/no questions about the risks of a clot became one multiple choice: the
     # "yes" answers are its choices; three "no" are "none of these"; a "not sure" with no
     # "yes" is "not sure"; anything less (a question left out) leaves it unanswered.
@@ -71,9 +74,6 @@ def _from_2026_12_1(old: Answers) -> dict[str, object]:
         new["clot_risks"] = ["not_sure"]
     elif all(answer == "no" for answer in said.values()):
         new["clot_risks"] = ["none"]
-    limped = limp in ("yes", "not_sure") or (limp is None and new.get("walk_test") == "limp")
-    if new.get("bear_weight") == "yes" and limped:
-        new["bear_weight"] = "limping"
     return new
 
 
