@@ -60,6 +60,8 @@ def test_the_openapi_document_explains_the_skip_logic(client: Client) -> None:
     assert "when_useful" in fields["ask"]["description"]
     skip_logic = client.get("/static/assessments/skip_logic.js")
     assert skip_logic.status_code == 200
+    version = schemas["AssessmentIn"]["properties"]["questionnaire_version"]["description"]
+    assert "earlier version" in version and "422" in version
 
 
 @pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "self_care"])
