@@ -312,7 +312,12 @@ def test_answers_to_the_previous_questionnaire_are_read_in_todays_questions(
     answers = {**answers_for("soon"), "bear_weight": "yes"}
     old = {**answers, "limp": "yes"}  # 2026.12.1 asked the limp as its own question
     status, body = post(client, {"answers": old})
-    assert status == 422 and body["errors"] == {"limp": ["Unknown question 'limp'."]}
+    assert status == 422 and list(body["errors"]) == ["limp"]
+    assert body["errors"]["limp"] == [
+        "Unknown question 'limp': questionnaire 2026.12.1 asked it. Send "
+        '"questionnaire_version": "2026.12.1" with answers to that version, or answer the '
+        f"current questionnaire ({load_questionnaire().version})."
+    ]
     assert not Assessment.objects.exists()
     status, body = post(client, {"answers": old, "questionnaire_version": "2026.12.1"})
     assert status == 201, body

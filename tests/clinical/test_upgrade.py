@@ -297,3 +297,13 @@ def test_a_clot_risk_under_2026_12_1_keeps_the_warning_sign() -> None:
     assert "dvt_risk" in {f.id for f in screen(FLAGS, current_answers("2026.12.1", old))}
     calm = {**old, "long_travel": "no"}
     assert "dvt_risk" not in {f.id for f in screen(FLAGS, current_answers("2026.12.1", calm))}
+
+
+def test_every_retired_question_is_read_away_by_the_upgrade_from_its_version() -> None:
+    from rehabit.clinical.upgrade import RETIRED
+
+    for qid, version in RETIRED.items():
+        assert qid not in QUESTIONS, qid
+        assert version in UPGRADES, (qid, version)
+        for value in ("yes", "no", "not_sure"):
+            assert qid not in current_answers(version, {qid: value}), (qid, value)

@@ -16,7 +16,7 @@ from rehabit.assessments.presenters import localized_questionnaire, result_json
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
-from rehabit.clinical.upgrade import current_answers
+from rehabit.clinical.upgrade import RETIRED, current_answers
 from rehabit.core.caching import etag_of, public_bytes
 from rehabit.core.lean import API_PREFIX, serve_public, serve_public_post
 
@@ -201,8 +201,25 @@ def create_assessment(
     try:
         assessment = record_assessment(answers, owner=owner)
     except AnswerErrors as exc:
-        return Status(422, validation_error_body(exc.errors, ["body", "answers"]))
+        errors = exc.errors if version is not None else _name_retired(exc.errors)
+        return Status(422, validation_error_body(errors, ["body", "answers"]))
     return _result(201, assessment)
+
+
+def _name_retired(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """An unknown question that an earlier questionnaire asked says which one, and how to
+    send its answers (a client that cached the questionnaire before an upgrade)."""
+    out = dict(errors)
+    for qid, version in RETIRED.items():
+        if qid in out:
+            message = _(
+                "Unknown question '%(question)s': questionnaire %(version)s asked it. Send "
+                '"questionnaire_version": "%(version)s" with answers to that version, or '
+                "answer the current questionnaire (%(current)s)."
+            )
+            said = {"question": qid, "version": version, "current": load_questionnaire().version}
+            out[qid] = [message % said]
+    return out
 
 
 def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:

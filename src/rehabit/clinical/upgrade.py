@@ -83,6 +83,18 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
 }
 
 
+# Questions that are no longer asked -> the last questionnaire version that asked them (an
+# answer to one, sent without its version, is an earlier version's answer).
+RETIRED: Mapping[str, str] = {
+    "breathless": "2026.11.1",
+    "chest_pain_or_coughing_blood": "2026.11.1",
+    "growing_lump": "2026.11.1",
+    "hip_stiffness": "2026.11.1",
+    "limp": "2026.12.1",
+    **dict.fromkeys(CLOT_RISKS, "2026.12.1"),
+}
+
+
 # Answers of a check still being filled in that a step cannot read yet: (question, value,
 # follow-up). A draft can stop between a question and its follow-up; under 2026.12.1 a
 # "yes" to standing was not finished until the limp question was answered, and today's
