@@ -100,6 +100,14 @@ def test_always_questions_are_always_shown() -> None:
         assert all(q.ask == "always" for q in p.questions), p.id
 
 
+@pytest.mark.parametrize("leg", ["weak_not_worse", "slowly"])
+def test_a_leg_already_called_weak_is_not_asked_about_weakness_again(leg: str) -> None:
+    answers = before("symptoms", {**strain(), "leg_weakness": leg})
+    assert "weakness" not in [q.id for q in flow.visible(page("symptoms"), answers)]
+    # ... while a leg called strong may still be asked how it feels when it matters.
+    assert flow.applies(QUESTIONNAIRE.questions["weakness"], {**answers, "leg_weakness": "no"})
+
+
 def _changes_nothing(question: Question, answers: dict[str, Any]) -> bool:
     """No answer to ``question`` changes the advice (its level, or which warning signs
     fire: each brings advice of its own), the first cause, or the probability of one of the

@@ -307,3 +307,13 @@ def test_every_retired_question_is_read_away_by_the_upgrade_from_its_version() -
         assert version in UPGRADES, (qid, version)
         for value in ("yes", "no", "not_sure"):
             assert qid not in current_answers(version, {qid: value}), (qid, value)
+
+
+@pytest.mark.parametrize("leg", ["no", "weak_not_worse", "slowly", "suddenly", "not_sure"])
+def test_the_second_weakness_question_is_read_only_where_it_is_still_asked(leg: str) -> None:
+    old = {"leg_weakness": leg, "weakness": "yes"}
+    new = current_answers("2026.12.1", old)
+    asked = QUESTIONS["weakness"].show_if.holds({"leg_weakness": leg})  # type: ignore[union-attr]
+    assert ("weakness" in new) is asked
+    assert asked is (leg in ("no", "not_sure"))
+    assert new["leg_weakness"] == leg

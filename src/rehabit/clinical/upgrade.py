@@ -63,6 +63,10 @@ def _from_2026_12_1(old: Answers) -> dict[str, object]:
     limped = limp in ("yes", "not_sure") or (limp is None and new.get("walk_test") == "limp")
     if new.get("bear_weight") == "yes" and limped:
         new["bear_weight"] = "limping"
+    # "Does the leg feel weak?" is no longer asked once the warning signs called the leg
+    # weak (it would say the same again), so such an answer is not read.
+    if new.get("leg_weakness") in ("weak_not_worse", "slowly", "suddenly"):
+        new.pop("weakness", None)
     # Three yes/no questions about the risks of a clot became one multiple choice: the
     # "yes" answers are its choices; three "no" are "none of these"; a "not sure" with no
     # "yes" is "not sure"; anything less (a question left out) leaves it unanswered.
