@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
+from rehabit.core.timefmt import readable_zone
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -72,7 +73,7 @@ class SignupForm(AllauthSignupForm):
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return [(z, z.replace("_", " ")) for z in zones]
+    return [(z, readable_zone(z)) for z in zones]
 
 
 def years_before(day: date, years: int) -> date:

@@ -22,6 +22,7 @@ from rehabit.booking.models import (
 )
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
+from rehabit.core.timefmt import readable_zone
 from rehabit.core.widgets import LongSelect
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
@@ -29,7 +30,7 @@ from rehabit.scheduling import UnknownTimeZone, validate_zone
 @cache
 def zone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
-    return [(z, z.replace("_", " ")) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
+    return [(z, readable_zone(z)) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
 
 
 def clean_zone(value: str) -> str:

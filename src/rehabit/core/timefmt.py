@@ -42,6 +42,11 @@ def times_were_shown() -> bool:
     return _times_shown.get()
 
 
+def readable_zone(name: str) -> str:
+    """A time zone's id as people read it: "America/Los Angeles", not "America/Los_Angeles"."""
+    return name.replace("_", " ")
+
+
 def _zone_name(zone: str | None) -> str:
     if zone:
         return zone
@@ -60,7 +65,7 @@ def zone_label(moment: datetime, zone: str | None = None) -> str:
     abbrev = format_zone_abbrev(in_zone(moment, name))
     if name == "UTC" or abbrev == name:
         return abbrev
-    return _("%(abbrev)s, %(zone)s") % {"abbrev": abbrev, "zone": name.replace("_", " ")}
+    return _("%(abbrev)s, %(zone)s") % {"abbrev": abbrev, "zone": readable_zone(name)}
 
 
 def format_day(value: datetime | date, zone: str | None = None) -> str:

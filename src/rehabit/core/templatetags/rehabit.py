@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext
 
+from rehabit.core.timefmt import readable_zone
+
 register = template.Library()
 
 
@@ -21,8 +23,8 @@ def tr(text: object) -> str:
 
 @register.filter
 def zone_name(zone: object) -> str:
-    """A time zone's name as people read it ("America/Los Angeles", not its id's "_")."""
-    return str(zone).replace("_", " ")
+    """A time zone's name as people read it (``timefmt.readable_zone``)."""
+    return readable_zone(str(zone))
 
 
 @register.filter
