@@ -59,9 +59,14 @@ def test_cause_ranking_on_the_locked_part(locked: Report) -> None:
 
 
 def test_triage_on_the_locked_part(locked: Report) -> None:
-    assert len(locked.urgent_under_triaged) <= 10, locked.urgent_under_triaged
-    assert locked.not_under_triaged >= 0.84, locked.not_under_triaged
-    assert locked.over_triage <= 0.17, locked.over_triage
+    assert len(locked.urgent_under_triaged) <= 8, locked.urgent_under_triaged
+    assert locked.not_under_triaged >= 0.87, locked.not_under_triaged
+    # Raised from 0.17 on purpose: three same-day warning signs built on the tuning part
+    # (severe pain growing without an injury, pain still growing days after a fall, a sore
+    # lump in a child) caught two more urgent locked cases and over-triaged three more. A
+    # missed urgent case is the worse error (red_flags.yaml), so the trade was kept; the
+    # project's target (<= 0.15) is not met.
+    assert locked.over_triage <= 0.21, locked.over_triage
 
 
 def test_calibration_on_the_locked_part(locked: Report) -> None:

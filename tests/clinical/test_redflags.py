@@ -40,6 +40,16 @@ CAUDA_EQUINA_ITEMS = ("saddle_numbness", "bladder_trouble", "bladder_bowel_leak"
 
 # Whole stories for the flags that no written vignette covers (vignettes.yaml is reviewed
 # data; these are complete answer sets built the same way, over its defaults).
+AFTER_A_BLOW: dict[str, Any] = {"onset": "fall_or_blow", "pop": "no", "earlier_pain": "no"}
+GROWING_PAIN: dict[str, Any] = {
+    "age": 32, "sex": "female", "location": ["upper_thigh", "middle_thigh"], "side": "left",
+    "days_since_onset": 6, "onset": "no_clear_reason", "course": "worse", "pain_now": 7,
+}  # fmt: skip
+WORSE_AFTER_A_FALL: dict[str, Any] = {
+    "age": 51, "sex": "male", "location": ["upper_thigh", "middle_thigh"], "side": "left",
+    "days_since_onset": 20, "onset": "fall_or_blow", "pop": "no", "course": "worse",
+    "pain_now": 5,
+}  # fmt: skip
 FLAG_STORIES: dict[str, dict[str, Any]] = {
     "child_under_5": person(
         age=3, location=["upper_thigh"], side="left", days_since_onset=2,
@@ -104,6 +114,8 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
         age=35, location=["buttock", "upper_thigh"], side="right", days_since_onset=3,
         onset="no_clear_reason", course="worse", pain_now=8, bear_weight="limping",
     ),
+    "worsening_severe_pain": person(**GROWING_PAIN),
+    "worse_after_fall": person(**WORSE_AFTER_A_FALL),
     "severe_pain_after_operation": person(
         age=50, sex="male", clot_risks=["surgery_or_immobile"], location=["middle_thigh"],
         side="right", days_since_onset=7, onset="gradually", course="worse", pain_now=7,
@@ -587,10 +599,21 @@ def test_a_thigh_ache_with_weak_bones_is_urgent_only_as_the_guidance_says(
         ({"lump_features": ["hard", "painful"]}, True),
         ({"age": 25}, False),
         ({"age": 60, "foot_sore": "no"}, False),
-        ({"onset": "fall_or_blow", "earlier_pain": "no", "pop": "no"}, False),
-        ({"lump_features": ["painful"]}, False),
+        (AFTER_A_BLOW, False),
+        ({"lump_features": ["painful"]}, True),
+        ({"age": 16, "lump_features": ["painful"]}, False),
+        ({"lump_features": ["painful"], **AFTER_A_BLOW}, False),
     ],
-    ids=["growing", "hard", "aged-25", "aged-60", "after-a-blow", "only-sore"],
+    ids=[
+        "growing",
+        "hard",
+        "aged-25",
+        "aged-60",
+        "after-a-blow",
+        "sore-child",
+        "sore-at-16",
+        "sore-child-after-a-blow",
+    ],
 )
 def test_a_growing_lump_in_a_young_person_is_urgent_as_ng12_says(
     change: dict[str, Any], young: bool
@@ -598,8 +621,9 @@ def test_a_growing_lump_in_a_young_person_is_urgent_as_ng12_says(
     """[R3] NICE NG12: a very urgent scan (within 48 hours) for a child or young person
     (under 25) with an unexplained lump that is increasing in size (or a bone swelling, which
     a parent feels as a hard, fixed lump); from 25 the adult pathway (a scan within two
-    weeks: ``growing_lump``, "soon"). A lump after a blow is explained; a sore lump alone is
-    neither."""
+    weeks: ``growing_lump``, "soon"). NG12's very urgent X-ray for a child's unexplained bone
+    swelling or pain also takes a child's (under 16) lump that only hurts; from 16 a sore lump
+    alone is neither. A lump after a blow is explained."""
     result = assess({**FLAG_STORIES["growing_lump_young"], **change})
     fired = [f.id for f in result.red_flags]
     assert ("growing_lump_young" in fired) is young, fired
@@ -610,3 +634,65 @@ def test_a_growing_lump_in_a_young_person_is_urgent_as_ng12_says(
         assert "growing_lump" in fired  # the adult pathway
     if change.get("age") == 25:  # nothing else in this story is urgent at 25
         assert result.disposition.level == "soon"
+
+
+@pytest.mark.parametrize(
+    ("change", "fires"),
+    [
+        ({}, True),
+        ({"pain_now": 6}, False),
+        ({"course": "same"}, False),
+        ({"days_since_onset": 15}, False),
+        ({"onset": "sprinting", "pop": "no", "earlier_pain": "no"}, False),
+        ({"onset": "gradually"}, True),
+        ({"location": ["lower_back", "upper_thigh", "middle_thigh"]}, True),
+    ],
+    ids=[
+        "story",
+        "moderate",
+        "not-worse",
+        "over-two-weeks",
+        "after-a-sprint",
+        "gradual",
+        "with-back-pain",
+    ],
+)
+def test_severe_pain_that_grows_without_an_injury_is_seen_today(
+    change: dict[str, Any], fires: bool
+) -> None:
+    """[R56][38]: severe pain (7 or more) that began on its own in the last two weeks and
+    keeps growing is seen the same day, with back pain too (a bad sciatica is then seen a
+    day early: the published cases showed that leaving back pain out misses a dangerous
+    one); an injury, a plateau or milder pain is judged by the other flags and the
+    ranking."""
+    result = assess(person(**{**GROWING_PAIN, **change}))
+    fired = [f.id for f in result.red_flags]
+    assert ("worsening_severe_pain" in fired) is fires, fired
+    if fires:
+        assert RANK[result.disposition.level] >= RANK["urgent"]
+
+
+@pytest.mark.parametrize(
+    ("change", "fires"),
+    [
+        ({}, True),
+        ({"days_since_onset": 1}, False),
+        ({"course": "better"}, False),
+        ({"course": "same"}, False),
+        ({"onset": "gradually"}, False),
+    ],
+    ids=["story", "first-day", "getting-better", "steady", "no-fall"],
+)
+def test_pain_still_growing_days_after_a_fall_is_seen_today(
+    change: dict[str, Any], fires: bool
+) -> None:
+    """[30][44][R13]: a knock hurts most in the first day or two; pain still growing after
+    that can be a fracture, a bleed, pressure in the muscle, an infection or a clot."""
+    story = {**WORSE_AFTER_A_FALL, **change}
+    if story["onset"] != "fall_or_blow":
+        del story["pop"]
+    result = assess(person(**story))
+    fired = [f.id for f in result.red_flags]
+    assert ("worse_after_fall" in fired) is fires, fired
+    if fires:
+        assert RANK[result.disposition.level] >= RANK["urgent"]
