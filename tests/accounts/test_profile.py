@@ -98,6 +98,21 @@ def test_every_field_is_validated_with_a_clear_message(
     assert 'aria-invalid="true"' in body
 
 
+def test_a_zone_no_longer_offered_is_kept_for_its_owner_and_refused_to_others(
+    patient: Any,
+) -> None:
+    """Etc/GMT+5 (five hours *behind* GMT) is not offered any more; a profile saved with it
+    before can still be saved unchanged, and no one else can pick it."""
+    Profile.objects.filter(user=patient).update(time_zone="Etc/GMT+5")
+    client = login(Client(), patient)
+    assert 'value="Etc/GMT+5" selected' in client.get("/account/profile/").content.decode()
+    response = client.post("/account/profile/", {**GOOD, "time_zone": "Etc/GMT+5"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=patient).time_zone == "Etc/GMT+5"
+    Profile.objects.filter(user=patient).update(time_zone="Europe/London")
+    assert "is not a time zone we know" in _errors(patient, time_zone="Etc/GMT+5")
+
+
 def test_times_are_shown_in_the_persons_zone_with_its_name(patient: Any) -> None:
     from tests.accounts.helpers import assessment_for
 

@@ -55,6 +55,28 @@ def test_spans_days_and_dates() -> None:
     assert timefmt.format_date(date(1980, 3, 1)) == "1 March 1980"
 
 
+def test_every_form_offers_the_same_zones_named_as_people_read_them() -> None:
+    """The profile, a staff invitation and booking pick from one list: places and UTC,
+    readable, without the reversed-sign Etc/GMT+5 kind or the obsolete SystemV names."""
+    from rehabit.accounts.forms import ProfileForm, StaffProfileForm
+    from rehabit.accounts.invitation_forms import AcceptInvitationForm
+    from rehabit.booking.forms import ZoneField
+
+    choices = timefmt.zone_choices()
+    values = [value for value, _ in choices]
+    assert ("America/Los_Angeles", "America/Los Angeles") in choices
+    assert "UTC" in values and "Europe/London" in values
+    assert not [v for v in values if v.startswith(("Etc/", "SystemV/"))]
+    assert values == sorted(values)
+    for field in (
+        ProfileForm().fields["time_zone"],
+        StaffProfileForm().fields["time_zone"],
+        AcceptInvitationForm(email="new.therapist@example.org").fields["time_zone"],
+        ZoneField(),
+    ):
+        assert list(field.choices) == choices
+
+
 def test_without_a_zone_the_requests_zone_is_used() -> None:
     with timezone.override("Australia/Sydney"):
         assert (

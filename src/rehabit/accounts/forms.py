@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import date
-from functools import cache
 from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -20,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
-from rehabit.core.timefmt import readable_zone
+from rehabit.core.timefmt import readable_zone, zone_choices
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -70,12 +68,6 @@ class SignupForm(AllauthSignupForm):
             set_consent(user, purpose, True, request=request, source="signup")
 
 
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return [(z, readable_zone(z)) for z in zones]
-
-
 def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -115,7 +107,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         help_text=_("Appointment times and records are shown in this zone."),
-        choices=time_zone_choices,
+        choices=zone_choices,
         error_messages={
             "required": _("Choose your time zone."),
             "invalid_choice": _(
@@ -144,6 +136,15 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Profile
         fields = ["full_name", "date_of_birth", "time_zone", "language", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A zone saved before the list left out Etc/GMT+5 and the like stays choosable for
+        # its owner, so the profile can be saved again unchanged.
+        stored = getattr(self.instance, "time_zone", "") or ""
+        field = self.fields["time_zone"]
+        if stored and stored not in {value for value, _label in zone_choices()}:
+            field.choices = [(stored, readable_zone(stored)), *zone_choices()]
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())

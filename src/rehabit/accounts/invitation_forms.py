@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from rehabit.accounts.forms import terms_label, time_zone_choices
+from rehabit.accounts.forms import terms_label
+from rehabit.core.timefmt import zone_choices
 
 
 class InviteForm(forms.Form):
@@ -40,7 +41,7 @@ class AcceptInvitationForm(forms.Form):
     )
     time_zone = forms.ChoiceField(
         label=_("Your time zone"),
-        choices=time_zone_choices,
+        choices=zone_choices,
         help_text=_("Times are shown in this zone; your working hours will be on this clock."),
         error_messages={
             "required": _("Choose your time zone."),

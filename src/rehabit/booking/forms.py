@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
-from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,15 +20,9 @@ from rehabit.booking.models import (
 )
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
-from rehabit.core.timefmt import readable_zone
+from rehabit.core.timefmt import zone_choices
 from rehabit.core.widgets import LongSelect
 from rehabit.scheduling import UnknownTimeZone, validate_zone
-
-
-@cache
-def zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
-    return [(z, readable_zone(z)) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
 
 
 def clean_zone(value: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import date, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -45,6 +47,18 @@ def times_were_shown() -> bool:
 def readable_zone(name: str) -> str:
     """A time zone's id as people read it: "America/Los Angeles", not "America/Los_Angeles"."""
     return name.replace("_", " ")
+
+
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    """Every zone a person can pick in a form: a place ("Europe/London") or UTC, readable.
+
+    ``Etc/GMT+5`` and the like are left out: their sign is the reverse of what people expect
+    (it is five hours *behind* GMT), and the ``SystemV/`` names are obsolete. Zones already
+    stored stay valid (``scheduling.validate_zone`` accepts them); they are only not offered.
+    """
+    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+    return [(z, readable_zone(z)) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
 
 
 def _zone_name(zone: str | None) -> str:
