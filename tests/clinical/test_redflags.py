@@ -670,6 +670,8 @@ def test_severe_pain_that_grows_without_an_injury_is_seen_today(
     assert ("worsening_severe_pain" in fired) is fires, fired
     if fires:
         assert RANK[result.disposition.level] >= RANK["urgent"]
+        # The two can't-miss causes its advice names first lead the list (``also``).
+        assert {c.id for c in result.causes[:2]} == {"dvt", "infection"}
 
 
 @pytest.mark.parametrize(
