@@ -14,11 +14,12 @@ from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import RANK
 from rehabit.clinical.validation import validate_answers
-from tests.clinical.answers import PROPERTY, answer_sets, strain, vignette, vignettes
+from tests.clinical.answers import PROPERTY, answer_sets, person, strain, vignette, vignettes
 
 QUESTIONNAIRE = load_questionnaire()
 PAGES = flow.pages(QUESTIONNAIRE)
 FLAGS = {f.id: f for f in load_red_flags(QUESTIONNAIRE)}
+MODEL = load_model()
 
 
 def page(page_id: str) -> flow.Page:
@@ -195,6 +196,8 @@ def test_a_when_useful_question_is_shown_exactly_when_one_answer_could_matter() 
                     or _decides_a_flag(question, answers, page_id)
                     or _could_make_it_mild(question, answers)
                 ), (name, question.id)
+            elif question.loads_the_leg and flow.doctor_today(flow.outlook(answers), MODEL):
+                continue  # not loaded once a warning sign sends the leg to a doctor
             else:
                 skipped += 1
                 assert _changes_nothing(question, answers), (name, question.id)
@@ -234,6 +237,42 @@ def test_is_useful_on_examples() -> None:
     now = flow.outlook(sprint)
     for question in page("symptoms").questions:
         assert flow.is_useful(question, sprint, now=now) == flow.is_useful(question, sprint)
+
+
+@pytest.mark.parametrize(
+    ("course", "urgent"), [("worse", True), ("same", False), ("better", False)]
+)
+def test_a_leg_a_warning_sign_sends_to_a_doctor_is_not_loaded(course: str, urgent: bool) -> None:
+    """Three weeks after a fall, pain that keeps growing is a doctor-today warning sign (a
+    broken bone, a bleed): the self-tests that load or stretch the leg are not asked, only
+    the walk. The same story, steady or easing, still gets the resisted knee bend."""
+    story = person(
+        age=51, sex="male", location=["upper_thigh", "middle_thigh"], side="left",
+        days_since_onset=20, onset="fall_or_blow", pop="no", earlier_pain="no",
+        course=course, pain_now=5,
+    )  # fmt: skip
+    earlier = before("self_tests", story)
+    assert flow.doctor_today(flow.outlook(earlier), MODEL) is urgent
+    shown = [q.id for q in flow.visible(page("self_tests"), earlier)]
+    loading = [q.id for q in page("self_tests").questions if q.loads_the_leg]
+    assert "walk_test" in shown
+    assert bool(set(shown) & set(loading)) is not urgent, shown
+    assert set(loading) == {
+        "hop_test", "bridge_test", "nerve_stretch_test", "knee_bend_test",
+        "hamstring_stretch_test",
+    }  # fmt: skip
+
+
+def test_no_loading_self_test_is_shown_after_a_warning_sign_on_any_vignette() -> None:
+    sent = 0
+    for v in vignettes():
+        earlier = before("self_tests", v["answers"])
+        if not flow.doctor_today(flow.outlook(earlier), MODEL):
+            continue
+        sent += 1
+        shown = flow.visible(page("self_tests"), earlier)
+        assert not [q.id for q in shown if q.loads_the_leg], v["id"]
+    assert sent >= 10  # the vignettes hold many stories a warning sign sends to a doctor
 
 
 def test_probes_try_every_kind_of_answer() -> None:

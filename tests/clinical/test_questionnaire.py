@@ -358,6 +358,14 @@ def _broken(raw: Any, change: Any) -> Any:
             lambda d: d["sections"][0]["questions"][1].update(ask="when_useful"),
             "asked only when useful must be optional",
         ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(loads_the_leg="yes"),
+            "loads_the_leg must be true or false",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(loads_the_leg=True),
+            "loads the leg must be optional",
+        ),
     ],
 )
 def test_malformed_questionnaire_fails_loudly(raw: Any, change: Any, message: str) -> None:

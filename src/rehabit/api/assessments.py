@@ -59,6 +59,12 @@ class QuestionOut(Schema):
         "when one of its answers could change the advice or the likely causes. It is always "
         "optional, and the API accepts it whenever its show_if holds.",
     )
+    loads_the_leg: bool = Field(
+        False,
+        description="A self-test that puts load or a strong stretch on the leg. The guided "
+        "pages do not ask it once a warning sign (red flag) of urgent or emergency level has "
+        "fired; a client that guides people should do the same. The API still accepts it.",
+    )
 
 
 class SectionOut(Schema):

@@ -11,6 +11,8 @@
   always shown.
 * **Stop at an emergency.** After every page the red flags are screened on the answers so
   far; an emergency flag (or one that ends the check) means the next page is the advice.
+* **No loading on a leg sent to a doctor.** Once a warning sign says to see a doctor today
+  or sooner, the self-tests that load or stretch the leg (``loads_the_leg``) are not asked.
 
 Everything here works on partial answers, as the pages collect them.
 """
@@ -191,15 +193,25 @@ def visible(
     """The questions this page shows, given the answers from earlier pages."""
     model = model or load_model()
     shown = [q for q in page.questions if applies(q, answers)]
-    if not any(q.ask == "when_useful" for q in shown):
+    if not any(q.ask == "when_useful" or q.loads_the_leg for q in shown):
         return shown
     now = outlook(answers, model)
+    if any(q.loads_the_leg for q in shown) and doctor_today(now, model):
+        # No hop, bridge, resisted knee bend or strong stretch on a leg a warning sign sends
+        # to a doctor today: it may be broken, torn, clotted or infected.
+        shown = [q for q in shown if not q.loads_the_leg]
     passed = _passed_before(model.questionnaire, page.id)
     return [
         q
         for q in shown
         if q.ask == "always" or is_useful(q, answers, model=model, now=now, passed=passed)
     ]
+
+
+def doctor_today(now: Outlook, model: ClinicalModel) -> bool:
+    """Has a warning sign said to see a doctor today or sooner?"""
+    levels = _flag_levels(model)
+    return any(RANK[levels[f]] >= RANK["urgent"] for f in now.flags)
 
 
 @lru_cache(maxsize=64)

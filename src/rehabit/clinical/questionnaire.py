@@ -38,6 +38,7 @@ _QUESTION_KEYS = frozenset(
         "exclusive",
         "show_if",
         "ask",
+        "loads_the_leg",
     }
 )
 # When the guided pages ask a question: always (when its show_if holds), or only when one
@@ -73,6 +74,9 @@ class Question:
     exclusive: frozenset[str] = frozenset()
     show_if: Rule | None = None
     ask: str = "always"
+    # A self-test that puts load or a strong stretch on the leg: the guided pages do not ask
+    # it once a warning sign says to see a doctor today or sooner (clinical/flow.py).
+    loads_the_leg: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
@@ -105,6 +109,8 @@ class Question:
             out["unit"] = self.unit
         out["required"] = self.required
         out["ask"] = self.ask
+        if self.loads_the_leg:
+            out["loads_the_leg"] = True
         if self.options:
             out["options"] = [{"value": o.value, "label": o.label} for o in self.options]
         if self.exclusive:
@@ -246,6 +252,11 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         raise QuestionnaireError(f"{where}: ask must be one of {sorted(ASK_VALUES)}")
     if ask == "when_useful" and required:
         raise QuestionnaireError(f"{where}: a question asked only when useful must be optional")
+    loads_the_leg = raw.get("loads_the_leg", False)
+    if not isinstance(loads_the_leg, bool):
+        raise QuestionnaireError(f"{where}: loads_the_leg must be true or false")
+    if loads_the_leg and required:
+        raise QuestionnaireError(f"{where}: a self-test that loads the leg must be optional")
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
         id=qid,
@@ -261,6 +272,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         exclusive=frozenset(exclusive_raw),
         show_if=show_if,
         ask=ask,
+        loads_the_leg=loads_the_leg,
         labels=labels,
         values=frozenset(labels),
         option_values=tuple(labels),
