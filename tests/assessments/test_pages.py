@@ -127,6 +127,28 @@ def test_emergency_result_offers_the_call_button_first(client: Client) -> None:
     assert html.index('href="tel:') < html.index("What your answers point to")
 
 
+@pytest.mark.parametrize(
+    ("level", "booking"),
+    [
+        ("emergency", None),
+        ("urgent", "After you have seen a doctor: book a physiotherapist"),
+        ("soon", "Book an online session"),
+        ("self_care", "Book an online session"),
+    ],
+)
+def test_a_result_offers_a_physiotherapist_only_in_its_place(
+    client: Client, level: str, booking: str | None
+) -> None:
+    """A physiotherapist's first free time is a day or more away: an urgent result (see a
+    doctor today) offers one only for after the doctor, an emergency result not at all."""
+    html = client.get(walk_pages(client, answers_for(level))).content.decode()
+    offered = [text for text in BOOKING_LINKS if f">{text}</a>" in html]
+    assert offered == ([booking] if booking else [])
+
+
+BOOKING_LINKS = ("Book an online session", "After you have seen a doctor: book a physiotherapist")
+
+
 def test_the_pages_keep_the_disposition_of_every_vignette() -> None:
     """Including the mild ones: "mild" needs both walk_test and weakness, which the pages
     ask while both answers together could still make it self-care."""
