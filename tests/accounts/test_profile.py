@@ -132,3 +132,14 @@ def test_preferred_language_is_applied_to_the_session(patient: Any, settings: An
 
     response = client.post("/account/login/", {"login": patient.email, "password": PASSWORD})
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+
+
+def test_a_signed_in_person_finds_their_sessions_from_every_page(patient: Any) -> None:
+    """The menu and the account page lead to the sessions booked (to see, move or cancel
+    them), not only the confirmation e-mail."""
+    client = login(Client(), patient)
+    for path in ("/", "/account/", "/booking/"):
+        body = client.get(path).content.decode()
+        assert 'href="/booking/appointments/"' in body, path
+    assert "See, move or cancel my video sessions" in client.get("/account/").content.decode()
+    assert 'href="/booking/appointments/"' not in Client().get("/").content.decode()
