@@ -175,3 +175,34 @@ def test_account_pages_in_our_words_on_a_phone(phone: Any, live_server: Any) -> 
     assert phone.get_by_label("Date of birth").count() == 0
     assert_fits_phone_width(phone)
     assert_accessible(phone)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_account_and_consent_pages_fit_a_phone(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    """Their tables (assessments; the consent history) stack on a phone instead of
+    scrolling sideways; each cell keeps its column's name."""
+    from rehabit.accounts.consent import set_consent
+    from rehabit.accounts.models import ConsentPurpose
+    from tests.accounts.helpers import assessment_for, make_user
+
+    patient = make_user("narrow.phone@example.org", name="Nadia Narrow-Screen")
+    for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
+        set_consent(patient, purpose, True)
+    assessment_for(patient)
+    context = browser.new_context(viewport={"width": width, "height": 700}, is_mobile=True)
+    page = context.new_page()
+    cookie = login(Client(), patient).cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    for path in ("/account/", "/account/consent/"):
+        page.goto(live_server.url + path)
+        assert_fits_phone_width(page)
+        assert_accessible(page)
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('td[data-label]'), '::before').content"
+    )
+    assert label == '"When: "'
+    context.close()
