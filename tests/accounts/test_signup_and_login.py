@@ -4,6 +4,7 @@ change of e-mail, and the role and consents a new account starts with."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -58,6 +59,28 @@ def test_signup_needs_a_verified_address_before_signing_in() -> None:
     assert response.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_signing_in_again_sends_a_fresh_link_as_the_check_your_e_mail_page_says() -> None:
+    """The page after sign-up promises a new link on signing in again, at most one every
+    few minutes (ACCOUNT_RATE_LIMITS confirm_email)."""
+    import time_machine
+    from django.utils import timezone
+
+    client = Client()
+    signup(client)
+    page = client.get("/account/confirm-email/").content.decode()
+    assert "To get a new link" in page and 'href="/account/login/"' in page
+    credentials = {"login": "new.person@example.org", "password": PASSWORD}
+    Client().post("/account/login/", credentials)
+    assert len(mail.outbox) == 1  # too soon: the link just sent still stands
+    with time_machine.travel(timezone.now() + timedelta(minutes=4), tick=False):
+        response = Client().post("/account/login/", credentials)
+    assert response["Location"] == "/account/confirm-email/"
+    assert len(mail.outbox) == 2
+    fresh = link_in(mail.outbox[-1], r"/account/confirm-email/[^/\s]+/")
+    assert Client().post(fresh).status_code == 302
+    assert EmailAddress.objects.get(email="new.person@example.org").verified
 
 
 def test_signup_records_consent_with_version_and_time() -> None:

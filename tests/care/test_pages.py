@@ -269,7 +269,7 @@ def test_the_next_morning_question_moves_the_program_and_explains_it(client: Cli
     )
     session = ExerciseSession.objects.get()
     url = f"/care/{assessment.pk}/program/"
-    assert "Come back tomorrow morning" in text(client.get(url))
+    assert "Come back after a night's sleep, from " in text(client.get(url))
     with time_machine.travel(timezone.now() + timedelta(hours=10), tick=False):
         body = text(client.get(url))
         assert "How did it feel the next morning?" in body

@@ -247,7 +247,7 @@ def check_in(
             raise Refused(
                 _(
                     "It is too early to say how this session felt the next morning. "
-                    "Come back tomorrow morning."
+                    "Come back after a night's sleep."
                 )
             )
         session.next_morning = morning
