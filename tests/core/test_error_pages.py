@@ -51,6 +51,24 @@ def test_an_unknown_address_gets_the_styled_not_found_page(client: Client) -> No
     assert "We cannot find that page" in html and "<title>Page not found" in html
 
 
+def test_a_signed_out_owner_of_a_result_is_told_to_sign_in(db: Any) -> None:
+    """A result saved to an account is 404 to everyone else (its existence is not told),
+    so the page says how its owner gets to it: sign in, and come back to this address."""
+    from tests.accounts.helpers import assessment_for, login, make_user
+
+    owner = make_user("owner.of.result@example.org")
+    assessment = assessment_for(owner)
+    path = f"/assessment/result/{assessment.pk}/"
+    html = Client().get(path).content.decode()
+    assert f'href="/account/login/?next=/assessment/result/{assessment.pk}/"' in html
+    assert "If this is your own result" in html
+    response = login(Client(), owner).get(path)
+    assert response.status_code == 200
+    signed_in_elsewhere = login(Client(), make_user("someone.else@example.org"))
+    html = signed_in_elsewhere.get(path).content.decode()
+    assert "If this is your own result" not in html
+
+
 @override_settings(ROOT_URLCONF=__name__)
 @pytest.mark.parametrize(
     ("url", "status", "heading"),
