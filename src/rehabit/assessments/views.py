@@ -193,7 +193,6 @@ def _step_context(
         "notice_flags": emergency or list(wizard.urgent(earlier)),
         # Under 16 a parent or carer answers: every later page says so.
         "for_child": isinstance(earlier.get("age"), int) and earlier["age"] < 16,
-        "version": questionnaire.version,
     }
 
 
