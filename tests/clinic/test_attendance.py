@@ -36,6 +36,17 @@ def test_the_therapist_marks_a_started_session_and_both_see_it(clinic: Clinic) -
     assert changes.count() == 2
 
 
+def test_a_cancelled_session_shows_no_attendance_to_mark(clinic: Clinic) -> None:
+    from rehabit.booking import services
+
+    page = f"/booking/appointments/{clinic.appointment.pk}/"
+    assert 'id="attendance"' in clinic.client("patient").get(page).content.decode()
+    services.cancel(clinic.appointment.pk, actor=clinic.patient, reason="Feeling better")
+    for who in ("therapist", "patient"):
+        body = clinic.client(who).get(page).content.decode()
+        assert "Cancelled" in body and 'id="attendance"' not in body, who
+
+
 def test_not_before_the_start_and_not_a_made_up_value(clinic: Clinic) -> None:
     therapist = clinic.client("therapist")
     url = f"/clinic/appointments/{clinic.appointment.pk}/attendance/"
