@@ -210,6 +210,14 @@ def test_floors_are_checked_most_urgent_first() -> None:
     assert cauda.floor(0.15) == "emergency"
     assert cauda.floor(0.1) == "urgent"
     assert cauda.floor(0.049) is None
+    # A break after a fall is named among the causes to rule out from 5 %, like a stress
+    # fracture: a doctor soon, and the same day from 10 %.
+    fracture = CONDITIONS["fracture"]
+    assert (fracture.floor(0.08), fracture.floor(0.1), fracture.floor(0.04)) == (
+        "soon",
+        "urgent",
+        None,
+    )
     assert CONDITIONS["hamstring_strain"].floors == ()
     assert CONDITIONS["hamstring_strain"].floor(0.99) is None
 
