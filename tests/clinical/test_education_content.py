@@ -200,6 +200,14 @@ def test_condition_file_shape(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_a_cause_has_one_name_on_every_page(path: Path) -> None:
+    """The page about a cause is titled with the name the result, the plan and the booking
+    pages give it (conditions.yaml), so a person can find it again."""
+    doc = _load(path)
+    assert doc["title"] == CONDITIONS[doc["id"]]["name"], path.name
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
 def test_serious_flag(path: Path) -> None:
     doc = _load(path)
     assert doc["serious"] is (doc["id"] in SERIOUS_IDS)
