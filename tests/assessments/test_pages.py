@@ -444,6 +444,10 @@ def test_printable_version_lists_the_answers(client: Client) -> None:
     html = response.content.decode()
     assert html.count(">Your answers<") == 1  # one heading, which also names the table
     assert "UTC" in html
+    # The less likely causes print too (open), and the page leads back to the result.
+    assert '<details class="card" open>' in html
+    assert f'href="{url}">Back to your result</a>' in html
+    assert '<details class="card">' in client.get(url).content.decode()  # folded on screen
 
 
 def test_a_number_of_days_or_years_reads_as_a_person_would_say_it() -> None:
