@@ -24,7 +24,7 @@ from rehabit.clinical.differential import (
 from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.triage import RANK
 from rehabit.clinical.validation import validate_answers
-from tests.clinical.answers import PROPERTY, answer_sets, complete, vignette
+from tests.clinical.answers import PROPERTY, answer_sets, complete, person, vignette
 from tests.clinical.reference import check_reasons, reference
 from tests.support import REQUIRED_CONDITIONS
 
@@ -442,3 +442,23 @@ def test_assessment_probabilities_survive_json_round_trip() -> None:
     out = assess(vignette("ib_cyclist")).to_dict()
     again = json.loads(json.dumps(out))
     assert again == out
+
+
+AGE_TEXTS = {
+    c["text"] for c in load_yaml("differential.yaml")["context"] if c.get("group") == "age"
+}
+
+
+@pytest.mark.parametrize("age", [5, 9, 11, 15, 17, 25, 45, 55, 66, 72, 90])
+def test_a_cause_names_the_age_once(age: int) -> None:
+    """The age bands are nested (under 12 is also under 18), so a cause's reasons name the
+    age once, never "You are under 18" beside "You are under 12"; the shared group's cap is
+    above anything the bands reach, so the probabilities are what they were without it."""
+    assert len(AGE_TEXTS) == 8
+    story = person(
+        age=age, sex="male", location=["buttock", "upper_thigh"], side="left",
+        days_since_onset=10, onset="no_clear_reason", course="same", pain_now=4,
+    )  # fmt: skip
+    for cause in assess(story).causes:
+        named = [t for t in (*cause.why_for, *cause.why_against) if t in AGE_TEXTS]
+        assert len(named) <= 1, (age, cause.id, named)
