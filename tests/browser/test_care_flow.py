@@ -201,5 +201,18 @@ def test_the_player_and_program_on_a_phone(phone_page: Any, live_server: Any) ->
         page.goto(f"{live_server.url}/care/{assessment.pk}/{url}/")
         assert_fits_phone_width(page)
         assert_accessible(page)
+    # The exercise log stacks on a phone: every column in view, none in a sideways box.
+    from rehabit.care.services import log_session
+    from tests.care.helpers import session_data
+
+    log_session(assessment, session_data(program_for(assessment), note="Felt fine"))
+    page.goto(f"{live_server.url}/care/{assessment.pk}/program/#log")
+    hidden = page.evaluate(
+        "(() => { const box = document.querySelector('#log .table-scroll');"
+        " return box.scrollWidth - box.clientWidth; })()"
+    )
+    assert hidden <= 1, f"the log hides {hidden}px of columns"
+    assert page.locator("#log td.note").first.is_visible()
+    assert_accessible(page)
     page.goto(f"{live_server.url}/exercises/")
     assert_fits_phone_width(page)

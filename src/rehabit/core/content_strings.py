@@ -1056,7 +1056,7 @@ STRINGS = [
     gettext_noop('No pain when you are resting'),
     gettext_noop('No pain, and the leg felt strong'),
     gettext_noop('No real change yet'),
-    gettext_noop('No session is logged yet, so you stay at {level_name}.'),
+    gettext_noop('No session is logged yet, so you start at {level_name}.'),
     gettext_noop('No tingling, numbness or pain below the knee'),
     gettext_noop('No tingling, numbness or weakness in the leg'),
     gettext_noop('No trial has compared return-to-exercise plans; clinicians build up training slowly and check blood tests.'),
