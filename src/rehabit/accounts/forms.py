@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
-from rehabit.core.timefmt import readable_zone, zone_choices
+from rehabit.core.timefmt import offered_zones, readable_zone, zone_choices
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -143,7 +143,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         # its owner, so the profile can be saved again unchanged.
         stored = getattr(self.instance, "time_zone", "") or ""
         field = self.fields["time_zone"]
-        if stored and stored not in {value for value, _label in zone_choices()}:
+        if stored and stored not in offered_zones():
             field.choices = [(stored, readable_zone(stored)), *zone_choices()]
 
     def clean_full_name(self) -> str:

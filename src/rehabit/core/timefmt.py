@@ -61,6 +61,12 @@ def zone_choices() -> list[tuple[str, str]]:
     return [(z, readable_zone(z)) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
 
 
+@cache
+def offered_zones() -> frozenset[str]:
+    """The ids of ``zone_choices``, for a membership test."""
+    return frozenset(zone for zone, _label in zone_choices())
+
+
 def _zone_name(zone: str | None) -> str:
     if zone:
         return zone
