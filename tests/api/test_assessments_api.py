@@ -45,6 +45,9 @@ def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Cl
         ]
         # The rule exactly as the reviewed data states it (clients evaluate it themselves).
         assert by_id[qid].get("show_if") == raw[qid].get("show_if")
+        # A child's wording, where the data gives one (shown when the age is under 16).
+        child = {"text": question.child_text, "help": question.child_help}
+        assert by_id[qid]["for_a_child"] == (child if any(child.values()) else None)
     assert {q["ask"] for q in by_id.values()} == {"always", "when_useful"}
     assert all(not q["required"] for q in by_id.values() if q["ask"] == "when_useful")
 
@@ -58,6 +61,7 @@ def test_the_openapi_document_explains_the_skip_logic(client: Client) -> None:
     assert "/static/assessments/skip_logic.js" in show_if
     assert "422" in show_if
     assert "when_useful" in fields["ask"]["description"]
+    assert "under 16" in fields["for_a_child"]["description"]
     skip_logic = client.get("/static/assessments/skip_logic.js")
     assert skip_logic.status_code == 200
     version = schemas["AssessmentIn"]["properties"]["questionnaire_version"]["description"]

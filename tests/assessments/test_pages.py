@@ -540,3 +540,24 @@ def test_a_draft_of_an_unknown_version_starts_afresh(client: Client) -> None:
     walk_to(client, answers, "warning_signs")
     draft_from(client, "1999.1.1")
     assert wizard.load_draft(client.session).answers == {}
+
+
+@pytest.mark.parametrize("age", [9, 40])
+def test_a_parent_answering_for_a_child_reads_the_child_wording(client: Client, age: int) -> None:
+    questions = load_questionnaire().questions
+    screener, fever = questions["pelvic_changes"], questions["fever"]
+    assert screener.child_text is not None and fever.child_help is not None
+    answers = completed({**answers_for("self_care"), "age": age})
+    html = walk_to(client, answers, "warning_signs")
+    child = age < 16
+    # The screening question does not ask a child's parent about sex (the follow-up about
+    # sex is asked only from 16); an adult is asked.
+    assert (escape(screener.child_text) in html) is child
+    assert (escape(screener.text) in html) is not child
+    # The fever hint about a child is shown only for a child.
+    assert (escape(fever.child_help) in html) is child
+    # The printed answers say what was asked.
+    url = walk_pages(client, answers)
+    printed = client.get(url + "print/").content.decode()
+    assert (escape(screener.child_text) in printed) is child
+    assert (escape(screener.text) in printed) is not child

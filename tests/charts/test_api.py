@@ -12,6 +12,7 @@ from django.test import Client
 
 from rehabit.audit.models import AuditEntry
 from rehabit.charts.models import ClinicalNote
+from rehabit.clinical.upgrade import CURRENT
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
 from tests.clinic.support import Clinic
 
@@ -48,7 +49,7 @@ def test_list_and_chart(clinic: Clinic) -> None:
     chart = client.get(f"/api/v1/patients/{clinic.patient.pk}/chart").json()
     assert chart["assessment_id"] == str(clinic.assessment.pk)
     assert chart["intake"]["narrative"][0].startswith("31-year-old woman")
-    assert chart["intake"]["questionnaire_version"] == "2026.12.2"
+    assert chart["intake"]["questionnaire_version"] == CURRENT
     assert {s["status"] for s in chart["intake"]["screening"]} <= {
         "yes",
         "no",

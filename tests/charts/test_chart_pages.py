@@ -16,6 +16,7 @@ from rehabit.accounts.consent import set_sharing
 from rehabit.audit.models import AuditEntry
 from rehabit.care.presenters import tr
 from rehabit.charts.models import ClinicalNote, NoteAddendum
+from rehabit.clinical.upgrade import CURRENT
 from tests.accounts.helpers import login
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
 from tests.clinic.support import Clinic
@@ -66,7 +67,7 @@ def test_the_chart_shows_the_clinical_intake_and_progress_and_each_read_is_audit
     # The clinician's summary, third person, not the patient's own result page.
     assert "31-year-old woman, left mid posterior thigh and distal posterior thigh pain" in text
     assert "Red flags asked and answered" in text and "Risk factors and history" in text
-    assert "Questionnaire version 2026.12.2" in text and "Self-tests" in text
+    assert f"Questionnaire version {CURRENT}" in text and "Self-tests" in text
     assert "Likely causes and the answers that weighed most" in text
     intake = text.split("Intake summary")[1].split("Self-care plan and home program")[0]
     assert "You " not in intake and "your " not in intake

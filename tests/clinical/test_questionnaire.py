@@ -366,8 +366,52 @@ def _broken(raw: Any, change: Any) -> Any:
             lambda d: d["sections"][0]["questions"][1].update(loads_the_leg=True),
             "loads the leg must be optional",
         ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(for_a_child={}),
+            "for_a_child: a mapping with text, help or both",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(for_a_child={"label": "x"}),
+            "for_a_child: a mapping with text, help or both",
+        ),
+        (
+            lambda d: d["sections"][0]["questions"][1].update(for_a_child={"text": " "}),
+            "'text' must be non-empty text",
+        ),
     ],
 )
 def test_malformed_questionnaire_fails_loudly(raw: Any, change: Any, message: str) -> None:
     with pytest.raises(QuestionnaireError, match=message):
         parse_questionnaire(_broken(raw, change))
+
+
+def test_a_child_s_parent_reads_the_child_wording() -> None:
+    questions = load_questionnaire().questions
+    screener = questions["pelvic_changes"]
+    # Under 16 a parent answers, and the follow-up about sex is asked only from 16: the
+    # screening question does not name sex for a child.
+    for age in (5, 9, 15):
+        child = screener.worded_for(age)
+        assert "sex" not in child.text and "peeing or pooing" in child.text
+        assert "wetting again" in (child.help or "")
+    for age in (16, 40, None, "9", True):  # an adult, no age yet, or not a whole number
+        assert screener.worded_for(age) is screener
+        assert "sex" in screener.text
+    # A hint only for children: a parent reads it, an adult does not.
+    fever = questions["fever"]
+    assert fever.help is None
+    assert "your child" in (fever.worded_for(9).help or "")
+    assert fever.worded_for(9).text == fever.text
+    # A question with no child wording is itself at any age.
+    assert questions["location"].worded_for(9) is questions["location"]
+
+
+def test_the_child_wording_is_in_the_schema() -> None:
+    items = {
+        item["id"]: item
+        for s in load_questionnaire().to_dict()["sections"]  # type: ignore[attr-defined]
+        for item in s["questions"]
+    }
+    assert set(items["pelvic_changes"]["for_a_child"]) == {"text", "help"}
+    assert set(items["fever"]["for_a_child"]) == {"help"} and "help" not in items["fever"]
+    assert "for_a_child" not in items["location"]

@@ -30,10 +30,21 @@ class OptionOut(Schema):
     label: str
 
 
+class ChildWordingOut(Schema):
+    text: str | None = None
+    help: str | None = None
+
+
 class QuestionOut(Schema):
     id: str
     text: str
     help: str | None = None
+    for_a_child: ChildWordingOut | None = Field(
+        None,
+        description="The wording to show instead when the age answered is under 16 (a "
+        "parent or carer answers for a child): its text and its help, where they differ. A "
+        "help given only here is shown to children's parents and to no one else.",
+    )
     type: str = Field(description="integer | scale | single | multi | yes_no")
     required: bool
     min: int | None = None

@@ -28,6 +28,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
     pages = load_condition_pages()
     causes = [{**cause, "page": cause["id"] in pages} for cause in result["causes"]]
     questions = load_questionnaire().questions
+    age = (assessment.answers or {}).get("age")
     return {
         "assessment": assessment,
         "result": result,
@@ -35,7 +36,9 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "zone_name": timezone.get_current_timezone_name(),
         "top_causes": causes[:TOP_CAUSES],
         "other_causes": causes[TOP_CAUSES:],
-        "unanswered": [questions[q].text for q in result["unanswered"] if q in questions],
+        "unanswered": [
+            questions[q].worded_for(age).text for q in result["unanswered"] if q in questions
+        ],
     }
 
 
@@ -43,9 +46,10 @@ def answer_rows(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     """Each answered question with the answer in words, in questionnaire order."""
     rows = []
     for section in load_questionnaire().sections:
-        for question in section.questions:
-            if question.id not in answers:
+        for asked in section.questions:
+            if asked.id not in answers:
                 continue
+            question = asked.worded_for(answers.get("age"))
             value = answers[question.id]
             labels = {o.value: o.label for o in question.options}
             if isinstance(value, list):
@@ -106,6 +110,8 @@ def localized_questionnaire(language: str) -> dict[str, Any]:
                 for key in ("help", "unit"):
                     if key in q:
                         q[key] = tr(q[key])
+                if "for_a_child" in q:
+                    q["for_a_child"] = {k: tr(v) for k, v in q["for_a_child"].items()}
                 if "options" in q:
                     q["options"] = [{**o, "label": tr(o["label"])} for o in q["options"]]
                 questions.append(q)

@@ -14,6 +14,7 @@ from rehabit.assessments.presenters import answer_rows, result_context
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.clinical.questionnaire import is_child
 
 SESSION_RESULTS_KEY = "assessment_ids"
 ERRORS_KEY = "assessment_errors"
@@ -155,12 +156,14 @@ def _step_context(
     page = wizard.pages()[index]
     sections = list(questionnaire.sections)
     section_number = sections.index(page.section) + 1
+    earlier = wizard.before(index, draft.answers)
+    age = earlier.get("age")
     items = []
     for question in questions:
         value = draft.answers.get(question.id)
         items.append(
             {
-                "q": question,
+                "q": question.worded_for(age),
                 "value": value,
                 "values": value if isinstance(value, list) else [value],
                 "raw": draft.raw.get(question.id, "" if value is None else str(value)),
@@ -168,7 +171,6 @@ def _step_context(
                 "scale": [str(n) for n in range(11)] if question.type == "scale" else [],
             }
         )
-    earlier = wizard.before(index, draft.answers)
     # Warning signs already given stay in view on every later page: an urgent one while the
     # check goes on, an emergency one after its stop if the person finishes the check (and
     # then no slower "see a doctor today" beside it).
@@ -192,7 +194,7 @@ def _step_context(
         "notice_level": "emergency" if emergency else "urgent",
         "notice_flags": emergency or list(wizard.urgent(earlier)),
         # Under 16 a parent or carer answers: every later page says so.
-        "for_child": isinstance(earlier.get("age"), int) and earlier["age"] < 16,
+        "for_child": is_child(age),
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -39,14 +39,23 @@ _QUESTION_KEYS = frozenset(
         "show_if",
         "ask",
         "loads_the_leg",
+        "for_a_child",
     }
 )
+# An age under this is a child's check, answered by a parent or carer: a question's
+# ``for_a_child`` wording is shown instead of its own.
+CHILD_UNDER = 16
 # When the guided pages ask a question: always (when its show_if holds), or only when one
 # of its answers could change the advice or the likely causes (clinical/flow.py).
 ASK_VALUES = frozenset({"always", "when_useful"})
 # Integer questions with more possible answers than this are not tabulated by rule
 # dispatch (a 100-year range of days would be 36,501 entries per rule).
 MAX_TABULATED_INTEGERS = 4000
+
+
+def is_child(age: object) -> bool:
+    """Whether an answer to the age question is a child's (a parent or carer answers)."""
+    return isinstance(age, int) and not isinstance(age, bool) and age < CHILD_UNDER
 
 
 class QuestionnaireError(ValueError):
@@ -77,6 +86,10 @@ class Question:
     # A self-test that puts load or a strong stretch on the leg: the guided pages do not ask
     # it once a warning sign says to see a doctor today or sooner (clinical/flow.py).
     loads_the_leg: bool = False
+    # The wording shown for a child under CHILD_UNDER (a parent or carer answers), where it
+    # differs: its text and its help (a help only for children leaves adults without one).
+    child_text: str | None = None
+    child_help: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
@@ -98,11 +111,25 @@ class Question:
             for mask in range(1, 2 ** len(values))
         )
 
+    def worded_for(self, age: object) -> Question:
+        """The question as a person of this age reads it: the ``for_a_child`` wording under
+        CHILD_UNDER, its own wording otherwise (or when the age is not known yet)."""
+        if not is_child(age) or (self.child_text is None and self.child_help is None):
+            return self
+        return replace(
+            self,
+            text=self.child_text or self.text,
+            help=self.child_help if self.child_help is not None else self.help,
+        )
+
     def to_dict(self) -> dict[str, object]:
         """The question in the data-file schema (yes_no options filled in)."""
         out: dict[str, object] = {"id": self.id, "text": self.text, "type": self.type}
         if self.help is not None:
             out["help"] = self.help
+        child = {"text": self.child_text, "help": self.child_help}
+        if any(child.values()):
+            out["for_a_child"] = {k: v for k, v in child.items() if v is not None}
         if self.type in ("integer", "scale"):
             out["min"], out["max"] = self.min, self.max
         if self.unit is not None:
@@ -174,6 +201,17 @@ def _text(raw: Mapping[str, Any], key: str, where: str, *, optional: bool = Fals
     if not isinstance(value, str) or not value.strip():
         raise QuestionnaireError(f"{where}: '{key}' must be non-empty text")
     return value.strip()
+
+
+def _child_wording(raw: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
+    """A question's ``for_a_child`` wording: {text, help}, at least one of them."""
+    child = raw.get("for_a_child")
+    if child is None:
+        return None, None
+    where = f"{where}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - {"text", "help"}:
+        raise QuestionnaireError(f"{where}: a mapping with text, help or both")
+    return _text(child, "text", where, optional=True), _text(child, "help", where, optional=True)
 
 
 def _options(raw: Mapping[str, Any], qtype: str, where: str) -> tuple[Option, ...]:
@@ -257,6 +295,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         raise QuestionnaireError(f"{where}: loads_the_leg must be true or false")
     if loads_the_leg and required:
         raise QuestionnaireError(f"{where}: a self-test that loads the leg must be optional")
+    child_text, child_help = _child_wording(raw, where)
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
         id=qid,
@@ -273,6 +312,8 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         show_if=show_if,
         ask=ask,
         loads_the_leg=loads_the_leg,
+        child_text=child_text,
+        child_help=child_help,
         labels=labels,
         values=frozenset(labels),
         option_values=tuple(labels),
