@@ -46,7 +46,8 @@ def tuning_cases() -> list[Case]:
             given, _ = walk(answers[case.id])
             cleaned = validate_answers(model.questionnaire, given)
             flags = screen(model.red_flags, cleaned)
-            out.append((case.cause, cleaned, flag_urgency(flags), flag_evidence(flags)))
+            evidence = flag_evidence(flags, model.differential.warning_sign_lr)
+            out.append((case.cause, cleaned, flag_urgency(flags), evidence))
     return out
 
 

@@ -426,6 +426,9 @@ def _first_lr(data: Any) -> Any:
         (lambda d: d["findings"][0].update(group="nerves"), "unknown group"),
         (lambda d: d["calibration"].update(temperature=10), "temperature must be between"),
         (lambda d: d["calibration"].update(max_probability=1.0), "max_probability must be in"),
+        (lambda d: d["calibration"].update(warning_sign_lr=0.5), "warning_sign_lr must be"),
+        (lambda d: d["calibration"].update(warning_sign_lr=True), "warning_sign_lr must be"),
+        (lambda d: d["calibration"].pop("warning_sign_lr"), "warning_sign_lr must be"),
         (lambda d: d.pop("calibration"), "calibration"),
     ],
 )

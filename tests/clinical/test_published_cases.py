@@ -70,11 +70,12 @@ def test_triage_on_the_locked_part(locked: Report) -> None:
 
 
 def test_calibration_on_the_locked_part(locked: Report) -> None:
-    assert locked.brier <= 0.85, locked.brier
-    # Never overconfident by more than 0.10. Underconfidence (right more often than it says)
-    # is the safe side: it reached -0.101 on the story entry when the osteoid osteoma
-    # pattern put one more locked case first with the temperature fitted on the tuning part.
-    assert -0.12 <= locked.overconfidence <= 0.10, locked.overconfidence
+    # 0.754 / 0.767 (story / self-tests) since a warning sign is evidence for the causes it
+    # names (differential.yaml, calibration.warning_sign_lr); 0.817 / 0.810 before.
+    assert locked.brier <= 0.80, locked.brier
+    # Within 0.08 either way: -0.055 / +0.003 with the warning sign's evidence (it was
+    # -0.107 / -0.055 before, underconfident, the safe side).
+    assert -0.08 <= locked.overconfidence <= 0.08, locked.overconfidence
     assert max(p for o in locked.outcomes for _, p in o.causes) <= 0.95
 
 

@@ -434,6 +434,31 @@ def test_soon_flags_with_an_lr_add_evidence_for_their_condition() -> None:
         assert not any(c.red_flag for c in differential.rank(info, flag_urgency([flag]), evidence))
 
 
+def test_an_urgent_or_emergency_flag_is_evidence_for_the_causes_it_names() -> None:
+    differential = load_model().differential
+    lr = differential.warning_sign_lr
+    assert lr > 1
+    info = differential.informative(validate_answers(load_questionnaire(), strain()))
+    plain = {c.id: c.probability for c in differential.rank(info)}
+    for flag in (BY_ID["pulmonary_embolism"], BY_ID["worsening_severe_pain"]):
+        named = flag_urgency([flag])
+        assert named  # the condition and the "also" causes it lists first
+        evidence = flag_evidence([flag], lr)
+        assert evidence == dict.fromkeys(named, pytest.approx(math.log(lr)))
+        causes = differential.rank(info, named, evidence)
+        moved = {c.id: c.probability for c in causes}
+        assert all(moved[cid] > plain[cid] for cid in named), flag.id
+        # Listed first, as without the evidence; every other cause keeps its order.
+        assert {c.id for c in causes[: len(named)]} == set(named)
+        rest = [c.id for c in causes[len(named) :]]
+        assert rest == [cid for cid in sorted(plain, key=lambda i: (-plain[i], i)) if cid in rest]
+    # A "soon" flag keeps its own likelihood ratio whatever linked_lr is.
+    soon = next(f for f in FLAGS if f.lr is not None)
+    assert flag_evidence([soon], lr) == flag_evidence([soon])
+    # No evidence at 1 (the default): a flag alone changes no probability.
+    assert flag_evidence([BY_ID["pulmonary_embolism"]], 1.0) == {}
+
+
 def test_an_emergency_flag_cause_outranks_an_urgent_flag_cause() -> None:
     # Breathless (emergency -> DVT) and a fever (urgent -> infection): DVT first, then
     # infection, whatever their probabilities; then every other cause by probability.

@@ -119,6 +119,9 @@ class Differential:
     capped: frozenset[int]  # groups with a cap (named groups)
     temperature: float
     max_probability: float
+    # What a fired urgent or emergency warning sign is worth, as a likelihood ratio, for
+    # each cause it names (redflags.flag_evidence); fitted with the temperature.
+    warning_sign_lr: float
     evidence_weight: float
     bands: tuple[Band, ...]
     # ``dispatch`` with each Effects replaced by its entries ready for ``rank`` (same rules,
@@ -404,6 +407,12 @@ class _Parser:
             raise DifferentialError("calibration.bands: ascending, the last one above 1")
         return tuple(bands)
 
+    def warning_sign_lr(self) -> float:
+        value = self.data.get("calibration", {}).get("warning_sign_lr")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 100:
+            raise DifferentialError("calibration: warning_sign_lr must be a number from 1 to 100")
+        return float(value)
+
     def calibration(self) -> tuple[float, float]:
         raw = self.data.get("calibration")
         if not isinstance(raw, Mapping):
@@ -501,6 +510,7 @@ class _Parser:
             capped=frozenset(i for i, cap in enumerate(group_caps) if cap != math.inf),
             temperature=temperature,
             max_probability=max_probability,
+            warning_sign_lr=self.warning_sign_lr(),
             evidence_weight=self.evidence_weight,
             bands=self.bands(),
         ).prepare()

@@ -103,8 +103,9 @@ def assess(
     cleaned, shown = validate_and_show(model.questionnaire, answers)
     flags = tuple(f.as_told(cleaned) for f in screen(model.red_flags, cleaned))
     flagged = flag_urgency(flags)
-    info = model.differential.informative(cleaned)
-    causes = model.differential.rank(info, flagged, flag_evidence(flags))
+    differential = model.differential
+    info = differential.informative(cleaned)
+    causes = differential.rank(info, flagged, flag_evidence(flags, differential.warning_sign_lr))
     # Triage needs the most likely cause first, then every cause with a floor.
     top = causes[0] if not flagged else min(causes, key=_by_probability)
     conditions = model.conditions

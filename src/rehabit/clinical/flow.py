@@ -77,9 +77,9 @@ def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -
     model = model or load_model()
     flags = screen(model.red_flags, answers)
     flagged = flag_urgency(flags)
-    causes = model.differential.rank(
-        model.differential.informative(answers), flagged, flag_evidence(flags)
-    )
+    differential = model.differential
+    evidence = flag_evidence(flags, differential.warning_sign_lr)
+    causes = differential.rank(differential.informative(answers), flagged, evidence)
     conditions = model.conditions
     first = causes[0]
     ranked = [RankedCause(conditions[first.id], first.probability)] + [

@@ -210,12 +210,22 @@ def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
     return out
 
 
-def flag_evidence(flags: Sequence[RedFlag]) -> dict[str, float]:
-    """The log likelihood ratio that fired "soon" flags add to their conditions."""
+def flag_evidence(flags: Sequence[RedFlag], linked_lr: float = 1.0) -> dict[str, float]:
+    """The log likelihood ratio that fired flags add to the conditions they name: a "soon"
+    flag its own ``lr`` to its condition; an urgent or emergency flag ``linked_lr`` to each
+    condition it lists first (``flag_urgency``), since a warning sign is evidence for the
+    causes it names. Several flags for one condition: the strongest counts."""
     out: dict[str, float] = {}
+
+    def add(cid: str, lr: float) -> None:
+        if lr > 1.0:
+            out[cid] = max(out.get(cid, 0.0), math.log(lr))
+
     for flag in flags:
         if flag.lr is not None and flag.condition is not None:
-            out[flag.condition] = max(out.get(flag.condition, 0.0), math.log(flag.lr))
+            add(flag.condition, flag.lr)
+    for cid in flag_urgency(flags):
+        add(cid, linked_lr)
     return out
 
 
