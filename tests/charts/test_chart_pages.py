@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from rehabit.accounts.consent import set_sharing
 from rehabit.audit.models import AuditEntry
 from rehabit.care.presenters import tr
 from rehabit.charts.models import ClinicalNote, NoteAddendum
 from rehabit.clinical.upgrade import CURRENT
+from rehabit.outcomes.models import DiaryEntry
 from tests.accounts.helpers import login
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
 from tests.clinic.support import Clinic
@@ -84,6 +86,16 @@ def test_the_chart_shows_the_clinical_intake_and_progress_and_each_read_is_audit
     assert views.count() == 1
     client.get(f"/therapist/patients/{clinic.patient.pk}/")
     assert views.count() == 2
+
+
+def test_one_diary_day_is_too_few_for_a_chart(clinic: Clinic) -> None:
+    DiaryEntry.objects.create(
+        assessment=clinic.assessment, entry_date=timezone.localdate(), pain_now=3, pain_worst=5
+    )
+    body = clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/")
+    outcomes = body.content.decode().split('id="outcomes-title"', 1)[1].split("</section>")[0]
+    assert "<svg" not in outcomes
+    assert "Pain (0 = none, 10 = worst imaginable): too few entries for a chart yet." in outcomes
 
 
 def test_no_chart_without_the_share_and_the_refusal_is_audited(clinic: Clinic) -> None:

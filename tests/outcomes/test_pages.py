@@ -49,6 +49,39 @@ def test_a_week_of_entries_shows_chart_table_and_a_real_improvement(client: Clie
     assert "You logged on 7 days in the last 7." in body
 
 
+def section(body: str, key: str) -> str:
+    return body.split(f'<section class="chart-block" id="{key}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_one_entry_says_how_many_more_a_chart_needs_and_draws_none(client: Client) -> None:
+    """One day logged: the verdict says there are not enough entries yet, so no chart (a
+    lone dot on the no-real-change band) either; the section says what is still needed,
+    and the numbers stay in the table. A second day draws the chart."""
+    assessment = assessment_days_ago(1)
+    today = timezone.localdate()
+    client.post(f"/care/{assessment.pk}/diary/", diary_form(today - timedelta(days=1), 3, 5))
+    body = text(client.get(f"/care/{assessment.pk}/progress/"))
+    assert "Pain now: Not enough entries yet." in body
+    pain = section(body, "pain")
+    assert "<svg" not in pain and "no real change from your start" not in pain
+    assert "Your pain chart appears here once you have logged your pain on 1 more day." in pain
+    assert 'class="trend-table"' in pain and pain.count("<tr>") == 2  # the day, as numbers
+    client.post(f"/care/{assessment.pk}/diary/", diary_form(today, 2, 4))
+    pain = section(text(client.get(f"/care/{assessment.pk}/progress/")), "pain")
+    assert 'role="img"' in pain and "no real change from your start" in pain
+    assert "more day" not in pain
+
+
+def test_one_activities_rating_draws_no_chart(client: Client) -> None:
+    assessment = assessment_days_ago(3)
+    url = f"/care/{assessment.pk}/progress/activities/"
+    client.post(url, {"step": "name", "activity": ["Running", "Stairs", "Sitting"]})
+    client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "4", "rating_3": "5"})
+    function = section(text(client.get(f"/care/{assessment.pk}/progress/")), "function")
+    assert "<svg" not in function
+    assert "This chart appears here once you have rated your activities 1 more time." in function
+
+
 def test_the_same_day_twice_updates_it_and_bad_input_keeps_what_was_typed(
     client: Client,
 ) -> None:

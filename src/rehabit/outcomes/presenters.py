@@ -3,15 +3,21 @@ reader's language, and the tables beside the charts."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rehabit.care.presenters import tr
 from rehabit.clinical.outcomes import Advice, Change, load_outcomes
 from rehabit.outcomes.charts import render_chart
-from rehabit.outcomes.progress import Summary, Trend
+from rehabit.outcomes.progress import Chart, Marker, Series, Summary, Trend
+
+# A chart needs scores on at least this many days: one day is a lone dot on the band, a
+# "chart" beside "not enough entries yet".
+CHART_MIN_DAYS = 2
 
 
 def _format(template: str, params: dict[str, Any]) -> str:
@@ -65,58 +71,93 @@ def _day(on: Any) -> str:
     return format_day(on)
 
 
+def more_days_text(key: str, more: int) -> str:
+    """What a chart with too few days still needs, in the words of its measure."""
+    if key == "function":
+        return ngettext(
+            "This chart appears here once you have rated your activities %(n)s more time.",
+            "This chart appears here once you have rated your activities %(n)s more times.",
+            more,
+        ) % {"n": more}
+    if key == "strength":
+        return ngettext(
+            "This chart appears here once you have done the bridge test %(n)s more time.",
+            "This chart appears here once you have done the bridge test %(n)s more times.",
+            more,
+        ) % {"n": more}
+    return ngettext(
+        "Your pain chart appears here once you have logged your pain on %(n)s more day.",
+        "Your pain chart appears here once you have logged your pain on %(n)s more days.",
+        more,
+    ) % {"n": more}
+
+
 def chart_blocks(
     trend: Trend, *, id_prefix: str = "chart", labelled: bool = True
 ) -> list[dict[str, Any]]:
-    """Each chart with data: its SVG and the same data as table rows (day by day)."""
+    """Each chart with data: its SVG and the same data as table rows (day by day). A chart
+    with scores on fewer than ``CHART_MIN_DAYS`` days is not drawn: its block says instead
+    what it still needs (``more_days``, ``more_text``)."""
     blocks = []
-    markers = trend.markers
     for chart in trend.charts:
         series = [s for s in chart.series if s.points]
         if not series:
             continue
         days = sorted({p.on for s in series for p in s.points})
-        values = {s.key: {p.on: p.value for p in s.points} for s in series}
-        rows = [
-            {
-                "day": _day(day),
-                "iso": day.isoformat(),
-                "values": [_number(values[s.key].get(day)) for s in series],
-                "events": [m.label for m in markers if m.on == day],
-            }
-            for day in days
-        ]
-        band = ""
-        if chart.band is not None:
-            band = _(
-                "Between %(low)s and %(high)s is no real change from your start (%(start)s)."
-            ) % {
-                "low": _number(chart.band.low),
-                "high": _number(chart.band.high),
-                "start": _number(chart.band.start),
-            }
-        description = _(
-            "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
-            "the same numbers."
-        ) % {"title": chart.title, "first": _day(days[0]), "last": _day(days[-1]), "band": band}
-        blocks.append(
-            {
-                "key": chart.key,
-                "title": chart.title,
-                "svg": render_chart(
-                    chart,
-                    markers,
-                    start=trend.start,
-                    end=trend.end,
-                    chart_id=f"{id_prefix}-{chart.key}",
-                    description=description,
-                ),  # fmt: skip
-                "columns": [s.label for s in series],
-                "rows": rows,
-                "band": band,
-            }
-        )
+        more = max(0, CHART_MIN_DAYS - len(days))
+        block: dict[str, Any] = {
+            "key": chart.key,
+            "title": chart.title,
+            "columns": [s.label for s in series],
+            "rows": _table_rows(series, days, trend.markers),
+            "more_days": more,
+            "more_text": more_days_text(chart.key, more) if more else "",
+            "svg": "",
+            "band": "",
+        }
+        if not more:
+            block.update(_drawn(chart, trend, days, chart_id=f"{id_prefix}-{chart.key}"))
+        blocks.append(block)
     return blocks
+
+
+def _table_rows(
+    series: list[Series], days: list[date], markers: tuple[Marker, ...]
+) -> list[dict[str, Any]]:
+    values = {s.key: {p.on: p.value for p in s.points} for s in series}
+    return [
+        {
+            "day": _day(day),
+            "iso": day.isoformat(),
+            "values": [_number(values[s.key].get(day)) for s in series],
+            "events": [m.label for m in markers if m.on == day],
+        }
+        for day in days
+    ]
+
+
+def _drawn(chart: Chart, trend: Trend, days: list[date], *, chart_id: str) -> dict[str, str]:
+    """The chart's SVG and the caption of its no-real-change band."""
+    band = ""
+    if chart.band is not None:
+        band = _("Between %(low)s and %(high)s is no real change from your start (%(start)s).") % {
+            "low": _number(chart.band.low),
+            "high": _number(chart.band.high),
+            "start": _number(chart.band.start),
+        }
+    description = _(
+        "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
+        "the same numbers."
+    ) % {"title": chart.title, "first": _day(days[0]), "last": _day(days[-1]), "band": band}
+    svg = render_chart(
+        chart,
+        trend.markers,
+        start=trend.start,
+        end=trend.end,
+        chart_id=chart_id,
+        description=description,
+    )
+    return {"svg": svg, "band": band}
 
 
 def event_rows(trend: Trend) -> list[dict[str, str]]:
