@@ -12,9 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from rehabit.assessments.claims import SESSION_KEY
+from rehabit.assessments.models import Assessment
+from rehabit.care.adherence import weekly_plan
 from rehabit.care.models import ExerciseSession, MedicationAnswers
 from rehabit.care.programs import medication_questions, program_for
 from rehabit.clinical.exercises import load_exercises
+from rehabit.core.timefmt import format_day
 from tests.accounts.helpers import PASSWORD, login
 from tests.care.helpers import make_assessment, suppressing_vignettes
 
@@ -189,8 +192,43 @@ def test_the_program_page_shows_dosage_why_and_progress(client: Client) -> None:
     assert "No session is logged yet" in body
     # Twice a day, every day: in the week the program began, the days left (Monday: 7).
     planned = 2 * (7 - assessment.created_at.astimezone(UTC).weekday())
-    assert f"0 of {planned} planned sessions done this week" in body
+    assert f"0 of {planned} sessions done this week" in body
     assert "No sessions logged yet." in body
+
+
+def _this_week(body: str) -> str:
+    card = body.split('id="week-title"', 1)[1].split("</section>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card))
+
+
+def test_this_weeks_count_agrees_with_the_frequency_it_states(client: Client) -> None:
+    """The card's count is what its words add up to: twice a day, every day, and in the
+    week the program began only the days from then, saying so (at the Saturday-night clock
+    it read "0 of 4 planned sessions" beside "2 sessions a day on 7 days a week")."""
+    assessment = make_assessment()
+    plan = weekly_plan(program_for(assessment).dosages())
+    assert (plan.per_day, plan.days_per_week) == (2, 7)
+    began = assessment.created_at.astimezone(UTC).date()
+    days = 7 - began.weekday()  # the day it began and the days after it, to Sunday
+    card = _this_week(text(client.get(f"/care/{assessment.pk}/program/")))
+    assert f"0 of {2 * days} sessions done this week" in card
+    assert "Your program asks for up to 2 sessions a day, every day;" in card
+    if days < 7:
+        unit = "day" if days == 1 else "days"
+        assert (
+            f"It began on {format_day(began)}, so this week asks for sessions on only "
+            f"{days} {unit}."
+        ) in card
+    else:
+        assert "It began on" not in card
+    # A week later every day of the week counts, and nothing more is said.
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created_at=assessment.created_at - timedelta(days=7)
+    )
+    assessment.refresh_from_db()
+    full = weekly_plan(program_for(assessment).dosages()).sessions
+    card = _this_week(text(client.get(f"/care/{assessment.pk}/program/")))
+    assert f"0 of {full} sessions done this week" in card and "It began on" not in card
 
 
 def test_the_player_page_works_without_javascript(client: Client) -> None:
@@ -256,7 +294,7 @@ def test_a_logged_session_appears_in_the_log_with_its_time_zone(client: Client) 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
     assert "(UTC)" in body and "2/10" in body and "About right" in body
     planned = 2 * (7 - assessment.created_at.astimezone(UTC).weekday())  # the days left
-    assert f"1 of {planned} planned sessions done this week" in body
+    assert f"1 of {planned} sessions done this week" in body
 
 
 def test_the_next_morning_question_moves_the_program_and_explains_it(client: Client) -> None:

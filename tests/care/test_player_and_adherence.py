@@ -133,14 +133,21 @@ def test_the_week_a_program_began_plans_only_the_days_left() -> None:
     three_days = [{"per_day": 1, "days_per_week": 3}]
     saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
     sunday_night = datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
-    assert weekly_adherence([], daily, now=saturday, zone=UTC, began=saturday).planned == 4
+    first = weekly_adherence([], daily, now=saturday, zone=UTC, began=saturday)
+    assert (first.planned, first.days, first.began_on) == (4, 2, saturday.date())
+    assert first.short_first_week  # the page says why it is 4, not 14
     assert weekly_adherence([], three_days, now=saturday, zone=UTC, began=saturday).planned == 1
+    tuesday = saturday - timedelta(days=4)  # three days a week still fit from a Tuesday
+    assert not weekly_adherence(
+        [], three_days, now=saturday, zone=UTC, began=tuesday
+    ).short_first_week
     # Saturday 12:00 UTC is already Sunday 01:00 in Auckland: one day left there.
     noon = saturday + timedelta(hours=2)
     auckland = ZoneInfo("Pacific/Auckland")
     assert weekly_adherence([], daily, now=noon, zone=auckland, began=noon).planned == 2
     later = sunday_night + timedelta(days=1)
-    assert weekly_adherence([], daily, now=later, zone=UTC, began=saturday).planned == 14
+    full = weekly_adherence([], daily, now=later, zone=UTC, began=saturday)
+    assert (full.planned, full.days, full.began_on, full.short_first_week) == (14, 7, None, False)
     before = saturday - timedelta(days=7)
     assert weekly_adherence([], daily, now=before, zone=UTC, began=saturday).planned == 0
     monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # began at the very start of the week

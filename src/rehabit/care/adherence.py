@@ -26,19 +26,26 @@ class WeeklyPlan:
 @dataclass(frozen=True, slots=True)
 class Adherence:
     done: int
-    planned: int
+    planned: int  # per_day x days
     per_day: int
     days_per_week: int
     week_start: date  # Monday, in the person's zone
     week_end: date  # Sunday
     starts_at: datetime  # the week's bounds as instants (aware)
     ends_at: datetime
+    days: int  # days with sessions this week: days_per_week, fewer in the first week
+    began_on: date | None  # the day the program began, when it was in this week
 
     @property
     def meter_value(self) -> int:
         """Done, capped at planned, for a <progress> bar (extra sessions still count in
         ``done``)."""
         return min(self.done, self.planned)
+
+    @property
+    def short_first_week(self) -> bool:
+        """The program began this week too late for all its days (planned says fewer)."""
+        return self.began_on is not None and self.days < self.days_per_week
 
 
 def weekly_plan(dosages: Sequence[Mapping[str, object]]) -> WeeklyPlan:
@@ -78,20 +85,22 @@ def weekly_adherence(
     plan = weekly_plan(dosages)
     start, end = week_bounds(now, zone)
     done = sum(1 for moment in logged_at if start <= moment < end)
-    planned = plan.sessions
+    days, began_on = plan.days_per_week, None
     if began is not None and began >= end:
-        planned = 0
+        days = 0
     elif began is not None and began > start:
-        days_left = (end.date() - began.astimezone(zone).date()).days
+        began_on = began.astimezone(zone).date()
+        days_left = (end.date() - began_on).days
         days = min(plan.days_per_week, math.ceil(plan.days_per_week * days_left / 7))
-        planned = plan.per_day * days
     return Adherence(
         done=done,
-        planned=planned,
+        planned=plan.per_day * days,
         per_day=plan.per_day,
         days_per_week=plan.days_per_week,
         week_start=start.date(),
         week_end=(end - timedelta(days=1)).date(),
         starts_at=start,
         ends_at=end,
+        days=days,
+        began_on=began_on,
     )
