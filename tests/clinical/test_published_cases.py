@@ -98,3 +98,17 @@ def test_the_confidence_statement_matches_what_was_measured(locked: Report) -> N
 def test_the_guided_pages_are_short(locked: Report) -> None:
     # The project's target (median questions shown <= 30), met since questionnaire 2026.12.2.
     assert locked.median_shown <= 30, locked.median_shown
+
+
+def test_every_answer_scoring_reads_old_entries_through_todays_skip_logic() -> None:
+    """`bench/clinical_cases.py --all-questions` scores each entry with every answer that
+    applies today: an answer whose question's skip logic changed since the entry is left out
+    instead of being refused."""
+    from rehabit.clinical.flow import prune
+
+    report = score("tuning", "story", guided=False)
+    assert report.n == sum(c.split == "tuning" for c in cases().values())
+    answers = entries("story")
+    dropped = sum(len(answers[o.case.id]) - o.shown for o in report.outcomes)
+    assert dropped > 0  # some entered answers no longer apply (e.g. thigh_tense_hard)
+    assert all(o.shown == len(prune(answers[o.case.id])) for o in report.outcomes)

@@ -95,18 +95,7 @@ def before(index: int, answers: Mapping[str, object]) -> dict[str, object]:
 
 def prune(answers: Mapping[str, object]) -> dict[str, object]:
     """Drop answers to questions that no longer apply (repeat until stable: rules can chain)."""
-    questionnaire = load_questionnaire()
-    current = dict(answers)
-    while True:
-        kept = {
-            qid: value
-            for qid, value in current.items()
-            if qid in questionnaire.questions
-            and flow.applies(questionnaire.questions[qid], current)
-        }
-        if kept == current:
-            return kept
-        current = kept
+    return flow.prune(answers)
 
 
 def shown(index: int, answers: Mapping[str, object]) -> list[Question]:

@@ -187,6 +187,22 @@ def applies(question: Question, answers: Mapping[str, object]) -> bool:
     return question.show_if is None or question.show_if.evaluate(answers) is True
 
 
+def prune(answers: Mapping[str, object], model: ClinicalModel | None = None) -> dict[str, object]:
+    """The answers to questions that apply: an answer whose question is unknown or whose
+    skip logic is false is dropped (repeated until stable, as rules can chain)."""
+    questions = (model or load_model()).questionnaire.questions
+    current = dict(answers)
+    while True:
+        kept = {
+            qid: value
+            for qid, value in current.items()
+            if qid in questions and applies(questions[qid], current)
+        }
+        if kept == current:
+            return kept
+        current = kept
+
+
 def visible(
     page: Page, answers: Mapping[str, object], *, model: ClinicalModel | None = None
 ) -> list[Question]:

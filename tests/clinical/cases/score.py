@@ -85,7 +85,10 @@ def run(case: Case, answers: Mapping[str, Any], *, guided: bool = True) -> Outco
         from rehabit.clinical.flow import walk
 
         answers, shown = walk(answers)
-    else:
+    else:  # every entered answer that today's skip logic lets apply
+        from rehabit.clinical.flow import prune
+
+        answers = prune(answers)
         shown = len(answers)
     result = assess(answers)
     return Outcome(
