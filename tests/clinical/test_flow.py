@@ -347,6 +347,7 @@ def _firing(flag_id: str) -> dict[str, Any]:
             return dict(v["answers"])
     minimal: dict[str, dict[str, Any]] = {
         "fever_with_nerve_signs": {"fever": "yes", "leg_weakness": "slowly"},
+        "child_fever_cannot_stand": {"age": 8, "fever": "yes", "bear_weight": "no"},
         "older_fall_on_blood_thinner": {
             "age": 80,
             "blood_thinners": "yes",

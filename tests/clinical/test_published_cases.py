@@ -59,8 +59,10 @@ def test_cause_ranking_on_the_locked_part(locked: Report) -> None:
 
 
 def test_triage_on_the_locked_part(locked: Report) -> None:
-    assert len(locked.urgent_under_triaged) <= 8, locked.urgent_under_triaged
-    assert locked.not_under_triaged >= 0.87, locked.not_under_triaged
+    # 7 / 5 (story / self-tests) since a child's fever with a leg the child will not stand
+    # on is an emergency (8 / 6 before).
+    assert len(locked.urgent_under_triaged) <= 7, locked.urgent_under_triaged
+    assert locked.not_under_triaged >= 0.88, locked.not_under_triaged
     # Raised from 0.17 on purpose: three same-day warning signs built on the tuning part
     # (severe pain growing without an injury, pain still growing days after a fall, a sore
     # lump in a child) caught two more urgent locked cases and over-triaged three more. A

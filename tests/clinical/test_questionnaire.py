@@ -402,6 +402,12 @@ def test_a_child_s_parent_reads_the_child_wording() -> None:
     assert fever.help is None
     assert "your child" in (fever.worded_for(9).help or "")
     assert fever.worded_for(9).text == fever.text
+    # A parent is not asked whether a young child smokes or injects drugs, or told of
+    # causes "more common in men or in women" (the sex question is worded for anyone).
+    assert "smoke" not in questions["smoking_or_diabetes"].worded_for(9).text
+    assert "Injecting" not in (questions["weak_immune_system"].worded_for(9).help or "")
+    assert "men or in women" not in (questions["sex"].help or "")  # asked before the age
+    assert "Injecting" in (questions["weak_immune_system"].worded_for(30).help or "")
     # A question with no child wording is itself at any age.
     assert questions["location"].worded_for(9) is questions["location"]
 

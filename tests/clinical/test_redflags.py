@@ -27,6 +27,7 @@ from tests.clinical.answers import (
     PROPERTY,
     STALE_EXPECTED_FLAGS,
     answer_sets,
+    complete,
     person,
     strain,
     vignettes,
@@ -75,6 +76,16 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
     "child_limp_without_injury": person(
         age=7, location=["front_thigh_knee"], side="right", days_since_onset=3,
         onset="no_clear_reason", course="same", pain_now=4, bear_weight="limping",
+    ),
+    "child_limp_with_fever": person(
+        age=6, location=["front_thigh_knee"], side="left", days_since_onset=2,
+        onset="fall_or_blow", pop="no", course="worse", pain_now=5, bear_weight="limping",
+        fever="yes", very_unwell="no",
+    ),
+    "child_fever_cannot_stand": person(
+        age=8, location=["middle_thigh", "front_thigh_knee"], side="right", days_since_onset=1,
+        onset="no_clear_reason", course="worse", pain_now=6, bear_weight="no", fever="yes",
+        very_unwell="no",
     ),
     "child_hip_limp": person(
         age=12, sex="male", location=["groin", "front_thigh_knee"], side="left",
@@ -182,6 +193,8 @@ def test_the_required_flags_exist() -> None:
         "stress_fracture": "soon",
         "insufficiency_fracture": "urgent",
         "child_limp_without_injury": "urgent",
+        "child_limp_with_fever": "urgent",
+        "child_fever_cannot_stand": "emergency",
         "child_hip_limp": "urgent",
     }
     actual = {f.id: f.disposition for f in FLAGS}
@@ -723,3 +736,35 @@ def test_pain_still_growing_days_after_a_fall_is_seen_today(
     assert ("worse_after_fall" in fired) is fires, fired
     if fires:
         assert RANK[result.disposition.level] >= RANK["urgent"]
+
+
+@pytest.mark.parametrize(
+    ("change", "fired", "not_fired"),
+    [
+        # A limp and a fever: a doctor today (after a knock too: a bone infection can follow
+        # one), and the no-fever advice ("go ... if your child gets a fever") is not shown.
+        ({"fever": "yes"}, "child_limp_with_fever", "child_limp_without_injury"),
+        ({"fever": "yes", "onset": "fall_or_blow", "pop": "no"}, "child_limp_with_fever", None),
+        ({"fever": "not_sure"}, "child_limp_with_fever", "child_limp_without_injury"),
+        # A fever and a leg the child will not stand on: the emergency department now.
+        ({"fever": "yes", "bear_weight": "no"}, "child_fever_cannot_stand", None),
+        ({"fever": "not_sure", "bear_weight": "not_sure"}, "child_fever_cannot_stand", None),
+        # No fever: the limp's own flag, as before.
+        ({"fever": "no"}, "child_limp_without_injury", "child_limp_with_fever"),
+        # From 16 neither child flag.
+        ({"fever": "yes", "age": 16}, "fever", "child_limp_with_fever"),
+        ({"fever": "yes", "age": 16, "bear_weight": "no"}, "cannot_bear_weight", None),
+    ],
+)
+def test_a_child_s_limp_with_a_fever(change: dict[str, Any], fired: str, not_fired: str) -> None:
+    answers = complete({**FLAG_STORIES["child_limp_without_injury"], **change})
+    ids = [f.id for f in assess(answers).red_flags]
+    assert fired in ids, ids
+    assert not_fired is None or not_fired not in ids, ids
+    if answers["age"] >= 16:  # (a slipped growth plate, child_hip_limp, is asked to 16)
+        mine = {"child_limp_without_injury", "child_limp_with_fever", "child_fever_cannot_stand"}
+        assert not mine & set(ids), ids
+    # Never both "see a doctor today, or the emergency department if your child gets a
+    # fever" and a fever already given.
+    if answers["fever"] != "no":
+        assert "child_limp_without_injury" not in ids

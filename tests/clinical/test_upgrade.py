@@ -255,7 +255,7 @@ def test_a_limp_is_read_into_standing(
 def test_a_child_who_limped_under_2026_12_1_keeps_the_warning_sign() -> None:
     old = {
         "age": 7, "days_since_onset": 3, "onset": "no_clear_reason", "bear_weight": "yes",
-        "limp": "yes",
+        "limp": "yes", "fever": "no",
     }  # fmt: skip
     fired = {f.id for f in screen(FLAGS, current_answers("2026.12.1", old))}
     assert "child_limp_without_injury" in fired

@@ -84,8 +84,8 @@ def _from_2026_12_1(old: Answers) -> dict[str, object]:
 UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     "2026.11.1": ("2026.12.1", _from_2026_11_1),
     "2026.12.1": ("2026.12.2", _from_2026_12_1),
-    # 2026.12.3 changed only wording (a child's parent is not asked about sex): the
-    # answers mean what they meant.
+    # 2026.12.3 changed only wording (a child's parent is not asked about sex, smoking or
+    # injecting drugs): the answers mean what they meant.
     "2026.12.2": ("2026.12.3", dict),
 }
 
