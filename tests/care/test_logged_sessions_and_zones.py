@@ -43,7 +43,7 @@ def test_after_logging_no_card_says_no_session_is_logged_yet(client: Client) -> 
     assert "Well done. Your session is saved in your log." in body
     assert NO_SESSION not in body
     assert body.count("You have logged 1 session with this exercise") == len(program.items)
-    assert "Tell us how it felt the next morning" in body
+    assert "You can tell us how it felt from " in body
 
 
 def test_only_the_exercises_done_are_reported_as_logged(client: Client) -> None:
@@ -96,3 +96,50 @@ def test_a_signed_in_person_sees_their_profile_zone(client: Client, patient: Any
     assessment = make_assessment(owner=patient)
     body = login(client, patient).get(f"/care/{assessment.pk}/program/").content.decode()
     assert "America/New_York" in body and "data-zone-guess" not in body
+
+
+def _note_after_logging(client: Client, rule: str = "automatic") -> str:
+    """The program page's note on the first exercise after one session was logged, with
+    the therapist's progression rule ``rule`` on that exercise's family."""
+    from rehabit.care.models import PrescribedExercise
+
+    assessment = make_assessment()
+    item = program_for(assessment).items[0]
+    if rule != "automatic":
+        PrescribedExercise.objects.create(assessment=assessment, family=item.family,
+                                          exercise_id=item.exercise.id, rule=rule,
+                                          reason="Stay here for now.")  # fmt: skip
+    program = program_for(assessment)
+    client.post(f"/care/{assessment.pk}/session/",
+                log_form(program, exercise_ids=[item.exercise.id]))  # fmt: skip
+    body = client.get(f"/care/{assessment.pk}/program/").content.decode()
+    start = body.index("You have logged 1 session with this exercise")
+    return body[start : body.index("</", start)]
+
+
+def test_the_check_in_note_names_when_it_opens_without_calling_it_the_next_morning(
+    client: Client,
+) -> None:
+    # The check-in opens 8 hours after the session: after a morning session that is the
+    # same afternoon, which no sentence may call "the next morning".
+    note = _note_after_logging(client)
+    assert "next morning" not in note
+    assert "You can tell us how it felt from " in note
+    assert "make it harder, keep it the same or make it easier" in note
+
+
+def test_while_the_therapist_holds_the_level_the_note_promises_no_step_up(
+    client: Client,
+) -> None:
+    held = _note_after_logging(client, rule="hold")
+    assert "harder" not in held
+    assert "Your physiotherapist holds this level, so it stays the same" in held
+    assert "or gets easier if the exercise made your pain worse" in held
+
+
+def test_with_the_therapist_deciding_the_note_says_who_makes_it_harder(
+    client: Client,
+) -> None:
+    note = _note_after_logging(client, rule="with_therapist")
+    assert "we will make it harder" not in note
+    assert "Your physiotherapist decides when it gets harder" in note

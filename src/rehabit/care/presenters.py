@@ -216,28 +216,42 @@ def _when(moment: Any) -> str:
     return format_when(moment)
 
 
+def _check_in_does(rule: str) -> str:
+    """What the check-in of a logged session will do to the level, under the family's rule
+    (``clinical.progression``: a hold never steps up, a flare always steps down)."""
+    if rule == "hold":
+        return _(
+            "Your physiotherapist holds this level, so it stays the same, or gets easier if "
+            "the exercise made your pain worse."
+        )
+    if rule == "with_therapist":
+        return _(
+            "Your physiotherapist decides when it gets harder: if it went well, they are told "
+            "you may be ready; if it made your pain worse, it gets easier."
+        )
+    return _("We will then make it harder, keep it the same or make it easier.")
+
+
 def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:
     """What the log says about a family no check-in has moved yet: the latest session and
-    when its next-morning check-in opens (the level moves only after that check-in)."""
+    when its check-in opens (the level moves only after that check-in). The check-in opens
+    ``CHECK_IN_AFTER`` after the session, which after a morning session is the same
+    afternoon: the note gives the time, never "the next morning"."""
     latest = logged[0]
     count = len(logged)
-    if latest.checked_in_at is None:
-        from rehabit.care.services import check_in_opens_at
-
-        return ngettext(
-            "You have logged %(n)s session with this exercise, the latest on %(when)s. "
-            "Tell us how it felt the next morning (from %(opens)s), and we will make it "
-            "harder, keep it the same or make it easier.",
-            "You have logged %(n)s sessions with this exercise, the latest on %(when)s. "
-            "Tell us how it felt the next morning (from %(opens)s), and we will make it "
-            "harder, keep it the same or make it easier.",
-            count,
-        ) % {"n": count, "when": _when(latest.logged_at), "opens": _when(check_in_opens_at(latest))}
-    return ngettext(
+    text = ngettext(
         "You have logged %(n)s session with this exercise, the latest on %(when)s.",
         "You have logged %(n)s sessions with this exercise, the latest on %(when)s.",
         count,
     ) % {"n": count, "when": _when(latest.logged_at)}
+    if latest.checked_in_at is not None:
+        return text
+    from rehabit.care.services import check_in_opens_at
+
+    opens = _("You can tell us how it felt from %(opens)s, best after a night's sleep.") % {
+        "opens": _when(check_in_opens_at(latest))
+    }
+    return f"{text} {opens} {_check_in_does(item.rule)}"
 
 
 def explain_item(item: Any, sessions: Sequence[ExerciseSession] = ()) -> str:
