@@ -148,3 +148,28 @@ def test_a_therapists_workspace_navigation_is_one_row_on_a_phone(
     schedule.tap()
     phone.wait_for_url("**/therapist/schedule/")
     assert_accessible(phone)
+
+
+def test_a_message_with_a_long_e_mail_address_wraps_on_a_small_phone(
+    browser: Any, live_server: Any
+) -> None:
+    from tests.accounts.helpers import PASSWORD
+
+    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True,
+                                  has_touch=True, locale="en-GB")  # fmt: skip
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    address = "maximilian.schwarzenberg@outlook.com"
+    page.goto(live_server.url + "/account/signup/")
+    page.get_by_label("E-mail address").fill(address)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("I have read and accept").check()
+    page.get_by_role("button", name="Create my account").tap()
+    page.wait_for_url("**/account/confirm-email/")
+    message = page.locator(".message", has_text=address)
+    assert message.is_visible()
+    assert_fits_phone_width(page)
+    box, main = message.bounding_box(), page.locator("main").bounding_box()
+    assert box["x"] + box["width"] <= main["x"] + main["width"] + 1, (box, main)
+    context.close()
