@@ -220,3 +220,29 @@ def test_a_child_under_5_is_stopped_with_no_way_on(page: Any, live_server: Any) 
     assert page.get_by_role("button", name="Finish the check").count() == 0
     assert page.get_by_role("button", name="Start again").is_visible()
     assert_accessible(page)
+
+
+def test_every_cause_card_holds_its_text_on_a_small_phone(browser: Any, live_server: Any) -> None:
+    """At 320 px the "Why it fits" and "Why it may not" columns stay inside their card."""
+    from tests.care.helpers import make_assessment
+
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    for level in ("urgent", "soon", "self_care"):
+        assessment = make_assessment(level)
+        page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
+        sticking_out = page.eval_on_selector_all(
+            "li.cause",
+            """cards => cards.flatMap(card => {
+                const edge = card.getBoundingClientRect().right;
+                return [...card.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > edge + 1)
+                    .map(e => e.tagName + ': ' + e.textContent.slice(0, 40));
+            })""",
+        )
+        assert not sticking_out, (level, sticking_out)
+        assert_fits_phone_width(page)
+    context.close()
