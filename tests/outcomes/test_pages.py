@@ -180,3 +180,29 @@ def test_someone_else_cannot_read_or_write_an_owned_diary(
         assert other.get(f"/care/{assessment.pk}/{path}").status_code == 404
     posted = other.post(f"/care/{assessment.pk}/diary/", diary_form(timezone.localdate(), 1, 2))
     assert posted.status_code == 404 and not DiaryEntry.objects.exists()
+
+
+def test_the_band_and_the_verdict_agree_and_an_average_is_called_one(client: Client) -> None:
+    """Start 4 (worst pain): coming down 2 points, to 2, is a real improvement, so the
+    no-real-change band leaves its edges out; the pain compared is the week's average of
+    whole-number ratings, and the page says so."""
+    assessment = assessment_days_ago(7)
+    log_week(client, assessment, [4, 3, 4, 3, 4, 3, 3])
+    body = text(client.get(f"/care/{assessment.pk}/progress/"))
+    assert "For a real improvement it needs to come down by 2 points." in body
+    pain = section(body, "pain")
+    assert "Above 2 and below 6 is no real change from your start (4)." in pain
+    assert "Between 2 and 6" not in body
+    assert "Your pain is 3.4 out of 10 on average over the last 7 days, against 4" in body
+
+
+def test_a_band_edge_the_score_cannot_pass_is_part_of_the_band(client: Client) -> None:
+    """Start 1 (pain now 1, worst 1): even 0 is not a 2-point fall, so the band runs from
+    0, included, to below 3 (a 2-point rise is really worse)."""
+    assessment = assessment_days_ago(7)
+    Assessment = type(assessment)
+    answers = {**assessment.answers, "pain_now": 1, "pain_worst": 1}
+    Assessment.objects.filter(pk=assessment.pk).update(answers=answers)
+    log_week(client, assessment, [1, 1, 2, 1, 1, 2, 1])
+    pain = section(text(client.get(f"/care/{assessment.pk}/progress/")), "pain")
+    assert "From 0 to below 3 is no real change from your start (1)." in pain

@@ -206,6 +206,8 @@ def compare(measure: str, before: float | None, now: float | None) -> Change:
         "needed": _shown(needed_up),
         "size": outcome.sizes[size] if size else "",
     }
+    if measure == "nprs":  # pain now is the average of the window's ratings
+        params["days"] = outcome.nprs_window_days
     template = outcome.messages[f"{measure}_{verdict}"]
     return Change(measure, verdict, before, now, round(gain, 2), needed_up, size, template,
                   MappingProxyType(params))  # fmt: skip

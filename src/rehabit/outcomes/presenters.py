@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.care.presenters import tr
-from rehabit.clinical.outcomes import Advice, Change, load_outcomes
+from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes
 from rehabit.outcomes.charts import render_chart
 from rehabit.outcomes.progress import Chart, Marker, Series, Summary, Trend
 
+# The measure each chart draws (its no-real-change band is that measure's rule).
+MEASURE_OF_CHART = {"pain": "nprs", "function": "psfs", "strength": "bridge"}
 # A chart needs scores on at least this many days: one day is a lone dot on the band, a
 # "chart" beside "not enough entries yet".
 CHART_MIN_DAYS = 2
@@ -136,15 +138,34 @@ def _table_rows(
     ]
 
 
+def _is_real_change(measure: str, start: float, score: float) -> bool:
+    return compare(measure, start, score).verdict != "no_change"
+
+
+def band_text(chart: Chart) -> str:
+    """The no-real-change band in words, each edge left out when reaching it is a real
+    change (the verdict's own rule decides), kept in when it is the end of the scale."""
+    band = chart.band
+    if band is None:
+        return ""
+    measure = MEASURE_OF_CHART[chart.key]
+    values = {"low": _number(band.low), "high": _number(band.high), "start": _number(band.start)}
+    low_out = _is_real_change(measure, band.start, band.low)
+    high_out = _is_real_change(measure, band.start, band.high)
+    if low_out and high_out:
+        text = _("Above %(low)s and below %(high)s is no real change from your start (%(start)s).")
+    elif low_out:
+        text = _("Above %(low)s, up to %(high)s, is no real change from your start (%(start)s).")
+    elif high_out:
+        text = _("From %(low)s to below %(high)s is no real change from your start (%(start)s).")
+    else:
+        text = _("From %(low)s to %(high)s is no real change from your start (%(start)s).")
+    return text % values
+
+
 def _drawn(chart: Chart, trend: Trend, days: list[date], *, chart_id: str) -> dict[str, str]:
     """The chart's SVG and the caption of its no-real-change band."""
-    band = ""
-    if chart.band is not None:
-        band = _("Between %(low)s and %(high)s is no real change from your start (%(start)s).") % {
-            "low": _number(chart.band.low),
-            "high": _number(chart.band.high),
-            "start": _number(chart.band.start),
-        }
+    band = band_text(chart)
     description = _(
         "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
         "the same numbers."
