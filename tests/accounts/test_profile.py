@@ -143,3 +143,13 @@ def test_a_signed_in_person_finds_their_sessions_from_every_page(patient: Any) -
         assert 'href="/booking/appointments/"' in body, path
     assert "See, move or cancel my video sessions" in client.get("/account/").content.decode()
     assert 'href="/booking/appointments/"' not in Client().get("/").content.decode()
+
+
+def test_the_date_of_birth_hint_does_not_depend_on_the_pickers_format(patient: Any) -> None:
+    """The date picker shows the reader's own format (mm/dd/yyyy, dd/mm/yyyy…): the hint
+    and the error give no example in another format."""
+    page = login(Client(), patient).get("/account/profile/").content.decode()
+    assert "For example 1984-03-27" not in page
+    assert "The day, month and year you were born." in page
+    body = _errors(patient, date_of_birth="31/02/1990")
+    assert "1984-03-27" not in body

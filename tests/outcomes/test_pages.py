@@ -206,3 +206,21 @@ def test_a_band_edge_the_score_cannot_pass_is_part_of_the_band(client: Client) -
     log_week(client, assessment, [1, 1, 2, 1, 1, 2, 1])
     pain = section(text(client.get(f"/care/{assessment.pk}/progress/")), "pain")
     assert "From 0 to below 3 is no real change from your start (1)." in pain
+
+
+def test_the_diary_names_its_days_in_words_whatever_the_picker_shows(client: Client) -> None:
+    """The day picker shows the reader's own date format, so the hint and the error name
+    the allowed days in words, starting at the day of the check, and the hint never says
+    which day is chosen (the picker shows that)."""
+    from rehabit.core.timefmt import format_day
+
+    assessment = assessment_days_ago(1)
+    today = timezone.localdate()
+    first, last = format_day(today - timedelta(days=1)), format_day(today)
+    page = text(client.get(f"/care/{assessment.pk}/diary/"))
+    assert "Today is chosen" not in page
+    assert f"from the day of your check ({first}) to today ({last})" in page
+    bad = text(client.post(f"/care/{assessment.pk}/diary/",
+                           diary_form(today - timedelta(days=5), 2, 4)))  # fmt: skip
+    assert f"Choose a day from the day of your check ({first}) to today ({last})." in bad
+    assert (today - timedelta(days=1)).isoformat() + " to" not in bad

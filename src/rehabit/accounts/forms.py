@@ -96,11 +96,11 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     )
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
-        help_text=_("For example 1984-03-27."),
+        help_text=_("The day, month and year you were born."),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
         error_messages={
             "required": _("Enter your date of birth."),
-            "invalid": _("Enter a real date, for example 1984-03-27."),
+            "invalid": _("Enter a real date: the day, month and year you were born."),
         },
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )

@@ -19,6 +19,7 @@ from rehabit.assessments.models import Assessment
 from rehabit.care.services import FieldErrors, Refused
 from rehabit.clinical.outcomes import bridge_symmetry, load_outcomes, score_psfs
 from rehabit.core.inputs import InputRefused, parse_date
+from rehabit.core.timefmt import format_day
 from rehabit.outcomes.models import (
     ACTIVITY_MAX_LENGTH,
     DiaryEntry,
@@ -72,8 +73,8 @@ def _day(value: object, *, first_day: date, today: date, errors: dict[str, list[
         return today
     if not first_day <= day <= today:
         errors["entry_date"] = [
-            _("Choose a day from %(first)s to today (%(today)s).")
-            % {"first": first_day.isoformat(), "today": today.isoformat()}
+            _("Choose a day from the day of your check (%(first)s) to today (%(today)s).")
+            % {"first": format_day(first_day), "today": format_day(today)}
         ]
     return day
 
