@@ -303,3 +303,13 @@ def test_a_session_that_is_not_theirs_is_refused_with_a_message(clinic: Clinic) 
         f"/therapist/patients/{clinic.patient.pk}/notes/new/", {"kind": "essay"}, follow=True
     )
     assert "Choose a first video assessment or a follow-up." in response.content.decode()
+
+
+def test_the_therapists_zone_is_named_as_people_read_it(clinic: Clinic) -> None:
+    from rehabit.booking.models import Therapist
+
+    Therapist.objects.filter(pk=clinic.therapist.pk).update(time_zone="America/New_York")
+    client = clinic.client("therapist")
+    for url in ("/therapist/patients/", f"/therapist/patients/{clinic.patient.pk}/"):
+        body = client.get(url).content.decode()
+        assert "Times in America/New York." in body and "America/New_York" not in body, url

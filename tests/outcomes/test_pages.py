@@ -224,3 +224,23 @@ def test_the_diary_names_its_days_in_words_whatever_the_picker_shows(client: Cli
                            diary_form(today - timedelta(days=5), 2, 4)))  # fmt: skip
     assert f"Choose a day from the day of your check ({first}) to today ({last})." in bad
     assert (today - timedelta(days=1)).isoformat() + " to" not in bad
+
+
+def test_the_zone_is_named_as_people_read_it_on_every_page(client: Client) -> None:
+    """Diary, progress and report name the zone "America/New York" (timefmt.readable_zone);
+    the raw id stays only in the reminder form's value."""
+    import re
+
+    from rehabit.accounts.models import Profile
+    from tests.accounts.helpers import make_user
+
+    person = make_user("zoe.zone@example.org")
+    Profile.objects.filter(user=person).update(time_zone="America/New_York")
+    assessment = assessment_days_ago(2, owner=person)
+    login(client, person)
+    for page in ("diary/", "progress/"):
+        body = re.sub(r'value="[^"]*"', "", text(client.get(f"/care/{assessment.pk}/{page}")))
+        assert "America/New York" in body and "America/New_York" not in body, page
+    report = PdfReader(io.BytesIO(client.get(f"/care/{assessment.pk}/report.pdf").content))
+    words = " ".join(" ".join(page.extract_text() for page in report.pages).split())
+    assert "America/New York" in words and "America/New_York" not in words

@@ -16,6 +16,7 @@ from rehabit.accounts.preferences import apply_language
 from rehabit.accounts.roles import PATIENT, assign_role
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import client_ip, record
+from rehabit.core.timefmt import current_zone_name
 
 
 def _login_of(credentials: dict[str, Any]) -> str:
@@ -50,7 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
                     "your safety, the next try is possible at %(time)s (%(zone)s). You can "
                     "reset your password to sign in sooner."
                 )
-                % {"time": when, "zone": timezone.get_current_timezone_name()},
+                % {"time": when, "zone": current_zone_name()},
                 code="locked_out",
             )
         super().pre_authenticate(request, **credentials)

@@ -408,7 +408,7 @@ def _adherence(assessment: Assessment, sessions: list[ExerciseSession]) -> dict[
         "days_per_week": adherence.days_per_week,
         "week_start": adherence.week_start,
         "week_end": adherence.week_end,
-        "time_zone": presenters.zone_name(),
+        "time_zone": timezone.get_current_timezone_name(),
     }
 
 

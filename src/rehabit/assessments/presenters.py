@@ -8,11 +8,11 @@ from functools import cache
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.clinical import load_questionnaire
+from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages
 
 TOP_CAUSES = 3
@@ -33,7 +33,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "assessment": assessment,
         "result": result,
         "created_at": assessment.created_at,
-        "zone_name": timezone.get_current_timezone_name(),
+        "zone_name": current_zone_name(),
         "top_causes": causes[:TOP_CAUSES],
         "other_causes": causes[TOP_CAUSES:],
         "unanswered": [

@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any
 
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -302,8 +301,11 @@ def stopped_row(prescription: Any) -> dict[str, Any]:
 
 
 def zone_name() -> str:
-    """The zone times are shown in: the signed-in person's profile zone, else UTC."""
-    return timezone.get_current_timezone_name()
+    """The zone times are shown in (the signed-in person's profile zone, else UTC), named as
+    people read it."""
+    from rehabit.core.timefmt import current_zone_name
+
+    return current_zone_name()
 
 
 def session_row(session: ExerciseSession) -> dict[str, Any]:

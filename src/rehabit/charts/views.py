@@ -27,6 +27,7 @@ from rehabit.charts.chart import chart_context, chosen_assessment
 from rehabit.charts.models import ClinicalNote, NoteKind
 from rehabit.charts.note_templates import hints, prefill
 from rehabit.charts.pdf import note_pdf_response
+from rehabit.core.timefmt import current_zone_name
 
 
 def in_therapist_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -47,7 +48,7 @@ def render_page(
     return render(
         request,
         template,
-        {**context, "zone_name": timezone.get_current_timezone_name()},
+        {**context, "zone_name": current_zone_name()},
         status=status,
     )
 
@@ -265,5 +266,5 @@ def note_pdf(
     request: HttpRequest, therapist: Therapist, patient_id: int, note_id: Any
 ) -> HttpResponse:
     patient, note = _open_note(request, patient_id, note_id)
-    context = {**_print_context(patient, note), "zone_name": timezone.get_current_timezone_name()}
+    context = {**_print_context(patient, note), "zone_name": current_zone_name()}
     return note_pdf_response(request, context)

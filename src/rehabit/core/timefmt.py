@@ -49,6 +49,12 @@ def readable_zone(name: str) -> str:
     return name.replace("_", " ")
 
 
+def current_zone_name() -> str:
+    """The zone times are shown in now, named as people read it ("America/New York"): for a
+    page or a message, never for a form's value or the API (those keep the id)."""
+    return readable_zone(timezone.get_current_timezone_name())
+
+
 @cache
 def zone_choices() -> list[tuple[str, str]]:
     """Every zone a person can pick in a form: a place ("Europe/London") or UTC, readable.

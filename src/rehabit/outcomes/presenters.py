@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.care.presenters import tr
 from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes
+from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes.charts import render_chart
 from rehabit.outcomes.progress import Chart, Marker, Series, Summary, Trend
 
@@ -192,4 +192,5 @@ def _number(value: Any) -> str:
 
 
 def zone_name() -> str:
-    return timezone.get_current_timezone_name()
+    """The zone days and times are shown in, named as people read it."""
+    return current_zone_name()

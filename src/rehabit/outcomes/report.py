@@ -20,6 +20,7 @@ from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label, tr
 from rehabit.care.programs import plan_for, program_for
+from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes import presenters
 from rehabit.outcomes.models import Measure
 from rehabit.outcomes.progress import entries_of, records_of, summary_for, trend_for
@@ -46,7 +47,7 @@ def report_context(assessment: Any) -> dict[str, Any]:
     return {
         "assessment": assessment,
         "today": timezone.localdate(),
-        "zone_name": timezone.get_current_timezone_name(),
+        "zone_name": current_zone_name(),
         "emergency_number": settings.REHABIT_EMERGENCY_NUMBER,
         "disposition": result["disposition"],
         "causes": [

@@ -52,6 +52,7 @@ def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
     return {
         "assessment": assessment,
         "zone_name": presenters.zone_name(),
+        "zone_id": timezone.get_current_timezone_name(),  # a form's value
         "can_write": can_write(request, assessment),
         "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
         "today": timezone.localdate(),
