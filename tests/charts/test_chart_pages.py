@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,11 +16,15 @@ from django.utils import timezone
 
 from rehabit.accounts.consent import set_sharing
 from rehabit.audit.models import AuditEntry
-from rehabit.care.presenters import tr
+from rehabit.care.presenters import explain_item, tr
+from rehabit.care.programs import program_for
+from rehabit.care.selectors import sessions_of
+from rehabit.care.services import log_session
 from rehabit.charts.models import ClinicalNote, NoteAddendum
 from rehabit.clinical.upgrade import CURRENT
 from rehabit.outcomes.models import DiaryEntry
 from tests.accounts.helpers import login
+from tests.care.helpers import session_data
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
 from tests.clinic.support import Clinic
 
@@ -313,3 +318,19 @@ def test_the_therapists_zone_is_named_as_people_read_it(clinic: Clinic) -> None:
     for url in ("/therapist/patients/", f"/therapist/patients/{clinic.patient.pk}/"):
         body = client.get(url).content.decode()
         assert "Times in America/New York." in body and "America/New_York" not in body, url
+
+
+def test_the_chart_explains_the_progression_with_the_sessions_the_patient_logged(
+    clinic: Clinic,
+) -> None:
+    """The patient's own explanation, not "no session is logged yet" above a logged one."""
+    program = program_for(clinic.assessment)
+    every = [i.exercise.id for i in program.items]
+    data = session_data(program, exercise_ids=every)
+    log_session(clinic.assessment, data, now=timezone.now() - timedelta(hours=2))
+    sessions = list(sessions_of(clinic.assessment))
+    with timezone.override(clinic.therapist.time_zone):  # the therapist's pages' zone
+        patient_sees = explain_item(program_for(clinic.assessment).items[0], sessions)
+    text = _text(clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/"))
+    assert "No session is logged yet" not in text
+    assert html.unescape(patient_sees) in text

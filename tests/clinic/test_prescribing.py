@@ -3,6 +3,7 @@ player runs it, and the automatic progression respects it (SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import timedelta
 from typing import Any
@@ -12,10 +13,12 @@ from django.utils import timezone
 
 from rehabit.audit.models import AuditEntry
 from rehabit.care.models import PrescribedExercise, ProgramLevel
+from rehabit.care.presenters import explain_item
 from rehabit.care.programs import program_for
+from rehabit.care.selectors import sessions_of
 from rehabit.care.services import check_in, log_session
 from rehabit.mail.models import OutgoingMessage
-from tests.care.helpers import make_assessment
+from tests.care.helpers import make_assessment, session_data
 from tests.clinic.support import Clinic
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +242,26 @@ def test_the_prescription_endpoints_are_in_the_openapi_document(clinic: Clinic) 
                  "/api/v1/alerts/{alert_id}/acknowledge", "/api/v1/attention",
                  "/api/v1/appointments/{appointment_id}/attendance"):  # fmt: skip
         assert path in paths, path
+
+
+def test_the_program_page_and_the_api_explain_with_the_sessions_the_patient_logged(
+    clinic: Clinic,
+) -> None:
+    """The therapist reads the patient's own explanation, never "no session is logged
+    yet" above a session the patient logged."""
+    program = program_for(clinic.assessment)
+    every = [i.exercise.id for i in program.items]
+    data = session_data(program, exercise_ids=every)
+    log_session(clinic.assessment, data, now=timezone.now() - timedelta(hours=2))
+    item = program_for(clinic.assessment).items[0]
+    with timezone.override(clinic.therapist.time_zone):  # the therapist's pages' zone
+        patient_sees = explain_item(item, list(sessions_of(clinic.assessment)))
+    assert "No session is logged yet" not in patient_sees
+    therapist = clinic.client("therapist")
+    page = html.unescape(
+        therapist.get(f"/clinic/patients/{clinic.patient.pk}/program/").content.decode()
+    )
+    assert patient_sees in page and "No session is logged yet" not in page
+    api = therapist.get(f"/api/v1/patients/{clinic.patient.pk}/prescription").json()
+    progress = next(i["progress"] for i in api["items"] if i["family"] == item.family)
+    assert progress == patient_sees

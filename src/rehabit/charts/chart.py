@@ -22,6 +22,7 @@ from rehabit.care import presenters as care
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.programs import plan_for, program_for, watch_items
+from rehabit.care.selectors import sessions_of
 from rehabit.charts import notes as clinical_notes
 from rehabit.charts.presenters import intake_context
 from rehabit.clinical.exercises import get_exercise
@@ -80,7 +81,10 @@ def log_rows(sessions: list[ExerciseSession], signs: dict[str, str]) -> list[dic
 
 
 def program_rows(assessment: Assessment) -> dict[str, Any]:
+    """The home program as the patient sees it: each item explained with the sessions
+    they logged, so the chart never says "no session is logged yet" above one."""
     program = program_for(assessment)
+    sessions = list(sessions_of(assessment))
     return {
         "program": program,
         "phase": care.phase_label(program.phase),
@@ -94,7 +98,7 @@ def program_rows(assessment: Assessment) -> dict[str, Any]:
                 "max_pain": item.max_pain,
                 "rule": item.rule,
                 "prescription": item.prescription,
-                "explanation": care.explain_item(item),
+                "explanation": care.explain_item(item, sessions),
             }
             for item in program.items
         ],

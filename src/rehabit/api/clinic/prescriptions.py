@@ -18,6 +18,7 @@ from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
 from rehabit.care.models import PRESCRIPTION_TEXT_MAX
 from rehabit.care.presenters import dosage_lines, explain_item
 from rehabit.care.programs import prescription_out, program_for
+from rehabit.care.selectors import sessions_of
 from rehabit.clinic import prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import therapist_record
@@ -113,6 +114,7 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
     if assessment is None:
         return body
     care = program_for(assessment)
+    sessions = list(sessions_of(assessment))
     body.update(
         prescribable=care.prescribable,
         phase=care.phase,
@@ -126,7 +128,7 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
                 "dosage": dict(item.dosage),
                 "dosage_text": dosage_lines(item.dosage),
                 "rule": item.rule,
-                "progress": explain_item(item),
+                "progress": explain_item(item, sessions),
                 "prescription": _prescribed(item.prescription),
             }
             for item in care.items

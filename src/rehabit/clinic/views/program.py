@@ -74,7 +74,12 @@ def _dosage_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list
     ]
 
 
-def _forms(care: CareProgram, posted: dict[str, Any], errors: dict[str, list[str]]) -> list[Any]:
+def _forms(
+    care: CareProgram,
+    sessions: list[Any],
+    posted: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> list[Any]:
     rows = []
     for item in care.items:
         mine = posted.get("family") == item.family
@@ -92,7 +97,7 @@ def _forms(care: CareProgram, posted: dict[str, Any], errors: dict[str, list[str
                 "item": item,
                 "card": presenters.exercise_card(item.exercise),
                 "dosage": presenters.dosage_lines(item.dosage),
-                "explanation": presenters.explain_item(item),
+                "explanation": presenters.explain_item(item, sessions),
                 "choices": _exercise_choices(item.family),
                 "values": values,
                 "fields": _dosage_fields(values["dosage"], errors if mine else {}),
@@ -203,9 +208,10 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
     }
     if assessment is not None:
         care = program_for(assessment)
+        sessions = list(sessions_of(assessment))
         context.update(
             care=care,
-            rows=_forms(care, posted, errors),
+            rows=_forms(care, sessions, posted, errors),
             add_choices=_add_choices(care),
             add_errors=errors if posted.get("action") == "add" else {},
             add_values=posted
@@ -217,6 +223,6 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
             ),
             stopped=[presenters.stopped_row(p) for p in care.stopped],
             phase_label=presenters.phase_label(care.phase),
-            recent=[presenters.session_row(s) for s in sessions_of(assessment)[:RECENT_SESSIONS]],
+            recent=[presenters.session_row(s) for s in sessions[:RECENT_SESSIONS]],
         )
     return render(request, "clinic/prescription.html", context, status=422 if errors else 200)
