@@ -57,7 +57,8 @@ def test_home_lists_todays_and_this_weeks_sessions_in_an_accessible_table(patien
     start = free_start(therapist, after=timedelta(hours=2))
     book(patient, therapist, start)
     html = page(login(Client(), therapist.user, mfa=True), "/therapist/")
-    assert '<table class="week-table">' in html and "<caption>Week of" in html
+    assert '<table class="week-table">' in html and '<caption id="week-caption">Week of' in html
+    assert 'role="region" aria-labelledby="week-caption"' in html  # scrolls on a phone
     assert html.count('<th scope="row">') == 7
     local = start.astimezone(ZoneInfo("Europe/London"))
     same_week = monday_of(local.date()) == monday_of(timezone.now().date())

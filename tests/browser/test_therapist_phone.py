@@ -1,0 +1,72 @@
+"""A therapist's workspace on a phone, in real Chromium: Today, Schedule, Patients, a
+patient's chart, an appointment and the home-program page fit a 320 and a 390 px wide
+screen without sideways scrolling (wide tables scroll inside their own labelled region)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.accounts.helpers import login
+from tests.browser.axe import assert_accessible
+from tests.charts.support import logged_with_check_in
+from tests.clinic.support import make_clinic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONES = ({"width": 320, "height": 640}, {"width": 390, "height": 844})
+
+
+@pytest.fixture(params=PHONES, ids=lambda size: f"{size['width']}px")
+def therapist_phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport=request.param, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def _sign_in(page: Any, base: str, user: Any) -> None:
+    cookie = login(Client(), user, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
+    )
+
+
+def _too_wide(page: Any) -> int | None:
+    """The page's width when it is wider than the screen. A mobile browser zooms out to
+    show a page that is too wide, so window.innerWidth grows with it: the viewport's own
+    width counts too."""
+    width = int(page.evaluate("document.documentElement.scrollWidth"))
+    screen = min(int(page.evaluate("window.innerWidth")), page.viewport_size["width"])
+    return width if width > screen else None
+
+
+def test_the_therapists_pages_fit_a_phone_screen(therapist_phone: Any, live_server: Any) -> None:
+    clinic = make_clinic()
+    logged_with_check_in(clinic.assessment)
+    page, base = therapist_phone, live_server.url
+    _sign_in(page, base, clinic.therapist.user)
+    patient = clinic.patient.pk
+    urls = [
+        "/therapist/",
+        "/therapist/schedule/",
+        "/therapist/patients/",
+        f"/therapist/patients/{patient}/",
+        f"/booking/appointments/{clinic.appointment.pk}/",
+        f"/clinic/patients/{patient}/program/",
+    ]
+    wide = {}
+    for url in urls:
+        page.goto(base + url)
+        assert page.url.startswith(base + url), page.url  # not sent elsewhere
+        width = _too_wide(page)
+        if width:
+            wide[url] = width
+        assert_accessible(page)
+    assert not wide, f"wider than the {page.viewport_size['width']} px screen: {wide}"
