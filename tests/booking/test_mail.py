@@ -77,7 +77,15 @@ def test_booking_move_and_cancel_mails_carry_one_evolving_calendar_event(
 
     _, event, _ = parse(to_therapist)
     assert event["DTSTART"].params["TZID"] == "Europe/London"
-    assert "Pat Booker booked an online session with you." in text_body(to_therapist)
+    body = text_body(to_therapist)
+    assert "Pat Booker booked an online session with you." in body
+    # The rule told to the therapist, in their zone: what binds the patient, not them.
+    deadline = (start - timedelta(hours=24)).astimezone(ZoneInfo("Europe/London"))
+    assert "The patient can cancel or move this appointment online until" in body
+    assert deadline.strftime("%H:%M") in body and "Europe/London" in body
+    assert "You can move or cancel it at any time." in body
+    assert "You can cancel or move this appointment" not in body
+    assert "write to your therapist" not in body
 
     mailbox.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,7 +102,10 @@ def test_booking_move_and_cancel_mails_carry_one_evolving_calendar_event(
     body = text_body(to_patient)
     assert "Tara Therapist moved this session to a new time." in body
     assert f"/booking/appointments/{moved.pk}/" in body
-    assert text_body(mailbox.to(therapist.user.email)[0]).count("You moved this session") == 1
+    moved_notice = text_body(mailbox.to(therapist.user.email)[0])
+    assert moved_notice.count("You moved this session") == 1
+    assert "The patient can cancel or move this appointment online until" in moved_notice
+    assert "write to your therapist" not in moved_notice
 
     mailbox.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):

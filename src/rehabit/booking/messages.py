@@ -165,6 +165,21 @@ def policy_sentence(deadline: datetime, zone: str) -> str:
     ) % {"deadline": format_when(deadline, zone), "hours": hours}
 
 
+def therapist_policy_sentence(deadline: datetime, zone: str) -> str:
+    """The same rule told to the therapist: what binds the patient, and that the
+    therapist is not bound by it."""
+    hours = window_hours()
+    return ngettext(
+        "The patient can cancel or move this appointment online until %(deadline)s "
+        "(%(hours)d hour before it starts); after that, they write to you. You can move "
+        "or cancel it at any time.",
+        "The patient can cancel or move this appointment online until %(deadline)s "
+        "(%(hours)d hours before it starts); after that, they write to you. You can move "
+        "or cancel it at any time.",
+        hours,
+    ) % {"deadline": format_when(deadline, zone), "hours": hours}
+
+
 def window_closed(deadline: datetime, zone: str) -> str:
     hours = window_hours()
     return ngettext(

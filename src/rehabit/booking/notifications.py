@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rehabit.booking import ics
-from rehabit.booking.messages import policy_sentence
+from rehabit.booking.messages import policy_sentence, therapist_policy_sentence
 from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
 from rehabit.booking.people import display_name, language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
@@ -68,15 +68,17 @@ class _Session:
 def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
     from rehabit.booking.services import change_deadline
 
+    is_patient = recipient.pk == appointment.patient_id
+    policy = policy_sentence if is_patient else therapist_policy_sentence
     return _Session(
-        is_patient=recipient.pk == appointment.patient_id,
+        is_patient=is_patient,
         recipient_name=their_name(display_name(recipient)),
         therapist_name=their_name(appointment.therapist.name),
         patient_name=their_name(display_name(appointment.patient)),
         when=format_span(appointment.start, appointment.end, zone),
         kind=str(appointment.session_type.get_kind_display()),
         minutes=appointment.session_type.duration_minutes,
-        policy=policy_sentence(change_deadline(appointment), zone),
+        policy=policy(change_deadline(appointment), zone),
         join_url=ics.join_url(appointment),
         manage_url=ics.manage_url(appointment),
     )
@@ -165,13 +167,7 @@ def notice(
             letter.add(_("The attached calendar file removes the session from your calendar."))
         else:
             _links(letter, s)
-            letter.add(
-                s.policy
-                if s.is_patient
-                else _("Patients are bound by this rule; you can move or cancel at any time:")
-                + " "
-                + s.policy
-            )
+            letter.add(s.policy)
             letter.add(
                 _("The attached calendar file adds the session to your calendar, or updates it.")
             )
