@@ -103,6 +103,22 @@ def test_one_diary_day_is_too_few_for_a_chart(clinic: Clinic) -> None:
     assert "Pain (0 = none, 10 = worst imaginable): too few entries for a chart yet." in outcomes
 
 
+def test_the_chart_caption_speaks_of_the_patient_in_the_third_person(clinic: Clinic) -> None:
+    today = timezone.localdate()
+    for days_ago, now, worst in ((1, 5, 6), (0, 4, 5)):
+        DiaryEntry.objects.create(
+            assessment=clinic.assessment,
+            entry_date=today - timedelta(days=days_ago),
+            pain_now=now,
+            pain_worst=worst,
+        )
+    body = clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/")
+    outcomes = body.content.decode().split('id="outcomes-title"', 1)[1].split("</section>")[0]
+    assert "<svg" in outcomes
+    assert "is no real change from the patient&#x27;s start (4)." in outcomes
+    assert "your start" not in outcomes
+
+
 def test_no_chart_without_the_share_and_the_refusal_is_audited(clinic: Clinic) -> None:
     response = clinic.client("unshared").get(f"/therapist/patients/{clinic.patient.pk}/")
     assert response.status_code == 404

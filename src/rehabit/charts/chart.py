@@ -137,7 +137,9 @@ def outcome_trends(assessment: Assessment) -> dict[str, Any] | None:
         url = ""
     return {
         "summary": outcomes.summary_context(summary_for(assessment)),
-        "charts": outcomes.chart_blocks(trend, id_prefix="chart", labelled=True),
+        "charts": outcomes.chart_blocks(
+            trend, id_prefix="chart", labelled=True, for_therapist=True
+        ),
         "url": url,
     }
 

@@ -138,8 +138,14 @@ def _screening_sentences(items: Sequence[Screened]) -> list[Text]:
     if unsure:
         out.append(_("Not sure about {items}.", items=listing(unsure)))
     if negative:
-        out.append(_("No {items}.", items=listing(negative)))
+        out.append(_denied(negative))
     return out
+
+
+def _denied(labels: Sequence[Text]) -> Text:
+    """Everything answered "no", under one heading: read quickly, no later item of the
+    list passes for a finding (a bare "No a; b; c" did)."""
+    return _("Denied: {items}.", items=listing(labels))
 
 
 def _history_sentences(items: Sequence[Screened]) -> list[Text]:
@@ -154,7 +160,7 @@ def _history_sentences(items: Sequence[Screened]) -> list[Text]:
     if given:
         out.append(_("History: {items}.", items=listing(given)))
     if negative:
-        out.append(_("No {items}.", items=listing(negative)))
+        out.append(_denied(negative))
     if missing:
         out.append(_("Not asked: {items}.", items=listing(missing)))
     return out

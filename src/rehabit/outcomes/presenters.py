@@ -95,11 +95,12 @@ def more_days_text(key: str, more: int) -> str:
 
 
 def chart_blocks(
-    trend: Trend, *, id_prefix: str = "chart", labelled: bool = True
+    trend: Trend, *, id_prefix: str = "chart", labelled: bool = True, for_therapist: bool = False
 ) -> list[dict[str, Any]]:
     """Each chart with data: its SVG and the same data as table rows (day by day). A chart
     with scores on fewer than ``CHART_MIN_DAYS`` days is not drawn: its block says instead
-    what it still needs (``more_days``, ``more_text``)."""
+    what it still needs (``more_days``, ``more_text``). ``for_therapist``: the captions
+    speak of the patient in the third person."""
     blocks = []
     for chart in trend.charts:
         series = [s for s in chart.series if s.points]
@@ -118,7 +119,15 @@ def chart_blocks(
             "band": "",
         }
         if not more:
-            block.update(_drawn(chart, trend, days, chart_id=f"{id_prefix}-{chart.key}"))
+            block.update(
+                _drawn(
+                    chart,
+                    trend,
+                    days,
+                    chart_id=f"{id_prefix}-{chart.key}",
+                    for_therapist=for_therapist,
+                )
+            )
         blocks.append(block)
     return blocks
 
@@ -142,7 +151,44 @@ def _is_real_change(measure: str, start: float, score: float) -> bool:
     return compare(measure, start, score).verdict != "no_change"
 
 
-def band_text(chart: Chart) -> str:
+def _band_sentences(for_therapist: bool) -> dict[tuple[bool, bool], str]:
+    """The band's caption by (low edge left out, high edge left out), to the patient or,
+    on the therapist's pages, about them."""
+    if for_therapist:
+        return {
+            (True, True): _(
+                "Above %(low)s and below %(high)s is no real change from the patient's start "
+                "(%(start)s)."
+            ),
+            (True, False): _(
+                "Above %(low)s, up to %(high)s, is no real change from the patient's start "
+                "(%(start)s)."
+            ),
+            (False, True): _(
+                "From %(low)s to below %(high)s is no real change from the patient's start "
+                "(%(start)s)."
+            ),
+            (False, False): _(
+                "From %(low)s to %(high)s is no real change from the patient's start (%(start)s)."
+            ),
+        }
+    return {
+        (True, True): _(
+            "Above %(low)s and below %(high)s is no real change from your start (%(start)s)."
+        ),
+        (True, False): _(
+            "Above %(low)s, up to %(high)s, is no real change from your start (%(start)s)."
+        ),
+        (False, True): _(
+            "From %(low)s to below %(high)s is no real change from your start (%(start)s)."
+        ),
+        (False, False): _(
+            "From %(low)s to %(high)s is no real change from your start (%(start)s)."
+        ),
+    }
+
+
+def band_text(chart: Chart, *, for_therapist: bool = False) -> str:
     """The no-real-change band in words, each edge left out when reaching it is a real
     change (the verdict's own rule decides), kept in when it is the end of the scale."""
     band = chart.band
@@ -150,22 +196,18 @@ def band_text(chart: Chart) -> str:
         return ""
     measure = MEASURE_OF_CHART[chart.key]
     values = {"low": _number(band.low), "high": _number(band.high), "start": _number(band.start)}
-    low_out = _is_real_change(measure, band.start, band.low)
-    high_out = _is_real_change(measure, band.start, band.high)
-    if low_out and high_out:
-        text = _("Above %(low)s and below %(high)s is no real change from your start (%(start)s).")
-    elif low_out:
-        text = _("Above %(low)s, up to %(high)s, is no real change from your start (%(start)s).")
-    elif high_out:
-        text = _("From %(low)s to below %(high)s is no real change from your start (%(start)s).")
-    else:
-        text = _("From %(low)s to %(high)s is no real change from your start (%(start)s).")
-    return text % values
+    edges = (
+        _is_real_change(measure, band.start, band.low),
+        _is_real_change(measure, band.start, band.high),
+    )
+    return _band_sentences(for_therapist)[edges] % values
 
 
-def _drawn(chart: Chart, trend: Trend, days: list[date], *, chart_id: str) -> dict[str, str]:
+def _drawn(
+    chart: Chart, trend: Trend, days: list[date], *, chart_id: str, for_therapist: bool = False
+) -> dict[str, str]:
     """The chart's SVG and the caption of its no-real-change band."""
-    band = band_text(chart)
+    band = band_text(chart, for_therapist=for_therapist)
     description = _(
         "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
         "the same numbers."
