@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -70,3 +71,31 @@ def test_the_therapists_pages_fit_a_phone_screen(therapist_phone: Any, live_serv
             wide[url] = width
         assert_accessible(page)
     assert not wide, f"wider than the {page.viewport_size['width']} px screen: {wide}"
+
+
+def _open_links_too_small(page: Any) -> list[str]:
+    """Each stand-alone "Open" link of a session smaller than 24 x 24 px (WCAG 2.2 2.5.8)."""
+    small = []
+    for link in page.locator(".session-list a", has_text="Open").all():
+        box = link.bounding_box()
+        if box["width"] < 24 or box["height"] < 24:
+            small.append(f"{round(box['width'])}x{round(box['height'])}")
+    return small
+
+
+def test_the_open_link_of_a_session_is_a_big_enough_target(
+    therapist_phone: Any, live_server: Any
+) -> None:
+    clinic = make_clinic()
+    page, base = therapist_phone, live_server.url
+    _sign_in(page, base, clinic.therapist.user)
+    day = clinic.appointment.start.astimezone(ZoneInfo(clinic.therapist.time_zone)).date()
+    for url in (
+        "/therapist/",
+        f"/therapist/schedule/?date={day.isoformat()}",
+        f"/therapist/schedule/?view=day&date={day.isoformat()}",
+    ):
+        page.goto(base + url)
+        if "schedule" in url:
+            assert page.locator(".session-list a", has_text="Open").count() == 1, url
+        assert not _open_links_too_small(page), (url, _open_links_too_small(page))
