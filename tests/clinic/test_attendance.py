@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from rehabit.audit.models import AuditEntry
 from rehabit.booking.models import Appointment
@@ -74,3 +77,22 @@ def test_the_api_marks_attendance_for_the_sessions_therapist_only(clinic: Clinic
         url, json.dumps({"attendance": "late"}), content_type="application/json"
     )
     assert bad.status_code == 422
+
+
+def test_a_marked_past_session_reads_attended_not_booked(clinic: Clinic) -> None:
+    """Once marked, the status is the attendance, on the session's page and in both
+    people's lists (it read "Booked" under the mark)."""
+    past = timezone.now() - timedelta(days=2)
+    length = clinic.appointment.end - clinic.appointment.start
+    Appointment.objects.filter(pk=clinic.appointment.pk).update(start=past, end=past + length)
+    therapist = clinic.client("therapist")
+    therapist.post(
+        f"/clinic/appointments/{clinic.appointment.pk}/attendance/", {"attendance": "attended"}
+    )
+    for who in ("therapist", "patient"):
+        page = clinic.client(who).get(f"/booking/appointments/{clinic.appointment.pk}/")
+        assert re.search(r'id="status">\s*Attended\s*<', page.content.decode()), who
+        listed = clinic.client(who).get("/booking/appointments/").content.decode()
+        assert re.search(r'class="status status-attended">Attended<', listed), who
+    chart = therapist.get(f"/therapist/patients/{clinic.patient.pk}/").content.decode()
+    assert "Attended" in chart and "Booked (Attended)" not in chart

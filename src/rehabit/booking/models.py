@@ -319,6 +319,21 @@ class Appointment(models.Model):
     def is_active(self) -> bool:
         return self.status == AppointmentStatus.BOOKED
 
+    @property
+    def status_key(self) -> str:
+        """The status a person reads: once the therapist marked a booked session,
+        its attendance ("attended", "no_show"), else the booking status."""
+        if self.status == AppointmentStatus.BOOKED and self.attendance:
+            return self.attendance
+        return self.status
+
+    @property
+    def status_label(self) -> str:
+        """``status_key`` in words: "Attended", "Did not attend", "Booked", "Cancelled"..."""
+        if self.status == AppointmentStatus.BOOKED and self.attendance:
+            return str(self.get_attendance_display())
+        return str(self.get_status_display())
+
     def current(self) -> Appointment:
         """The latest appointment of this lineage (itself unless it was moved)."""
         appointment: Appointment = self
