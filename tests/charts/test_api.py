@@ -14,7 +14,7 @@ from rehabit.audit.models import AuditEntry
 from rehabit.charts.models import ClinicalNote
 from rehabit.clinical.upgrade import CURRENT
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
-from tests.clinic.support import Clinic
+from tests.clinic.support import Clinic, start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_list_and_chart(clinic: Clinic) -> None:
 
 def test_a_note_through_the_api(clinic: Clinic) -> None:
     client = clinic.client("therapist")
+    start_session(clinic.appointment)  # a note about a session is signed once it started
     base = f"/api/v1/patients/{clinic.patient.pk}/notes"
     created = _send(
         client,
@@ -144,3 +145,30 @@ def test_nobody_else_writes_or_reads_notes(clinic: Clinic) -> None:
     stored = ClinicalNote.objects.get(pk=note["id"])
     assert stored.plan == "" and not stored.is_signed
     assert ClinicalNote.objects.count() == 1
+
+
+def test_the_api_refuses_a_cancelled_session_and_signing_before_the_session(
+    clinic: Clinic,
+) -> None:
+    from rehabit.booking import services
+    from tests.booking.support import book, free_start
+
+    client = clinic.client("therapist")
+    base = f"/api/v1/patients/{clinic.patient.pk}/notes"
+    coming = book(clinic.patient, clinic.therapist, free_start(clinic.therapist))
+    services.cancel(clinic.appointment.pk, actor=clinic.patient, reason="Better")
+    refused = _send(
+        client, "post", base, {"kind": "follow_up", "appointment_id": str(clinic.appointment.pk)}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "payload", "appointment_id"]
+    assert "cancelled or moved" in refused.json()["detail"][0]["msg"]
+    created = _send(client, "post", base, {"kind": "follow_up", "appointment_id": str(coming.pk)})
+    assert created.status_code == 201
+    url = f"{base}/{created.json()['id']}/sign"
+    early = _send(client, "post", url, {"revision": 1, "assessment": "A.", "plan": "P."})
+    assert early.status_code == 409 and "has not started yet" in early.json()["detail"]
+    assert not ClinicalNote.objects.get().is_signed
+    start_session(coming)
+    signed = _send(client, "post", url, {"revision": 1, "assessment": "A.", "plan": "P."})
+    assert signed.status_code == 200 and signed.json()["status"] == "signed"

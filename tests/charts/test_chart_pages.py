@@ -26,7 +26,7 @@ from rehabit.outcomes.models import DiaryEntry
 from tests.accounts.helpers import login
 from tests.care.helpers import session_data
 from tests.charts.support import PATIENT_NOTE, logged_with_check_in
-from tests.clinic.support import Clinic
+from tests.clinic.support import Clinic, start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +151,8 @@ def test_the_appointment_page_shows_exercise_names_and_the_patients_note(clinic:
 
 
 def _start(client: Client, clinic: Clinic, kind: str = "first_assessment") -> tuple[str, Any]:
+    """A draft about the clinic's session, which has started (a note is signed only then)."""
+    start_session(clinic.appointment)
     response = client.post(
         f"/therapist/patients/{clinic.patient.pk}/notes/new/",
         {"kind": kind, "appointment": str(clinic.appointment.pk)},
@@ -350,3 +352,48 @@ def test_the_chart_explains_the_progression_with_the_sessions_the_patient_logged
     text = _text(clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/"))
     assert "No session is logged yet" not in text
     assert html.unescape(patient_sees) in text
+
+
+def test_a_note_is_about_a_session_that_took_place_and_is_signed_once_it_started(
+    clinic: Clinic,
+) -> None:
+    """The Session choice leaves cancelled and moved sessions out and says which one has not
+    started; a note about a cancelled session is refused, and a note about a session that
+    has not started is not signed (the text is kept, the draft stays a draft)."""
+    from rehabit.booking import services
+    from tests.booking.support import book, free_start
+
+    client = clinic.client("therapist")
+    chart_url = f"/therapist/patients/{clinic.patient.pk}/"
+    cancelled = clinic.appointment
+    services.cancel(cancelled.pk, actor=clinic.patient, reason="Better")
+    coming = book(clinic.patient, clinic.therapist, free_start(clinic.therapist))
+    choice = client.get(chart_url).content.decode().split('id="id_appointment"', 1)[1]
+    choice = choice.split("</select>", 1)[0]
+    assert str(cancelled.pk) not in choice
+    assert f'value="{coming.pk}">' in choice  # there, not chosen for the therapist
+    assert "not started yet: the note can be signed once it has" in choice
+    refused = client.post(
+        f"{chart_url}notes/new/",
+        {"kind": "follow_up", "appointment": str(cancelled.pk)},
+        follow=True,
+    )
+    assert "That session was cancelled or moved" in refused.content.decode()
+    assert not ClinicalNote.objects.exists()
+
+    started = client.post(
+        f"{chart_url}notes/new/", {"kind": "follow_up", "appointment": str(coming.pk)}
+    )
+    note = ClinicalNote.objects.get()
+    signing = {"revision": "1", "action": "sign", "assessment": "Kept words.", "plan": "P."}
+    response = client.post(started["Location"], signing)
+    assert response.status_code == 409
+    body = html.unescape(response.content.decode())
+    assert "which has not started yet: it can be signed once the session has started" in body
+    assert "Kept words." in body
+    note.refresh_from_db()
+    assert not note.is_signed
+    start_session(coming)
+    assert client.post(started["Location"], signing).status_code == 302
+    note.refresh_from_db()
+    assert note.is_signed

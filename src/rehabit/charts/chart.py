@@ -144,6 +144,22 @@ def outcome_trends(assessment: Assessment) -> dict[str, Any] | None:
     }
 
 
+def note_sessions(sessions: list[Any]) -> list[dict[str, Any]]:
+    """The sessions a new note may be about: those that hold their time (never a
+    cancelled or moved one), newest first, each saying whether it has started; the latest
+    that has started is chosen."""
+    now = timezone.now()
+    rows = [
+        {"appointment": a, "started": a.start <= now, "chosen": False}
+        for a in sessions
+        if a.is_active
+    ]
+    started = [row for row in rows if row["started"]]
+    if started:
+        started[0]["chosen"] = True
+    return rows
+
+
 def chart_context(
     therapist_user: Any, patient: Any, assessment: Assessment | None
 ) -> dict[str, Any]:
@@ -161,6 +177,7 @@ def chart_context(
         ),
         "notes": list(clinical_notes.visible_notes(therapist_user, patient)),
     }
+    context["note_sessions"] = note_sessions(context["sessions_with_me"])
     if assessment is None:
         return context
     sessions = list(

@@ -6,6 +6,8 @@ The rules live here, for the pages and the API alike:
   a note about them; only the note's author saves or signs a draft;
 - a draft is saved with the revision the form was loaded at: a save from a stale form is
   refused (``Conflict``), never silently overwrites;
+- a note is about one of the author's booked sessions with the patient, or none (never a
+  cancelled or moved one), and is signed only once that session has started (``NotYet``);
 - signing needs an assessment and a plan; the signed content gets a SHA-256 fingerprint
   and never changes (the model and the database refuse it: ``models``, migration 0002);
 - an addendum (on a signed note only) is written by a therapist who may read the record,
@@ -61,6 +63,10 @@ class NotAuthor(NoteError):
 
 class Conflict(NoteError):
     """The note is signed, or changed since the form was loaded."""
+
+
+class NotYet(NoteError):
+    """The session the note is about has not started: a note about it is not signed yet."""
 
 
 class FieldErrors(NoteError):
@@ -155,13 +161,7 @@ def start_note(
     if kind not in NoteKind.values:
         raise FieldErrors({"kind": [_("Choose a first video assessment or a follow-up.")]})
     if appointment_id is not None:
-        from rehabit.booking.models import Appointment
-
-        if not Appointment.objects.filter(
-            pk=appointment_id, patient=patient, therapist__user=author
-        ).exists():
-            message = _("That is not a session of yours with this patient.")
-            raise FieldErrors({"appointment_id": [message]})
+        _check_session(author, patient, appointment_id)
     now = timezone.now()
     note = ClinicalNote.objects.create(
         patient=patient,
@@ -175,6 +175,42 @@ def start_note(
     )
     _audit(request, author, note, "note.started")
     return note
+
+
+def _check_session(author: Any, patient: Any, appointment_id: Any) -> None:
+    """A note is about one of the author's sessions with the patient that still holds
+    its time: never a cancelled or moved one."""
+    from rehabit.booking.models import Appointment
+
+    session = Appointment.objects.filter(
+        pk=appointment_id, patient=patient, therapist__user=author
+    ).first()
+    if session is None:
+        message = _("That is not a session of yours with this patient.")
+        raise FieldErrors({"appointment_id": [message]})
+    if not session.is_active:
+        message = _(
+            "That session was cancelled or moved: write the note about the session that "
+            "took place, or about no session."
+        )
+        raise FieldErrors({"appointment_id": [message]})
+
+
+def _check_started(note: ClinicalNote) -> None:
+    """A note about a session is signed once the session has started, never before."""
+    from rehabit.booking.models import Appointment
+    from rehabit.core.timefmt import format_when
+
+    session = Appointment.objects.filter(pk=note.appointment_id).first()
+    if session is not None and session.start > timezone.now():
+        raise NotYet(
+            _(
+                "This note is about the session of %(when)s, which has not started yet: "
+                "it can be signed once the session has started. Your text is kept below: "
+                "save it as a draft until then."
+            )
+            % {"when": format_when(session.start)}
+        )
 
 
 def _locked_draft(note: ClinicalNote, author: Any, revision: int | None) -> ClinicalNote:
@@ -228,6 +264,7 @@ def sign(
 ) -> ClinicalNote:
     """Save ``data`` (if any) and sign: the note never changes again."""
     current = _locked_draft(note, author, revision)
+    _check_started(current)
     values, errors = _clean(data or {}, current.kind)
     for key, value in values.items():
         setattr(current, key, value)

@@ -213,7 +213,7 @@ def note_page(
             messages.success(request, _("Draft saved."))
     except notes.FieldErrors as refused:
         return _edit(request, patient, note, data, refused.errors, status=422)
-    except (notes.Conflict, notes.NotAuthor) as refused:
+    except (notes.Conflict, notes.NotAuthor, notes.NotYet) as refused:
         return _edit(request, patient, note, data, problem=str(refused), status=409)
     return redirect(_note_url(note))
 
