@@ -157,6 +157,8 @@ def consent(request: HttpRequest) -> HttpResponse:
             "terms_form": terms_form,
             "sharing": sharing,
             "sharing_form": sharing_form,
+            # Sharing a record is a patient's choice: staff see it only if they booked.
+            "shares_record": bool(sharing) or not is_staff_role(user),
             "versions": CURRENT_VERSIONS,
             "history": [
                 (event, therapist_name(event.therapist))

@@ -17,6 +17,12 @@ def _is_therapist(user: Any) -> bool:
     return role_of(user) == THERAPIST
 
 
+@register.filter
+def is_therapist(user: Any) -> bool:
+    """``{% if user|is_therapist %}``: a signed-in therapist."""
+    return _is_therapist(user)
+
+
 @register.inclusion_tag("booking/workspace/_nav.html", takes_context=True)
 def therapist_nav(context: Any) -> dict[str, Any]:
     """The workspace navigation, for signed-in therapists only (nothing for others)."""
