@@ -244,3 +244,21 @@ def test_the_zone_is_named_as_people_read_it_on_every_page(client: Client) -> No
     report = PdfReader(io.BytesIO(client.get(f"/care/{assessment.pk}/report.pdf").content))
     words = " ".join(" ".join(page.extract_text() for page in report.pages).split())
     assert "America/New York" in words and "America/New_York" not in words
+
+
+def test_saving_a_day_names_the_day_it_was_for(client: Client) -> None:
+    from django.utils.html import escape
+
+    from rehabit.core.timefmt import format_day
+
+    assessment = assessment_days_ago(3)
+    today = timezone.localdate()
+    earlier = today - timedelta(days=2)
+    url = f"/care/{assessment.pk}/diary/"
+    said = text(client.post(url, diary_form(today, 3, 5), follow=True))
+    assert "Thank you. Today&#x27;s entry is saved." in said
+    said = text(client.post(url, diary_form(earlier, 4, 6), follow=True))
+    assert escape(f"Thank you. The entry for {format_day(earlier)} is saved.") in said
+    assert "Today&#x27;s entry" not in said
+    said = text(client.post(url, diary_form(earlier, 3, 5), follow=True))
+    assert escape(f"Thank you. The entry for {format_day(earlier)} is updated.") in said

@@ -4,6 +4,7 @@ Thin: parse, call a service, render. Times and days in the viewer's zone."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from rehabit.care.presenters import tr
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
+from rehabit.core.timefmt import format_day
 from rehabit.outcomes import exports, nudges, presenters, services
 from rehabit.outcomes.models import Morning
 from rehabit.outcomes.progress import entries_of, first_day, summary_for, trend_for
@@ -67,6 +69,15 @@ def _errors(errors: dict[str, list[str]]) -> dict[str, Any]:
 # --- Pain diary ---------------------------------------------------------------------------------
 
 
+def _saved_text(day: date, today: date, created: bool) -> str:
+    """What saving a diary entry says: today's, or the day it was for, in words."""
+    if not created:
+        return _("Thank you. The entry for %(day)s is updated.") % {"day": format_day(day)}
+    if day == today:
+        return _("Thank you. Today's entry is saved.")
+    return _("Thank you. The entry for %(day)s is saved.") % {"day": format_day(day)}
+
+
 @require_http_methods(["GET", "POST"])
 @shown_in_page_zone
 def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
@@ -81,7 +92,7 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         _writable(request, assessment)
         values = {k: request.POST.get(k, "") for k in DIARY_FIELDS}
         try:
-            _entry, created = services.save_diary_entry(
+            entry, created = services.save_diary_entry(
                 assessment, request.POST, first_day=context["first_day"], today=context["today"]
             )
         except services.FieldErrors as exc:
@@ -90,12 +101,7 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             nudges.after_log(assessment)
-            messages.success(
-                request,
-                _("Thank you. Today's entry is saved.")
-                if created
-                else _("Thank you. The entry for that day is updated."),
-            )
+            messages.success(request, _saved_text(entry.entry_date, context["today"], created))
             return redirect(reverse("outcomes:progress", args=[assessment.pk]))
     entries = entries_of(assessment)
     context.update(
