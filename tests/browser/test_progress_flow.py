@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from rehabit.core.timefmt import format_day
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 from tests.outcomes.helpers import assessment_days_ago
 
@@ -36,14 +37,21 @@ def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
         if n == 0:
             assert_accessible(page)
             assert_fits_phone_width(page)
-        page.fill("#entry_date", (today - timedelta(days=6 - n)).isoformat())
+        day = today - timedelta(days=6 - n)
+        page.fill("#entry_date", day.isoformat())
         page.locator(f"#pain_now-{now}").check()
         page.locator(f"#pain_worst-{worst}").check()
         page.locator("#sleep_disturbed").check()
         page.fill("#activity", f"Walked {10 + n} minutes")
-        page.get_by_role("button", name="Save today's entry").click()
+        page.get_by_role("button", name="Save this day's entry").click()
         page.wait_for_url("**/progress/")
-        assert page.get_by_text("Thank you. Today's entry is saved.").is_visible()
+        # The message names the day the entry was for (today's, or an earlier day's).
+        said = (
+            "Thank you. Today's entry is saved."
+            if day == today
+            else f"Thank you. The entry for {format_day(day)} is saved."
+        )
+        assert page.get_by_text(said).is_visible()
 
     chart = page.locator("#pain svg.chart-svg")
     assert chart.is_visible() and chart.get_attribute("role") == "img"
