@@ -194,3 +194,12 @@ def admin_user(db: Any) -> Any:
     return make_user(
         "ada.admin@example.org", role="admin", name="Ada Admin", totp_secret=TOTP_SECRET
     )
+
+
+def fill_sign_up(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Fill the sign-up form in a browser page (Playwright) and accept the terms; the test
+    presses the button itself (click or tap)."""
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password)
+    page.get_by_label("I have read and accept").check()

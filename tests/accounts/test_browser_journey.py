@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from rehabit.assessments.models import Assessment
-from tests.accounts.helpers import totp_code, valid_answers
+from tests.accounts.helpers import fill_sign_up, totp_code, valid_answers
 from tests.browser.axe import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,10 +104,7 @@ def test_assessment_sign_up_verify_totp_and_sign_out(
     page.get_by_role("link", name="Create account").click()
     assert page.get_by_text("will be saved to your new account").is_visible()
     assert_accessible(page)
-    page.get_by_label("E-mail address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_label("I have read and accept").check()
+    fill_sign_up(page, EMAIL, PASSWORD)
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/account/confirm-email/")
     assert_accessible(page)

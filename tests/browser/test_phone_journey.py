@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from rehabit.assessments.models import Assessment
-from tests.accounts.helpers import PASSWORD, login
+from tests.accounts.helpers import fill_sign_up, login
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 from tests.browser.test_assessment_flow import go_through
 from tests.support import guided_case
@@ -46,10 +46,7 @@ def test_the_result_page_links_to_sign_up_which_keeps_the_result(
     assert_accessible(phone)
     link.tap()
     phone.wait_for_url("**/account/signup/**")
-    phone.get_by_label("E-mail address").fill("kept.private@example.org")
-    phone.get_by_label("Password", exact=True).fill(PASSWORD)
-    phone.get_by_label("Password again").fill(PASSWORD)
-    phone.get_by_label("I have read and accept").check()
+    fill_sign_up(phone, "kept.private@example.org")
     phone.get_by_role("button", name="Create my account").tap()
     phone.wait_for_url("**/account/confirm-email/")
     assert phone.get_by_role("heading", name="Check your e-mail").is_visible()

@@ -153,7 +153,7 @@ def test_a_therapists_workspace_navigation_is_one_row_on_a_phone(
 def test_a_message_with_a_long_e_mail_address_wraps_on_a_small_phone(
     browser: Any, live_server: Any
 ) -> None:
-    from tests.accounts.helpers import PASSWORD
+    from tests.accounts.helpers import fill_sign_up
 
     context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True,
                                   has_touch=True, locale="en-GB")  # fmt: skip
@@ -161,10 +161,7 @@ def test_a_message_with_a_long_e_mail_address_wraps_on_a_small_phone(
     page = context.new_page()
     address = "maximilian.schwarzenberg@outlook.com"
     page.goto(live_server.url + "/account/signup/")
-    page.get_by_label("E-mail address").fill(address)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_label("I have read and accept").check()
+    fill_sign_up(page, address)
     page.get_by_role("button", name="Create my account").tap()
     page.wait_for_url("**/account/confirm-email/")
     message = page.locator(".message", has_text=address)

@@ -291,9 +291,10 @@ def test_fast_paths_match_plain_rule_evaluation(answers: dict[str, Any]) -> None
     assert fired == plain_flags
     differential = model.differential
     info = differential.informative(cleaned)
-    expected = reference(differential, info, flag_evidence(fired))
+    evidence = flag_evidence(fired, differential.warning_sign_lr)  # as the engine does
+    expected = reference(differential, info, evidence)
     flagged = flag_urgency(fired)
-    for cause in differential.rank(info, flagged, flag_evidence(fired)):
+    for cause in differential.rank(info, flagged, evidence):
         assert math.isclose(
             cause.probability, expected.probabilities[cause.id], rel_tol=1e-9, abs_tol=1e-300
         ), cause.id

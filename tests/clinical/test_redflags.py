@@ -434,12 +434,12 @@ def test_flag_urgency_keeps_each_conditions_most_urgent_flag() -> None:
 def test_soon_flags_with_an_lr_add_evidence_for_their_condition() -> None:
     with_lr = [f for f in FLAGS if f.lr is not None]
     assert with_lr and all(f.disposition == "soon" and f.condition for f in with_lr)
-    assert flag_evidence([BY_ID["pulmonary_embolism"]]) == {}
+    assert flag_evidence([BY_ID["pulmonary_embolism"]], 1.0) == {}
     differential = load_model().differential
     info = differential.informative(validate_answers(load_questionnaire(), strain()))
     plain = {c.id: c.probability for c in differential.rank(info)}
     for flag in with_lr:
-        evidence = flag_evidence([flag])
+        evidence = flag_evidence([flag], 1.0)
         assert evidence == {flag.condition: pytest.approx(math.log(flag.lr))}  # type: ignore[arg-type]
         moved = {c.id: c.probability for c in differential.rank(info, (), evidence)}
         assert moved[flag.condition] > plain[flag.condition], flag.id  # type: ignore[index]
@@ -467,7 +467,7 @@ def test_an_urgent_or_emergency_flag_is_evidence_for_the_causes_it_names() -> No
         assert rest == [cid for cid in sorted(plain, key=lambda i: (-plain[i], i)) if cid in rest]
     # A "soon" flag keeps its own likelihood ratio whatever linked_lr is.
     soon = next(f for f in FLAGS if f.lr is not None)
-    assert flag_evidence([soon], lr) == flag_evidence([soon])
+    assert flag_evidence([soon], lr) == flag_evidence([soon], 1.0)
     # No evidence at 1 (the default): a flag alone changes no probability.
     assert flag_evidence([BY_ID["pulmonary_embolism"]], 1.0) == {}
 

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from rehabit.clinical import AnswerErrors, flow, load_questionnaire
+from rehabit.clinical.flow import prune as prune  # drops answers that no longer apply
 from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.upgrade import draft_answers
 from rehabit.clinical.validation import validate_answers
@@ -91,11 +92,6 @@ def before(index: int, answers: Mapping[str, object]) -> dict[str, object]:
     """The answers given on the pages before ``index`` (what the page may depend on)."""
     earlier = {q.id for page in pages()[:index] for q in page.questions}
     return prune({k: v for k, v in answers.items() if k in earlier})
-
-
-def prune(answers: Mapping[str, object]) -> dict[str, object]:
-    """Drop answers to questions that no longer apply (repeat until stable: rules can chain)."""
-    return flow.prune(answers)
 
 
 def shown(index: int, answers: Mapping[str, object]) -> list[Question]:

@@ -320,19 +320,23 @@ class Appointment(models.Model):
         return self.status == AppointmentStatus.BOOKED
 
     @property
+    def _attendance_shown(self) -> bool:
+        """A booked session the therapist marked reads as its attendance."""
+        return self.status == AppointmentStatus.BOOKED and bool(self.attendance)
+
+    @property
     def status_key(self) -> str:
         """The status a person reads: once the therapist marked a booked session,
         its attendance ("attended", "no_show"), else the booking status."""
-        if self.status == AppointmentStatus.BOOKED and self.attendance:
-            return self.attendance
-        return self.status
+        return str(self.attendance) if self._attendance_shown else str(self.status)
 
     @property
     def status_label(self) -> str:
         """``status_key`` in words: "Attended", "Did not attend", "Booked", "Cancelled"..."""
-        if self.status == AppointmentStatus.BOOKED and self.attendance:
-            return str(self.get_attendance_display())
-        return str(self.get_status_display())
+        shown = (
+            self.get_attendance_display() if self._attendance_shown else self.get_status_display()
+        )
+        return str(shown)
 
     def current(self) -> Appointment:
         """The latest appointment of this lineage (itself unless it was moved)."""

@@ -210,11 +210,13 @@ def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
     return out
 
 
-def flag_evidence(flags: Sequence[RedFlag], linked_lr: float = 1.0) -> dict[str, float]:
+def flag_evidence(flags: Sequence[RedFlag], linked_lr: float) -> dict[str, float]:
     """The log likelihood ratio that fired flags add to the conditions they name: a "soon"
     flag its own ``lr`` to its condition; an urgent or emergency flag ``linked_lr`` to each
     condition it lists first (``flag_urgency``), since a warning sign is evidence for the
-    causes it names. Several flags for one condition: the strongest counts."""
+    causes it names. Several flags for one condition: the strongest counts. ``linked_lr``
+    has no default: every caller passes the differential's ``warning_sign_lr`` (1 for
+    none), so none can leave it out by mistake."""
     out: dict[str, float] = {}
 
     def add(cid: str, lr: float) -> None:
