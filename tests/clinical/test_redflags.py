@@ -30,6 +30,7 @@ from tests.clinical.answers import (
     complete,
     person,
     strain,
+    vignette,
     vignettes,
 )
 
@@ -768,3 +769,37 @@ def test_a_child_s_limp_with_a_fever(change: dict[str, Any], fired: str, not_fir
     # fever" and a fever already given.
     if answers["fever"] != "no":
         assert "child_limp_without_injury" not in ids
+
+
+def test_a_limping_child_with_a_fever_is_first_a_possible_infection() -> None:
+    """A fever with a limp is an infection of a joint, a bone or a muscle until tests show
+    otherwise [R1]: the slipped-growth-plate flag (child_hip_limp, which names hip causes)
+    stays quiet beside it, so it cannot lift a hip cause above the infection. Without a
+    fever it fires as before; on "Not sure" about the fever it fires beside the fever's."""
+    limping = complete(FLAG_STORIES["child_hip_limp"])
+    assert "child_hip_limp" in [f.id for f in assess(limping).red_flags]
+    feverish = {**limping, "fever": "yes", "very_unwell": "no"}
+    result = assess(feverish)
+    ids = [f.id for f in result.red_flags]
+    assert "child_limp_with_fever" in ids and "child_hip_limp" not in ids, ids
+    assert result.causes[0].id == "infection"
+    assert result.disposition.level == "urgent"
+    unsure = assess({**limping, "fever": "not_sure", "very_unwell": "no"})
+    assert {"child_limp_with_fever", "child_hip_limp"} <= {f.id for f in unsure.red_flags}
+
+
+def test_a_swollen_leg_turning_cold_or_blue_names_a_clot_first() -> None:
+    """A swollen leg that turns cold, pale or blue is first a massive clot (phlegmasia)
+    [35][R57]; a cold, pale leg that is not swollen is first a blocked artery (or a
+    blocked aneurysm behind the knee)."""
+    swollen = vignette("swollen_blue_leg")
+    result = assess(swollen)
+    assert result.disposition.level == "emergency"
+    assert {"swollen_blue_leg", "acute_limb_ischaemia"} <= {f.id for f in result.red_flags}
+    assert result.causes[0].id == "dvt"
+    thin = {**swollen, "whole_leg_swelling": "no", "age": 72, "clot_risks": ["none"]}
+    thin["foot_sore"] = "no"  # (asked from 50)
+    result = assess(thin)
+    assert "swollen_blue_leg" not in [f.id for f in result.red_flags]
+    assert result.causes[0].id in ("vascular_claudication", "arterial_aneurysm")
+    assert result.disposition.level == "emergency"
