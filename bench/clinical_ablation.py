@@ -45,7 +45,7 @@ def tuning_cases() -> list[Case]:
                 continue
             given, _ = walk(answers[case.id])
             cleaned = validate_answers(model.questionnaire, given)
-            flags = screen(model.red_flags, cleaned)
+            flags = tuple(f.as_told(cleaned) for f in screen(model.red_flags, cleaned))
             evidence = flag_evidence(flags, model.differential.warning_sign_lr)
             out.append((case.cause, cleaned, flag_urgency(flags), evidence))
     return out

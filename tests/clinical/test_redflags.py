@@ -422,12 +422,19 @@ def test_as_told_says_yes_only_when_the_person_said_yes(answers: dict[str, Any])
 # --- Urgency and evidence for the ranking ---------------------------------------------
 
 
+def place(level: str, *, sure: bool = True) -> int:
+    """flag_urgency's place for a flag of this level: twice its rank, plus one if sure."""
+    return 2 * RANK[level] + sure
+
+
 def test_flag_urgency_keeps_each_conditions_most_urgent_flag() -> None:
     fired = [BY_ID["pulmonary_embolism"], BY_ID["dvt_signs"], BY_ID["fever"]]
-    assert flag_urgency(fired) == {"dvt": RANK["emergency"], "infection": RANK["urgent"]}
-    assert (
-        flag_urgency([BY_ID["dvt_signs"], BY_ID["pulmonary_embolism"]])["dvt"] == RANK["emergency"]
+    assert flag_urgency(fired) == {"dvt": place("emergency"), "infection": place("urgent")}
+    assert flag_urgency([BY_ID["dvt_signs"], BY_ID["pulmonary_embolism"]])["dvt"] == place(
+        "emergency"
     )
+    # Every urgent place is below every emergency place, sure or not.
+    assert place("urgent") < place("emergency", sure=False)
     # A flag without a condition, or a "soon" flag, does not reorder the causes.
     assert flag_urgency([BY_ID["cannot_bear_weight"], BY_ID["growing_lump"]]) == {}
 
@@ -498,10 +505,9 @@ def test_a_flag_lists_the_other_cant_miss_causes_of_its_sign_the_more_likely_fir
     aneurysm that the other answers point to is named first."""
     flag = BY_ID["acute_limb_ischaemia"]
     assert flag.condition == "vascular_claudication" and flag.also == ("arterial_aneurysm",)
-    emergency = RANK["emergency"]
     assert flag_urgency([flag]) == {
-        "vascular_claudication": emergency,
-        "arterial_aneurysm": emergency,
+        "vascular_claudication": place("emergency"),
+        "arterial_aneurysm": place("emergency"),
     }
     conditions = load_conditions()
     for f in FLAGS:  # only can't-miss causes share a flag's place at the top
@@ -803,3 +809,29 @@ def test_a_swollen_leg_turning_cold_or_blue_names_a_clot_first() -> None:
     assert "swollen_blue_leg" not in [f.id for f in result.red_flags]
     assert result.causes[0].id in ("vascular_claudication", "arterial_aneurysm")
     assert result.disposition.level == "emergency"
+
+
+def test_a_flag_told_only_on_not_sure_sets_the_advice_but_is_no_evidence() -> None:
+    """A "Not sure" is no evidence for a cause (the ranking treats it as unanswered), so a
+    flag that fired only on "Not sure" answers adds no likelihood ratio and, at one urgency,
+    its causes come after those of a flag told on definite answers. Its advice and its
+    disposition stand: for safety a "Not sure" counts as a "yes" there."""
+    calf = {**strain(), "whole_leg_swelling": "yes", "numbness": "yes"}
+    sure = assess({**calf, "numbness_spreading": "yes"})
+    unsure = assess({**calf, "numbness_spreading": "not_sure"})
+    for result in (sure, unsure):
+        assert {"spreading_numbness", "dvt_signs"} <= {f.id for f in result.red_flags}
+        assert result.disposition.level == "urgent"
+    told = next(f for f in unsure.red_flags if f.id == "spreading_numbness")
+    assert told.unsure and told.label == told.label_unsure
+    lr = load_model().differential.warning_sign_lr
+    assert flag_evidence([told], lr) == {}
+    assert flag_urgency([told]) == {"sciatica": place("urgent", sure=False)}
+    # The clot sign, said for sure, comes before the nerve sign the person was unsure of.
+    ids = [c.id for c in unsure.causes]
+    assert ids.index("dvt") < ids.index("sciatica")
+    assert all(c.red_flag for c in unsure.causes[:2])
+    # Said for sure, the nerve sign is evidence again, and the likelier cause comes first.
+    p = {c.id: c.probability for c in unsure.causes}
+    q = {c.id: c.probability for c in sure.causes}
+    assert q["sciatica"] > p["sciatica"]

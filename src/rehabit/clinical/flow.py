@@ -75,7 +75,7 @@ class Outlook:
 def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -> Outlook:
     """Red flags, ranking and disposition on partial answers (nothing is required)."""
     model = model or load_model()
-    flags = screen(model.red_flags, answers)
+    flags = tuple(f.as_told(answers) for f in screen(model.red_flags, answers))
     flagged = flag_urgency(flags)
     differential = model.differential
     evidence = flag_evidence(flags, differential.warning_sign_lr)

@@ -53,6 +53,9 @@ class RedFlag:
     # Other can't-miss conditions that cause the same warning sign (an urgent or emergency
     # flag only): listed with the linked condition, the more likely of them first.
     also: tuple[str, ...] = ()
+    # Told only on "Not sure" answers (``as_told``): the flag still sets the advice, but a
+    # "Not sure" is no evidence for a cause (as in the ranking, differential.no_information).
+    unsure: bool = False
 
     def as_told(self, answers: Answers) -> RedFlag:
         """This flag as the person told it: when it fires only because of "Not sure"
@@ -62,7 +65,7 @@ class RedFlag:
         sure = {k: v for k, v in answers.items() if v != UNSURE}
         if self.rule.evaluate(sure) is True:
             return self
-        return replace(self, label=self.label_unsure)
+        return replace(self, label=self.label_unsure, unsure=True)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -197,16 +200,19 @@ def load_red_flags(questionnaire: Questionnaire) -> RedFlags:
 
 def flag_urgency(flags: Sequence[RedFlag]) -> dict[str, int]:
     """Each condition linked to a fired urgent or emergency flag (its ``condition`` and its
-    ``also``), with the urgency of its most urgent flag. These causes are listed first, most
-    urgent first: a red flag is never outranked by a likely cause. A "soon" flag raises the
-    advice but does not reorder."""
+    ``also``), with the place its most urgent flag gives it (a larger number is listed
+    first): twice the urgency's rank, plus one when the flag was told on definite answers
+    (not only on "Not sure", see ``as_told``). These causes are listed first, most urgent
+    first: a red flag is never outranked by a likely cause; at one urgency, what the person
+    said comes before what they were not sure of. A "soon" flag raises the advice but does
+    not reorder."""
     out: dict[str, int] = {}
     for flag in flags:
         if RANK[flag.disposition] < RANK["urgent"]:
             continue
         linked = flag.also if flag.condition is None else (flag.condition, *flag.also)
         for cid in linked:
-            out[cid] = max(out.get(cid, 0), RANK[flag.disposition])
+            out[cid] = max(out.get(cid, 0), 2 * RANK[flag.disposition] + (not flag.unsure))
     return out
 
 
@@ -214,9 +220,10 @@ def flag_evidence(flags: Sequence[RedFlag], linked_lr: float) -> dict[str, float
     """The log likelihood ratio that fired flags add to the conditions they name: a "soon"
     flag its own ``lr`` to its condition; an urgent or emergency flag ``linked_lr`` to each
     condition it lists first (``flag_urgency``), since a warning sign is evidence for the
-    causes it names. Several flags for one condition: the strongest counts. ``linked_lr``
-    has no default: every caller passes the differential's ``warning_sign_lr`` (1 for
-    none), so none can leave it out by mistake."""
+    causes it names. A flag told only on "Not sure" answers adds nothing: a "Not sure" is
+    no evidence (as in the ranking). Several flags for one condition: the strongest counts.
+    ``linked_lr`` has no default: every caller passes the differential's
+    ``warning_sign_lr`` (1 for none), so none can leave it out by mistake."""
     out: dict[str, float] = {}
 
     def add(cid: str, lr: float) -> None:
@@ -224,9 +231,9 @@ def flag_evidence(flags: Sequence[RedFlag], linked_lr: float) -> dict[str, float
             out[cid] = max(out.get(cid, 0.0), math.log(lr))
 
     for flag in flags:
-        if flag.lr is not None and flag.condition is not None:
+        if flag.lr is not None and flag.condition is not None and not flag.unsure:
             add(flag.condition, flag.lr)
-    for cid in flag_urgency(flags):
+    for cid in flag_urgency([f for f in flags if not f.unsure]):
         add(cid, linked_lr)
     return out
 
