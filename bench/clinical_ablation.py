@@ -29,7 +29,7 @@ from rehabit.clinical.differential import Differential, parse_differential  # no
 from rehabit.clinical.engine import load_model  # noqa: E402
 from rehabit.clinical.flow import walk  # noqa: E402
 from rehabit.clinical.questionnaire import load_yaml  # noqa: E402
-from rehabit.clinical.redflags import flag_evidence, flag_urgency, screen  # noqa: E402
+from rehabit.clinical.redflags import flag_evidence, flag_urgency, screen_as_told  # noqa: E402
 from rehabit.clinical.validation import validate_answers  # noqa: E402
 
 Case = tuple[str, dict[str, object], Mapping[str, int], Mapping[str, float]]
@@ -45,7 +45,7 @@ def tuning_cases() -> list[Case]:
                 continue
             given, _ = walk(answers[case.id])
             cleaned = validate_answers(model.questionnaire, given)
-            flags = tuple(f.as_told(cleaned) for f in screen(model.red_flags, cleaned))
+            flags = screen_as_told(model.red_flags, cleaned)
             evidence = flag_evidence(flags, model.differential.warning_sign_lr)
             out.append((case.cause, cleaned, flag_urgency(flags), evidence))
     return out

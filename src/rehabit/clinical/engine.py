@@ -9,7 +9,13 @@ from functools import lru_cache
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential, load_differential
 from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
-from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, load_red_flags, screen
+from rehabit.clinical.redflags import (
+    RedFlag,
+    flag_evidence,
+    flag_urgency,
+    load_red_flags,
+    screen_as_told,
+)
 from rehabit.clinical.triage import Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_and_show
 
@@ -101,7 +107,7 @@ def assess(
     """Assess one person's answers. Raises ``AnswerErrors`` when they are not valid."""
     model = load_model(questionnaire)
     cleaned, shown = validate_and_show(model.questionnaire, answers)
-    flags = tuple(f.as_told(cleaned) for f in screen(model.red_flags, cleaned))
+    flags = screen_as_told(model.red_flags, cleaned)
     flagged = flag_urgency(flags)
     differential = model.differential
     info = differential.informative(cleaned)

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rehabit.clinical.engine import ClinicalModel, load_model
 from rehabit.clinical.questionnaire import Question, Questionnaire, Section
-from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen
+from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen_as_told
 from rehabit.clinical.triage import MILD_ANSWERS, RANK, RankedCause, decide
 
 # A "when useful" question is asked when one of its answers could change the advice (its
@@ -75,7 +75,7 @@ class Outlook:
 def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -> Outlook:
     """Red flags, ranking and disposition on partial answers (nothing is required)."""
     model = model or load_model()
-    flags = tuple(f.as_told(answers) for f in screen(model.red_flags, answers))
+    flags = screen_as_told(model.red_flags, answers)
     flagged = flag_urgency(flags)
     differential = model.differential
     evidence = flag_evidence(flags, differential.warning_sign_lr)
@@ -247,8 +247,8 @@ def stopping_flags(
     """Flags that mean the next page is the advice: an emergency, or the end of the check."""
     model = model or load_model()
     return tuple(
-        f.as_told(answers)
-        for f in screen(model.red_flags, answers)
+        f
+        for f in screen_as_told(model.red_flags, answers)
         if f.disposition == "emergency" or f.ends_check
     )
 
@@ -258,9 +258,7 @@ def urgent_flags(
 ) -> tuple[RedFlag, ...]:
     """Urgent flags, shown at once while the person goes on with the check."""
     model = model or load_model()
-    return tuple(
-        f.as_told(answers) for f in screen(model.red_flags, answers) if f.disposition == "urgent"
-    )
+    return tuple(f for f in screen_as_told(model.red_flags, answers) if f.disposition == "urgent")
 
 
 def walk(full: Mapping[str, object]) -> tuple[dict[str, object], int]:

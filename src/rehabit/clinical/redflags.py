@@ -247,3 +247,9 @@ def screen(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
     if isinstance(flags, RedFlags):
         return tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
     return tuple(f for f in flags if f.rule.evaluate(answers) is True)
+
+
+def screen_as_told(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
+    """``screen``, each fired flag as the person told it (``as_told``): what the result,
+    the ranking and the guided pages use."""
+    return tuple(f.as_told(answers) for f in screen(flags, answers))
