@@ -153,3 +153,41 @@ def test_the_date_of_birth_hint_does_not_depend_on_the_pickers_format(patient: A
     assert "The day, month and year you were born." in page
     body = _errors(patient, date_of_birth="31/02/1990")
     assert "1984-03-27" not in body
+
+
+def test_a_therapists_zone_from_their_record_is_preselected_not_detected() -> None:
+    """An administrator set the therapist record's zone; the therapist's first visit to the
+    account profile offers that zone and leaves the browser's zone (perhaps a laptop set to
+    somewhere else) out of it. Saving keeps it."""
+    from tests.booking.support import make_therapist
+
+    therapist = make_therapist("Sid Sydney", zone="Australia/Sydney")
+    Profile.objects.filter(user=therapist.user).update(time_zone="")
+    client = login(Client(), therapist.user, mfa=True)
+    page = client.get("/account/profile/").content.decode()
+    assert 'value="Australia/Sydney" selected' in page
+    assert 'value="UTC" selected' not in page
+    assert 'data-detect-time-zone="no"' in page and 'data-detect-time-zone="yes"' not in page
+    form = {k: v for k, v in GOOD.items() if k != "date_of_birth"}
+    response = client.post("/account/profile/", {**form, "time_zone": "Australia/Sydney"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=therapist.user).time_zone == "Australia/Sydney"
+
+
+def test_a_newcomer_with_no_zone_anywhere_is_offered_the_browsers(newcomer: Any) -> None:
+    """Nobody knows a new patient's zone yet: UTC without JavaScript, the browser's with it."""
+    page = login(Client(), newcomer).get("/account/profile/").content.decode()
+    assert 'data-detect-time-zone="yes"' in page
+    assert 'value="UTC" selected' in page
+
+
+def test_a_zone_just_chosen_is_kept_when_the_form_comes_back_with_an_error(
+    newcomer: Any,
+) -> None:
+    """The page shown again for another field's error keeps the zone the newcomer chose;
+    the browser's zone does not replace it."""
+    response = login(Client(), newcomer).post("/account/profile/", {**GOOD, "full_name": ""})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'value="America/New_York" selected' in page
+    assert 'data-detect-time-zone="no"' in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,34 @@ def user_zone(user: Any) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+# Apps that hold a person's zone before their profile does register a lookup here from
+# their ``AppConfig.ready``, as the booking app does for a therapist's record (which an
+# administrator fills in): accounts never imports them (see ``rehabit.accounts.access``).
+_zone_sources: list[Callable[[Any], str]] = []
+
+
+def register_zone_source(source: Callable[[Any], str]) -> None:
+    """``source(user)`` names the zone another app holds for the person, or ""."""
+    if source not in _zone_sources:
+        _zone_sources.append(source)
+
+
+def known_zone(user: Any) -> str:
+    """The zone the account already has for the person: their profile's, else one a
+    registered app holds (a therapist's record) that the profile form offers; "" when no
+    one knows it yet (then the profile page asks the browser)."""
+    from rehabit.core.timefmt import offered_zones
+
+    stored = profile_of(user).time_zone
+    if stored:
+        return str(stored)
+    for source in _zone_sources:
+        found = source(user)
+        if found in offered_zones():
+            return found
+    return ""
 
 
 def apply_language(request: HttpRequest, user: Any) -> None:

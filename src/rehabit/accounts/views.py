@@ -38,7 +38,7 @@ from rehabit.accounts.forms import (
 )
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
-from rehabit.accounts.preferences import profile_of
+from rehabit.accounts.preferences import known_zone, profile_of
 from rehabit.accounts.profiles import update_profile
 from rehabit.accounts.roles import is_staff_role, role_of
 from rehabit.audit.selectors import record_access_by_others, security_events
@@ -82,6 +82,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     current = profile_of(request.user)
     first_visit = not current.is_complete
     form_class = profile_form_for(request.user)
+    # The browser is asked only when no one knows the zone yet: never over one the person
+    # chose, just submitted, or an administrator set on their therapist record.
+    detect_zone = False
     if request.method == "POST":
         form = form_class(request.POST, instance=current)
         if form.is_valid():
@@ -91,7 +94,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     else:
         initial = {} if current.language else {"language": request.LANGUAGE_CODE}
         if not current.time_zone:
-            initial["time_zone"] = "UTC"
+            zone = known_zone(request.user)
+            initial["time_zone"] = zone or "UTC"
+            detect_zone = not zone
         form = form_class(instance=current, initial=initial)
     return render(
         request,
@@ -99,6 +104,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "first_visit": first_visit,
+            "detect_zone": detect_zone,
             "next": _next_url(request, ""),
         },
         status=422 if form.errors else 200,

@@ -9,6 +9,9 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from rehabit.accounts.access import register_appointment_relation
+        from rehabit.accounts.preferences import register_zone_source
         from rehabit.booking.access import BookingAppointmentRelation
+        from rehabit.booking.people import therapist_zone
 
         register_appointment_relation(BookingAppointmentRelation())
+        register_zone_source(therapist_zone)

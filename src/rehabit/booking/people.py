@@ -19,7 +19,9 @@ def _profile(user: Any) -> Any:
     return profile_of(user)
 
 
-def _therapist_zone(user: Any) -> str:
+def therapist_zone(user: Any) -> str:
+    """The zone of the person's therapist record, "" when they have none (also what the
+    accounts app asks, through ``register_zone_source``, before their profile names one)."""
     cached = getattr(user, "_rehabit_therapist_zone", None)
     if cached is None:
         from rehabit.booking.models import Therapist
@@ -35,7 +37,7 @@ def zone_of(user: Any) -> str:
     in it), anyone else's their profile's; UTC when neither names a zone we know."""
     if user is None or not getattr(user, "is_authenticated", False):
         return DEFAULT_ZONE
-    for name in (_therapist_zone(user), _profile(user).time_zone):
+    for name in (therapist_zone(user), _profile(user).time_zone):
         if not name:
             continue
         try:

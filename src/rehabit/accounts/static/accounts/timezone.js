@@ -1,5 +1,6 @@
-// Pre-select the browser's time zone on a first visit. Without JavaScript the list simply
-// shows UTC and the person chooses; the server validates either way.
+// Pre-select the browser's time zone when no one knows the person's zone yet (a first visit,
+// unless their therapist record names one). Without JavaScript the list simply shows UTC
+// and the person chooses; the server validates either way.
 (function () {
   "use strict";
   var wrapper = document.querySelector('[data-detect-time-zone="yes"]');
