@@ -561,3 +561,29 @@ def test_a_parent_answering_for_a_child_reads_the_child_wording(client: Client, 
     printed = client.get(url + "print/").content.decode()
     assert (escape(screener.child_text) in printed) is child
     assert (escape(screener.text) in printed) is not child
+
+
+@pytest.mark.parametrize("age", [7, 40])
+def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child(
+    client: Client, age: int
+) -> None:
+    """A parent at the stop page is told what to say about their child (not "that you have
+    new pain", "do not drive yourself"), and the result says its "you" is the child."""
+    child = age < 16
+    # A child with a fever who will not stand on the leg; an adult short of breath.
+    emergency = (
+        {"fever": "yes", "very_unwell": "no", "bear_weight": "no"}
+        if child
+        else {"breathless_or_chest_pain": "yes"}
+    )
+    answers = completed({**answers_for("self_care"), "age": age, **emergency})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    html = client.get(STOP).content.decode()
+    assert "What to say when you call" in html
+    assert ("how old your child is, that your child has new pain" in html) is child
+    assert ("that you have new pain" in html) is not child
+    assert ("Do not drive yourself." in html) is not child
+    url = walk_pages(client, answers)
+    note = "where this result says “you”, it means your child."
+    assert (note in client.get(url).content.decode()) is child
+    assert (note in client.get(url + "print/").content.decode()) is child

@@ -313,3 +313,28 @@ def test_the_search_shows_twenty_therapists_a_page_soonest_first_and_links_the_r
         html = page.content.decode()
         assert "Therapist 00" in html or "Therapist 24" in html
     assert "Therapist 24" in Client().get("/booking/?tz=UTC&page=7").content.decode()
+
+
+def _selected(html: str, name: str) -> list[str]:
+    """The values a page's select ``name`` shows as chosen."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None, name
+    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', select.group(0))
+
+
+def test_a_link_without_a_zone_shows_the_zone_its_times_are_in_in_the_selector(
+    patient: Any, therapist: Any
+) -> None:
+    """A result links to ``/booking/?specialty=...``: the zone selector must name the zone
+    the times are shown in (the person's), not the first zone of the list."""
+    client = login(Client(), patient)
+    html = client.get("/booking/?specialty=hamstring").content.decode()
+    assert "IST, Asia/Kolkata" in html
+    assert _selected(html, "tz") == ["Asia/Kolkata"]
+    assert _selected(html, "specialty") == ["hamstring"]
+    assert _selected(html, "session") == ["first_assessment"]
+    week = client.get(f"/booking/therapists/{therapist.pk}/?session=first_assessment")
+    assert _selected(week.content.decode(), "tz") == ["Asia/Kolkata"]
+    # A zone given, even a wrong one, stays as given beside its error.
+    wrong = client.get("/booking/?specialty=hamstring&tz=Mars/Olympus").content.decode()
+    assert _selected(wrong, "tz") == []

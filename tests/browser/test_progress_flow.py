@@ -74,3 +74,36 @@ def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
     for expected in ("Rehabit progress report", "Is this real improvement?", "Pain diary",
                      "Walked 16 minutes", "Worst in 24 hours", "Exercises"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_recent_diary_entries_read_without_scrolling_sideways_at_320_px(
+    browser: Any, live_server: Any
+) -> None:
+    """The recent entries were a five-column table scrolling inside its box: at 320 px
+    the note the person wrote showed two letters a line, cut off at the right edge."""
+    context = browser.new_context(
+        viewport={"width": 320, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        assessment = assessment_days_ago(1)
+        page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
+        page.locator("#pain_now-5").check()
+        page.locator("#pain_worst-6").check()
+        page.fill("#activity", "Limped home from the track, iced it")
+        page.get_by_role("button", name="Save this day's entry").click()
+        page.wait_for_url("**/progress/")
+        page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
+        note = page.locator("table.diary-table td.note").first
+        assert note.is_visible()
+        box = note.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+        # Each value says what it is, as the column heading did.
+        assert note.evaluate("e => getComputedStyle(e, '::before').content") == '"What you did: "'
+        region = page.locator(".table-scroll", has=page.locator("table.diary-table"))
+        assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 1
+        assert_fits_phone_width(page)
+        assert_accessible(page)
+    finally:
+        context.close()

@@ -20,6 +20,7 @@ from rehabit.clinical.exercises import load_exercises
 from rehabit.core.timefmt import format_day
 from tests.accounts.helpers import PASSWORD, login
 from tests.care.helpers import make_assessment, suppressing_vignettes
+from tests.support import answers_for, completed
 
 pytestmark = pytest.mark.django_db
 
@@ -400,3 +401,17 @@ def test_staff_read_through_the_audited_path_and_never_write(patient: Any, admin
     assert posted.status_code == 403 and not ExerciseSession.objects.exists()
     no_mfa = login(Client(), admin_user)
     assert no_mfa.get(f"/care/{assessment.pk}/plan/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(0, "began today."), (1, "began 1 day ago."), (9, "began 9 days ago.")]
+)
+def test_the_plan_says_a_pain_that_began_today_began_today(
+    client: Client, days: int, said: str
+) -> None:
+    """ "the pain began 0 days ago" read oddly to someone hurt an hour before."""
+    answers = completed({**answers_for("self_care"), "days_since_onset": days})
+    assessment = make_assessment(answers=answers)
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    assert f"Counted from your answer: the pain {said}" in body
+    assert "0 days ago" not in body

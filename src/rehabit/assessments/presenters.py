@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.clinical import load_questionnaire
+from rehabit.clinical.questionnaire import is_child
 from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages
 
@@ -34,6 +35,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "result": result,
         "created_at": assessment.created_at,
         "zone_name": current_zone_name(),
+        "for_child": is_child(age),
         "top_causes": causes[:TOP_CAUSES],
         "other_causes": causes[TOP_CAUSES:],
         "unanswered": [

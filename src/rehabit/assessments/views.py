@@ -125,7 +125,12 @@ def stop(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/stop.html",
-        {"flags": flags, "ends": ends, "emergency": emergency},
+        {
+            "flags": flags,
+            "ends": ends,
+            "emergency": emergency,
+            "for_child": is_child(draft.answers.get("age")),
+        },
     )
 
 

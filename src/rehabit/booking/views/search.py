@@ -102,6 +102,19 @@ def _search_slots(slots: list[Slot], zone: str, therapist_id: int) -> list[dict[
     return views
 
 
+def _show_what_is_shown(form: Any, **shown: Any) -> None:
+    """Fill the controls the address left out (a link such as ``?specialty=hip`` from a
+    result) with what the page shows, so the zone selector never names another zone than
+    the times are in; a value that was given, even a wrong one, is left for its error."""
+    if not form.is_bound:
+        return
+    data = form.data.copy()
+    for name, value in shown.items():
+        if not data.get(name):
+            data[name] = value
+    form.data = data
+
+
 def _page_number(request: HttpRequest, count: int) -> tuple[int, int]:
     """(this page, how many): ``?page=`` when it is a page there is, else the nearest one
     (a page number is a link the site wrote, not something typed)."""
@@ -124,6 +137,7 @@ def _search(request: HttpRequest) -> HttpResponse:
     kind = data.get("session") or SessionKind.FIRST_ASSESSMENT
     if not form.is_bound:
         form.initial = {"tz": zone, "session": kind}  # the same form: its choices read once
+    _show_what_is_shown(form, tz=zone, session=kind)
     now = timezone.now()
     therapists, earliest = engine.search_therapists(
         specialty=data.get("specialty", ""), language=data.get("language", ""), kind=kind, now=now
@@ -186,6 +200,7 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
         next_free = engine.earliest([schedule], kind, now, per_therapist=1).get(found.pk, [])
     if not form.is_bound:
         form = WeekForm(initial={"tz": zone, "session": kind, "start": first_day})
+    _show_what_is_shown(form, tz=zone, session=kind)
     return render(
         request,
         "booking/therapist.html",
