@@ -601,6 +601,18 @@ def test_a_lump_is_checked_by_what_it_is_like() -> None:
         (lambda d: _flag(d, "fever").update(also=["infection"]), "repeats"),
         (lambda d: _flag(d, "fever").update(also="tumour"), "must be a list"),
         (lambda d: _flag(d, "fever").update(also=["hamstring_strain"]), "not a serious"),
+        (lambda d: _flag(d, "fever").update(covers="very_unwell"), "must be a list"),
+        (lambda d: _flag(d, "dvt_signs").update(covers=["no_such_flag"]), "unknown flag"),
+        (lambda d: _flag(d, "fever").update(covers=["fever"]), "names itself"),
+        (lambda d: _flag(d, "dvt_signs").update(covers=["pulmonary_embolism"]), "more urgent"),
+        (
+            lambda d: _flag(d, "dvt_signs").update(covers=["critical_limb_ischaemia"]),
+            "does not name its cause",
+        ),
+        (
+            lambda d: _flag(d, "fever_with_nerve_signs").update(covers=["child_limp_with_fever"]),
+            "which covers others",
+        ),
     ],
 )
 def test_malformed_flags_fail_loudly(change: Any, message: str) -> None:
@@ -835,3 +847,29 @@ def test_a_flag_told_only_on_not_sure_sets_the_advice_but_is_no_evidence() -> No
     p = {c.id: c.probability for c in unsure.causes}
     q = {c.id: c.probability for c in sure.causes}
     assert q["sciatica"] > p["sciatica"]
+
+
+@pytest.mark.parametrize(
+    ("change", "child_flag", "fever_shown"),
+    [
+        ({}, "child_limp_with_fever", False),  # a limp and a fever: the child's flag alone
+        ({"bear_weight": "no"}, "child_fever_cannot_stand", False),
+        ({"bear_weight": "yes"}, None, True),  # a fever without a limp: the fever's own flag
+        ({"age": 16}, None, True),  # from 16 the adult's flags
+    ],
+)
+def test_a_child_s_fever_flag_stands_in_for_the_adult_s(
+    change: dict[str, Any], child_flag: str | None, fever_shown: bool
+) -> None:
+    """A parent is told the child's flag ("A child limps ... and has a fever"), not also
+    the adult's "You have a fever or chills ... See a doctor today" (``covers``); the
+    disposition, the causes and their order are those with both flags."""
+    answers = complete({**FLAG_STORIES["child_limp_with_fever"], **change})
+    result = assess(answers)
+    ids = [f.id for f in result.red_flags]
+    assert ("fever" in ids) is fever_shown, ids
+    assert child_flag is None or child_flag in ids, ids
+    both = [f for f in FLAGS if f.rule.evaluate(answers) is True]  # without ``covers``
+    assert {f.id for f in both} - set(ids) <= {"fever"}
+    assert result.disposition.level == max((f.disposition for f in both), key=RANK.__getitem__)
+    assert flag_urgency(both) == flag_urgency(result.red_flags)

@@ -24,6 +24,7 @@ _KEYS = frozenset(
         "rule",
         "condition",
         "also",
+        "covers",
         "ends_check",
         "lr",
         "source",
@@ -53,6 +54,10 @@ class RedFlag:
     # Other can't-miss conditions that cause the same warning sign (an urgent or emergency
     # flag only): listed with the linked condition, the more likely of them first.
     also: tuple[str, ...] = ()
+    # Flags this one says everything of, in words for the person it is about (a child's
+    # fever with a limp covers the adult's fever): when both fire, only this one is
+    # reported. Checked at load: at least as urgent, naming the covered flag's cause.
+    covers: tuple[str, ...] = ()
     # Told only on "Not sure" answers (``as_told``): the flag still sets the advice, but a
     # "Not sure" is no evidence for a cause (as in the ranking, differential.no_information).
     unsure: bool = False
@@ -153,8 +158,10 @@ def parse_red_flags(
                 lr=float(lr) if lr is not None else None,
                 label_unsure=(raw.get("label_unsure") or "").strip() or None,
                 also=also,
+                covers=_covers(raw, where),
             )
         )
+    _check_covers(flags)
     # Most urgent first, then file order: the order in which fired flags are reported.
     order = {f.id: i for i, f in enumerate(flags)}
     ordered = sorted(flags, key=lambda f: (-RANK[f.disposition], order[f.id]))
@@ -186,6 +193,35 @@ def _also(
                 "causes are listed with a warning sign"
             )
     return tuple(also)
+
+
+def _covers(raw: Mapping[str, object], where: str) -> tuple[str, ...]:
+    covers = raw.get("covers", [])
+    if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
+        raise RedFlagError(f"{where}: covers must be a list of red flag ids")
+    if len(set(covers)) != len(covers) or raw.get("id") in covers:
+        raise RedFlagError(f"{where}: covers repeats a flag or names itself")
+    return tuple(covers)
+
+
+def _check_covers(flags: Sequence[RedFlag]) -> None:
+    """A flag may cover (stand in for) another only if reporting it alone loses nothing:
+    it is at least as urgent and names the covered flag's cause, and the covered flag
+    covers nothing itself (no chains)."""
+    by_id = {f.id: f for f in flags}
+    for flag in flags:
+        for cid in flag.covers:
+            covered = by_id.get(cid)
+            where = f"red flag {flag.id!r}"
+            if covered is None:
+                raise RedFlagError(f"{where}: covers an unknown flag {cid!r}")
+            if RANK[covered.disposition] > RANK[flag.disposition]:
+                raise RedFlagError(f"{where}: covers the more urgent flag {cid!r}")
+            named = {flag.condition, *flag.also}
+            if covered.condition is not None and covered.condition not in named:
+                raise RedFlagError(f"{where}: covers {cid!r} but does not name its cause")
+            if covered.covers:
+                raise RedFlagError(f"{where}: covers {cid!r}, which covers others")
 
 
 @lru_cache(maxsize=8)
@@ -239,14 +275,18 @@ def flag_evidence(flags: Sequence[RedFlag], linked_lr: float) -> dict[str, float
 
 
 def screen(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
-    """The flags that fire on these (cleaned) answers, in the order given (most urgent first).
+    """The flags that fire on these (cleaned) answers, in the order given (most urgent first),
+    less any that a fired flag covers (``covers``: it says the same for this person).
 
     A flag about an unanswered question does not fire (nothing is guessed); the emergency
     questions are required, so they are always answered.
     """
     if isinstance(flags, RedFlags):
-        return tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
-    return tuple(f for f in flags if f.rule.evaluate(answers) is True)
+        fired = tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
+    else:
+        fired = tuple(f for f in flags if f.rule.evaluate(answers) is True)
+    covered = {cid for f in fired for cid in f.covers}
+    return tuple(f for f in fired if f.id not in covered) if covered else fired
 
 
 def screen_as_told(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
