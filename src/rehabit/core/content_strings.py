@@ -2269,6 +2269,7 @@ STRINGS = [
     gettext_noop('exertional rhabdomyolysis'),
     gettext_noop('fall_or_blow'),
     gettext_noop('fatty lump (lipoma)'),
+    gettext_noop('fever'),
     gettext_noop('fracture'),
     gettext_noop('glute_strength'),
     gettext_noop('gluteal artery aneurysm'),
