@@ -39,12 +39,28 @@ def test_the_therapist_marks_a_started_session_and_both_see_it(clinic: Clinic) -
     assert changes.count() == 2
 
 
+def test_a_session_not_begun_shows_no_attendance(clinic: Clinic) -> None:
+    """Before the start there is nothing to read or mark: no "Attendance: Not marked yet"
+    on a session days away (a phone walk found it worrying), and no link that could only
+    say "once the session has started"."""
+    page = f"/booking/appointments/{clinic.appointment.pk}/"
+    assert clinic.appointment.start > timezone.now()
+    for who in ("therapist", "patient"):
+        body = clinic.client(who).get(page).content.decode()
+        assert 'id="attendance"' not in body and "Mark attendance" not in body, who
+    start_session(clinic.appointment)
+    for who in ("therapist", "patient"):
+        body = clinic.client(who).get(page).content.decode()
+        assert '<strong id="attendance">Not marked yet</strong>' in body, who
+        assert ("Mark attendance" in body) is (who == "therapist"), who
+
+
 def test_a_cancelled_session_shows_no_attendance_to_mark(clinic: Clinic) -> None:
     from rehabit.booking import services
 
     page = f"/booking/appointments/{clinic.appointment.pk}/"
-    assert 'id="attendance"' in clinic.client("patient").get(page).content.decode()
     services.cancel(clinic.appointment.pk, actor=clinic.patient, reason="Feeling better")
+    start_session(clinic.appointment)  # its time has come: still nothing to mark
     for who in ("therapist", "patient"):
         body = clinic.client(who).get(page).content.decode()
         assert "Cancelled" in body and 'id="attendance"' not in body, who

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from rehabit.accounts.roles import is_staff_role
 from rehabit.booking.models import AppointmentStatus
@@ -16,20 +17,26 @@ register = template.Library()
 
 @register.inclusion_tag("clinic/_appointment_panel.html", takes_context=True)
 def appointment_panel(context: Any, appointment: Any) -> dict[str, Any]:
-    """On an appointment page: attendance (both participants), and the ways to write to
-    each other; for the therapist, marking attendance and the patient's program."""
+    """On an appointment page: attendance (both participants, once the session has begun
+    or was marked), and the ways to write to each other; for the therapist, marking
+    attendance and the patient's program."""
     request = context["request"]
     user = request.user
     mine = therapist_record(user)
     is_therapist = mine is not None and mine.pk == appointment.therapist_id
     is_patient = user.is_authenticated and user.pk == appointment.patient_id
     can_write = (is_therapist or is_patient) and related(appointment.therapist, appointment.patient)
+    # Attendance is a fact about a session that has begun: before then there is nothing to
+    # mark or read ("Attendance: Not marked yet" on a session days away read as a worry).
+    started = appointment.start <= timezone.now()
     return {
         "appointment": appointment,
         "is_therapist": is_therapist,
         "is_patient": is_patient,
         "can_write": can_write,
-        "can_mark": is_therapist and appointment.status == AppointmentStatus.BOOKED,
+        "attendance_shown": bool(appointment.attendance)
+        or (started and appointment.status != AppointmentStatus.CANCELLED),
+        "can_mark": is_therapist and started and appointment.status == AppointmentStatus.BOOKED,
         "program": is_therapist and may_see_record(appointment.therapist, appointment.patient),
         "csrf_token": context.get("csrf_token"),
     }
