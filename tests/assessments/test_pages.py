@@ -410,6 +410,20 @@ def test_a_typing_mistake_is_shown_back_with_a_clear_message(client: Client) -> 
     assert 'value="thirty-five"' in html  # nothing typed is lost
     assert 'aria-invalid="true"' in html
     assert f'href="#q-{number.id}"' in html
+    assert "Enter the age in whole years, for example 35." in html
+
+
+def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) -> None:
+    page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
+    answers = answers_for("self_care")
+    walk_to(client, answers, page.id)
+    data = section_form(page, answers)
+    data["days_since_onset"] = "three weeks"
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Enter a whole number of days, for example 21 for three weeks." in html
+    assert 'value="three weeks"' in html
 
 
 def test_missing_required_answer_blocks_the_page(client: Client) -> None:

@@ -415,3 +415,15 @@ def test_the_plan_says_a_pain_that_began_today_began_today(
     body = text(client.get(f"/care/{assessment.pk}/plan/"))
     assert f"Counted from your answer: the pain {said}" in body
     assert "0 days ago" not in body
+
+
+def test_the_plan_s_booking_box_title_reads_as_its_own_line(client: Client) -> None:
+    """The bold title had no full stop and ran into the text after it ("... not instead
+    of the appointment Book the appointment ..."): it is a paragraph of its own."""
+    assessment = make_assessment("soon")
+    html = client.get(f"/care/{assessment.pk}/plan/").content.decode()
+    assert (
+        "<p><strong>Use this plan while you wait, not instead of the appointment</strong></p>"
+        in html
+    )
+    assert "<p>Book the appointment within the next 1 to 2 weeks." in html

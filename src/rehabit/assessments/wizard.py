@@ -135,7 +135,7 @@ def parse_page(
             try:
                 answers[question.id] = int(text)
             except ValueError:
-                errors[question.id] = [_("Enter a whole number, for example 35.")]
+                errors[question.id] = [number_error(question)]
         else:
             answers[question.id] = text
     return answers, raw, errors
@@ -171,3 +171,13 @@ def stopping(answers: Mapping[str, object]) -> tuple[Any, ...]:
 
 def urgent(answers: Mapping[str, object]) -> tuple[Any, ...]:
     return flow.urgent_flags(prune(answers))
+
+
+def number_error(question: Question) -> str:
+    """What to say when a number was expected and something else was typed ("three
+    weeks"): in the question's own unit, with an example a person would give."""
+    if question.unit == "days":
+        return _("Enter a whole number of days, for example 21 for three weeks.")
+    if question.unit == "years":
+        return _("Enter the age in whole years, for example 35.")
+    return _("Enter a whole number, for example 5.")
