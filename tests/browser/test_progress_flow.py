@@ -89,6 +89,12 @@ def test_recent_diary_entries_read_without_scrolling_sideways_at_320_px(
     try:
         assessment = assessment_days_ago(1)
         page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
+        # The scale wraps to two rows; its two ends are one per line, not spread over the
+        # first row with "10 = worst pain imaginable" above 2 to 4.
+        low, high = page.locator(".scale-ends").first.locator("span").all()
+        low_box, high_box = low.bounding_box(), high.bounding_box()
+        assert low_box is not None and high_box is not None
+        assert high_box["y"] >= low_box["y"] + low_box["height"] - 1
         page.locator("#pain_now-5").check()
         page.locator("#pain_worst-6").check()
         page.fill("#activity", "Limped home from the track, iced it")
