@@ -262,3 +262,15 @@ def test_saving_a_day_names_the_day_it_was_for(client: Client) -> None:
     assert "Today&#x27;s entry" not in said
     said = text(client.post(url, diary_form(earlier, 3, 5), follow=True))
     assert escape(f"Thank you. The entry for {format_day(earlier)} is updated.") in said
+
+
+def test_an_entry_without_a_note_shows_a_dash_not_an_empty_label(client: Client) -> None:
+    """On a phone each value follows its column's name; an empty note read "What you
+    did:" and nothing, as if something were missing."""
+    import re
+
+    assessment = assessment_days_ago(1)
+    client.post(f"/care/{assessment.pk}/diary/", diary_form(timezone.localdate(), 2, 4))
+    html = client.get(f"/care/{assessment.pk}/diary/").content.decode()
+    notes = re.findall(r'<td class="note"[^>]*>(.*?)</td>', html)
+    assert notes == ["—"]
