@@ -873,3 +873,23 @@ def test_a_child_s_fever_flag_stands_in_for_the_adult_s(
     assert {f.id for f in both} - set(ids) <= {"fever"}
     assert result.disposition.level == max((f.disposition for f in both), key=RANK.__getitem__)
     assert flag_urgency(both) == flag_urgency(result.red_flags)
+
+
+def test_a_flag_told_only_on_not_sure_does_not_hide_one_told_for_sure() -> None:
+    """A child with a fever, whom the parent is not sure can stand: the emergency flag
+    fired only on that "Not sure" stands in for the adult's fever flag only if that one
+    is unsure too, so the fever said for sure keeps its place and its evidence."""
+    answers = complete(
+        {**FLAG_STORIES["child_limp_with_fever"], "bear_weight": "not_sure", "fever": "yes"}
+    )
+    result = assess(answers)
+    told = {f.id: f for f in result.red_flags}
+    assert told["child_fever_cannot_stand"].unsure
+    assert "fever" in told and not told["fever"].unsure
+    assert result.disposition.level == "emergency"
+    lr = load_model().differential.warning_sign_lr
+    assert flag_evidence(result.red_flags, lr) == {"infection": pytest.approx(math.log(lr))}
+    # Both unsure: the child's flag alone is reported.
+    unsure = assess({**answers, "fever": "not_sure"})
+    ids = [f.id for f in unsure.red_flags]
+    assert "child_fever_cannot_stand" in ids and "fever" not in ids, ids

@@ -56,7 +56,8 @@ class RedFlag:
     also: tuple[str, ...] = ()
     # Flags this one says everything of, in words for the person it is about (a child's
     # fever with a limp covers the adult's fever): when both fire, only this one is
-    # reported. Checked at load: at least as urgent, naming the covered flag's cause.
+    # reported, unless it was told only on "Not sure" and the other for sure
+    # (``screen_as_told``). Checked at load: at least as urgent, naming the covered cause.
     covers: tuple[str, ...] = ()
     # Told only on "Not sure" answers (``as_told``): the flag still sets the advice, but a
     # "Not sure" is no evidence for a cause (as in the ranking, differential.no_information).
@@ -275,21 +276,24 @@ def flag_evidence(flags: Sequence[RedFlag], linked_lr: float) -> dict[str, float
 
 
 def screen(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
-    """The flags that fire on these (cleaned) answers, in the order given (most urgent first),
-    less any that a fired flag covers (``covers``: it says the same for this person).
+    """The flags that fire on these (cleaned) answers, in the order given (most urgent first).
 
     A flag about an unanswered question does not fire (nothing is guessed); the emergency
     questions are required, so they are always answered.
     """
     if isinstance(flags, RedFlags):
-        fired = tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
-    else:
-        fired = tuple(f for f in flags if f.rule.evaluate(answers) is True)
-    covered = {cid for f in fired for cid in f.covers}
-    return tuple(f for f in fired if f.id not in covered) if covered else fired
+        return tuple(flags[i] for i in sorted(flags.dispatch.collect(answers)))
+    return tuple(f for f in flags if f.rule.evaluate(answers) is True)
 
 
 def screen_as_told(flags: Sequence[RedFlag], answers: Answers) -> tuple[RedFlag, ...]:
-    """``screen``, each fired flag as the person told it (``as_told``): what the result,
-    the ranking and the guided pages use."""
-    return tuple(f.as_told(answers) for f in screen(flags, answers))
+    """``screen``, each fired flag as the person told it (``as_told``), less any that a
+    fired flag covers (``covers``: it says the same for this person) and is at least as
+    sure of (a flag told only on "Not sure" does not hide one told for sure, whose
+    evidence would be lost). What the result, the ranking and the guided pages use."""
+    told = tuple(f.as_told(answers) for f in screen(flags, answers))
+    if not any(f.covers for f in told):
+        return told
+    unsure = {f.id for f in told if f.unsure}
+    hidden = {cid for f in told for cid in f.covers if not f.unsure or cid in unsure}
+    return tuple(f for f in told if f.id not in hidden)
