@@ -118,6 +118,10 @@ def test_walking_the_pages_gives_the_stored_result(client: Client, level: str) -
     assert html.index(escape(headline)) < html.index("What your answers point to")
     assert "does not diagnose" in html
     assert "no-store" in page["Cache-Control"]
+    # A cause's percentage is its share of the fit, not how often the first is right
+    # (a first cause at 90 % beside "about 5 in 10" read as a contradiction).
+    assert "Fit compared with the other causes:" in html and "How well it fits" not in html
+    assert "do not say how often the first one is right" in html
 
 
 def test_emergency_result_offers_the_call_button_first(client: Client) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rehabit.audit.models import AuditEntry
 from rehabit.booking import services
 from rehabit.booking import slots as engine
-from rehabit.booking.messages import BookingRefused
+from rehabit.booking.messages import BookingRefused, patient_may_change
 from rehabit.booking.models import Appointment, Reminder, SessionType
 from tests.booking.support import FIRST, FOLLOW_UP, book, free_start, make_therapist
 
@@ -246,5 +246,5 @@ def test_the_window_edge_is_exact(patient: Any, therapist: Any) -> None:
     start = free_start(therapist, after=timedelta(days=3))
     appointment = book(patient, therapist, start)
     deadline = start - timedelta(hours=24)
-    assert services.patient_may_change(appointment, deadline - timedelta(seconds=1))
-    assert not services.patient_may_change(appointment, deadline)
+    assert patient_may_change(appointment, deadline - timedelta(seconds=1))
+    assert not patient_may_change(appointment, deadline)

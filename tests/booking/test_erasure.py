@@ -15,8 +15,9 @@ from icalendar import Calendar
 
 from rehabit.accounts.erasure import erase_account
 from rehabit.audit.models import AuditEntry
-from rehabit.booking import services, waitlist
+from rehabit.booking import waitlist
 from rehabit.booking.management.commands.worker import run_queued_tasks
+from rehabit.booking.messages import patient_may_change
 from rehabit.booking.models import Appointment, WaitlistOffer
 from rehabit.mail import outbox
 from tests.accounts.helpers import PASSWORD, login
@@ -46,7 +47,7 @@ def test_closing_the_account_cancels_upcoming_sessions_and_tells_each_therapist(
     with django_capture_on_commit_callbacks(execute=True):
         inside = book(patient, therapist, soon)
         outside = book(patient, second, later)
-    assert not services.patient_may_change(inside), "the patient could not cancel it online"
+    assert not patient_may_change(inside), "the patient could not cancel it online"
     # Someone waits for an earlier time with the first therapist.
     waitlist.join(
         patient=other_patient,

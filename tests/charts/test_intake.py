@@ -17,6 +17,7 @@ import pytest
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical import intake_terms as terms
+from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake import IntakeSummary, intake_summary
 from tests.support import completed, vignettes
 
@@ -88,10 +89,11 @@ def test_every_vignette_gives_a_third_person_summary_of_what_was_asked(vignette:
         assert (status == "not_asked") == (qid not in answers), (vignette, qid)
         if answers.get(qid) == "not_sure":
             assert status == "not_sure", (vignette, qid)
-    # The flags are the result's, with their level; the causes are the result's top three.
+    # The flags are the result's, with their level; the causes are those the result page
+    # shows with their reasons (its top three, less any under 1 % not linked to a flag).
     result = assess(answers).to_dict()
     assert [f.id for f in summary.flags] == [f["id"] for f in result["red_flags"]]
-    assert [c.id for c in summary.causes] == [c["id"] for c in result["causes"][:3]]
+    assert [c.id for c in summary.causes] == [c["id"] for c in shown_first(result["causes"])]
     assert summary.disposition_level == result["disposition"]["level"]
 
 
@@ -260,3 +262,14 @@ def test_every_phrase_is_marked_for_translation_and_the_core_imports_no_django()
                 and re.search(r"[A-Za-z]", str(node.args[0].value))
             ):
                 raise AssertionError(f"{name}:{node.lineno}: a phrase not marked for translation")
+
+
+def test_the_causes_weighed_are_those_the_patient_was_shown_with_reasons() -> None:
+    """Classic sciatica: the third likeliest cause is under 1 %, its reasons are not worked
+    out, so the therapist is not shown it as a likely cause with nothing weighing for or
+    against it (the patient's result lists it with the less likely causes)."""
+    summary = _summary(completed(_vignette("sci_classic")["answers"]))
+    assert [c.id for c in summary.causes] == ["sciatica", "piriformis_syndrome"]
+    assert all(c.weighs_for for c in summary.causes)
+    ranking = summary.english().split("Ranking on the answers:")[1]
+    assert ranking.count("%)") == 2, ranking

@@ -20,9 +20,10 @@ from rehabit.clinical.differential import (
     Effects,
     load_differential,
     parse_differential,
+    shown_first,
 )
+from rehabit.clinical.levels import RANK
 from rehabit.clinical.questionnaire import load_yaml
-from rehabit.clinical.triage import RANK
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, complete, person, vignette
 from tests.clinical.reference import check_reasons, reference
@@ -465,3 +466,34 @@ def test_a_cause_names_the_age_once(age: int) -> None:
     for cause in assess(story).causes:
         named = [t for t in (*cause.why_for, *cause.why_against) if t in AGE_TEXTS]
         assert len(named) <= 1, (age, cause.id, named)
+
+
+# --- Which causes are shown with their reasons (differential.shown_first) -----------------
+
+
+def _stored(cid: str, probability: float, *, red_flag: bool = False) -> dict[str, Any]:
+    return {"id": cid, "probability": probability, "red_flag": red_flag}
+
+
+def test_a_cause_too_unlikely_to_explain_is_not_shown_among_the_top_three() -> None:
+    causes = [_stored("a", 0.9), _stored("b", 0.05), _stored("c", 0.004), _stored("d", 0.001)]
+    assert [c["id"] for c in shown_first(causes)] == ["a", "b"]
+    # Linked to a warning sign: shown whatever its probability, as the result says why.
+    flagged = [_stored("x", 0.002, red_flag=True), _stored("a", 0.9), _stored("c", 0.004)]
+    assert [c["id"] for c in shown_first(flagged)] == ["x", "a"]
+    # The first cause is always shown; at 1 % and above, three are.
+    assert [c["id"] for c in shown_first([_stored("a", 0.005)])] == ["a"]
+    three = [_stored("a", 0.5), _stored("b", 0.3), _stored("c", REASONS_FROM), _stored("d", 0.0)]
+    assert [c["id"] for c in shown_first(three)] == ["a", "b", "c"]
+
+
+def test_every_cause_shown_first_has_its_reasons_worked_out() -> None:
+    """On a real result (classic sciatica: the third likeliest cause is under 1 %): the
+    causes shown with "why it fits" are those whose reasons were worked out (the engine
+    leaves them out under REASONS_FROM); the rest are in the fold of less likely causes."""
+    causes: list[dict[str, Any]] = assess(vignette("sci_classic")).to_dict()["causes"]  # type: ignore[assignment]
+    shown = shown_first(causes)
+    assert [c["id"] for c in shown] == ["sciatica", "piriformis_syndrome"]
+    assert all(c["why_for"] for c in shown)
+    third = causes[2]
+    assert third["probability"] < REASONS_FROM and not third["why_for"] and not third["why_against"]

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from rehabit.clinical import AssessmentResult, assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.engine import load_model
+from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.questionnaire import load_yaml, parse_questionnaire
 from rehabit.clinical.redflags import flag_evidence, flag_urgency
-from rehabit.clinical.triage import LEVELS, RANK
 from tests.clinical.answers import (
     DARK_URINE_ONSETS,
     PROPERTY,

@@ -12,6 +12,7 @@ from hypothesis import given
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.engine import load_model
+from rehabit.clinical.levels import RANK
 from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import (
     RedFlagError,
@@ -21,7 +22,6 @@ from rehabit.clinical.redflags import (
     parse_red_flags,
     screen,
 )
-from rehabit.clinical.triage import RANK
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import (
     PROPERTY,

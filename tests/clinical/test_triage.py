@@ -9,11 +9,10 @@ import pytest
 
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.conditions import ConditionError, load_conditions, parse_conditions
+from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import (
-    LEVELS,
-    RANK,
     RECHECK_ACUTE,
     RECHECK_GRADUAL,
     SAFETY_NET_EMERGENCY,

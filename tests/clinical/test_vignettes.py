@@ -8,7 +8,7 @@ import pytest
 
 from rehabit.clinical import assess
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.triage import LEVELS, RANK
+from rehabit.clinical.levels import LEVELS, RANK
 from tests.clinical.answers import STALE_EXPECTED_FLAGS, person, vignettes
 
 # The causes new in questionnaire 2026.12.1 that no vignette in vignettes.yaml has first

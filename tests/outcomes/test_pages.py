@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from rehabit.outcomes.models import DiaryEntry, FunctionActivity, MeasureRecord
 from tests.accounts.helpers import login
+from tests.care.helpers import make_assessment
 from tests.outcomes.helpers import assessment_days_ago, diary_form
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +275,14 @@ def test_an_entry_without_a_note_shows_a_dash_not_an_empty_label(client: Client)
     html = client.get(f"/care/{assessment.pk}/diary/").content.decode()
     notes = re.findall(r'<td class="note"[^>]*>(.*?)</td>', html)
     assert notes == ["—"]
+
+
+def test_the_report_lists_the_causes_the_result_page_explains() -> None:
+    """Classic sciatica: the third likeliest cause is under 1 %; the report lists the two
+    the result page shows with reasons, not a third at "0 %"."""
+    from rehabit.outcomes.report import report_context
+    from tests.clinical.answers import vignette
+
+    assessment = make_assessment(answers=vignette("sci_classic"))
+    causes = report_context(assessment)["causes"]
+    assert [c["percent"] for c in causes] == [94, 4], causes

@@ -133,3 +133,31 @@ def test_a_bad_time_is_said_plainly(patient: Any) -> None:
     response = client.post(f"/care/{assessment.pk}/diary/", setting, follow=True)
     assert "Enter the time as hours and minutes" in response.content.decode()
     assert not DiaryReminder.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_queued_under_the_old_task_path_still_runs(patient: Any, mailbox: Any) -> None:
+    """The reminder task moved to ``rehabit.outcomes.nudges`` (2026-12-06). A reminder
+    queued by the previous version is stored as ``rehabit.outcomes.tasks.send_diary_reminder``
+    and must still be sent by the new worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    Profile.objects.filter(user=patient).update(time_zone="Asia/Kolkata")
+    assessment = assessment_days_ago(1, owner=patient)
+    client = login(Client(), patient)
+    saved = client.post(
+        f"/care/{assessment.pk}/diary/",
+        {"form": "reminder", "enabled": "on", "time": "20:00", "time_zone": "Asia/Kolkata"},
+    )
+    assert saved.status_code == 302
+    queued = DBTaskResult.objects.get(task_path__endswith=".send_diary_reminder")
+    assert queued.task_path == "rehabit.outcomes.nudges.send_diary_reminder"
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        task_path="rehabit.outcomes.tasks.send_diary_reminder"
+    )
+    due = DiaryReminder.objects.get().next_due_at
+    assert due is not None
+    with time_machine.travel(due + timedelta(seconds=5), tick=False):
+        run_queued_tasks("w1")
+    assert len(mailbox.messages) == 1
+    assert mailbox.messages[0]["Subject"] == "How is your leg today?"

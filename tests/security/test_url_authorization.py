@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 DENIED = {403, 404}
 # The assessment pages and API belong to the lead's module; until its selector calls
-# rehabit.accounts.access.authorize_assessment_read, an owned result is still readable
+# rehabit.accounts.records.authorize_assessment_read, an owned result is still readable
 # by link. strict=True: the day it is wired in, these XPASS and fail, so the mark goes.
 AWAITING_OWNER_CHECK: set[str] = set()
 

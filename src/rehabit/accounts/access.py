@@ -132,23 +132,3 @@ def can_view_patient_record(staff_user: Any, patient: Any) -> bool:
             and _has_relation(staff_user, patient)
         )
     return False
-
-
-def authorize_assessment_read(request: HttpRequest, assessment: Any) -> bool:
-    """May this request read this stored assessment? Audits staff reads.
-
-    For the assessment pages and API (``rehabit.assessments.selectors``): an assessment
-    nobody owns stays readable by its unguessable link, as before; an owned one only by
-    its owner, or by staff through the audited record rule.
-    """
-    from rehabit.accounts.records import audit_record_read
-
-    owner_id = getattr(assessment, "owner_id", None)
-    if owner_id is None:
-        return True
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    if user.pk == owner_id:
-        return True
-    return audit_record_read(request, assessment.owner, target=assessment)

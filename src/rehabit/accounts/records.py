@@ -75,3 +75,21 @@ def get_patient_record(request: HttpRequest, patient_id: int) -> PatientRecord:
         consents=current_consents(patient),
         assessments=list(Assessment.objects.filter(owner=patient).order_by("-created_at")),
     )
+
+
+def authorize_assessment_read(request: HttpRequest, assessment: Any) -> bool:
+    """May this request read this stored assessment? Audits staff reads.
+
+    For the assessment pages and API (``rehabit.assessments.selectors``): an assessment
+    nobody owns stays readable by its unguessable link, as before; an owned one only by
+    its owner, or by staff through the audited record rule.
+    """
+    owner_id = getattr(assessment, "owner_id", None)
+    if owner_id is None:
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.pk == owner_id:
+        return True
+    return audit_record_read(request, assessment.owner, target=assessment)

@@ -206,7 +206,7 @@ def appointment_out(appointment: Appointment, user: Any, zone: str) -> dict[str,
     tz = validate_zone(zone)
     therapist = appointment.therapist
     successor = Appointment.objects.filter(moved_from=appointment).values_list("pk", flat=True)
-    deadline = services.change_deadline(appointment)
+    deadline = msg.change_deadline(appointment)
     participant = video.is_participant(user, appointment)
     return {
         "id": appointment.pk,

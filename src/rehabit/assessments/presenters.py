@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.differential import REASONS_FROM
+from rehabit.clinical.differential import shown_first
 from rehabit.clinical.questionnaire import is_child
 from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages
-
-TOP_CAUSES = 3
 
 
 @cache
@@ -29,7 +27,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
     result = assessment.result
     pages = load_condition_pages()
     causes = [{**cause, "page": cause["id"] in pages} for cause in result["causes"]]
-    top = top_causes(causes)
+    top = shown_first(causes)
     questions = load_questionnaire().questions
     age = (assessment.answers or {}).get("age")
     return {
@@ -44,19 +42,6 @@ def result_context(assessment: Any) -> dict[str, Any]:
             questions[q].worded_for(age).text for q in result["unanswered"] if q in questions
         ],
     }
-
-
-def top_causes(causes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The causes shown with their reasons: the first three, less those too unlikely to be
-    explained (under REASONS_FROM and not linked to a warning sign), whose reasons are not
-    worked out, so beside the likelier ones they would read "none of your answers points to
-    it". They are listed with the less likely causes instead. The first cause is always
-    shown. (Causes come flag-linked first, then by probability, so these are a prefix.)"""
-    return [
-        c
-        for i, c in enumerate(causes[:TOP_CAUSES])
-        if i == 0 or c["red_flag"] or c["probability"] >= REASONS_FROM
-    ]
 
 
 def answer_rows(answers: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 
 from rehabit.clinical import triage
 from rehabit.clinical.engine import CONFIDENCE
@@ -145,9 +146,7 @@ def catalogue(key: str) -> Catalogue:
     if key == current.key:
         found = current
     else:
-        from rehabit.assessments.models import ResultTexts
-
-        row = ResultTexts.objects.filter(key=key).values_list("texts", flat=True).first()
+        row = _result_texts().objects.filter(key=key).values_list("texts", flat=True).first()
         if row is None:
             raise LookupError(f"No result texts named {key!r}.")
         found = Catalogue.of(row, key)
@@ -165,10 +164,9 @@ def save_catalogue(found: Catalogue) -> None:
         return
     from django.db import transaction
 
-    from rehabit.assessments.models import ResultTexts
-
-    ResultTexts.objects.bulk_create(
-        [ResultTexts(key=found.key, texts=dict(found.texts))], ignore_conflicts=True
+    model = _result_texts()
+    model.objects.bulk_create(
+        [model(key=found.key, texts=dict(found.texts))], ignore_conflicts=True
     )
     # Remembered only once it is committed: a rolled-back first result must not leave
     # later results pointing at a catalogue that was never written.
@@ -191,3 +189,12 @@ def forget_saved() -> None:
     with _lock:
         _saved.clear()
         _known.clear()
+
+
+def _result_texts() -> Any:
+    """The ``ResultTexts`` model, by its label: the model's module imports this one (an
+    assessment saves the catalogue its result points to), so this one does not import it.
+    """
+    from django.apps import apps
+
+    return apps.get_model("assessments", "ResultTexts")

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from rehabit.accounts.access import authorize_assessment_read
+from rehabit.accounts.records import authorize_assessment_read
 from rehabit.assessments.models import Assessment
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -43,14 +44,23 @@ def clean_text(value: str, limit: int) -> str:
     return _CONTROL.sub(" ", value)[:limit]
 
 
+# How a signed-in actor's role is named. Every app writes to the audit log, so it imports
+# none of them: the accounts app registers its ``role_of`` when it starts
+# (``AccountsConfig.ready``).
+_role_source: Callable[[Any], str] | None = None
+
+
+def register_role_source(source: Callable[[Any], str]) -> None:
+    global _role_source
+    _role_source = source
+
+
 def role_label(user: AbstractBaseUser | AnonymousUser | None) -> str:
     if user is None:
         return "system"
     if not user.is_authenticated:
         return "anonymous"
-    from rehabit.accounts.roles import role_of
-
-    return role_of(user)
+    return _role_source(user) if _role_source is not None else "user"
 
 
 def record(

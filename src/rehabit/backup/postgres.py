@@ -24,7 +24,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from rehabit.backup import AUDIT_TABLE, BackupError, refuse_unless_empty
+from rehabit.backup.common import AUDIT_TABLE, BackupError, refuse_unless_empty
 
 # Django's OPTIONS that are libpq connection parameters, with their environment variable.
 LIBPQ_ENV = {

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from rehabit.backup import AUDIT_TABLE, BackupError, refuse_unless_empty
+from rehabit.backup.common import AUDIT_TABLE, BackupError, refuse_unless_empty
 
 TIMEOUT = 20.0  # seconds to wait for another process's write lock
 

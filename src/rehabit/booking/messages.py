@@ -9,10 +9,11 @@ unknown therapist or appointment, 429 for too many booking changes in a short ti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -151,6 +152,15 @@ def naive_time() -> str:
 
 def window_hours() -> int:
     return int(settings.REHABIT_PATIENT_CHANGE_WINDOW_HOURS)
+
+
+def change_deadline(appointment: Any) -> datetime:
+    """Until when a patient may cancel or move ``appointment`` online."""
+    return appointment.start - timedelta(hours=window_hours())
+
+
+def patient_may_change(appointment: Any, now: datetime | None = None) -> bool:
+    return (now or timezone.now()) < change_deadline(appointment)
 
 
 def policy_sentence(deadline: datetime, zone: str) -> str:

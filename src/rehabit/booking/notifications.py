@@ -66,7 +66,7 @@ class _Session:
 
 
 def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
-    from rehabit.booking.services import change_deadline
+    from rehabit.booking.messages import change_deadline
 
     is_patient = recipient.pk == appointment.patient_id
     policy = policy_sentence if is_patient else therapist_policy_sentence

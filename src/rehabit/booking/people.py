@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rehabit.core.browser_zone import remembered_zone
 from rehabit.mail.words import clean
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
@@ -74,8 +75,6 @@ def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
     known = zone_of(request.user)
     if known != DEFAULT_ZONE:
         return known
-    from rehabit.care.zones import remembered_zone
-
     return remembered_zone(request) or DEFAULT_ZONE
 
 

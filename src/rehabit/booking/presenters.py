@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from rehabit.booking import video
-from rehabit.booking.messages import policy_sentence
+from rehabit.booking.messages import change_deadline, patient_may_change, policy_sentence
 from rehabit.booking.models import Appointment, Specialty, Therapist
 from rehabit.booking.people import display_name
-from rehabit.booking.services import change_deadline, patient_may_change
 from rehabit.booking.timefmt import (
     format_day,
     format_span,

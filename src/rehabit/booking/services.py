@@ -24,7 +24,7 @@ from rehabit.audit.services import record
 from rehabit.booking import limits
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
-from rehabit.booking.messages import BookingRefused
+from rehabit.booking.messages import BookingRefused, change_deadline, patient_may_change
 from rehabit.booking.models import (
     Appointment,
     AppointmentStatus,
@@ -35,6 +35,7 @@ from rehabit.booking.models import (
     SessionType,
     Therapist,
 )
+from rehabit.booking.offers import offer_freed_time
 from rehabit.core import inputs
 from rehabit.scheduling import Reason, Slot
 
@@ -79,14 +80,6 @@ def _is_staff_for(actor: Any, appointment: Appointment) -> bool:
 
     therapist_user_id = appointment.therapist.user_id
     return bool(actor.pk and actor.pk == therapist_user_id) or is_admin(actor)
-
-
-def change_deadline(appointment: Appointment) -> datetime:
-    return appointment.start - timedelta(hours=msg.window_hours())
-
-
-def patient_may_change(appointment: Appointment, now: datetime | None = None) -> bool:
-    return (now or timezone.now()) < change_deadline(appointment)
 
 
 def _check_window(appointment: Appointment, actor: Any, now: datetime, zone: str) -> None:
@@ -351,8 +344,6 @@ def reschedule(
     """Move an appointment to ``start``: a new appointment linked to the old one
     (``moved_from``), same calendar UID with a higher SEQUENCE. The old time is free at
     once and is offered to the waitlist."""
-    from rehabit.booking import waitlist
-
     start = _aware(start)
     now = now or timezone.now()
     current = Appointment.objects.filter(pk=appointment_id).select_related("session_type").first()
@@ -378,7 +369,7 @@ def reschedule(
             moved_from=old,
         )
         _audit(AUDIT_MOVED, new, actor, request, moved_from=str(old.pk))
-        waitlist.offer_freed_time(old, now=now)
+        offer_freed_time(old, now=now)
         _notify(new, "moved", actor)
         return new
 
@@ -406,7 +397,6 @@ def cancel(
     and the appointment is erased before a notice task could read it, so the caller tells
     the therapist itself.
     """
-    from rehabit.booking import waitlist
     from rehabit.booking.people import role_label
 
     now = now or timezone.now()
@@ -424,7 +414,7 @@ def cancel(
         appointment.save()
         _cancel_reminders(appointment)
         _audit(AUDIT_CANCELLED, appointment, actor, request)
-        waitlist.offer_freed_time(appointment, now=now)
+        offer_freed_time(appointment, now=now)
         if notify:
             _notify(appointment, "cancelled", actor)
     return appointment

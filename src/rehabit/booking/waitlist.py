@@ -2,9 +2,10 @@
 of a specialty.
 
 When a time frees up (a cancellation or a move), it is offered to the waiting patients in
-the order they joined, each by an e-mail with a single-use link. The first to accept gets
-it: accepting is an ordinary booking (or move) through ``services``, so the database
-constraints decide any race, and everyone else's offer for that time is withdrawn.
+the order they joined (``rehabit.booking.offers``), each by an e-mail with a single-use
+link. The first to accept gets it: accepting is an ordinary booking (or move) through
+``services``, so the database constraints decide any race, and everyone else's offer for
+that time is withdrawn.
 """
 
 from __future__ import annotations
@@ -13,19 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.booking import messages as msg
 from rehabit.booking import services
-from rehabit.booking import slots as engine
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
     Appointment,
     OfferStatus,
-    SessionType,
     Therapist,
     WaitlistEntry,
     WaitlistOffer,
@@ -72,49 +70,6 @@ def leave(entry: WaitlistEntry) -> None:
     WaitlistOffer.objects.filter(entry=entry, status=OfferStatus.OPEN).update(
         status=OfferStatus.EXPIRED
     )
-
-
-def offer_freed_time(freed: Appointment, *, now: datetime) -> list[WaitlistOffer]:
-    """Offer the time ``freed`` held to the waitlist, in order. Runs inside the action's
-    transaction (after the time was released), so the engine already sees it free."""
-    therapist = freed.therapist
-    specialties = list(therapist.specialties.values_list("specialty", flat=True))
-    entries = (
-        WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, wanted_before__gt=freed.start)
-        .filter(Q(therapist=therapist) | Q(therapist__isnull=True, specialty__in=specialties))
-        .exclude(patient_id=freed.patient_id)
-        .order_by("created_at", "id")
-    )
-    schedule = engine.schedule_of(therapist.id, now)
-    if schedule is None:
-        return []
-    offers: list[WaitlistOffer] = []
-    for entry in entries:
-        verdict = engine.check(schedule, entry.session_kind, freed.start, now)
-        if not verdict.ok or verdict.slot is None:
-            continue
-        session_type = SessionType.objects.filter(
-            therapist=therapist, kind=entry.session_kind, is_offered=True
-        ).first()
-        if session_type is None:
-            continue
-        offers.append(
-            WaitlistOffer.objects.create(
-                entry=entry,
-                therapist=therapist,
-                session_type=session_type,
-                start=verdict.slot.start,
-                end=verdict.slot.end,
-                position=len(offers) + 1,
-                expires_at=verdict.slot.start,
-            )
-        )
-    if offers:
-        from rehabit.booking import tasks
-
-        ids = [offer.pk for offer in offers]
-        transaction.on_commit(lambda: tasks.enqueue_offers(ids))
-    return offers
 
 
 def find_offer(token: str) -> WaitlistOffer | None:

@@ -2,7 +2,7 @@
 
 An assessment nobody owns is reachable by anyone holding its unguessable id; an owned one
 only by its owner, or by staff through the audited record rule
-(``rehabit.accounts.access.authorize_assessment_read``). Only the owner (or, for an
+(``rehabit.accounts.records.authorize_assessment_read``). Only the owner (or, for an
 anonymous assessment, whoever holds the link) may add to its log: staff read, never write.
 """
 

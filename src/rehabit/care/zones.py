@@ -17,20 +17,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from rehabit.scheduling import UnknownTimeZone, validate_zone
+from rehabit.core.browser_zone import SESSION_KEY, remembered_zone, valid_zone_name
 
-SESSION_KEY = "rehabit.browser_zone"
 UTC = "UTC"
-
-
-def _valid(name: object) -> str | None:
-    if not isinstance(name, str) or not name or len(name) > 64:
-        return None
-    try:
-        validate_zone(name)
-    except UnknownTimeZone:
-        return None
-    return name
 
 
 def profile_zone(request: HttpRequest) -> str | None:
@@ -42,16 +31,10 @@ def profile_zone(request: HttpRequest) -> str | None:
     return found if found != UTC else None
 
 
-def remembered_zone(request: HttpRequest) -> str | None:
-    """The zone this browser reported earlier in the session, if any."""
-    session = getattr(request, "session", None)
-    return _valid(session.get(SESSION_KEY)) if session is not None else None
-
-
 def page_zone(request: HttpRequest) -> tuple[str, bool]:
     """(the zone to show times in, whether the browser should be asked for its zone)."""
     session = getattr(request, "session", None)
-    requested = _valid(request.GET.get("tz"))
+    requested = valid_zone_name(request.GET.get("tz"))
     if requested:
         if session is not None and session.get(SESSION_KEY) != requested:
             session[SESSION_KEY] = requested

@@ -38,6 +38,9 @@ OTHERS = "others"
 MAX_REASONS = 5
 # Causes below this probability (and not linked to a fired flag) are listed without reasons.
 REASONS_FROM = 0.01
+# Causes shown with their reasons, on the result page, in the therapist's intake summary and
+# in the printable report (at most; see ``shown_first``).
+TOP_CAUSES = 3
 # One effect of an answer on one condition, as parsed: (condition index, LR, text).
 Effect = tuple[int, float, str]
 # An Effects ready for ``rank``: (in a capped group?, entries). Capped entries are
@@ -577,3 +580,17 @@ def parse_differential(
 def load_differential(questionnaire: Questionnaire) -> Differential:
     """The packaged differential compiled against ``questionnaire`` (cached)."""
     return parse_differential(load_yaml("differential.yaml"), questionnaire, load_conditions())
+
+
+def shown_first(causes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The causes shown with their reasons (stored causes, as ranked): the first
+    TOP_CAUSES, less those too unlikely to be explained (under REASONS_FROM and not linked
+    to a warning sign), whose reasons are not worked out, so beside the likelier ones they
+    would read "none of your answers points to it" (or "0 %"). They are listed with the
+    less likely causes instead. The first cause is always shown. (Causes come flag-linked
+    first, then by probability, so these are a prefix.)"""
+    return [
+        c
+        for i, c in enumerate(causes[:TOP_CAUSES])
+        if i == 0 or c.get("red_flag") or float(c.get("probability") or 0.0) >= REASONS_FROM
+    ]

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rehabit.clinical.engine import ClinicalModel, load_model
+from rehabit.clinical.levels import RANK
 from rehabit.clinical.questionnaire import Question, Questionnaire, Section
 from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen_as_told
-from rehabit.clinical.triage import MILD_ANSWERS, RANK, RankedCause, decide
+from rehabit.clinical.triage import MILD_ANSWERS, RankedCause, decide
 
 # A "when useful" question is asked when one of its answers could change the advice (its
 # level, or a warning sign at least as urgent), the first cause, or the probability of one

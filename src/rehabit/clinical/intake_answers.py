@@ -13,12 +13,12 @@ from functools import lru_cache
 from typing import Any
 
 from rehabit.clinical import intake_terms as terms
+from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
 from rehabit.clinical.questionnaire import Question, Questionnaire, load_yaml
 from rehabit.clinical.redflags import UNSURE, RedFlag, load_red_flags
 from rehabit.clinical.triage import SOON_DOCTOR
 
-TOP_CAUSES = 3
 MAX_WEIGHTS = 4  # answers shown for and against each cause
 SCREENING_SECTION = "warning_signs"
 
@@ -262,7 +262,7 @@ def causes_weighed(
     q: Questionnaire, answers: Mapping[str, object], stored: Sequence[Mapping[str, Any]]
 ) -> tuple[CauseWeighed, ...]:
     out = []
-    for raw in stored[:TOP_CAUSES]:
+    for raw in shown_first(stored):
         cid = str(raw.get("id", ""))
         probability = raw.get("probability", 0.0)
         out.append(

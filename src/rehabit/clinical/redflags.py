@@ -8,9 +8,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rehabit.clinical.levels import RANK, Level
 from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
-from rehabit.clinical.triage import RANK, Level
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.levels import LEVELS
 from rehabit.clinical.medication import (
     MedicationAdvice,
     PlanItem,
@@ -28,7 +29,6 @@ from rehabit.clinical.medication import (
 )
 from rehabit.clinical.questionnaire import load_questionnaire, load_yaml
 from rehabit.clinical.rules import Rule
-from rehabit.clinical.triage import LEVELS
 
 Phase = Literal["early", "middle", "loading"]
 Framing = Literal["acute", "gradual"]

@@ -12,15 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from rehabit.clinical.levels import RANK, Level
 
 if TYPE_CHECKING:
     from rehabit.clinical.conditions import Condition
     from rehabit.clinical.redflags import RedFlag
 
-Level = Literal["emergency", "urgent", "soon", "self_care"]
-LEVELS: tuple[Level, ...] = ("emergency", "urgent", "soon", "self_care")  # most urgent first
-RANK: Mapping[str, int] = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}
 
 # Severity bands (NPRS 0-10). Expert: 8+ is "severe" in common triage use; 6+ or a limp is a
 # limited picture that should see a professional; mild needs walking normally and <= 3/10.

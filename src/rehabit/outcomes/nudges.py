@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from rehabit.care.services import FieldErrors, Refused
 from rehabit.care.zones import page_zone
@@ -140,8 +141,6 @@ def schedule(item: DiaryReminder, *, now: datetime | None = None) -> None:
     due = next_time(item.local_time, item.time_zone, now or timezone.now())
     DiaryReminder.objects.filter(pk=item.pk).update(next_due_at=due)
     item.next_due_at = due
-    from rehabit.outcomes.tasks import send_diary_reminder
-
     assessment_id = str(item.pk)
     transaction.on_commit(
         lambda: send_diary_reminder.using(run_after=due).enqueue(assessment_id, due.isoformat())
@@ -216,6 +215,14 @@ def run(assessment_id: str, due_iso: str) -> str:
     from rehabit.mail import outbox
 
     return outbox.deliver(message_id, "diary-reminder")
+
+
+@task()
+def send_diary_reminder(assessment_id: str, due: str) -> str:
+    """Today's gentle reminder to log, if one is due (``run``); run by ``rehabit worker``
+    at its time. Defined with the work it does, which queues the next one (``schedule``).
+    """
+    return run(assessment_id, due)
 
 
 def _post(item: DiaryReminder, today: date, due: tuple[str, ...]) -> Any:

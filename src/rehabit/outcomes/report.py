@@ -20,13 +20,13 @@ from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label, tr
 from rehabit.care.programs import plan_for, program_for
+from rehabit.clinical.differential import shown_first
 from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes import presenters
 from rehabit.outcomes.models import Measure
 from rehabit.outcomes.progress import entries_of, records_of, summary_for, trend_for
 from rehabit.outcomes.services import activities_of
 
-TOP_CAUSES = 3
 # WeasyPrint logs every step at INFO; keep the server log for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -52,7 +52,7 @@ def report_context(assessment: Any) -> dict[str, Any]:
         "disposition": result["disposition"],
         "causes": [
             {"name": tr(c["name"]), "percent": round(100 * float(c["probability"]))}
-            for c in result["causes"][:TOP_CAUSES]
+            for c in shown_first(result["causes"])
         ],
         "plan": {
             "stage": tr((plan.get("stage") or {}).get("title")),

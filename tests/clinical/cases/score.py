@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from rehabit.clinical import assess
-from rehabit.clinical.triage import RANK
+from rehabit.clinical.levels import RANK
 from rehabit.clinical.upgrade import current_answers
 from tests.clinical.cases import form
 

@@ -27,6 +27,7 @@ from rehabit.booking.presenters import (
 )
 from rehabit.booking.selectors import listed_therapist
 from rehabit.booking.timefmt import format_day, format_time, format_when, in_zone, zone_label
+from rehabit.core.browser_zone import remembered_zone
 from rehabit.core.caching import keepable
 from rehabit.scheduling import Slot
 
@@ -47,8 +48,6 @@ def _kept_key(request: HttpRequest) -> str | None:
     None when the page may hold something of this visitor's: signed in, or a message
     waiting. Everything the page depends on is in the key: the address's query, the
     language, the zone the browser reported for this session and whether to ask for it."""
-    from rehabit.care.zones import remembered_zone
-
     query = request.META.get("QUERY_STRING", "")
     if len(query) > 512 or request.user.is_authenticated or "messages" in request.COOKIES:
         return None

@@ -1,0 +1,118 @@
+"""Imports run one way: no module of rehabit reaches itself through others, and the pure
+cores (clinical, scheduling, illustrations) import no Django.
+
+Every import counts, wherever it is written: at the top of a module, inside a function
+(the usual way to hide a circle) or under ``TYPE_CHECKING``. Migrations are left out (they
+are frozen history). Read from the source with ``ast``; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PURE = ("rehabit.clinical", "rehabit.scheduling", "rehabit.illustrations")
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted((SRC / "rehabit").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(SRC).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def _imported(name: str, path: Path) -> Iterator[str]:
+    """Every module name ``path`` imports (and, for ``from x import y``, ``x.y`` too, which
+    is a module when y is a submodule)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {
+        name: {m for m in _imported(name, path) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            for nxt in edges:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return found
+
+
+def test_the_circle_finder_finds_a_circle_through_a_function_level_import() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _circles(graph) == [["a", "b", "c"]]
+    assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = _graph()
+    assert len(graph) > 300, "the source tree was not found"
+    assert _circles(graph) == []
+
+
+@pytest.mark.parametrize("core", PURE)
+def test_the_pure_cores_import_no_django(core: str) -> None:
+    modules = _modules()
+    offending = {
+        name: sorted(m for m in _imported(name, path) if m.split(".")[0] == "django")
+        for name, path in modules.items()
+        if name == core or name.startswith(core + ".")
+    }
+    assert {k: v for k, v in offending.items() if v} == {}
