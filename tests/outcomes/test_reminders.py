@@ -52,10 +52,8 @@ def test_the_time_is_the_persons_local_time_across_a_dst_change() -> None:
     assert kolkata.astimezone(ZoneInfo("Asia/Kolkata")).time() == time(7, 30)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_reminder_arrives_at_its_time_once_and_not_after_a_log(
-    patient: Any, mailbox: Any
-) -> None:
+def _reminder_at_eight_in_kolkata(patient: Any) -> tuple[Client, Any]:
+    """A signed-in patient in Kolkata turns the reminder on for 20:00 on the diary page."""
     Profile.objects.filter(user=patient).update(time_zone="Asia/Kolkata")
     assessment = assessment_days_ago(1, owner=patient)
     client = login(Client(), patient)
@@ -64,6 +62,14 @@ def test_the_reminder_arrives_at_its_time_once_and_not_after_a_log(
         {"form": "reminder", "enabled": "on", "time": "20:00", "time_zone": "Asia/Kolkata"},
     )
     assert saved.status_code == 302
+    return client, assessment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_arrives_at_its_time_once_and_not_after_a_log(
+    patient: Any, mailbox: Any
+) -> None:
+    client, assessment = _reminder_at_eight_in_kolkata(patient)
     item = DiaryReminder.objects.get()
     due = item.next_due_at
     assert due is not None
@@ -142,14 +148,7 @@ def test_a_reminder_queued_under_the_old_task_path_still_runs(patient: Any, mail
     and must still be sent by the new worker."""
     from django_tasks_db.models import DBTaskResult
 
-    Profile.objects.filter(user=patient).update(time_zone="Asia/Kolkata")
-    assessment = assessment_days_ago(1, owner=patient)
-    client = login(Client(), patient)
-    saved = client.post(
-        f"/care/{assessment.pk}/diary/",
-        {"form": "reminder", "enabled": "on", "time": "20:00", "time_zone": "Asia/Kolkata"},
-    )
-    assert saved.status_code == 302
+    _reminder_at_eight_in_kolkata(patient)
     queued = DBTaskResult.objects.get(task_path__endswith=".send_diary_reminder")
     assert queued.task_path == "rehabit.outcomes.nudges.send_diary_reminder"
     DBTaskResult.objects.filter(pk=queued.pk).update(
