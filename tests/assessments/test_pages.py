@@ -363,6 +363,65 @@ def test_a_when_useful_question_is_asked_only_when_useful(
     assert (escape(question.text) in html) is useful
 
 
+STEP = re.compile(r'<p id="progress-label">Step (\d+) of (\d+)</p>')
+
+
+def sections_walked(answers: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(the sections the guided pages show for these answers, in order; those passed over
+    because none of their questions is shown), by clinical.flow as the pages use it."""
+    given: dict[str, Any] = {}
+    shown: list[str] = []
+    for page in wizard.pages():
+        questions = flow.visible(page, given)
+        if questions and page.section.id not in shown:
+            shown.append(page.section.id)
+        given.update({q.id: answers[q.id] for q in questions if q.id in answers})
+    return shown, [s.id for s in load_questionnaire().sections if s.id not in shown]
+
+
+def vignette_passing_over(where: str) -> dict[str, Any]:
+    """The first vignette whose guided pages pass over a section between two shown ones
+    (``between``), or only sections after the last one shown (``at_the_end``)."""
+    order = [s.id for s in load_questionnaire().sections]
+    for case in vignettes():
+        shown, skipped = sections_walked(case["answers"])
+        if not skipped:
+            continue
+        last_shown = order.index(shown[-1])
+        between = any(order.index(s) < last_shown for s in skipped)
+        if (where == "between") == between:
+            return case
+    raise AssertionError(f"no vignette passes over a section {where}: choose another test case")
+
+
+@pytest.mark.parametrize("where", ["between", "at_the_end"])
+def test_the_step_counter_counts_only_the_sections_shown(client: Client, where: str) -> None:
+    """A section in which no question is shown is not a step: "Step 4 of 7" is followed by
+    "Step 5 of 6", never by "Step 6 of 7" (phone walk)."""
+    case = vignette_passing_over(where)
+    shown, skipped = sections_walked(case["answers"])
+    steps = []
+    for url, html in visit(client, case["answers"]):
+        if url.startswith("/assessment/step/"):
+            found = STEP.findall(html)
+            assert len(found) == 1, url
+            number, total = map(int, found[0])
+            assert f'<progress max="{total}" value="{number}"' in html, url
+            assert f"· Step {number} of {total} · Rehabit</title>" in html, url
+            page = page_of(url.rstrip("/").split("/")[-1])
+            steps.append((page.section.id, number, total, "See my result" in html))
+    assert list(dict.fromkeys(section for section, *_ in steps)) == shown
+    # One step per section shown, counted without a gap; a follow-up page is the same step.
+    assert [number for _, number, _, _ in steps] == [shown.index(s) + 1 for s, *_ in steps]
+    totals = [total for _, _, total, _ in steps]
+    assert all(number <= total for _, number, total, _ in steps)
+    assert totals == sorted(totals, reverse=True), totals  # it only drops
+    assert totals[0] == len(load_questionnaire().sections)
+    section, number, total, last = steps[-1]
+    assert last and number == total == len(shown), steps[-1]
+    assert skipped and not set(skipped) & {section for section, *_ in steps}
+
+
 def test_going_back_keeps_the_answers(client: Client) -> None:
     answers = answers_for("self_care")
     client.post("/assessment/", {"action": "restart"})

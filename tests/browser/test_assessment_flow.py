@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,6 +54,7 @@ def go_through(
     until the result, or until ``until(url)``; ``each`` runs on every page first.
     Returns the paths visited."""
     visited: list[str] = []
+    shown: list[str] = []  # the sections shown so far
     with page.expect_navigation():
         page.get_by_role("button", name="Start", exact=True).click()
     for _ in range(30):
@@ -66,9 +68,17 @@ def go_through(
                 page.get_by_role("button", name="Finish the check").click()
             continue
         assert path.startswith("/assessment/step/"), path
-        sections = [s.id for s in load_questionnaire().sections]
-        number = sections.index(page_of(page_id_of(path)).section.id) + 1
-        assert page.get_by_text(f"Step {number} of {len(sections)}").first.is_visible()
+        # A step is a section shown (a section passed over is not counted), so the number
+        # goes up by one from section to section and is never above the total.
+        section = page_of(page_id_of(path)).section.id
+        shown = list(dict.fromkeys([*shown, section]))
+        label = page.locator("#progress-label")
+        assert label.is_visible()
+        step = re.fullmatch(r"Step (\d+) of (\d+)", label.text_content() or "")
+        assert step, label.text_content()
+        number, total = int(step[1]), int(step[2])
+        assert number == shown.index(section) + 1, (path, number, shown)
+        assert number <= total <= len(load_questionnaire().sections), (path, number, total)
         asked = answer_page(page, answers)
         assert asked, f"{path} asks nothing"
         with page.expect_navigation():

@@ -4,17 +4,21 @@ profile's when signed in, the browser's (as booking detects it) when signed out.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
 from rehabit.accounts.models import Profile
 from rehabit.care.programs import program_for
+from rehabit.care.services import log_session
+from rehabit.core.timefmt import format_day
 from tests.accounts.helpers import login
-from tests.care.helpers import make_assessment
+from tests.care.helpers import make_assessment, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +149,40 @@ def test_with_the_therapist_deciding_the_note_says_who_makes_it_harder(
     note = _note_after_logging(client, rule="with_therapist")
     assert "we will make it harder" not in note
     assert "Your physiotherapist decides when it gets harder" in note
+
+
+def test_the_check_in_asks_about_a_morning_that_is_true_whenever_it_is_answered(
+    client: Client,
+) -> None:
+    """ "This morning" only on the day after the session (in the viewer's zone); later the
+    question names the morning after the session, and on the session's own day (the
+    check-in opens 8 hours after it) it asks about now (phone walk)."""
+    zone = ZoneInfo("Pacific/Auckland")  # a day that begins about half a day before UTC's
+    assessment = make_assessment()
+    url = f"/care/{assessment.pk}/program/?tz=Pacific/Auckland"
+    session_day = timezone.now().astimezone(zone).date() + timedelta(days=1)
+
+    def at(day_offset: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(session_day + timedelta(days=day_offset), time(hour, minute), zone)
+
+    with time_machine.travel(at(0, 7), tick=False):
+        log_session(assessment, session_data(program_for(assessment)))
+    this_morning = "This morning, compared with before the session, the pain was:"
+    now_asked = "Now, compared with before the session, the pain is:"
+    named = (
+        f"The morning after the session ({format_day(session_day + timedelta(days=1))}, "
+        "Pacific/Auckland), compared with before the session, the pain was:"
+    )
+    shown = {}
+    for when in (at(0, 16), at(1, 7, 30), at(1, 22), at(2, 7, 30), at(5, 12)):
+        with time_machine.travel(when, tick=False):
+            body = client.get(url).content.decode()
+        assert 'name="next_morning"' in body, when  # the check-in is open
+        shown[when] = [q for q in (this_morning, now_asked, named) if q in body]
+    assert list(shown.values()) == [
+        [now_asked],  # the afternoon of the session: no morning after yet
+        [this_morning],  # the next morning
+        [this_morning],  # the same day in the evening: "this morning" is still that morning
+        [named],  # two days later: that morning, named with its zone
+        [named],
+    ]

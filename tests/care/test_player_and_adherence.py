@@ -52,8 +52,40 @@ def test_holds_repeated_on_the_sore_side_rest_between_repetitions() -> None:
     }
     steps = session_steps(dosage)
     assert kinds(steps) == ["hold", "rest", "hold", "rest", "hold"]
-    assert [s["detail"] for s in steps if s["kind"] == "hold"][2].startswith("Rep 3 of 3")
+    assert [s["detail"] for s in steps if s["kind"] == "hold"][2].startswith("Hold 3 of 3")
     assert all(s.get("side") == "affected" for s in steps if s["kind"] == "hold")
+
+
+def test_repeated_holds_are_counted_as_holds_on_screen_and_aloud() -> None:
+    """A hold dosage's "reps" are holds: "Hold 2 of 5", never "Rep 2 of 5" (phone walk)."""
+    dosage = {
+        "kind": "hold",
+        "sides": "affected",
+        "sets": 2,
+        "reps": 5,
+        "hold_seconds": 30,
+        "rest_seconds": 30,
+        "per_day": 2,
+        "days_per_week": 7,
+    }
+    holds = [s for s in session_steps(dosage) if s["kind"] == "hold"]
+    assert [s["detail"] for s in holds[:2]] == [
+        "Hold 1 of 5 · Set 1 of 2 · Your sore side",
+        "Hold 2 of 5 · Set 1 of 2 · Your sore side",
+    ]
+    assert holds[1]["title"] == "Hold"
+    assert holds[1]["announce"] == "Hold 2 of 5, Set 1 of 2, Your sore side. 30 seconds."
+    assert holds[-1]["announce"] == "Hold 5 of 5, Set 2 of 2, Your sore side. 30 seconds."
+    # A single hold is not counted; the announcement still says what to do.
+    once = session_steps({**dosage, "sets": 1, "reps": 1, "sides": "none"})
+    assert once[0]["detail"] == "" and once[0]["announce"] == "Hold. Once. 30 seconds."
+    # Every hold in the library reads as holds; exercises with repetitions keep theirs.
+    for exercise in load_exercises():
+        for step in session_steps(dosage_dict(exercise)):
+            said = f"{step['title']} | {step['detail']} | {step['announce']}"
+            assert "Rep " not in said, (exercise.id, said)
+            if step["kind"] == "reps":
+                assert said.startswith(f"Do {step['reps']} repetitions"), (exercise.id, said)
 
 
 def test_repetitions_are_counted_per_set_and_side_and_a_walk_is_one_countdown() -> None:

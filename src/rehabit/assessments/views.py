@@ -160,7 +160,9 @@ def _step_context(
     questionnaire = load_questionnaire()
     page = wizard.pages()[index]
     sections = list(questionnaire.sections)
-    section_number = sections.index(page.section) + 1
+    following = wizard.next_index(index, draft.answers)
+    # Sections in which no question is shown are not counted (wizard.step_number).
+    number, total = wizard.step_number(index, draft.answers, following)
     earlier = wizard.before(index, draft.answers)
     age = earlier.get("age")
     items = []
@@ -187,14 +189,14 @@ def _step_context(
         "questions": items,
         "errors": errors,
         "error_count": sum(len(m) for m in errors.values()),
-        "number": section_number,
-        "total": len(sections),
+        "number": number,
+        "total": total,
         "sections": sections,
         "done_sections": {
             p.section.id for p in wizard.pages()[:index] if p.section is not page.section
         },
         "first_pages": {s.id: s.id for s in sections},
-        "is_last": wizard.next_index(index, draft.answers) is None,
+        "is_last": following is None,
         "has_previous": index > 0,
         "notice_level": "emergency" if emergency else "urgent",
         "notice_flags": emergency or list(wizard.urgent(earlier)),

@@ -109,6 +109,30 @@ def next_index(index: int, answers: Mapping[str, object], step: int = 1) -> int 
     return None
 
 
+def step_number(
+    index: int, answers: Mapping[str, object], following: int | None
+) -> tuple[int, int]:
+    """ "Step n of total" for page ``index`` (``following``: ``next_index`` of it). A step
+    is a section in which a question is shown; a section's follow-up pages are the same
+    step. The number counts the sections shown up to this one. The total adds every later
+    section, since this page's answers may still bring any of them in, or none when no
+    later page has anything to ask (then this is the last step, as the page's "See my
+    result" button says). A section passed over counts in neither, so the number goes up
+    by one from step to step, the total drops as sections are passed over, and the number
+    is never above the total."""
+    current = pages()[index].section
+    earlier: set[str] = set()
+    for position, page in enumerate(pages()[:index]):
+        known = page.section is current or page.section.id in earlier
+        if not known and shown(position, answers):
+            earlier.add(page.section.id)
+    number = len(earlier) + 1
+    if following is None:
+        return number, number
+    later = {page.section.id for page in pages()[index + 1 :] if page.section is not current}
+    return number, number + len(later)
+
+
 def parse_page(
     questions: Sequence[Question], post: QueryDict, draft: Draft
 ) -> tuple[dict[str, object], dict[str, str], dict[str, list[str]]]:

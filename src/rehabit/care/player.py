@@ -49,8 +49,9 @@ def _spoken(detail: str) -> str:
     return detail.replace(" · ", ", ")
 
 
-def _rep(rep: int, reps: int) -> str:
-    return _("Rep %(rep)s of %(reps)s") % {"rep": rep, "reps": reps} if reps > 1 else ""
+def _hold_count(hold: int, holds: int) -> str:
+    """Which hold of the set this is ("reps" of a hold dosage are holds, not repetitions)."""
+    return _("Hold %(hold)s of %(holds)s") % {"hold": hold, "holds": holds} if holds > 1 else ""
 
 
 def _set(number: int, sets: int) -> str:
@@ -105,7 +106,20 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
         for index, side in enumerate(sides):
             if kind == "hold":
                 for rep in range(1, reps + 1):
-                    detail = _detail(_rep(rep, reps), _set(number, sets), side_label(side))
+                    count = _hold_count(rep, reps)
+                    detail = _detail(count, _set(number, sets), side_label(side))
+                    if count:  # "Hold 2 of 5, Set 1 of 2, Left side. 30 seconds."
+                        # Translators: a hold's details (they start with "Hold 2 of 5"),
+                        # then how long it lasts.
+                        announce = _("%(detail)s. %(time)s.") % {
+                            "detail": _spoken(detail),
+                            "time": _seconds(hold),
+                        }
+                    else:
+                        announce = _("Hold. %(detail)s. %(time)s.") % {
+                            "detail": _spoken(detail) or _("Once"),
+                            "time": _seconds(hold),
+                        }
                     steps.append(
                         {
                             "kind": "hold",
@@ -117,8 +131,7 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                             "side": side,
                             "title": _("Hold"),
                             "detail": detail,
-                            "announce": _("Hold. %(detail)s. %(time)s.")
-                            % {"detail": _spoken(detail) or _("Once"), "time": _seconds(hold)},
+                            "announce": announce,
                         }
                     )
                     if rep < reps and rest:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -229,6 +230,28 @@ def _check_in_does(rule: str) -> str:
             "you may be ready; if it made your pain worse, it gets easier."
         )
     return _("We will then make it harder, keep it the same or make it easier.")
+
+
+class CheckInQuestion(NamedTuple):
+    """Which pain a session's check-in can truly ask about when answered now, by the days
+    of the page's zone: ``this_morning`` on the day after the session; ``morning_after``
+    (``morning`` named) two or more days after; ``now`` on the session's own day (the
+    check-in opens ``CHECK_IN_AFTER`` after the session, which after a morning session is
+    the same afternoon, before any morning after)."""
+
+    about: Literal["this_morning", "morning_after", "now"]
+    morning: date  # the morning after the session
+
+
+def check_in_question(logged_at: datetime, now: datetime) -> CheckInQuestion:
+    zone = timezone.get_current_timezone()
+    morning = logged_at.astimezone(zone).date() + timedelta(days=1)
+    today = now.astimezone(zone).date()
+    if today == morning:
+        return CheckInQuestion("this_morning", morning)
+    if today > morning:
+        return CheckInQuestion("morning_after", morning)
+    return CheckInQuestion("now", morning)
 
 
 def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:

@@ -225,6 +225,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
             "session": s,
             "opens_at": check_in_opens_at(s),
             "open": now >= check_in_opens_at(s),
+            "question": presenters.check_in_question(s.logged_at, now),
             "errors": {},
             "posted": {},
         }
