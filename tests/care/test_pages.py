@@ -426,4 +426,6 @@ def test_the_plan_s_booking_box_title_reads_as_its_own_line(client: Client) -> N
         "<p><strong>Use this plan while you wait, not instead of the appointment</strong></p>"
         in html
     )
-    assert "<p>Book the appointment within the next 1 to 2 weeks." in html
+    assert "<p>Until then, this plan is safe to follow." in html
+    # The headline above it already says when to book; the text does not say it again.
+    assert html.count("1 to 2 weeks") + html.count("week or two") == 1

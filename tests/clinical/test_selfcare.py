@@ -344,7 +344,8 @@ def test_soon_offers_the_plan_alongside_booking() -> None:
     plan = plan_dict(result_for("soon"), ADULT, 5)
     assert not plan["suppressed"]
     assert plan["booking"]["headline"] == "Headline for soon"
-    assert "1 to 2 weeks" in plan["booking"]["text"]
+    # When to book is the disposition's headline, shown above; the text does not repeat it.
+    assert plan["booking"]["text"].startswith("Until then, this plan is safe to follow.")
     assert plan_dict(result_for("self_care"), ADULT, 5)["booking"] is None
 
 
