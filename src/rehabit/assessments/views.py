@@ -157,9 +157,7 @@ def _step_context(
     draft: wizard.Draft,
     errors: dict[str, list[str]],
 ) -> dict[str, Any]:
-    questionnaire = load_questionnaire()
     page = wizard.pages()[index]
-    sections = list(questionnaire.sections)
     following = wizard.next_index(index, draft.answers)
     # Sections in which no question is shown are not counted (wizard.step_number).
     number, total = wizard.step_number(index, draft.answers, following)
@@ -191,11 +189,6 @@ def _step_context(
         "error_count": sum(len(m) for m in errors.values()),
         "number": number,
         "total": total,
-        "sections": sections,
-        "done_sections": {
-            p.section.id for p in wizard.pages()[:index] if p.section is not page.section
-        },
-        "first_pages": {s.id: s.id for s in sections},
         "is_last": following is None,
         "has_previous": index > 0,
         "notice_level": "emergency" if emergency else "urgent",
