@@ -186,3 +186,11 @@ def test_the_check_in_asks_about_a_morning_that_is_true_whenever_it_is_answered(
         [named],  # two days later: that morning, named with its zone
         [named],
     ]
+    # On the session's own day a whole day has not passed: the second question asks about
+    # the time since the session instead of "within a day".
+    since = "Has any pain from the exercises settled since the session?"
+    within = "Had any pain from the exercises settled within a day?"
+    for when, asked in ((at(0, 16), since), (at(1, 7, 30), within), (at(2, 7, 30), within)):
+        with time_machine.travel(when, tick=False):
+            body = client.get(url).content.decode()
+        assert asked in body and (since if asked == within else within) not in body, when
