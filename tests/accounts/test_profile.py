@@ -191,3 +191,26 @@ def test_a_zone_just_chosen_is_kept_when_the_form_comes_back_with_an_error(
     page = response.content.decode()
     assert 'value="America/New_York" selected' in page
     assert 'data-detect-time-zone="no"' in page
+
+
+def test_a_therapists_zone_is_changed_in_the_workspace_not_here() -> None:
+    """A therapist's times follow their record's zone (their working hours are set in it).
+    The account profile used to offer a zone of its own, which was saved and then ignored
+    everywhere: it now shows the record's zone, links to the workspace profile where it
+    is changed, and saving keeps the two in step whatever is posted."""
+    from rehabit.booking.people import zone_of
+    from tests.booking.support import make_therapist
+
+    therapist = make_therapist("Sid Sydney", zone="Australia/Sydney")
+    Profile.objects.filter(user=therapist.user).update(time_zone="Europe/London")  # diverged
+    client = login(Client(), therapist.user, mfa=True)
+    page = client.get("/account/profile/").content.decode()
+    assert 'value="Australia/Sydney" selected' in page and " disabled" in page
+    assert 'href="/therapist/profile/"' in page
+    assert "Change it on your workspace profile" in page
+    form = {k: v for k, v in GOOD.items() if k != "date_of_birth"}
+    response = client.post("/account/profile/", {**form, "time_zone": "America/New_York"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=therapist.user).time_zone == "Australia/Sydney"
+    therapist.user.refresh_from_db()
+    assert zone_of(therapist.user) == "Australia/Sydney"

@@ -137,7 +137,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Profile
         fields = ["full_name", "date_of_birth", "time_zone", "language", "phone"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, held_zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A zone saved before the list left out Etc/GMT+5 and the like stays choosable for
         # its owner, so the profile can be saved again unchanged.
@@ -145,6 +145,17 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         field = self.fields["time_zone"]
         if stored and stored not in offered_zones():
             field.choices = [(stored, readable_zone(stored)), *zone_choices()]
+        if held_zone:
+            # Another app holds the zone (a therapist's record): shown, not changed here;
+            # saving keeps the profile in step with it (Django ignores a disabled field's
+            # posted value).
+            field.disabled = True
+            field.initial = held_zone
+            self.initial["time_zone"] = held_zone
+            field.help_text = _(
+                "The zone your working hours are set in. Change it on your workspace "
+                "profile, which also says what it does to your working hours."
+            )
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())

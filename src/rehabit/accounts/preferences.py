@@ -45,20 +45,24 @@ def register_zone_source(source: Callable[[Any], str]) -> None:
         _zone_sources.append(source)
 
 
-def known_zone(user: Any) -> str:
-    """The zone the account already has for the person: their profile's, else one a
-    registered app holds (a therapist's record) that the profile form offers; "" when no
-    one knows it yet (then the profile page asks the browser)."""
+def held_zone(user: Any) -> str:
+    """The zone a registered app holds for the person (a therapist's record, which their
+    working hours are set in), if the profile form offers it; else ""."""
     from rehabit.core.timefmt import offered_zones
 
-    stored = profile_of(user).time_zone
-    if stored:
-        return str(stored)
     for source in _zone_sources:
         found = source(user)
         if found in offered_zones():
             return found
     return ""
+
+
+def known_zone(user: Any) -> str:
+    """The zone the account already has for the person: their profile's, else one a
+    registered app holds (a therapist's record); "" when no one knows it yet (then the
+    profile page asks the browser)."""
+    stored = profile_of(user).time_zone
+    return str(stored) if stored else held_zone(user)
 
 
 def apply_language(request: HttpRequest, user: Any) -> None:

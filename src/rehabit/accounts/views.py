@@ -38,7 +38,7 @@ from rehabit.accounts.forms import (
 )
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
-from rehabit.accounts.preferences import known_zone, profile_of
+from rehabit.accounts.preferences import held_zone, known_zone, profile_of
 from rehabit.accounts.profiles import update_profile
 from rehabit.accounts.roles import is_staff_role, role_of
 from rehabit.audit.selectors import record_access_by_others, security_events
@@ -85,8 +85,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     # The browser is asked only when no one knows the zone yet: never over one the person
     # chose, just submitted, or an administrator set on their therapist record.
     detect_zone = False
+    # A therapist's zone is their record's (their working hours are set in it, and every
+    # page and e-mail uses it): shown here, changed in the workspace, where changing it
+    # says what it does to the working hours. A different zone saved here would be ignored.
+    held = held_zone(request.user)
     if request.method == "POST":
-        form = form_class(request.POST, instance=current)
+        form = form_class(request.POST, instance=current, held_zone=held)
         if form.is_valid():
             update_profile(request, form)
             messages.success(request, _("Your profile has been saved."))
@@ -97,14 +101,15 @@ def profile(request: HttpRequest) -> HttpResponse:
             zone = known_zone(request.user)
             initial["time_zone"] = zone or "UTC"
             detect_zone = not zone
-        form = form_class(instance=current, initial=initial)
+        form = form_class(instance=current, initial=initial, held_zone=held)
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
             "first_visit": first_visit,
-            "detect_zone": detect_zone,
+            "detect_zone": detect_zone and not held,
+            "zone_held": bool(held),
             "next": _next_url(request, ""),
         },
         status=422 if form.errors else 200,
