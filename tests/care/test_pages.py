@@ -311,11 +311,11 @@ def test_the_next_morning_question_moves_the_program_and_explains_it(client: Cli
     assert "Come back after a night's sleep, from " in text(client.get(url))
     with time_machine.travel(timezone.now() + timedelta(hours=10), tick=False):
         body = text(client.get(url))
-        assert "How did it feel the next morning?" in body
+        assert "How did it feel after the session?" in body
         response = client.post(url, {"session": str(session.pk), "next_morning": "better"})
         assert response.status_code == 422
         body = text(response)
-        assert "Say whether any pain from the exercises had settled within a day." in body
+        assert "Say whether any pain from the exercises has settled." in body
         assert 'name="next_morning" value="better" checked' in body
         response = client.post(
             url, {"session": str(session.pk), "next_morning": "better", "settled_within_24h": "yes"}
