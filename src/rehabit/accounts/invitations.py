@@ -130,7 +130,7 @@ def invite(email: str, name: str, *, request: HttpRequest) -> tuple[TherapistInv
 
 
 def _post_email(invitation: TherapistInvitation, link: str) -> None:
-    from rehabit.booking.timefmt import format_when
+    from rehabit.core.timefmt import format_when
     from rehabit.mail import outbox
     from rehabit.mail.letter import new_letter
     from rehabit.mail.words import clean
