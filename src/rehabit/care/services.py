@@ -191,9 +191,7 @@ def clean_check_in(data: Mapping[str, Any]) -> tuple[str, bool]:
     if isinstance(settled, str):
         settled = {"yes": True, "no": False, "true": True, "false": False}.get(settled.lower())
     if not isinstance(settled, bool):
-        errors["settled_within_24h"] = [
-            _("Say whether any pain from the exercises has settled.")
-        ]
+        errors["settled_within_24h"] = [_("Say whether any pain from the exercises has settled.")]
     if errors:
         raise FieldErrors(errors)
     return str(morning), bool(settled)
