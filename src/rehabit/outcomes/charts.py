@@ -75,8 +75,10 @@ def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> 
             ax.annotate(marker.short.strip("↑↓"), (marker.on, top * 0.97), xytext=(5, -4),
                         textcoords="offset points", fontsize=9, color="#6a3d9a")  # fmt: skip
     ax.set_ylim(chart.low, top)
+    # Half a day's margin each side, so the first and last points are not cut by the frame
+    # (in days as matplotlib counts them: a date minus 12 hours is still the same date).
     ax.set_xlim(
-        start - timedelta(hours=12), max(end, start + timedelta(days=6)) + timedelta(hours=12)
+        mdates.date2num(start) - 0.5, mdates.date2num(max(end, start + timedelta(days=6))) + 0.5
     )
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
