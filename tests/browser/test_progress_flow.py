@@ -125,11 +125,11 @@ def test_recent_diary_entries_read_without_scrolling_sideways_at_320_px(
 
 
 @pytest.mark.parametrize("width", [320, 360])
-def test_the_chart_text_is_readable_at_phone_widths(
+def test_the_chart_text_is_readable_at_phone_widths_and_nothing_scrolls_sideways(
     browser: Any, live_server: Any, width: int
 ) -> None:
     """The chart was drawn 5.2 in wide and scaled down to the phone: at 320 px its axis and
-    marker labels were 7 to 8.5 px."""
+    marker labels were 7 to 8.5 px, and the table beside it scrolled sideways in its box."""
     assessment = assessment_days_ago(6)
     client, today = Client(), timezone.localdate()
     for n, (now, worst) in enumerate(WEEK):
@@ -148,6 +148,8 @@ def test_the_chart_text_is_readable_at_phone_widths(
         smallest = min(texts, key=lambda t: t[1])
         assert smallest[1] >= MIN_CHART_TEXT_PX, f"{smallest[0]!r} is {smallest[1]:.1f} px"
         assert_fits_phone_width(page)
+        region = page.locator("#pain .table-scroll")  # the table beside the chart
+        assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 1
         assert_accessible(page)
     finally:
         context.close()
