@@ -10,16 +10,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
 from rehabit.core.timefmt import format_day
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
-from tests.outcomes.helpers import assessment_days_ago
+from tests.outcomes.helpers import assessment_days_ago, diary_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WEEK = [(3, 5), (2, 4), (1, 1), (0, 1), (0, 0), (0, 0), (0, 0)]  # (now, worst)
+# The smallest chart text a phone may show, in CSS px as rendered (the page's own is 17).
+MIN_CHART_TEXT_PX = 11
+# Each text of the charts as rendered: its font size times the scale from the SVG's units to
+# CSS px (the viewBox fitted to the chart's width, and any rotation or transform on the way).
+CHART_TEXT_PX = """() => [...document.querySelectorAll('svg.chart-svg text')].map(t => {
+  const m = t.getScreenCTM();
+  return [t.textContent, parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)];
+})"""
 
 
 def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
@@ -110,6 +119,37 @@ def test_recent_diary_entries_read_without_scrolling_sideways_at_320_px(
         region = page.locator(".table-scroll", has=page.locator("table.diary-table"))
         assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 1
         assert_fits_phone_width(page)
+        assert_accessible(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_chart_text_is_readable_at_phone_widths_and_nothing_scrolls_sideways(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    """The chart was drawn 5.2 in wide and scaled down to the phone: at 320 px its axis and
+    marker labels were 7 to 8.5 px, and the table beside it scrolled sideways in its box."""
+    assessment = assessment_days_ago(6)
+    client, today = Client(), timezone.localdate()
+    for n, (now, worst) in enumerate(WEEK):
+        day = today - timedelta(days=6 - n)
+        response = client.post(f"/care/{assessment.pk}/diary/", diary_form(day, now, worst))
+        assert response.status_code == 302
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/care/{assessment.pk}/progress/")
+        texts = page.evaluate(CHART_TEXT_PX)
+        assert len(texts) >= 10  # the axes' numbers and days, the unit, the legend
+        smallest = min(texts, key=lambda t: t[1])
+        assert smallest[1] >= MIN_CHART_TEXT_PX, f"{smallest[0]!r} is {smallest[1]:.1f} px"
+        assert_fits_phone_width(page)
+        region = page.locator("#pain .table-scroll")  # the table beside the chart
+        assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 1
         assert_accessible(page)
     finally:
         context.close()

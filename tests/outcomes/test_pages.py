@@ -43,7 +43,7 @@ def test_a_week_of_entries_shows_chart_table_and_a_real_improvement(client: Clie
     body = text(page)
     assert page.status_code == 200
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and 'role="img"' in body
-    assert 'class="trend-table"' in body and body.count("<tr>") >= 8
+    assert 'class="trend-table stacked"' in body and body.count("<tr>") >= 8
     assert "Is this real improvement?" in body
     assert "Your pain has come down from 4 to" in body  # worst: week average 1.4 vs 4
     assert 'style="' not in body.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP-safe SVG
@@ -66,7 +66,7 @@ def test_one_entry_says_how_many_more_a_chart_needs_and_draws_none(client: Clien
     pain = section(body, "pain")
     assert "<svg" not in pain and "no real change from your start" not in pain
     assert "Your pain chart appears here once you have logged your pain on 1 more day." in pain
-    assert 'class="trend-table"' in pain and pain.count("<tr>") == 2  # the day, as numbers
+    assert 'class="trend-table stacked"' in pain and pain.count("<tr>") == 2  # the day, as numbers
     client.post(f"/care/{assessment.pk}/diary/", diary_form(today, 2, 4))
     pain = section(text(client.get(f"/care/{assessment.pk}/progress/")), "pain")
     assert 'role="img"' in pain and "no real change from your start" in pain
@@ -168,6 +168,8 @@ def test_the_report_pdf_reads_back(client: Client) -> None:
         "Exercises",
         "Self-care plan",
         "Worst in 24 hours",
+        "No real change",  # the chart's legend and axis: text, not a picture of it
+        "out of 10",
     ):
         assert expected in words, expected
 

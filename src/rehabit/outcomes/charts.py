@@ -16,7 +16,7 @@ import io
 import re
 import threading
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only SVG that matplotlib just wrote
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import matplotlib
@@ -25,6 +25,7 @@ matplotlib.use("svg")
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FixedLocator  # noqa: E402
 
 from rehabit.outcomes.progress import Chart, Marker  # noqa: E402
 
@@ -35,11 +36,19 @@ XLINK = "http://www.w3.org/1999/xlink"
 COLOURS = ("#1f5fa8", "#b34700", "#2e7d32")
 MARKERS = ("o", "s", "D")
 BAND = "#d9e7d3"
+# The figure is drawn at a phone's width: 4 in is 288 SVG units, which is the chart's own
+# width on a 320 px screen (the page's side margins taken off), so 12-unit text is 12 CSS
+# px there and larger on any wider screen; nothing is smaller than FONT. The page caps the
+# chart's width on a wide screen (outcomes.css), the PDF sets its own (report.html).
+FIGSIZE = (4.0, 3.4)
+FONT = 12
+MAX_TICKS = 4
+TICK_STEPS = (1, 2, 3, 4, 5, 7, 14, 28, 56, 91, 182, 364)
 RC = {
     "svg.fonttype": "none",  # text as text
     "svg.hashsalt": "rehabit",  # stable ids
     "font.family": "DejaVu Sans",
-    "font.size": 11,
+    "font.size": FONT,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -48,7 +57,7 @@ _STYLE_SPLIT = re.compile(r"\s*;\s*")
 
 
 def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> Figure:
-    figure = Figure(figsize=(5.2, 3.6), layout="constrained")
+    figure = Figure(figsize=FIGSIZE, layout="constrained")
     ax = figure.add_subplot()
     if chart.band is not None:
         ax.axhspan(chart.band.low, chart.band.high, color=BAND, zorder=0,
@@ -68,25 +77,34 @@ def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> 
         if marker.kind == "phase":
             ax.axvline(marker.on, color="#555555", linewidth=1, linestyle="--", zorder=1)
             ax.annotate(marker.short, (marker.on, top), xytext=(3, -2), textcoords="offset points",
-                        fontsize=9, color="#333333", va="top", rotation=90)  # fmt: skip
+                        fontsize=FONT, color="#333333", va="top", rotation=90)  # fmt: skip
         else:
             ax.plot([marker.on], [top * 0.97], marker="^" if "↑" in marker.short else "v",
                     color="#6a3d9a", markersize=7, linestyle="none")  # fmt: skip
             ax.annotate(marker.short.strip("↑↓"), (marker.on, top * 0.97), xytext=(5, -4),
-                        textcoords="offset points", fontsize=9, color="#6a3d9a")  # fmt: skip
+                        textcoords="offset points", fontsize=FONT, color="#6a3d9a")  # fmt: skip
     ax.set_ylim(chart.low, top)
-    ax.set_xlim(
-        start - timedelta(hours=12), max(end, start + timedelta(days=6)) + timedelta(hours=12)
-    )
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    last = max(end, start + timedelta(days=6))
+    # Half a day's margin each side, so the first and last points are not cut by the frame
+    # (in days as matplotlib counts them: a date minus 12 hours is still the same date).
+    ax.set_xlim(mdates.date2num(start) - 0.5, mdates.date2num(last) + 0.5)
+    ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(_ticks(start, last))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.set_ylabel(chart.unit)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.8)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         figure.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False,
-                      fontsize=10)  # fmt: skip
+                      fontsize=FONT, handlelength=1.6, columnspacing=1.2)  # fmt: skip
     return figure
+
+
+def _ticks(start: date, last: date) -> list[date]:
+    """At most MAX_TICKS days on the axis, so their labels never run into each other at
+    this size: the first day, then every few days, every week or every few weeks."""
+    span = (last - start).days
+    step = next((s for s in TICK_STEPS if span // s < MAX_TICKS), -(-span // (MAX_TICKS - 1)))
+    return [start + timedelta(days=n * step) for n in range(span // step + 1)]
 
 
 def _band_label() -> str:
