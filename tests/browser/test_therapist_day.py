@@ -133,3 +133,35 @@ def test_booked_patient_to_chart_to_signed_note(page: Any, live_server: Any) -> 
     open_chart(day)
     note = sign_note(day)
     print_and_download(day, note)
+
+
+def test_the_patients_progress_chart_keeps_the_pages_text_size_on_a_desktop(
+    page: Any, live_server: Any
+) -> None:
+    """Progress charts are drawn at a phone's width and scale with their box. The patient's
+    progress page caps them at 26rem; the therapist's chart page did not, so on a desktop
+    the chart filled the column and its text grew to about 35 px."""
+    from django.utils import timezone
+
+    from rehabit.assessments.models import Assessment
+    from tests.browser.test_progress_flow import CHART_TEXT_PX, WEEK
+    from tests.outcomes.helpers import diary_form
+
+    day = booked_patient(page, live_server.url)
+    Assessment.objects.filter(pk=day.assessment.pk).update(
+        created_at=timezone.now() - timedelta(days=6)
+    )
+    patient = login(Client(), day.patient)
+    today = timezone.localdate()
+    for n, (now, worst) in enumerate(WEEK):
+        entry = diary_form(today - timedelta(days=6 - n), now, worst)
+        response = patient.post(f"/care/{day.assessment.pk}/diary/", entry)
+        assert response.status_code == 302
+    page.goto(f"{day.base}/therapist/patients/{day.patient.pk}/")
+    texts = page.evaluate(CHART_TEXT_PX)
+    assert len(texts) >= 10, texts
+    largest = max(texts, key=lambda t: t[1])
+    assert largest[1] <= 20, f"{largest[0]!r} is {largest[1]:.1f} px"
+    box = page.locator("svg.chart-svg").first.bounding_box()
+    assert box is not None and box["width"] <= 26 * 16 + 1
+    assert_accessible(page)
