@@ -288,3 +288,19 @@ def test_the_report_lists_the_causes_the_result_page_explains() -> None:
     assessment = make_assessment(answers=vignette("sci_classic"))
     causes = report_context(assessment)["causes"]
     assert [c["percent"] for c in causes] == [94, 4], causes
+
+
+def test_the_report_s_charts_are_hidden_from_assistive_technology_its_table_says_it(
+    client: Client,
+) -> None:
+    """In the PDF the chart's heading and table say what it shows, so the chart is marked
+    aria-hidden without a hidden title and description (report.py asks for
+    ``labelled=False``; it used to be dropped on the way and every chart came labelled)."""
+    from rehabit.outcomes.report import report_context
+
+    assessment = assessment_days_ago(7)
+    log_week(client, assessment, [4, 3, 2, 2, 1, 1, 1])
+    charts = [c for c in report_context(assessment)["charts"] if c["svg"]]
+    assert charts
+    for chart in charts:
+        assert 'aria-hidden="true"' in chart["svg"] and "<title" not in chart["svg"], chart["key"]

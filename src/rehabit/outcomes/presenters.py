@@ -125,6 +125,7 @@ def chart_blocks(
                     trend,
                     days,
                     chart_id=f"{id_prefix}-{chart.key}",
+                    labelled=labelled,
                     for_therapist=for_therapist,
                 )
             )
@@ -204,7 +205,13 @@ def band_text(chart: Chart, *, for_therapist: bool = False) -> str:
 
 
 def _drawn(
-    chart: Chart, trend: Trend, days: list[date], *, chart_id: str, for_therapist: bool = False
+    chart: Chart,
+    trend: Trend,
+    days: list[date],
+    *,
+    chart_id: str,
+    labelled: bool = True,
+    for_therapist: bool = False,
 ) -> dict[str, str]:
     """The chart's SVG and the caption of its no-real-change band."""
     band = band_text(chart, for_therapist=for_therapist)
@@ -219,6 +226,7 @@ def _drawn(
         end=trend.end,
         chart_id=chart_id,
         description=description,
+        labelled=labelled,
     )
     return {"svg": svg, "band": band}
 
