@@ -19,17 +19,14 @@ def kinds(steps: list[dict]) -> list[str]:
     return [s["kind"] for s in steps]
 
 
+def hold_dosage(**fields: object) -> dict[str, object]:
+    """A hold dosage as the library stores it (``dosage_dict``)."""
+    return {"kind": "hold", **fields}
+
+
 def test_a_stretch_on_both_sides_alternates_sides_with_rests_between_sets() -> None:
-    dosage = {
-        "kind": "hold",
-        "sides": "both",
-        "sets": 2,
-        "reps": 1,
-        "hold_seconds": 30,
-        "rest_seconds": 15,
-        "per_day": 1,
-        "days_per_week": 5,
-    }
+    dosage = hold_dosage(sides="both", sets=2, reps=1, hold_seconds=30, rest_seconds=15,
+                         per_day=1, days_per_week=5)  # fmt: skip
     steps = session_steps(dosage)
     assert kinds(steps) == ["hold", "switch", "hold", "rest", "hold", "switch", "hold"]
     assert [s.get("side") for s in steps if s["kind"] == "hold"] == ["left", "right"] * 2
@@ -40,16 +37,8 @@ def test_a_stretch_on_both_sides_alternates_sides_with_rests_between_sets() -> N
 
 
 def test_holds_repeated_on_the_sore_side_rest_between_repetitions() -> None:
-    dosage = {
-        "kind": "hold",
-        "sides": "affected",
-        "sets": 1,
-        "reps": 3,
-        "hold_seconds": 20,
-        "rest_seconds": 10,
-        "per_day": 2,
-        "days_per_week": 7,
-    }
+    dosage = hold_dosage(sides="affected", sets=1, reps=3, hold_seconds=20, rest_seconds=10,
+                         per_day=2, days_per_week=7)  # fmt: skip
     steps = session_steps(dosage)
     assert kinds(steps) == ["hold", "rest", "hold", "rest", "hold"]
     assert [s["detail"] for s in steps if s["kind"] == "hold"][2].startswith("Hold 3 of 3")
@@ -58,16 +47,8 @@ def test_holds_repeated_on_the_sore_side_rest_between_repetitions() -> None:
 
 def test_repeated_holds_are_counted_as_holds_on_screen_and_aloud() -> None:
     """A hold dosage's "reps" are holds: "Hold 2 of 5", never "Rep 2 of 5" (phone walk)."""
-    dosage = {
-        "kind": "hold",
-        "sides": "affected",
-        "sets": 2,
-        "reps": 5,
-        "hold_seconds": 30,
-        "rest_seconds": 30,
-        "per_day": 2,
-        "days_per_week": 7,
-    }
+    dosage = hold_dosage(sides="affected", sets=2, reps=5, hold_seconds=30, rest_seconds=30,
+                         per_day=2, days_per_week=7)  # fmt: skip
     holds = [s for s in session_steps(dosage) if s["kind"] == "hold"]
     assert [s["detail"] for s in holds[:2]] == [
         "Hold 1 of 5 · Set 1 of 2 · Your sore side",

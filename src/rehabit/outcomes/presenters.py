@@ -141,7 +141,9 @@ def _table_rows(
         {
             "day": _day(day),
             "iso": day.isoformat(),
-            "values": [_number(values[s.key].get(day)) for s in series],
+            # (column, value): the column's name goes with each value, for the table
+            # stacked on a phone ("Worst in 24 hours: 5").
+            "cells": [(s.label, _number(values[s.key].get(day))) for s in series],
             "events": [m.label for m in markers if m.on == day],
         }
         for day in days
