@@ -149,6 +149,31 @@ def test_a_withheld_program_stays_withheld() -> None:
         assert apply_prescription(withheld, [override]) == withheld
 
 
+def test_a_cleared_program_holds_only_what_the_therapist_set() -> None:
+    """Once a clinician has cleared the person, the therapist's exercises make the program;
+    the rules add none, and clearance alone adds nothing."""
+    for level in ("emergency", "urgent"):
+        withheld = strain_program(level=level)
+        assert prescription_applies(withheld, cleared=True)
+        assert apply_prescription(withheld, [], cleared=True) == withheld
+        walking = PrescriptionOverride("walking", "walking_programme", {"minutes": 10})
+        opened = apply_prescription(withheld, [walking], cleared=True)
+        assert [(i.family, i.exercise_id) for i in opened.items] == [
+            ("walking", "walking_programme")
+        ]
+        assert not opened.suppressed and opened.notes == ()
+        assert opened.items[0].dosage["minutes"] == 10
+    serious = build_program(
+        result_for({"dvt": 0.6, "hamstring_strain": 0.4}, level="soon"),
+        ADULT,
+        days_since_onset=3,
+        pain_now=3,
+    )
+    assert serious.items == () and not prescription_applies(serious)
+    opened = apply_prescription(serious, [walking], cleared=True)
+    assert [i.family for i in opened.items] == ["walking"]
+
+
 @pytest.mark.parametrize(
     ("override", "field"),
     [

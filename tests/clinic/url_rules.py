@@ -56,6 +56,11 @@ def _prescription_body(ctx: Any) -> dict[str, Any]:
     return {"items": [], "reason": "Back to the automatic program."}
 
 
+def _clearance_body(ctx: Any) -> dict[str, Any]:
+    return {"checked_by": "Dr Lee", "checked_on": "2026-01-02", "finding": "No clot.",
+            "confirmed": True}  # fmt: skip
+
+
 CLINIC_RULES: dict[str, Rule] = {
     # One's own lists: nobody else's data can show through them.
     "clinic:threads": Rule(SELF, lambda ctx: "/clinic/messages/"),
@@ -109,6 +114,20 @@ CLINIC_RULES: dict[str, Rule] = {
         allowed=("therapist",),
         method="put",
         data=_prescription_body,
+    ),
+    "api:post_clearance": RelationRule(
+        RELATION,
+        lambda ctx: f"/api/v1/patients/{ctx.patient.pk}/clearance",
+        allowed=("therapist",),
+        method="post",
+        data=_clearance_body,
+    ),
+    "api:withdraw_clearance": RelationRule(
+        RELATION,
+        lambda ctx: f"/api/v1/patients/{ctx.patient.pk}/clearance/withdraw",
+        allowed=("therapist",),
+        method="post",
+        data=lambda ctx: {"reason": "Recorded by mistake."},
     ),
     "clinic:acknowledge_alert": RelationRule(
         RELATION,

@@ -9,7 +9,7 @@ Instants are ISO 8601 in UTC.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -180,6 +180,14 @@ class ProgramItemOut(Schema):
     progress: str = Field(description="The latest progression decision, explained.")
 
 
+class ClearanceOut(Schema):
+    checked_by: str = Field(description="Who examined the person (as the therapist wrote it).")
+    checked_on: date = Field(description="The day of the examination.")
+    finding: str = Field(description="What the clinician found, in the therapist's words.")
+    recorded_by: str = Field(description="The therapist who recorded it.")
+    recorded_at: datetime
+
+
 class ProgramOut(Schema):
     version: str
     suppressed: bool
@@ -188,6 +196,11 @@ class ProgramOut(Schema):
     causes: list[str]
     items: list[ProgramItemOut]
     notes: list[str]
+    clearance: ClearanceOut | None = Field(
+        description="Set when the program was withheld for safety and a therapist recorded "
+        "that a clinician has examined the person and found exercise safe: the therapist "
+        "then sets the exercises."
+    )
 
 
 class PlanOut(Schema):
@@ -371,7 +384,9 @@ def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
 def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     """As of today: the stage by the days since the pain began, the medicine advice after
     the safety screen, and each exercise family at the level the person has reached. After
-    a red flag the plan is suppressed (urgent advice first) and the program is empty."""
+    a red flag the plan is suppressed (urgent advice first) and the program is empty, until
+    a clinician's clearance is recorded (``program.clearance``) and the therapist sets
+    exercises."""
     status, assessment = _find(request, assessment_id)
     if status != 200:
         return Status(status, assessment)

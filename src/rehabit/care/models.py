@@ -197,6 +197,46 @@ class PrescribedExercise(models.Model):
         return not self.exercise_id
 
 
+CLEARANCE_WHO_MAX = 200
+
+
+class Clearance(models.Model):
+    """A therapist's record that a clinician has examined the patient for what withheld the
+    program of one assessment (its warning signs, or a cause that needs checking first) and
+    found exercise safe: who checked, on which day, what they found. While it stands, the
+    therapist may set the program (``rehabit.clinical.program.prescription_applies``); the
+    rules still add no exercise of their own. It belongs to that assessment only: a new
+    assessment is judged afresh. Withdrawn, not deleted (the record of who said what is
+    kept). Written only by ``rehabit.clinic.clearing``."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="clearances")
+    checked_by = models.CharField(_("who examined the patient"), max_length=CLEARANCE_WHO_MAX)
+    checked_on = models.DateField(_("day of the examination"))
+    finding = models.TextField(_("what they found"), max_length=PRESCRIPTION_TEXT_MAX)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorder_name = models.CharField(max_length=120, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(max_length=PRESCRIPTION_TEXT_MAX, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("clinician's clearance")
+        verbose_name_plural = _("clinician's clearances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="care_one_standing_clearance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checked_by} ({self.checked_on})"
+
+
 class MedicationAnswers(models.Model):
     """The person's answers to the medicine safety questions the assessment did not ask."""
 

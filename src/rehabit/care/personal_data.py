@@ -10,11 +10,13 @@ assessment, or (the prevention log) to the account, and is deleted with it (CASC
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 
 from rehabit.care.models import (
+    Clearance,
     ExerciseSession,
     MedicationAnswers,
     PrescribedExercise,
@@ -93,6 +95,19 @@ def export_care(user: Any) -> dict[str, list[dict[str, Any]]]:
             }
             for p in PrescribedExercise.objects.filter(**mine).order_by("prescribed_at", "id")
         ],
+        "clearances": [
+            {
+                "assessment_id": str(c.assessment_id),
+                "checked_by": c.checked_by,
+                "checked_on": c.checked_on.isoformat(),
+                "finding": c.finding,
+                "recorded_by": c.recorder_name,
+                "recorded_at": _iso(c.recorded_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "withdrawn_reason": c.withdrawn_reason,
+            }
+            for c in Clearance.objects.filter(**mine).order_by("recorded_at", "id")
+        ],
         # The prevention programme's log: the person's own, not tied to an assessment.
         "prevention_sessions": [
             {
@@ -168,6 +183,17 @@ def import_care(section: Mapping[str, Any], user: Any = None) -> None:
             reason=p.get("reason", ""),
             prescriber_name=p.get("prescribed_by", ""),
             prescribed_at=_when(p["prescribed_at"]),
+        )
+    for c in section.get("clearances") or []:
+        Clearance.objects.create(
+            assessment_id=c["assessment_id"],
+            checked_by=c["checked_by"],
+            checked_on=date.fromisoformat(c["checked_on"]),
+            finding=c["finding"],
+            recorder_name=c.get("recorded_by", ""),
+            recorded_at=_when(c["recorded_at"]),
+            withdrawn_at=_when(c.get("withdrawn_at")),
+            withdrawn_reason=c.get("withdrawn_reason", ""),
         )
     for p in section.get("prevention_sessions") or []:
         PreventionSession.objects.create(

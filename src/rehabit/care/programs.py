@@ -2,8 +2,9 @@
 
 Calls the clinical core (``build_plan``, ``build_program``) with the days since the pain
 began counted to today, the person's medicine safety answers, the therapist's prescription
-(``PrescribedExercise``, applied by ``apply_prescription``) and the level each exercise
-family has reached (``ProgramLevel``), so pages and the API show the same thing.
+(``PrescribedExercise``, applied by ``apply_prescription``; on a program withheld for
+safety only once a clinician's ``Clearance`` stands) and the level each exercise family has
+reached (``ProgramLevel``), so pages and the API show the same thing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from rehabit.care.models import (
+    Clearance,
     MedicationAnswers,
     PrescribedExercise,
     ProgramLevel,
@@ -53,6 +55,23 @@ def days_since_onset(assessment: Any, now: datetime | None = None) -> int | None
         return None
     elapsed = ((now or timezone.now()) - assessment.created_at).days
     return base + max(0, elapsed)
+
+
+def withheld_for_safety(assessment: Any) -> bool:
+    """Do the rules withhold this assessment's program for safety (warning signs, or a
+    cause a clinician must see first)? A clearance does not change the answer."""
+    core = build_program(
+        assessment.result,
+        assessment.current_answers,
+        days_since_onset=days_since_onset(assessment),
+        pain_now=None,
+    )
+    return not prescription_applies(core)
+
+
+def standing_clearance(assessment: Any) -> Clearance | None:
+    """The clinician's clearance recorded for this assessment and not withdrawn, if any."""
+    return Clearance.objects.filter(assessment=assessment, withdrawn_at__isnull=True).first()
 
 
 def medication_answers(assessment: Any) -> dict[str, str]:
@@ -129,8 +148,10 @@ class CareProgram:
     stopped: list[PrescribedExercise] = field(default_factory=list)
     # A prescription exists but the program is withheld (red flags, a serious cause).
     prescription_paused: bool = False
-    # May a therapist prescribe on it (not withheld for safety)?
+    # May a therapist prescribe on it (not withheld for safety, or cleared by a clinician)?
     prescribable: bool = True
+    # Withheld for safety, and a clinician's clearance stands: the therapist sets it.
+    clearance: Clearance | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -179,7 +200,21 @@ class CareProgram:
         ]
         out["stopped"] = [prescription_out(p) for p in self.stopped]
         out["prescription_paused"] = self.prescription_paused
+        out["clearance"] = clearance_out(self.clearance)
         return out
+
+
+def clearance_out(found: Clearance | None) -> dict[str, Any] | None:
+    """What the patient (and the API) is told about a clinician's clearance."""
+    if found is None:
+        return None
+    return {
+        "checked_by": found.checked_by,
+        "checked_on": found.checked_on,
+        "finding": found.finding,
+        "recorded_by": found.recorder_name,
+        "recorded_at": found.recorded_at,
+    }
 
 
 def prescription_out(found: PrescribedExercise | None) -> dict[str, Any] | None:
@@ -242,11 +277,14 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
     )
     acute = _acute_strain(assessment, days, list(core.causes))
     prescribed = prescriptions_of(assessment)
-    applies = prescription_applies(core)
+    clearance = None if prescription_applies(core) else standing_clearance(assessment)
+    cleared = clearance is not None
+    applies = prescription_applies(core, cleared=cleared)
     if applies:
-        core = apply_prescription(core, [override_of(p) for p in prescribed], acute_strain=acute)
+        overrides = [override_of(p) for p in prescribed]
+        core = apply_prescription(core, overrides, acute_strain=acute, cleared=cleared)
     raw = core.to_dict()
-    program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute)
+    program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute, clearance=clearance)
     by_family = {p.family: p for p in prescribed}
     program.prescribable = applies
     if applies:

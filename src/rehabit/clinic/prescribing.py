@@ -7,7 +7,8 @@ consent: ``can_view_patient_record``) prescribes; each change is audited, moves 
 family to the prescribed level, and tells the patient by e-mail that their program
 changed (no health detail; at most one such e-mail a day). The core decides what fits
 (``rehabit.clinical.program.check_override``); a program withheld for red flags or a
-serious cause is not opened by a prescription.
+serious cause is not opened by a prescription, only by a clinician's clearance
+(``rehabit.clinic.clearing``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 from rehabit.care.models import PRESCRIPTION_TEXT_MAX, PrescribedExercise, ProgramLevel
+from rehabit.care.programs import standing_clearance, withheld_for_safety
 from rehabit.clinic import notices
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import may_see_record, therapist_record
@@ -34,9 +36,7 @@ from rehabit.clinical.program import (
     DOSAGE_LIMITS,
     PrescriptionError,
     PrescriptionOverride,
-    build_program,
     check_override,
-    prescription_applies,
 )
 from rehabit.clinical.progression import PROGRESSION_RULES
 
@@ -57,7 +57,9 @@ def current_assessment(patient: Any) -> Assessment | None:
     return Assessment.objects.filter(owner=patient).order_by("-created_at").first()
 
 
-def _prescriber(request: HttpRequest, patient: Any) -> Any:
+def prescriber(request: HttpRequest, patient: Any) -> Any:
+    """The request's therapist record, if they may change this patient's program (and
+    record a clearance on it); raises Refused otherwise."""
     therapist = therapist_record(request.user)
     if therapist is None or not may_see_record(therapist, patient):
         raise Refused(
@@ -156,15 +158,8 @@ def clean_reason(raw: Any) -> str:
 
 
 def _withheld(assessment: Assessment) -> bool:
-    from rehabit.care.programs import days_since_onset
-
-    core = build_program(
-        assessment.result,
-        assessment.current_answers,
-        days_since_onset=days_since_onset(assessment),
-        pain_now=None,
-    )
-    return not prescription_applies(core)
+    """Withheld for safety, and no clinician's clearance stands (``rehabit.clinic.clearing``)."""
+    return withheld_for_safety(assessment) and standing_clearance(assessment) is None
 
 
 def prescribe(
@@ -180,7 +175,7 @@ def prescribe(
     (checked by ``clean_reason``) on the patient's current program. ``replace``: families
     not in ``items`` go back to the rules' program (the API's PUT); ``reset``: these
     families go back. Raises Refused or NotPossible (no assessment; program withheld)."""
-    therapist = _prescriber(request, patient)
+    therapist = prescriber(request, patient)
     assessment = current_assessment(patient)
     if assessment is None:
         raise NotPossible(
@@ -193,8 +188,8 @@ def prescribe(
         raise NotPossible(
             _(
                 "The patient's latest answers withhold exercises until a clinician has seen "
-                "them (warning signs or a cause that needs checking first), so the program "
-                "cannot be changed here."
+                "them (warning signs or a cause that needs checking first). Record the "
+                "clinician's findings first; then you can set the program."
             )
         )
     now = timezone.now()
@@ -251,4 +246,5 @@ __all__ = [
     "clean_reason",
     "current_assessment",
     "prescribe",
+    "prescriber",
 ]

@@ -434,9 +434,13 @@ def check_override(override: PrescriptionOverride, library: Sequence[Exercise]) 
     return exercise
 
 
-def prescription_applies(program: Program) -> bool:
+def prescription_applies(program: Program, *, cleared: bool = False) -> bool:
     """False for a program withheld for safety (red flags, or a cause a clinician must see
-    first): no prescription reopens it."""
+    first): no prescription reopens it, unless ``cleared``: a clinician has examined the
+    person for what withheld it and found exercise safe (the therapist then sets every
+    exercise; the rules add none to a withheld program)."""
+    if cleared:
+        return True
     serious = load_program_rules().notes["no_exercises_serious"]
     return not program.suppressed and serious not in program.notes
 
@@ -487,15 +491,17 @@ def apply_prescription(
     overrides: Sequence[PrescriptionOverride],
     *,
     acute_strain: bool = False,
+    cleared: bool = False,
     library: Sequence[Exercise] | None = None,
 ) -> Program:
     """``program`` with a therapist's overrides: a family's exercise, level and dosage
     replaced, a stopped family left out, a new one added at the end (``why`` empty: the
-    therapist chose it). A withheld program comes back unchanged. ``acute_strain``: the
-    stricter pain ceiling applies (as in ``build_program``). Raises PrescriptionError."""
+    therapist chose it). A withheld program comes back unchanged unless ``cleared`` (see
+    ``prescription_applies``). ``acute_strain``: the stricter pain ceiling applies (as in
+    ``build_program``). Raises PrescriptionError."""
     exercises = tuple(library if library is not None else load_exercises())
     chosen = {o.family: (o, check_override(o, exercises)) for o in overrides}
-    if not chosen or not prescription_applies(program):
+    if not chosen or not prescription_applies(program, cleared=cleared):
         return program
     items: list[ProgramItem] = []
     for item in program.items:

@@ -1,7 +1,9 @@
-"""Prescriptions: a patient's home program as the therapist set it (GET, PUT)."""
+"""Prescriptions: a patient's home program as the therapist set it (GET, PUT), and the
+clinician's clearance that opens a program withheld for safety (POST, withdraw)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
@@ -15,14 +17,15 @@ from rehabit.accounts.records import audit_record_read
 from rehabit.accounts.roles import is_staff_role
 from rehabit.api.clinic.common import field_errors, iso, signed_in
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
-from rehabit.care.models import PRESCRIPTION_TEXT_MAX
+from rehabit.care.models import CLEARANCE_WHO_MAX, PRESCRIPTION_TEXT_MAX
 from rehabit.care.presenters import dosage_lines, explain_item
-from rehabit.care.programs import prescription_out, program_for
+from rehabit.care.programs import clearance_out, prescription_out, program_for
 from rehabit.care.selectors import sessions_of
-from rehabit.clinic import prescribing
+from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import therapist_record
 from rehabit.clinical.program import DOSAGE_LIMITS
+from rehabit.core.inputs import Day
 
 Rule = Literal["automatic", "hold", "with_therapist"]
 router = Router(tags=["therapist workspace"])
@@ -85,10 +88,50 @@ class PrescriptionProgramItemOut(Schema):
     prescription: PrescribedOut | None
 
 
+class ClearanceIn(Schema):
+    checked_by: str = Field(
+        max_length=CLEARANCE_WHO_MAX, description="Who examined the patient (name, place)."
+    )
+    checked_on: Day = Field(
+        description="The day of the examination, YYYY-MM-DD: not in the future, not before "
+        "the pain began.",
+    )
+    finding: str = Field(
+        max_length=PRESCRIPTION_TEXT_MAX, description="What they found; shown to the patient."
+    )
+    confirmed: bool = Field(
+        description="True: you have read the clinician's findings and they cover everything "
+        "in ``withheld_by``."
+    )
+
+
+class WithdrawalIn(Schema):
+    reason: str = Field(max_length=PRESCRIPTION_TEXT_MAX)
+
+
+class ClearanceOut(Schema):
+    checked_by: str
+    checked_on: date
+    finding: str
+    recorded_by: str
+    recorded_at: str
+
+
 class PrescriptionOut(Schema):
     patient_id: int
     assessment_id: UUID | None = Field(description="The program's assessment (the latest).")
-    prescribable: bool = Field(description="False while the program is withheld for safety.")
+    prescribable: bool = Field(
+        description="False while the program is withheld for safety and no clinician's "
+        "clearance is recorded."
+    )
+    withheld_by: list[str] = Field(
+        description="While the program is withheld for safety (or opened by a clearance): "
+        "the warning signs and causes a clinician must examine."
+    )
+    clearance: ClearanceOut | None = Field(
+        description="The clinician's findings recorded on a withheld program: while one "
+        "stands, you set every exercise (the rules add none)."
+    )
     phase: str | None
     items: list[PrescriptionProgramItemOut]
     stopped: list[PrescribedOut]
@@ -107,6 +150,8 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
         "patient_id": patient.pk,
         "assessment_id": assessment.pk if assessment else None,
         "prescribable": False,
+        "withheld_by": [],
+        "clearance": None,
         "phase": None,
         "items": [],
         "stopped": [],
@@ -115,8 +160,15 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
         return body
     care = program_for(assessment)
     sessions = list(sessions_of(assessment))
+    clearance = clearance_out(care.clearance)
+    if clearance is not None:
+        clearance["recorded_at"] = iso(clearance["recorded_at"])
     body.update(
         prescribable=care.prescribable,
+        withheld_by=clearing.withheld_by(assessment, care)
+        if care.clearance or not care.prescribable
+        else [],
+        clearance=clearance,
         phase=care.phase,
         items=[
             {
@@ -204,3 +256,62 @@ def put_prescription(request: HttpRequest, patient_id: int, payload: Prescriptio
     except NotPossible as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, _prescription_body(patient))
+
+
+def _clearance_response(request: HttpRequest, patient_id: int, change: Any) -> Status[Any]:
+    status, patient = _patient_for_therapist(request, patient_id)
+    if status != 200:
+        return Status(status, patient)
+    try:
+        change(patient)
+    except FieldErrors as exc:
+        return Status(422, field_errors(exc))
+    except Refused as exc:
+        return Status(403, {"detail": str(exc)})
+    except NotPossible as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _prescription_body(patient))
+
+
+CLEARANCE_RESPONSES = {
+    200: PrescriptionOut,
+    403: MessageOut,
+    404: NotFoundOut,
+    409: MessageOut,
+    422: ValidationErrorOut,
+}
+
+
+@router.post(
+    "/patients/{patient_id}/clearance",
+    auth=signed_in,
+    response=CLEARANCE_RESPONSES,
+    summary="Record that a clinician examined the patient and found exercise safe",
+)
+def post_clearance(request: HttpRequest, patient_id: int, payload: ClearanceIn) -> Status[Any]:
+    """On a program withheld for safety (``withheld_by`` lists why): who examined the
+    patient, on which day and what they found. The program then opens to your prescription
+    (PUT ``/prescription``); the rules add no exercises of their own. Audited. 409 when the
+    program is not withheld or a clearance already stands; 422 names every bad field."""
+
+    def change(patient: Any) -> None:
+        clearing.clear(request, patient, payload.model_dump())
+
+    return _clearance_response(request, patient_id, change)
+
+
+@router.post(
+    "/patients/{patient_id}/clearance/withdraw",
+    auth=signed_in,
+    response=CLEARANCE_RESPONSES,
+    summary="Withdraw a recorded clearance",
+)
+def withdraw_clearance(request: HttpRequest, patient_id: int, payload: WithdrawalIn) -> Status[Any]:
+    """The program is withheld again; prescriptions are kept, paused. Audited. 409 when no
+    clearance stands."""
+
+    def change(patient: Any) -> None:
+        reason = clearing.clean_withdrawal(payload.reason)
+        clearing.withdraw_clearance(request, patient, reason)
+
+    return _clearance_response(request, patient_id, change)

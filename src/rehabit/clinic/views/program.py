@@ -1,6 +1,7 @@
 """The therapist's page for a patient's home program: see it, change one exercise at a
 time (exercise and level, dosage, progression rule, note, reason), add one, stop one or
-give one back to the automatic program."""
+give one back to the automatic program. On a program withheld for safety: record that a
+clinician has examined the patient and found exercise safe (or withdraw that record)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +23,7 @@ from rehabit.care import presenters
 from rehabit.care.models import ProgressionRuleChoice
 from rehabit.care.programs import CareProgram, program_for
 from rehabit.care.selectors import sessions_of
-from rehabit.clinic import prescribing
+from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.views.common import therapist_only
 from rehabit.clinical.exercises import get_exercise, load_exercises
@@ -173,6 +175,28 @@ def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> None:
     prescribing.prescribe(request, patient, items, reason)
 
 
+CLEARANCE_ACTIONS = ("clear", "withdraw_clearance")
+CLEARANCE_FIELDS = ("checked_by", "checked_on", "finding", "confirmed")
+
+
+def _clearance_posted(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "action": request.POST.get("action", ""),
+        **{key: request.POST.get(key, "") for key in CLEARANCE_FIELDS},
+        "reason": request.POST.get("reason", ""),
+    }
+
+
+def _save_clearance(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> str:
+    """Record or withdraw a clearance; returns the message for the therapist. Raises
+    FieldErrors, Refused or NotPossible."""
+    if posted["action"] == "withdraw_clearance":
+        clearing.withdraw_clearance(request, patient, clearing.clean_withdrawal(posted["reason"]))
+        return _("The clearance is withdrawn: the program is withheld again.")
+    clearing.clear(request, patient, posted)
+    return _("The clinician's findings are recorded. You can now set the patient's exercises.")
+
+
 @require_http_methods(["GET", "POST"])
 @therapist_only
 def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -182,7 +206,19 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404(_("No such patient."))
     errors: dict[str, list[str]] = {}
     posted: dict[str, Any] = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") in CLEARANCE_ACTIONS:
+        posted = _clearance_posted(request)
+        try:
+            done = _save_clearance(request, patient, posted)
+        except FieldErrors as exc:
+            errors = exc.errors
+        except (Refused, NotPossible) as exc:
+            flash.error(request, str(exc))
+            return redirect("clinic:prescription", patient_id=patient.pk)
+        else:
+            flash.success(request, done)
+            return redirect(reverse("clinic:prescription", args=[patient.pk]) + "#clearance")
+    elif request.method == "POST":
         posted = _posted(request)
         try:
             _save(request, patient, posted)
@@ -205,6 +241,9 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
         "posted": posted,
         "rules": ProgressionRuleChoice.choices,
         "zone_name": presenters.zone_name(),
+        "today": timezone.localdate(),
+        "clearance_errors": errors if posted.get("action") in CLEARANCE_ACTIONS else {},
+        "clearance_posted": posted if posted.get("action") in CLEARANCE_ACTIONS else {},
     }
     if assessment is not None:
         care = program_for(assessment)
@@ -224,5 +263,8 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
             stopped=[presenters.stopped_row(p) for p in care.stopped],
             phase_label=presenters.phase_label(care.phase),
             recent=[presenters.session_row(s) for s in sessions[:RECENT_SESSIONS]],
+            withheld_by=clearing.withheld_by(assessment, care)
+            if care.clearance or not care.prescribable
+            else [],
         )
     return render(request, "clinic/prescription.html", context, status=422 if errors else 200)
