@@ -238,27 +238,22 @@ def put_prescription(request: HttpRequest, patient_id: int, payload: Prescriptio
     patient sees the change with ``reason`` and gets an e-mail without details. 409 when
     the patient has no assessment or their program is withheld for safety; 422 names
     every bad field."""
-    status, patient = _patient_for_therapist(request, patient_id)
-    if status != 200:
-        return Status(status, patient)
     raw = [
         {**item.model_dump(), "dosage": item.dosage.model_dump(exclude_none=True)}
         for item in payload.items
     ]
-    try:
+
+    def change(patient: Any) -> None:
         items = prescribing.clean_items(raw)
         reason = prescribing.clean_reason(payload.reason)
         prescribing.prescribe(request, patient, items, reason, replace=True)
-    except FieldErrors as exc:
-        return Status(422, field_errors(exc))
-    except Refused as exc:
-        return Status(403, {"detail": str(exc)})
-    except NotPossible as exc:
-        return Status(409, {"detail": str(exc)})
-    return Status(200, _prescription_body(patient))
+
+    return _changed(request, patient_id, change)
 
 
-def _clearance_response(request: HttpRequest, patient_id: int, change: Any) -> Status[Any]:
+def _changed(request: HttpRequest, patient_id: int, change: Any) -> Status[Any]:
+    """Run ``change(patient)`` for a therapist who may see the record; the program after it,
+    or the refusal (403 not allowed, 409 not possible now, 422 per field)."""
     status, patient = _patient_for_therapist(request, patient_id)
     if status != 200:
         return Status(status, patient)
@@ -297,7 +292,7 @@ def post_clearance(request: HttpRequest, patient_id: int, payload: ClearanceIn) 
     def change(patient: Any) -> None:
         clearing.clear(request, patient, payload.model_dump())
 
-    return _clearance_response(request, patient_id, change)
+    return _changed(request, patient_id, change)
 
 
 @router.post(
@@ -314,4 +309,4 @@ def withdraw_clearance(request: HttpRequest, patient_id: int, payload: Withdrawa
         reason = clearing.clean_withdrawal(payload.reason)
         clearing.withdraw_clearance(request, patient, reason)
 
-    return _clearance_response(request, patient_id, change)
+    return _changed(request, patient_id, change)

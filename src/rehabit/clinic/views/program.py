@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from rehabit.accounts.records import audit_record_read
@@ -142,8 +143,12 @@ def _posted(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> None:
-    """Raises FieldErrors (keys without the "items.0." prefix), Refused or NotPossible."""
+CHANGED = _lazy("The program is changed. The patient has been told by e-mail (without details).")
+
+
+def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> str:
+    """Change the program; returns the message for the therapist. Raises FieldErrors (keys
+    without the "items.0." prefix), Refused or NotPossible."""
     reason_errors: dict[str, list[str]] = {}
     try:
         reason = prescribing.clean_reason(posted["reason"])
@@ -153,7 +158,7 @@ def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> None:
         if reason_errors:
             raise FieldErrors(reason_errors)
         prescribing.prescribe(request, patient, [], reason, reset=[posted["family"]])
-        return
+        return CHANGED
     stop = posted["exercise"] == "stop"
     raw = {
         "family": posted["family"],
@@ -173,6 +178,7 @@ def _save(request: HttpRequest, patient: Any, posted: dict[str, Any]) -> None:
     if reason_errors:
         raise FieldErrors(reason_errors)
     prescribing.prescribe(request, patient, items, reason)
+    return CHANGED
 
 
 CLEARANCE_ACTIONS = ("clear", "withdraw_clearance")
@@ -206,10 +212,11 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
         raise Http404(_("No such patient."))
     errors: dict[str, list[str]] = {}
     posted: dict[str, Any] = {}
-    if request.method == "POST" and request.POST.get("action") in CLEARANCE_ACTIONS:
-        posted = _clearance_posted(request)
+    if request.method == "POST":
+        clearance = request.POST.get("action") in CLEARANCE_ACTIONS
+        posted = _clearance_posted(request) if clearance else _posted(request)
         try:
-            done = _save_clearance(request, patient, posted)
+            done = (_save_clearance if clearance else _save)(request, patient, posted)
         except FieldErrors as exc:
             errors = exc.errors
         except (Refused, NotPossible) as exc:
@@ -217,22 +224,8 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect("clinic:prescription", patient_id=patient.pk)
         else:
             flash.success(request, done)
-            return redirect(reverse("clinic:prescription", args=[patient.pk]) + "#clearance")
-    elif request.method == "POST":
-        posted = _posted(request)
-        try:
-            _save(request, patient, posted)
-        except FieldErrors as exc:
-            errors = exc.errors
-        except (Refused, NotPossible) as exc:
-            flash.error(request, str(exc))
-            return redirect("clinic:prescription", patient_id=patient.pk)
-        else:
-            flash.success(
-                request,
-                _("The program is changed. The patient has been told by e-mail (without details)."),
-            )
-            return redirect(reverse("clinic:prescription", args=[patient.pk]) + "#program")
+            anchor = "#clearance" if clearance else "#program"
+            return redirect(reverse("clinic:prescription", args=[patient.pk]) + anchor)
     context: dict[str, Any] = {
         "patient": patient,
         "patient_name": display_name(patient),
