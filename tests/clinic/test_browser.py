@@ -106,3 +106,48 @@ def test_the_therapists_alerts_attendance_and_settings_pages_are_accessible(
     assert page.locator("#attendance").inner_text() == "Attended"
     page.goto(f"{live_server.url}/clinic/settings/")
     assert_accessible(page)
+
+
+def test_a_clearance_recorded_on_a_desktop_opens_the_program_seen_on_a_phone(
+    page: Any, phone_page: Any, live_server: Any
+) -> None:
+    from django.utils import timezone
+
+    from rehabit.assessments.models import Assessment
+    from tests.care.helpers import make_assessment
+
+    clinic = make_clinic()
+    urgent = make_assessment("urgent", owner=clinic.patient)
+    Assessment.objects.filter(pk=urgent.pk).update(created_at=timezone.now())
+    base = live_server.url
+    sign_in(page, live_server, clinic.therapist.user, mfa=True)
+    page.goto(f"{base}/clinic/patients/{clinic.patient.pk}/program/")
+    form = page.locator("#clearance")
+    form.get_by_role("button", name="Record the findings").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Nothing was recorded.").is_visible()  # nothing typed: refused
+    assert_accessible(page)
+    form = page.locator("#clearance")
+    form.get_by_label("Who examined the patient").fill("Dr Lee, St Mary's emergency department")
+    today = form.get_by_label("Day of the examination").get_attribute("max")
+    form.get_by_label("Day of the examination").fill(str(today))
+    form.get_by_label("What they found").fill("Ultrasound showed no clot; a calf strain.")
+    form.get_by_label("I have read the clinician's findings").check()
+    form.get_by_role("button", name="Record the findings").click()
+    page.wait_for_url("**/program/#clearance")
+    assert page.get_by_text("The clinician's findings are recorded.").is_visible()
+    add = page.locator("#add")
+    add.get_by_label("Exercise and level").select_option("walking_programme")
+    add.get_by_label("Reason for the change (shown to the patient)").fill("Short walks first.")
+    add.get_by_role("button", name="Add to the program").click()
+    page.wait_for_url("**/program/#program")
+    assert page.locator("#family-walking").is_visible()
+    assert_accessible(page)
+
+    phone = phone_page
+    sign_in(phone, live_server, clinic.patient)
+    phone.goto(f"{base}/care/{urgent.pk}/program/")
+    assert phone.locator("#clearance").get_by_text("Ultrasound showed no clot").is_visible()
+    assert phone.locator(".program-item", has_text="Short walks first.").is_visible()
+    assert_fits_phone_width(phone)
+    assert_accessible(phone)
