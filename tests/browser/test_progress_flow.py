@@ -47,7 +47,12 @@ def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
             assert_accessible(page)
             assert_fits_phone_width(page)
         day = today - timedelta(days=6 - n)
-        page.fill("#entry_date", day.isoformat())
+        if day != today:  # a missed day, chosen from the list: the questions ask about it
+            page.locator(".missed-days").get_by_role("link", name=format_day(day)).click()
+            page.wait_for_url(f"**?day={day.isoformat()}*")
+            heading = f"Entry for {format_day(day)}"
+            assert page.get_by_role("heading", name=heading).is_visible()
+            assert page.get_by_text("How bad was it at its worst that day?").is_visible()
         page.locator(f"#pain_now-{now}").check()
         page.locator(f"#pain_worst-{worst}").check()
         page.locator("#sleep_disturbed").check()

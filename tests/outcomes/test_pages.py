@@ -304,3 +304,50 @@ def test_the_report_s_charts_are_hidden_from_assistive_technology_its_table_says
     assert charts
     for chart in charts:
         assert 'aria-hidden="true"' in chart["svg"] and "<title" not in chart["svg"], chart["key"]
+
+
+def test_a_missed_day_is_asked_about_as_that_day_not_as_today(client: Client) -> None:
+    """The diary's questions say "right now", "today" and "last night": for a day filled in
+    later they ask about that day instead, chosen from the days without an entry."""
+    import html
+
+    from rehabit.core.timefmt import format_day
+
+    assessment = assessment_days_ago(3)
+    today = timezone.localdate()
+    yesterday, earlier = today - timedelta(days=1), today - timedelta(days=2)
+    url = f"/care/{assessment.pk}/diary/"
+    assert client.post(url, diary_form(earlier, 3, 5)).status_code == 302
+    page = html.unescape(text(client.get(url)))
+    assert "Today's entry" in page and "How bad is the pain right now?" in page
+    listed = page[page.index("Days without an entry") : page.index('id="entry-title"')]
+    assert f"?day={yesterday.isoformat()}" in listed and f"?day={today.isoformat()}" not in listed
+    assert f"?day={earlier.isoformat()}" not in listed  # it has an entry
+    assert f"?day={(today - timedelta(days=3)).isoformat()}" in listed  # the day of the check
+
+    past = html.unescape(text(client.get(f"{url}?day={yesterday.isoformat()}")))
+    day = format_day(yesterday)
+    assert f"Entry for {day}" in past
+    for wording in (
+        f"How bad was the pain at the end of {day}?",
+        "How bad was it at its worst that day?",
+        "If you exercised that day",
+        "That morning, compared with the morning before",
+        "the night before?",
+        "What did you do that day?",
+    ):
+        assert wording in past, wording
+    for wording in ("right now", "last 24 hours", "exercised today", "last night"):
+        assert wording not in past, wording
+    assert f'name="entry_date" value="{yesterday.isoformat()}"' in past
+    # A mistake keeps the day's wording and what was typed; then it saves for that day.
+    bad = client.post(f"{url}?day={yesterday.isoformat()}", diary_form(yesterday, 3, 11))
+    assert bad.status_code == 422
+    assert f"How bad was the pain at the end of {day}?" in html.unescape(text(bad))
+    good = client.post(f"{url}?day={yesterday.isoformat()}", diary_form(yesterday, 3, 5))
+    assert good.status_code == 302
+    assert DiaryEntry.objects.filter(assessment=assessment, entry_date=yesterday).exists()
+    # A day outside the diary, or not a date, asks about today.
+    for wrong in ("2000-01-01", (today + timedelta(days=1)).isoformat(), "yesterday", ""):
+        shown = html.unescape(text(client.get(f"{url}?day={wrong}")))
+        assert "Today's entry" in shown and "How bad is the pain right now?" in shown, wrong

@@ -4,7 +4,7 @@ Thin: parse, call a service, render. Times and days in the viewer's zone."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from rehabit.care.presenters import tr
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
+from rehabit.core.inputs import InputRefused, parse_date
 from rehabit.core.timefmt import format_day
 from rehabit.outcomes import exports, nudges, presenters, services
 from rehabit.outcomes.models import Morning
@@ -84,7 +85,8 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     context = _base(request, assessment)
     errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {"entry_date": context["today"].isoformat()}
+    chosen = _entry_day(request.GET.get("day"), context["first_day"], context["today"])
+    values: dict[str, Any] = {"entry_date": (chosen or context["today"]).isoformat()}
     if request.method == "POST" and request.POST.get("form") == "reminder":
         _writable(request, assessment)
         return _save_reminder(request, assessment)
@@ -104,8 +106,13 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             messages.success(request, _saved_text(entry.entry_date, context["today"], created))
             return redirect(reverse("outcomes:progress", args=[assessment.pk]))
     entries = entries_of(assessment)
+    day = _entry_day(values["entry_date"], context["first_day"], context["today"])
     context.update(
         values=values,
+        # The questions ask about the entry's day: today's wording, or that day's.
+        entry_day=day or context["today"],
+        past_day=day is not None and day < context["today"],
+        missed_days=missed_days(entries, context["first_day"], context["today"]),
         scale=[str(n) for n in range(11)],
         mornings=Morning.choices,
         recent=list(reversed(entries))[:RECENT_ENTRIES],
@@ -115,6 +122,29 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         **_errors(errors),
     )
     return render(request, "outcomes/diary.html", context, status=422 if errors else 200)
+
+
+MISSED_DAYS_SHOWN = 6
+
+
+def _entry_day(raw: object, first: date, today: date) -> date | None:
+    """The day asked for (``?day=`` or the posted entry date) when it is one a diary entry
+    may be for; None otherwise (the form then checks the posted value and says why)."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        day = parse_date(raw)
+    except InputRefused:
+        return None
+    return day if first <= day <= today else None
+
+
+def missed_days(entries: list[Any], first: date, today: date) -> list[date]:
+    """The days of the last week (from the first diary day, before today) without an entry,
+    newest first: each links to the form asking about that day."""
+    have = {e.entry_date for e in entries}
+    days = (today - timedelta(days=n) for n in range(1, MISSED_DAYS_SHOWN + 1))
+    return [d for d in days if d >= first and d not in have]
 
 
 def _save_reminder(request: HttpRequest, assessment: Assessment) -> HttpResponse:
