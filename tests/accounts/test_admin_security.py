@@ -247,3 +247,35 @@ def test_a_superuser_still_manages_superuser_fields(patient: Any, settings: Any)
     entry = AuditEntry.objects.get(action=AuditAction.ACCOUNT_CHANGED_BY_STAFF)
     assert entry.details["changes"] == {"is_staff": [False, True]}
     assert client.get(url(settings, f"auth/user/{patient.pk}/password/")).status_code == 403
+
+
+def test_the_assessment_list_and_history_show_no_result(
+    admin_user: Any, patient: Any, settings: Any
+) -> None:
+    # Listing is not an audited read (opening one is): the list, its filters and the pages
+    # that name an assessment (history, titles) must not say how it came out.
+    from tests.care.helpers import make_assessment
+
+    admin_client = login(Client(raise_request_exception=False), admin_user, mfa=True)
+    urgent = make_assessment("emergency", owner=patient)
+    listed = admin_client.get(url(settings, "assessments/assessment/"))
+    history = admin_client.get(url(settings, f"assessments/assessment/{urgent.pk}/history/"))
+    filtered = admin_client.get(
+        url(settings, "assessments/assessment/?disposition__exact=emergency")
+    )
+    for response in (listed, history):
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert str(urgent.pk) in page
+        assert "mergency" not in page and "Disposition" not in page
+    # Nor may the address filter by it (Django allows any field of the model otherwise).
+    assert filtered.status_code == 400
+    for lookup in ("disposition", "answers__icontains", "result__icontains"):
+        refused = admin_client.get(url(settings, f"assessments/assessment/?{lookup}=emergency"))
+        assert refused.status_code == 400 and str(urgent.pk) not in refused.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.RECORD_VIEWED).exists()
+    opened = admin_client.get(url(settings, f"assessments/assessment/{urgent.pk}/change/"))
+    assert opened.status_code == 200 and "emergency" in opened.content.decode()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.RECORD_VIEWED, subject_id=patient.pk, target_id=str(urgent.pk)
+    ).exists()

@@ -171,3 +171,32 @@ def test_the_therapist_home_lists_alerts_and_unread_messages(clinic: Clinic) -> 
     assert "Pat Clinic: 1 unread message" in home
     assert f"/clinic/messages/{thread.pk}/" in home
     assert "Question about Tuesday" not in home
+
+
+def test_listing_an_alert_as_needing_attention_is_an_audited_read(clinic: Clinic) -> None:
+    from rehabit.audit.models import AuditEntry
+
+    _check_in_page(clinic, _log(clinic, 20), next_morning="same", settled_within_24h="yes",
+                   signs=["fever"])  # fmt: skip
+    alert = Alert.objects.get()
+    reads = AuditEntry.objects.filter(
+        action="record.viewed", subject_id=clinic.patient.pk, target_type="alert"
+    )
+    therapist = clinic.client("therapist")
+    # The list says which patient reported what kind of sign, and how urgent: as on the
+    # alerts page, each listing is in the patient's access log.
+    api = therapist.get("/api/v1/attention").json()
+    assert (api[0]["alert_kind"], api[0]["urgency"]) == ("warning_sign", "urgent")
+    (entry,) = reads.all()
+    assert entry.actor_id == clinic.therapist.user.pk and entry.target_id == str(alert.pk)
+    assert entry.ip_network  # the request's, when there is one
+    assert "Pat Clinic: Warning sign reported" in therapist.get("/therapist/").content.decode()
+    assert reads.count() == 2
+    assert set(reads.values_list("actor_id", flat=True)) == {clinic.therapist.user.pk}
+    # Nothing listed, nothing read: a patient who stopped sharing, or a badge of counts.
+    from rehabit.clinic.attention import attention_summary
+
+    assert attention_summary(clinic.therapist.user) == "1 alert"
+    set_sharing(clinic.patient, clinic.therapist.user, False, source="test")
+    therapist.get("/api/v1/attention")
+    assert reads.count() == 2

@@ -227,8 +227,31 @@ def test_the_api_reads_and_replaces_the_prescription(clinic: Clinic) -> None:
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "payload", "items", "0", "exercise_id"]
     unshared = clinic.client("unshared").get(url)
-    assert unshared.status_code == 403
+    assert unshared.status_code == 404
     assert clinic.client("patient").get(url).status_code == 404
+
+
+def test_the_api_does_not_tell_which_account_numbers_are_patients(clinic: Clinic) -> None:
+    # Any therapist may call it: a patient they have no session with (or who does not
+    # share with them) gets the answer an unknown number gets, on reading and on writing.
+    stranger = clinic.client("stranger")
+    body = json.dumps({"items": [], "reason": "Back to the automatic program."})
+    for patient_id in (clinic.patient.pk, clinic.other_patient.pk + 1000):
+        url = f"/api/v1/patients/{patient_id}/prescription"
+        read, write = (
+            stranger.get(url),
+            stranger.put(url, body, content_type="application/json"),
+        )
+        assert (read.status_code, write.status_code) == (404, 404)
+        assert (
+            read.json()
+            == write.json()
+            == {"detail": "No such patient (or no session with you and no share of their record)."}
+        )
+    assert (
+        clinic.client("unshared").get(f"/api/v1/patients/{clinic.patient.pk}/prescription").json()
+        == stranger.get(f"/api/v1/patients/{clinic.other_patient.pk + 1000}/prescription").json()
+    )
 
 
 def test_the_prescription_endpoints_are_in_the_openapi_document(clinic: Clinic) -> None:

@@ -180,6 +180,19 @@ def test_a_nul_in_a_page_address_is_400() -> None:
     assert "“token” contains a character that cannot be stored" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "address", ["/%5Cevil.example/%00", "/%5C%5Cevil.example/%00", "/%2F%5C/evil.example/%00"]
+)
+def test_the_refusal_page_links_back_to_this_site_only(address: str) -> None:
+    # A browser reads "/\evil.example" as "//evil.example": a link to another site, on a
+    # page of ours that anyone could be sent to (a NUL in the address is enough).
+    response = Client().get(address)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="/evil.example/' in page
+    assert 'href="/\\' not in page and 'href="//' not in page
+
+
 def test_a_pasted_control_character_in_a_form_loses_nothing(booker: Any, therapist: Any) -> None:
     booked = book(booker, therapist, free_start(therapist, after=timedelta(days=3)))
     client = login(Client(), booker)

@@ -291,7 +291,16 @@ admin.site.unregister(Assessment)
 
 @admin.register(Assessment)
 class AuditedAssessmentAdmin(AuditedChangeViewMixin, AssessmentAdmin):
-    list_display = ("id", "created_at", "disposition", "questionnaire_version", "owner_id")
+    # The list is not an audited read, so it shows nothing of the result: the disposition
+    # (emergency, urgent ...) of every patient's assessment, or a filter by it, would be.
+    list_display = ("id", "created_at", "questionnaire_version", "owner_id")
+    list_filter = ("questionnaire_version",)
+    LISTED_BY = frozenset({"id", "created_at", "questionnaire_version", "owner", "owner_id"})
+
+    def lookup_allowed(self, lookup: str, value: str, request: Any = None) -> bool:
+        # Django lets the address filter by any field of the model (?disposition=...).
+        field = lookup.split("__", 1)[0]
+        return field in self.LISTED_BY and super().lookup_allowed(lookup, value, request)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return (*super().get_readonly_fields(request, obj), "owner")

@@ -56,7 +56,8 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["disposition", "created_at"])]
 
     def __str__(self) -> str:
-        return f"Assessment {self.id} ({self.disposition})"
+        # Shown wherever the object is named (admin titles, history, log lines): no result.
+        return f"Assessment {self.id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from rehabit.assessments.result_texts import current_catalogue, save_catalogue

@@ -4,7 +4,9 @@
 therapist may see now) and conversations with unread messages from patients (patients
 related to the therapist now), most urgent first, then newest. Each item says what it
 is, about whom, how many, since when, and where to act; nothing of the patient's health
-beyond what the alert kind says.
+beyond what the alert kind says. That much comes from the patient's check-ins, so listing
+an alert is a read of their record: audited once per patient and listing, as the alerts
+page is (``rehabit.clinic.alerts.alerts_for``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import Count, Max, Q
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from rehabit.audit.models import AuditAction
+from rehabit.audit.services import record
 from rehabit.booking.people import display_name
 from rehabit.clinic.models import Alert, AlertKind, MessageThread, Urgency
 from rehabit.clinic.relations import may_see_record, related_patient_ids, therapist_record
@@ -120,10 +125,26 @@ def _thread_item(thread: MessageThread, count: int, newest: datetime) -> Attenti
     )
 
 
-def needs_attention(therapist: Any) -> list[AttentionItem]:
+def _audit_alerts_listed(therapist: Any, alerts: list[Alert], request: HttpRequest | None) -> None:
+    """One ``record.viewed`` per patient whose alerts are listed (by the therapist's
+    account, with the request's address when there is one)."""
+    found = therapist_record(therapist)
+    listed: set[int] = set()
+    for alert in alerts:
+        if found is None or alert.patient_id in listed:
+            continue
+        listed.add(alert.patient_id)
+        record(AuditAction.RECORD_VIEWED, request=request, actor=found.user,
+               subject=alert.patient, target_type="alert", target_id=alert.pk)  # fmt: skip
+
+
+def needs_attention(therapist: Any, *, request: HttpRequest | None = None) -> list[AttentionItem]:
     """Open alerts and unread messages for ``therapist`` (a therapist's account or their
-    ``booking.Therapist``), most urgent first, then newest. Empty for anyone else."""
-    items = [_alert_item(a) for a in open_alerts(therapist)]
+    ``booking.Therapist``), most urgent first, then newest. Empty for anyone else. The
+    alerts listed are audited as reads of their patients' records."""
+    alerts = open_alerts(therapist)
+    _audit_alerts_listed(therapist, alerts, request)
+    items = [_alert_item(a) for a in alerts]
     items += [_thread_item(*row) for row in unread_threads(therapist)]
     items.sort(key=lambda i: -i.at.timestamp())
     items.sort(key=lambda i: RANK.get(i.urgency, len(RANK)))
@@ -131,10 +152,10 @@ def needs_attention(therapist: Any) -> list[AttentionItem]:
 
 
 def attention_summary(therapist: Any) -> str:
-    """One line for a navigation badge, e.g. "2 alerts, 3 unread messages" ("" if none)."""
-    items = needs_attention(therapist)
-    alerts = sum(1 for i in items if i.kind == "alert")
-    messages = sum(i.count for i in items if i.kind == "messages")
+    """One line for a navigation badge, e.g. "2 alerts, 3 unread messages" ("" if none).
+    It names no patient, so it reads no record (and writes no audit entry)."""
+    alerts = len(open_alerts(therapist))
+    messages = sum(count for _thread, count, _newest in unread_threads(therapist))
     parts = []
     if alerts:
         parts.append(ngettext("%(n)s alert", "%(n)s alerts", alerts) % {"n": alerts})

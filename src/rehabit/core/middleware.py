@@ -186,10 +186,19 @@ class InputMiddleware:
             {
                 "message": message,
                 "sent": sent,
-                "back": "/" + without_forbidden(request.path, multiline=False).lstrip("/"),
+                "back": _back_to(request.path),
             },
             status=400,
         )
+
+
+def _back_to(path: str) -> str:
+    """The refused page's own address as a link that stays on this site: the path without
+    the refused characters, never starting with two slashes or a slash and a backslash
+    (browsers read ``/\\evil.example`` as ``//evil.example``, another site)."""
+    from rehabit.core.inputs import without_forbidden
+
+    return "/" + without_forbidden(path, multiline=False).lstrip("/\\")
 
 
 # In UTF-8 JSON text a character no field may hold can only arrive escaped (a backslash:

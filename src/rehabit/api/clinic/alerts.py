@@ -113,7 +113,9 @@ class AttentionOut(Schema):
 def attention(request: HttpRequest) -> Status[Any]:
     """For therapists: open alerts and unread messages, most urgent first (the therapist
     home page's list). Anyone else: an empty list."""
-    items = [{**i.to_dict(), "at": iso(i.at)} for i in needs_attention(request.user)]
+    items = [
+        {**i.to_dict(), "at": iso(i.at)} for i in needs_attention(request.user, request=request)
+    ]
     return Status(200, items)
 
 

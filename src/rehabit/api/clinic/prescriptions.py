@@ -191,17 +191,19 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
 
 
 def _patient_for_therapist(request: HttpRequest, patient_id: int) -> tuple[int, Any]:
+    """(200, the patient) for a therapist who may read their record (audited), else 404
+    with one answer whether or not the account exists, as the chart's API: a different
+    one would tell any therapist which account numbers are patients."""
+    no_patient = (
+        404,
+        {"detail": _("No such patient (or no session with you and no share of their record).")},
+    )
     patient = get_user_model().objects.filter(pk=patient_id, is_active=True).first()
     if patient is None or is_staff_role(patient) or therapist_record(request.user) is None:
-        return 404, {"detail": _("No such patient.")}
+        return no_patient
     assessment = prescribing.current_assessment(patient)
     if not audit_record_read(request, patient, target=assessment):
-        return 403, {
-            "detail": _(
-                "Only a therapist the patient has a session with, and who the patient shares "
-                "their record with, can see or change their program."
-            )
-        }
+        return no_patient
     return 200, patient
 
 
