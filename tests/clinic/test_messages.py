@@ -179,3 +179,32 @@ def test_a_patient_sees_unread_messages_in_the_site_navigation(clinic: Clinic) -
     home = patient.get("/").content.decode()
     assert '<span id="unread-messages">(1 unread)</span>' in home
     assert 'id="unread-messages"' not in clinic.client("other_patient").get("/").content.decode()
+
+
+def test_the_other_side_using_the_same_idempotency_key_sends_its_own_message(
+    clinic: Clinic,
+) -> None:
+    """A key is the sender's side's own: the therapist reusing the patient's key (by chance,
+    or by a client that numbers its sends) stores the therapist's message, and each side's
+    retry still gives back its own first message."""
+    patient, therapist = clinic.client("patient"), clinic.client("therapist")
+    thread_id = patient.post(
+        "/api/v1/messages/threads",
+        json.dumps({"therapist_id": clinic.therapist.pk}),
+        content_type="application/json",
+    ).json()["id"]
+    url = f"/api/v1/messages/threads/{thread_id}/messages"
+
+    def send(client: Any, body: str) -> Any:
+        return client.post(url, json.dumps({"body": body}), content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY="1")  # fmt: skip
+
+    mine = send(patient, "From the patient.")
+    theirs = send(therapist, "From the therapist.")
+    assert mine.status_code == 201 and theirs.status_code == 201, theirs.content
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert send(therapist, "From the therapist.").json()["id"] == theirs.json()["id"]
+    assert send(patient, "From the patient.").json()["id"] == mine.json()["id"]
+    bodies = [m["body"] for m in therapist.get(f"/api/v1/messages/threads/{thread_id}").json()[
+        "messages"]]  # fmt: skip
+    assert bodies == ["From the patient.", "From the therapist."]

@@ -191,9 +191,10 @@ def send(
     user: Any, thread: MessageThread, raw_body: Any, *, token: str = ""
 ) -> tuple[Message, bool]:
     """Store a message from ``user`` in ``thread`` and tell the other side by e-mail that a
-    message is waiting. Returns (message, created): a retry with the same ``token`` gives
-    the first one. Raises Refused (not a participant, or no relationship now) or
-    FieldErrors (bad text; nothing stored)."""
+    message is waiting. Returns (message, created): a retry with the same ``token`` from
+    the same side gives the first one (the other side's token never matches). Raises
+    Refused (not a participant, or no relationship now) or FieldErrors (bad text; nothing
+    stored)."""
     side = side_of(user, thread)
     if side is None or not can_send(user, thread):
         raise Refused(
@@ -203,11 +204,12 @@ def send(
             )
         )
     token = (token or "").strip()[:TOKEN_MAX]
-    if token and (found := thread.messages.filter(client_token=token).first()) is not None:
+    from_patient = side == "patient"
+    mine = thread.messages.filter(from_patient=from_patient, client_token=token)
+    if token and (found := mine.first()) is not None:
         return found, False
     body = clean_body(raw_body)
     now = timezone.now()
-    from_patient = side == "patient"
     try:
         with transaction.atomic():
             earlier_unread = thread.messages.filter(
@@ -228,6 +230,6 @@ def send(
     except IntegrityError:
         if not token:
             raise
-        return thread.messages.get(client_token=token), False
+        return mine.get(), False
     thread.last_message_at = now
     return message, True

@@ -84,7 +84,8 @@ class Message(models.Model):
     body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read by the other side"), null=True, blank=True)
-    # A retried form or API call with the same token stores the message once.
+    # A retried form or API call with the same token stores the message once. The token
+    # is the sender's side's own: the other side using the same one sends a new message.
     client_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -94,9 +95,9 @@ class Message(models.Model):
         indexes = [models.Index(fields=["thread", "read_at"], name="clinic_message_unread")]
         constraints = [
             models.UniqueConstraint(
-                fields=["thread", "client_token"],
+                fields=["thread", "from_patient", "client_token"],
                 condition=~Q(client_token=""),
-                name="clinic_message_once",
+                name="clinic_message_once_per_side",
             )
         ]
 
