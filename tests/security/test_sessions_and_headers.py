@@ -76,3 +76,17 @@ def test_account_pages_have_strict_headers_and_no_inline_script(url: str, patien
     assert not INLINE_SCRIPT.search(body), url
     assert not INLINE_HANDLER.search(body), url
     assert not INLINE_STYLE.search(body), url
+
+
+@pytest.mark.parametrize("url", ["/", "/conditions/", "/exercises/"])
+def test_public_pages_are_private_to_a_signed_in_reader(url: str, patient: Any) -> None:
+    """A public page names the signed-in person in its navigation: no shared cache may keep
+    that copy. The same page for an anonymous reader carries no personal data and no
+    such header."""
+    signed_in = login(Client(), patient).get(url)
+    assert signed_in.status_code == 200, url
+    control = signed_in["Cache-Control"]
+    assert "private" in control and "no-cache" in control, control
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 200
+    assert "private" not in anonymous.get("Cache-Control", ""), url

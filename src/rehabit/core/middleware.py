@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -13,7 +13,9 @@ class PrivateHealthDataMiddleware:
 
     Assessment results, answers and (later) records are personal health data; browsers
     and shared proxies must not keep copies (OWASP ASVS V14). Views whose content is
-    public (education pages) opt out by setting ``response.public_page = True``.
+    public (education pages) opt out by setting ``response.public_page = True``; shown to
+    someone signed in, such a page still carries their name in the navigation (and perhaps
+    a message for them), so it is ``private``: their browser may keep it, no shared cache.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -21,8 +23,12 @@ class PrivateHealthDataMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(response, "public_page", False) and "Cache-Control" not in response:
+        if "Cache-Control" in response:
+            return response
+        if not getattr(response, "public_page", False):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        elif getattr(getattr(request, "user", None), "is_authenticated", False):
+            patch_cache_control(response, private=True, no_cache=True)
         return response
 
 
