@@ -265,6 +265,19 @@ def test_the_breathless_emergency_stops_before_the_follow_up_questions(client: C
     assert finish["Location"] == step_url("warning_signs-2")
 
 
+def test_signs_that_share_their_advice_say_it_once_on_the_stop_page(client: Client) -> None:
+    # Numbness in the saddle and new trouble peeing are two signs of one emergency: both
+    # are listed, their shared advice is given once (it was printed twice).
+    change = {**EMERGENCIES["saddle_numbness"][0], "bladder_trouble": "yes"}
+    answers = completed({**answers_for("self_care"), **change})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    html = client.get(STOP).content.decode()
+    saddle, bladder = flag("ces_saddle_numbness"), flag("ces_bladder")
+    assert saddle.advice == bladder.advice
+    assert escape(saddle.label) in html and escape(bladder.label) in html
+    assert html.count(escape(saddle.advice)) == 1
+
+
 def test_a_child_under_5_stops_at_once_with_no_way_to_continue(client: Client) -> None:
     answers = completed({**answers_for("self_care"), "age": 3})
     client.post("/assessment/", {"action": "restart"})
