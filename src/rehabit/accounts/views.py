@@ -40,7 +40,7 @@ from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
 from rehabit.accounts.preferences import held_zone, known_zone, profile_of
 from rehabit.accounts.profiles import update_profile
-from rehabit.accounts.roles import is_staff_role, role_of
+from rehabit.accounts.roles import is_staff_role, role_name, role_of
 from rehabit.audit.selectors import record_access_by_others, security_events
 
 
@@ -193,7 +193,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
     for entry in views:
         person = people.get(entry.actor_id) if entry.actor_id else None
         name = profile_of(person).full_name if person is not None else ""
-        rows.append({"entry": entry, "name": name or _("A Rehabit staff member")})
+        rows.append(
+            {
+                "entry": entry,
+                "name": name or _("A Rehabit staff member"),
+                "role": role_name(entry.actor_role),
+            }
+        )
     return render(
         request,
         "accounts/access_log.html",
