@@ -502,6 +502,21 @@ def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) ->
     assert 'value="three weeks"' in html
 
 
+def test_a_number_out_of_range_is_asked_for_in_the_questions_unit(client: Client) -> None:
+    # Was the validator's "Must be between 0 and 120.", in English whatever the language.
+    page = wizard.pages()[0]
+    answers = answers_for("self_care")
+    client.post("/assessment/", {"action": "restart"})
+    data = section_form(page, answers)
+    data["age"] = "130"
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Enter an age from 0 to 120 years." in html
+    assert "Must be between" not in html
+    assert 'value="130"' in html  # nothing typed is lost
+
+
 def test_missing_required_answer_blocks_the_page(client: Client) -> None:
     page = wizard.pages()[0]
     client.post("/assessment/", {"action": "restart"})
