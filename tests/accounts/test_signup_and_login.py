@@ -128,6 +128,11 @@ def test_signup_refuses_without_accepting_the_terms_and_says_why() -> None:
     body = response.content.decode()
     assert 'class="error-summary" role="alert"' in body
     assert "accept the terms of use and privacy notice" in body
+    # The summary gives the message alone, not the box's whole statement before it.
+    assert (
+        '<a href="#id_accept_terms">To create an account, accept the terms of use and '
+        "privacy notice.</a>" in body
+    )
     assert not get_user_model().objects.filter(email="x@example.org").exists()
 
 
