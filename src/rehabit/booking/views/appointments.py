@@ -242,7 +242,12 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     view = appointment_view(found, request.user, zone, now)
     therapist = found.therapist
     kind = found.session_type.kind
-    context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
+    context: dict[str, Any] = {
+        **view,
+        "zone": zone,
+        "zone_label": zone_label(now, zone),
+        "therapist": therapist,
+    }
     status = 200
     if request.method == "POST":
         confirmed = request.POST.get("confirm") == "yes"
