@@ -110,6 +110,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             "first_visit": first_visit,
             "detect_zone": detect_zone and not held,
             "zone_held": bool(held),
+            # Refused for their age, a new account cannot go past this page: say how to
+            # close it (deleting stays open while the profile is owed).
+            "too_young": first_visit and form.has_error("date_of_birth", "too_young"),
             "next": _next_url(request, ""),
         },
         status=422 if form.errors else 200,
