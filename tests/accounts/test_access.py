@@ -175,7 +175,9 @@ def test_related_therapist_opens_the_record_and_the_patient_sees_it(
         == 200
     )
     page = login(Client(), patient).get("/account/access-log/").content.decode()
-    assert "Theo Therapist" in page and "therapist" in page
+    assert "Theo Therapist" in page
+    # The role in the reader's words, not the stored code ("therapist").
+    assert 'data-label="Role">Therapist</td>' in page
 
 
 def test_registered_relations_must_fit_the_protocol() -> None:

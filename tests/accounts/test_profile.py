@@ -214,3 +214,23 @@ def test_a_therapists_zone_is_changed_in_the_workspace_not_here() -> None:
     assert Profile.objects.get(user=therapist.user).time_zone == "Australia/Sydney"
     therapist.user.refresh_from_db()
     assert zone_of(therapist.user) == "Australia/Sydney"
+
+
+def test_someone_under_the_minimum_age_is_told_before_signing_up_and_shown_a_way_out(
+    newcomer: Any,
+) -> None:
+    # A 17-year-old may do the check alone, and its result offers an account; the sign-up
+    # page did not say accounts start at 18, and the profile then refused them with no
+    # way on: every page (their result too) led back to the profile.
+    signup = Client().get("/account/signup/").content.decode()
+    assert "Accounts are for people aged 18 and over" in signup
+    too_young = (timezone.localdate() - timedelta(days=365 * 17)).isoformat()
+    client = login(Client(), newcomer)
+    response = client.post("/account/profile/", {**GOOD, "date_of_birth": too_young})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "aged 18 and over" in body
+    assert 'href="/account/data/delete/"' in body
+    # The way out is open while the profile is owed (after confirming the password).
+    delete = client.get("/account/data/delete/")
+    assert delete.status_code == 302 and delete["Location"].startswith("/account/reauthenticate/")

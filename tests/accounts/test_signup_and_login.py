@@ -61,6 +61,31 @@ def test_signup_needs_a_verified_address_before_signing_in() -> None:
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_confirming_the_first_address_is_not_an_e_mail_change() -> None:
+    from allauth.account.signals import email_changed
+
+    from rehabit.audit.models import AuditAction, AuditEntry
+
+    client = Client()
+    signup(client)
+    (message,) = mail.outbox
+    client.post(link_in(message, r"/account/confirm-email/[^/\s]+/"))
+    user = get_user_model().objects.get(email="new.person@example.org")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert not AuditEntry.objects.filter(action=AuditAction.EMAIL_CHANGED).exists()
+    assert "E-mail address changed" not in client.get("/account/access-log/").content.decode()
+    # A real change, from one address to another, is still recorded.
+    first = EmailAddress.objects.get(user=user)
+    email_changed.send(
+        sender=EmailAddress,
+        request=None,
+        user=user,
+        from_email_address=first,
+        to_email_address=first,
+    )
+    assert AuditEntry.objects.filter(action=AuditAction.EMAIL_CHANGED, subject_id=user.pk).exists()
+
+
 def test_signing_in_again_sends_a_fresh_link_as_the_check_your_e_mail_page_says() -> None:
     """The page after sign-up promises a new link on signing in again, at most one every
     few minutes (ACCOUNT_RATE_LIMITS confirm_email)."""
@@ -103,6 +128,11 @@ def test_signup_refuses_without_accepting_the_terms_and_says_why() -> None:
     body = response.content.decode()
     assert 'class="error-summary" role="alert"' in body
     assert "accept the terms of use and privacy notice" in body
+    # The summary gives the message alone, not the box's whole statement before it.
+    assert (
+        '<a href="#id_accept_terms">To create an account, accept the terms of use and '
+        "privacy notice.</a>" in body
+    )
     assert not get_user_model().objects.filter(email="x@example.org").exists()
 
 

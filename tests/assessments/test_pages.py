@@ -265,6 +265,19 @@ def test_the_breathless_emergency_stops_before_the_follow_up_questions(client: C
     assert finish["Location"] == step_url("warning_signs-2")
 
 
+def test_signs_that_share_their_advice_say_it_once_on_the_stop_page(client: Client) -> None:
+    # Numbness in the saddle and new trouble peeing are two signs of one emergency: both
+    # are listed, their shared advice is given once (it was printed twice).
+    change = {**EMERGENCIES["saddle_numbness"][0], "bladder_trouble": "yes"}
+    answers = completed({**answers_for("self_care"), **change})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    html = client.get(STOP).content.decode()
+    saddle, bladder = flag("ces_saddle_numbness"), flag("ces_bladder")
+    assert saddle.advice == bladder.advice
+    assert escape(saddle.label) in html and escape(bladder.label) in html
+    assert html.count(escape(saddle.advice)) == 1
+
+
 def test_a_child_under_5_stops_at_once_with_no_way_to_continue(client: Client) -> None:
     answers = completed({**answers_for("self_care"), "age": 3})
     client.post("/assessment/", {"action": "restart"})
@@ -487,6 +500,21 @@ def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) ->
     html = response.content.decode()
     assert "Enter a whole number of days, for example 21 for three weeks." in html
     assert 'value="three weeks"' in html
+
+
+def test_a_number_out_of_range_is_asked_for_in_the_questions_unit(client: Client) -> None:
+    # Was the validator's "Must be between 0 and 120.", in English whatever the language.
+    page = wizard.pages()[0]
+    answers = answers_for("self_care")
+    client.post("/assessment/", {"action": "restart"})
+    data = section_form(page, answers)
+    data["age"] = "130"
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Enter an age from 0 to 120 years." in html
+    assert "Must be between" not in html
+    assert 'value="130"' in html  # nothing typed is lost
 
 
 def test_missing_required_answer_blocks_the_page(client: Client) -> None:

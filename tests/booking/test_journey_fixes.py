@@ -136,3 +136,25 @@ def test_a_moved_session_still_coming_up_is_listed_once_with_its_earlier_time(
     assert f'href="/booking/appointments/{first.pk}/"' not in page
     assert "Moved from 1 earlier booked time" in page
     assert timezone.now() < moved.start
+
+
+def test_old_move_and_cancel_pages_lead_to_the_session_as_it_is_now(
+    patient: Any, therapist: Any
+) -> None:
+    # A move or cancel page opened from an earlier time (the browser's back button, an
+    # older e-mail) showed that time as "Booked", said it could still be changed, and
+    # offered only a message to the therapist.
+    first = book(patient, therapist, free_start(therapist, after=timedelta(days=3)))
+    moved = services.reschedule(first.pk, actor=patient, start=first.start + timedelta(days=1))
+    client = login(Client(), patient)
+    for page, form in (("reschedule", "Choose a new time"), ("cancel", "Cancel the session")):
+        response = client.get(f"/booking/appointments/{first.pk}/{page}/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/booking/appointments/{moved.pk}/{page}/"
+        assert form in client.get(response["Location"]).content.decode()
+    services.cancel(moved.pk, actor=patient, reason="")
+    for old in (first, moved):
+        for page in ("reschedule", "cancel"):
+            response = client.get(f"/booking/appointments/{old.pk}/{page}/")
+            assert response["Location"] == f"/booking/appointments/{moved.pk}/"
+    assert "Cancelled" in client.get(f"/booking/appointments/{moved.pk}/").content.decode()

@@ -114,3 +114,20 @@ def test_the_api_refuses_the_same_start_with_code_same_time(patient: Any, therap
         assert "already at" in data["detail"][0]["msg"]
     booked.refresh_from_db()
     assert booked.status == "booked" and _moves() == 0
+
+
+def test_the_move_page_names_the_zone_of_its_times_as_the_other_pages_do(
+    patient: Any, therapist: Any
+) -> None:
+    from django.utils import timezone
+
+    from rehabit.core.timefmt import zone_label
+
+    booked = book(patient, therapist, free_start(therapist))
+    url = f"/booking/appointments/{booked.pk}/reschedule/?tz=America/New_York"
+    html = login(Client(), patient).get(url).content.decode()
+    # Was "Times are in America/New_York time.": the zone's id, with no abbreviation.
+    label = zone_label(timezone.now(), "America/New_York")
+    assert label.endswith("America/New York")
+    assert f"Times are shown in <strong>{label}</strong> time." in html
+    assert "America/New_York time" not in html

@@ -145,3 +145,13 @@ def test_joining_the_waitlist_through_the_page(patient: Any, therapist: Any) -> 
         ).status_code
         == 422
     )
+
+
+def test_the_waitlist_page_leaves_both_choices_empty_the_same_way(
+    patient: Any, therapist: Any
+) -> None:
+    # The therapist list started with Django's "---------" (read out as dashes) under the
+    # specialty list's "—".
+    html = login(Client(), patient).get("/booking/waitlist/").content.decode()
+    assert html.count('<option value="" selected>—</option>') == 2
+    assert "---------" not in html

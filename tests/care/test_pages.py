@@ -429,3 +429,14 @@ def test_the_plan_s_booking_box_title_reads_as_its_own_line(client: Client) -> N
     assert "<p>Until then, this plan is safe to follow." in html
     # The headline above it already says when to book; the text does not say it again.
     assert html.count("1 to 2 weeks") + html.count("week or two") == 1
+
+
+def test_a_childs_plan_and_program_say_you_means_the_child(client: Client) -> None:
+    # The result told a parent that "you" means their child; the plan and the program it
+    # leads to spoke to "you" without saying so.
+    child = make_assessment(answers=completed({**answers_for("self_care"), "age": 12}))
+    adult = make_assessment()
+    note = "where this page says “you”, it means your child"
+    for page in ("plan", "program"):
+        assert note in client.get(f"/care/{child.pk}/{page}/").content.decode()
+        assert note not in client.get(f"/care/{adult.pk}/{page}/").content.decode()

@@ -118,6 +118,8 @@ def test_activities_are_named_once_then_rated(client: Client) -> None:
     ]
     missing = client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "4"})
     assert missing.status_code == 422 and 'value="4" checked' in text(missing)
+    # The summary names the activity left unrated and leads to its first choice.
+    assert '<li><a href="#rating_3-0">Sitting: Choose a number' in text(missing)
     client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "4", "rating_3": "5"})
     record = MeasureRecord.objects.get(assessment=assessment, measure="psfs")
     assert record.score == 4.0

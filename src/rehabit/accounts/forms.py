@@ -179,6 +179,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                     "please see a physiotherapist or doctor with a parent or guardian."
                 ),
                 params={"age": minimum},
+                code="too_young",
             )
         return born
 

@@ -15,11 +15,21 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 PATIENT = "patient"
 THERAPIST = "therapist"
 ADMIN = "admin"
 ROLES = (PATIENT, THERAPIST, ADMIN)
+# What a role is called on a page (the codes above are stored, e.g. in the audit log).
+ROLE_NAMES = {PATIENT: _("Patient"), THERAPIST: _("Therapist"), ADMIN: _("Administrator")}
+
+
+def role_name(role: str) -> str:
+    """A stored role code in the reader's language ("—" for one that is no person's)."""
+    name = ROLE_NAMES.get(role)
+    return str(name) if name is not None else "—"
+
 
 # Explicit permissions of each group, as "app_label.codename".
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {

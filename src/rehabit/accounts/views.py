@@ -40,7 +40,7 @@ from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
 from rehabit.accounts.preferences import held_zone, known_zone, profile_of
 from rehabit.accounts.profiles import update_profile
-from rehabit.accounts.roles import is_staff_role, role_of
+from rehabit.accounts.roles import is_staff_role, role_name, role_of
 from rehabit.audit.selectors import record_access_by_others, security_events
 
 
@@ -110,6 +110,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             "first_visit": first_visit,
             "detect_zone": detect_zone and not held,
             "zone_held": bool(held),
+            # Refused for their age, a new account cannot go past this page: say how to
+            # close it (deleting stays open while the profile is owed).
+            "too_young": first_visit and form.has_error("date_of_birth", "too_young"),
             "next": _next_url(request, ""),
         },
         status=422 if form.errors else 200,
@@ -193,7 +196,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
     for entry in views:
         person = people.get(entry.actor_id) if entry.actor_id else None
         name = profile_of(person).full_name if person is not None else ""
-        rows.append({"entry": entry, "name": name or _("A Rehabit staff member")})
+        rows.append(
+            {
+                "entry": entry,
+                "name": name or _("A Rehabit staff member"),
+                "role": role_name(entry.actor_role),
+            }
+        )
     return render(
         request,
         "accounts/access_log.html",

@@ -127,6 +127,9 @@ def stop(request: HttpRequest) -> HttpResponse:
         "assessments/stop.html",
         {
             "flags": flags,
+            # Signs of one condition share its advice (numbness in the saddle and trouble
+            # peeing both say "go to the emergency department now"): it is said once.
+            "advice": list(dict.fromkeys(f.advice for f in flags)),
             "ends": ends,
             "emergency": emergency,
             "for_child": is_child(draft.answers.get("age")),

@@ -21,7 +21,7 @@ from rehabit.clinical import AnswerErrors, flow, load_questionnaire
 from rehabit.clinical.flow import prune as prune  # drops answers that no longer apply
 from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.upgrade import draft_answers
-from rehabit.clinical.validation import validate_answers
+from rehabit.clinical.validation import REQUIRED, validate_answers
 
 DRAFT_KEY = "assessment_draft"
 
@@ -173,12 +173,35 @@ def page_errors(
     Questions of later pages are not required yet: only this page's and earlier ones are
     checked.
     """
-    ids = {q.id for q in questions}
+    by_id = {q.id: q for q in questions}
     try:
         validate_answers(load_questionnaire(), prune(answers))
     except AnswerErrors as exc:
-        return {qid: msgs for qid, msgs in exc.errors.items() if qid in ids}
+        return {
+            qid: _in_words(by_id[qid], answers.get(qid), msgs)
+            for qid, msgs in exc.errors.items()
+            if qid in by_id
+        }
     return {}
+
+
+def _in_words(question: Question, value: object, messages: list[str]) -> list[str]:
+    """The validator's messages (plain English for API clients, never translated) as the page
+    says them: in the reader's language, a number out of range in the question's unit."""
+    low, high = question.min, question.max
+    if isinstance(value, int) and low is not None and high is not None and not low <= value <= high:
+        return [range_error(question)]
+    return [_("This question is required.") if m == REQUIRED else m for m in messages]
+
+
+def range_error(question: Question) -> str:
+    """What to say when a number is too small or too large ("130" for an age)."""
+    bounds = {"low": question.min, "high": question.max}
+    if question.unit == "days":
+        return _("Enter a number of days from %(low)d to %(high)d.") % bounds
+    if question.unit == "years":
+        return _("Enter an age from %(low)d to %(high)d years.") % bounds
+    return _("Enter a number from %(low)d to %(high)d.") % bounds
 
 
 def first_page_with_errors(errors: Mapping[str, object]) -> str:

@@ -92,7 +92,14 @@ def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: An
 
 
 @receiver(account_signals.email_changed, dispatch_uid="rehabit.audit.email_changed")
-def on_email_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def on_email_changed(
+    sender: Any, request: HttpRequest, user: Any, from_email_address: Any = None, **kwargs: Any
+) -> None:
+    # allauth sends this signal too when a new account's first address is confirmed (there
+    # is no earlier address): that is no change, and a new patient's sign-in activity said
+    # "E-mail address changed" as its first line.
+    if from_email_address is None:
+        return
     record(AuditAction.EMAIL_CHANGED, request=request, actor=user, subject=user)
 
 

@@ -130,6 +130,7 @@ class WaitlistForm(forms.Form):
     therapist = forms.ModelChoiceField(
         label=_("Or this therapist"),
         queryset=Therapist.objects.filter(is_listed=True),
+        empty_label="—",  # as the specialty above (Django's "---------" reads as dashes)
         required=False,
     )
     session = forms.ChoiceField(label=_("Kind of session"), choices=SessionKind.choices)

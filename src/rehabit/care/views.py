@@ -47,6 +47,7 @@ from rehabit.care.services import (
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.exercises import get_exercise, load_exercises
 from rehabit.clinical.medication import SCREEN_ANSWERS
+from rehabit.clinical.questionnaire import is_child
 
 LOG_ROWS = 50
 CHECK_IN_DAYS = 7
@@ -76,6 +77,9 @@ def _base_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "can_write": can_write(request, assessment),
         "anonymous_offer": _anonymous_offer(request, assessment),
         "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
+        # Under 16 a parent or carer answered: the plan and program speak to them as the
+        # result does ("you" is the child).
+        "for_child": is_child(assessment.answers.get("age")),
     }
 
 

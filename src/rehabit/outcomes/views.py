@@ -217,6 +217,14 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#function")
     rules = load_outcomes()
     names = request.POST.getlist("activity") if request.method == "POST" else []
+    # Each rating's problem names its activity and leads to it: the same message for two
+    # activities said twice, and nothing about which.
+    named = {f"rating_{a.position}": a.name for a in chosen}
+    summary = [
+        (f"{key}-0", f"{named[key]}: {m}") if key in named else ("", m)
+        for key, problems in errors.items()
+        for m in problems
+    ]
     context.update(
         chosen=chosen,
         slots=[names[n] if n < len(names) else "" for n in range(rules.psfs_activities[1])],
@@ -234,6 +242,7 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             }
             for a in chosen
         ],
+        summary=summary,
         **_errors(errors),
     )
     return render(request, "outcomes/activities.html", context, status=422 if errors else 200)

@@ -45,6 +45,12 @@ def is_checkbox(field: BoundField) -> bool:
 
 @register.simple_tag
 def error_link(field: BoundField, message: str) -> SafeString:
+    """One line of the error summary: the field's name, then the message. A box to tick is
+    labelled with a whole statement ("I have read and accept … the privacy notice."), which
+    the message already names: it gives the message alone (it read "… notice.: To create an
+    account, accept …")."""
+    if is_checkbox(field):
+        return format_html('<a href="#{}">{}</a>', field.auto_id, message)
     return format_html(
         '<a href="#{}">{}: {}</a>', field.auto_id, strip_tags(str(field.label)), message
     )

@@ -214,18 +214,40 @@ def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     return render(request, "booking/appointment.html", context)
 
 
+def _to_the_session_now(request: HttpRequest, found: Any, page: str) -> HttpResponse | None:
+    """An old move or cancel page (a time the session was moved from, or a session already
+    cancelled) would show that time as booked, with no way to change it: it leads to the
+    same page for the session's current time instead, or to the session's own page once
+    it is no longer booked."""
+    if request.method != "GET":
+        return None
+    current = found.current()
+    if not current.is_active:
+        return redirect("booking:appointment", appointment_id=current.pk)
+    if current.pk != found.pk:
+        return redirect(page, appointment_id=current.pk)
+    return None
+
+
 @account_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     """Pick a new time, then confirm it (old and new time shown with their zones); only the
     confirmation moves the session. The current time is marked and cannot be picked."""
     found = appointment_for(request.user, appointment_id)
+    if (elsewhere := _to_the_session_now(request, found, "booking:reschedule")) is not None:
+        return elsewhere
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
     view = appointment_view(found, request.user, zone, now)
     therapist = found.therapist
     kind = found.session_type.kind
-    context: dict[str, Any] = {**view, "zone": zone, "therapist": therapist}
+    context: dict[str, Any] = {
+        **view,
+        "zone": zone,
+        "zone_label": zone_label(now, zone),
+        "therapist": therapist,
+    }
     status = 200
     if request.method == "POST":
         confirmed = request.POST.get("confirm") == "yes"
@@ -281,6 +303,8 @@ def _confirm_move(
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     found = appointment_for(request.user, appointment_id)
+    if (elsewhere := _to_the_session_now(request, found, "booking:cancel")) is not None:
+        return elsewhere
     zone = viewer_zone(request, request.GET.get("tz"))
     form = CancelForm(request.POST or None)
     context: dict[str, Any] = {
