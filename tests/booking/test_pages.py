@@ -92,7 +92,7 @@ def test_book_see_move_and_cancel_through_the_pages(
     page = client.get(done["Location"]).content.decode()
     assert "Booked" in page and "IST, Asia/Kolkata" in page
     assert "until" in page and "24 hours before it starts" in page
-    assert "The video call opens at" in page
+    assert "The video call opens on" in page
 
     reschedule = client.get(f"/booking/appointments/{appointment.pk}/reschedule/")
     new_start = re.findall(r'name="start" value="([^"]+)"', reschedule.content.decode())[-1]

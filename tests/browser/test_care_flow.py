@@ -151,6 +151,9 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
         if item.dosage["kind"] == "reps":
             for _ in range(item.dosage["reps"]):  # the first set, counted rep by rep
                 page.locator("#player-count").click()
+        else:  # the first hold or timed part runs out on the clock
+            minutes, seconds = page.locator("#player-time").text_content().split(":")
+            page.clock.run_for((int(minutes) * 60 + int(seconds)) * 1000 + 300)
         while (
             page.locator("#player-position").text_content()
             == (f"Exercise {position} of {len(program.items)}")
@@ -182,6 +185,36 @@ def test_run_a_short_session_with_the_player_and_see_it_in_the_log(
     session = ExerciseSession.objects.get(assessment=assessment)
     assert session.exercise_ids == [i.exercise.id for i in program.items]
     assert (session.pain_during, session.pain_after) == (2, 1)
+
+
+def test_an_exercise_whose_every_step_was_skipped_is_not_ticked_as_done(
+    page: Any, live_server: Any
+) -> None:
+    """Skipping every hold and rest of an exercise is not doing it: the log form leaves it
+    unticked (the person can tick it there if they did it without the timer); an exercise
+    whose hold ran out on the clock is ticked."""
+    assessment = make_assessment()
+    program = program_for(assessment)
+    first, second = program.items[:2]
+    assert first.dosage["kind"] == "hold"
+    page.clock.install(time=START)
+    position = page.locator("#player-position")
+    for n, one_hold_done in enumerate((False, True)):
+        page.goto(f"{live_server.url}/care/{assessment.pk}/session/")
+        page.clock.pause_at(START + timedelta(minutes=1 + 30 * n))
+        page.get_by_role("button", name="Start the guided session").click()
+        page.get_by_role("button", name="Start", exact=True).click()
+        if one_hold_done:
+            page.clock.run_for(first.dosage["hold_seconds"] * 1000 + 300)
+        while position.text_content().startswith("Exercise 1 "):
+            page.locator("#player-skip").click()
+            page.clock.run_for(100)
+        assert page.locator("#player-title").text_content() == second.exercise.name
+        page.get_by_role("button", name="Finish the session").click()
+        assert page.locator("#log").is_visible()
+        assert page.locator(f"#done-{first.exercise.id}").is_checked() == one_hold_done
+        for item in program.items[1:]:
+            assert not page.locator(f"#done-{item.exercise.id}").is_checked(), item.exercise.id
 
 
 def test_the_player_and_program_on_a_phone(phone_page: Any, live_server: Any) -> None:

@@ -60,7 +60,8 @@
     remaining: 0, // ms left in a timed step (kept while paused)
     lastSecond: null,
     count: 0, // repetitions counted in a reps step
-    done: {}, // exercise id -> true when all its steps were played
+    done: {}, // exercise id -> true when its steps were played, at least one of them done
+    worked: false, // a hold, timed part or set of the current exercise was done
     timer: null
   };
   var audio = null;
@@ -255,16 +256,20 @@
     renderStep();
     if (state.remaining <= 0) {
       beep(880, 0.25);
+      if (step.kind !== "rest" && step.kind !== "switch") state.worked = true;
       beginStep(state.step + 1);
     }
   }
 
+  // An exercise counts as done in the log when at least one of its holds, timed parts or
+  // sets was done, not when every step was skipped (the person can still tick it there).
   function exerciseComplete() {
     stopTimer();
-    state.done[exercise().id] = true;
+    if (state.worked) state.done[exercise().id] = true;
     if (state.index + 1 >= exercises.length) { finish(); return; }
     state.index += 1;
     state.step = -1;
+    state.worked = false;
     state.status = "ready";
     renderExercise();
     renderStep();
@@ -277,6 +282,7 @@
     stopTimer();
     state.index = index;
     state.step = -1;
+    state.worked = false;
     state.status = "ready";
     renderExercise();
     renderStep();
@@ -302,6 +308,7 @@
   function skip() {
     if (state.status === "ready" || state.status === "finished") return;
     stopTimer();
+    if (currentStep().kind === "reps") state.worked = true;  // this button says "Set done"
     beginStep(state.step + 1);
   }
 
@@ -312,6 +319,7 @@
     state.count += 1;
     if (state.count >= step.reps) {
       beep(880, 0.25);
+      state.worked = true;
       beginStep(state.step + 1);
       return;
     }
