@@ -440,3 +440,27 @@ def test_a_childs_plan_and_program_say_you_means_the_child(client: Client) -> No
     for page in ("plan", "program"):
         assert note in client.get(f"/care/{child.pk}/{page}/").content.decode()
         assert note not in client.get(f"/care/{adult.pk}/{page}/").content.decode()
+
+
+def test_the_menu_leads_a_signed_in_patient_to_their_latest_program(
+    patient: Any, other_patient: Any
+) -> None:
+    """One tap from any page back to the program (with its diary and progress links) of
+    the patient's own latest assessment; nobody else's, and not for anyone without one."""
+    from tests.booking.support import make_therapist
+
+    assert 'href="/care/' not in text(login(Client(), patient).get("/"))  # none yet
+    older = make_assessment(owner=patient)
+    latest = make_assessment(owner=patient)
+    Assessment.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=3))
+    make_assessment(owner=other_patient)
+    client = login(Client(), patient)
+    home = text(client.get("/"))
+    assert f'<a href="/care/{latest.pk}/program/">My program</a>' in home
+    assert f"/care/{older.pk}/" not in home
+    page = text(client.get(f"/care/{latest.pk}/program/"))
+    assert f'<a href="/care/{latest.pk}/program/" aria-current="page">My program</a>' in page
+    assert 'aria-current="page">Exercises' not in page  # the library is another page
+    assert "My program" not in text(Client().get("/exercises/"))
+    therapist = make_therapist("Tess Nav")
+    assert "My program" not in text(login(Client(), therapist.user, mfa=True).get("/"))

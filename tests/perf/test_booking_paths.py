@@ -110,10 +110,11 @@ def test_queries_of_the_therapist_week_and_a_booking(
 ) -> None:
     client = login(Client(), patient)
     client.get(f"/booking/therapists/{therapist.pk}/")
-    # Seven for the signed-in person (session, account, role, zone, profile, consents,
-    # unread messages), nine for the page: the therapist with their specialties, languages
-    # and session types, then their hours, days, leave, types and bookings.
-    with django_assert_num_queries(16):
+    # Eight for the signed-in person (session, account, role, zone, profile, consents,
+    # unread messages, the latest assessment for "My program"), nine for the page: the
+    # therapist with their specialties, languages and session types, then their hours,
+    # days, leave, types and bookings.
+    with django_assert_num_queries(17):
         assert client.get(f"/booking/therapists/{therapist.pk}/").status_code == 200
     start = free_start(therapist)
     body = {"therapist_id": therapist.pk, "session_type": FIRST, "start": start.isoformat()}
