@@ -58,6 +58,29 @@ def test_the_therapist_page_lists_a_week_of_free_times(therapist: Any) -> None:
     assert len(re.findall(r"/book/\?session=first_assessment", html)) > 20
 
 
+def test_a_week_not_open_for_booking_yet_says_so_and_offers_no_later_week(
+    therapist: Any,
+) -> None:
+    """Past the therapist's booking horizon a week is empty because it is not open yet,
+    not because they are busy: the page says so, names the earliest free time as such, and
+    leads no further."""
+    from rehabit.booking.timefmt import in_zone
+
+    zone = "Australia/Sydney"
+    today = in_zone(timezone.now(), zone).date()
+    url = f"/booking/therapists/{therapist.pk}/?tz={zone}&session={FIRST}"
+    past = today + timedelta(days=therapist.horizon_days + 3)
+    html = Client().get(f"{url}&start={past.isoformat()}").content.decode()
+    assert f"{therapist.name} takes bookings up to {therapist.horizon_days} days ahead" in html
+    assert "The earliest free time is" in html and "The next free time is" not in html
+    assert "Later week" not in html and "Earlier week" in html
+    last_open = today + timedelta(days=therapist.horizon_days - 3)
+    html = Client().get(f"{url}&start={last_open.isoformat()}").content.decode()
+    assert 'id="not-open-yet"' not in html and "Later week" not in html
+    html = Client().get(url).content.decode()
+    assert 'id="not-open-yet"' not in html and "Later week" in html
+
+
 def test_booking_needs_an_account_and_shows_both_zones(patient: Any, therapist: Any) -> None:
     start = free_start(therapist)
     anonymous = Client().get(book_url(therapist, start))

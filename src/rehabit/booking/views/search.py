@@ -188,6 +188,10 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
     today = in_zone(now, zone).date()
     first_day = max(data.get("start") or today, today)
     last_day = first_day + timedelta(days=DAYS_SHOWN - 1)
+    # The last day bookings are open on (found.horizon_days ahead): a later week is empty
+    # because it is not open yet, not because the therapist is busy.
+    open_until = today + timedelta(days=found.horizon_days)
+    next_week = first_day + timedelta(days=DAYS_SHOWN)
     schedule = engine.schedule_of(found.pk, now, therapist=found)
     free = (
         engine.slots_between(schedule, kind, first_day, last_day, zone, now)
@@ -215,7 +219,9 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
             "days": slots_by_day(free, zone, therapist_id=found.pk, therapist_zone=found.time_zone),
             "first_day": first_day,
             "previous_week": first_day - timedelta(days=DAYS_SHOWN) if first_day > today else None,
-            "next_week": first_day + timedelta(days=DAYS_SHOWN),
+            "next_week": next_week if next_week <= open_until else None,
+            "not_open_yet": first_day > open_until,
+            "open_days": found.horizon_days,
             "next_free": [
                 slot_view(s, zone, therapist_id=found.pk, therapist_zone=found.time_zone)
                 for s in next_free
