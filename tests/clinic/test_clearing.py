@@ -153,6 +153,22 @@ def test_the_day_the_pain_began_is_named_as_days_are_and_is_itself_accepted(
     assert Clearance.objects.get(assessment=assessment).checked_on == began
 
 
+def test_the_recorded_clearance_lists_what_it_covered_line_by_line(clinic: Clinic) -> None:
+    """Each reason is its own sentence: listed as on the form, not joined and closed with
+    another full stop ("... or cancer).." it read)."""
+    _withheld(clinic)
+    therapist = clinic.client("therapist")
+    assert therapist.post(_url(clinic), _form(_today(clinic))).status_code == 302
+    page = html.unescape(therapist.get(_url(clinic)).content.decode())
+    section = page[
+        page.index('id="clearance"') : page.index("</section>", page.index('id="clearance"'))
+    ]
+    covered = section[section.index("It covered:") :]
+    items = re.findall(r"<li>(.*?)</li>", covered)
+    assert items and all(item.endswith(".") for item in items), covered
+    assert ".." not in re.sub(r"<[^>]+>", " ", section)
+
+
 def test_only_a_therapist_who_may_see_the_record_records_or_withdraws_it(
     clinic: Clinic,
 ) -> None:
