@@ -247,3 +247,18 @@ def test_a_superuser_still_manages_superuser_fields(patient: Any, settings: Any)
     entry = AuditEntry.objects.get(action=AuditAction.ACCOUNT_CHANGED_BY_STAFF)
     assert entry.details["changes"] == {"is_staff": [False, True]}
     assert client.get(url(settings, f"auth/user/{patient.pk}/password/")).status_code == 403
+
+
+def test_the_account_page_leads_an_admin_to_the_admin_site_and_nobody_else(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    """The admin site's address is not guessable in production, so the one place an
+    administrator starts from names it; a patient's or therapist's page does not."""
+    link = f'href="/{settings.REHABIT_ADMIN_PATH}"'
+    page = admin_client.get("/account/").content.decode()
+    assert link in page and "Admin site: accounts, therapists, appointments" in page
+    therapist = make_user("theo.therapist@example.org", role=THERAPIST, totp_secret=TOTP_SECRET)
+    for user, mfa in ((patient, False), (therapist, True)):
+        other = login(Client(), user, mfa=mfa).get("/account/")
+        assert other.status_code == 200
+        assert link not in other.content.decode()
