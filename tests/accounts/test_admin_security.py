@@ -262,3 +262,31 @@ def test_the_account_page_leads_an_admin_to_the_admin_site_and_nobody_else(
         other = login(Client(), user, mfa=mfa).get("/account/")
         assert other.status_code == 200
         assert link not in other.content.decode()
+
+
+def test_a_therapist_deactivated_by_an_admin_leaves_the_search_and_cannot_be_booked(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    """Deactivated in the admin site, the therapist was still listed with free times and
+    bookable (sessions nobody would attend, e-mails to them not sent)."""
+    from rehabit.booking.messages import BookingRefused
+    from rehabit.booking.models import Therapist
+    from tests.booking.support import book, free_start, make_therapist
+
+    therapist = make_therapist("Dana Departing")
+    start = free_start(therapist)
+    assert "Dana Departing" in Client().get("/booking/").content.decode()
+    user = therapist.user
+    response = admin_client.post(
+        url(settings, f"auth/user/{user.pk}/change/"), account_form(user, is_active="")
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=user.pk).is_active
+    assert not Therapist.objects.get(pk=therapist.pk).is_listed
+    assert "Dana Departing" not in Client().get("/booking/").content.decode()
+    with pytest.raises(BookingRefused):
+        book(patient, therapist, start)
+    # Active again, the account is not listed until an administrator lists it.
+    admin_client.post(url(settings, f"auth/user/{user.pk}/change/"), account_form(user))
+    assert User.objects.get(pk=user.pk).is_active
+    assert not Therapist.objects.get(pk=therapist.pk).is_listed
