@@ -279,3 +279,46 @@ def test_the_assessment_list_and_history_show_no_result(
     assert AuditEntry.objects.filter(
         action=AuditAction.RECORD_VIEWED, subject_id=patient.pk, target_id=str(urgent.pk)
     ).exists()
+
+
+def test_the_account_page_leads_an_admin_to_the_admin_site_and_nobody_else(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    """The admin site's address is not guessable in production, so the one place an
+    administrator starts from names it; a patient's or therapist's page does not."""
+    link = f'href="/{settings.REHABIT_ADMIN_PATH}"'
+    page = admin_client.get("/account/").content.decode()
+    assert link in page and "Admin site: accounts, therapists, appointments" in page
+    therapist = make_user("theo.therapist@example.org", role=THERAPIST, totp_secret=TOTP_SECRET)
+    for user, mfa in ((patient, False), (therapist, True)):
+        other = login(Client(), user, mfa=mfa).get("/account/")
+        assert other.status_code == 200
+        assert link not in other.content.decode()
+
+
+def test_a_therapist_deactivated_by_an_admin_leaves_the_search_and_cannot_be_booked(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    """Deactivated in the admin site, the therapist was still listed with free times and
+    bookable (sessions nobody would attend, e-mails to them not sent)."""
+    from rehabit.booking.messages import BookingRefused
+    from rehabit.booking.models import Therapist
+    from tests.booking.support import book, free_start, make_therapist
+
+    therapist = make_therapist("Dana Departing")
+    start = free_start(therapist)
+    assert "Dana Departing" in Client().get("/booking/").content.decode()
+    user = therapist.user
+    response = admin_client.post(
+        url(settings, f"auth/user/{user.pk}/change/"), account_form(user, is_active="")
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=user.pk).is_active
+    assert not Therapist.objects.get(pk=therapist.pk).is_listed
+    assert "Dana Departing" not in Client().get("/booking/").content.decode()
+    with pytest.raises(BookingRefused):
+        book(patient, therapist, start)
+    # Active again, the account is not listed until an administrator lists it.
+    admin_client.post(url(settings, f"auth/user/{user.pk}/change/"), account_form(user))
+    assert User.objects.get(pk=user.pk).is_active
+    assert not Therapist.objects.get(pk=therapist.pk).is_listed

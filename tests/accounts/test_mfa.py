@@ -51,6 +51,10 @@ def test_staff_set_up_totp_and_may_continue() -> None:
         AuditEntry.objects.filter(action=AuditAction.MFA_ADDED, subject_id=therapist.pk).count()
         == 2
     )  # totp + recovery codes
+    # The first codes are not called a replacement ("the old ones no longer work").
+    codes = client.get(response["Location"]).content.decode()
+    assert "Your recovery codes are ready. If you had codes before, those no longer work." in codes
+    assert "old ones" not in codes
     assert client.get("/account/").status_code == 200
 
 

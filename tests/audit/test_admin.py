@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from rehabit.accounts.models import Profile
 from rehabit.audit.models import AuditAction, AuditEntry
+from rehabit.core.timefmt import format_when
 from tests.accounts.helpers import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,22 @@ def test_patients_see_who_viewed_their_record(patient: Any, admin_user: Any) -> 
     assert "Ada Admin" in page
     assert "Record viewed by staff" in page
     assert ", Europe/London)" in page
+
+
+def test_the_log_shows_each_time_in_the_admins_zone_and_names_it(
+    patient: Any, admin_user: Any, settings: Any
+) -> None:
+    """Times were headed "When (UTC)" but shown on the admin's own clock ("7:54 a.m." at
+    06:54 UTC for an admin in Berlin), without a zone: now in the site's format, zone named."""
+    Profile.objects.filter(user=admin_user).update(time_zone="America/New_York")
+    Client().post("/account/login/", {"login": patient.email, "password": PASSWORD})
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGIN).first()
+    assert entry is not None
+    client = login(Client(), admin_user, mfa=True)
+    base = f"/{settings.REHABIT_ADMIN_PATH}audit/auditentry/"
+    shown = format_when(entry.event_time, "America/New_York")
+    assert "(EST, America/New York)" in shown or "(EDT, America/New York)" in shown
+    for page in (client.get(base), client.get(f"{base}{entry.pk}/change/")):
+        text = html.unescape(page.content.decode())
+        assert shown in text
+        assert "UTC)" not in text

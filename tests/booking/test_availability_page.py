@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from html import unescape
 from typing import Any
 
 import pytest
@@ -284,6 +285,12 @@ def test_an_admin_edits_any_therapists_week(tara: Therapist, admin_user: Any) ->
     url = f"/booking/therapists/{tara.pk}/availability/"
     html = client.get(url).content.decode()
     assert "Availability of Tara Therapist" in html
+    # The admin is told whose hours and clock these are (it said "the times you work").
+    said = unescape(html)
+    assert "Give the times the therapist works on each day, on the therapist's clock" in said
+    assert "on your own clock" not in html
+    own = login(Client(), tara.user, mfa=True).get("/booking/availability/").content.decode()
+    assert "Give the times you work on each day, on your own clock." in own
     fields = grid_fields(html)
     fields["d2-0-start"], fields["d2-0-end"] = "10:00", "11:00"
     assert client.post(url, {"action": "weekly", **fields}).status_code == 302

@@ -18,7 +18,7 @@ from rehabit.booking.models import Therapist, WorkingHours
 from tests.accounts.helpers import TOTP_SECRET, login, make_user, totp_code
 from tests.booking.conftest import mailbox  # noqa: F401  (fixture: a real SMTP server)
 from tests.booking.support import Mailbox, text_body
-from tests.browser.axe import assert_accessible
+from tests.browser.axe import assert_accessible, assert_fits_phone_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,4 +142,27 @@ def test_invitation_to_a_week_on_the_home_page(
     page.goto(base + "/booking/availability/")
     assert_accessible(page)
     page.goto(base + "/therapist/schedule/?view=day")
+    assert_accessible(page)
+
+
+def test_the_sent_invitations_fit_a_phone(
+    phone_page: Any,
+    live_server: Any,
+    mailbox: Mailbox,  # noqa: F811
+) -> None:
+    """The list of sent invitations stacks on a phone (each value named by its column)
+    instead of pushing the page 268 px sideways at 360 px."""
+    admin = make_user("ada.admin@example.org", role="admin", totp_secret=TOTP_SECRET)
+    page = phone_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, live_server, admin)
+    page.goto(live_server.url + "/staff/invitations/")
+    page.get_by_label("The therapist's e-mail address").fill(EMAIL)
+    page.get_by_label("Their name (optional)").fill("Bruno Browser")
+    page.get_by_role("button", name="Send the invitation").click()
+    assert page.get_by_text(f"An invitation was sent to {EMAIL}").is_visible()
+    assert_fits_phone_width(page)
+    row = page.locator("table tbody tr").first
+    assert row.get_by_role("button", name="Withdraw").is_visible()
+    assert row.locator('td[data-label="State"]').inner_text().startswith("Open until ")
     assert_accessible(page)

@@ -397,3 +397,23 @@ def test_a_note_is_about_a_session_that_took_place_and_is_signed_once_it_started
     assert client.post(started["Location"], signing).status_code == 302
     note.refresh_from_db()
     assert note.is_signed
+
+
+def test_a_check_in_says_what_had_settled_by_when_not_within_a_day(clinic: Clinic) -> None:
+    """Answered the same afternoon, "has any pain settled since the session?" was shown as
+    "did not settle within a day", which no one was asked: the chart now says by when."""
+    from rehabit.care.services import check_in
+    from rehabit.core.timefmt import format_when
+
+    now = timezone.now()
+    program = program_for(clinic.assessment)
+    session, _ = log_session(clinic.assessment, session_data(program), now=now - timedelta(hours=9))
+    answers = {"next_morning": "same", "settled_within_24h": False, "signs": []}
+    check_in(clinic.assessment, session.pk, answers, now=now)
+    text = _text(clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/"))
+    text = text.split("Next-morning check-ins")[1].split("Outcome trends")[0]
+    assert "within a day" not in text
+    session.refresh_from_db()
+    assert session.checked_in_at is not None
+    checked = format_when(session.checked_in_at, clinic.therapist.time_zone)
+    assert f"pain from the exercises had not settled by the check-in (checked in {checked})" in text

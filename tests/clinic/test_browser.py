@@ -151,3 +151,41 @@ def test_a_clearance_recorded_on_a_desktop_opens_the_program_seen_on_a_phone(
     assert phone.locator(".program-item", has_text="Short walks first.").is_visible()
     assert_fits_phone_width(phone)
     assert_accessible(phone)
+
+
+def test_every_text_field_of_the_program_page_is_a_full_size_field_on_a_phone(
+    phone_page: Any, live_server: Any
+) -> None:
+    """The clearance's "Who examined the patient", its withdrawal reason and the reasons
+    for going back to the automatic program are styled text fields (at least 48 px high), as
+    every other: without type="text" they were the browser's bare 21 px box."""
+    from django.utils import timezone
+
+    from rehabit.assessments.models import Assessment
+    from tests.care.helpers import make_assessment
+
+    clinic = make_clinic()
+    urgent = make_assessment("urgent", owner=clinic.patient)
+    Assessment.objects.filter(pk=urgent.pk).update(created_at=timezone.now())
+    url = f"/clinic/patients/{clinic.patient.pk}/program/"
+    heights = "els => els.map(e => [e.id, Math.round(e.getBoundingClientRect().height)])"
+    phone = phone_page
+    sign_in(phone, live_server, clinic.therapist.user, mfa=True)
+    phone.goto(live_server.url + url)
+    before = phone.eval_on_selector_all("#clearance input:not([type=checkbox])", heights)
+    assert dict(before)["checked-by"] >= 44, before
+
+    therapist = login(Client(), clinic.therapist.user, mfa=True)
+    today = timezone.localdate(timezone.now()).isoformat()
+    cleared = therapist.post(url, {"action": "clear", "checked_by": "Dr Lee", "checked_on": today,
+                                   "finding": "No clot.", "confirmed": "on"})  # fmt: skip
+    assert cleared.status_code == 302, cleared.content.decode()[:500]
+    added = therapist.post(url, {"action": "add", "exercise": "walking_programme",
+                                 "rule": "automatic", "reason": "Short walks first."})  # fmt: skip
+    assert added.status_code == 302
+    phone.goto(live_server.url + url)
+    phone.eval_on_selector_all("details", "els => els.forEach(d => { d.open = true; })")
+    fields = phone.eval_on_selector_all("main input[name=reason]", heights)
+    assert {name for name, _ in fields} >= {"withdraw-reason", "reset-walking"}, fields
+    assert all(height >= 44 for _, height in fields), fields
+    assert_fits_phone_width(phone)

@@ -18,6 +18,8 @@ from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditEntry
 from rehabit.care.models import Clearance, PrescribedExercise
 from rehabit.care.programs import program_for
+from rehabit.clinic.clearing import first_day
+from rehabit.core.timefmt import format_day
 from tests.care.helpers import make_assessment
 from tests.clinic.support import Clinic
 
@@ -111,7 +113,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(clinic: Clinic)
         assert message in text, message
     cases = [
         (_form(today + timedelta(days=1)), "The examination cannot be in the future."),
-        (_form("2000-01-01"), "The examination must be after the pain began"),
+        (_form("2000-01-01"), "cannot be before the day the pain began"),
         (_form("9999-99-99"), "Give a date as YYYY-MM-DD, for example 2027-03-02."),
         (_form("0001-01-01"), "Give a date from 1900-01-01 to 2199-12-31."),
         (_form(today, finding="x" * 501), "Keep the finding to 500 characters or fewer"),
@@ -129,6 +131,42 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(clinic: Clinic)
     bell = therapist.post(_url(clinic), _form(today, finding="No clot\x07"))
     assert bell.status_code == 400
     assert not Clearance.objects.exists()
+
+
+def test_the_day_the_pain_began_is_named_as_days_are_and_is_itself_accepted(
+    clinic: Clinic,
+) -> None:
+    """The refusal names the day as every page does ("Friday 4 December 2026", not
+    2026-12-04) and says what is refused: a day before it, not the day itself."""
+    assessment = _withheld(clinic)
+    therapist = clinic.client("therapist")
+    began = first_day(assessment, _today(clinic))
+    assert began is not None
+    response = therapist.post(_url(clinic), _form(began - timedelta(days=1)))
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert (
+        f"The examination cannot be before the day the pain began ({format_day(began)}, "
+        "as the patient told it)"
+    ) in page
+    assert therapist.post(_url(clinic), _form(began)).status_code == 302
+    assert Clearance.objects.get(assessment=assessment).checked_on == began
+
+
+def test_the_recorded_clearance_lists_what_it_covered_line_by_line(clinic: Clinic) -> None:
+    """Each reason is its own sentence: listed as on the form, not joined and closed with
+    another full stop ("... or cancer).." it read)."""
+    _withheld(clinic)
+    therapist = clinic.client("therapist")
+    assert therapist.post(_url(clinic), _form(_today(clinic))).status_code == 302
+    page = html.unescape(therapist.get(_url(clinic)).content.decode())
+    section = page[
+        page.index('id="clearance"') : page.index("</section>", page.index('id="clearance"'))
+    ]
+    covered = section[section.index("It covered:") :]
+    items = re.findall(r"<li>(.*?)</li>", covered)
+    assert items and all(item.endswith(".") for item in items), covered
+    assert ".." not in re.sub(r"<[^>]+>", " ", section)
 
 
 def test_only_a_therapist_who_may_see_the_record_records_or_withdraws_it(

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from rehabit.audit.models import AuditEntry
 from rehabit.core.admin import ReadOnlyAdmin
+from rehabit.core.timefmt import format_when
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = (
-        "event_time",
+        "when",
         "action",
         "actor_id",
         "actor_role",
@@ -31,9 +32,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_help_text = _(
         "Search by e-mail address or user id (who or whose), object id, network or browser."
     )
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    fields = readonly_fields = [
+        "when" if f.name == "event_time" else f.name for f in AuditEntry._meta.fields
+    ]
     list_per_page = 100
     show_full_result_count = False
+
+    @admin.display(description=_("when"), ordering="event_time")
+    def when(self, entry: AuditEntry) -> str:
+        """The moment in the viewer's zone, with the zone named, as every page shows it."""
+        return format_when(entry.event_time)
 
     @admin.display(description=_("fields changed"))
     def changed(self, entry: AuditEntry) -> str:

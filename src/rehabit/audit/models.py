@@ -83,7 +83,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 class AuditEntry(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event_time = models.DateTimeField(_("when (UTC)"), default=timezone.now, db_index=True)
+    event_time = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices)
     actor_id = models.BigIntegerField(
         _("who (user id)"), null=True, blank=True, help_text=_("Empty for anonymous visitors.")

@@ -8,10 +8,17 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking online sessions")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
         from rehabit.accounts.access import register_appointment_relation
         from rehabit.accounts.preferences import register_zone_source
         from rehabit.booking.access import BookingAppointmentRelation
+        from rehabit.booking.deactivation import unlist_if_deactivated
         from rehabit.booking.people import therapist_zone
 
         register_appointment_relation(BookingAppointmentRelation())
         register_zone_source(therapist_zone)
+        post_save.connect(
+            unlist_if_deactivated, sender=get_user_model(), dispatch_uid="booking.unlist"
+        )

@@ -39,6 +39,7 @@ from rehabit.clinic.prescribing import current_assessment, prescriber
 from rehabit.clinic.text import their_words
 from rehabit.clinical.conditions import load_conditions
 from rehabit.core.inputs import InputRefused, check_date, parse_date
+from rehabit.core.timefmt import format_day
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,10 @@ def clean_clearance(
     elif began is not None and day < began:
         errors["checked_on"] = [
             _(
-                "The examination must be after the pain began (%(day)s, as the patient told "
-                "it): an earlier one did not examine this pain."
+                "The examination cannot be before the day the pain began (%(day)s, as the "
+                "patient told it): an earlier one did not examine this pain."
             )
-            % {"day": began.isoformat()}
+            % {"day": format_day(began)}
         ]
     if raw.get("confirmed") not in (True, "on", "true", "1", "yes"):
         errors["confirmed"] = [

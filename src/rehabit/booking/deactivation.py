@@ -1,0 +1,27 @@
+"""A therapist whose account is deactivated leaves the search and cannot be booked.
+
+Deactivating is how an administrator stops a therapist's work (``is_active``, in the admin
+site or anywhere else the account is saved), but the search, the slots and the booking
+action ask only whether the therapist record is listed, so an inactive therapist stayed
+bookable: patients booked sessions nobody would attend, and the therapist's e-mails were
+not even sent (they go to active accounts only). When the account is saved inactive, its
+therapist record is unlisted, through ``save`` so that kept free times are forgotten
+(``booking.freshness``). Activating the account again does not list it: the administrator
+does that on the therapist record ("listed"), once the therapist may take bookings again.
+Sessions already booked are left as they are, for the administrator to move or cancel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rehabit.booking.models import Therapist
+
+
+def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``post_save`` of the user model: an inactive account's therapist record is unlisted."""
+    if instance.is_active or instance.pk is None:
+        return
+    for therapist in Therapist.objects.filter(user_id=instance.pk, is_listed=True):
+        therapist.is_listed = False
+        therapist.save(update_fields=["is_listed"])
