@@ -292,3 +292,37 @@ def test_a_clearance_is_exported_erased_and_imported_back(clinic: Clinic) -> Non
     user = import_personal_data(json.loads(json.dumps(first)))
     again = build_export(user)
     assert again["care"]["clearances"] == first["care"]["clearances"]
+
+
+def test_the_causes_to_rule_out_are_named_beside_the_warning_signs(clinic: Clinic) -> None:
+    """The therapist checks the clinician's findings against what the result pointed to:
+    the warning signs, the causes a fired sign links, and a serious cause likely enough to
+    set its floor; not an ordinary likely cause."""
+    from rehabit.care.presenters import tr
+    from rehabit.clinical.conditions import load_conditions
+
+    names = load_conditions()
+    api = clinic.client("therapist")
+    url = f"/api/v1/patients/{clinic.patient.pk}/prescription"
+    emergency = _withheld(clinic, "emergency")
+    linked = [c["id"] for c in emergency.result["causes"] if c["red_flag"]]
+    assert linked and emergency.result["red_flags"]
+    listed = api.get(url).json()["withheld_by"]
+    for cid in linked:
+        assert f"To rule out: {tr(names[cid].name)}." in listed, (cid, listed)
+    for flag in emergency.result["red_flags"]:
+        assert tr(flag["label"]) in listed
+    page = html.unescape(api.get(_url(clinic)).content.decode())
+    assert f"To rule out: {tr(names[linked[0]].name)}." in page
+
+    urgent = _withheld(clinic, "urgent")  # the latest now
+    causes = {c["id"]: c for c in urgent.result["causes"]}
+    floored = [cid for cid, c in causes.items() if names[cid].serious and any(
+        c["probability"] >= t for _, t in names[cid].floors)]  # fmt: skip
+    ordinary = [cid for cid, c in causes.items() if not names[cid].serious and not c["red_flag"]]
+    assert floored and ordinary
+    listed = api.get(url).json()["withheld_by"]
+    for cid in floored:
+        assert f"To rule out: {tr(names[cid].name)}." in listed, (cid, listed)
+    for cid in ordinary:
+        assert f"To rule out: {tr(names[cid].name)}." not in listed, cid

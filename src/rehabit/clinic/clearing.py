@@ -59,16 +59,22 @@ def first_day(assessment: Assessment, today: date) -> date | None:
 
 def withheld_by(assessment: Any, care: CareProgram) -> list[str]:
     """What withholds the program, for the therapist to check against the clinician's
-    findings: the warning signs the patient reported, the causes that need checking first,
-    else the reasons their result gave for urgent care."""
+    findings: the warning signs the patient reported, then each cause to rule out (one a
+    warning sign points to, a serious one the program was withheld for, or one likely
+    enough to set its floor on the disposition); else the reasons their result gave."""
     result = assessment.result
     conditions = load_conditions()
     flags = [tr(f["label"]) for f in result.get("red_flags") or []]
-    causes = [
-        tr(conditions[c].name)
-        for c in care.raw["causes"]
-        if c in conditions and conditions[c].serious
-    ]
+    withheld_for = set(care.raw["causes"])
+    causes = []
+    for cause in result.get("causes") or []:
+        found = conditions.get(cause["id"])
+        if found is None:
+            continue
+        probability = float(cause["probability"])
+        floored = any(probability >= threshold for _level, threshold in found.floors)
+        if cause.get("red_flag") or (found.serious and (cause["id"] in withheld_for or floored)):
+            causes.append(_("To rule out: %(cause)s.") % {"cause": tr(found.name)})
     reasons = [tr(r) for r in result["disposition"]["reasons"]]
     return flags + causes or reasons
 
