@@ -322,3 +322,30 @@ def test_a_therapist_deactivated_by_an_admin_leaves_the_search_and_cannot_be_boo
     admin_client.post(url(settings, f"auth/user/{user.pk}/change/"), account_form(user))
     assert User.objects.get(pk=user.pk).is_active
     assert not Therapist.objects.get(pk=therapist.pk).is_listed
+
+
+def test_deactivating_a_therapist_with_booked_sessions_says_how_many_remain(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    """Their sessions stay booked (moving or cancelling is the admin's decision): the admin
+    is told how many, so that no patient waits for a call nobody joins."""
+    from datetime import timedelta
+
+    from tests.booking.support import book, free_start, make_therapist
+
+    therapist = make_therapist("Dana Booked")
+    book(patient, therapist, free_start(therapist, after=timedelta(days=2)))
+    book(patient, therapist, free_start(therapist, after=timedelta(days=4)))
+    user = therapist.user
+    response = admin_client.post(
+        url(settings, f"auth/user/{user.pk}/change/"), account_form(user, is_active=""),
+        follow=True,
+    )  # fmt: skip
+    assert "This therapist still has 2 booked sessions to come." in response.content.decode()
+    idle = make_therapist("Ivy Idle")
+    response = admin_client.post(
+        url(settings, f"auth/user/{idle.user.pk}/change/"),
+        account_form(idle.user, is_active=""),
+        follow=True,
+    )
+    assert "booked session" not in response.content.decode()

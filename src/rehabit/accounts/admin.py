@@ -159,6 +159,29 @@ class AuditedUserAdmin(AuditedChangeViewMixin, UserAdmin):  # type: ignore[type-
         role = form.cleaned_data.get("role")
         if change and role and role != form.initial.get("role"):
             assign_role(obj, role, request=request, actor=request.user)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            self._warn_of_booked_sessions(request, obj)
+
+    def _warn_of_booked_sessions(self, request: HttpRequest, user: Any) -> None:
+        """A deactivated therapist is unlisted (``booking.deactivation``), but sessions they
+        already have stay booked: say how many, so the admin moves or cancels them and the
+        patients are not left waiting for a call nobody joins."""
+        from rehabit.booking.deactivation import upcoming_sessions
+
+        count = upcoming_sessions(user)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "This therapist still has %(count)d booked session to come. Move or "
+                    "cancel it, so that the patient is told.",
+                    "This therapist still has %(count)d booked sessions to come. Move or "
+                    "cancel them, so that the patients are told.",
+                    count,
+                )
+                % {"count": count},
+                messages.WARNING,
+            )
 
     def _each_manageable(self, request: HttpRequest, queryset: Any) -> Any:
         skipped = 0

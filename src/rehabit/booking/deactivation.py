@@ -8,14 +8,17 @@ not even sent (they go to active accounts only). When the account is saved inact
 therapist record is unlisted, through ``save`` so that kept free times are forgotten
 (``booking.freshness``). Activating the account again does not list it: the administrator
 does that on the therapist record ("listed"), once the therapist may take bookings again.
-Sessions already booked are left as they are, for the administrator to move or cancel.
+Sessions already booked are left as they are, for the administrator to move or cancel:
+``upcoming_sessions`` counts them, and the admin site says so when it deactivates.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rehabit.booking.models import Therapist
+from django.utils import timezone
+
+from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
 
 
 def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -25,3 +28,10 @@ def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
     for therapist in Therapist.objects.filter(user_id=instance.pk, is_listed=True):
         therapist.is_listed = False
         therapist.save(update_fields=["is_listed"])
+
+
+def upcoming_sessions(user: Any) -> int:
+    """Booked sessions not yet ended of the therapist with this account (0 for others)."""
+    return Appointment.objects.filter(
+        therapist__user_id=user.pk, status=AppointmentStatus.BOOKED, end__gt=timezone.now()
+    ).count()
