@@ -119,7 +119,9 @@ DEMO_THERAPISTS = (
 )
 
 
-def _account(email: str, name: str) -> object:
+def _account(email: str, name: str, zone: str) -> object:
+    from rehabit.accounts.models import Profile
+
     user_model = get_user_model()
     first, _, last = name.partition(" ")
     user, created = user_model.objects.get_or_create(
@@ -128,6 +130,9 @@ def _account(email: str, name: str) -> object:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        # The account's profile says what the therapist record says, so a demo therapist's
+        # first sign-in does not ask for a name and zone they already have.
+        Profile.objects.update_or_create(user=user, defaults={"full_name": name, "time_zone": zone})
     try:
         from rehabit.accounts.roles import THERAPIST, assign_role
 
@@ -147,7 +152,7 @@ def seed_demo_therapists(*, if_empty: bool = False) -> int:
         if Therapist.objects.filter(name=demo.name).exists():
             continue
         therapist = Therapist.objects.create(
-            user=_account(demo.email, demo.name),
+            user=_account(demo.email, demo.name, demo.zone),
             name=demo.name,
             title=demo.title,
             bio=demo.bio,
