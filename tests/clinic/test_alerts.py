@@ -77,6 +77,11 @@ def test_worse_twice_in_a_row_alerts_the_sharing_therapist_and_advises_booking(
     # The therapist's list and home-page feed.
     listing = clinic.client("therapist").get("/clinic/alerts/").content.decode()
     assert "Pain getting worse" in listing and "Pat Clinic" in listing and "Sore after." in listing
+    # The check-in's second question depends on when it was answered ("since the session"
+    # the same day, "within a day" later): what both mean is "by the check-in".
+    assert "not settled by the check-in" in listing and "within a day" not in listing
+    own = clinic.client("patient").get(f"/care/{clinic.assessment.pk}/program/")
+    assert "not settled by the check-in" in own.content.decode()
     (item,) = needs_attention(clinic.therapist.user)
     assert (item.kind, item.alert_kind, item.patient_name) == ("alert", "worsening", "Pat Clinic")
     assert item.url == f"/clinic/alerts/#alert-{alert.pk}"

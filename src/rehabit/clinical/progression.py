@@ -88,7 +88,7 @@ class SessionOutcome:
 
     @property
     def worse(self) -> bool:
-        """A flare: worse the next morning, or not settled within a day."""
+        """A flare: worse the next morning, or not settled by the check-in."""
         return self.next_morning == "worse" or not self.settled_within_24h
 
 
