@@ -112,3 +112,25 @@ def test_a_marked_past_session_reads_attended_not_booked(clinic: Clinic) -> None
         assert re.search(r'class="status status-attended">Attended<', listed), who
     chart = therapist.get(f"/therapist/patients/{clinic.patient.pk}/").content.decode()
     assert "Attended" in chart and "Booked (Attended)" not in chart
+
+
+def test_a_therapists_own_list_names_each_patient_and_offers_no_booking(clinic: Clinic) -> None:
+    """The list is written for patients; a therapist reading it (the appointment page's
+    "All my appointments") saw "Nothing booked. Book a session" and past rows without the
+    patient's name."""
+    past = timezone.now() - timedelta(days=2)
+    length = clinic.appointment.end - clinic.appointment.start
+    Appointment.objects.filter(pk=clinic.appointment.pk).update(start=past, end=past + length)
+    from django.test import Client
+
+    from tests.accounts.helpers import login
+    from tests.booking.support import make_therapist
+
+    new = login(Client(), make_therapist("Nell New").user, mfa=True)
+    listed = new.get("/booking/appointments/").content.decode()
+    assert "Nothing booked with you yet." in listed and "Nothing booked. " not in listed
+    assert 'href="/therapist/schedule/"' in listed
+    mine = clinic.client("therapist").get("/booking/appointments/").content.decode()
+    assert "patient: Pat Clinic" in mine and 'href="/therapist/schedule/"' in mine
+    own = clinic.client("patient").get("/booking/appointments/").content.decode()
+    assert "with Tara Therapist" in own and "/therapist/schedule/" not in own

@@ -18,7 +18,13 @@ from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import SessionKind
-from rehabit.booking.people import display_name, set_sharing, shares_record, viewer_zone
+from rehabit.booking.people import (
+    display_name,
+    set_sharing,
+    shares_record,
+    therapist_of,
+    viewer_zone,
+)
 from rehabit.booking.presenters import appointment_view, iso_utc, slots_by_day
 from rehabit.booking.record_view import summary_for
 from rehabit.booking.selectors import appointment_for, listed_therapist, recent_for, upcoming_for
@@ -188,7 +194,14 @@ def appointments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "booking/appointments.html",
-        {"upcoming": upcoming, "recent": recent, "zone": zone, "zone_label": zone_label(now, zone)},
+        {
+            "upcoming": upcoming,
+            "recent": recent,
+            "zone": zone,
+            "zone_label": zone_label(now, zone),
+            # A therapist's own list: no "Book a session", a link to their schedule instead.
+            "is_therapist": therapist_of(request.user) is not None,
+        },
     )
 
 
