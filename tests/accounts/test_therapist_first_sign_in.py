@@ -16,12 +16,13 @@ pytestmark = pytest.mark.django_db
 PATIENT_ONLY = "You have not booked a therapist yet"
 
 
-def test_the_two_factor_page_says_what_to_do_on_this_phone_and_the_key_wraps() -> None:
+def test_the_two_factor_page_says_what_to_do_on_this_device_and_the_key_wraps() -> None:
     newcomer = make_user("new.therapist@clinic.example", role=THERAPIST)
     client = login(Client(), newcomer)
     client.post("/account/reauthenticate/", {"password": PASSWORD})  # "confirm it is you"
     page = client.get("/account/2fa/totp/activate/").content.decode()
-    assert "on this phone, enter the key below in your authenticator app" in page
+    # On a laptop the code is scanned; on the phone that holds the app, the key is typed.
+    assert "If the app is on the device you are reading this on, type the key below" in page
     # A long key wraps inside its box on a narrow screen (an input cut it off).
     assert '<textarea id="authenticator_secret"' in page
     assert '<input type="text" id="authenticator_secret"' not in page
