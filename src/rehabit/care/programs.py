@@ -60,13 +60,15 @@ def days_since_onset(assessment: Any, now: datetime | None = None) -> int | None
 def withheld_for_safety(assessment: Any) -> bool:
     """Do the rules withhold this assessment's program for safety (warning signs, or a
     cause a clinician must see first)? A clearance does not change the answer."""
-    core = build_program(
-        assessment.result,
-        assessment.current_answers,
-        days_since_onset=days_since_onset(assessment),
-        pain_now=None,
+    return not prescription_applies(rules_program(assessment, days_since_onset(assessment)))
+
+
+def rules_program(assessment: Any, days: int | None) -> Any:
+    """The rules' program of this assessment at ``days`` since the pain began (before any
+    prescription, clearance or level reached)."""
+    return build_program(
+        assessment.result, assessment.current_answers, days_since_onset=days, pain_now=None
     )
-    return not prescription_applies(core)
 
 
 def standing_clearance(assessment: Any) -> Clearance | None:
@@ -272,9 +274,7 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
     """The home program as of today, each family at the level the person has reached
     (kept within the levels open to them now)."""
     days = days_since_onset(assessment, now)
-    core = build_program(
-        assessment.result, assessment.current_answers, days_since_onset=days, pain_now=None
-    )
+    core = rules_program(assessment, days)
     acute = _acute_strain(assessment, days, list(core.causes))
     prescribed = prescriptions_of(assessment)
     clearance = None if prescription_applies(core) else standing_clearance(assessment)
