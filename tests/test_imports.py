@@ -116,3 +116,41 @@ def test_the_pure_cores_import_no_django(core: str) -> None:
         if name == core or name.startswith(core + ".")
     }
     assert {k: v for k, v in offending.items() if v} == {}
+
+
+# The layers under the apps: shared helpers (core, with the education content it shows on
+# the home page), the audit log, the mail outbox and the operations layer (queues, metrics,
+# health). They may import one another and the pure cores, never an app built on them
+# (accounts, assessments, booking, care, charts, clinic, outcomes, api, config). What a lower
+# layer needs from a higher one is handed over at start-up (ops.readings.register_reading).
+BASE = ("rehabit.core", "rehabit.education", "rehabit.audit", "rehabit.mail", "rehabit.ops")
+
+
+def _within(name: str, packages: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def _upward(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """For each module of the base layers, what it imports from above them."""
+    allowed = (*BASE, *PURE)
+    found = {
+        name: sorted(m for m in imported if not _within(m, allowed) and m != "rehabit")
+        for name, imported in graph.items()
+        if _within(name, BASE)
+    }
+    return {name: upward for name, upward in found.items() if upward}
+
+
+def test_the_base_layers_import_no_app_built_on_them() -> None:
+    graph = _graph()
+    assert len([n for n in graph if _within(n, BASE)]) > 40, "the base layers were not found"
+    assert _upward(graph) == {}
+
+
+def test_the_layer_check_sees_an_upward_import() -> None:
+    graph = {
+        "rehabit.core.views": {"rehabit.assessments.views", "rehabit.clinical.flow"},
+        "rehabit.ops.queues": {"rehabit.mail.models"},
+        "rehabit.booking.views": {"rehabit.core.views"},
+    }
+    assert _upward(graph) == {"rehabit.core.views": ["rehabit.assessments.views"]}

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rehabit.assessments.views import TYPICAL_MINUTES
+from rehabit.clinical.flow import TYPICAL_MINUTES
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -28,24 +28,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from rehabit.clinical import triage
-from rehabit.clinical.engine import CONFIDENCE
-
-# What decide() in rehabit.clinical.triage says about the ranking (its f-strings, spelled
-# out for each condition and number): if triage rewords them, these codes simply stop
-# matching and the new sentences are kept word for word (tests/storage checks that every
-# sentence of today's model has a code, so the rewording is noticed).
-BEST_FIT = "Your answers fit best with: {name}."
-RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
-PAIN_NOW = "Your pain is {n} out of 10."
-PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
-NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
-SEVERITY = {
-    "severity:cannot_stand": "You cannot stand on the painful leg.",
-    "severity:could_not_walk": "You could not walk 10 steps.",
-    "severity:limp": "You limp when you walk.",
-    "severity:mild": "You walk normally, your pain is low and the leg does not feel weak.",
-}
+from rehabit.clinical.result_codes import build_texts
 
 
 @dataclass(frozen=True)
@@ -82,46 +65,6 @@ class Catalogue:
 
     def text(self, number: int) -> str:
         return self.texts[self.codes[number]]
-
-
-def build_texts() -> dict[str, str]:
-    """Every code today's clinical model can put in a result, with its sentence."""
-    from rehabit.clinical.engine import load_model
-
-    model = load_model()
-    differential = model.differential
-    texts: dict[str, str] = {}
-    for finding in differential.contexts + differential.findings:
-        for direction, effects in (("present", finding.present), ("absent", finding.absent)):
-            if effects is not None and effects.entries:
-                texts[f"{finding.id}:{direction}"] = differential.code_list[effects.entries[0][2]]
-    for cid, name in zip(differential.ids, differential.names, strict=True):
-        texts[f"cause:{cid}"] = name
-        texts[f"best:{cid}"] = BEST_FIT.format(name=name)
-        texts[f"rule_out:{cid}"] = RULE_OUT.format(name=name)
-    for flag in model.red_flags:
-        texts[f"flag:{flag.id}"] = flag.label
-        texts[f"flag:{flag.id}:advice"] = flag.advice
-        if flag.label_unsure is not None:
-            texts[f"flag:{flag.id}:unsure"] = flag.label_unsure
-    for level, text in triage.HEADLINES.items():
-        texts[f"headline:{level}"] = text
-    texts["headline:soon_doctor"] = triage.SOON_DOCTOR
-    for level, text in triage.ACTIONS.items():
-        texts[f"action:{level}"] = text
-    texts["safety_net:emergency"] = triage.SAFETY_NET_EMERGENCY
-    texts["safety_net:same_day"] = triage.SAFETY_NET_SAME_DAY
-    texts["recheck:acute"] = triage.RECHECK_ACUTE
-    texts["recheck:gradual"] = triage.RECHECK_GRADUAL
-    texts["recheck:soon_acute"] = triage.RECHECK_SOON_ACUTE
-    texts["recheck:soon_gradual"] = triage.RECHECK_SOON_GRADUAL
-    texts["not_a_diagnosis"] = NOT_A_DIAGNOSIS
-    texts.update(SEVERITY)
-    for n in range(11):
-        texts[f"pain_now:{n}"] = PAIN_NOW.format(n=n)
-        texts[f"pain_worst:{n}"] = PAIN_WORST.format(n=n)
-        texts[f"confidence:{n}"] = CONFIDENCE.format(n=n)
-    return texts
 
 
 @lru_cache(maxsize=1)

@@ -14,16 +14,12 @@ from rehabit.assessments.presenters import answer_rows, result_context
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.clinical.flow import TYPICAL_MINUTES, TYPICAL_QUESTIONS
 from rehabit.clinical.questionnaire import is_child
 
 SESSION_RESULTS_KEY = "assessment_ids"
 ERRORS_KEY = "assessment_errors"
 RESUME_KEY = "assessment_resume"
-# Measured over the tuning part of the published-case set with the guided pages
-# (bench/clinical_cases.py; tests/assessments/test_pages.py checks it): the median number
-# of questions shown, and the time at about 15 seconds a question.
-TYPICAL_QUESTIONS = 28
-TYPICAL_MINUTES = 7
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,8 +16,15 @@ class BookingConfig(AppConfig):
         from rehabit.booking.access import BookingAppointmentRelation
         from rehabit.booking.deactivation import unlist_if_deactivated
         from rehabit.booking.people import therapist_zone
+        from rehabit.booking.reminders import reminder_lag
+        from rehabit.ops.readings import register_reading
 
         register_appointment_relation(BookingAppointmentRelation())
+        register_reading(
+            "rehabit_reminder_lag_seconds",
+            "Seconds since the oldest due reminder that is not sent yet came due.",
+            reminder_lag,
+        )
         register_zone_source(therapist_zone)
         post_save.connect(
             unlist_if_deactivated, sender=get_user_model(), dispatch_uid="booking.unlist"

@@ -24,7 +24,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from rehabit.booking.models import AppointmentStatus, Reminder, ReminderStatus
@@ -109,3 +109,12 @@ def sweep(worker_id: str, limit: int = 100) -> int:
         except Exception:  # noqa: BLE001 - one bad address must not stop the others
             logger.exception("Reminder %s could not be written; it will be retried.", reminder_id)
     return sent
+
+
+def reminder_lag(now: datetime | None = None) -> float:
+    """Seconds since the oldest reminder that is due and not yet sent came due (0 if none)."""
+    now = now or timezone.now()
+    oldest = Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=now).aggregate(
+        oldest=Min("due_at")
+    )["oldest"]
+    return max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0

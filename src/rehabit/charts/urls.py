@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from rehabit.booking.views import patients
+from rehabit.charts import patient_views as patients
 from rehabit.charts import views
 
 app_name = "charts"

@@ -36,6 +36,12 @@ from rehabit.clinical.triage import MILD_ANSWERS, RankedCause, decide
 # median questions shown <= 30 without losing accuracy or any warning sign's advice.
 USEFUL_CHANGE = 0.3
 SCALE_PROBES = (0, 3, 6, 9)
+# How long the guided check is, as the start and home pages say: the median number of
+# questions the pages show over the tuning part of the published-case set
+# (bench/clinical_cases.py; tests/assessments/test_pages.py checks it), and the time at
+# about 15 seconds a question.
+TYPICAL_QUESTIONS = 28
+TYPICAL_MINUTES = 7
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from rehabit.config import checks  # noqa: F401  (registers the deployment checks)
+        from rehabit.core import checks  # noqa: F401  (registers the deployment checks)

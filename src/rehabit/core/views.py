@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rehabit.clinical.flow import TYPICAL_MINUTES
 from rehabit.core.caching import same_for_every_visitor
 from rehabit.education.content import load_overview
 
@@ -27,8 +28,6 @@ HOME_SIGNS = 4
 def home(request: HttpRequest) -> HttpResponse:
     """What Rehabit does and the check first; then the few warning signs that mean "call
     now" (the first of the reviewed list), with a link to all of them."""
-    from rehabit.assessments.views import TYPICAL_MINUTES
-
     signs = load_overview()["get_help_now"]
     emergencies = [item for item in signs if item["level"] == "emergency"]
     context = {

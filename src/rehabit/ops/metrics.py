@@ -37,6 +37,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from rehabit.ops.processes import MULTIPROC_ENV
+from rehabit.ops.readings import readings
 
 logger = logging.getLogger(__name__)
 
@@ -60,24 +61,8 @@ class QueueCollector(Collector):
     """Queue depth and reminder lag, read at scrape time."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from rehabit.ops import queues
-
-        readings = {
-            "rehabit_outbox_due_messages": (
-                "E-mails in the outbox waiting to be sent now.",
-                queues.outbox_due,
-            ),
-            "rehabit_tasks_ready": (
-                "Background tasks (e-mails, reminders, offers) waiting to run now.",
-                queues.tasks_ready,
-            ),
-            "rehabit_reminder_lag_seconds": (
-                "Seconds since the oldest due reminder that is not sent yet came due.",
-                queues.reminder_lag,
-            ),
-        }
         up = 1
-        for name, (text, read) in readings.items():
+        for name, (text, read) in readings().items():
             try:
                 value = float(read())
             except Exception:  # noqa: BLE001 - a scrape reports what it can

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 DATABASE = "database"
@@ -88,17 +88,6 @@ def outbox_due(now: datetime | None = None) -> int:
         Q(status=MessageStatus.PENDING)
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     ).count()
-
-
-def reminder_lag(now: datetime | None = None) -> float:
-    """Seconds since the oldest reminder that is due and not yet sent came due (0 if none)."""
-    from rehabit.booking.models import Reminder, ReminderStatus
-
-    now = now or timezone.now()
-    oldest = Reminder.objects.filter(status=ReminderStatus.PENDING, due_at__lte=now).aggregate(
-        oldest=Min("due_at")
-    )["oldest"]
-    return max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
 
 
 def check_reachable() -> None:

@@ -88,7 +88,7 @@ def render() -> str:
     # Every sentence a result can hold that the clinical core writes itself (headlines,
     # actions, "Your answers fit best with: ...", "how sure"): the catalogue of result
     # texts lists them all, spelled out.
-    from rehabit.assessments.result_texts import build_texts
+    from rehabit.clinical.result_codes import build_texts
 
     strings.update(t.strip() for t in build_texts().values() if t.strip())
     lines = [
