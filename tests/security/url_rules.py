@@ -116,6 +116,9 @@ RULES: dict[str, Rule] = {
     "accounts:delete": Rule(SELF, _fixed("/account/data/delete/")),
     "accounts:patient_record": Rule(STAFF, lambda ctx: f"/staff/patients/{ctx.patient.pk}/"),
     "accounts:invitations": Rule(STAFF, _fixed("/staff/invitations/"), why="administrators only"),
+    "care:manage_exercises": Rule(
+        STAFF, _fixed("/staff/exercises/"), why="administrators only: exercises out of use"
+    ),
     "accounts:invitation": Rule(PUBLIC, why="needs the signed, single-use token from the e-mail"),
     "accounts:invitation_accept": Rule(
         PUBLIC, why="continues only with an open invitation's token in this session"

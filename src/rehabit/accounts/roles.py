@@ -50,6 +50,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "assessments.view_assessment",
         "audit.view_auditentry",
         "mail.view_outgoingmessage",
+        "care.manage_exercises",
     ),
 }
 

@@ -32,7 +32,8 @@ from rehabit.care.models import NOTE_MAX_LENGTH, ExerciseSession
 from rehabit.care.programs import days_since_onset, plan_for, program_for
 from rehabit.care.selectors import can_write, sessions_of
 from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused, check_in, log_session
-from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
+from rehabit.care.withdrawals import open_library, standing
+from rehabit.clinical.exercises import Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
 
 router = Router(tags=["self-care and exercises"])
@@ -188,6 +189,19 @@ class ClearanceOut(Schema):
     recorded_at: datetime
 
 
+class NotInUseOut(Schema):
+    exercise_id: str
+    name: str
+    reason: str = Field(description="Why it is out of use, in the administrator's words.")
+    since: datetime
+
+
+class ExerciseNotInUseOut(Schema):
+    detail: str
+    reason: str = Field(description="Why it is out of use, in the administrator's words.")
+    since: datetime
+
+
 class ProgramOut(Schema):
     version: str
     suppressed: bool
@@ -200,6 +214,11 @@ class ProgramOut(Schema):
         description="Set when the program was withheld for safety and a therapist recorded "
         "that a clinician has examined the person and found exercise safe: the therapist "
         "then sets the exercises."
+    )
+    not_in_use: list[NotInUseOut] = Field(
+        description="Exercises this program had (by the rules or prescribed) that an "
+        "administrator has taken out of use: left out of ``items`` (a prescription of one is "
+        "paused), each with the reason the person is told."
     )
 
 
@@ -339,21 +358,39 @@ def _find_writable(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]
 
 @router.get("/exercises", response=list[ExerciseOut], summary="The exercise library")
 def list_exercises(request: HttpRequest) -> list[dict[str, Any]]:
-    """Every exercise the programs choose from, with its dosage and illustration."""
-    return [_exercise_out(request, e) for e in load_exercises()]
+    """Every exercise the programs choose from, with its dosage and illustration (not
+    those an administrator has taken out of use)."""
+    return [_exercise_out(request, e) for e in open_library()]
 
 
 @router.get(
     "/exercises/{exercise_id}",
-    response={200: ExerciseDetailOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    response={
+        200: ExerciseDetailOut,
+        404: NotFoundOut,
+        410: ExerciseNotInUseOut,
+        422: ValidationErrorOut,
+    },
     summary="One exercise",
 )
 def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
-    """Steps, dosage, what it should and should not feel like, and when not to do it."""
+    """Steps, dosage, what it should and should not feel like, and when not to do it.
+    410 for an exercise an administrator has taken out of use (why, and since when; not
+    the instructions)."""
     try:
         exercise = get_exercise(exercise_id)
     except KeyError:
         return Status(404, {"detail": _("No exercise with this id.")})
+    out = standing().get(exercise.id)
+    if out is not None:
+        return Status(
+            410,
+            {
+                "detail": _("This exercise is out of use at the moment. Do not do it."),
+                "reason": out.reason,
+                "since": out.withdrawn_at,
+            },
+        )
     return Status(
         200,
         {

@@ -56,6 +56,9 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data.exported", _("Data exported")
     DATA_IMPORTED = "data.imported", _("Data imported")
     ACCOUNT_DELETED = "account.deleted", _("Account and personal data erased")
+    # The content (rehabit.care.withdrawals)
+    EXERCISE_WITHDRAWN = "content.exercise_withdrawn", _("Exercise withdrawn from use")
+    EXERCISE_RESTORED = "content.exercise_restored", _("Exercise brought back into use")
     # The log itself
     AUDIT_PURGED = "audit.purged", _("Audit entries past their retention period removed")
 

@@ -298,3 +298,43 @@ class PreventionSession(models.Model):
 
     def __str__(self) -> str:
         return f"Prevention session {self.id}"
+
+
+WITHDRAWAL_REASON_MAX = 300
+
+
+class ExerciseWithdrawal(models.Model):
+    """An administrator's decision to take an exercise of the library out of use, for
+    example after a safety report, until the clinical team has reviewed it: it is no longer
+    offered in the library, put in a program or prescribed, and a person whose program had it
+    is told why (``reason``, shown to patients) and given the rest of the program. Brought
+    back by ``restored_at``, never deleted (who decided what, and when, is kept). The
+    exercise's own text is reviewed data (``clinical/data/exercises.yaml``), changed
+    through review, not here. Written only by ``rehabit.care.withdrawals``."""
+
+    exercise_id = models.CharField(_("exercise"), max_length=64, db_index=True)
+    reason = models.TextField(_("reason shown to patients"), max_length=WITHDRAWAL_REASON_MAX)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), default=timezone.now)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    restored_at = models.DateTimeField(_("brought back at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-withdrawn_at", "-id"]
+        verbose_name = _("exercise withdrawal")
+        verbose_name_plural = _("exercise withdrawals")
+        permissions = [("manage_exercises", "Can withdraw and bring back library exercises")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise_id"],
+                condition=Q(restored_at__isnull=True),
+                name="care_one_standing_withdrawal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.exercise_id

@@ -26,6 +26,7 @@ from rehabit.care.prevention import (
     suggested_week,
 )
 from rehabit.care.services import FieldErrors, Refused
+from rehabit.care.withdrawals import standing, told
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.prevention import PreventionProgram, Routine, load_prevention
@@ -80,9 +81,14 @@ def _nordic_table(program: PreventionProgram) -> list[dict[str, str]]:
     return table
 
 
-def _rows(program: PreventionProgram, routine: Routine, week: int) -> list[dict[str, Any]]:
+def _rows(
+    program: PreventionProgram, routine: Routine, week: int, out_of_use: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The routine's exercises at this week, without those out of use."""
     rows = []
     for item in routine.items:
+        if item.exercise_id in out_of_use:
+            continue
         exercise = get_exercise(item.exercise_id)
         dosage = program.dosage(item, week)
         steps = session_steps(dosage)
@@ -124,10 +130,13 @@ def _log_rows(request: HttpRequest, program: PreventionProgram) -> list[dict[str
 def prevention(request: HttpRequest) -> HttpResponse:
     program = load_prevention()
     week, week_errors = _week(request, request.GET.get("week"))
+    withdrawn = standing()
+    out_of_use = frozenset(withdrawn)
     routines = [
-        {"routine": r, "rows": _rows(program, r, week), "uses_week": r.uses_nordic_plan}
+        {"routine": r, "rows": _rows(program, r, week, out_of_use), "uses_week": r.uses_nordic_plan}
         for r in program.routines.values()
     ]
+    used = {item.exercise_id for r in program.routines.values() for item in r.items}
     claims = list(program.evidence) + [a.claim for a in program.advice]
     context = {
         "program": program,
@@ -141,11 +150,12 @@ def prevention(request: HttpRequest) -> HttpResponse:
         "references": references_of(claims, program.source, program.nordic_source),
         "grades": grade_key(),
         "log": _log_rows(request, program),
+        "paused": told([row for ex_id, row in withdrawn.items() if ex_id in used]),
         "zone_name": presenters.zone_name(),
         "zone_guess": getattr(request, "zone_guess", False),
     }
     response = render(request, "care/prevention.html", context)
-    if not request.user.is_authenticated and not context["log"]:
+    if not request.user.is_authenticated and not context["log"] and not withdrawn:
         response.public_page = True  # type: ignore[attr-defined]
     return response
 
@@ -179,7 +189,8 @@ def prevention_session(request: HttpRequest, routine_id: str) -> HttpResponse:
                 else _("This session was already saved."),
             )
             return redirect(reverse("care:prevention") + "#log")
-    rows = _rows(program, routine, week)
+    withdrawn = standing()
+    rows = _rows(program, routine, week, frozenset(withdrawn))
     context = {
         "program": program,
         "routine": routine,
@@ -194,6 +205,13 @@ def prevention_session(request: HttpRequest, routine_id: str) -> HttpResponse:
         "difficulties": Difficulty.choices,
         "player_data": {"exercises": _player_exercises(rows), "strings": _player_strings()},
         "signed_in": request.user.is_authenticated,
+        "paused": told(
+            [
+                row
+                for ex_id, row in withdrawn.items()
+                if ex_id in {i.exercise_id for i in routine.items}
+            ]
+        ),
         "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
     }
     return render(request, "care/prevention_session.html", context, status=422 if errors else 200)

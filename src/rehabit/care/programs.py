@@ -4,7 +4,8 @@ Calls the clinical core (``build_plan``, ``build_program``) with the days since 
 began counted to today, the person's medicine safety answers, the therapist's prescription
 (``PrescribedExercise``, applied by ``apply_prescription``; on a program withheld for
 safety only once a clinician's ``Clearance`` stands) and the level each exercise family has
-reached (``ProgramLevel``), so pages and the API show the same thing.
+reached (``ProgramLevel``), so pages and the API show the same thing. Exercises an
+administrator has taken out of use (``rehabit.care.withdrawals``) are left out, and named.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from django.utils import timezone
 
 from rehabit.care.models import (
     Clearance,
+    ExerciseWithdrawal,
     MedicationAnswers,
     PrescribedExercise,
     ProgramLevel,
     ProgressionStep,
 )
+from rehabit.care.withdrawals import Withdrawn, open_library, standing, told
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.clinical.medication import ScreeningItem, screen
 from rehabit.clinical.program import (
@@ -63,11 +66,18 @@ def withheld_for_safety(assessment: Any) -> bool:
     return not prescription_applies(rules_program(assessment, days_since_onset(assessment)))
 
 
-def rules_program(assessment: Any, days: int | None) -> Any:
+def rules_program(
+    assessment: Any, days: int | None, library: tuple[Exercise, ...] | None = None
+) -> Any:
     """The rules' program of this assessment at ``days`` since the pain began (before any
-    prescription, clearance or level reached)."""
+    prescription, clearance or level reached), chosen from ``library`` (default: the whole
+    library)."""
     return build_program(
-        assessment.result, assessment.current_answers, days_since_onset=days, pain_now=None
+        assessment.result,
+        assessment.current_answers,
+        days_since_onset=days,
+        pain_now=None,
+        library=library,
     )
 
 
@@ -154,6 +164,9 @@ class CareProgram:
     prescribable: bool = True
     # Withheld for safety, and a clinician's clearance stands: the therapist sets it.
     clearance: Clearance | None = None
+    # Exercises this program had (by the rules or prescribed) that an administrator has
+    # taken out of use: left out, and named with the reason.
+    paused: list[Withdrawn] = field(default_factory=list)
 
     @property
     def suppressed(self) -> bool:
@@ -203,6 +216,10 @@ class CareProgram:
         out["stopped"] = [prescription_out(p) for p in self.stopped]
         out["prescription_paused"] = self.prescription_paused
         out["clearance"] = clearance_out(self.clearance)
+        out["not_in_use"] = [
+            {"exercise_id": w.exercise_id, "name": w.name, "reason": w.reason, "since": w.since}
+            for w in self.paused
+        ]
         return out
 
 
@@ -235,9 +252,12 @@ def prescription_out(found: PrescribedExercise | None) -> dict[str, Any] | None:
     }
 
 
-def prescriptions_of(assessment: Any) -> list[PrescribedExercise]:
-    """The prescriptions that still fit the library (a removed exercise is skipped)."""
-    library = load_exercises()
+def prescriptions_of(
+    assessment: Any, library: tuple[Exercise, ...] | None = None
+) -> list[PrescribedExercise]:
+    """The prescriptions that still fit ``library`` (default: the whole library); one of an
+    exercise that is not in it is skipped."""
+    library = library if library is not None else tuple(load_exercises())
     kept = []
     for found in PrescribedExercise.objects.filter(assessment=assessment).order_by(
         "prescribed_at", "id"
@@ -270,21 +290,45 @@ def _acute_strain(assessment: Any, days: int | None, causes: list[str]) -> bool:
     return framing == "acute" and "hamstring_strain" in causes
 
 
+def _paused(
+    assessment: Any, days: int | None, withdrawn: Mapping[str, ExerciseWithdrawal]
+) -> list[Withdrawn]:
+    """The exercises out of use that this assessment's program would have: in the rules'
+    program from the whole library (any level of a family), or prescribed."""
+    had = {
+        exercise_id
+        for item in rules_program(assessment, days).items
+        for exercise_id in item.ladder.values()
+    }
+    had |= set(
+        PrescribedExercise.objects.filter(assessment=assessment)
+        .exclude(exercise_id="")
+        .values_list("exercise_id", flat=True)
+    )
+    return told([row for exercise_id, row in withdrawn.items() if exercise_id in had])
+
+
 def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
     """The home program as of today, each family at the level the person has reached
     (kept within the levels open to them now)."""
     days = days_since_onset(assessment, now)
-    core = rules_program(assessment, days)
+    withdrawn = standing()
+    library = open_library(frozenset(withdrawn))
+    core = rules_program(assessment, days, library)
     acute = _acute_strain(assessment, days, list(core.causes))
-    prescribed = prescriptions_of(assessment)
+    prescribed = prescriptions_of(assessment, library)
     clearance = None if prescription_applies(core) else standing_clearance(assessment)
     cleared = clearance is not None
     applies = prescription_applies(core, cleared=cleared)
     if applies:
         overrides = [override_of(p) for p in prescribed]
-        core = apply_prescription(core, overrides, acute_strain=acute, cleared=cleared)
+        core = apply_prescription(
+            core, overrides, acute_strain=acute, cleared=cleared, library=library
+        )
     raw = core.to_dict()
     program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute, clearance=clearance)
+    if withdrawn:
+        program.paused = _paused(assessment, days, withdrawn)
     by_family = {p.family: p for p in prescribed}
     program.prescribable = applies
     if applies:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehabit.care import prevention_views, views
+from rehabit.care import prevention_views, staff_views, views
 
 app_name = "care"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("care/<uuid:assessment_id>/plan/", views.plan, name="plan"),
     path("care/<uuid:assessment_id>/program/", views.program, name="program"),
     path("care/<uuid:assessment_id>/session/", views.player, name="player"),
+    path("staff/exercises/", staff_views.manage_exercises, name="manage_exercises"),
     path("prevention/", prevention_views.prevention, name="prevention"),
     path(
         "prevention/<slug:routine_id>/",

@@ -44,8 +44,9 @@ from rehabit.care.services import (
     log_session,
     save_medication_answers,
 )
+from rehabit.care.withdrawals import open_library, standing
 from rehabit.care.zones import shown_in_page_zone
-from rehabit.clinical.exercises import get_exercise, load_exercises
+from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.medication import SCREEN_ANSWERS
 from rehabit.clinical.questionnaire import is_child
 
@@ -97,7 +98,7 @@ def _anonymous_offer(request: HttpRequest, assessment: Assessment) -> str | None
 
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    cards = [presenters.exercise_card(e) for e in load_exercises()]
+    cards = [presenters.exercise_card(e) for e in open_library()]
     phases = [(p, presenters.phase_label(p)) for p in ("early", "middle", "loading")]
     latest = latest_assessment_of(request.user)
     response = render(
@@ -116,7 +117,12 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
         found = get_exercise(exercise_id)
     except KeyError:
         raise Http404(_("No such exercise.")) from None
-    response = render(request, "care/exercise.html", {"card": presenters.exercise_card(found)})
+    out = standing().get(found.id)
+    if out is not None:  # no instructions for an exercise out of use: only why
+        context = {"name": presenters.tr(found.name), "withdrawal": out}
+        response = render(request, "care/exercise_withdrawn.html", context)
+    else:
+        response = render(request, "care/exercise.html", {"card": presenters.exercise_card(found)})
     response.public_page = True  # type: ignore[attr-defined]
     return response
 

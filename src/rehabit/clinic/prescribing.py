@@ -27,6 +27,7 @@ from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 from rehabit.care.models import PRESCRIPTION_TEXT_MAX, PrescribedExercise, ProgramLevel
 from rehabit.care.programs import standing_clearance, withheld_for_safety
+from rehabit.care.withdrawals import standing
 from rehabit.clinic import notices
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import may_see_record, therapist_record
@@ -88,6 +89,7 @@ def clean_items(raw: Any, prefix: str = "items") -> list[PrescriptionItem]:
     if not isinstance(raw, list | tuple):
         raise FieldErrors({prefix: [_("Send a list of exercises.")]})
     library = load_exercises()
+    withdrawn = standing()
     items: list[PrescriptionItem] = []
     seen: set[str] = set()
     for n, entry in enumerate(raw):
@@ -118,6 +120,13 @@ def clean_items(raw: Any, prefix: str = "items") -> list[PrescriptionItem]:
             errors.setdefault(f"{where}.family", []).append(_("This exercise is listed twice."))
         seen.add(family)
         item = PrescriptionItem(family, exercise_id, dosage, rule, note)
+        if exercise_id is not None and str(exercise_id) in withdrawn:
+            errors.setdefault(f"{where}.exercise_id", []).append(
+                _("This exercise is out of use at the moment (%(reason)s). Choose another.")
+                % {"reason": withdrawn[str(exercise_id)].reason}
+            )
+            items.append(item)
+            continue
         try:
             check_override(
                 PrescriptionOverride(family, exercise_id, dosage, rule),  # type: ignore[arg-type]

@@ -24,10 +24,11 @@ from rehabit.care import presenters
 from rehabit.care.models import ProgressionRuleChoice
 from rehabit.care.programs import CareProgram, program_for
 from rehabit.care.selectors import sessions_of
+from rehabit.care.withdrawals import open_library
 from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.views.common import therapist_only
-from rehabit.clinical.exercises import get_exercise, load_exercises
+from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.program import DOSAGE_FIELDS, DOSAGE_LIMITS
 
 DOSAGE_ORDER = ("sets", "reps", "hold_seconds", "minutes", "rest_seconds", "per_day",
@@ -55,7 +56,7 @@ def _patient_or_404(patient_id: int) -> Any:
 
 
 def _exercise_choices(family: str) -> list[tuple[str, str]]:
-    found = sorted((e for e in load_exercises() if e.family == family), key=lambda e: e.level)
+    found = sorted((e for e in open_library() if e.family == family), key=lambda e: e.level)
     return [
         (e.id, _("Level %(level)s: %(name)s") % {"level": e.level, "name": presenters.tr(e.name)})
         for e in found
@@ -115,7 +116,7 @@ def _forms(
 def _add_choices(care: CareProgram) -> list[tuple[str, str]]:
     taken = {item.family for item in care.items}
     found = sorted(
-        (e for e in load_exercises() if e.family not in taken), key=lambda e: (e.family, e.level)
+        (e for e in open_library() if e.family not in taken), key=lambda e: (e.family, e.level)
     )
     return [
         (e.id, _("%(name)s (level %(level)s)") % {"name": presenters.tr(e.name), "level": e.level})
