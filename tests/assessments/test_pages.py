@@ -732,3 +732,34 @@ def test_a_wrong_answer_does_not_stop_the_check(client: Client) -> None:
     response = client.post(step_url(page.id), data)
     assert response.status_code == 422
     assert "Enter an age from 0 to 120 years." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "flag_ids"),
+    [
+        (
+            {"pelvic_changes": "yes", "saddle_numbness": "yes", "bladder_trouble": "yes"},
+            ["ces_saddle_numbness", "ces_bladder"],
+        ),
+        (
+            {"age": 9, "fever": "yes", "very_unwell": "no", "bear_weight": "limping"},
+            ["child_limp_with_fever"],
+        ),
+    ],
+)
+def test_the_result_gives_each_signs_advice_once(
+    client: Client, change: dict[str, Any], flag_ids: list[str]
+) -> None:
+    # Found by a phone walk: the result said the advice under "What to do now" and again
+    # beside each sign in "Warning signs in your answers" (three times for the two signs of
+    # cauda equina), on the page and on the printout.
+    answers = completed({**answers_for("self_care"), **change})
+    url = walk_pages(client, answers)
+    assessment = result_of(url)
+    assert set(flag_ids) <= {f["id"] for f in assessment.result["red_flags"]}
+    for html in (client.get(url).content.decode(), client.get(url + "print/").content.decode()):
+        assert "Warning signs in your answers" in html
+        for flag_id in flag_ids:
+            fired = flag(flag_id)
+            assert escape(fired.label) in html
+            assert html.count(escape(fired.advice)) == 1
