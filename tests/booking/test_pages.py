@@ -364,9 +364,7 @@ def test_a_link_without_a_zone_shows_the_zone_its_times_are_in_in_the_selector(
     assert _selected(wrong, "tz") == []
 
 
-def test_a_cancellation_reason_too_long_is_explained_and_kept(
-    patient: Any, therapist: Any
-) -> None:
+def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, therapist: Any) -> None:
     # Found by a phone walk: the page came back with the text and no word of what was wrong.
     appointment = book(patient, therapist, free_start(therapist))
     client = login(Client(), patient)

@@ -121,7 +121,10 @@ def stop(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not ends:
         resume = request.session.get(RESUME_KEY, "")
         index = wizard.page_index(resume)
-        if index is not None and wizard.page_errors(wizard.shown(index, draft.answers), draft.answers):
+        unanswered = index is not None and wizard.page_errors(
+            wizard.shown(index, draft.answers), draft.answers
+        )
+        if unanswered:
             # The stop came before the page was complete: its other questions come first.
             return redirect("assessments:step", page_id=resume)
         following = wizard.next_index(index, draft.answers) if index is not None else None
