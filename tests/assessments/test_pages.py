@@ -692,3 +692,74 @@ def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child
     note = "where this result says “you”, it means your child."
     assert (note in client.get(url).content.decode()) is child
     assert (note in client.get(url + "print/").content.decode()) is child
+
+
+def test_an_emergency_stops_the_check_before_the_rest_of_its_page_is_answered(
+    client: Client,
+) -> None:
+    # Found by a phone walk: numbness between the legs and new trouble peeing, said for
+    # sure, were answered with "This question is required" for the two questions below them.
+    answers = completed(
+        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
+    )
+    walk_to(client, answers, "warning_signs-2")
+    response = client.post(
+        step_url("warning_signs-2"),
+        {"action": "next", "saddle_numbness": "yes", "bladder_trouble": "yes"},
+    )
+    assert response.status_code == 302 and response["Location"] == STOP
+    html = client.get(STOP).content.decode()
+    assert escape(flag("ces_saddle_numbness").advice) in html
+    assert "Finish the check" in html
+    # Finishing the check asks the rest of that page first, with what was said kept.
+    finish = client.post(STOP)
+    assert finish["Location"] == step_url("warning_signs-2")
+    page = client.get(finish["Location"]).content.decode()
+    assert "This question is required" not in page
+    assert re.search(r'name="saddle_numbness" value="yes" checked', page)
+    assert {"bladder_bowel_leak", "sexual_function_change"} <= question_inputs(page)
+    response = post_page(client, "warning_signs-2", {**answers, "bladder_trouble": "yes"})
+    assert response.status_code == 302
+    assert response["Location"] not in (STOP, step_url("warning_signs-2"))
+
+
+def test_a_wrong_answer_does_not_stop_the_check(client: Client) -> None:
+    # An age typed wrongly is asked again, not read as a child under 5.
+    page = wizard.pages()[0]
+    client.post("/assessment/", {"action": "restart"})
+    data = section_form(page, answers_for("self_care"))
+    data["age"] = "-3"
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 422
+    assert "Enter an age from 0 to 120 years." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "flag_ids"),
+    [
+        (
+            {"pelvic_changes": "yes", "saddle_numbness": "yes", "bladder_trouble": "yes"},
+            ["ces_saddle_numbness", "ces_bladder"],
+        ),
+        (
+            {"age": 9, "fever": "yes", "very_unwell": "no", "bear_weight": "limping"},
+            ["child_limp_with_fever"],
+        ),
+    ],
+)
+def test_the_result_gives_each_signs_advice_once(
+    client: Client, change: dict[str, Any], flag_ids: list[str]
+) -> None:
+    # Found by a phone walk: the result said the advice under "What to do now" and again
+    # beside each sign in "Warning signs in your answers" (three times for the two signs of
+    # cauda equina), on the page and on the printout.
+    answers = completed({**answers_for("self_care"), **change})
+    url = walk_pages(client, answers)
+    assessment = result_of(url)
+    assert set(flag_ids) <= {f["id"] for f in assessment.result["red_flags"]}
+    for html in (client.get(url).content.decode(), client.get(url + "print/").content.decode()):
+        assert "Warning signs in your answers" in html
+        for flag_id in flag_ids:
+            fired = flag(flag_id)
+            assert escape(fired.label) in html
+            assert html.count(escape(fired.advice)) == 1

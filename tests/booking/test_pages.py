@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from rehabit.audit.models import AuditEntry
 from rehabit.booking.models import Appointment, Therapist
@@ -361,3 +362,28 @@ def test_a_link_without_a_zone_shows_the_zone_its_times_are_in_in_the_selector(
     # A zone given, even a wrong one, stays as given beside its error.
     wrong = client.get("/booking/?specialty=hamstring&tz=Mars/Olympus").content.decode()
     assert _selected(wrong, "tz") == []
+
+
+def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, therapist: Any) -> None:
+    # Found by a phone walk: the page came back with the text and no word of what was wrong.
+    appointment = book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    reason = "My daughter cannot drive me 🚗 " + "x" * 300
+    response = client.post(f"/booking/appointments/{appointment.pk}/cancel/", {"reason": reason})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    message = re.search(r'<div class="error-message" id="id_reason_error">(.*?)</div>', html, re.S)
+    assert message and "at most 300 characters" in message.group(1)
+    assert re.search(r'<textarea[^>]*aria-describedby="id_reason_error"[^>]*aria-invalid', html)
+    assert escape(reason) in html
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
+
+
+def test_the_share_box_is_described_by_its_hint(patient: Any, therapist: Any) -> None:
+    # Found by a phone walk: the box pointed at a hint id that did not exist.
+    html = login(Client(), patient).get(book_url(therapist, free_start(therapist))).content
+    page = html.decode()
+    described = re.search(r'name="share_record"[^>]*aria-describedby="([^"]+)"', page)
+    assert described and f'id="{described.group(1)}"' in page

@@ -79,13 +79,17 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
             return redirect("assessments:step", page_id=wizard.pages()[previous or 0].id)
         for qid, messages in wizard.page_errors(questions, answers).items():
             errors.setdefault(qid, messages)
+        # An emergency among the answers given stops the check at once, even when other
+        # questions of the page are still unanswered (or wrong): they are asked afterwards,
+        # if the person finishes the check. An answer with an error counts for nothing.
+        given = {k: v for k, v in draft.answers.items() if k not in errors}
+        stop = [f for f in wizard.stopping(given) if f.id not in draft.seen_flags]
+        if stop:
+            draft.seen_flags += [f.id for f in stop]
+            wizard.save_draft(request.session, draft)
+            request.session[RESUME_KEY] = page_id
+            return redirect("assessments:stop")
         if not errors:
-            stop = [f for f in wizard.stopping(draft.answers) if f.id not in draft.seen_flags]
-            if stop:
-                draft.seen_flags += [f.id for f in stop]
-                wizard.save_draft(request.session, draft)
-                request.session[RESUME_KEY] = page_id
-                return redirect("assessments:stop")
             wizard.save_draft(request.session, draft)
             following = wizard.next_index(index, draft.answers)
             if following is None:
@@ -113,6 +117,12 @@ def stop(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not ends:
         resume = request.session.get(RESUME_KEY, "")
         index = wizard.page_index(resume)
+        unanswered = index is not None and wizard.page_errors(
+            wizard.shown(index, draft.answers), draft.answers
+        )
+        if unanswered:
+            # The stop came before the page was complete: its other questions come first.
+            return redirect("assessments:step", page_id=resume)
         following = wizard.next_index(index, draft.answers) if index is not None else None
         if following is None:
             return _finish(request, draft)
