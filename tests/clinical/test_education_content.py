@@ -277,6 +277,12 @@ def test_overview_warning_signs_cover_the_required_red_flags() -> None:
         assert phrase in emergency, f"emergency list lacks {phrase!r}"
     for phrase in ("swollen, warm or red", "fever", "pop", "getting weaker", "pulses"):
         assert phrase in urgent, f"urgent list lacks {phrase!r}"
+    # A parent reads the signs for a child too (red flags child_*: a fever with a leg the
+    # child will not stand on, a limp, the hip growth plate, under 5, night pain).
+    assert "a child has a fever" in emergency and "will not stand" in emergency
+    for phrase in ("a child limps", "x-ray of both hips", "a child under 5"):
+        assert phrase in urgent, f"urgent list lacks {phrase!r}"
+    assert "worse at night" in by_level["soon"] and "child" in by_level["soon"]
 
 
 # --- citations ------------------------------------------------------------------------
