@@ -154,3 +154,39 @@ def test_the_layer_check_sees_an_upward_import() -> None:
         "rehabit.booking.views": {"rehabit.core.views"},
     }
     assert _upward(graph) == {"rehabit.core.views": ["rehabit.assessments.views"]}
+
+
+def _app_of(module: str) -> str:
+    """The app (or top-level module) a module of rehabit belongs to."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _app_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    apps: dict[str, set[str]] = {}
+    for name, imported in graph.items():
+        mine = _app_of(name)
+        apps.setdefault(mine, set()).update(_app_of(m) for m in imported if _app_of(m) != mine)
+    for targets in list(apps.values()):
+        for app in targets:
+            apps.setdefault(app, set())
+    return apps
+
+
+def test_the_apps_import_one_another_one_way() -> None:
+    """Between apps too, not only between modules: no app reaches itself through others.
+    What a lower app needs from one built on it is handed over at start-up (for example
+    accounts.data_rights.register_part, booking.patient_summary.register_patient_summary)."""
+    apps = _app_graph(_graph())
+    assert {"accounts", "booking", "care", "charts", "clinic", "outcomes"} <= set(apps)
+    assert _circles(apps) == []
+
+
+def test_the_app_graph_sees_a_circle_between_apps() -> None:
+    graph = {
+        "rehabit.accounts.data_rights": {"rehabit.care.personal_data"},
+        "rehabit.care.personal_data": {"rehabit.accounts.models"},
+        "rehabit.accounts.models": set(),
+        "rehabit.care.views": {"rehabit.care.personal_data"},
+    }
+    assert _circles(_app_graph(graph)) == [["accounts", "care"]]

@@ -164,24 +164,11 @@ class AuditedUserAdmin(AuditedChangeViewMixin, UserAdmin):  # type: ignore[type-
 
     def _warn_of_booked_sessions(self, request: HttpRequest, user: Any) -> None:
         """A deactivated therapist is unlisted (``booking.deactivation``), but sessions they
-        already have stay booked: say how many, so the admin moves or cancels them and the
-        patients are not left waiting for a call nobody joins."""
-        from rehabit.booking.deactivation import upcoming_sessions
-
-        count = upcoming_sessions(user)
-        if count:
-            self.message_user(
-                request,
-                ngettext(
-                    "This therapist still has %(count)d booked session to come. Move or "
-                    "cancel it, so that the patient is told.",
-                    "This therapist still has %(count)d booked sessions to come. Move or "
-                    "cancel them, so that the patients are told.",
-                    count,
-                )
-                % {"count": count},
-                messages.WARNING,
-            )
+        already have stay booked: what the other apps say about it (how many, so the admin
+        moves or cancels them and the patients are not left waiting for a call nobody
+        joins), as warnings."""
+        for note in staff_actions.deactivation_notes(user):
+            self.message_user(request, note, messages.WARNING)
 
     def _each_manageable(self, request: HttpRequest, queryset: Any) -> Any:
         skipped = 0

@@ -4,6 +4,10 @@ Export (GDPR Art. 15/20, DPDP access right): one JSON document, ``format_version
 Credentials are not exported (password hash, TOTP secret, recovery codes): an imported
 account has no password and the person sets one with "forgot password".
 
+Each app built on accounts adds its own part of the document (its key, how to export it
+and how to import it again) at start-up with ``register_part``, so this module imports none
+of them; the parts are exported, and imported, in their ``order``.
+
 Erasure (``erase_account``) lives in ``rehabit.accounts.erasure``: immediately, in one
 transaction, everything the person wrote; the audit log keeps only the pseudonymous id.
 """
@@ -11,6 +15,8 @@ transaction, everything the person wrote; the audit log keeps only the pseudonym
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +41,29 @@ FORMAT_VERSION = 1
 
 class DataImportError(ValueError):
     """The file cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One app's part of the personal-data document, under ``key``: ``export(user)`` gives
+    it; ``restore(user, section)`` puts it back on import (the section as exported, or
+    None when the file has none; a part without ``restore`` is not imported)."""
+
+    key: str
+    order: int
+    export: Callable[[Any], Any]
+    restore: Callable[[Any, Any], None] | None = None
+
+
+_parts: dict[str, Part] = {}
+
+
+def register_part(part: Part) -> None:
+    _parts[part.key] = part
+
+
+def parts() -> list[Part]:
+    return sorted(_parts.values(), key=lambda p: (p.order, p.key))
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -80,11 +109,6 @@ def _audit_out(entry: AuditEntry, user_id: int) -> dict[str, Any]:
 def build_export(user: Any) -> dict[str, Any]:
     """Everything Rehabit holds about ``user`` (no side effects)."""
     from rehabit.assessments.models import Assessment
-    from rehabit.booking.personal_data import export_appointments
-    from rehabit.care.personal_data import export_care
-    from rehabit.charts.personal_data import export_notes
-    from rehabit.clinic.personal_data import export_clinic
-    from rehabit.outcomes.exports import export_outcomes
 
     profile, _ = Profile.objects.get_or_create(user=user)
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
@@ -139,13 +163,7 @@ def build_export(user: Any) -> dict[str, Any]:
             }
             for a in Assessment.objects.filter(owner=user).order_by("created_at", "id")
         ],
-        "care": export_care(user),
-        # The pain diary and outcome measures, with the diary CSV and the PDF report.
-        "outcomes": export_outcomes(user),
-        "clinic": export_clinic(user),
-        # Signed clinical notes about the person, with addenda (read-only: not imported).
-        "clinical_notes": export_notes(user),
-        "appointments": export_appointments(user),
+        **{part.key: part.export(user) for part in parts()},
         "audit": [_audit_out(e, user.pk) for e in entries_about(user.pk)],
     }
 
@@ -192,10 +210,6 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
     links up again); otherwise references to the person are moved to the new id.
     """
     from rehabit.assessments.models import Assessment
-    from rehabit.booking.personal_data import import_appointments
-    from rehabit.care.personal_data import import_care
-    from rehabit.clinic.personal_data import import_clinic
-    from rehabit.outcomes.exports import import_outcomes
 
     _check_document(data)
     User = get_user_model()
@@ -275,10 +289,9 @@ def import_personal_data(data: Any, *, request: HttpRequest | None = None) -> An
             disposition=a["disposition"],
         )
 
-    import_care(data.get("care") or {}, user)
-    import_outcomes(data.get("outcomes") or {})
-    import_appointments(user, data.get("appointments") or [])
-    import_clinic(user, data.get("clinic") or {})
+    for part in parts():
+        if part.restore is not None:
+            part.restore(user, data.get(part.key))
 
     restored = 0
     for e in data["audit"]:

@@ -4,15 +4,16 @@ not a record the law makes us keep, gone now, in one transaction.
 Order (security findings 2, 9 and 10):
 
 1. the erasure is written to the audit log (the pseudonymous id only);
-2. the booking app closes the person's bookings through its own actions: waitlist entries
-   closed, appointments that are not over yet cancelled (inside the change window too),
-   the freed times offered to the waitlist, each therapist told
-   (``rehabit.booking.erasure``);
+2. the apps act first on the person's behalf (``account_erasure_begun``): the booking app
+   closes the person's bookings through its own actions: waitlist entries closed,
+   appointments that are not over yet cancelled (inside the change window too), the freed
+   times offered to the waitlist, each therapist told (``rehabit.booking.erasure``);
 3. sessions: every session signed in as the person is deleted (the assessments those
    sessions list as done there, unowned, are the person's and are erased too), and the
    person's assessment ids are taken out of any other session;
 4. the admin's change history about any of it is blanked;
-5. other apps remove what they keep about the person (``personal_data_erasing``);
+5. other apps remove what they keep about the person (``personal_data_erasing``: the
+   clinical notes, the booking app's queued tasks about the person);
 6. the rows: assessments with their exercise logs, check-ins, notes, levels and medicine
    answers; consents; the account with its profile, e-mail addresses and confirmations,
    authenticators (TOTP, recovery codes), allauth user sessions, appointments with their
@@ -48,6 +49,10 @@ from rehabit.audit.services import record
 
 logger = logging.getLogger(__name__)
 
+# Sent inside the erasure's transaction, right after the erasure is written to the audit
+# log and before anything is removed, with ``user`` and ``request``: an app that must first
+# act on the person's behalf does it here (the booking app cancels their sessions).
+account_erasure_begun = Signal()
 # Sent inside the erasure's transaction, before the account row is deleted, with
 # ``user`` and ``assessment_ids``: an app that keeps something about a person outside a
 # foreign key to the account removes it here.
@@ -134,7 +139,6 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
     from allauth.account.models import EmailAddress
 
     from rehabit.assessments.models import Assessment
-    from rehabit.booking.erasure import close_bookings, forget_queued_work
 
     with transaction.atomic():
         user_id = int(user.pk)
@@ -147,7 +151,7 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
             subject=user_id,
             details={"assessments": len(owned)},
         )
-        close_bookings(user, request=request)
+        account_erasure_begun.send(sender=type(user), user=user, request=request)
         done_here = _scan_sessions(user_id, owned)
         unowned = Assessment.objects.filter(pk__in=done_here, owner__isnull=True)
         unowned.update(owner=user)  # done in the person's signed-in session: theirs
@@ -158,7 +162,6 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
         personal_data_erasing.send(
             sender=type(user), user=user, assessment_ids=sorted(assessment_ids)
         )
-        forget_queued_work(user)
         addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
         lockout.clear(user.email, *addresses)
         Assessment.objects.filter(owner=user).delete()

@@ -136,11 +136,11 @@ class AccountPreferencesMiddleware:
 
     @staticmethod
     def _activate_zone(request: HttpRequest) -> None:
-        """Every page shows times in the viewer's zone (``rehabit.care.zones.page_zone``):
+        """Every page shows times in the viewer's zone (``rehabit.accounts.zones.page_zone``):
         a chosen ``?tz``, the person's zone, else the zone their browser reported (kept in
         the session); UTC until then, and ``request.zone_guess`` lets a page that shows a
         time ask the browser (``{% zone_guess %}`` in base.html)."""
-        from rehabit.care.zones import page_zone
+        from rehabit.accounts.zones import page_zone
         from rehabit.core.timefmt import start_request
 
         start_request()
@@ -148,7 +148,7 @@ class AccountPreferencesMiddleware:
             # The API never asks the browser and keeps nothing in the session: the
             # signed-in person's zone (the week of their adherence, their diary's days,
             # each answer naming its zone), else UTC.
-            from rehabit.care.zones import profile_zone
+            from rehabit.accounts.zones import profile_zone
 
             found = profile_zone(request)
             if found:

@@ -9,6 +9,7 @@ a superuser's account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,22 @@ from rehabit.audit.services import record
 # Values of these fields may enter the audit log (yes/no and the role); for every other
 # field only its name does, so no secret or personal data is ever written there.
 LOGGED_VALUES = frozenset({"is_active", "is_staff", "is_superuser", "role"})
+
+
+# What other apps have to tell staff who just made an account inactive (the booking app:
+# the sessions still booked with that therapist), handed over at start-up so accounts
+# imports none of them. Each note is a sentence for the admin, or "" when there is none.
+_deactivation_notes: list[Callable[[Any], str]] = []
+
+
+def register_deactivation_note(note: Callable[[Any], str]) -> None:
+    if note not in _deactivation_notes:
+        _deactivation_notes.append(note)
+
+
+def deactivation_notes(user: Any) -> list[str]:
+    """What staff should do now that ``user``'s account is inactive."""
+    return [text for text in (note(user) for note in _deactivation_notes) if text]
 
 
 def may_manage(actor: Any, user: Any) -> bool:

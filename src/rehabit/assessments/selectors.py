@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from rehabit.accounts.records import authorize_assessment_read
+from rehabit.assessments.access import may_read
 from rehabit.assessments.models import Assessment
 
 
@@ -23,10 +23,10 @@ def readable_assessment(request: HttpRequest, assessment_id: UUID | str) -> Asse
     owned assessment's existence is not revealed).
 
     An assessment nobody owns is readable by its unguessable link; an owned one only by its
-    owner, or by staff through the audited record rule (staff without two-factor
-    authentication in this session get ``MFARequired``, a 403).
+    owner, or by staff through the audited record rule (``rehabit.assessments.access``;
+    staff without two-factor authentication in this session get ``MFARequired``, a 403).
     """
     assessment = find_assessment(assessment_id)
-    if assessment is None or not authorize_assessment_read(request, assessment):
+    if assessment is None or not may_read(request, assessment):
         return None
     return assessment

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
 
@@ -35,3 +36,18 @@ def upcoming_sessions(user: Any) -> int:
     return Appointment.objects.filter(
         therapist__user_id=user.pk, status=AppointmentStatus.BOOKED, end__gt=timezone.now()
     ).count()
+
+
+def booked_sessions_note(user: Any) -> str:
+    """For the admin who made ``user``'s account inactive (registered with
+    ``accounts.staff_actions.register_deactivation_note``): the sessions still booked."""
+    count = upcoming_sessions(user)
+    if not count:
+        return ""
+    return ngettext(
+        "This therapist still has %(count)d booked session to come. Move or "
+        "cancel it, so that the patient is told.",
+        "This therapist still has %(count)d booked sessions to come. Move or "
+        "cancel them, so that the patients are told.",
+        count,
+    ) % {"count": count}

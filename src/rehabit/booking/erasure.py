@@ -191,3 +191,13 @@ def account_closed_notice(appointment: Appointment, recipient: Any) -> EmailMult
     part.add_header("Content-Disposition", "attachment", filename="cancelled-session.ics")
     message.attach(part)
     return message
+
+
+def on_erasure_begun(sender: Any, user: Any, request: HttpRequest | None = None, **kw: Any) -> None:
+    """``accounts.erasure.account_erasure_begun``: close the person's bookings first."""
+    close_bookings(user, request=request)
+
+
+def on_personal_data_erasing(sender: Any, user: Any, **kwargs: Any) -> None:
+    """``accounts.erasure.personal_data_erasing``: forget the queued tasks about them."""
+    forget_queued_work(user)

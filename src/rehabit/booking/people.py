@@ -63,7 +63,7 @@ def display_name(user: Any) -> str:
 
 def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
     """The zone to show times in: an explicit, valid ``tz`` choice, else the person's
-    zone, else the one the browser reported for this session (``rehabit.care.zones``),
+    zone, else the one the browser reported for this session (``rehabit.accounts.zones``),
     else UTC."""
     if requested:
         try:

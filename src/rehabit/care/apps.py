@@ -9,4 +9,11 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the sign-in receiver that attaches a visitor's prevention sessions.
+        from rehabit.accounts.data_rights import Part, register_part
         from rehabit.care import prevention  # noqa: F401
+        from rehabit.care.personal_data import export_care, import_care
+
+        # The exercise log, levels, check-ins, prescriptions, clearances, medicine answers.
+        register_part(
+            Part("care", 10, export_care, lambda user, section: import_care(section or {}, user))
+        )

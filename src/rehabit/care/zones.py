@@ -1,12 +1,6 @@
-"""The time zone the care and progress pages show times in.
-
-The same rule as booking (``rehabit.booking.people.viewer_zone`` and its ``zone.js``): a
-valid ``tz`` chosen in the address wins; a signed-in person's profile zone comes next; a
-signed-out visitor (or one whose profile still says UTC) sees the zone their browser
-reported, remembered in their session so that every later page, and the page a form
-redirects to, shows it too. Until the browser has said, times are in UTC and the page
-carries ``data-zone-guess`` so ``booking/zone.js`` can fill the zone in.
-"""
+"""The time zone the care and progress pages show times in: the page's zone
+(``rehabit.accounts.zones.page_zone``: a chosen ``tz``, the person's own zone, else the one
+their browser reported), applied to one view."""
 
 from __future__ import annotations
 
@@ -17,35 +11,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from rehabit.core.browser_zone import SESSION_KEY, remembered_zone, valid_zone_name
+from rehabit.accounts.zones import UTC, page_zone, profile_zone
 
-UTC = "UTC"
-
-
-def profile_zone(request: HttpRequest) -> str | None:
-    """The signed-in person's zone by booking's one rule (a therapist's record, else the
-    profile); None when it is unknown or UTC."""
-    from rehabit.booking.people import zone_of
-
-    found = zone_of(getattr(request, "user", None))
-    return found if found != UTC else None
-
-
-def page_zone(request: HttpRequest) -> tuple[str, bool]:
-    """(the zone to show times in, whether the browser should be asked for its zone)."""
-    session = getattr(request, "session", None)
-    requested = valid_zone_name(request.GET.get("tz"))
-    if requested:
-        if session is not None and session.get(SESSION_KEY) != requested:
-            session[SESSION_KEY] = requested
-        return requested, False
-    profile = profile_zone(request)
-    if profile:
-        return profile, False
-    remembered = remembered_zone(request)
-    if remembered:
-        return remembered, False
-    return UTC, True
+__all__ = ["UTC", "page_zone", "profile_zone", "shown_in_page_zone"]
 
 
 def shown_in_page_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -11,4 +11,13 @@ class ChartsConfig(AppConfig):
     verbose_name = _("Patient charts and clinical notes")
 
     def ready(self) -> None:
+        from rehabit.accounts.data_rights import Part, register_part
+        from rehabit.booking.patient_summary import register_patient_summary
         from rehabit.charts import receivers  # noqa: F401  (erasure of a patient's notes)
+        from rehabit.charts.appointment_summary import summary_for
+        from rehabit.charts.personal_data import export_notes
+
+        # Signed clinical notes about the person, with addenda (read-only: not imported).
+        register_part(Part("clinical_notes", 50, export_notes))
+        # The patient's summary on an appointment's page, for its therapist.
+        register_patient_summary(summary_for)

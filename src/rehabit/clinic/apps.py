@@ -8,7 +8,19 @@ class ClinicConfig(AppConfig):
     verbose_name = _("The therapist's workspace")
 
     def ready(self) -> None:
+        from rehabit.accounts.data_rights import Part, register_part
         from rehabit.clinic import receivers  # noqa: F401  (connects the check-in hook)
+        from rehabit.clinic.personal_data import export_clinic, import_clinic
+
+        # Conversations and alerts (after the appointments they may name).
+        register_part(
+            Part(
+                "clinic",
+                40,
+                export_clinic,
+                lambda user, section: import_clinic(user, section or {}),
+            )
+        )
 
         try:  # the therapist home page's "needs attention" list, when the app has one
             from rehabit.booking.attention import register

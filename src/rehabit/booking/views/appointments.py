@@ -18,6 +18,7 @@ from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import SessionKind
+from rehabit.booking.patient_summary import patient_summary
 from rehabit.booking.people import (
     display_name,
     set_sharing,
@@ -26,7 +27,6 @@ from rehabit.booking.people import (
     viewer_zone,
 )
 from rehabit.booking.presenters import appointment_view, iso_utc, slots_by_day
-from rehabit.booking.record_view import summary_for
 from rehabit.booking.selectors import appointment_for, listed_therapist, recent_for, upcoming_for
 from rehabit.booking.timefmt import format_span, in_zone, zone_label
 from rehabit.booking.views.common import account_required, refusal_context, sign_in_url
@@ -218,7 +218,7 @@ def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     context = {
         **view,
         "zone": zone,
-        "summary": summary_for(request, found),
+        "summary": patient_summary(request, found),
         "patient_name": display_name(found.patient),
         "moved_from_view": (
             appointment_view(found.moved_from, request.user, zone) if found.moved_from else None

@@ -1,4 +1,6 @@
-"""What the therapist sees of the patient before a session: only with consent, audited.
+"""What the therapist sees of the patient before a session, on the appointment's page:
+only with consent, audited. (The booking app shows it through ``register_patient_summary``,
+which the charts app calls at start-up: booking imports nothing of charts.)
 
 The patient's latest assessment (red flags, disposition, likely causes and why) is shown
 to the appointment's therapist while the patient shares their record with *that*
@@ -18,6 +20,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from rehabit.booking.models import Appointment
+from rehabit.care.models import ExerciseSession
+from rehabit.charts.chart import intake_of, log_rows
 
 
 @dataclass
@@ -53,8 +57,6 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
         )
     if latest is None:
         return PatientSummary(True, _("The patient has not done an assessment yet."))
-    from rehabit.charts.chart import intake_of
-
     return PatientSummary(
         True,
         assessment=latest,
@@ -67,8 +69,5 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
 def _progress(assessment: Any, limit: int = 8) -> list[Any]:
     """The latest exercise-diary entries: each exercise by name and level, pain during
     and after, difficulty and the patient's own note (``rehabit.charts.chart.log_rows``)."""
-    from rehabit.care.models import ExerciseSession
-    from rehabit.charts.chart import log_rows
-
     sessions = ExerciseSession.objects.filter(assessment=assessment).order_by("-logged_at")
     return log_rows(list(sessions[:limit]), {})
