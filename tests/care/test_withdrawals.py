@@ -186,6 +186,8 @@ def test_the_prevention_routines_leave_it_out(admin_user: Any) -> None:
             "Keep the reason to 300",
         ),
         ("isometric_heel_dig", "A\x1bB", "reason", "contains a character that cannot be stored"),
+        # Found by an attack walk: invisible letters only made a reason patients saw as empty.
+        ("isometric_heel_dig", "\u200b\u2800\u3164", "reason", "Say why, in words a patient"),
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(
@@ -201,6 +203,16 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(
             assert reason in body
     assert not ExerciseWithdrawal.objects.exists()
     assert not AuditEntry.objects.filter(target_type="exercise").exists()
+
+
+def test_the_reason_patients_read_has_no_invisible_direction_controls(admin_user: Any) -> None:
+    # Found by an attack walk: U+202E (right-to-left override) was kept and turned the rest
+    # of the reason around on the patients' pages.
+    response = _take_out(
+        _admin(admin_user), "isometric_heel_dig", "Paused\u202e while\u200b we check"
+    )
+    assert response.status_code == 302
+    assert ExerciseWithdrawal.objects.get().reason == "Paused while we check"
 
 
 def test_a_nul_byte_is_refused_before_the_page_and_the_text_is_shown_back(
