@@ -69,6 +69,8 @@ def test_out_of_use_everywhere_a_patient_meets_it_and_back_again(
         page = patient.get(url).content.decode()
         assert "out of use" in page and html.escape(REASON) in page, url
         assert link not in page, url
+        # One exercise is "it" (an attack walk read "Do not do them" about a single one).
+        assert "Do not do it; the program goes on without it." in page, url
     # The library does not offer it; its own page says why, without the instructions.
     assert link not in Client().get("/exercises/").content.decode()
     own = Client().get(link)
@@ -132,7 +134,7 @@ def test_a_prescription_of_it_is_paused_and_comes_back_as_it_was(
     assert item is None or item.exercise.id != "isometric_heel_dig"
     assert [w.exercise_id for w in care.paused] == ["isometric_heel_dig"]
     page = therapist.get(url).content.decode()
-    assert "An administrator has taken them out of use" in page
+    assert "An administrator has taken it out of use" in page
     assert 'value="isometric_heel_dig"' not in page  # not offered
     # Prescribing it again is refused with the reason; the stored prescription is kept.
     refused = therapist.post(url, {**form, "dosage_sets": "3"})
