@@ -135,6 +135,16 @@ def test_a_prescription_of_it_is_paused_and_comes_back_as_it_was(
     assert [w.exercise_id for w in care.paused] == ["isometric_heel_dig"]
     page = therapist.get(url).content.decode()
     assert "An administrator has taken it out of use" in page
+    # Which prescription is paused is said beside the exercise (an attack walk's therapist
+    # saw the family back at the library's level 1, their choice gone without a word).
+    assert care.paused[0].prescribed
+    assert "It was prescribed for this patient: that prescription is paused." in page
+    assert (
+        "that prescription is paused"
+        not in clinic.client("patient")
+        .get(f"/care/{clinic.assessment.pk}/program/")
+        .content.decode()
+    )
     assert 'value="isometric_heel_dig"' not in page  # not offered
     # Prescribing it again is refused with the reason; the stored prescription is kept.
     refused = therapist.post(url, {**form, "dosage_sets": "3"})

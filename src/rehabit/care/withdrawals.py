@@ -55,6 +55,8 @@ class Withdrawn:
     name: str
     reason: str
     since: datetime
+    # A therapist prescribed it for this person: that prescription is paused.
+    prescribed: bool = False
 
 
 def standing() -> dict[str, ExerciseWithdrawal]:
