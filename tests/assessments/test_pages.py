@@ -723,6 +723,30 @@ def test_an_emergency_stops_the_check_before_the_rest_of_its_page_is_answered(
     assert response["Location"] not in (STOP, step_url("warning_signs-2"))
 
 
+def test_the_page_asked_again_after_its_stop_keeps_the_emergency_in_view(
+    client: Client,
+) -> None:
+    # Found by an attack walk: finishing the check after a stop that came before its page
+    # was complete went back to that page with no word of the emergency on it, though every
+    # page after a stop keeps the advice in view.
+    answers = completed(
+        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
+    )
+    walk_to(client, answers, "warning_signs-2")
+    client.post(step_url("warning_signs-2"), {"action": "next", "saddle_numbness": "yes"})
+    finish = client.post(STOP)
+    assert finish["Location"] == step_url("warning_signs-2")
+    page = client.get(finish["Location"]).content.decode()
+    assert "notice-emergency" in page
+    assert escape(flag("ces_saddle_numbness").advice) in page
+    # Still there when the rest of the page comes back with an error.
+    response = client.post(
+        step_url("warning_signs-2"), {"action": "next", "saddle_numbness": "yes"}
+    )
+    assert response.status_code == 422
+    assert escape(flag("ces_saddle_numbness").advice) in response.content.decode()
+
+
 def test_a_wrong_answer_does_not_stop_the_check(client: Client) -> None:
     # An age typed wrongly is asked again, not read as a child under 5.
     page = wizard.pages()[0]

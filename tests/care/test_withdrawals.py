@@ -69,6 +69,8 @@ def test_out_of_use_everywhere_a_patient_meets_it_and_back_again(
         page = patient.get(url).content.decode()
         assert "out of use" in page and html.escape(REASON) in page, url
         assert link not in page, url
+        # One exercise is "it" (an attack walk read "Do not do them" about a single one).
+        assert "Do not do it; the program goes on without it." in page, url
     # The library does not offer it; its own page says why, without the instructions.
     assert link not in Client().get("/exercises/").content.decode()
     own = Client().get(link)
@@ -132,7 +134,17 @@ def test_a_prescription_of_it_is_paused_and_comes_back_as_it_was(
     assert item is None or item.exercise.id != "isometric_heel_dig"
     assert [w.exercise_id for w in care.paused] == ["isometric_heel_dig"]
     page = therapist.get(url).content.decode()
-    assert "An administrator has taken them out of use" in page
+    assert "An administrator has taken it out of use" in page
+    # Which prescription is paused is said beside the exercise (an attack walk's therapist
+    # saw the family back at the library's level 1, their choice gone without a word).
+    assert care.paused[0].prescribed
+    assert "It was prescribed for this patient: that prescription is paused." in page
+    assert (
+        "that prescription is paused"
+        not in clinic.client("patient")
+        .get(f"/care/{clinic.assessment.pk}/program/")
+        .content.decode()
+    )
     assert 'value="isometric_heel_dig"' not in page  # not offered
     # Prescribing it again is refused with the reason; the stored prescription is kept.
     refused = therapist.post(url, {**form, "dosage_sets": "3"})
@@ -186,6 +198,8 @@ def test_the_prevention_routines_leave_it_out(admin_user: Any) -> None:
             "Keep the reason to 300",
         ),
         ("isometric_heel_dig", "A\x1bB", "reason", "contains a character that cannot be stored"),
+        # Found by an attack walk: invisible letters only made a reason patients saw as empty.
+        ("isometric_heel_dig", "\u200b\u2800\u3164", "reason", "Say why, in words a patient"),
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(
@@ -201,6 +215,16 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_lost(
             assert reason in body
     assert not ExerciseWithdrawal.objects.exists()
     assert not AuditEntry.objects.filter(target_type="exercise").exists()
+
+
+def test_the_reason_patients_read_has_no_invisible_direction_controls(admin_user: Any) -> None:
+    # Found by an attack walk: U+202E (right-to-left override) was kept and turned the rest
+    # of the reason around on the patients' pages.
+    response = _take_out(
+        _admin(admin_user), "isometric_heel_dig", "Paused\u202e while\u200b we check"
+    )
+    assert response.status_code == 302
+    assert ExerciseWithdrawal.objects.get().reason == "Paused while we check"
 
 
 def test_a_nul_byte_is_refused_before_the_page_and_the_text_is_shown_back(

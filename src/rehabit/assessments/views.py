@@ -187,8 +187,15 @@ def _step_context(
         )
     # Warning signs already given stay in view on every later page: an urgent one while the
     # check goes on, an emergency one after its stop if the person finishes the check (and
-    # then no slower "see a doctor today" beside it).
+    # then no slower "see a doctor today" beside it). The stop may come before its own page
+    # is complete: that page, asked again, keeps the emergency in view too.
     emergency = list(wizard.stopping(earlier))
+    here = {q.id: draft.answers[q.id] for q in questions if q.id in draft.answers}
+    emergency += [
+        f
+        for f in wizard.stopping({**earlier, **here})
+        if f.id in draft.seen_flags and f.id not in {e.id for e in emergency}
+    ]
     return {
         "page": page,
         "section": page.section,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -295,17 +295,18 @@ def _paused(
 ) -> list[Withdrawn]:
     """The exercises out of use that this assessment's program would have: in the rules'
     program from the whole library (any level of a family), or prescribed."""
-    had = {
-        exercise_id
-        for item in rules_program(assessment, days).items
-        for exercise_id in item.ladder.values()
-    }
-    had |= set(
+    prescribed = set(
         PrescribedExercise.objects.filter(assessment=assessment)
         .exclude(exercise_id="")
         .values_list("exercise_id", flat=True)
     )
-    return told([row for exercise_id, row in withdrawn.items() if exercise_id in had])
+    had = prescribed | {
+        exercise_id
+        for item in rules_program(assessment, days).items
+        for exercise_id in item.ladder.values()
+    }
+    found = told([row for exercise_id, row in withdrawn.items() if exercise_id in had])
+    return [replace(w, prescribed=w.exercise_id in prescribed) for w in found]
 
 
 def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:

@@ -35,6 +35,7 @@ from rehabit.audit.services import record
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.core.inputs import field_problem
+from rehabit.mail.words import clean
 
 
 class WithdrawalError(ValueError):
@@ -54,6 +55,8 @@ class Withdrawn:
     name: str
     reason: str
     since: datetime
+    # A therapist prescribed it for this person: that prescription is paused.
+    prescribed: bool = False
 
 
 def standing() -> dict[str, ExerciseWithdrawal]:
@@ -87,15 +90,18 @@ def told(rows: Sequence[ExerciseWithdrawal]) -> list[Withdrawn]:
 
 
 def clean_reason(value: object) -> str:
-    """The reason as patients will read it; raises WithdrawalError."""
-    text = str(value or "").strip()
+    """The reason as patients will read it, without invisible format characters (direction
+    controls that turn the text around, zero-width and blank letters that hide it:
+    ``rehabit.mail.words.clean``); raises WithdrawalError."""
+    raw = str(value or "")
+    problem = field_problem(_("Reason"), raw, multiline=True)
+    if problem is not None:
+        raise WithdrawalError("reason", problem)
+    text = clean(raw)
     if not text:
         raise WithdrawalError(
             "reason", _("Say why, in words a patient understands: it is shown to them.")
         )
-    problem = field_problem(_("Reason"), text, multiline=True)
-    if problem is not None:
-        raise WithdrawalError("reason", problem)
     if len(text) > WITHDRAWAL_REASON_MAX:
         raise WithdrawalError(
             "reason",
