@@ -11,8 +11,9 @@ a complaint, a picture that misleads. A withdrawn exercise is
 * left out when a program is built (``open_library``: the rules choose from the rest, so a
   family's ladder stops below it or starts above it, and a family with nothing left is not
   in the program), and not offered to a therapist prescribing;
-* a prescription of it is paused: the family is left out, and the patient and the therapist
-  are told why (``CareProgram.paused``); it comes back as it was when the exercise does;
+* a prescription of it is paused: its family goes back to what the rules choose without it
+  (or leaves the program, when they choose nothing), and the patient and the therapist are
+  told why (``CareProgram.paused``); it comes back as it was when the exercise does;
 * named, with the reason, on the program and player pages of anyone whose program had it.
 
 Withdrawing and bringing back are audited (the exercise id only) and kept: a row is never
