@@ -282,3 +282,26 @@ def test_an_exercise_removed_from_the_library_later_is_listed_by_its_id(admin_us
     page = _admin(admin_user).get(PAGE).content.decode()
     assert "retired_exercise" in page
     assert get_exercise("isometric_heel_dig").id in page  # still offered in the form
+
+
+def test_when_nothing_is_left_the_pages_say_so(admin_user: Any) -> None:
+    from rehabit.clinical.exercises import load_exercises
+    from rehabit.clinical.prevention import load_prevention
+
+    warm_up = [i.exercise_id for i in load_prevention().routines["warm_up"].items]
+    ExerciseWithdrawal.objects.bulk_create(
+        ExerciseWithdrawal(exercise_id=e, reason=REASON) for e in warm_up
+    )
+    page = Client().get("/prevention/").content.decode()
+    assert "None of this routine's exercises is in use at the moment." in html.unescape(page)
+    assert "/prevention/warm_up/" not in page  # no "Start" for an empty routine
+    session = Client().get("/prevention/warm_up/").content.decode()
+    assert 'id="none-in-use"' in session and "Save to my prevention log" not in session
+    assert "player.js" not in session
+    ExerciseWithdrawal.objects.bulk_create(
+        ExerciseWithdrawal(exercise_id=e.id, reason=REASON)
+        for e in load_exercises()
+        if e.id not in warm_up
+    )
+    library = Client().get("/exercises/").content.decode()
+    assert "No exercise of the library is in use at the moment." in library
