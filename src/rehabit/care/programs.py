@@ -258,6 +258,8 @@ def prescriptions_of(
     """The prescriptions that still fit ``library`` (default: the whole library); one of an
     exercise that is not in it is skipped."""
     library = library if library is not None else tuple(load_exercises())
+    in_library = {e.id for e in library}
+    withdrawn = {e.id for e in load_exercises() if e.id not in in_library}
     kept = []
     for found in PrescribedExercise.objects.filter(assessment=assessment).order_by(
         "prescribed_at", "id"
@@ -265,7 +267,8 @@ def prescriptions_of(
         try:
             check_override(override_of(found), library)
         except PrescriptionError:
-            logger.warning("Prescription %s no longer fits the library; skipped.", found.pk)
+            if found.exercise_id not in withdrawn:  # out of use: paused, said on the page
+                logger.warning("Prescription %s no longer fits the library; skipped.", found.pk)
             continue
         kept.append(found)
     return kept
