@@ -305,3 +305,20 @@ def test_when_nothing_is_left_the_pages_say_so(admin_user: Any) -> None:
     )
     library = Client().get("/exercises/").content.decode()
     assert "No exercise of the library is in use at the moment." in library
+
+
+def test_the_history_lists_the_latest_returns_and_points_to_the_audit_log(
+    admin_user: Any,
+) -> None:
+    from django.utils import timezone
+
+    from rehabit.care.staff_views import HISTORY_ROWS
+
+    now = timezone.now()
+    ExerciseWithdrawal.objects.bulk_create(
+        ExerciseWithdrawal(exercise_id="isometric_heel_dig", reason=f"Check {n}", restored_at=now)
+        for n in range(HISTORY_ROWS + 1)
+    )
+    page = _admin(admin_user).get(PAGE).content.decode()
+    assert page.count('<td data-label="Reason patients were told">Check ') == HISTORY_ROWS
+    assert "Every withdrawal and return is in the audit log" in page

@@ -20,7 +20,8 @@ from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
 from rehabit.care.withdrawals import WithdrawalError, open_library, restore, standing, withdraw
 from rehabit.clinical.exercises import load_exercises
 
-HISTORY_ROWS = 50
+# The latest exercises brought back; the audit log keeps every withdrawal and return.
+HISTORY_ROWS = 10
 
 
 class WithdrawForm(forms.Form):
@@ -96,7 +97,8 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
         return redirect("care:manage_exercises")
     names = {e.id: presenters.tr(e.name) for e in load_exercises()}
     out_of_use = sorted(standing().values(), key=lambda r: names.get(r.exercise_id, ""))
-    history = ExerciseWithdrawal.objects.exclude(restored_at__isnull=True)[:HISTORY_ROWS]
+    returned = ExerciseWithdrawal.objects.exclude(restored_at__isnull=True)
+    history = list(returned[: HISTORY_ROWS + 1])
     return render(
         request,
         "care/manage_exercises.html",
@@ -105,7 +107,10 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
             "out_of_use": [
                 (row, names.get(row.exercise_id, row.exercise_id)) for row in out_of_use
             ],
-            "history": [(row, names.get(row.exercise_id, row.exercise_id)) for row in history],
+            "history": [
+                (row, names.get(row.exercise_id, row.exercise_id)) for row in history[:HISTORY_ROWS]
+            ],
+            "more_history": len(history) > HISTORY_ROWS,
             "in_use": len(names) - len(out_of_use),
         },
         status=422 if form.errors else 200,
