@@ -14,7 +14,9 @@ a complaint, a picture that misleads. A withdrawn exercise is
 * a prescription of it is paused: its family goes back to what the rules choose without it
   (or leaves the program, when they choose nothing), and the patient and the therapist are
   told why (``CareProgram.paused``); it comes back as it was when the exercise does;
-* named, with the reason, on the program and player pages of anyone whose program had it.
+* named, with the reason, on the program and player pages of anyone whose program had it;
+  each therapist whose prescription of it is paused gets an alert (``exercise_withdrawn``,
+  heard by the clinic app) and an e-mail naming nobody.
 
 Withdrawing and bringing back are audited (the exercise id only) and kept: a row is never
 deleted or changed except to record that the exercise was brought back.
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
+from rehabit.care.signals import exercise_withdrawn
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.core.inputs import field_problem
 from rehabit.mail.words import clean
@@ -128,6 +131,8 @@ def withdraw(exercise_id: object, reason: object, *, request: HttpRequest) -> Ex
             row = ExerciseWithdrawal.objects.create(
                 exercise_id=exercise.id, reason=text, withdrawn_by=request.user
             )
+            # The therapists whose prescription of it is now paused are told (the clinic).
+            exercise_withdrawn.send(sender=ExerciseWithdrawal, withdrawal=row)
     except IntegrityError:
         raise WithdrawalError("", _("This exercise is already out of use.")) from None
     record(

@@ -9,6 +9,11 @@ ready" note. ``raise_for_check_in`` stores one alert per kind and therapist for 
 therapist who may see the patient's record now (relationship and consent), e-mails them
 a notice without details (not for the routine note), and is called in the check-in's
 own transaction (``rehabit.care.signals.check_in_recorded``).
+
+``raise_for_withdrawal``: when an administrator takes an exercise out of use
+(``rehabit.care.signals.exercise_withdrawn``), the therapist who prescribed it to a patient
+whose record they may see gets one alert per patient, and an e-mail naming nobody: the
+prescription is paused and the program goes on without the exercise.
 """
 
 from __future__ import annotations
@@ -140,3 +145,35 @@ def acknowledge(request: HttpRequest, alert_id: Any, *, now: datetime | None = N
             details={"change": "alert_acknowledged", "kind": alert.kind},
         )
     return alert
+
+
+def raise_for_withdrawal(withdrawal: Any) -> list[Alert]:
+    """Alerts for an exercise taken out of use: one per prescribing therapist and patient."""
+    from rehabit.care.models import PrescribedExercise
+
+    raised: list[Alert] = []
+    seen: set[tuple[int, int]] = set()
+    prescriptions = PrescribedExercise.objects.filter(
+        exercise_id=withdrawal.exercise_id,
+        assessment__owner__isnull=False,
+        prescribed_by__isnull=False,
+    ).select_related("assessment__owner", "prescribed_by")
+    for prescription in prescriptions.order_by("-prescribed_at"):
+        therapist = therapist_record(prescription.prescribed_by)
+        patient = prescription.assessment.owner
+        if therapist is None or (therapist.pk, patient.pk) in seen:
+            continue
+        seen.add((therapist.pk, patient.pk))
+        if not may_see_record(therapist, patient):
+            continue  # no longer shared: nothing about the patient reaches them
+        alert = Alert.objects.create(
+            patient=patient,
+            therapist=therapist,
+            assessment=prescription.assessment,
+            kind=AlertKind.EXERCISE_PAUSED,
+            urgency=Urgency.SOON,
+            details={"exercise_id": withdrawal.exercise_id, "family": prescription.family},
+        )
+        notices.post_exercise_paused(therapist.user, alert)
+        raised.append(alert)
+    return raised

@@ -109,6 +109,7 @@ class AlertKind(models.TextChoices):
     WARNING_SIGN = "warning_sign", _("Warning sign reported")
     WORSENING = "worsening", _("Pain getting worse")
     READY = "ready", _("May be ready to step up")
+    EXERCISE_PAUSED = "exercise_paused", _("A prescribed exercise is out of use")
 
 
 class Urgency(models.TextChoices):

@@ -69,6 +69,25 @@ def post_program_changed(patient: Any, assessment: Any, change_key: str) -> Outg
     return _post(patient, f"clinic.program.{change_key}", "program", patient, build)
 
 
+def post_exercise_paused(therapist_user: Any, alert: Any) -> OutgoingMessage | None:
+    """ "An exercise you prescribed is out of use": to the therapist, naming nobody."""
+
+    def build(new: Any, greeting: str) -> Any:
+        letter = new(_("An exercise you prescribed is out of use"), greeting)
+        letter.add(
+            _(
+                "The clinic has taken an exercise out of use that you prescribed to one of "
+                "your patients. Their prescription of it is paused until it is back in use."
+            ),
+            _("The details are on Rehabit only. Sign in to see them."),
+        )
+        letter.link(_("See your alerts:"), absolute_url(reverse("clinic:alerts")))
+        letter.add(_("Rehabit"))
+        return letter
+
+    return _post(therapist_user, f"clinic.alert.{alert.pk}", "alert", alert.patient, build)
+
+
 def post_alert(therapist_user: Any, alert: Any) -> OutgoingMessage | None:
     """ "A patient's check-in needs your attention": to the therapist, naming nobody."""
 

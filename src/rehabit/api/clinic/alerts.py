@@ -35,7 +35,7 @@ class StepOut(Schema):
 
 class AlertOut(Schema):
     id: UUID
-    kind: str = Field(description="warning_sign | worsening | ready")
+    kind: str = Field(description="warning_sign | worsening | ready | exercise_paused")
     urgency: str = Field(description="emergency | urgent | soon | routine")
     patient_id: int
     patient_name: str

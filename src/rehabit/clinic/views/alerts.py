@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rehabit.booking.people import display_name
-from rehabit.care.models import ProgressionStep
+from rehabit.care.models import ExerciseWithdrawal, ProgressionStep
 from rehabit.care.presenters import explain_step, family_name, tr
 from rehabit.clinic import alerts as service
 from rehabit.clinic.errors import Refused
-from rehabit.clinic.models import Alert
+from rehabit.clinic.models import Alert, AlertKind
 from rehabit.clinic.views.common import therapist_only
+from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.selfcare import load_selfcare
 
 
@@ -37,6 +38,8 @@ def alert_view(alert: Alert) -> dict[str, Any]:
             for s in found
             if s.family in alert.details.get("families", [])
         ]
+    if alert.kind == AlertKind.EXERCISE_PAUSED:
+        steps = [_paused_step(str(alert.details.get("exercise_id", "")))]
     return {
         "alert": alert,
         "patient_name": display_name(alert.patient),
@@ -44,6 +47,23 @@ def alert_view(alert: Alert) -> dict[str, Any]:
         "steps": steps,
         "session": alert.session,
     }
+
+
+def _paused_step(exercise_id: str) -> dict[str, str]:
+    """The exercise taken out of use, why, and whether it is back in use now."""
+    try:
+        name = tr(get_exercise(exercise_id).name)
+    except KeyError:
+        name = exercise_id
+    latest = ExerciseWithdrawal.objects.filter(exercise_id=exercise_id).first()
+    if latest is None or latest.restored_at is not None:
+        text = _("It is back in use: your prescription of it applies again.")
+    else:
+        text = _(
+            "Taken out of use by the clinic: %(reason)s Your prescription of it is paused and "
+            "the patient's program goes on without it; review their program."
+        ) % {"reason": latest.reason}
+    return {"name": name, "text": text}
 
 
 @require_GET
