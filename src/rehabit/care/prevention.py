@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from rehabit.care.models import NOTE_MAX_LENGTH, Difficulty, PreventionSession
 from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused
-from rehabit.care.withdrawals import withdrawn_ids
+from rehabit.care.withdrawals import standing
 from rehabit.clinical.prevention import MAX_WEEK, Routine, week_of_plan
 
 SESSION_KEY = "prevention_session_ids"
@@ -57,7 +57,7 @@ def clean_prevention_log(data: Mapping[str, Any], routine: Routine) -> dict[str,
     """Check a logged session of one routine; return clean values or raise FieldErrors for
     every field with a problem."""
     errors: dict[str, list[str]] = {}
-    out_of_use = withdrawn_ids()
+    out_of_use = standing()
     allowed = [item.exercise_id for item in routine.items if item.exercise_id not in out_of_use]
     raw = data.get("exercise_ids")
     ids = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []

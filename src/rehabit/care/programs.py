@@ -167,6 +167,8 @@ class CareProgram:
     # Exercises this program had (by the rules or prescribed) that an administrator has
     # taken out of use: left out, and named with the reason.
     paused: list[Withdrawn] = field(default_factory=list)
+    # The exercises in use when it was built (what a therapist may choose from).
+    library: tuple[Exercise, ...] = ()
 
     @property
     def suppressed(self) -> bool:
@@ -330,7 +332,9 @@ def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
             core, overrides, acute_strain=acute, cleared=cleared, library=library
         )
     raw = core.to_dict()
-    program = CareProgram(raw=raw, days_since_onset=days, acute_strain=acute, clearance=clearance)
+    program = CareProgram(
+        raw=raw, days_since_onset=days, acute_strain=acute, clearance=clearance, library=library
+    )
     if withdrawn:
         program.paused = _paused(assessment, days, withdrawn)
     by_family = {p.family: p for p in prescribed}

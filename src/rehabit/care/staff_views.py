@@ -18,7 +18,7 @@ from rehabit.accounts.roles import ADMIN, role_of
 from rehabit.care import presenters
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
 from rehabit.care.withdrawals import WithdrawalError, open_library, restore, standing, withdraw
-from rehabit.clinical.exercises import load_exercises
+from rehabit.clinical.exercises import Exercise, load_exercises
 
 # The latest exercises brought back; the audit log keeps every withdrawal and return.
 HISTORY_ROWS = 10
@@ -43,14 +43,14 @@ class WithdrawForm(forms.Form):
         strip=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any, *, in_use: tuple[Exercise, ...]) -> None:
+        super().__init__(data)
         self.fields["exercise"].choices = [("", _("Choose an exercise"))] + [
             (
                 e.id,
                 _("%(name)s (level %(level)s)") % {"name": presenters.tr(e.name), "level": e.level},
             )
-            for e in sorted(open_library(), key=lambda e: (presenters.tr(e.name), e.level))
+            for e in sorted(in_use, key=lambda e: (presenters.tr(e.name), e.level))
         ]
 
 
@@ -66,7 +66,11 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
     use, and the history of both."""
     _admin_only(request)
     action = request.POST.get("action") if request.method == "POST" else None
-    form = WithdrawForm(request.POST if action == "withdraw" else None)
+    withdrawn = standing()
+    form = WithdrawForm(
+        request.POST if action == "withdraw" else None,
+        in_use=open_library(frozenset(withdrawn)),
+    )
     if action == "withdraw" and form.is_valid():
         try:
             withdraw(form.cleaned_data["exercise"], form.cleaned_data["reason"], request=request)
@@ -96,7 +100,7 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("That button is not known here; nothing was changed."))
         return redirect("care:manage_exercises")
     names = {e.id: presenters.tr(e.name) for e in load_exercises()}
-    out_of_use = sorted(standing().values(), key=lambda r: names.get(r.exercise_id, ""))
+    out_of_use = sorted(withdrawn.values(), key=lambda r: names.get(r.exercise_id, ""))
     returned = ExerciseWithdrawal.objects.exclude(restored_at__isnull=True)
     history = list(returned[: HISTORY_ROWS + 1])
     return render(

@@ -69,17 +69,10 @@ def standing() -> dict[str, ExerciseWithdrawal]:
     return {row.exercise_id: row for row in rows}
 
 
-def withdrawn_ids() -> frozenset[str]:
-    return frozenset(
-        ExerciseWithdrawal.objects.filter(restored_at__isnull=True).values_list(
-            "exercise_id", flat=True
-        )
-    )
-
-
 def open_library(withdrawn: frozenset[str] | None = None) -> tuple[Exercise, ...]:
-    """The library without the exercises out of use."""
-    out = withdrawn_ids() if withdrawn is None else withdrawn
+    """The library without the exercises out of use (``withdrawn``: their ids, when the
+    caller has read them already)."""
+    out = frozenset(standing()) if withdrawn is None else withdrawn
     return tuple(e for e in load_exercises() if e.id not in out)
 
 

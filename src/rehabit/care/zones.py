@@ -11,9 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from rehabit.accounts.zones import UTC, page_zone, profile_zone
-
-__all__ = ["UTC", "page_zone", "profile_zone", "shown_in_page_zone"]
+from rehabit.accounts.zones import page_zone
 
 
 def shown_in_page_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

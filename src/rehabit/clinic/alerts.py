@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
+from rehabit.care.models import PrescribedExercise
 from rehabit.clinic import notices
 from rehabit.clinic.errors import Refused
 from rehabit.clinic.models import Alert, AlertKind, Urgency
@@ -149,8 +150,6 @@ def acknowledge(request: HttpRequest, alert_id: Any, *, now: datetime | None = N
 
 def raise_for_withdrawal(withdrawal: Any) -> list[Alert]:
     """Alerts for an exercise taken out of use: one per prescribing therapist and patient."""
-    from rehabit.care.models import PrescribedExercise
-
     raised: list[Alert] = []
     seen: set[tuple[int, int]] = set()
     prescriptions = PrescribedExercise.objects.filter(

@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from rehabit.accounts.zones import page_zone
 from rehabit.care.services import FieldErrors, Refused
-from rehabit.care.zones import page_zone
 from rehabit.core.inputs import InputRefused, parse_time
 from rehabit.outcomes.models import DiaryEntry, DiaryReminder, MeasureRecord
 from rehabit.scheduling import UnknownTimeZone, validate_zone

@@ -24,7 +24,6 @@ from rehabit.care import presenters
 from rehabit.care.models import ProgressionRuleChoice
 from rehabit.care.programs import CareProgram, program_for
 from rehabit.care.selectors import sessions_of
-from rehabit.care.withdrawals import open_library
 from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.views.common import therapist_only
@@ -55,8 +54,8 @@ def _patient_or_404(patient_id: int) -> Any:
     return patient
 
 
-def _exercise_choices(family: str) -> list[tuple[str, str]]:
-    found = sorted((e for e in open_library() if e.family == family), key=lambda e: e.level)
+def _exercise_choices(care: CareProgram, family: str) -> list[tuple[str, str]]:
+    found = sorted((e for e in care.library if e.family == family), key=lambda e: e.level)
     return [
         (e.id, _("Level %(level)s: %(name)s") % {"level": e.level, "name": presenters.tr(e.name)})
         for e in found
@@ -102,7 +101,7 @@ def _forms(
                 "card": presenters.exercise_card(item.exercise),
                 "dosage": presenters.dosage_lines(item.dosage),
                 "explanation": presenters.explain_item(item, sessions),
-                "choices": _exercise_choices(item.family),
+                "choices": _exercise_choices(care, item.family),
                 "values": values,
                 "fields": _dosage_fields(values["dosage"], errors if mine else {}),
                 "errors": errors if mine else {},
@@ -116,7 +115,7 @@ def _forms(
 def _add_choices(care: CareProgram) -> list[tuple[str, str]]:
     taken = {item.family for item in care.items}
     found = sorted(
-        (e for e in open_library() if e.family not in taken), key=lambda e: (e.family, e.level)
+        (e for e in care.library if e.family not in taken), key=lambda e: (e.family, e.level)
     )
     return [
         (e.id, _("%(name)s (level %(level)s)") % {"name": presenters.tr(e.name), "level": e.level})
