@@ -11,7 +11,7 @@ from hypothesis import given
 from rehabit.clinical import assess, flow, load_questionnaire
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import Question
+from rehabit.clinical.questionnaire import Question, parse_questionnaire
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, person, strain, vignette, vignettes
@@ -67,19 +67,111 @@ def test_no_question_depends_on_another_on_its_own_page() -> None:
 
 def test_follow_ups_move_to_their_own_page() -> None:
     assert [q.id for q in page("pain-2").questions] == ["earlier_pain", "pop"]
-    follow_ups = [q.id for q in page("warning_signs-2").questions]
-    assert follow_ups == [
+    follow_ups = [q.id for q in page("warning_signs-4").questions]
+    assert follow_ups == ["numbness_spreading", "very_unwell", "lump_features"]
+    # Sections without a dependency inside them stay one page.
+    assert [p.id for p in PAGES if p.section.id == "self_tests"] == ["self_tests"]
+
+
+def test_the_cauda_equina_screening_is_asked_first_with_its_items_next() -> None:
+    # A "yes" leads straight to the cauda equina items (any of which can be an emergency),
+    # not after the other fifteen warning-sign questions.
+    screener = QUESTIONNAIRE.questions["pelvic_changes"]
+    assert screener.asked_first
+    ids = [p.id for p in PAGES]
+    assert ids[ids.index("warning_signs") : ids.index("warning_signs") + 4] == [
+        "warning_signs",
+        "warning_signs-2",
+        "warning_signs-3",
+        "warning_signs-4",
+    ]
+    assert [q.id for q in page("warning_signs").questions] == ["pelvic_changes"]
+    assert [q.id for q in page("warning_signs-2").questions] == [
         "saddle_numbness",
         "bladder_trouble",
         "bladder_bowel_leak",
         "sexual_function_change",
-        "numbness_spreading",
-        "very_unwell",
-        "lump_features",
     ]
-    assert "pelvic_changes" in [q.id for q in page("warning_signs").questions]
-    # Sections without a dependency inside them stay one page.
-    assert [p.id for p in PAGES if p.section.id == "self_tests"] == ["self_tests"]
+    rest = {q.id for q in page("warning_signs-3").questions}
+    assert {"bear_weight", "breathless_or_chest_pain", "fever", "lump"} <= rest
+    assert "pelvic_changes" not in rest
+
+
+def test_a_follow_up_that_also_needs_a_later_question_waits_for_it() -> None:
+    # In a section laid out as: a screening question asked first, its follow-up, another
+    # question, and a follow-up of both. The last cannot come before "other" is answered.
+    yes_no = {"type": "yes_no", "required": True}
+    raw = {
+        "version": "test",
+        "sections": [
+            {
+                "id": "signs",
+                "title": "Signs",
+                "questions": [
+                    {"id": "screen", "text": "Screen?", "asked_first": True, **yes_no},
+                    {
+                        "id": "item",
+                        "text": "Item?",
+                        "show_if": {"q": "screen", "in": ["yes"]},
+                        **yes_no,
+                    },
+                    {"id": "other", "text": "Other?", **yes_no},
+                    {
+                        "id": "both",
+                        "text": "Both?",
+                        "show_if": {
+                            "all": [{"q": "screen", "in": ["yes"]}, {"q": "other", "in": ["yes"]}]
+                        },
+                        **yes_no,
+                    },
+                    {
+                        "id": "later",
+                        "text": "Later?",
+                        "show_if": {"q": "other", "in": ["yes"]},
+                        **yes_no,
+                    },
+                ],
+            }
+        ],
+    }
+    laid_out = flow.pages(parse_questionnaire(raw))
+    assert [(p.id, [q.id for q in p.questions]) for p in laid_out] == [
+        ("signs", ["screen"]),
+        ("signs-2", ["item"]),
+        ("signs-3", ["other"]),
+        ("signs-4", ["both", "later"]),
+    ]
+    # Without asked_first the section is laid out by dependence alone, as before.
+    raw["sections"][0]["questions"][0].pop("asked_first")
+    assert [[q.id for q in p.questions] for p in flow.pages(parse_questionnaire(raw))] == [
+        ["screen", "other"],
+        ["item", "both", "later"],
+    ]
+
+
+def test_a_person_with_saddle_numbness_reaches_the_advice_after_few_questions() -> None:
+    answers = {
+        **strain(),
+        "pelvic_changes": "yes",
+        "saddle_numbness": "yes",
+        "bladder_trouble": "no",
+        "bladder_bowel_leak": "no",
+        "sexual_function_change": "no",
+    }
+    shown = 0
+    given: dict[str, object] = {}
+    for p in PAGES:
+        questions = flow.visible(p, given)
+        shown += len(questions)
+        given.update({q.id: answers[q.id] for q in questions if q.id in answers})
+        if flow.stopping_flags(given):
+            break
+    assert p.id == "warning_signs-2"
+    assert "ces_saddle_numbness" in {f.id for f in flow.stopping_flags(given)}
+    # About you, the pain and its follow-ups, the screening question and its four items:
+    # no other warning sign is asked before the advice.
+    assert shown <= 15
+    assert "bear_weight" not in given
 
 
 # --- Which questions are shown ----------------------------------------------------------

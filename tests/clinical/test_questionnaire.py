@@ -367,6 +367,10 @@ def _broken(raw: Any, change: Any) -> Any:
             "loads the leg must be optional",
         ),
         (
+            lambda d: d["sections"][0]["questions"][1].update(asked_first="yes"),
+            "asked_first must be true or false",
+        ),
+        (
             lambda d: d["sections"][0]["questions"][1].update(for_a_child={}),
             "for_a_child: a mapping with text, help or both",
         ),

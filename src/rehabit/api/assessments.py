@@ -76,6 +76,13 @@ class QuestionOut(Schema):
         "pages do not ask it once a warning sign (red flag) of urgent or emergency level has "
         "fired; a client that guides people should do the same. The API still accepts it.",
     )
+    asked_first: bool = Field(
+        False,
+        description="A screening question the guided pages ask on a page of its own, with "
+        "the questions that depend on it on the next page, before the rest of its section "
+        "(the cauda equina screening: a yes leads straight to its items, any of which can be "
+        "an emergency). A client that pages the check should do the same.",
+    )
 
 
 class SectionOut(Schema):

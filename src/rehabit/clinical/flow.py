@@ -3,7 +3,9 @@
 * **Pages.** Each section becomes one page, and a question that depends on another
   question of its own section moves to a follow-up page after it. So every question on a
   page depends only on answers already given, and a page never needs "answer only if"
-  hints: it shows exactly the questions that apply.
+  hints: it shows exactly the questions that apply. A screening question marked
+  ``asked_first`` has a page of its own, and its follow-ups the next, before the rest of
+  its section.
 * **Only useful questions.** A question marked ``ask: when_useful`` is shown only when one
   of its answers could change what the check says: the advice (disposition), the most
   likely cause, or the probability of one of the three most likely causes by at least
@@ -57,16 +59,46 @@ class Page:
 def pages(questionnaire: Questionnaire) -> tuple[Page, ...]:
     out: list[Page] = []
     for section in questionnaire.sections:
-        own = {q.id for q in section.questions}
-        depth: dict[str, int] = {}
-        for question in section.questions:
-            refs = question.show_if.refs & own if question.show_if is not None else frozenset()
-            depth[question.id] = 1 + max((depth[r] for r in refs), default=-1)
-        for level in range(max(depth.values()) + 1):
-            items = tuple(q for q in section.questions if depth[q.id] == level)
-            page_id = section.id if level == 0 else f"{section.id}-{level + 1}"
+        first, rest = _asked_first(section)
+        levels = [*_levels(first), *_levels(rest)]
+        for number, items in enumerate(levels, start=1):
+            page_id = section.id if number == 1 else f"{section.id}-{number}"
             out.append(Page(page_id, section, items))
     return tuple(out)
+
+
+def _asked_first(section: Section) -> tuple[list[Question], list[Question]]:
+    """A section's questions asked first (``asked_first`` and the follow-ups that depend
+    only on them within the section), and the rest. A screening question with follow-ups
+    that can end the check (the cauda equina items) is asked first, so a "yes" leads
+    straight to its follow-ups, and an emergency to the advice, instead of after the rest
+    of the section."""
+    first: list[Question] = []
+    rest: list[Question] = []
+    own = {q.id for q in section.questions}
+    first_ids: set[str] = set()
+    for question in section.questions:
+        refs = question.show_if.refs & own if question.show_if is not None else frozenset()
+        if question.asked_first or (refs and refs <= first_ids):
+            first.append(question)
+            first_ids.add(question.id)
+        else:
+            rest.append(question)
+    return first, rest
+
+
+def _levels(questions: Sequence[Question]) -> list[tuple[Question, ...]]:
+    """Questions in pages: a question that depends on another of the same list goes on a
+    follow-up page after it."""
+    own = {q.id for q in questions}
+    depth: dict[str, int] = {}
+    for question in questions:
+        refs = question.show_if.refs & own if question.show_if is not None else frozenset()
+        depth[question.id] = 1 + max((depth[r] for r in refs), default=-1)
+    return [
+        tuple(q for q in questions if depth[q.id] == level)
+        for level in range(max(depth.values(), default=-1) + 1)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ _QUESTION_KEYS = frozenset(
         "show_if",
         "ask",
         "loads_the_leg",
+        "asked_first",
         "for_a_child",
     }
 )
@@ -86,6 +87,9 @@ class Question:
     # A self-test that puts load or a strong stretch on the leg: the guided pages do not ask
     # it once a warning sign says to see a doctor today or sooner (clinical/flow.py).
     loads_the_leg: bool = False
+    # A screening question the guided pages ask on a page of its own, with its follow-ups
+    # on the next, before the rest of its section (clinical/flow.py pages()).
+    asked_first: bool = False
     # The wording shown for a child under CHILD_UNDER (a parent or carer answers), where it
     # differs: its text and its help (a help only for children leaves adults without one).
     child_text: str | None = None
@@ -138,6 +142,8 @@ class Question:
         out["ask"] = self.ask
         if self.loads_the_leg:
             out["loads_the_leg"] = True
+        if self.asked_first:
+            out["asked_first"] = True
         if self.options:
             out["options"] = [{"value": o.value, "label": o.label} for o in self.options]
         if self.exclusive:
@@ -295,6 +301,9 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         raise QuestionnaireError(f"{where}: loads_the_leg must be true or false")
     if loads_the_leg and required:
         raise QuestionnaireError(f"{where}: a self-test that loads the leg must be optional")
+    asked_first = raw.get("asked_first", False)
+    if not isinstance(asked_first, bool):
+        raise QuestionnaireError(f"{where}: asked_first must be true or false")
     child_text, child_help = _child_wording(raw, where)
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
@@ -312,6 +321,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         show_if=show_if,
         ask=ask,
         loads_the_leg=loads_the_leg,
+        asked_first=asked_first,
         child_text=child_text,
         child_help=child_help,
         labels=labels,
