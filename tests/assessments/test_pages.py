@@ -330,6 +330,30 @@ def test_an_urgent_answer_is_shown_as_a_notice_on_the_following_pages(client: Cl
     assert "fever" in {f["id"] for f in assessment.result["red_flags"]}
 
 
+def test_signs_that_give_a_day_or_two_are_not_headed_see_a_doctor_today(client: Client) -> None:
+    # A suspected torn-off hamstring tendon: every sign says "within a day or two", so the
+    # notice during the check and the result say "today or tomorrow", not "today" above a
+    # flag's advice that gives a day or two.
+    answers = completed(vignette("av_waterski"))
+    avulsion = flag("suspected_avulsion")
+    assert avulsion.within == "two_days"
+    pages = visit(client, answers)
+    noticed = [html for url, html in pages[:-1] if escape(avulsion.advice) in html]
+    assert noticed, "the urgent sign is shown during the check"
+    for html in noticed:
+        assert "See a doctor today or tomorrow</h2>" in html
+        assert "See a doctor today</h2>" not in html
+    assessment = result_of(pages[-1][0])
+    assert assessment.disposition == "urgent"
+    assert assessment.result["disposition"]["headline"] == "See a doctor today or tomorrow"
+    result_html = pages[-1][1]
+    assert "Urgent: within two days" in result_html
+    assert "Urgent: within 24 hours" not in result_html
+    assert "If you cannot be seen today" not in result_html
+    plan = client.get(f"/care/{assessment.pk}/plan/").content.decode()
+    assert "Urgent: within two days" in plan and "See a doctor today or tomorrow" in plan
+
+
 # --- What a page shows ---------------------------------------------------------------------
 
 

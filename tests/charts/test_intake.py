@@ -273,3 +273,19 @@ def test_the_causes_weighed_are_those_the_patient_was_shown_with_reasons() -> No
     assert all(c.weighs_for for c in summary.causes)
     ranking = summary.english().split("Ranking on the answers:")[1]
     assert ranking.count("%)") == 2, ranking
+
+
+@pytest.mark.parametrize(
+    ("vignette", "said"),
+    [
+        # Every urgent sign gives a day or two (a suspected torn-off tendon).
+        ("av_waterski", "urgent: advised to see a doctor today or tomorrow"),
+        # A same-day sign (a fever).
+        ("inf_diabetic_fever", "urgent: advised to see a doctor today"),
+    ],
+)
+def test_the_disposition_given_says_when_as_the_patient_was_told(vignette: str, said: str) -> None:
+    summary = _summary(_vignette(vignette)["answers"])
+    assert summary.disposition_level == "urgent"
+    assert summary.disposition.english() == said
+    assert f"Disposition given: {said}." in summary.english()

@@ -92,6 +92,13 @@ def test_the_cauda_equina_screening_is_asked_first_with_its_items_next() -> None
         "bladder_bowel_leak",
         "sexual_function_change",
     ]
+    # The rest of the warning signs is a page of its own, not "a few more questions".
+    assert [page(p).follow_up for p in ids[ids.index("warning_signs") :][:4]] == [
+        False,
+        True,
+        False,
+        True,
+    ]
     rest = {q.id for q in page("warning_signs-3").questions}
     assert {"bear_weight", "breathless_or_chest_pain", "fever", "lump"} <= rest
     assert "pelvic_changes" not in rest

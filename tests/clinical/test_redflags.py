@@ -594,6 +594,8 @@ def test_a_lump_is_checked_by_what_it_is_like() -> None:
             "needs label_unsure",
         ),
         (lambda d: _flag(d, "child_under_5").update(ends_check="yes"), "ends_check must be"),
+        (lambda d: _flag(d, "fever").update(within="tomorrow"), "within must be one of"),
+        (lambda d: _flag(d, "ces_bladder").update(within="today"), "only an urgent flag"),
         (lambda d: _flag(d, "ces_bladder").update(lr=3), "only a 'soon' flag"),
         (lambda d: _flag(d, "growing_lump").update(lr=50), "lr must be"),
         (lambda d: _flag(d, "growing_lump").update(also=["tumour"]), "only an urgent"),

@@ -13,9 +13,13 @@ from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import (
+    ACTIONS,
+    HEADLINES,
     RECHECK_ACUTE,
     RECHECK_GRADUAL,
     SAFETY_NET_EMERGENCY,
+    URGENT_DAYS,
+    URGENT_DAYS_ACTION,
     RankedCause,
     decide,
     most_urgent,
@@ -76,6 +80,54 @@ def test_advice_never_names_a_slower_timeframe_than_the_level() -> None:
     soon = decide([FLAGS["child_lasting_pain"], FLAGS["growing_lump"]], STRAIN, MILD)
     assert soon.level == "soon"
     assert {FLAGS["child_lasting_pain"].advice, FLAGS["growing_lump"].advice} <= set(soon.advice)
+
+
+TWO_DAY_WORDS = ("today or tomorrow", "day or two", "day or so")
+
+
+def test_an_urgent_flag_says_within_two_days_exactly_when_its_advice_does() -> None:
+    urgent = [f for f in FLAGS.values() if f.disposition == "urgent"]
+    two_days = {f.id for f in urgent if f.within == "two_days"}
+    assert {"suspected_avulsion", "femoral_neck_stress_fracture", "growing_lump_young"} <= two_days
+    for flag in urgent:
+        first_sentence = flag.advice.split(". ")[0]  # where each advice says when
+        says_days = any(words in first_sentence for words in TWO_DAY_WORDS)
+        assert says_days is (flag.within == "two_days"), flag.id
+        if flag.within == "today":
+            assert "today" in flag.advice, flag.id
+    assert all(f.within == "today" for f in FLAGS.values() if f.disposition != "urgent")
+
+
+def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None:
+    avulsion = FLAGS["suspected_avulsion"]
+    result = decide([avulsion], STRAIN, MILD)
+    assert result.level == "urgent"
+    assert result.headline == URGENT_DAYS == "See a doctor today or tomorrow"
+    assert result.advice[0] == URGENT_DAYS_ACTION
+    assert ACTIONS["urgent"] not in result.advice  # "if you cannot be seen today ..."
+    assert avulsion.advice in result.advice
+    # A cause the flag names may add to the level: a torn-off tendon likely on the ranking.
+    likely_tear = ranked(("hamstring_avulsion", 0.6), ("hamstring_strain", 0.3))
+    assert decide([avulsion], likely_tear, MILD).headline == URGENT_DAYS
+
+
+@pytest.mark.parametrize(
+    ("flags", "causes"),
+    [
+        # A same-day sign with it: a fever.
+        (["suspected_avulsion", "fever"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
+        # A cause the flag does not name sets the level too: a clot to rule out today.
+        (["suspected_avulsion"], [("hamstring_strain", 0.5), ("dvt", 0.3)]),
+        # A same-day sign alone.
+        (["dvt_signs"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
+    ],
+)
+def test_a_same_day_reason_keeps_the_headline_today(flags: list[str], causes: Any) -> None:
+    result = decide([FLAGS[f] for f in flags], ranked(*causes), MILD)
+    assert result.level == "urgent"
+    assert result.headline == HEADLINES["urgent"] == "See a doctor today"
+    assert result.advice[0] == ACTIONS["urgent"]
+    assert URGENT_DAYS_ACTION not in result.advice
 
 
 def test_a_benign_likely_cause_never_lowers_a_flag() -> None:

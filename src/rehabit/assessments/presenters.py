@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.differential import shown_first
 from rehabit.clinical.questionnaire import is_child
+from rehabit.clinical.triage import within_two_days
 from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages
 
@@ -36,6 +37,7 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "created_at": assessment.created_at,
         "zone_name": current_zone_name(),
         "for_child": is_child(age),
+        "within_two_days": within_two_days(result["disposition"]),
         "top_causes": top,
         "other_causes": causes[len(top) :],
         "unanswered": [

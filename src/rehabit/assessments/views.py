@@ -196,10 +196,11 @@ def _step_context(
         for f in wizard.stopping({**earlier, **here})
         if f.id in draft.seen_flags and f.id not in {e.id for e in emergency}
     ]
+    notice_flags = emergency or list(wizard.urgent(earlier))
     return {
         "page": page,
         "section": page.section,
-        "follow_up": page.id != page.section.id,
+        "follow_up": page.follow_up,
         "questions": items,
         "errors": errors,
         "error_count": sum(len(m) for m in errors.values()),
@@ -208,7 +209,10 @@ def _step_context(
         "is_last": following is None,
         "has_previous": index > 0,
         "notice_level": "emergency" if emergency else "urgent",
-        "notice_flags": emergency or list(wizard.urgent(earlier)),
+        "notice_flags": notice_flags,
+        # Every urgent sign so far gives a day or two ("today or tomorrow"), not today.
+        "notice_within_two_days": not emergency
+        and all(f.within == "two_days" for f in notice_flags),
         # Under 16 a parent or carer answers: every later page says so.
         "for_child": is_child(age),
     }

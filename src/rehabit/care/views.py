@@ -49,6 +49,7 @@ from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.medication import SCREEN_ANSWERS
 from rehabit.clinical.questionnaire import is_child
+from rehabit.clinical.triage import within_two_days
 
 LOG_ROWS = 50
 CHECK_IN_DAYS = 7
@@ -74,6 +75,7 @@ def _base_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "assessment": assessment,
         "result": assessment.result,
         "level": level,
+        "within_two_days": within_two_days(assessment.result["disposition"]),
         "zone_name": presenters.zone_name(),
         "can_write": can_write(request, assessment),
         "anonymous_offer": _anonymous_offer(request, assessment),

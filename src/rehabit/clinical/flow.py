@@ -50,9 +50,12 @@ TYPICAL_MINUTES = 7
 class Page:
     """One page of the guided check: a section, or a follow-up page of it."""
 
-    id: str  # the section id, or "<section>-2", "<section>-3" for follow-ups
+    id: str  # the section id, or "<section>-2", "<section>-3" for the pages after it
     section: Section
     questions: tuple[Question, ...]
+    # Its questions follow up answers on an earlier page of the section ("a few more
+    # questions"); the rest of a section after its asked-first questions is not one.
+    follow_up: bool = False
 
 
 @lru_cache(maxsize=8)
@@ -60,10 +63,10 @@ def pages(questionnaire: Questionnaire) -> tuple[Page, ...]:
     out: list[Page] = []
     for section in questionnaire.sections:
         first, rest = _asked_first(section)
-        levels = [*_levels(first), *_levels(rest)]
-        for number, items in enumerate(levels, start=1):
+        levels = [(level > 0, items) for part in (first, rest) for level, items in _levels(part)]
+        for number, (follow_up, items) in enumerate(levels, start=1):
             page_id = section.id if number == 1 else f"{section.id}-{number}"
-            out.append(Page(page_id, section, items))
+            out.append(Page(page_id, section, items, follow_up))
     return tuple(out)
 
 
@@ -87,16 +90,16 @@ def _asked_first(section: Section) -> tuple[list[Question], list[Question]]:
     return first, rest
 
 
-def _levels(questions: Sequence[Question]) -> list[tuple[Question, ...]]:
-    """Questions in pages: a question that depends on another of the same list goes on a
-    follow-up page after it."""
+def _levels(questions: Sequence[Question]) -> list[tuple[int, tuple[Question, ...]]]:
+    """Questions in pages, numbered from 0: a question that depends on another of the same
+    list goes on a follow-up page after it."""
     own = {q.id for q in questions}
     depth: dict[str, int] = {}
     for question in questions:
         refs = question.show_if.refs & own if question.show_if is not None else frozenset()
         depth[question.id] = 1 + max((depth[r] for r in refs), default=-1)
     return [
-        tuple(q for q in questions if depth[q.id] == level)
+        (level, tuple(q for q in questions if depth[q.id] == level))
         for level in range(max(depth.values(), default=-1) + 1)
     ]
 

@@ -393,6 +393,7 @@ CONDITIONS: Mapping[str, Text] = {
 DISPOSITIONS: Mapping[str, Text] = {
     "emergency": _("emergency: advised to call emergency services or attend now"),
     "urgent": _("urgent: advised to see a doctor today"),
+    "urgent_days": _("urgent: advised to see a doctor today or tomorrow"),
     "soon": _("advised to see a physiotherapist within one to two weeks"),
     "soon_doctor": _("advised to see a doctor within one to two weeks"),
     "self_care": _("self-care advised"),

@@ -26,12 +26,16 @@ _KEYS = frozenset(
         "also",
         "covers",
         "ends_check",
+        "within",
         "lr",
         "source",
         "expert",
     }
 )
 UNSURE = "not_sure"
+# How soon an urgent flag's own advice says to see a doctor: "today" (the urgent level's
+# headline) or "two_days" (its advice says "today or tomorrow" or "within a day or two").
+WITHIN = frozenset({"today", "two_days"})
 
 
 class RedFlagError(ValueError):
@@ -47,6 +51,9 @@ class RedFlag:
     rule: Rule
     condition: str | None  # linked condition id, ranked first when the flag fires
     ends_check: bool = False  # the check stops here: the advice is all there is to say
+    # An urgent flag whose advice gives a day or two ("two_days"), not "today": when every
+    # reason for the urgent level says so, the result's headline does too (triage.decide).
+    within: str = "today"
     label_unsure: str | None = None  # what we say when it fired only on "Not sure"
     # A "soon" flag is a clinical rule that is also evidence for its condition: when it
     # fires, this likelihood ratio applies to that condition (cited like the flag).
@@ -143,6 +150,11 @@ def parse_red_flags(
             raise RedFlagError(f"{where}: only a 'soon' flag with a condition takes an lr")
         if not isinstance(raw.get("ends_check", False), bool):
             raise RedFlagError(f"{where}: ends_check must be true or false")
+        within = raw.get("within", "today")
+        if within not in WITHIN:
+            raise RedFlagError(f"{where}: within must be one of {sorted(WITHIN)}")
+        if "within" in raw and raw.get("disposition") != "urgent":
+            raise RedFlagError(f"{where}: only an urgent flag takes 'within'")
         try:
             rule = compile_rule(raw.get("rule"), questionnaire.questions, f"{where}.rule")
         except RuleError as exc:
@@ -156,6 +168,7 @@ def parse_red_flags(
                 rule=rule,
                 condition=condition,
                 ends_check=raw.get("ends_check", False),
+                within=within,
                 lr=float(lr) if lr is not None else None,
                 label_unsure=(raw.get("label_unsure") or "").strip() or None,
                 also=also,

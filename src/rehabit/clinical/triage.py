@@ -42,6 +42,16 @@ HEADLINES: Mapping[str, str] = {
     "self_care": "You can start with self-care at home",
 }
 SOON_DOCTOR = "Book an appointment with your doctor in the next week or two"
+# The urgent level when every reason for it gives a day or two (red_flags.yaml ``within:
+# two_days``: a suspected stress fracture, a torn-off tendon, a lump in a young person, an
+# earlier cancer): its headline and action say the same as the flags' own advice, where
+# "See a doctor today ... if you cannot be seen today, go to the emergency department"
+# contradicted "See a doctor today or tomorrow" beneath it.
+URGENT_DAYS = "See a doctor today or tomorrow"
+URGENT_DAYS_ACTION = (
+    "Contact your doctor for an appointment today or tomorrow. If you cannot be seen by then, "
+    "go to an urgent care centre; if you get much worse, go to the emergency department."
+)
 
 ACTIONS: Mapping[str, str] = {
     "emergency": (
@@ -194,6 +204,25 @@ def _ranking_level(
     return level, reasons, decider
 
 
+def within_two_days(disposition: Mapping[str, object]) -> bool:
+    """Is this (stored) disposition the urgent level that gives a day or two?"""
+    return disposition.get("level") == "urgent" and disposition.get("headline") == URGENT_DAYS
+
+
+def _within_two_days(
+    flags: Sequence[RedFlag], rank_level: Level, decider: Condition | None
+) -> bool:
+    """Does every reason for an urgent level give a day or two? Each urgent flag must say
+    so, and the ranking may add to the level only through a cause one of them names."""
+    urgent = [f for f in flags if f.disposition == "urgent"]
+    if not urgent or any(f.within != "two_days" for f in urgent):
+        return False
+    if RANK[rank_level] < RANK["urgent"]:
+        return True
+    named = {c for f in urgent for c in (f.condition, *f.also) if c is not None}
+    return decider is not None and decider.id in named
+
+
 def decide(
     flags: Sequence[RedFlag], ranked: Sequence[RankedCause], answers: Mapping[str, object]
 ) -> Disposition:
@@ -206,12 +235,14 @@ def decide(
         reasons.extend(rank_reasons)  # the ranking contributed to (or set) the level
     else:
         level = flag_level
-    advice = [ACTIONS[level]]
+    headline, action = HEADLINES[level], ACTIONS[level]
+    if level == "urgent" and _within_two_days(flags, rank_level, decider):
+        headline, action = URGENT_DAYS, URGENT_DAYS_ACTION
+    advice = [action]
     # Only the flags at the level decided give their own advice: a less urgent flag's
     # advice names a slower timeframe ("in the next few days") beside "today" or "now".
     # Its label still says what was noticed (``reasons``).
     advice.extend(dict.fromkeys(f.advice for f in flags if f.disposition == level))
-    headline = HEADLINES[level]
     if level == "soon":
         by_doctor = any(f.disposition == "soon" for f in flags) or (
             decider is not None and decider.see == "doctor" and flag_level is None
