@@ -39,6 +39,10 @@ def _therapist_availability(ctx: Any) -> str:
     return f"/booking/therapists/{appointment_of(ctx).therapist_id}/availability/"
 
 
+def _therapist_sessions(ctx: Any) -> str:
+    return f"/booking/therapists/{appointment_of(ctx).therapist_id}/sessions/"
+
+
 BOOKING_RULES: dict[str, Rule] = {
     "booking:search": Rule(PUBLIC, why="therapists and free times; no personal data"),
     "booking:therapist": Rule(PUBLIC, why="a therapist's public profile and free times"),
@@ -61,6 +65,9 @@ BOOKING_RULES: dict[str, Rule] = {
     "booking:reschedule": Rule(RECORD, _appointment("reschedule/")),
     "booking:cancel": Rule(RECORD, _appointment("cancel/")),
     "booking:therapist_availability": Rule(STAFF, _therapist_availability),
+    "booking:therapist_sessions": Rule(
+        STAFF, _therapist_sessions, why="administrators only: a therapist's booked sessions"
+    ),
     "api:list_therapists": Rule(PUBLIC),
     "api:therapist_slots": Rule(PUBLIC),
     "api:list_appointments": Rule(SELF, lambda ctx: "/api/v1/appointments"),

@@ -9,16 +9,26 @@ therapist record is unlisted, through ``save`` so that kept free times are forgo
 (``booking.freshness``). Activating the account again does not list it: the administrator
 does that on the therapist record ("listed"), once the therapist may take bookings again.
 Sessions already booked are left as they are, for the administrator to move or cancel:
-``upcoming_sessions`` counts them, and the admin site says so when it deactivates.
+``upcoming_sessions`` counts them, and the admin site says so when it deactivates, with a
+link to the page that lists them (``booking.views.therapist_sessions``), where each can be
+moved or cancelled, or all cancelled at once with one reason (``cancel_upcoming``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rehabit.booking import services
+from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
 
 
@@ -31,11 +41,46 @@ def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
         therapist.save(update_fields=["is_listed"])
 
 
+def _to_come(now: datetime | None = None) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED, end__gt=now or timezone.now()
+    ).order_by("start")
+
+
+def upcoming(therapist: Therapist, now: datetime | None = None) -> QuerySet[Appointment]:
+    """The therapist's booked sessions not yet ended, soonest first."""
+    return _to_come(now).filter(therapist=therapist).select_related("patient", "session_type")
+
+
 def upcoming_sessions(user: Any) -> int:
     """Booked sessions not yet ended of the therapist with this account (0 for others)."""
-    return Appointment.objects.filter(
-        therapist__user_id=user.pk, status=AppointmentStatus.BOOKED, end__gt=timezone.now()
-    ).count()
+    return _to_come().filter(therapist__user_id=user.pk).count()
+
+
+def cancel_upcoming(
+    therapist: Therapist,
+    appointment_ids: list[Any],
+    *,
+    actor: Any,
+    reason: str,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Cancel those of ``appointment_ids`` (the sessions the administrator was shown) that
+    are still booked with ``therapist`` and to come, each through the booking action in
+    its own transaction: its time freed, its reminders dropped, audited, and both people
+    e-mailed with ``reason``. A session that changed meanwhile (moved or cancelled by its
+    patient) is left as it now is, and one booked since the page was shown is not touched.
+    Returns how many were cancelled."""
+    cancelled = 0
+    still = upcoming(therapist, now).filter(pk__in=appointment_ids)
+    for appointment_id in list(still.values_list("pk", flat=True)):
+        try:
+            services.cancel(appointment_id, actor=actor, reason=reason, request=request, now=now)
+        except BookingRefused:
+            continue  # changed since it was read: no longer booked
+        cancelled += 1
+    return cancelled
 
 
 def booked_sessions_note(user: Any) -> str:
@@ -44,10 +89,19 @@ def booked_sessions_note(user: Any) -> str:
     count = upcoming_sessions(user)
     if not count:
         return ""
-    return ngettext(
+    said = ngettext(
         "This therapist still has %(count)d booked session to come. Move or "
         "cancel it, so that the patient is told.",
         "This therapist still has %(count)d booked sessions to come. Move or "
         "cancel them, so that the patients are told.",
         count,
     ) % {"count": count}
+    therapist = Therapist.objects.filter(user_id=user.pk).first()
+    if therapist is None:
+        return said
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        said,
+        reverse("booking:therapist_sessions", args=[therapist.pk]),
+        _("See the sessions"),
+    )

@@ -165,6 +165,11 @@ def notice(
         )
         if cancelled:
             letter.add(_("The attached calendar file removes the session from your calendar."))
+            if s.is_patient and not by_you:
+                letter.link(
+                    _("To book another session, with this therapist or another:"),
+                    absolute_url(reverse("booking:search")),
+                )
         else:
             _links(letter, s)
             letter.add(s.policy)

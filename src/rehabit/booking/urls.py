@@ -1,6 +1,13 @@
 from django.urls import path
 
-from rehabit.booking.views import appointments, availability, calendar, search, waitlist
+from rehabit.booking.views import (
+    appointments,
+    availability,
+    calendar,
+    search,
+    therapist_sessions,
+    waitlist,
+)
 
 app_name = "booking"
 
@@ -12,6 +19,11 @@ urlpatterns = [
         "therapists/<int:therapist_id>/availability/",
         availability.edit,
         name="therapist_availability",
+    ),
+    path(
+        "therapists/<int:therapist_id>/sessions/",
+        therapist_sessions.therapist_sessions,
+        name="therapist_sessions",
     ),
     path("availability/", availability.edit, name="availability"),
     path("appointments/", appointments.appointments, name="appointments"),
