@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from rehabit.audit.models import AuditEntry
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal, PrescribedExercise
@@ -322,3 +324,18 @@ def test_the_history_lists_the_latest_returns_and_points_to_the_audit_log(
     page = _admin(admin_user).get(PAGE).content.decode()
     assert page.count('<td data-label="Reason patients were told">Check ') == HISTORY_ROWS
     assert "Every withdrawal and return is in the audit log" in page
+
+
+def test_bringing_an_exercise_back_touches_the_withdrawals_once(admin_user: Any) -> None:
+    # Found in review: the page read the withdrawals in force for its form before a restore,
+    # which redirects without showing them; the service's one update finds the row itself.
+    admin = _admin(admin_user)
+    assert _take_out(admin, "isometric_heel_dig").status_code == 302
+    table = connection.ops.quote_name(ExerciseWithdrawal._meta.db_table)
+    for expected in ("The exercise is in use again.", "already in use; nothing changed"):
+        with CaptureQueriesContext(connection) as queries:
+            back = admin.post(PAGE, {"action": "restore", "exercise": "isometric_heel_dig"})
+        assert back.status_code == 302 and back["Location"] == PAGE
+        on_withdrawals = [q["sql"].split()[0] for q in queries if table in q["sql"]]
+        assert on_withdrawals == ["UPDATE"], on_withdrawals
+        assert expected in admin.get(PAGE).content.decode()

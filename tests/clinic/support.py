@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rehabit.accounts.consent import set_sharing
@@ -58,3 +60,16 @@ def start_session(appointment: Appointment) -> None:
     length = appointment.end - appointment.start
     Appointment.objects.filter(pk=appointment.pk).update(start=start, end=start + length)
     appointment.refresh_from_db()
+
+
+ALERT_LISTS = ("/clinic/alerts/", "/api/v1/alerts")
+
+
+def queries_to_list_alerts(client: Client) -> int:
+    """The queries the alerts page and the API's list make together, read after a first
+    visit (which records the session)."""
+    client.get(ALERT_LISTS[0])
+    with CaptureQueriesContext(connection) as queries:
+        for url in ALERT_LISTS:
+            assert client.get(url).status_code == 200, url
+    return len(queries)

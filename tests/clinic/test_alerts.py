@@ -19,7 +19,7 @@ from rehabit.clinic.models import Alert
 from rehabit.mail import outbox
 from rehabit.mail.models import OutgoingMessage
 from tests.booking.support import Mailbox, text_body
-from tests.clinic.support import Clinic
+from tests.clinic.support import Clinic, queries_to_list_alerts
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,18 @@ def test_listing_an_alert_as_needing_attention_is_an_audited_read(clinic: Clinic
     set_sharing(clinic.patient, clinic.therapist.user, False, source="test")
     therapist.get("/api/v1/attention")
     assert reads.count() == 2
+
+
+def test_the_alerts_cost_the_same_queries_with_one_check_in_as_with_five(clinic: Clinic) -> None:
+    # Found in review: each check-in's alert read its progression steps (and the patient's
+    # profile, for the name) again, two queries more per alert on the page and in the API.
+    therapist = clinic.client("therapist")
+    counts = []
+    for batch in (1, 4):
+        for _session in range(batch):
+            hours_ago = 40 - 5 * Alert.objects.count()
+            _check_in_page(clinic, _log(clinic, hours_ago), next_morning="same",
+                           settled_within_24h="yes", signs=["fever"])  # fmt: skip
+        counts.append(queries_to_list_alerts(therapist))
+    assert Alert.objects.filter(kind="warning_sign").count() == 5
+    assert counts[0] == counts[1], counts

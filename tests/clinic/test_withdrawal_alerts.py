@@ -14,7 +14,7 @@ from rehabit.accounts.consent import set_sharing
 from rehabit.clinic.models import Alert
 from rehabit.mail.models import OutgoingMessage
 from tests.accounts.helpers import TOTP_SECRET, login, make_user
-from tests.clinic.support import Clinic, make_clinic
+from tests.clinic.support import Clinic, make_clinic, queries_to_list_alerts
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,30 @@ def test_no_alert_without_a_prescription_of_it_or_without_the_share(
         STAFF_PAGE, {"action": "withdraw", "exercise": "isometric_heel_dig", "reason": REASON}
     )
     assert not Alert.objects.exists()  # the patient no longer shares their record
+
+
+def test_the_alerts_cost_the_same_queries_with_one_paused_exercise_as_with_five(
+    clinic: Clinic, administrator: Any
+) -> None:
+    # Found in review: each paused alert read the withdrawals again (and the patient's
+    # profile, for the name), two queries more per alert on the page and in the API.
+    _prescribe_heel_dig(clinic)
+    admin = _admin(administrator)
+    therapist = clinic.client("therapist")
+    take_out = {"action": "withdraw", "exercise": "isometric_heel_dig", "reason": REASON}
+    bring_back = {"action": "restore", "exercise": "isometric_heel_dig"}
+    admin.post(STAFF_PAGE, take_out)
+    counts = [queries_to_list_alerts(therapist)]
+    for _again in range(4):  # each withdrawal alerts the prescriber once more
+        admin.post(STAFF_PAGE, bring_back)
+        admin.post(STAFF_PAGE, take_out)
+    counts.append(queries_to_list_alerts(therapist))
+    assert Alert.objects.filter(kind="exercise_paused").count() == 5
+    assert counts[0] == counts[1], counts
+    # Each alert still says what holds for the exercise now: paused, then back in use.
+    listed = therapist.get("/api/v1/alerts").json()
+    assert [a["steps"][0]["name"] for a in listed] == ["Lying heel dig"] * 5
+    assert all(REASON in a["steps"][0]["text"] for a in listed)
+    admin.post(STAFF_PAGE, bring_back)
+    back = {a["steps"][0]["text"] for a in therapist.get("/api/v1/alerts").json()}
+    assert back == {"It is back in use: your prescription of it applies again."}

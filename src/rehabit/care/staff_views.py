@@ -66,6 +66,13 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
     use, and the history of both."""
     _admin_only(request)
     action = request.POST.get("action") if request.method == "POST" else None
+    if action == "restore":
+        return _restore(request)
+    if action is not None and action != "withdraw":
+        messages.error(request, _("That button is not known here; nothing was changed."))
+        return redirect("care:manage_exercises")
+    # The withdrawals in force, read once for the form's choices and the list (restoring
+    # and an unknown button redirect above without them).
     withdrawn = standing()
     form = WithdrawForm(
         request.POST if action == "withdraw" else None,
@@ -85,20 +92,6 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
                 ),  # fmt: skip
             )
             return redirect("care:manage_exercises")
-    elif action == "restore":
-        try:
-            brought_back = restore(request.POST.get("exercise"), request=request)
-        except WithdrawalError as refused:
-            messages.error(request, refused.message)
-        else:
-            if brought_back:
-                messages.success(request, _("The exercise is in use again."))
-            else:
-                messages.info(request, _("That exercise was already in use; nothing changed."))
-        return redirect("care:manage_exercises")
-    elif action is not None and action != "withdraw":
-        messages.error(request, _("That button is not known here; nothing was changed."))
-        return redirect("care:manage_exercises")
     names = {e.id: presenters.tr(e.name) for e in load_exercises()}
     out_of_use = sorted(withdrawn.values(), key=lambda r: names.get(r.exercise_id, ""))
     returned = ExerciseWithdrawal.objects.exclude(restored_at__isnull=True)
@@ -119,3 +112,18 @@ def manage_exercises(request: HttpRequest) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+def _restore(request: HttpRequest) -> HttpResponse:
+    """Bring an exercise back: the service's one update finds the withdrawal in force and
+    ends it, so the page reads nothing of the withdrawals first (it redirects, not lists)."""
+    try:
+        brought_back = restore(request.POST.get("exercise"), request=request)
+    except WithdrawalError as refused:
+        messages.error(request, refused.message)
+    else:
+        if brought_back:
+            messages.success(request, _("The exercise is in use again."))
+        else:
+            messages.info(request, _("That exercise was already in use; nothing changed."))
+    return redirect("care:manage_exercises")

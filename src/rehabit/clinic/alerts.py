@@ -113,12 +113,17 @@ def alerts_for(request: HttpRequest, *, include_acknowledged: bool = False) -> l
         found = found.filter(acknowledged_at__isnull=True)
     alerts = list(found.select_related("patient", "session").order_by("-raised_at")[:200])
     allowed: dict[int, bool] = {}
+    patients: dict[int, Any] = {}
     for alert in alerts:
         if alert.patient_id not in allowed:
+            patients[alert.patient_id] = alert.patient
             allowed[alert.patient_id] = may_see_record(therapist, alert.patient)
             if allowed[alert.patient_id]:
                 record(AuditAction.RECORD_VIEWED, request=request, subject=alert.patient,
                        target_type="alert", target_id=alert.pk)  # fmt: skip
+        # One object per patient: what is read about them to present an alert (their
+        # profile, for the name) is read once for all their alerts, not once for each.
+        alert.patient = patients[alert.patient_id]
     return [a for a in alerts if allowed[a.patient_id]]
 
 

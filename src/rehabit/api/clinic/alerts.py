@@ -17,7 +17,7 @@ from rehabit.clinic import attendance as attendance_service
 from rehabit.clinic.attention import needs_attention
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import therapist_record
-from rehabit.clinic.views.alerts import alert_view
+from rehabit.clinic.views.alerts import alert_view, alert_views
 
 router = Router(tags=["therapist workspace"])
 
@@ -73,7 +73,7 @@ def list_alerts(request: HttpRequest, all: bool = False) -> Status[Any]:  # noqa
     if therapist_record(request.user) is None:
         return Status(200, [])
     found = alert_service.alerts_for(request, include_acknowledged=all)
-    return Status(200, [_alert_out(alert_view(a)) for a in found])
+    return Status(200, [_alert_out(row) for row in alert_views(found)])
 
 
 @router.post(
