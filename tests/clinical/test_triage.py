@@ -118,6 +118,8 @@ def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None
         (["suspected_avulsion", "fever"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
         # A cause the flag does not name sets the level too: a clot to rule out today.
         (["suspected_avulsion"], [("hamstring_strain", 0.5), ("dvt", 0.3)]),
+        # ... even when a cause it names is the likeliest and urgent itself.
+        (["suspected_avulsion"], [("hamstring_avulsion", 0.6), ("dvt", 0.3)]),
         # A same-day sign alone.
         (["dvt_signs"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
     ],

@@ -170,10 +170,13 @@ class RankedCause(NamedTuple):
 
 def _ranking_level(
     ranked: Sequence[RankedCause], answers: Mapping[str, object]
-) -> tuple[Level, list[str], Condition | None]:
+) -> tuple[Level, list[str], Condition | None, frozenset[str]]:
+    """The level the ranking sets, its reasons, the cause that decided it, and every cause
+    that on its own asks for a doctor today or sooner (urgent or emergency)."""
     reasons: list[str] = []
     level: Level = "self_care"
     decider: Condition | None = None
+    urgent_by: set[str] = set()
     for cause in ranked[1:] if ranked else ():
         floor = cause.condition.floor(cause.probability)
         if floor is None:
@@ -181,10 +184,12 @@ def _ranking_level(
         reasons.append(
             f"Some of your answers fit {cause.condition.name}, which a doctor needs to rule out."
         )
+        if RANK[floor] >= RANK["urgent"]:
+            urgent_by.add(cause.condition.id)
         if RANK[floor] > RANK[level]:
             level, decider = floor, cause.condition
     if not ranked:
-        return level, reasons, decider
+        return level, reasons, decider, frozenset(urgent_by)
     top = ranked[0].condition
     band, band_reasons = severity(answers)
     top_level = top.default_disposition
@@ -199,9 +204,11 @@ def _ranking_level(
         top_level = floor
     reasons.insert(0, f"Your answers fit best with: {top.name}.")
     reasons.extend(band_reasons)
+    if RANK[top_level] >= RANK["urgent"]:
+        urgent_by.add(top.id)
     if RANK[top_level] >= RANK[level]:
         level, decider = top_level, top
-    return level, reasons, decider
+    return level, reasons, decider, frozenset(urgent_by)
 
 
 def within_two_days(disposition: Mapping[str, object]) -> bool:
@@ -209,18 +216,14 @@ def within_two_days(disposition: Mapping[str, object]) -> bool:
     return disposition.get("level") == "urgent" and disposition.get("headline") == URGENT_DAYS
 
 
-def _within_two_days(
-    flags: Sequence[RedFlag], rank_level: Level, decider: Condition | None
-) -> bool:
+def _within_two_days(flags: Sequence[RedFlag], urgent_by: frozenset[str]) -> bool:
     """Does every reason for an urgent level give a day or two? Each urgent flag must say
-    so, and the ranking may add to the level only through a cause one of them names."""
+    so, and every cause that asks for a doctor today on its own must be one they name."""
     urgent = [f for f in flags if f.disposition == "urgent"]
     if not urgent or any(f.within != "two_days" for f in urgent):
         return False
-    if RANK[rank_level] < RANK["urgent"]:
-        return True
     named = {c for f in urgent for c in (f.condition, *f.also) if c is not None}
-    return decider is not None and decider.id in named
+    return urgent_by <= named
 
 
 def decide(
@@ -228,7 +231,7 @@ def decide(
 ) -> Disposition:
     """The disposition: flags first (never lowered), then the ranking, never below flags."""
     flag_level = most_urgent(f.disposition for f in flags)
-    rank_level, rank_reasons, decider = _ranking_level(ranked, answers)
+    rank_level, rank_reasons, decider, urgent_by = _ranking_level(ranked, answers)
     level: Level = rank_level
     reasons = [f.label for f in flags]  # each label says what the person told us
     if flag_level is None or RANK[rank_level] >= RANK[flag_level]:
@@ -236,7 +239,7 @@ def decide(
     else:
         level = flag_level
     headline, action = HEADLINES[level], ACTIONS[level]
-    if level == "urgent" and _within_two_days(flags, rank_level, decider):
+    if level == "urgent" and _within_two_days(flags, urgent_by):
         headline, action = URGENT_DAYS, URGENT_DAYS_ACTION
     advice = [action]
     # Only the flags at the level decided give their own advice: a less urgent flag's
