@@ -166,3 +166,28 @@ def test_a_therapist_who_never_saved_a_profile_reads_times_in_the_therapist_zone
     nobody = make_patient("no.zone@example.org", "No Zone")
     Profile.objects.filter(user=nobody).update(time_zone="")
     assert zone_of(get_user_model().objects.get(pk=nobody.pk)) == "UTC"
+
+
+def test_mails_for_a_session_inside_the_change_window_do_not_name_a_deadline_gone(
+    mailbox: Mailbox,
+    patient: Any,
+    therapist: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Walk 4: booked less than 24 hours ahead, the confirmation said "You can cancel or
+    move this appointment online until" a time before the booking itself."""
+    start = free_start(therapist, after=timedelta(hours=2))
+    assert start - timezone.now() < timedelta(hours=24)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(patient, therapist, start)
+    run_queued_tasks("test-worker")
+    (to_patient,) = mailbox.to(patient.email)
+    body = text_body(to_patient)
+    assert "This appointment can no longer be cancelled or moved online" in body
+    assert "24 hours before it starts" in body and "write to your therapist" in body
+    assert "You can cancel or move this appointment online until" not in body
+    (to_therapist,) = mailbox.to(therapist.user.email)
+    body = text_body(to_therapist)
+    assert "The patient can no longer cancel or move this appointment online" in body
+    assert "You can move or cancel it at any time." in body
+    assert "The patient can cancel or move this appointment online until" not in body

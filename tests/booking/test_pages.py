@@ -387,3 +387,34 @@ def test_the_share_box_is_described_by_its_hint(patient: Any, therapist: Any) ->
     page = html.decode()
     described = re.search(r'name="share_record"[^>]*aria-describedby="([^"]+)"', page)
     assert described and f'id="{described.group(1)}"' in page
+
+
+def test_a_time_less_than_the_change_window_away_says_it_cannot_be_changed_online(
+    patient: Any, therapist: Any
+) -> None:
+    """Walk 4: a runner booked tomorrow 09:00 (12 hours' notice suffices) and read, before
+    and after booking, "You can cancel or move this appointment online until" a time
+    already gone. Inside the window the pages say what holds: no change online."""
+    client = login(Client(), patient)
+    start = free_start(therapist, after=timedelta(hours=2))
+    assert start - timezone.now() < timedelta(hours=24)
+    form = client.get(book_url(therapist, start)).content.decode()
+    assert (
+        "This session starts in less than 24 hours: once booked, it cannot be cancelled or "
+        "moved online" in form
+    )
+    assert "You can cancel or move this appointment online until" not in form
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form).group(1)
+    done = client.post(book_url(therapist, start), {"idempotency_key": key})
+    assert done.status_code == 302
+    page = client.get(done["Location"]).content.decode()
+    assert "This appointment can no longer be cancelled or moved online" in page
+    assert "24 hours before it starts" in page
+    assert "You can cancel or move this appointment online until" not in page
+    assert "Move to another time" not in page
+
+    # A time further away keeps the deadline, as before.
+    later = free_start(therapist, after=timedelta(days=3))
+    form = client.get(book_url(therapist, later)).content.decode()
+    assert "You can cancel or move this appointment online until" in form
+    assert "less than 24 hours" not in form

@@ -163,9 +163,20 @@ def patient_may_change(appointment: Any, now: datetime | None = None) -> bool:
     return (now or timezone.now()) < change_deadline(appointment)
 
 
-def policy_sentence(deadline: datetime, zone: str) -> str:
-    """The rule exactly as it is enforced, with this appointment's deadline."""
+def policy_sentence(deadline: datetime, zone: str, now: datetime | None = None) -> str:
+    """The rule exactly as it is enforced, with this appointment's deadline. Given ``now``
+    past the deadline (a session booked less than the window before it starts, or a
+    reminder an hour before), it says the session can no longer be changed online instead
+    of naming a deadline already gone as if it were still to come."""
     hours = window_hours()
+    if now is not None and now >= deadline:
+        return ngettext(
+            "This appointment can no longer be cancelled or moved online: that is possible "
+            "only until %(hours)d hour before it starts. To change it, write to your therapist.",
+            "This appointment can no longer be cancelled or moved online: that is possible "
+            "only until %(hours)d hours before it starts. To change it, write to your therapist.",
+            hours,
+        ) % {"hours": hours}
     return ngettext(
         "You can cancel or move this appointment online until %(deadline)s "
         "(%(hours)d hour before it starts). After that, write to your therapist.",
@@ -175,10 +186,37 @@ def policy_sentence(deadline: datetime, zone: str) -> str:
     ) % {"deadline": format_when(deadline, zone), "hours": hours}
 
 
-def therapist_policy_sentence(deadline: datetime, zone: str) -> str:
-    """The same rule told to the therapist: what binds the patient, and that the
-    therapist is not bound by it."""
+def booking_policy_sentence(deadline: datetime, zone: str, now: datetime) -> str:
+    """The rule as told before booking: a time that starts sooner than the window cannot
+    be cancelled or moved online once booked, and the person is told so before they book."""
+    if now < deadline:
+        return policy_sentence(deadline, zone)
     hours = window_hours()
+    return ngettext(
+        "This session starts in less than %(hours)d hour: once booked, it cannot be "
+        "cancelled or moved online (that is possible only until %(hours)d hour before it "
+        "starts). To change it, you would write to your therapist.",
+        "This session starts in less than %(hours)d hours: once booked, it cannot be "
+        "cancelled or moved online (that is possible only until %(hours)d hours before it "
+        "starts). To change it, you would write to your therapist.",
+        hours,
+    ) % {"hours": hours}
+
+
+def therapist_policy_sentence(deadline: datetime, zone: str, now: datetime | None = None) -> str:
+    """The same rule told to the therapist: what binds the patient, and that the
+    therapist is not bound by it (past the deadline, given ``now``: that it binds now)."""
+    hours = window_hours()
+    if now is not None and now >= deadline:
+        return ngettext(
+            "The patient can no longer cancel or move this appointment online (that is "
+            "possible only until %(hours)d hour before it starts); they write to you. You can "
+            "move or cancel it at any time.",
+            "The patient can no longer cancel or move this appointment online (that is "
+            "possible only until %(hours)d hours before it starts); they write to you. You can "
+            "move or cancel it at any time.",
+            hours,
+        ) % {"hours": hours}
     return ngettext(
         "The patient can cancel or move this appointment online until %(deadline)s "
         "(%(hours)d hour before it starts); after that, they write to you. You can move "

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rehabit.booking import ics
@@ -78,7 +78,7 @@ def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
         when=format_span(appointment.start, appointment.end, zone),
         kind=str(appointment.session_type.get_kind_display()),
         minutes=appointment.session_type.duration_minutes,
-        policy=policy(change_deadline(appointment), zone),
+        policy=policy(change_deadline(appointment), zone, timezone.now()),
         join_url=ics.join_url(appointment),
         manage_url=ics.manage_url(appointment),
     )

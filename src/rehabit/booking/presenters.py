@@ -131,7 +131,7 @@ def appointment_view(
         "is_therapist": is_therapist,
         "active": active,
         "may_change": may_change,
-        "policy": policy_sentence(deadline, zone),
+        "policy": policy_sentence(deadline, zone, now),
         "deadline_passed": now >= deadline,
         "video_open": video.is_open(appointment, now) and video.is_participant(user, appointment),
         "video_opens": format_when(video.opens_at(appointment), zone),

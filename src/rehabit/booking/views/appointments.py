@@ -96,7 +96,9 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
             "when": format_span(start, end, zone),
             "therapist_when": format_span(start, end, therapist.time_zone),
             "same_zone": zone_label(start, zone) == zone_label(start, therapist.time_zone),
-            "policy": msg.policy_sentence(start - timedelta(hours=msg.window_hours()), zone),
+            "policy": msg.booking_policy_sentence(
+                start - timedelta(hours=msg.window_hours()), zone, now
+            ),
         }
     )
     if request.method == "POST":
