@@ -213,3 +213,59 @@ def test_deactivating_links_the_admin_to_the_page(
     assert f'<a href="{page_of(therapist)}">See the sessions</a>' in html
     page = admin_client.get(page_of(therapist)).content.decode()
     assert "account is inactive: they cannot sign in" in page
+
+
+def test_a_double_tap_whose_other_half_cancelled_them_says_nothing_was_cancelled(
+    admin_client: Client, booked: list[Any], therapist: Any, monkeypatch: Any
+) -> None:
+    """Walk 4: a double tap sent two requests at once; the second read the sessions while
+    the first cancelled them, and the admin was shown its answer: "0 sessions were
+    cancelled. Each patient and the therapist get an e-mail." """
+    from rehabit.booking.views import therapist_sessions as view
+
+    real = view.cancel_upcoming
+
+    def other_request_first(*args: Any, **kwargs: Any) -> int:
+        real(*args, **kwargs)  # the other half of the double tap, a moment earlier
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(view, "cancel_upcoming", other_request_first)
+    response = admin_client.post(
+        page_of(therapist), {"reason": REASON, "appointment": ids(booked)}, follow=True
+    )
+    html = response.content.decode()
+    assert "No session was cancelled: the sessions chosen were no longer booked" in html
+    assert "0 sessions were cancelled" not in html and "get an e-mail." not in html
+    assert Appointment.objects.filter(status=AppointmentStatus.CANCELLED).count() == 2
+
+
+def test_for_a_deactivated_therapist_only_the_patients_are_said_to_be_told(
+    admin_client: Client,
+    booked: list[Any],
+    therapist: Any,
+    patient: Any,
+    mailbox: Mailbox,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Walk 4: the page and its message said "the patient and the therapist get an
+    e-mail" for a therapist whose account is inactive (who gets none), and the patient's
+    e-mail offered to book again "with this therapist", who can no longer be booked."""
+    user = therapist.user
+    user.is_active = False
+    user.save()  # unlists the therapist (booking.deactivation)
+    page = admin_client.get(page_of(therapist)).content.decode()
+    assert "the patient gets an e-mail with your reason" in page
+    assert "The therapist gets none: their account is inactive." in page
+    assert "the patient and the therapist get an e-mail" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            page_of(therapist), {"reason": REASON, "appointment": ids(booked)}, follow=True
+        )
+    html = response.content.decode()
+    assert "2 sessions were cancelled. Each patient gets an e-mail." in html
+    assert "and the therapist get" not in html
+    run_queued_tasks("test-worker")
+    assert not mailbox.to(user.email)
+    body = text_body(mailbox.to(patient.email)[0])
+    assert "To book another session with another therapist:" in body
+    assert "with this therapist or another" not in body

@@ -167,7 +167,10 @@ def notice(
             letter.add(_("The attached calendar file removes the session from your calendar."))
             if s.is_patient and not by_you:
                 letter.link(
-                    _("To book another session, with this therapist or another:"),
+                    # An unlisted therapist (deactivated, or one who left) cannot be booked.
+                    _("To book another session, with this therapist or another:")
+                    if appointment.therapist.is_listed
+                    else _("To book another session with another therapist:"),
                     absolute_url(reverse("booking:search")),
                 )
         else:

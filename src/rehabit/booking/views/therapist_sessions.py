@@ -77,6 +77,7 @@ def therapist_sessions(request: HttpRequest, therapist_id: int) -> HttpResponse:
     if therapist is None:
         raise Http404("No such therapist.")
     zone = viewer_zone(request, request.GET.get("tz"))
+    account_active = therapist.user is None or therapist.user.is_active
     rows = [
         {
             "id": str(a.pk),
@@ -102,22 +103,45 @@ def therapist_sessions(request: HttpRequest, therapist_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d session was cancelled. The patient and the therapist get an e-mail.",
-                "%(count)d sessions were cancelled. Each patient and the therapist get an e-mail.",
-                count,
+        if not count:
+            # Sent twice (a double tap): the first request cancelled them while this one
+            # was on its way, so nothing was cancelled or sent by this one.
+            messages.info(
+                request,
+                _(
+                    "No session was cancelled: the sessions chosen were no longer booked "
+                    "(cancelled or moved meanwhile), so no e-mail was sent."
+                ),
             )
-            % {"count": count},
-        )
+        elif account_active:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d session was cancelled. The patient and the therapist get an e-mail.",
+                    "%(count)d sessions were cancelled. Each patient and the therapist get an "
+                    "e-mail.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            # E-mails go to active accounts only (booking.tasks): not to this therapist.
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d session was cancelled. The patient gets an e-mail.",
+                    "%(count)d sessions were cancelled. Each patient gets an e-mail.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect("booking:therapist_sessions", therapist_id=therapist.pk)
     context = {
         "therapist": therapist,
         "rows": rows,
         "form": form,
         "zone": zone,
-        "account_active": therapist.user is None or therapist.user.is_active,
+        "account_active": account_active,
     }
     status = 400 if form.is_bound else 200
     return render(request, "booking/therapist_sessions.html", context, status=status)
