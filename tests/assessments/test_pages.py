@@ -278,6 +278,22 @@ def test_signs_that_share_their_advice_say_it_once_on_the_stop_page(client: Clie
     assert html.count(escape(saddle.advice)) == 1
 
 
+def test_signs_that_share_their_advice_say_it_once_in_the_notice_when_finishing(
+    client: Client,
+) -> None:
+    # Walk 4: finishing the check after the stop, each page's notice printed "Go to the
+    # emergency department now. Say you may have cauda equina syndrome ..." once per sign.
+    change = {**EMERGENCIES["saddle_numbness"][0], "bladder_trouble": "yes"}
+    answers = completed({**answers_for("self_care"), **change})
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    finish = client.post(STOP)
+    html = client.get(finish["Location"]).content.decode()
+    saddle, bladder = flag("ces_saddle_numbness"), flag("ces_bladder")
+    assert "notice-emergency" in html
+    assert escape(saddle.label) in html and escape(bladder.label) in html
+    assert html.count(escape(saddle.advice)) == 1
+
+
 def test_a_child_under_5_stops_at_once_with_no_way_to_continue(client: Client) -> None:
     answers = completed({**answers_for("self_care"), "age": 3})
     client.post("/assessment/", {"action": "restart"})

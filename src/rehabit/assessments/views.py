@@ -197,6 +197,11 @@ def _step_context(
         if f.id in draft.seen_flags and f.id not in {e.id for e in emergency}
     ]
     notice_flags = emergency or list(wizard.urgent(earlier))
+    # Signs that share their advice (the cauda equina items all say the same) are listed
+    # together above that advice once, not each followed by the same paragraph.
+    notice_groups: dict[str, list[str]] = {}
+    for flag in notice_flags:
+        notice_groups.setdefault(flag.advice, []).append(flag.label)
     return {
         "page": page,
         "section": page.section,
@@ -210,6 +215,9 @@ def _step_context(
         "has_previous": index > 0,
         "notice_level": "emergency" if emergency else "urgent",
         "notice_flags": notice_flags,
+        "notice_groups": [
+            {"labels": labels, "advice": advice} for advice, labels in notice_groups.items()
+        ],
         # Every urgent sign so far gives a day or two ("today or tomorrow"), not today.
         "notice_within_two_days": not emergency
         and all(f.within == "two_days" for f in notice_flags),
