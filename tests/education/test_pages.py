@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.questionnaire import load_questionnaire
+from rehabit.clinical.redflags import load_red_flags
 from rehabit.education.content import load_condition_pages
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +37,18 @@ def test_home_page(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert 'href="/assessment/"' in response.content.decode()
+
+
+def test_the_torn_tendon_warning_sign_gives_the_check_s_timeframe(client: Client) -> None:
+    # Walk 4: the check, its result and the plan say "See a doctor today or tomorrow" for a
+    # pop with a big bruise (every such flag gives "within a day or two"); the warning signs
+    # on the causes page said "See a doctor today or as soon as you can".
+    flags = [
+        f
+        for f in load_red_flags(load_questionnaire())
+        if f.condition == "hamstring_avulsion" and f.disposition == "urgent"
+    ]
+    assert flags and all(f.within == "two_days" for f in flags)
+    html = client.get("/conditions/").content.decode()
+    assert "See a doctor today or tomorrow. A torn tendon is best repaired early." in html
+    assert "as soon as you can" not in html
