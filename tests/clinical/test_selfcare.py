@@ -340,6 +340,22 @@ def test_red_flags_suppress_self_care_and_exercises(
         assert plan["items"] and plan["medication"] is not None
 
 
+def test_urgent_today_or_tomorrow_spares_the_leg_instead_of_keeping_it_still() -> None:
+    # A suspected stress fracture or torn-off tendon: seen within a day or two, and two days
+    # of keeping the leg still would do harm; a same-day urgent result keeps still.
+    from rehabit.clinical.triage import URGENT_DAYS
+
+    days = result_for("urgent")
+    days["disposition"]["headline"] = URGENT_DAYS
+    plan = plan_dict(days, ADULT, 3, medication=SCREEN_NO)
+    assert plan["suppressed"] and item_ids(plan) == ["spare_the_leg_until_seen"]
+    text = plan["items"][0]["text"]
+    assert "keep the leg still" not in text and "do not run, jump or stretch" in text
+    assert all(w["level"] == "emergency" for w in plan["watch_for"])
+    today = plan_dict(result_for("urgent"), ADULT, 3, medication=SCREEN_NO)
+    assert item_ids(today) == ["keep_still_get_help"]
+
+
 def test_soon_offers_the_plan_alongside_booking() -> None:
     plan = plan_dict(result_for("soon"), ADULT, 5)
     assert not plan["suppressed"]

@@ -29,6 +29,7 @@ from rehabit.clinical.medication import (
 )
 from rehabit.clinical.questionnaire import load_questionnaire, load_yaml
 from rehabit.clinical.rules import Rule
+from rehabit.clinical.triage import within_two_days
 
 Phase = Literal["early", "middle", "loading"]
 Framing = Literal["acute", "gradual"]
@@ -108,6 +109,7 @@ class SelfCareData:
     suppressed_notice: str
     suppressed_item: PlanItem  # emergency or urgent: keep still and get help
     suppressed_item_soon: PlanItem  # a "soon" warning sign: wait for the doctor's check
+    suppressed_item_days: PlanItem  # urgent, "today or tomorrow": spare the leg until seen
     alongside_booking: PlanItem
     recheck: Mapping[str, PlanItem]
     watch_for: tuple[WatchItem, ...]
@@ -274,6 +276,7 @@ def parse_selfcare(data: object) -> SelfCareData:
         suppressed_notice=text_field(suppressed, "notice", "suppressed", SelfCareDataError),
         suppressed_item=_item(suppressed.get("item"), "suppressed.item"),
         suppressed_item_soon=_item(suppressed.get("item_soon"), "suppressed.item_soon"),
+        suppressed_item_days=_item(suppressed.get("item_days"), "suppressed.item_days"),
         alongside_booking=_item(data.get("alongside_booking"), "alongside_booking"),
         recheck={k: _item(recheck[k], f"recheck.{k}") for k in FRAMINGS},
         watch_for=watch,
@@ -383,6 +386,8 @@ def build_plan(
         urgent = (str(disposition.get("headline", "")), *map(str, disposition.get("advice") or ()))
         now = level in SUPPRESSING_LEVELS  # emergency or urgent, not a "soon" warning sign
         item = data.suppressed_item if now else data.suppressed_item_soon
+        if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
+            item = data.suppressed_item_days
         watch = tuple(w for w in data.watch_for if not now or w.level == "emergency")
         return SelfCarePlan(
             data.version, level, True, days, causes, (item,), watch,
