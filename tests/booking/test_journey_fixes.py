@@ -122,7 +122,7 @@ def test_a_session_moved_three_times_and_cancelled_is_one_row(patient: Any, ther
     rows = rows[: rows.index("</ul>\n")]
     assert rows.count('<li><a href="/booking/appointments/') == 1
     assert f'href="/booking/appointments/{appointment.pk}/"' in rows
-    assert "Moved from 3 earlier booked times" in rows
+    assert "Moved from 3 earlier times" in rows
     assert rows.count("Moved") >= 3 and "Cancelled" in rows
 
 
@@ -134,7 +134,7 @@ def test_a_moved_session_still_coming_up_is_listed_once_with_its_earlier_time(
     page = login(Client(), patient).get("/booking/appointments/").content.decode()
     assert page.count(f'href="/booking/appointments/{moved.pk}/"') == 1
     assert f'href="/booking/appointments/{first.pk}/"' not in page
-    assert "Moved from 1 earlier booked time" in page
+    assert "Moved from an earlier time" in page
     assert timezone.now() < moved.start
 
 

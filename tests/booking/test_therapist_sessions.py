@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -98,6 +99,10 @@ def test_cancelling_them_tells_each_patient_why_and_how_to_book_again(
         body = text_body(message)
         assert REASON in body
         assert "To book another session, with this therapist or another:" in body
+        # The admin is a stranger to the patient: the e-mail names the Rehabit team.
+        assert "The Rehabit team cancelled this session." in body
+        assert "The reason the Rehabit team gave:" in body
+        assert "Ada Admin" not in body
         assert "/booking/" in body
 
 
@@ -269,3 +274,71 @@ def test_for_a_deactivated_therapist_only_the_patients_are_said_to_be_told(
     body = text_body(mailbox.to(patient.email)[0])
     assert "To book another session with another therapist:" in body
     assert "with this therapist or another" not in body
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would send for the page's forms (inputs, checked boxes, selected
+    options, text areas), as a list of (name, value)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []  # the open select's (value, selected)
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            box = a.get("type") in ("checkbox", "radio")
+            if box and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "on" if box else "")))
+        elif tag == "select":
+            self._select, self._options = name, []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select:
+            # As a browser: the selected option, or the first when none is marked.
+            chosen = [v for v, selected in self._options if selected] or [
+                v for v, _ in self._options[:1]
+            ]
+            self.fields.extend((self._select, v) for v in chosen)
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, value = self.fields[-1]
+            self.fields[-1] = (name, value + data.lstrip("\n"))
+
+
+def test_unlisting_in_the_admin_site_links_the_admin_to_the_sessions(
+    admin_client: Client, booked: list[Any], therapist: Any, settings: Any
+) -> None:
+    # Unticking "listed" on the therapist record leaves the booked sessions too: the admin is
+    # told, as when the account is deactivated (it said nothing).
+    from rehabit.booking.models import Therapist
+
+    change = f"/{settings.REHABIT_ADMIN_PATH}booking/therapist/{therapist.pk}/change/"
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    parser = _FormFields()
+    parser.feed(page.content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        if name != "is_listed":
+            data.setdefault(name, []).append(value)
+    response = admin_client.post(change, data, follow=True)
+    assert response.status_code == 200
+    assert not Therapist.objects.get(pk=therapist.pk).is_listed
+    html = response.content.decode()
+    assert "This therapist still has 2 booked sessions to come." in html
+    assert f'<a href="{page_of(therapist)}">See the sessions</a>' in html

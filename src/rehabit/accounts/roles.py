@@ -51,6 +51,25 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.view_auditentry",
         "mail.view_outgoingmessage",
         "care.manage_exercises",
+        # booking.0005: therapist records in the admin site (not their hours, which change
+        # through the availability page; never deleting a therapist).
+        "booking.view_therapist",
+        "booking.add_therapist",
+        "booking.change_therapist",
+        "booking.view_therapistspecialty",
+        "booking.add_therapistspecialty",
+        "booking.change_therapistspecialty",
+        "booking.delete_therapistspecialty",
+        "booking.view_therapistlanguage",
+        "booking.add_therapistlanguage",
+        "booking.change_therapistlanguage",
+        "booking.delete_therapistlanguage",
+        "booking.view_sessiontype",
+        "booking.add_sessiontype",
+        "booking.change_sessiontype",
+        "booking.delete_sessiontype",
+        "booking.view_appointment",
+        "booking.view_waitlistentry",
     ),
 }
 

@@ -6,9 +6,12 @@ constraints, notifications, reminders and audit entries are never bypassed.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from rehabit.booking.deactivation import sessions_note
 from rehabit.booking.models import (
     Appointment,
     DateOverride,
@@ -67,6 +70,15 @@ class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         DateOverrideInline,
         TimeOffInline,
     ]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_listed" in form.changed_data and not obj.is_listed:
+            # Unlisted, the therapist leaves the search, but sessions already booked stay:
+            # the admin is told how many, with a link to move or cancel them.
+            note = sessions_note(obj)
+            if note:
+                self.message_user(request, note, messages.WARNING)
 
 
 @admin.register(Appointment)

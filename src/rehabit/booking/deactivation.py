@@ -9,9 +9,10 @@ therapist record is unlisted, through ``save`` so that kept free times are forgo
 (``booking.freshness``). Activating the account again does not list it: the administrator
 does that on the therapist record ("listed"), once the therapist may take bookings again.
 Sessions already booked are left as they are, for the administrator to move or cancel:
-``upcoming_sessions`` counts them, and the admin site says so when it deactivates, with a
-link to the page that lists them (``booking.views.therapist_sessions``), where each can be
-moved or cancelled, or all cancelled at once with one reason (``cancel_upcoming``).
+the admin site says how many when it deactivates the account or unlists the therapist
+(``sessions_note``), with a link to the page that lists them
+(``booking.views.therapist_sessions``), where each can be moved or cancelled, or all
+cancelled at once with one reason (``cancel_upcoming``).
 """
 
 from __future__ import annotations
@@ -41,20 +42,15 @@ def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
         therapist.save(update_fields=["is_listed"])
 
 
-def _to_come(now: datetime | None = None) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED, end__gt=now or timezone.now()
-    ).order_by("start")
-
-
 def upcoming(therapist: Therapist, now: datetime | None = None) -> QuerySet[Appointment]:
     """The therapist's booked sessions not yet ended, soonest first."""
-    return _to_come(now).filter(therapist=therapist).select_related("patient", "session_type")
-
-
-def upcoming_sessions(user: Any) -> int:
-    """Booked sessions not yet ended of the therapist with this account (0 for others)."""
-    return _to_come().filter(therapist__user_id=user.pk).count()
+    return (
+        Appointment.objects.filter(
+            therapist=therapist, status=AppointmentStatus.BOOKED, end__gt=now or timezone.now()
+        )
+        .select_related("patient", "session_type")
+        .order_by("start")
+    )
 
 
 def cancel_upcoming(
@@ -83,10 +79,10 @@ def cancel_upcoming(
     return cancelled
 
 
-def booked_sessions_note(user: Any) -> str:
-    """For the admin who made ``user``'s account inactive (registered with
-    ``accounts.staff_actions.register_deactivation_note``): the sessions still booked."""
-    count = upcoming_sessions(user)
+def sessions_note(therapist: Therapist) -> str:
+    """What the administrator who stops a therapist's bookings is told: the sessions still
+    booked, with a link to the page that lists them (empty when there are none)."""
+    count = upcoming(therapist).count()
     if not count:
         return ""
     said = ngettext(
@@ -96,12 +92,16 @@ def booked_sessions_note(user: Any) -> str:
         "cancel them, so that the patients are told.",
         count,
     ) % {"count": count}
-    therapist = Therapist.objects.filter(user_id=user.pk).first()
-    if therapist is None:
-        return said
     return format_html(
         '{} <a href="{}">{}</a>',
         said,
         reverse("booking:therapist_sessions", args=[therapist.pk]),
         _("See the sessions"),
     )
+
+
+def booked_sessions_note(user: Any) -> str:
+    """For the admin who made ``user``'s account inactive (registered with
+    ``accounts.staff_actions.register_deactivation_note``): the sessions still booked."""
+    therapist = Therapist.objects.filter(user_id=user.pk).first()
+    return sessions_note(therapist) if therapist is not None else ""

@@ -19,6 +19,7 @@ from django.conf import global_settings, settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 # The spoken languages a therapist can list: Django's own list, so names are translated.
@@ -159,9 +160,7 @@ class WorkingHours(models.Model):
     """
 
     therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="working_hours")
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday"), help_text=_("0 is Monday, 6 is Sunday.")
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS.items())
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
 
@@ -174,7 +173,7 @@ class WorkingHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.weekday}: {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.get_weekday_display()}: {self.start:%H:%M}-{self.end:%H:%M}"
 
 
 class DateOverride(models.Model):

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from rehabit.booking import ics
 from rehabit.booking.messages import policy_sentence, therapist_policy_sentence
 from rehabit.booking.models import Appointment, Reminder, WaitlistOffer
-from rehabit.booking.people import display_name, language_of, zone_of
+from rehabit.booking.people import display_name, is_admin, language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
 from rehabit.core.links import absolute_url
 from rehabit.mail import outbox
@@ -136,7 +136,17 @@ def notice(
         s = _session(appointment, recipient, zone)
         actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
         by_you = actor is not None and actor.pk == recipient.pk
-        actor_name = their_name(display_name(actor)) if actor is not None else _("Rehabit")
+        # An administrator who is neither of the two is a stranger to them: the e-mail
+        # names the Rehabit team, not the admin's own name.
+        team = (
+            actor is not None
+            and actor.pk not in (appointment.patient_id, appointment.therapist.user_id)
+            and is_admin(actor)
+        )
+        if team:
+            actor_name = _("The Rehabit team")
+        else:
+            actor_name = their_name(display_name(actor)) if actor is not None else _("Rehabit")
         subject = {
             "booked": _("Booked: %(when)s"),
             "moved": _("Moved: your session is now %(when)s"),
@@ -151,12 +161,13 @@ def notice(
             else "",
         )
         if cancelled:
-            letter.quote(
-                _("The reason you gave:")
-                if by_you
-                else _("The reason %(actor)s gave, in their own words:") % {"actor": actor_name},
-                appointment.cancel_reason,
-            )
+            if by_you:
+                said = _("The reason you gave:")
+            elif team:
+                said = _("The reason the Rehabit team gave:")
+            else:
+                said = _("The reason %(actor)s gave, in their own words:") % {"actor": actor_name}
+            letter.quote(said, appointment.cancel_reason)
         _describe(
             letter,
             s,
