@@ -111,6 +111,18 @@ def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None
     assert decide([avulsion], likely_tear, MILD).headline == URGENT_DAYS
 
 
+def test_the_signs_of_a_torn_off_tendon_give_their_advice_once() -> None:
+    signs = [FLAGS[f] for f in ("suspected_avulsion", "stretch_injury_large_bruise")]
+    signs.append(FLAGS["proximal_tear_signs"])
+    result = decide(signs, STRAIN, MILD)
+    assert len({f.advice for f in signs}) == 1
+    assert result.advice.count(signs[0].advice) == 1
+    assert [a for a in result.advice if a.startswith("See a doctor within a day or two")] == [
+        signs[0].advice
+    ]
+    assert all(f.label in result.reasons for f in signs)  # each sign still said
+
+
 @pytest.mark.parametrize(
     ("flags", "causes"),
     [

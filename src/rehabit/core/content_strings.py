@@ -1325,8 +1325,6 @@ STRINGS = [
     gettext_noop('See a doctor today. This could be an infection.'),
     gettext_noop('See a doctor within a day or so and ask for an X-ray. In young people, the tendon can pull a piece of growing bone away. Do not go back to sport until you have been checked.'),
     gettext_noop('See a doctor within a day or two and ask for a scan and a specialist (orthopaedic) opinion. If the tendon has come off the bone, an operation works best when done within the first few weeks. Do not stretch the leg until you have been checked.'),
-    gettext_noop('See a doctor within a day or two and ask for a scan and a specialist (orthopaedic) opinion: the tendon may have come off the bone, and an operation works best within the first few weeks. Do not stretch the leg until you have been checked.'),
-    gettext_noop('See a doctor within a day or two and ask for a scan: a bruise and weakness after a sudden injury high in the hamstring can mean the tendon has torn off the bone, and an operation works best within the first few weeks. Do not stretch the leg until you have been checked.'),
     gettext_noop('See a doctor within a day or two: a tendon torn off the bone heals best when it is repaired early.'),
     gettext_noop('See a doctor within days. If you have had cancer before, contact your doctor or cancer team today.'),
     gettext_noop('See a doctor within days. They can arrange a scan (MRI or ultrasound) and an opinion from a bone and joint specialist (an orthopaedic surgeon).'),
