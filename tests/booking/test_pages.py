@@ -418,3 +418,24 @@ def test_a_time_less_than_the_change_window_away_says_it_cannot_be_changed_onlin
     form = client.get(book_url(therapist, later)).content.decode()
     assert "You can cancel or move this appointment online until" in form
     assert "less than 24 hours" not in form
+
+
+def test_back_to_the_booking_page_after_booking_shows_the_appointment(
+    patient: Any, other_patient: Any, therapist: Any
+) -> None:
+    """Walk 4: pressing Back after booking showed "Sorry, that time was just taken", taken by
+    the person themself. Their own booking now leads to their appointment; anyone else is
+    still told the time is taken."""
+    client = login(Client(), patient)
+    start = free_start(therapist)
+    form = client.get(book_url(therapist, start)).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form).group(1)
+    done = client.post(book_url(therapist, start), {"idempotency_key": key})
+    assert done.status_code == 302
+    again = client.get(book_url(therapist, start))
+    assert again.status_code == 302 and again["Location"] == done["Location"]
+    page = client.get(again["Location"]).content.decode()
+    assert "You have booked this time: here is your appointment." in page
+    other = login(Client(), other_patient).get(book_url(therapist, start))
+    assert "You have booked this time" not in other.content.decode()
+    assert other.status_code != 302

@@ -17,7 +17,7 @@ from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import BookForm, CancelForm, parse_start
 from rehabit.booking.messages import BookingRefused
-from rehabit.booking.models import SessionKind
+from rehabit.booking.models import Appointment, AppointmentStatus, SessionKind
 from rehabit.booking.patient_summary import patient_summary
 from rehabit.booking.people import (
     display_name,
@@ -105,6 +105,19 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
         if not request.user.is_authenticated:
             return render(request, "booking/sign_in_needed.html", context, status=403)
         return _book_post(request, context, therapist, kind, start, now)
+    if request.user.is_authenticated:
+        # Back to this page after booking it: the time is taken, by this person. Their
+        # appointment, not "Sorry, that time was just taken".
+        own = Appointment.objects.filter(
+            patient=request.user,
+            therapist=therapist,
+            start=start,
+            session_type=session_type,
+            status=AppointmentStatus.BOOKED,
+        ).first()
+        if own is not None:
+            messages.info(request, _("You have booked this time: here is your appointment."))
+            return redirect("booking:appointment", appointment_id=own.pk)
     schedule = engine.schedule_of(therapist.pk, now)
     verdict = engine.check(schedule, kind, start, now) if schedule else None
     if verdict is None or not verdict.ok:
