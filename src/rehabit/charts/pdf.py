@@ -4,6 +4,8 @@ project already uses for the progress report; fonts from the system, nothing fet
 from __future__ import annotations
 
 import logging
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,10 +15,17 @@ from django.utils import timezone
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+@cache
+def print_css() -> str:
+    """The print view's stylesheet, which the PDF carries inline (WeasyPrint fetches nothing)."""
+    return (Path(__file__).parent / "static" / "charts" / "note_print.css").read_text("utf-8")
+
+
 def note_pdf(request: HttpRequest | None, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("charts/note_print.html", {**context, "for_pdf": True}, request)
+    context = {**context, "for_pdf": True, "print_css": print_css()}
+    html = render_to_string("charts/note_print.html", context, request)
     return bytes(HTML(string=html, base_url=None).write_pdf())
 
 
