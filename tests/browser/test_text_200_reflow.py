@@ -165,7 +165,12 @@ MAIN_PAGES = {
         "/clinic/messages/",
     },
     "new_therapist": {"/therapist/welcome/", "/therapist/welcome/profile/"},
-    "admin": {"/staff/invitations/", "/staff/patients/N/", "/booking/therapists/N/availability/"},
+    "admin": {
+        "/staff/invitations/",
+        "/staff/patients/N/",
+        "/booking/therapists/N/availability/",
+        "/booking/therapists/N/sessions/",
+    },
 }
 
 
