@@ -319,10 +319,9 @@ def test_every_step_of_the_assessment_passes_every_axe_rule(
     assert not problems, "\n".join(problems)
 
 
-def test_every_condition_treatment_and_exercise_page_passes_every_axe_rule(
-    live_server: Any, context_for: Any
-) -> None:
-    """The pages made from the reviewed data, each of them (on a phone, signed out)."""
+def data_pages() -> list[str]:
+    """Every page made from the reviewed data: each condition, its treatments, each
+    treatment, exercise and prevention routine."""
     from rehabit.clinical.exercises import load_exercises
     from rehabit.clinical.prevention import load_prevention
     from rehabit.clinical.treatments import load_treatments
@@ -334,6 +333,14 @@ def test_every_condition_treatment_and_exercise_page_passes_every_axe_rule(
     urls += [f"/treatments/{t}/" for t in guide.treatments]
     urls += [f"/exercises/{e.id}/" for e in load_exercises()]
     urls += [f"/prevention/{r}/" for r in load_prevention().routines]
+    return urls
+
+
+def test_every_condition_treatment_and_exercise_page_passes_every_axe_rule(
+    live_server: Any, context_for: Any
+) -> None:
+    """The pages made from the reviewed data, each of them (on a phone, signed out)."""
+    urls = data_pages()
     page = context_for(PHONE).new_page()
     problems = []
     for url in urls:

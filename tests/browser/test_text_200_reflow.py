@@ -23,7 +23,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.accounts.helpers import login
-from tests.browser.test_accessibility_crawl import Site, _make_site, _user, pages_for
+from tests.browser.test_accessibility_crawl import Site, _make_site, _user, data_pages, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -202,17 +202,7 @@ def test_every_page_made_from_the_reviewed_data_fits(
     phone_200: Callable[..., Any], live_server: Any
 ) -> None:
     """Each condition, treatment, exercise and prevention page, with its own long words."""
-    from rehabit.clinical.exercises import load_exercises
-    from rehabit.clinical.prevention import load_prevention
-    from rehabit.clinical.treatments import load_treatments
-    from rehabit.education.content import load_condition_pages
-
-    guide = load_treatments()
-    urls = [f"/conditions/{c}/" for c in load_condition_pages()]
-    urls += [f"/conditions/{c}/treatments/" for c in guide.causes]
-    urls += [f"/treatments/{t}/" for t in guide.treatments]
-    urls += [f"/exercises/{e.id}/" for e in load_exercises()]
-    urls += [f"/prevention/{r}/" for r in load_prevention().routines]
+    urls = data_pages()
     page = phone_200()
     wide = {}
     for url in urls:
