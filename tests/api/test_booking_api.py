@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -180,6 +181,20 @@ def test_move_cancel_and_list(patient: Any, therapist: Any) -> None:
     again = client.delete(f"/api/v1/appointments/{moved_data['id']}")
     assert again.status_code == 409 and again.json()["code"] == "not_active"
     assert client.get("/api/v1/appointments").json() == []
+
+
+def test_a_cancellation_reason_is_kept_as_the_page_keeps_it(patient: Any, therapist: Any) -> None:
+    # The API and the page read the reason through one rule (mail.words.their_words): the
+    # other person never reads direction controls or zero-width characters.
+    appointment = book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    reason = quote("  Sorry,\u202e ill \u200b today  ")
+    gone = client.delete(f"/api/v1/appointments/{appointment.pk}?reason={reason}")
+    assert gone.status_code == 200, gone.content
+    appointment.refresh_from_db()
+    assert appointment.cancel_reason == "Sorry, ill today"
+    long = client.delete(f"/api/v1/appointments/{appointment.pk}?reason={'x' * 301}")
+    assert long.status_code == 422
 
 
 def test_patients_cannot_move_inside_the_window_but_therapists_can(

@@ -374,7 +374,8 @@ def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, ther
     assert response.status_code == 200
     assert "There is a problem" in html
     message = re.search(r'<div class="error-message" id="id_reason_error">(.*?)</div>', html, re.S)
-    assert message and "at most 300 characters" in message.group(1)
+    expected = "Keep the reason to 300 characters or fewer (it has 330)."
+    assert message and expected in message.group(1)
     assert re.search(r'<textarea[^>]*aria-describedby="id_reason_error"[^>]*aria-invalid', html)
     assert escape(reason) in html
     appointment.refresh_from_db()

@@ -140,7 +140,7 @@ def test_a_session_the_patient_cancelled_meanwhile_asks_to_check_again(
     [
         ("", "Write the reason each patient will read."),
         ("\u200b\u2066 \u202e", "Write the reason each patient will read."),
-        ("x" * 301, "Keep the reason to 300 characters; it has 301."),
+        ("x" * 301, "Keep the reason to 300 characters or fewer (it has 301)."),
     ],
 )
 def test_a_bad_reason_is_refused_at_its_field_and_nothing_is_cancelled(

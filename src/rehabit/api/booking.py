@@ -28,6 +28,7 @@ from rehabit.booking import slots as engine
 from rehabit.booking.ics import join_url, manage_url
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
+    CANCEL_REASON_MAX,
     Appointment,
     SessionKind,
     SessionType,
@@ -37,6 +38,7 @@ from rehabit.booking.models import (
 from rehabit.booking.people import set_sharing, shares_record, zone_of
 from rehabit.booking.selectors import find_appointment, upcoming_for, visible_appointments
 from rehabit.core.inputs import Day, Instant
+from rehabit.mail.words import their_words
 from rehabit.scheduling import Slot, UnknownTimeZone, validate_zone
 
 router = Router(tags=["booking"])
@@ -521,7 +523,7 @@ def cancel_appointment(
     request: HttpRequest,
     response: HttpResponse,
     appointment_id: UUID,
-    reason: str = Query("", max_length=300),
+    reason: str = Query("", max_length=CANCEL_REASON_MAX),
     tz: str | None = Query(None, max_length=64),
 ) -> Status[dict[str, Any]]:
     """Cancels the appointment; its time is free at once. Patients may do this only until
@@ -530,13 +532,17 @@ def cancel_appointment(
     problem = _zone_error(zone, ["query", "tz"])
     if problem:
         return Status(422, problem)
+    # As the page's form: what the other person reads, cleaned by the one rule for it.
+    words, wrong = their_words(reason, limit=CANCEL_REASON_MAX, required=False, what="reason")
+    if wrong:
+        return Status(422, _errors(["query", "reason"], wrong))
     found = visible_appointments(request.user).filter(pk=appointment_id).first()
     if found is None:
         return Status(404, {"detail": "No such appointment."})
     try:
         limits.count_write(request)
         cancelled = services.cancel(
-            found.pk, actor=request.user, reason=reason, zone=zone, request=request
+            found.pk, actor=request.user, reason=words, zone=zone, request=request
         )
     except BookingRefused as refused:
         return _refused(refused, zone, response)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rehabit.booking import messages as msg
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
+    CANCEL_REASON_MAX,
     SPOKEN_LANGUAGES,
     SessionKind,
     Specialty,
@@ -22,6 +23,7 @@ from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
 from rehabit.core.timefmt import zone_choices
 from rehabit.core.widgets import LongSelect
+from rehabit.mail.words import their_words
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
 
@@ -117,10 +119,22 @@ class BookForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional, shown to the other person)"),
-        max_length=300,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
     )
+
+    def clean_reason(self) -> str:
+        """What the other person will read (``rehabit.mail.words.their_words``)."""
+        reason, problem = their_words(
+            self.cleaned_data.get("reason"),
+            limit=CANCEL_REASON_MAX,
+            required=False,
+            what=_("reason"),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason
 
 
 class WaitlistForm(forms.Form):

@@ -23,6 +23,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 # The spoken languages a therapist can list: Django's own list, so names are translated.
+# The longest reason for cancelling a session that is kept and shown to the other person.
+CANCEL_REASON_MAX = 300
 SPOKEN_LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda item: item[0])
 
 
@@ -281,7 +283,7 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     cancelled_by_role = models.CharField(max_length=16, blank=True)
-    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=CANCEL_REASON_MAX, blank=True)
     attendance = models.CharField(
         _("attendance"), max_length=8, choices=Attendance.choices, blank=True, default=""
     )

@@ -26,6 +26,7 @@ from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.messages import BookingRefused, change_deadline, patient_may_change
 from rehabit.booking.models import (
+    CANCEL_REASON_MAX,
     Appointment,
     AppointmentStatus,
     Reminder,
@@ -408,7 +409,7 @@ def cancel(
         appointment.cancelled_at = now
         appointment.cancelled_by = actor
         appointment.cancelled_by_role = role_label(actor)
-        appointment.cancel_reason = reason[:300]
+        appointment.cancel_reason = reason[:CANCEL_REASON_MAX]
         appointment.sequence += 1
         appointment.changed_at = now
         appointment.save()

@@ -38,8 +38,7 @@ from rehabit.audit.services import record
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
 from rehabit.care.signals import exercise_withdrawn
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
-from rehabit.core.inputs import field_problem
-from rehabit.mail.words import clean
+from rehabit.mail.words import their_words
 
 
 class WithdrawalError(ValueError):
@@ -87,24 +86,18 @@ def told(rows: Sequence[ExerciseWithdrawal]) -> list[Withdrawn]:
 
 
 def clean_reason(value: object) -> str:
-    """The reason as patients will read it, without invisible format characters (direction
-    controls that turn the text around, zero-width and blank letters that hide it:
-    ``rehabit.mail.words.clean``); raises WithdrawalError."""
-    raw = str(value or "")
-    problem = field_problem(_("Reason"), raw, multiline=True)
-    if problem is not None:
+    """The reason as patients will read it (``rehabit.mail.words.their_words``: no control
+    characters, no invisible format characters, such as direction controls that turn the
+    text around or blank letters that hide it); raises WithdrawalError."""
+    text, problem = their_words(
+        value,
+        limit=WITHDRAWAL_REASON_MAX,
+        required=True,
+        what=_("reason"),
+        missing=_("Say why, in words a patient understands: it is shown to them."),
+    )
+    if problem:
         raise WithdrawalError("reason", problem)
-    text = clean(raw)
-    if not text:
-        raise WithdrawalError(
-            "reason", _("Say why, in words a patient understands: it is shown to them.")
-        )
-    if len(text) > WITHDRAWAL_REASON_MAX:
-        raise WithdrawalError(
-            "reason",
-            _("Keep the reason to %(max)d characters (it has %(n)d).")
-            % {"max": WITHDRAWAL_REASON_MAX, "n": len(text)},
-        )
     return text
 
 

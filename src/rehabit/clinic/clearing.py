@@ -36,10 +36,10 @@ from rehabit.care.programs import (
 )
 from rehabit.clinic.errors import FieldErrors, NotPossible
 from rehabit.clinic.prescribing import current_assessment, prescriber
-from rehabit.clinic.text import their_words
 from rehabit.clinical.conditions import load_conditions
 from rehabit.core.inputs import InputRefused, check_date, parse_date
 from rehabit.core.timefmt import format_day
+from rehabit.mail.words import their_words
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from rehabit.clinic.models import (
     MessagingSettings,
 )
 from rehabit.clinic.relations import related, related_patient_ids, therapist_record
-from rehabit.clinic.text import their_words
+from rehabit.mail.words import their_words
 
 TOKEN_MAX = 64
 

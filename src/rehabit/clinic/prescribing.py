@@ -31,7 +31,6 @@ from rehabit.care.withdrawals import standing
 from rehabit.clinic import notices
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import may_see_record, therapist_record
-from rehabit.clinic.text import their_words
 from rehabit.clinical.exercises import load_exercises
 from rehabit.clinical.program import (
     DOSAGE_LIMITS,
@@ -40,6 +39,7 @@ from rehabit.clinical.program import (
     check_override,
 )
 from rehabit.clinical.progression import PROGRESSION_RULES
+from rehabit.mail.words import their_words
 
 
 @dataclass

@@ -15,12 +15,21 @@ done to it, always here:
 
 Showing the words as the person's own (quoted and attributed) is the letter's job
 (``rehabit.mail.letter.Quote``).
+
+``their_words`` is the one check of free text one person writes for another (a message, a
+note, a reason a patient reads): the apps that take such text (clinic, care, booking) all
+read it through here, so it is refused and cleaned the same way wherever it is typed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from rehabit.core.inputs import field_problem
 
 # Letters that draw nothing, used to make a name look empty or to hide text.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -83,3 +92,32 @@ def name(text: str | None) -> str:
 def words(text: str | None) -> str:
     """Free text for someone else's e-mail: clean lines that link nowhere."""
     return not_a_link(clean(text))
+
+
+def their_words(
+    raw: Any, *, limit: int, required: bool, what: str, missing: str = ""
+) -> tuple[str, str]:
+    """(clean text, "") or ("", problem) for free text one person writes for another.
+
+    Refused with a control character (``rehabit.core.inputs``, the rule every request is
+    read under); invisible format characters removed and lines trimmed (``clean``), so a
+    text of only invisible letters counts as empty; at most ``limit`` characters after
+    cleaning. ``what`` names the field in the messages; ``missing`` replaces "Write the
+    ..." where the field needs its own words (who will read it)."""
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        return "", _("The %(what)s must be text.") % {"what": what}
+    problem = field_problem(what, raw, multiline=True)
+    if problem is not None:
+        return "", problem
+    text = clean(raw)
+    if required and not text:
+        return "", missing or _("Write the %(what)s.") % {"what": what}
+    if len(text) > limit:
+        return "", _("Keep the %(what)s to %(max)s characters or fewer (it has %(n)s).") % {
+            "what": what,
+            "max": limit,
+            "n": len(text),
+        }
+    return text, ""

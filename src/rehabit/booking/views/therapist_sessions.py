@@ -17,13 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from rehabit.booking.deactivation import cancel_upcoming, upcoming
-from rehabit.booking.models import Therapist
+from rehabit.booking.models import CANCEL_REASON_MAX, Therapist
 from rehabit.booking.people import display_name, is_admin, viewer_zone
 from rehabit.booking.timefmt import format_span
 from rehabit.booking.views.common import account_required
-from rehabit.mail.words import clean
-
-REASON_MAX = 300  # as a single cancellation's reason (Appointment.cancel_reason)
+from rehabit.mail.words import their_words
 
 
 class CancelAllForm(forms.Form):
@@ -33,7 +31,7 @@ class CancelAllForm(forms.Form):
             "Each patient reads this in their e-mail, for example: “Your therapist has left "
             "Rehabit. We are sorry: please book with another therapist.” Up to 300 characters."
         ),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
         required=False,  # an empty or invisible-only reason gets the message below
         strip=False,
     )
@@ -51,14 +49,15 @@ class CancelAllForm(forms.Form):
         )
 
     def clean_reason(self) -> str:
-        reason = clean(self.cleaned_data.get("reason"))
-        if not reason:
-            raise forms.ValidationError(_("Write the reason each patient will read."))
-        if len(reason) > REASON_MAX:
-            raise forms.ValidationError(
-                _("Keep the reason to %(max)d characters; it has %(count)d.")
-                % {"max": REASON_MAX, "count": len(reason)}
-            )
+        reason, problem = their_words(
+            self.cleaned_data.get("reason"),
+            limit=CANCEL_REASON_MAX,
+            required=True,
+            what=_("reason"),
+            missing=_("Write the reason each patient will read."),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
         return reason
 
     def clean_appointment(self) -> list[str]:
