@@ -52,3 +52,19 @@ def test_the_torn_tendon_warning_sign_gives_the_check_s_timeframe(client: Client
     html = client.get("/conditions/").content.decode()
     assert "See a doctor today or tomorrow. A torn tendon is best repaired early." in html
     assert "as soon as you can" not in html
+
+
+def test_the_growth_page_gives_the_check_s_timeframes(client: Client) -> None:
+    # The page said "within days" for weight loss or night pain alone and "today" for an
+    # earlier cancer, where the check's warning signs (both within a day or two) need an
+    # earlier cancer, or weight loss with constant night pain.
+    flags = [
+        f
+        for f in load_red_flags(load_questionnaire())
+        if f.condition == "tumour" and f.id in ("cancer_warning_signs", "weight_loss_night_pain")
+    ]
+    assert len(flags) == 2 and all(f.within == "two_days" for f in flags)
+    html = client.get("/conditions/tumour/").content.decode()
+    assert html.lower().count("see your doctor within the next day or two") == 3
+    assert "See a doctor within days" not in html and "cancer team today" not in html
+    assert "One of those two on its own" in html
