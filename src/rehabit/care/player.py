@@ -190,7 +190,7 @@ def player_strings() -> dict[str, str]:
         "exercise_of": _("Exercise {n} of {total}"),
         "step_of": _("Step {n} of {total}"),
         "get_ready": _("Get ready"),
-        "press_start": _("Get into position, then press Start."),
+        "press_start": _("When you are ready to begin, press Start."),
         "start": _("Start"),
         "pause": _("Pause"),
         "resume": _("Resume"),
