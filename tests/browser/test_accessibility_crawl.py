@@ -17,12 +17,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from tests.accounts.helpers import TOTP_SECRET, login, make_user
+from tests.accounts.helpers import TOTP_SECRET, make_user
 from tests.browser.axe import strict_violations
+from tests.browser.signin import sign_in
 from tests.security.test_url_authorization import walk
 from tests.security.url_rules import PUBLIC, RECORD, SELF, STAFF, THERAPIST, rule_for
 
@@ -265,10 +264,7 @@ def test_every_page_passes_every_axe_rule(
     context = context_for(viewport)
     user = _user(visitor, site)
     if user is not None:
-        cookie = login(Client(), user[0], mfa=user[1]).cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-        )
+        sign_in(context, live_server.url, user[0], mfa=user[1])
     page = context.new_page()
     seen: set[str] = set()
     problems: list[str] = []

@@ -6,23 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from rehabit.booking.models import Appointment, Specialty
-from tests.accounts.helpers import assessment_for, login
+from tests.accounts.helpers import assessment_for
 from tests.booking.support import make_patient, make_therapist
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, live_server: Any, user: Any) -> None:
-    client = login(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def test_find_book_move_and_cancel_from_an_assessment_result(page: Any, live_server: Any) -> None:
@@ -33,7 +24,7 @@ def test_find_book_move_and_cancel_from_an_assessment_result(page: Any, live_ser
     )
     patient = make_patient("pat.browser@example.org", "Pat Browser", zone="Europe/London")
     assessment = assessment_for(patient)
-    sign_in(page, live_server, patient)
+    sign_in(page, live_server.url, patient)
 
     page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
     page.get_by_role("link", name="Book an online session").click()

@@ -7,26 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from rehabit.care.models import ExerciseWithdrawal
 from rehabit.care.programs import program_for
-from tests.accounts.helpers import TOTP_SECRET, login, make_user
+from tests.accounts.helpers import TOTP_SECRET, make_user
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 from tests.clinic.support import make_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "Paused while we check the pictures. Do the rest of your program."
-
-
-def _sign_in(page: Any, base: str, user: Any, *, mfa: bool) -> None:
-    page.context.clear_cookies()
-    cookie = login(Client(), user, mfa=mfa).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
-    )
 
 
 def test_out_of_use_on_a_phone_and_the_patient_is_told(phone_page: Any, live_server: Any) -> None:
@@ -35,7 +26,7 @@ def test_out_of_use_on_a_phone_and_the_patient_is_told(phone_page: Any, live_ser
     admin = make_user("ada.admin@example.org", role="admin", name="Ada", totp_secret=TOTP_SECRET)
     page, base = phone_page, live_server.url
     page.set_viewport_size({"width": 320, "height": 640})
-    _sign_in(page, base, admin, mfa=True)
+    sign_in(page, base, admin, mfa=True)
     page.goto(f"{base}/account/")
     page.get_by_role("link", name="Exercises in use: take one out of use, or bring it back").tap()
     assert page.get_by_role("heading", level=1).inner_text() == "Exercises in use"
@@ -59,7 +50,7 @@ def test_out_of_use_on_a_phone_and_the_patient_is_told(phone_page: Any, live_ser
     assert_accessible(page)
     assert_fits_phone_width(page)
 
-    _sign_in(page, base, clinic.patient, mfa=False)
+    sign_in(page, base, clinic.patient)
     page.goto(f"{base}/care/{clinic.assessment.pk}/program/")
     notice = page.locator("#not-in-use")
     assert REASON in notice.inner_text()

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
-from tests.accounts.helpers import login
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +31,6 @@ def small_phone(request: Any, browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    cookie = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
 def test_who_viewed_my_record_fits_a_small_phone(small_phone: Any, live_server: Any) -> None:
     from rehabit.audit.models import AuditAction
     from rehabit.audit.services import record
@@ -50,7 +42,7 @@ def test_who_viewed_my_record_fits_a_small_phone(small_phone: Any, live_server: 
     # A sign-in from an IPv6 network: the widest value the table shows.
     request = RequestFactory().get("/", REMOTE_ADDR="2001:db8:85a3:1234:8a2e:370:7334:1")
     record(AuditAction.LOGIN, request=request, actor=patient, subject=patient)
-    _sign_in(small_phone, live_server, patient)
+    sign_in(small_phone, live_server.url, patient)
 
     small_phone.goto(f"{live_server.url}/account/access-log/")
     assert small_phone.get_by_text("Tara Therapist").is_visible()

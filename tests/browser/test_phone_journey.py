@@ -9,13 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from rehabit.assessments.models import Assessment
-from tests.accounts.helpers import fill_sign_up, login
+from tests.accounts.helpers import fill_sign_up
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 from tests.browser.test_assessment_flow import go_through
 from tests.support import guided_case
 
@@ -68,13 +67,6 @@ def test_when_not_to_do_it_names_the_condition(phone: Any, live_server: Any) -> 
     assert_accessible(phone)
 
 
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    cookie = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-
-
 def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
     phone: Any, live_server: Any
 ) -> None:
@@ -90,7 +82,7 @@ def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
     for _ in range(3):
         later = services.reschedule(later.pk, actor=patient, start=later.start + timedelta(days=1))
     services.cancel(later.pk, actor=patient, reason="")
-    _sign_in(phone, live_server, patient)
+    sign_in(phone, live_server.url, patient)
 
     # The confirmation page: the calendar file of the e-mail, downloaded.
     phone.goto(f"{live_server.url}/booking/appointments/{soon.pk}/")
@@ -163,10 +155,7 @@ def test_account_pages_in_our_words_on_a_phone(phone: Any, live_server: Any) -> 
     assert phone.get_by_role("link", name="Create an account").is_visible()
     assert_accessible(phone)
     therapist = make_user("tess.phone@example.org", role="therapist", totp_secret=TOTP_SECRET)
-    cookie = login(Client(), therapist, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
-    phone.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    sign_in(phone, live_server.url, therapist, mfa=True)
     phone.goto(live_server.url + "/account/profile/")
     assert phone.get_by_text("As patients and colleagues see it.").is_visible()
     assert phone.get_by_label("Date of birth").count() == 0
@@ -190,10 +179,7 @@ def test_the_account_and_consent_pages_fit_a_phone(
     assessment_for(patient)
     context = browser.new_context(viewport={"width": width, "height": 700}, is_mobile=True)
     page = context.new_page()
-    cookie = login(Client(), patient).cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    sign_in(context, live_server.url, patient)
     for path in ("/account/", "/account/consent/"):
         page.goto(live_server.url + path)
         assert_fits_phone_width(page)

@@ -11,6 +11,7 @@ import pytest
 
 from rehabit.clinical.flow import TYPICAL_MINUTES
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,17 +129,11 @@ def test_an_unknown_address_gets_the_styled_page_and_the_site_has_an_icon(
 def test_a_therapists_workspace_navigation_is_one_row_on_a_phone(
     phone: Any, live_server: Any
 ) -> None:
-    from django.conf import settings
-    from django.test import Client
 
-    from tests.accounts.helpers import login
     from tests.booking.support import make_therapist
 
     therapist = make_therapist("Tara Therapist")
-    cookie = login(Client(), therapist.user, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
-    phone.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+    sign_in(phone, live_server.url, therapist.user, mfa=True)
     phone.goto(live_server.url + "/therapist/")
     nav = phone.get_by_role("navigation", name="Therapist workspace")
     assert nav.bounding_box()["height"] <= 60  # it took 140 px in three rows

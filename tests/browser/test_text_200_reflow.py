@@ -19,10 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.accounts.helpers import login
+from tests.browser.signin import sign_in
 from tests.browser.test_accessibility_crawl import Site, _make_site, _user, data_pages, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,17 +74,7 @@ def phone_200(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         context.set_default_timeout(15_000)
         contexts.append(context)
         if user is not None:
-            cookie = login(Client(), user[0], mfa=user[1]).cookies[settings.SESSION_COOKIE_NAME]
-            _show_the_session(user[0], cookie.value)
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": cookie.value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
+            _show_the_session(user[0], sign_in(context, live_server.url, user[0], mfa=user[1]))
         page = context.new_page()
         devtools = context.new_cdp_session(page)
         devtools.send("Page.enable")

@@ -18,7 +18,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from rehabit.accounts.consent import set_sharing
@@ -26,6 +25,7 @@ from rehabit.charts.models import ClinicalNote
 from tests.accounts.helpers import login
 from tests.booking.support import book, free_start, make_patient, make_therapist
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in
 from tests.care.helpers import make_assessment
 from tests.charts.support import logged_with_check_in
 
@@ -44,14 +44,6 @@ class Day:
     assessment: Any
 
 
-def sign_in(page: Any, base: str, user: Any) -> None:
-    client = login(Client(), user, mfa=True)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
-    )
-
-
 def booked_patient(page: Any, base: str) -> Day:
     """A therapist with a patient who booked them, shares their record, did the online
     assessment and logged a session with a note (the step after availability)."""
@@ -61,7 +53,7 @@ def booked_patient(page: Any, base: str) -> Day:
     set_sharing(patient, therapist.user, True, source="test")
     assessment = make_assessment(owner=patient)
     logged_with_check_in(assessment)
-    sign_in(page, base, therapist.user)
+    sign_in(page, base, therapist.user, mfa=True)
     return Day(page, base, therapist, patient, appointment, assessment)
 
 

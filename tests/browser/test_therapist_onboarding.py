@@ -11,27 +11,18 @@ import time
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from rehabit.booking.models import Therapist, WorkingHours
-from tests.accounts.helpers import TOTP_SECRET, login, make_user, totp_code
+from tests.accounts.helpers import TOTP_SECRET, make_user, totp_code
 from tests.booking.conftest import mailbox  # noqa: F401  (fixture: a real SMTP server)
 from tests.booking.support import Mailbox, text_body
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "bruno.browser@clinic.example"
 PASSWORD = "quartz hamstring lighthouse 58"
-
-
-def sign_in(page: Any, live_server: Any, user: Any) -> None:
-    client = login(Client(), user, mfa=True)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def invitation_link(box: Mailbox, timeout: float = 10) -> str:
@@ -54,7 +45,7 @@ def test_invitation_to_a_week_on_the_home_page(
     admin = make_user("ada.admin@example.org", role="admin", totp_secret=TOTP_SECRET)
 
     # The administrator invites.
-    sign_in(page, live_server, admin)
+    sign_in(page, live_server.url, admin, mfa=True)
     page.goto(base + "/staff/invitations/")
     assert_accessible(page)
     page.get_by_label("The therapist's e-mail address").fill(EMAIL)
@@ -155,7 +146,7 @@ def test_the_sent_invitations_fit_a_phone(
     admin = make_user("ada.admin@example.org", role="admin", totp_secret=TOTP_SECRET)
     page = phone_page
     page.set_viewport_size({"width": 360, "height": 740})
-    sign_in(page, live_server, admin)
+    sign_in(page, live_server.url, admin, mfa=True)
     page.goto(live_server.url + "/staff/invitations/")
     page.get_by_label("The therapist's e-mail address").fill(EMAIL)
     page.get_by_label("Their name (optional)").fill("Bruno Browser")

@@ -9,11 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.accounts.helpers import login
 from tests.browser.axe import assert_accessible
+from tests.browser.signin import sign_in
 from tests.charts.support import logged_with_check_in
 from tests.clinic.support import make_clinic
 
@@ -32,13 +30,6 @@ def therapist_phone(browser: Any, request: pytest.FixtureRequest) -> Iterator[An
     context.close()
 
 
-def _sign_in(page: Any, base: str, user: Any) -> None:
-    cookie = login(Client(), user, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
-    )
-
-
 def _too_wide(page: Any) -> int | None:
     """The page's width when it is wider than the screen. A mobile browser zooms out to
     show a page that is too wide, so window.innerWidth grows with it: the viewport's own
@@ -52,7 +43,7 @@ def test_the_therapists_pages_fit_a_phone_screen(therapist_phone: Any, live_serv
     clinic = make_clinic()
     logged_with_check_in(clinic.assessment)
     page, base = therapist_phone, live_server.url
-    _sign_in(page, base, clinic.therapist.user)
+    sign_in(page, base, clinic.therapist.user, mfa=True)
     patient = clinic.patient.pk
     urls = [
         "/therapist/",
@@ -88,7 +79,7 @@ def test_the_open_link_of_a_session_is_a_big_enough_target(
 ) -> None:
     clinic = make_clinic()
     page, base = therapist_phone, live_server.url
-    _sign_in(page, base, clinic.therapist.user)
+    sign_in(page, base, clinic.therapist.user, mfa=True)
     day = clinic.appointment.start.astimezone(ZoneInfo(clinic.therapist.time_zone)).date()
     for url in (
         "/therapist/",

@@ -8,13 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from rehabit.booking.models import Appointment, AppointmentStatus
-from tests.accounts.helpers import TOTP_SECRET, login, make_user
+from tests.accounts.helpers import TOTP_SECRET, make_user
 from tests.booking.support import book, free_start, make_patient, make_therapist
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +26,7 @@ def test_cancelling_a_therapists_sessions_on_a_phone(phone_page: Any, live_serve
     admin = make_user("ada.admin@example.org", role="admin", name="Ada", totp_secret=TOTP_SECRET)
     page, base = phone_page, live_server.url
     page.set_viewport_size({"width": 320, "height": 640})
-    cookie = login(Client(), admin, mfa=True).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
-    )
+    sign_in(page, base, admin, mfa=True)
     page.goto(f"{base}/booking/therapists/{therapist.pk}/sessions/")
     assert page.get_by_role("heading", level=1).inner_text() == "Sessions to come with Lee Leaving"
     assert_accessible(page)
