@@ -69,6 +69,9 @@ def test_an_id_that_is_not_a_plain_token_is_replaced(client: Client, sent: str) 
     assert GENERATED.fullmatch(response["X-Request-ID"])
 
 
+ASSESSMENT = "8f14e45f-ceea-467f-a0e6-7c1a1b2c3d4e"
+
+
 @pytest.mark.django_db
 def test_the_access_log_leaves_out_the_query_and_secrets_in_the_path(
     client: Client, access_log: None
@@ -77,15 +80,21 @@ def test_the_access_log_leaves_out_the_query_and_secrets_in_the_path(
         client.get("/api/v1/conditions?email=pat@example.org")
         client.get("/booking/calendar/s3cr3t-feed-token.ics")
         client.get("/booking/offers/0ff3r-t0k3n/")
+        # The link to an assessment nobody has claimed is its only key (found by a review).
+        client.get(f"/assessment/result/{ASSESSMENT}/")
+        client.get(f"/care/{ASSESSMENT}/plan/")
+        client.get(f"/api/v1/assessments/{ASSESSMENT}")
     paths = [line["path"] for line in lines if line["logger"] == "rehabit.access"]
-    assert paths == [
+    assert paths[:3] == [
         "/api/v1/conditions",
         "/booking/calendar/<str:token>.ics",
         "/booking/offers/<str:token>/",
     ]
+    assert len(paths) == 6 and all("<" in path for path in paths[3:]), paths
     text = " ".join(str(line) for line in lines)
     assert "pat@example.org" not in text
     assert "s3cr3t" not in text and "0ff3r" not in text
+    assert ASSESSMENT not in text and ASSESSMENT.replace("-", "") not in text
 
 
 def test_the_json_formatter_writes_one_object_with_the_fields_and_the_traceback() -> None:

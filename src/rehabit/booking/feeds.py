@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from rehabit.audit.services import record
 from rehabit.booking.models import Appointment, AppointmentStatus, CalendarFeed
+from rehabit.booking.people import own_appointments
 
 AUDIT_FEED_CREATED = "booking.feed_created"
 AUDIT_FEED_REVOKED = "booking.feed_revoked"
@@ -58,7 +58,7 @@ def owner_of(token: str) -> Any:
 def appointments_for_feed(user: Any) -> list[Appointment]:
     since = timezone.now() - timedelta(days=30)
     return list(
-        Appointment.objects.filter(Q(patient=user) | Q(therapist__user=user))
+        Appointment.objects.filter(own_appointments(user))
         .filter(status=AppointmentStatus.BOOKED, end__gte=since)
         .select_related("therapist", "session_type")
         .order_by("start")

@@ -23,6 +23,7 @@ from rehabit.scheduling import Reason, Slot
 TAKEN = "taken"
 WINDOW_CLOSED = "window_closed"
 NOT_ACTIVE = "not_active"
+ALREADY_HELD = "already_held"
 NOT_FOUND = "not_found"
 UNKNOWN_TIME_ZONE = "unknown_time_zone"
 NAIVE_TIME = "naive_time"
@@ -36,6 +37,7 @@ CONFLICTS = {
     TAKEN,
     WINDOW_CLOSED,
     NOT_ACTIVE,
+    ALREADY_HELD,
     TOO_MANY_BOOKINGS,
     Reason.TAKEN.value,
     Reason.DAILY_LIMIT.value,
@@ -119,6 +121,11 @@ def refusal(reason: str, *, therapist: Any, kind_label: str = "", offered: str =
         return _("This therapist is not taking bookings.")
     if reason == NOT_ACTIVE:
         return _("This appointment was already cancelled or moved, so it cannot be changed.")
+    if reason == ALREADY_HELD:
+        return _(
+            "This session has already taken place, so it cannot be moved. Book a new session "
+            "instead."
+        )
     return _("That time cannot be booked.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 
 from rehabit.core.browser_zone import remembered_zone
@@ -78,9 +79,28 @@ def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
     return remembered_zone(request) or DEFAULT_ZONE
 
 
+def holds_staff_role(user: Any) -> bool:
+    """A therapist or an administrator now (``accounts.roles``): an account whose role was
+    taken away keeps its ``Therapist`` row, but none of what the role gave."""
+    from rehabit.accounts.roles import is_staff_role
+
+    return bool(getattr(user, "is_authenticated", False)) and is_staff_role(user)
+
+
+def own_appointments(user: Any) -> Q:
+    """The appointments that are ``user``'s own: as the patient, and as the therapist
+    while the account holds a staff role."""
+    mine = Q(patient=user)
+    return mine | Q(therapist__user=user) if holds_staff_role(user) else mine
+
+
 def therapist_of(user: Any) -> Any:
-    """The therapist profile of a signed-in therapist, else None."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The therapist profile of a signed-in therapist, else None.
+
+    The account must still hold a staff role: an account whose therapist role was taken
+    away keeps its ``Therapist`` row (its sessions are history), but not the therapist's
+    access, which staff hold only with a second factor (``StaffSecurityMiddleware``)."""
+    if user is None or not holds_staff_role(user):
         return None
     from rehabit.booking.models import Therapist
 

@@ -1,7 +1,8 @@
 """Scoped reads: every appointment is read through here, with the reader's identity.
 
-An appointment is visible to its patient, to its therapist and to admins; to anyone else
-it does not exist (404), so its existence is not leaked (engineering.md §1.8, rule 3).
+An appointment is visible to its patient, to its therapist (while the account holds the
+therapist role) and to admins; to anyone else it does not exist (404), so its existence is
+not leaked (engineering.md §1.8, rule 3).
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
-from rehabit.booking.people import is_admin
+from rehabit.booking.people import is_admin, own_appointments
 
 
 def _related(query: QuerySet[Appointment]) -> QuerySet[Appointment]:
@@ -26,7 +27,7 @@ def visible_appointments(user: Any) -> QuerySet[Appointment]:
         return Appointment.objects.none()
     if is_admin(user):
         return _related(Appointment.objects.all())
-    return _related(Appointment.objects.filter(Q(patient=user) | Q(therapist__user=user)))
+    return _related(Appointment.objects.filter(own_appointments(user)))
 
 
 def appointment_for(user: Any, appointment_id: Any) -> Appointment:
@@ -50,7 +51,7 @@ def upcoming_for(user: Any, now: datetime | None = None) -> QuerySet[Appointment
     now = now or timezone.now()
     if not getattr(user, "is_authenticated", False):
         return Appointment.objects.none()
-    mine = Appointment.objects.filter(Q(patient=user) | Q(therapist__user=user))
+    mine = Appointment.objects.filter(own_appointments(user))
     return _related(mine.filter(status=AppointmentStatus.BOOKED, end__gt=now)).order_by("start")
 
 
@@ -59,7 +60,7 @@ def recent_for(user: Any, now: datetime | None = None, days: int = 90) -> QueryS
     now = now or timezone.now()
     if not getattr(user, "is_authenticated", False):
         return Appointment.objects.none()
-    mine = Appointment.objects.filter(Q(patient=user) | Q(therapist__user=user))
+    mine = Appointment.objects.filter(own_appointments(user))
     recent = mine.filter(start__gte=now - timedelta(days=days)).exclude(
         status=AppointmentStatus.BOOKED, end__gt=now
     )

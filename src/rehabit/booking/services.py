@@ -76,11 +76,14 @@ def _offered_labels(therapist: Therapist) -> str:
 
 
 def _is_staff_for(actor: Any, appointment: Appointment) -> bool:
-    """Therapist of this appointment or an admin: not bound by the patient window."""
-    from rehabit.booking.people import is_admin
+    """Therapist of this appointment (still holding the role) or an admin: not bound by the
+    patient window."""
+    from rehabit.booking.people import is_admin, therapist_of
 
     therapist_user_id = appointment.therapist.user_id
-    return bool(actor.pk and actor.pk == therapist_user_id) or is_admin(actor)
+    if actor.pk and actor.pk == therapist_user_id:
+        return therapist_of(actor) is not None
+    return is_admin(actor)
 
 
 def _check_window(appointment: Appointment, actor: Any, now: datetime, zone: str) -> None:
@@ -293,10 +296,16 @@ def _lock_appointment(appointment_id: Any) -> Appointment:
 def _check_move(
     old: Appointment, actor: Any, start: datetime, kind: str, now: datetime, zone: str
 ) -> None:
-    """What refuses a move before the engine is asked: the change window, and a move to the
-    time (and kind) the session already has, which would change nothing but e-mail both."""
+    """What refuses a move before the engine is asked: a session that has ended, the change
+    window, and a move to the time (and kind) the session already has, which would change
+    nothing but e-mail both."""
     from rehabit.booking.timefmt import format_when
 
+    if old.end <= now:
+        # A session held is history: moving it would make a new session from an old one,
+        # and with it a therapist's access to the patient's record that had run out
+        # (clinic.relations), without the patient booking anything.
+        raise BookingRefused(msg.ALREADY_HELD, msg.refusal(msg.ALREADY_HELD, therapist=None))
     _check_window(old, actor, now, zone)
     if start == old.start and kind == old.session_type.kind:
         raise BookingRefused(msg.SAME_TIME, msg.same_time(format_when(old.start, zone)))

@@ -129,7 +129,8 @@ def alerts_for(request: HttpRequest, *, include_acknowledged: bool = False) -> l
 
 def acknowledge(request: HttpRequest, alert_id: Any, *, now: datetime | None = None) -> Alert:
     """Mark an alert seen and acted on (idempotent). Refused for anyone but its therapist
-    while they may see the patient's record; audited as a change to the record."""
+    while they may see the patient's record; audited as a change to the record, and again
+    as a read when it was already acknowledged."""
     therapist = therapist_record(request.user)
     alert = (
         Alert.objects.filter(pk=alert_id, therapist=therapist).select_related("patient").first()
@@ -150,6 +151,11 @@ def acknowledge(request: HttpRequest, alert_id: Any, *, now: datetime | None = N
             target_id=alert.pk,
             details={"change": "alert_acknowledged", "kind": alert.kind},
         )
+    else:
+        # Nothing changes, but the alert (the patient's warning signs) is read again: the
+        # API returns it, so the read is audited as every other read of it is.
+        record(AuditAction.RECORD_VIEWED, request=request, subject=alert.patient,
+               target_type="alert", target_id=alert.pk)  # fmt: skip
     return alert
 
 

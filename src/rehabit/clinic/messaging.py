@@ -51,7 +51,10 @@ def side_of(user: Any, thread: MessageThread) -> str | None:
     if user.pk == thread.patient_id:
         return "patient"
     if thread.therapist.user_id is not None and user.pk == thread.therapist.user_id:
-        return "therapist"
+        # Only while the account holds the therapist role (as threads_of and every other
+        # therapist page): the role taken away, the account is a patient's, signed in
+        # without a second factor.
+        return "therapist" if therapist_record(user) is not None else None
     return None
 
 

@@ -34,8 +34,10 @@ def request_id() -> str:
     return current.get()
 
 
-# URL parameters that are secrets (a calendar-feed or offer token, a password-reset key).
-SECRET_PARTS = ("token", "key", "secret", "uidb")
+# URL parameters that are secrets (a calendar-feed or offer token, a password-reset key,
+# and an assessment's id: the link to an assessment nobody has signed up for is its only
+# key, so anyone reading the log could open the answers, the diary and the report).
+SECRET_PARTS = ("token", "key", "secret", "uidb", "assessment")
 
 
 def loggable_path(request: Any) -> str:
