@@ -834,3 +834,24 @@ def test_the_result_gives_each_signs_advice_once(
             assert escape(fired.label) in html
             assert html.count(escape(fired.advice)) == 1
 
+
+def test_none_of_these_with_another_answer_is_explained_in_the_page_s_words(
+    client: Client,
+) -> None:
+    # Found by an i18n review: without JavaScript, "None of these" ticked with a long
+    # journey gave the validator's English for API clients ("'none' (...) cannot be
+    # combined with other options."), which the page could not translate.
+    question = load_questionnaire().questions["clot_risks"]
+    page = next(p for p in wizard.pages() if question in p.questions)
+    answers = answers_for("self_care")
+    walk_to(client, answers, page.id)
+    chosen = ["long_travel", "none"]
+    response = post_page(client, page.id, {**answers, "clot_risks": chosen})
+    html = response.content.decode()
+    assert response.status_code == 422, response.status_code
+    label = question.labels["none"]
+    expected = f"“{label}” cannot be chosen with other answers: untick it, or untick the others."
+    assert escape(expected) in html
+    assert "cannot be combined" not in html and "'none'" not in html
+    for value in chosen:  # what was ticked is kept, to correct
+        assert re.search(rf'name="clot_risks" value="{value}" checked', html), value

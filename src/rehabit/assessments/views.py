@@ -150,7 +150,7 @@ def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
     try:
         assessment = record_assessment(answers, owner=request.user)
     except AnswerErrors as exc:
-        request.session[ERRORS_KEY] = exc.errors
+        request.session[ERRORS_KEY] = wizard.errors_in_words(exc.errors, answers)
         return redirect("assessments:step", page_id=wizard.first_page_with_errors(exc.errors))
     wizard.clear_draft(request.session)
     request.session.pop(RESUME_KEY, None)

@@ -191,7 +191,32 @@ def _in_words(question: Question, value: object, messages: list[str]) -> list[st
     low, high = question.min, question.max
     if isinstance(value, int) and low is not None and high is not None and not low <= value <= high:
         return [range_error(question)]
+    if question.type == "multi" and isinstance(value, list) and len(set(value)) > 1:
+        alone = [v for v in question.option_values if v in value and v in question.exclusive]
+        if alone:  # "None of these" with another answer: only possible without JavaScript
+            return [
+                _(
+                    "“%(option)s” cannot be chosen with other answers: untick it, or untick "
+                    "the others."
+                )
+                % {"option": _(question.labels[v])}
+                for v in alone
+            ]
     return [_("This question is required.") if m == REQUIRED else m for m in messages]
+
+
+def errors_in_words(
+    errors: Mapping[str, list[str]], answers: Mapping[str, object]
+) -> dict[str, list[str]]:
+    """The validator's errors for a whole check (the last page found one on an earlier
+    page), as the pages say them."""
+    questions = load_questionnaire().questions
+    return {
+        qid: _in_words(questions[qid], answers.get(qid), list(msgs))
+        if qid in questions
+        else list(msgs)
+        for qid, msgs in errors.items()
+    }
 
 
 def range_error(question: Question) -> str:
