@@ -50,7 +50,7 @@ def test_the_chart_is_drawn_at_a_phones_width_and_no_text_is_smaller_than_12() -
     width = float(root.get("viewBox", "").split()[2])
     assert width == pytest.approx(288)
     texts = list(root.iter(f"{SVG}text"))
-    assert {"Building back up", "2", "out of 10", "07 Jan"} <= {t.text for t in texts}
+    assert {"Building back up", "2", "out of 10", "7 Jan"} <= {t.text for t in texts}
     sizes = [float(re.sub("px$", "", t.get("font-size", ""))) for t in texts]
     assert min(sizes) >= charts.FONT == 12
 

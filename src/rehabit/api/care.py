@@ -35,6 +35,7 @@ from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused, che
 from rehabit.care.withdrawals import open_library, standing
 from rehabit.clinical.exercises import Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
+from rehabit.core.reviewed_text import tr
 
 router = Router(tags=["self-care and exercises"])
 
@@ -315,6 +316,24 @@ class CheckInOut(Schema):
     )
 
 
+# The keys of the plan's and the program's dictionaries whose text comes from the reviewed
+# data files (selfcare.yaml, programs.yaml, exercises.yaml, red_flags.yaml): sent in the
+# reader's language, as the pages show them.
+_DATA_TEXT = frozenset(
+    {"title", "text", "reason", "sign", "action", "name", "why", "take_care", "notes", "tempo"}
+)
+
+
+def _in_reader_language(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _in_reader_language(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_reader_language(v, key) for v in value]
+    if isinstance(value, str) and key in _DATA_TEXT:
+        return tr(value)
+    return value
+
+
 def _illustration(request: HttpRequest, exercise: Exercise) -> str:
     return request.build_absolute_uri(presenters.illustration_url(exercise))
 
@@ -322,15 +341,15 @@ def _illustration(request: HttpRequest, exercise: Exercise) -> str:
 def _exercise_out(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
     return {
         "id": exercise.id,
-        "name": exercise.name,
-        "summary": exercise.summary,
+        "name": tr(exercise.name),
+        "summary": tr(exercise.summary),
         "family": exercise.family,
         "level": exercise.level,
         "conditions": list(exercise.conditions),
         "phases": list(exercise.phases),
         "dosage": dosage_dict(exercise),
         "illustration_url": _illustration(request, exercise),
-        "alt": exercise.alt,
+        "alt": tr(exercise.alt),
     }
 
 
@@ -395,13 +414,13 @@ def get_exercise_detail(request: HttpRequest, exercise_id: str) -> Status[Any]:
         200,
         {
             **_exercise_out(request, exercise),
-            "steps": list(exercise.steps),
-            "should_feel": exercise.should_feel,
-            "should_not_feel": exercise.should_not_feel,
+            "steps": [tr(step) for step in exercise.steps],
+            "should_feel": tr(exercise.should_feel),
+            "should_not_feel": tr(exercise.should_not_feel),
             "max_pain": exercise.max_pain,
             "avoid_when": [
                 {
-                    "reason": a.reason,
+                    "reason": tr(a.reason),
                     "condition": a.condition,
                     "phase": a.phase,
                     "caution": a.caution,
@@ -438,8 +457,8 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         {
             "assessment_id": assessment.pk,
             "days_since_onset": days_since_onset(assessment),
-            "plan": plan_for(assessment),
-            "program": program,
+            "plan": _in_reader_language(plan_for(assessment)),
+            "program": _in_reader_language(program),
         },
     )
 

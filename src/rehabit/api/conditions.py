@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from rehabit.clinical.conditions import load_conditions
+from rehabit.core.reviewed_text import tr
 from rehabit.education.content import get_condition_page
 
 router = Router(tags=["conditions"])
@@ -23,8 +24,8 @@ def list_conditions(request):  # type: ignore[no-untyped-def]
         out.append(
             {
                 "id": condition.id,
-                "name": condition.name,
-                "summary": page["summary"] if page else condition.summary,
+                "name": tr(condition.name),
+                "summary": tr(page["summary"] if page else condition.summary),
                 "serious": condition.serious,
                 "url": f"/conditions/{condition.id}/" if page else None,
             }

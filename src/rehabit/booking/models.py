@@ -151,7 +151,12 @@ class SessionType(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.duration_minutes} min)"
+        """ "Follow-up session (30 min)", in the reader's language (the refusal that lists
+        what a therapist offers, the admin site)."""
+        return str(
+            _("%(kind)s (%(minutes)d min)")
+            % {"kind": self.get_kind_display(), "minutes": self.duration_minutes}
+        )
 
 
 class WorkingHours(models.Model):

@@ -72,7 +72,7 @@ def _kind_label(kind: str) -> str:
 
 def _offered_labels(therapist: Therapist) -> str:
     offered = SessionType.objects.filter(therapist=therapist, is_offered=True).order_by("kind")
-    return ", ".join(f"{s.get_kind_display()} ({s.duration_minutes} min)" for s in offered)
+    return ", ".join(str(s) for s in offered)
 
 
 def _is_staff_for(actor: Any, appointment: Appointment) -> bool:

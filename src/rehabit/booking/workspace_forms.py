@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rehabit.booking.forms import TimeOffForm, ZoneField
 from rehabit.booking.models import SPOKEN_LANGUAGES, SessionKind, Specialty
 from rehabit.booking.therapist_profile import TherapistDetails
+from rehabit.booking.timefmt import format_when
 from rehabit.core.inputs import DateInputField
 from rehabit.scheduling import validate_zone
 
@@ -213,7 +214,11 @@ class OverrideDayForm(forms.Form):
 
 
 class TimeOffRangeForm(TimeOffForm):
-    """Time off from one date and time to another, on the therapist's clock."""
+    """Time off from one date and time to another, on the therapist's clock (``zone``)."""
+
+    def __init__(self, *args: Any, zone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -222,10 +227,11 @@ class TimeOffRangeForm(TimeOffForm):
             start = datetime.combine(data["start_day"], data["start_time"])
             end = datetime.combine(data["end_day"], data["end_time"])
             if end <= start:
+                begins = start.replace(tzinfo=validate_zone(self.zone))
                 self.add_error(
                     "end_day",
                     _("The time off must end after it starts (%(start)s).")
-                    % {"start": start.strftime("%Y-%m-%d %H:%M")},
+                    % {"start": format_when(begins, self.zone)},
                 )
         return data
 

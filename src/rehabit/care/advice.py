@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from rehabit.care.models import ExerciseSession, ProgressionStep
-from rehabit.care.presenters import explain_step, tr
+from rehabit.care.presenters import explain_step
 from rehabit.clinical.selfcare import load_selfcare
+from rehabit.core.reviewed_text import tr
 
 _LEVEL_ORDER = ("emergency", "urgent", "soon")
 

@@ -20,15 +20,9 @@ from rehabit.clinical.exercises import ILLUSTRATION_DIR, Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
 from rehabit.clinical.progression import load_progression, next_step
 from rehabit.clinical.selfcare import load_selfcare
+from rehabit.core.reviewed_text import tr
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
-
-
-def tr(text: object) -> str:
-    """Translate a string from a reviewed data file (see the ``tr`` template filter)."""
-    if not isinstance(text, str) or not text:
-        return "" if text is None else str(text)
-    return _(text)
 
 
 def phase_label(phase: str | None) -> str:

@@ -27,7 +27,6 @@ from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 from rehabit.care.models import CLEARANCE_WHO_MAX, PRESCRIPTION_TEXT_MAX, Clearance
-from rehabit.care.presenters import tr
 from rehabit.care.programs import (
     CareProgram,
     days_since_onset,
@@ -38,6 +37,7 @@ from rehabit.clinic.errors import FieldErrors, NotPossible
 from rehabit.clinic.prescribing import current_assessment, prescriber
 from rehabit.clinical.conditions import load_conditions
 from rehabit.core.inputs import InputRefused, check_date, parse_date
+from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import format_day
 from rehabit.mail.words import their_words
 

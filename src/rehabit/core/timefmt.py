@@ -29,6 +29,7 @@ DAY = "l j F Y"
 DATE_WITHOUT_WEEKDAY = "j F Y"
 TIME = "H:i"
 MONTH = "F Y"
+SHORT_DAY = "j M"
 
 # Set when a page formats a moment in the request's zone, so that the page can ask the
 # browser for its zone when nobody has told us yet (``times.zone_guess``).
@@ -106,6 +107,11 @@ def format_date(value: date) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return str(formats.date_format(value, DATE_WITHOUT_WEEKDAY))
+
+
+def format_short_day(value: date) -> str:
+    """ "7 Jan", in the reader's language: a date on a chart's axis, beside its year."""
+    return str(formats.date_format(value, SHORT_DAY))
 
 
 def format_month(value: date) -> str:

@@ -25,8 +25,9 @@ matplotlib.use("svg")
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FixedLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: E402
 
+from rehabit.core.timefmt import format_short_day  # noqa: E402
 from rehabit.outcomes.progress import Chart, Marker  # noqa: E402
 
 SVG = "http://www.w3.org/2000/svg"
@@ -89,7 +90,10 @@ def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> 
     # (in days as matplotlib counts them: a date minus 12 hours is still the same date).
     ax.set_xlim(mdates.date2num(start) - 0.5, mdates.date2num(last) + 0.5)
     ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(_ticks(start, last))))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    # The month in the reader's language ("7 Jan"), where strftime's %b is the C locale's.
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _position: format_short_day(mdates.num2date(value).date()))
+    )
     ax.set_ylabel(chart.unit)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.8)
     handles, labels = ax.get_legend_handles_labels()

@@ -9,8 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rehabit.care.presenters import tr
 from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes
+from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes.charts import render_chart
 from rehabit.outcomes.progress import Chart, Marker, Series, Summary, Trend

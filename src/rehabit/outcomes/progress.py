@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.care.models import ProgressionStep
-from rehabit.care.presenters import phase_label, tr
+from rehabit.care.presenters import phase_label
 from rehabit.care.programs import days_since_onset, plan_for, program_for
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.outcomes import (
@@ -34,6 +34,7 @@ from rehabit.clinical.outcomes import (
 )
 from rehabit.clinical.program import build_program
 from rehabit.clinical.progression import ceiling_for
+from rehabit.core.reviewed_text import tr
 from rehabit.outcomes.models import DiaryEntry, Measure, MeasureRecord
 
 PHASE_DAYS_MAX = 366  # phase changes are looked for over at most a year of the chart

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
-from rehabit.care.presenters import dosage_lines, phase_label, tr
+from rehabit.care.presenters import dosage_lines, phase_label
 from rehabit.care.programs import plan_for, program_for
 from rehabit.clinical.differential import shown_first
+from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes import presenters
 from rehabit.outcomes.models import Measure

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
-from rehabit.care.presenters import tr
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
 from rehabit.core.inputs import InputRefused, parse_date
+from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import format_day
 from rehabit.outcomes import exports, nudges, presenters, services
 from rehabit.outcomes.models import Morning

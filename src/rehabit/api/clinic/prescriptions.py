@@ -26,6 +26,7 @@ from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import therapist_record
 from rehabit.clinical.program import DOSAGE_LIMITS
 from rehabit.core.inputs import Day
+from rehabit.core.reviewed_text import tr
 
 Rule = Literal["automatic", "hold", "with_therapist"]
 router = Router(tags=["therapist workspace"])
@@ -173,7 +174,7 @@ def _prescription_body(patient: Any) -> dict[str, Any]:
         items=[
             {
                 "exercise_id": item.exercise.id,
-                "name": item.exercise.name,
+                "name": tr(item.exercise.name),
                 "family": item.family,
                 "level": item.level,
                 "levels": list(item.levels),

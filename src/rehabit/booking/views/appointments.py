@@ -81,10 +81,7 @@ def book(request: HttpRequest, therapist_id: int) -> HttpResponse:
                 Reason.UNKNOWN_SESSION_TYPE,
                 therapist=therapist,
                 kind_label=_kind_label(kind),
-                offered=", ".join(
-                    f"{s.get_kind_display()} ({s.duration_minutes} min)"
-                    for s in therapist.session_types.filter(is_offered=True)
-                ),
+                offered=", ".join(str(s) for s in therapist.session_types.filter(is_offered=True)),
             ),
         )
         return _book_refusal(request, context, refused)

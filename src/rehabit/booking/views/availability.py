@@ -92,7 +92,9 @@ class Page:
         self.override = OverrideDayForm(post if self.action == "override" else None)
         self.override_rows: list[Any] = []
         self.override_check: Any = None
-        self.time_off = TimeOffRangeForm(post if self.action == "time_off" else None)
+        self.time_off = TimeOffRangeForm(
+            post if self.action == "time_off" else None, zone=therapist.time_zone
+        )
 
 
 def _save(request: HttpRequest, therapist: Therapist, page: Page) -> bool | None:

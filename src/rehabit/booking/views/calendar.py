@@ -7,11 +7,12 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.booking import feeds, ics, video
 from rehabit.booking.models import CalendarFeed
-from rehabit.booking.people import display_name, zone_of
+from rehabit.booking.people import display_name, language_of, zone_of
 from rehabit.booking.selectors import appointment_for
 from rehabit.booking.views.common import account_required
 from rehabit.core.links import absolute_url
@@ -44,12 +45,15 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = feeds.owner_of(token)
     if owner is None:
         raise Http404("No such calendar.")
-    content = ics.feed_ics(
-        feeds.appointments_for_feed(owner),
-        owner=owner,
-        owner_name=display_name(owner),
-        zone=zone_of(owner),
-    )
+    # In the owner's language, as their e-mails: the calendar program asking has its own
+    # Accept-Language, which is not the person's choice.
+    with translation.override(language_of(owner)):
+        content = ics.feed_ics(
+            feeds.appointments_for_feed(owner),
+            owner=owner,
+            owner_name=display_name(owner),
+            zone=zone_of(owner),
+        )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="rehabit.ics"'
     return response

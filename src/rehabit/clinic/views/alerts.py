@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rehabit.booking.people import display_name
 from rehabit.care.models import ExerciseWithdrawal, ProgressionStep
-from rehabit.care.presenters import explain_step, family_name, tr
+from rehabit.care.presenters import explain_step, family_name
 from rehabit.care.withdrawals import standing
 from rehabit.clinic import alerts as service
 from rehabit.clinic.errors import Refused
@@ -22,6 +22,7 @@ from rehabit.clinic.models import Alert, AlertKind
 from rehabit.clinic.views.common import therapist_only
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.selfcare import load_selfcare
+from rehabit.core.reviewed_text import tr
 
 
 def alert_views(alerts: Sequence[Alert]) -> list[dict[str, Any]]:

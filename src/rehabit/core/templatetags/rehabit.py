@@ -2,23 +2,15 @@
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext
 
+from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import readable_zone
 
 register = template.Library()
 
 
-@register.filter
-def tr(text: object) -> str:
-    """Translate a string that comes from a reviewed data file (questionnaire, content).
-
-    The data files are written in English; their strings are extracted into the message
-    catalogue by ``rehabit manage extract_content_strings`` so translators see them.
-    """
-    if not isinstance(text, str) or not text:
-        return "" if text is None else str(text)
-    return gettext(text)
+# A string from a reviewed data file (questionnaire, content), translated.
+register.filter("tr", tr)
 
 
 @register.filter
