@@ -61,9 +61,19 @@ NOT_PROSE = {
 # Keys that hold a list of condition ids in most files.
 ID_LISTS = {"conditions"}
 PARAGRAPH_KEYS = {"what_it_is", "intro", "anatomy"}
+# Lists of {ref, note} whose notes are shown under "Sources" on the condition pages.
+SHOWN_NOTES = {"sources"}
 
 
 def collect(node: Any, key: str | None, out: set[str]) -> None:
+    if key in SHOWN_NOTES and isinstance(node, list):
+        # A condition page's sources: the reference is an id, its note is read by patients.
+        out.update(
+            str(item["note"]).strip()
+            for item in node
+            if isinstance(item, dict) and item.get("note")
+        )
+        return
     if key in ID_LISTS and isinstance(node, list) and all(isinstance(i, str) for i in node):
         return  # condition ids (conditions.yaml's own "conditions" holds the conditions)
     if key in NOT_PROSE:
