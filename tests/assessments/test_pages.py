@@ -339,6 +339,11 @@ def test_an_urgent_answer_is_shown_as_a_notice_on_the_following_pages(client: Cl
         assert "See a doctor today" in html
         assert escape(fever.label) in html
         assert escape(fever.advice) in html
+        # A later answer can still stop the check at the emergency advice ("very unwell"
+        # comes after a fever), so the notice never promises the advice will not change
+        # (found by a phone walk as a parent).
+        assert "can only make this advice more urgent, never less" in html
+        assert "It will not change this advice" not in html
     for url, html in pages[:after]:
         assert escape(fever.label) not in html, url
     assessment = result_of(urls[-1])
@@ -545,6 +550,38 @@ def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) ->
     html = response.content.decode()
     assert "Enter a whole number of days, for example 21 for three weeks." in html
     assert 'value="three weeks"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("3 days", 3), ("1 day", 1), ("3days", 3), (" 2 Weeks ", 14), ("10 d", 10)],
+)
+def test_a_number_of_days_typed_with_its_unit_is_taken(
+    client: Client, typed: str, days: int
+) -> None:
+    # Found by a phone walk: the box says "days" beside it, and "3 days" was refused.
+    page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
+    answers = answers_for("self_care")
+    walk_to(client, answers, page.id)
+    data = section_form(page, answers)
+    data["days_since_onset"] = typed
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.session[wizard.DRAFT_KEY]["answers"]["days_since_onset"] == days
+
+
+@pytest.mark.parametrize("typed", ["3 months", "3 years", "3 4 days", "days 3", "3.5 days"])
+def test_a_number_with_another_unit_is_asked_for_in_days(client: Client, typed: str) -> None:
+    page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
+    answers = answers_for("self_care")
+    walk_to(client, answers, page.id)
+    data = section_form(page, answers)
+    data["days_since_onset"] = typed
+    response = client.post(step_url(page.id), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Enter a whole number of days, for example 21 for three weeks." in html
+    assert f'value="{typed}"' in html
 
 
 def test_a_number_out_of_range_is_asked_for_in_the_questions_unit(client: Client) -> None:

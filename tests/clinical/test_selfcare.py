@@ -105,7 +105,7 @@ def test_every_data_entry_cites_evidence_or_is_marked_expert() -> None:
     raw = load_yaml("selfcare.yaml")
     entries = [raw["stages"], raw["framing"], *raw["items"], *raw["watch_for"]]
     entries += [raw["suppressed"]["item"], raw["suppressed"]["item_soon"], raw["alongside_booking"]]
-    entries += list(raw["recheck"].values())
+    entries += [*raw["recheck"].values(), *raw["recheck_booked"].values()]
     for entry in entries:
         assert citation_problem(entry) is None, entry.get("id", entry)
     programs = load_yaml("programs.yaml")
@@ -363,6 +363,30 @@ def test_soon_offers_the_plan_alongside_booking() -> None:
     # When to book is the disposition's headline, shown above; the text does not repeat it.
     assert plan["booking"]["text"].startswith("Until then, this plan is safe to follow.")
     assert plan_dict(result_for("self_care"), ADULT, 5)["booking"] is None
+
+
+@pytest.mark.parametrize(
+    ("causes", "days", "recheck"),
+    [
+        ({"hamstring_strain": 0.8}, 1, "recheck_acute_booked"),
+        ({"sciatica": 0.9}, 30, "recheck_gradual_booked"),
+    ],
+)
+def test_with_an_appointment_advised_the_recheck_brings_it_forward(
+    causes: dict[str, float], days: int, recheck: str
+) -> None:
+    # Found by a phone walk: the result said "book in the next week or two" and the plan
+    # below it said "if not easing after 2 to 3 days, book an appointment".
+    plan = plan_dict(result_for("soon", causes=causes), ADULT, days)
+    assert plan["booking"] is not None
+    assert plan["recheck"]["id"] == recheck
+    assert (
+        "do not wait" in plan["recheck"]["text"]
+        and "ask for an earlier one" in plan["recheck"]["text"]
+    )
+    assert "book an appointment" not in plan["recheck"]["text"]
+    alone = plan_dict(result_for("self_care", causes=causes), ADULT, days)
+    assert alone["booking"] is None and "book an appointment" in alone["recheck"]["text"]
 
 
 def test_watch_for_names_signs_and_what_to_do_with_the_recheck_timeframe() -> None:

@@ -9,6 +9,7 @@ red flags are screened, so an emergency answer leads straight to the advice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,10 +157,11 @@ def parse_page(
             continue
         if question.type in ("integer", "scale"):
             raw[question.id] = text
-            try:
-                answers[question.id] = int(text)
-            except ValueError:
+            number = read_number(question, text)
+            if number is None:
                 errors[question.id] = [number_error(question)]
+            else:
+                answers[question.id] = number
         else:
             answers[question.id] = text
     return answers, raw, errors
@@ -243,6 +245,31 @@ def stopping(answers: Mapping[str, object]) -> tuple[Any, ...]:
 
 def urgent(answers: Mapping[str, object]) -> tuple[Any, ...]:
     return flow.urgent_flags(prune(answers))
+
+
+_NUMBER_AND_WORD = re.compile(r"(\d+)\s*([^\W\d_]+)\.?")
+# Words a number may carry in a field of each unit, and what each counts in that unit: the
+# field shows its unit beside the box, and people type it too ("3 days", "2 weeks").
+_UNIT_WORDS: dict[str, dict[str, int]] = {
+    "days": {"day": 1, "days": 1, "d": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7},
+    "years": {"year": 1, "years": 1, "yr": 1, "yrs": 1, "y": 1},
+}
+
+
+def read_number(question: Question, text: str) -> int | None:
+    """A whole number as typed, alone or with the field's unit ("3 days", or "2 weeks" for
+    14 days; the unit's name in the reader's language too); None for anything else."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    found = _NUMBER_AND_WORD.fullmatch(text.strip())
+    words = dict(_UNIT_WORDS.get(question.unit or "", {}))
+    if question.unit:
+        words.setdefault(_(question.unit).casefold(), 1)
+    if found is None or found[2].casefold() not in words:
+        return None
+    return int(found[1]) * words[found[2].casefold()]
 
 
 def number_error(question: Question) -> str:

@@ -112,6 +112,9 @@ class SelfCareData:
     suppressed_item_days: PlanItem  # urgent, "today or tomorrow": spare the leg until seen
     alongside_booking: PlanItem
     recheck: Mapping[str, PlanItem]
+    # "soon": an appointment is already advised, so a re-check that does not settle brings
+    # it forward instead of saying to book one.
+    recheck_booked: Mapping[str, PlanItem]
     watch_for: tuple[WatchItem, ...]
 
 
@@ -256,10 +259,16 @@ def parse_selfcare(data: object) -> SelfCareData:
     _unique([i.item.id for i in items], "items")
     _unique([w.id for w in watch], "watch_for")
     suppressed, recheck = data.get("suppressed"), data.get("recheck")
-    if not isinstance(suppressed, Mapping) or not isinstance(recheck, Mapping):
-        raise SelfCareDataError("selfcare: needs 'suppressed' and 'recheck'")
-    if set(recheck) != set(FRAMINGS):
-        raise SelfCareDataError(f"recheck: needs exactly {FRAMINGS}")
+    booked = data.get("recheck_booked")
+    if (
+        not isinstance(suppressed, Mapping)
+        or not isinstance(recheck, Mapping)
+        or not isinstance(booked, Mapping)
+    ):
+        raise SelfCareDataError("selfcare: needs 'suppressed', 'recheck' and 'recheck_booked'")
+    for name, rechecks in (("recheck", recheck), ("recheck_booked", booked)):
+        if set(rechecks) != set(FRAMINGS):
+            raise SelfCareDataError(f"{name}: needs exactly {FRAMINGS}")
     return SelfCareData(
         version=data["version"],
         early_until_day=early,
@@ -279,6 +288,7 @@ def parse_selfcare(data: object) -> SelfCareData:
         suppressed_item_days=_item(suppressed.get("item_days"), "suppressed.item_days"),
         alongside_booking=_item(data.get("alongside_booking"), "alongside_booking"),
         recheck={k: _item(recheck[k], f"recheck.{k}") for k in FRAMINGS},
+        recheck_booked={k: _item(booked[k], f"recheck_booked.{k}") for k in FRAMINGS},
         watch_for=watch,
     )
 
@@ -416,7 +426,7 @@ def build_plan(
         phase=phase, framing=framing, stage_title=data.stage_titles[phase],
         stage_reason=data.stage_reasons[reason], booking=booking,
         medication=replace(pain_relief, items=tuple(_with_phase(i, phase) for i in relief)),
-        recheck=_with_phase(data.recheck[framing], phase),
+        recheck=_with_phase((data.recheck_booked if booking else data.recheck)[framing], phase),
     )  # fmt: skip
 
 
