@@ -68,3 +68,15 @@ def test_the_growth_page_gives_the_check_s_timeframes(client: Client) -> None:
     assert html.lower().count("see your doctor within the next day or two") == 3
     assert "See a doctor within days" not in html and "cancer team today" not in html
     assert "One of those two on its own" in html
+
+
+def test_the_aneurysm_pages_give_the_pulsing_lump_sign_s_timeframe(client: Client) -> None:
+    # Phone walk 5: the causes list and the aneurysm page said "the same day or the next",
+    # the check's warning sign and the "Get help now" list "See a doctor today".
+    (flag,) = [f for f in load_red_flags(load_questionnaire()) if f.id == "pulsing_lump"]
+    assert flag.advice.startswith("See a doctor today.") and flag.within != "two_days"
+    for url in ("/conditions/", "/conditions/arterial_aneurysm/"):
+        html = client.get(url).content.decode()
+        assert "same day or the next" not in html, url
+    page = client.get("/conditions/arterial_aneurysm/").content.decode()
+    assert "See a doctor today. Tell them you can feel a pulsing lump." in page
