@@ -3,6 +3,7 @@ patient data, for the admin site, and staff are signed out when idle."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -44,6 +45,8 @@ def test_staff_set_up_totp_and_may_continue() -> None:
     secret = client.session["mfa.totp.secret"]
     page = response.content.decode()
     assert secret in page and "data:image/svg+xml;base64," in page
+    assert re.search(r'<input[^>]*name="code"[^>]*inputmode="numeric"', page)
+    assert re.search(r'<input[^>]*name="code"[^>]*autocomplete="one-time-code"', page)
     response = client.post("/account/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=therapist, type="totp").exists()

@@ -376,7 +376,13 @@ def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, ther
     message = re.search(r'<div class="error-message" id="id_reason_error">(.*?)</div>', html, re.S)
     expected = "Keep the reason to 300 characters or fewer (it has 330)."
     assert message and expected in message.group(1)
-    assert re.search(r'<textarea[^>]*aria-describedby="id_reason_error"[^>]*aria-invalid', html)
+    assert re.search(
+        r'<textarea[^>]*aria-describedby="[^"]*id_reason_error"[^>]*aria-invalid', html
+    )
+    # The label names who reads it, and the hint says how long it may be (phone walk 5:
+    # "shown to the other person", and a limit nobody was told of).
+    assert f"Reason (optional, shown to {escape(therapist.name)})" in html
+    assert "Up to 300 characters." in html
     assert escape(reason) in html
     appointment.refresh_from_db()
     assert appointment.status == "booked"

@@ -308,7 +308,10 @@ def test_the_next_morning_question_moves_the_program_and_explains_it(client: Cli
     )
     session = ExerciseSession.objects.get()
     url = f"/care/{assessment.pk}/program/"
-    assert "Come back after a night's sleep, from " in text(client.get(url))
+    # Not "come back after a night's sleep, from 01:21": it opens 8 hours after the session
+    # (phone walk 5), which is the night only after an evening session.
+    assert "You can tell us how it felt from " in text(client.get(url))
+    assert ", best after a night's sleep." in text(client.get(url))
     with time_machine.travel(timezone.now() + timedelta(hours=10), tick=False):
         body = text(client.get(url))
         assert "How did it feel after the session?" in body

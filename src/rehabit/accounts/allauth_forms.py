@@ -112,6 +112,10 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reword(self, {"code": _("The 6-digit code your app shows now")})
+        # Digits only: a phone shows its number pad (phone walk 5), and may offer the code.
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
 
 
 class DeactivateTOTPForm(totp_forms.DeactivateTOTPForm):

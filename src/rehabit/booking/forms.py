@@ -119,10 +119,19 @@ class BookForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional, shown to the other person)"),
+        help_text=_("Up to 300 characters."),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
     )
+
+    def __init__(self, *args: Any, reader: str = "", **kwargs: Any) -> None:
+        """``reader``: who reads the reason in their e-mail, named in the label."""
+        super().__init__(*args, **kwargs)
+        if reader:
+            self.fields["reason"].label = _("Reason (optional, shown to %(name)s)") % {
+                "name": reader
+            }
 
     def clean_reason(self) -> str:
         """What the other person will read (``rehabit.mail.words.their_words``)."""

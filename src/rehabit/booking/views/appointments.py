@@ -331,7 +331,13 @@ def cancel(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     if (elsewhere := _to_the_session_now(request, found, "booking:cancel")) is not None:
         return elsewhere
     zone = viewer_zone(request, request.GET.get("tz"))
-    form = CancelForm(request.POST or None)
+    if request.user.pk == found.patient_id:
+        reader = found.therapist.name
+    elif request.user.pk == found.therapist.user_id:
+        reader = display_name(found.patient)
+    else:  # an administrator: both are e-mailed
+        reader = _("the patient and the therapist")
+    form = CancelForm(request.POST or None, reader=reader)
     context: dict[str, Any] = {
         **appointment_view(found, request.user, zone),
         "zone": zone,
