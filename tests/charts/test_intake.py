@@ -78,12 +78,18 @@ def test_every_vignette_gives_a_third_person_summary_of_what_was_asked(vignette:
     text = summary.english()
     assert not SECOND_PERSON.search(text), (vignette, SECOND_PERSON.findall(text))
     assert summary.age == answers["age"] and summary.side == answers["side"]
-    # Every warning-sign question is listed with what was answered, or as not asked.
+    # Every warning-sign question that applies to this person is listed with what was
+    # answered, or as not asked; one its skip logic leaves out (the saddle items after "no"
+    # to the screening question, pregnancy for a man) is not listed at all.
     q = load_questionnaire()
     asked = [qid for qid, question in q.questions.items() if question.section == "warning_signs"]
     listed = {s.question_id: s for s in summary.screening}
     for qid in asked:
         if qid == "lump_features":
+            continue
+        rule = q.questions[qid].show_if
+        if qid not in answers and rule is not None and rule.evaluate(answers) is not True:
+            assert qid not in listed, (vignette, qid)
             continue
         status = listed[qid].status
         assert (status == "not_asked") == (qid not in answers), (vignette, qid)
@@ -95,6 +101,33 @@ def test_every_vignette_gives_a_third_person_summary_of_what_was_asked(vignette:
     assert [f.id for f in summary.flags] == [f["id"] for f in result["red_flags"]]
     assert [c.id for c in summary.causes] == [c["id"] for c in shown_first(result["causes"])]
     assert summary.disposition_level == result["disposition"]["level"]
+
+
+def test_a_finding_with_its_answer_reads_as_one_phrase() -> None:
+    # Phone walk 5 read "Reports difficulty bearing weight (4 steps) (weight-bearing with a
+    # limp)": the label's own brackets, then the answer's.
+    answers = next(
+        v["answers"] for v in vignettes() if v["answers"].get("bear_weight") == "limping"
+    )
+    text = _summary(answers).english()
+    assert "difficulty bearing weight (4 steps): weight-bearing with a limp" in text
+    assert ") (" not in text
+
+
+def test_a_question_that_does_not_apply_is_not_listed_as_not_asked() -> None:
+    # Phone walk 5: "Not asked: pregnancy, postpartum (3 months) or oestrogen therapy" for a
+    # man. A question its skip logic leaves out for this person is not a gap in the history.
+    answers = next(
+        v["answers"]
+        for v in vignettes()
+        if v["answers"].get("sex") == "male" and "hormones_or_pregnancy" not in v["answers"]
+    )
+    summary = _summary(answers)
+    ids = {s.question_id for s in summary.screening + summary.history}
+    assert "hormones_or_pregnancy" not in ids
+    assert "pregnancy" not in summary.english()
+    woman = {**answers, "sex": "female"}
+    assert _screened(_summary(woman), "hormones_or_pregnancy").status == "not_asked"
 
 
 def test_a_not_sure_red_flag_stays_not_sure() -> None:

@@ -123,6 +123,9 @@ def screened(q: Questionnaire, answers: Mapping[str, object], section: str) -> l
         if question.section != section or question.id == "lump_features":
             continue
         value = answers.get(question.id)
+        rule = question.show_if
+        if value is None and rule is not None and rule.evaluate(answers) is not True:
+            continue  # does not apply to this person (pregnancy for a man): not "not asked"
         status = _status(question, value)
         answer = terms.NOT_ASKED if value is None else answer_text(question, value)
         if question.id == "lump" and "lump_features" in answers:
@@ -140,7 +143,7 @@ def finding(item: Screened) -> Text:
     progressing over days"); a plain "yes" is just its label."""
     if item.answer in (terms.YES_NO["yes"], terms.YES_NO["not_sure"]):
         return item.label
-    return _("{label} ({answer})", label=item.label, answer=item.answer)
+    return _("{label}: {answer}", label=item.label, answer=item.answer)
 
 
 # ------------------------------------------------------------------------ flags and causes
