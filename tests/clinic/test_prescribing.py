@@ -288,6 +288,9 @@ def test_the_program_page_and_the_api_explain_with_the_sessions_the_patient_logg
         therapist.get(f"/clinic/patients/{clinic.patient.pk}/program/").content.decode()
     )
     assert patient_sees in page and "No session is logged yet" not in page
+    # Said as the patient's words: it speaks to the patient ("You have logged ..."), and a
+    # phone walk read it on the therapist's page as addressed to the therapist.
+    assert f"The patient reads: “{patient_sees}”" in page
     api = therapist.get(f"/api/v1/patients/{clinic.patient.pk}/prescription").json()
     progress = next(i["progress"] for i in api["items"] if i["family"] == item.family)
     assert progress == patient_sees

@@ -196,6 +196,26 @@ def week_caption(first: date, zone: str) -> str:
     }
 
 
+def days_caption(first: date, last: date, zone: str) -> str:
+    return _("%(first)s to %(last)s, times in %(zone)s") % {
+        "first": formats.date_format(first, "l j F"),
+        "last": formats.date_format(last, "l j F Y"),
+        "zone": zone_label(datetime.combine(first, time(12, 0), validate_zone(zone)), zone),
+    }
+
+
+def coming_days(therapist: Therapist, now: datetime, days: int = 7) -> dict[str, Any]:
+    """Today and the days after it (the workspace's home: on a Sunday the calendar week is
+    all behind, so it shows what is coming instead)."""
+    first = local_today(therapist, now)
+    last = first + timedelta(days=days - 1)
+    return {
+        "week": columns(therapist, first, last, now),
+        "week_caption": days_caption(first, last, therapist.time_zone),
+        "next_week": last + timedelta(days=1),
+    }
+
+
 def schedule_context(therapist: Therapist, day: date, now: datetime) -> dict[str, Any]:
     """Everything the day and week calendar show for the week containing ``day``."""
     first = monday_of(day)

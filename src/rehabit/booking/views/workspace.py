@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rehabit.booking.attention import needing_attention
 from rehabit.booking.models import Therapist
 from rehabit.booking.onboarding import steps_for
-from rehabit.booking.schedule import local_today, next_session, schedule_context, session_row
+from rehabit.booking.schedule import (
+    coming_days,
+    local_today,
+    next_session,
+    schedule_context,
+    session_row,
+)
 from rehabit.booking.therapist_profile import details_of, save_profile
 from rehabit.booking.views.therapist_access import therapist_page
 from rehabit.booking.workspace_forms import TherapistProfileForm
@@ -58,6 +64,7 @@ def home(request: HttpRequest, therapist: Therapist) -> HttpResponse:
     now = timezone.now()
     since = _since(request, therapist, now)
     context: dict[str, Any] = schedule_context(therapist, local_today(therapist, now), now)
+    context.update(coming_days(therapist, now))
     upcoming = next_session(therapist, now)
     context.update(
         {
