@@ -771,6 +771,9 @@ def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child
     assert ("how old your child is, that your child has new pain" in html) is child
     assert ("that you have new pain" in html) is not child
     assert ("Do not drive yourself." in html) is not child
+    # The warning signs are said as the child would ("You feel very unwell"): phone walk 5.
+    stop_note = "where this page says “you”, it means your child."
+    assert (stop_note in html) is child
     url = walk_pages(client, answers)
     note = "where this result says “you”, it means your child."
     assert (note in client.get(url).content.decode()) is child

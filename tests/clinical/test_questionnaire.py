@@ -412,6 +412,11 @@ def test_a_child_s_parent_reads_the_child_wording() -> None:
     assert "Injecting" not in (questions["weak_immune_system"].worded_for(9).help or "")
     assert "men or in women" not in (questions["sex"].help or "")  # asked before the age
     assert "Injecting" in (questions["weak_immune_system"].worded_for(30).help or "")
+    # Phone walk 5: a 9-year-old's parent was asked "since you last exercised" and told to
+    # "use a mirror or ask someone to look".
+    assert "exercised" not in questions["dark_urine"].worded_for(9).text
+    assert "your child" in (questions["bruising"].worded_for(9).help or "")
+    assert "mirror" in (questions["bruising"].worded_for(30).help or "")
     # A question with no child wording is itself at any age.
     assert questions["location"].worded_for(9) is questions["location"]
 

@@ -17,7 +17,7 @@ from rehabit.clinical.questionnaire import (
     citation_problem,
     load_yaml,
 )
-from rehabit.clinical.selfcare import build_plan, load_selfcare
+from rehabit.clinical.selfcare import SelfCareDataError, build_plan, load_selfcare, parse_selfcare
 from tests.clinical.answers import vignettes as written_vignettes
 
 VIGNETTES = Path(__file__).parent / "vignettes.yaml"
@@ -422,6 +422,31 @@ def test_deterministic_and_independent_of_answer_order() -> None:
     one = build_plan(result, SPRINT_STRAIN, days_since_onset=5, medication={"kidney": "yes"})
     two = build_plan(result, reordered, days_since_onset=5, medication={"kidney": "yes"})
     assert one == two and one.to_dict() == two.to_dict()
+
+
+CHILD_ITEMS = {"child_fever_will_not_stand", "child_limp_fever", "child_night_pain"}
+
+
+@pytest.mark.parametrize("level", ["self_care", "soon", "urgent"])
+def test_a_child_s_plan_names_a_child_s_warning_signs(level: str) -> None:
+    # Phone walk 5: a 9-year-old's plan listed the adults' signs (urine like cola after
+    # exercise) and not a child who will not stand on the leg.
+    child = {**ADULT, "age": 9}
+    plan = plan_dict(result_for(level), child, 2)
+    ids = {w["id"] for w in plan["watch_for"]}
+    wanted = CHILD_ITEMS if level != "urgent" else {"child_fever_will_not_stand"}
+    assert wanted <= ids, ids  # after an urgent result only the emergency signs are listed
+    emergency = next(w for w in plan["watch_for"] if w["id"] == "child_fever_will_not_stand")
+    assert emergency["level"] == "emergency" and "emergency department now" in emergency["action"]
+    adult = {w["id"] for w in plan_dict(result_for(level), ADULT, 2)["watch_for"]}
+    assert not CHILD_ITEMS & adult
+
+
+def test_a_watch_item_for_an_unknown_age_group_is_refused() -> None:
+    raw = load_yaml("selfcare.yaml")
+    raw["watch_for"][0] = {**raw["watch_for"][0], "ages": "teen"}
+    with pytest.raises(SelfCareDataError, match="ages"):
+        parse_selfcare(raw)
 
 
 def test_bad_input_is_rejected() -> None:

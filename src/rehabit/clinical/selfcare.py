@@ -27,7 +27,7 @@ from rehabit.clinical.medication import (
     text_field,
     validate_medication_answers,
 )
-from rehabit.clinical.questionnaire import load_questionnaire, load_yaml
+from rehabit.clinical.questionnaire import is_child, load_questionnaire, load_yaml
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.triage import within_two_days
 
@@ -41,7 +41,8 @@ _ITEM_KEYS = frozenset(
     {"id", "title", "text", "steps", "phases", "framing", "conditions", "show_if", "hide_if"}
     | {"kind", "source", "expert"}
 )
-_WATCH_KEYS = frozenset({"id", "sign", "action", "level", "conditions", "source", "expert"})
+_WATCH_KEYS = frozenset({"id", "sign", "action", "level", "conditions", "ages", "source", "expert"})
+AGES = ("child", "adult")  # a watch item only for a child (under 16, a parent answers), or not
 _STAGES = ("early", "middle", "loading", "unknown")
 STAGE_REASON_KEYS = (
     *(f"{f}_{s}" for f in FRAMINGS for s in _STAGES if (f, s) != ("gradual", "early")),
@@ -84,8 +85,12 @@ class WatchItem:
     action: str
     level: str
     conditions: frozenset[str] = frozenset()
+    ages: str | None = None  # "child" or "adult": shown only to them; None: to everyone
     source: str | None = None
     expert: str | None = None
+
+    def for_age(self, age: object) -> bool:
+        return self.ages is None or (self.ages == "child") == is_child(age)
 
     def to_dict(self) -> dict[str, object]:
         keys = ("id", "sign", "action", "level", "source", "expert")
@@ -210,6 +215,8 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
         raise SelfCareDataError(f"{where}: needs a snake_case id")
     if set(raw) - _WATCH_KEYS or raw.get("level") not in LEVELS:
         raise SelfCareDataError(f"{where}: unknown keys, or level not one of {LEVELS}")
+    if raw.get("ages") not in (None, *AGES):
+        raise SelfCareDataError(f"{where}: ages must be one of {AGES}")
     source, expert = cited(raw, where, SelfCareDataError)
     return WatchItem(
         id=str(raw["id"]),
@@ -217,6 +224,7 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
         action=text_field(raw, "action", where, SelfCareDataError),
         level=str(raw["level"]),
         conditions=_ids(raw.get("conditions"), f"{where}.conditions", conditions),
+        ages=None if raw.get("ages") is None else str(raw["ages"]),
         source=source,
         expert=expert,
     )
@@ -398,7 +406,11 @@ def build_plan(
         item = data.suppressed_item if now else data.suppressed_item_soon
         if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
             item = data.suppressed_item_days
-        watch = tuple(w for w in data.watch_for if not now or w.level == "emergency")
+        watch = tuple(
+            w
+            for w in data.watch_for
+            if (not now or w.level == "emergency") and w.for_age(answers.get("age"))
+        )
         return SelfCarePlan(
             data.version, level, True, days, causes, (item,), watch,
             urgent_first=tuple(u for u in urgent if u), notice=data.suppressed_notice,
@@ -419,7 +431,10 @@ def build_plan(
     )
     relief = pain_relief.items
     watch = tuple(
-        w for w in data.watch_for if not w.conditions or not w.conditions.isdisjoint(causes)
+        w
+        for w in data.watch_for
+        if (not w.conditions or not w.conditions.isdisjoint(causes))
+        and w.for_age(answers.get("age"))
     )
     return SelfCarePlan(
         data.version, level, False, days, causes, items, watch,
