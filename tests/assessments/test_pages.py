@@ -809,6 +809,32 @@ def test_an_emergency_stops_the_check_before_the_rest_of_its_page_is_answered(
     assert response["Location"] not in (STOP, step_url("warning_signs-2"))
 
 
+def test_a_sign_with_advice_already_given_joins_the_notice_and_does_not_stop_again(
+    client: Client,
+) -> None:
+    # Phone walk 5: after the stop for numbness between the legs, "not sure" about a change
+    # in sex on the same page stopped the check a second time with the same advice.
+    answers = completed(
+        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
+    )
+    walk_to(client, answers, "warning_signs-2")
+    first = client.post(step_url("warning_signs-2"), {"action": "next", "saddle_numbness": "yes"})
+    assert first["Location"] == STOP
+    assert client.post(STOP)["Location"] == step_url("warning_signs-2")
+    rest = {**answers, "saddle_numbness": "yes", "sexual_function_change": "not_sure"}
+    response = post_page(client, "warning_signs-2", rest)
+    assert response.status_code == 302
+    assert response["Location"] not in (STOP, step_url("warning_signs-2"))
+    later = client.get(response["Location"]).content.decode()
+    sexual = flag("ces_sexual_function")
+    assert sexual.advice == flag("ces_saddle_numbness").advice  # the same advice, once
+    assert escape(sexual.label_unsure or sexual.label) in later  # in the notice
+    assert later.count(escape(sexual.advice)) == 1
+    # A sign with advice not given yet still stops at once.
+    response = post_page(client, "warning_signs-3", {**rest, "breathless_or_chest_pain": "yes"})
+    assert response["Location"] == STOP
+
+
 def test_the_page_asked_again_after_its_stop_keeps_the_emergency_in_view(
     client: Client,
 ) -> None:

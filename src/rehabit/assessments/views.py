@@ -84,8 +84,13 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
         # if the person finishes the check. An answer with an error counts for nothing.
         given = {k: v for k, v in draft.answers.items() if k not in errors}
         stop = [f for f in wizard.stopping(given) if f.id not in draft.seen_flags]
-        if stop:
-            draft.seen_flags += [f.id for f in stop]
+        # A sign whose advice the person has already been given at a stop (the cauda equina
+        # items all say the same) does not stop them again: it joins the notice on every
+        # later page. Advice not given yet, or the end of the check, stops at once.
+        told = wizard.advice_given(draft.seen_flags)
+        news = [f for f in stop if f.ends_check or f.advice not in told]
+        draft.seen_flags += [f.id for f in stop]
+        if news:
             wizard.save_draft(request.session, draft)
             request.session[RESUME_KEY] = page_id
             return redirect("assessments:stop")

@@ -19,6 +19,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from rehabit.clinical import AnswerErrors, flow, load_questionnaire
+from rehabit.clinical.engine import load_model
 from rehabit.clinical.flow import prune as prune  # drops answers that no longer apply
 from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.upgrade import draft_answers
@@ -236,6 +237,16 @@ def first_page_with_errors(errors: Mapping[str, object]) -> str:
         if any(q.id in errors for q in page.questions):
             return page.id
     return pages()[0].id
+
+
+def advice_given(flag_ids: Sequence[str]) -> set[str]:
+    """The advice of the emergency signs the person has been shown at a stop."""
+    seen = set(flag_ids)
+    return {
+        f.advice
+        for f in load_model().red_flags
+        if f.id in seen and (f.disposition == "emergency" or f.ends_check)
+    }
 
 
 def stopping(answers: Mapping[str, object]) -> tuple[Any, ...]:
