@@ -597,7 +597,7 @@ STRINGS = [
     gettext_noop('For example numbness or tingling when you wipe, trouble starting to pee, leaking, or wetting again after being dry.'),
     gettext_noop('For example numbness or tingling when you wipe, trouble starting to pee, or leaking.'),
     gettext_noop('For example warfarin, apixaban, rivaroxaban, edoxaban or dabigatran.'),
-    gettext_noop('For example your toes catch on the ground, your foot slaps down, or your knee gives way.'),
+    gettext_noop('For example your toes catch on the ground, your foot slaps down, or your knee gives way. A leg that is only weak because moving it hurts does not count.'),
     gettext_noop('For example, toilet paper feels different when you wipe.'),
     gettext_noop('For long-lasting low back pain, acupuncture did little more than sham needling right after treatment; compared with no treatment it eased pain a little.'),
     gettext_noop('For long-lasting low back pain, manipulation helped about as much as other recommended treatments such as exercise.'),
