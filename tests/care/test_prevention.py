@@ -67,6 +67,13 @@ def test_each_routine_opens_in_the_player_without_an_account(
     ids = [e["id"] for e in data["exercises"]]
     assert ids == [i.exercise_id for i in load_prevention().routines[routine_id].items]
     assert all(e["steps"] for e in data["exercises"])
+    # How often is the routine's "when", not each exercise's days a week beside it (phone
+    # walk 5: "Before every training session and match" over "Once a day, 3 days a week").
+    routine = load_prevention().routines[routine_id]
+    overview = html.unescape(client.get("/prevention/").content.decode())
+    assert routine.when in overview
+    for text in (html.unescape(page), overview):
+        assert "a day," not in text and "days a week" not in text and "every day" not in text
 
 
 def test_the_strength_routine_takes_the_weeks_nordic_dose(client: Client) -> None:

@@ -47,6 +47,12 @@ def _week(request: HttpRequest, value: object) -> tuple[int, list[str]]:
         return suggested, exc.errors["week"]
 
 
+def _within_routine(dosage: dict[str, Any]) -> dict[str, Any]:
+    """An exercise's dose inside a routine: how often is the routine's own "when" ("before
+    every training session"), not the exercise's "once a day, 3 days a week" beside it."""
+    return {k: v for k, v in dosage.items() if k not in ("per_day", "days_per_week")}
+
+
 def _nordic_lines(program: PreventionProgram, week: int) -> list[str]:
     stage = program.nordic_stage(week)
     reps = [str(r) for r in stage.reps_per_set]
@@ -98,7 +104,7 @@ def _rows(
                 "exercise": exercise,
                 "dosage": _nordic_lines(program, week)
                 if item.dosage is None
-                else presenters.dosage_lines(dosage),
+                else presenters.dosage_lines(_within_routine(dosage)),
                 "steps": steps,
                 "seconds": total_seconds(steps),
                 "max_pain": _("Keep the pain during this exercise at or below %(n)s out of 10.")
