@@ -780,15 +780,22 @@ def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child
     assert (note in client.get(url + "print/").content.decode()) is child
 
 
+def _at_the_saddle_items(client: Client) -> dict[str, Any]:
+    """A person who said yes to the cauda equina screening question, at its four items
+    (the page after it); returns their answers."""
+    answers = completed(
+        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
+    )
+    walk_to(client, answers, "warning_signs-2")
+    return answers
+
+
 def test_an_emergency_stops_the_check_before_the_rest_of_its_page_is_answered(
     client: Client,
 ) -> None:
     # Found by a phone walk: numbness between the legs and new trouble peeing, said for
     # sure, were answered with "This question is required" for the two questions below them.
-    answers = completed(
-        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
-    )
-    walk_to(client, answers, "warning_signs-2")
+    answers = _at_the_saddle_items(client)
     response = client.post(
         step_url("warning_signs-2"),
         {"action": "next", "saddle_numbness": "yes", "bladder_trouble": "yes"},
@@ -814,10 +821,7 @@ def test_a_sign_with_advice_already_given_joins_the_notice_and_does_not_stop_aga
 ) -> None:
     # Phone walk 5: after the stop for numbness between the legs, "not sure" about a change
     # in sex on the same page stopped the check a second time with the same advice.
-    answers = completed(
-        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
-    )
-    walk_to(client, answers, "warning_signs-2")
+    answers = _at_the_saddle_items(client)
     first = client.post(step_url("warning_signs-2"), {"action": "next", "saddle_numbness": "yes"})
     assert first["Location"] == STOP
     assert client.post(STOP)["Location"] == step_url("warning_signs-2")
@@ -841,10 +845,7 @@ def test_the_page_asked_again_after_its_stop_keeps_the_emergency_in_view(
     # Found by an attack walk: finishing the check after a stop that came before its page
     # was complete went back to that page with no word of the emergency on it, though every
     # page after a stop keeps the advice in view.
-    answers = completed(
-        {**answers_for("self_care"), "pelvic_changes": "yes", "bladder_bowel_leak": "no"}
-    )
-    walk_to(client, answers, "warning_signs-2")
+    _at_the_saddle_items(client)
     client.post(step_url("warning_signs-2"), {"action": "next", "saddle_numbness": "yes"})
     finish = client.post(STOP)
     assert finish["Location"] == step_url("warning_signs-2")
