@@ -152,7 +152,7 @@ def test_invitation_to_first_week_end_to_end(mailbox: Mailbox, admin_user: Any) 
 
     home = client.get("/therapist/").content.decode()
     assert "Welcome to Rehabit. Your week is saved" in home
-    assert "Week of" in home and "09:00–17:00" in home and ", Europe/Berlin" in home
+    assert "The next 7 days" in home and "09:00–17:00" in home and ", Europe/Berlin" in home
     assert client.get("/therapist/welcome/")["Location"] == "/therapist/"
 
     assert actions_for(user) == [

@@ -25,7 +25,11 @@ from django.utils.translation import gettext_lazy as _
 # The spoken languages a therapist can list: Django's own list, so names are translated.
 # The longest reason for cancelling a session that is kept and shown to the other person.
 CANCEL_REASON_MAX = 300
-SPOKEN_LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda item: item[0])
+# Django's list, whose names are marked for translation only (gettext_noop): shown in the
+# reader's language through Django's own catalogue.
+SPOKEN_LANGUAGES = [
+    (code, _(name)) for code, name in sorted(global_settings.LANGUAGES, key=lambda item: item[0])
+]
 
 
 class Specialty(models.TextChoices):

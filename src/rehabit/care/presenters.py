@@ -31,6 +31,14 @@ def phase_label(phase: str | None) -> str:
     return tr(titles[phase]) if phase in titles else ""
 
 
+def phase_short(phase: str | None) -> str:
+    """The stage's name alone (its title before the colon: "Building back up"), translated
+    as a string of its own: cutting the translated title at a colon would cut a language
+    that words it otherwise."""
+    titles = load_selfcare().stage_titles
+    return tr(titles[phase].split(":")[0].strip()) if phase in titles else ""
+
+
 @cache
 def illustration_size(illustration: str) -> tuple[int, int]:
     """Width and height of an illustration (from its viewBox), for layout without jumps."""

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.care.models import ProgressionStep
-from rehabit.care.presenters import phase_label
+from rehabit.care.presenters import phase_label, phase_short
 from rehabit.care.programs import days_since_onset, plan_for, program_for
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.outcomes import (
@@ -247,7 +247,7 @@ def _phase_markers(assessment: Any, start: date, end: date) -> list[Marker]:
         if offset and phase != previous and phase:
             day = start + timedelta(days=offset)
             label = _("Stage: %(stage)s") % {"stage": phase_label(phase)}
-            markers.append(Marker(day, "phase", label, phase_label(phase).split(":")[0]))
+            markers.append(Marker(day, "phase", label, phase_short(phase)))
         previous = phase
     return markers
 
