@@ -66,7 +66,8 @@ def test_find_book_move_and_cancel_from_an_assessment_result(page: Any, live_ser
     page.get_by_role("link", name="Cancel the session").click()
     page.wait_for_url("**/cancel/")
     assert_accessible(page)
-    page.get_by_label("Reason (optional, shown to the other person)").fill("Feeling better")
+    # The label names who reads the reason: the therapist.
+    page.get_by_label(f"Reason (optional, shown to {moved.therapist.name})").fill("Feeling better")
     page.get_by_role("button", name="Cancel the session").click()
     page.wait_for_url(f"**/booking/appointments/{moved.pk}/")
     assert page.locator("#status").inner_text() == "Cancelled"
