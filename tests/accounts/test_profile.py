@@ -113,6 +113,20 @@ def test_a_zone_no_longer_offered_is_kept_for_its_owner_and_refused_to_others(
     assert "is not a time zone we know" in _errors(patient, time_zone="Etc/GMT+5")
 
 
+def test_a_zone_saved_under_another_name_is_shown_and_saved_as_the_list_names_it(
+    patient: Any,
+) -> None:
+    # The list offers Asia/Kolkata only (phone walk 5); a profile saved with Asia/Calcutta,
+    # as browsers report it, is the same clock and is shown chosen under the listed name.
+    Profile.objects.filter(user=patient).update(time_zone="Asia/Calcutta")
+    client = login(Client(), patient)
+    page = client.get("/account/profile/").content.decode()
+    assert 'value="Asia/Kolkata" selected' in page and 'value="Asia/Calcutta"' not in page
+    response = client.post("/account/profile/", {**GOOD, "time_zone": "Asia/Calcutta"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=patient).time_zone == "Asia/Kolkata"
+
+
 def test_times_are_shown_in_the_persons_zone_with_its_name(patient: Any) -> None:
     from tests.accounts.helpers import assessment_for
 

@@ -364,6 +364,18 @@ def test_a_link_without_a_zone_shows_the_zone_its_times_are_in_in_the_selector(
     assert _selected(wrong, "tz") == []
 
 
+@pytest.mark.parametrize(("given", "listed"), [("Asia/Calcutta", "Asia/Kolkata"),
+                                                ("US/Eastern", "America/New_York")])  # fmt: skip
+def test_a_zone_under_another_name_is_shown_as_the_list_names_it(
+    client: Client, therapist: Any, given: str, listed: str
+) -> None:
+    # The list offers each zone once (phone walk 5: Asia/Calcutta beside Asia/Kolkata); a
+    # link or a browser that gives the other name gets the same clock, chosen in the list.
+    html = client.get(f"/booking/?tz={given}").content.decode()
+    assert _selected(html, "tz") == [listed]
+    assert f'value="{given}"' not in html and "is not a time zone" not in html
+
+
 def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, therapist: Any) -> None:
     # Found by a phone walk: the page came back with the text and no word of what was wrong.
     appointment = book(patient, therapist, free_start(therapist))

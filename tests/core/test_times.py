@@ -77,6 +77,34 @@ def test_every_form_offers_the_same_zones_named_as_people_read_them() -> None:
         assert list(field.choices) == choices
 
 
+def test_the_list_offers_each_zone_once_and_reads_other_names_as_its_own() -> None:
+    # Phone walk 5: over 500 names, with Asia/Calcutta beside Asia/Kolkata, US/Eastern and
+    # two Buenos Aires. The list is tzdata's country table (zone.tab) and UTC.
+    values = [value for value, _ in timefmt.zone_choices()]
+    labels = [label for _, label in timefmt.zone_choices()]
+    assert 400 <= len(values) <= 450, len(values)
+    assert len(set(labels)) == len(labels)
+    for gone in ("Asia/Calcutta", "US/Eastern", "America/Buenos_Aires", "Europe/Kiev", "GMT"):
+        assert gone not in values, gone
+    for kept in ("Asia/Kolkata", "America/New_York", "Europe/Oslo", "Europe/Kyiv", "UTC"):
+        assert kept in values, kept
+    assert timefmt.canonical_zone("Asia/Calcutta") == "Asia/Kolkata"
+    assert timefmt.canonical_zone("US/Eastern") == "America/New_York"
+    assert timefmt.canonical_zone("Europe/Oslo") == "Europe/Oslo"  # listed, not merged
+    assert timefmt.canonical_zone("Etc/UTC") == timefmt.canonical_zone("Zulu") == "UTC"
+    assert timefmt.canonical_zone("Etc/GMT+5") == "Etc/GMT+5"  # no listed equivalent
+    assert timefmt.canonical_zone("Mars/Olympus") == "Mars/Olympus"
+
+
+def test_a_form_takes_a_zone_under_another_name_as_the_listed_one() -> None:
+    from rehabit.booking.forms import ZoneField
+    from rehabit.core.browser_zone import valid_zone_name
+
+    assert ZoneField().clean("Asia/Calcutta") == "Asia/Kolkata"
+    assert valid_zone_name("Asia/Calcutta") == "Asia/Kolkata"  # a browser's report
+    assert valid_zone_name("Mars/Olympus") is None
+
+
 def test_without_a_zone_the_requests_zone_is_used() -> None:
     with timezone.override("Australia/Sydney"):
         assert (

@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
-from rehabit.core.timefmt import offered_zones, readable_zone, zone_choices
+from rehabit.core.inputs import ZoneChoiceField
+from rehabit.core.timefmt import canonical_zone, offered_zones, readable_zone, zone_choices
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -104,7 +105,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         },
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = ZoneChoiceField(
         label=_("Time zone"),
         help_text=_("Appointment times and records are shown in this zone."),
         choices=zone_choices,
@@ -143,7 +144,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         # its owner, so the profile can be saved again unchanged.
         stored = getattr(self.instance, "time_zone", "") or ""
         field = self.fields["time_zone"]
-        if stored and stored not in offered_zones():
+        if stored and canonical_zone(stored) not in offered_zones():
             field.choices = [(stored, readable_zone(stored)), *zone_choices()]
         if held_zone:
             # Another app holds the zone (a therapist's record): shown, not changed here;

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.forms import terms_label
+from rehabit.core.inputs import ZoneChoiceField
 from rehabit.core.timefmt import zone_choices
 
 
@@ -39,7 +40,7 @@ class AcceptInvitationForm(forms.Form):
         error_messages={"required": _("Enter your name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = ZoneChoiceField(
         label=_("Your time zone"),
         choices=zone_choices,
         help_text=_("Times are shown in this zone; your working hours will be on this clock."),

@@ -48,10 +48,10 @@ def register_zone_source(source: Callable[[Any], str]) -> None:
 def held_zone(user: Any) -> str:
     """The zone a registered app holds for the person (a therapist's record, which their
     working hours are set in), if the profile form offers it; else ""."""
-    from rehabit.core.timefmt import offered_zones
+    from rehabit.core.timefmt import canonical_zone, offered_zones
 
     for source in _zone_sources:
-        found = source(user)
+        found = canonical_zone(source(user) or "")
         if found in offered_zones():
             return found
     return ""

@@ -21,7 +21,6 @@ from rehabit.booking.models import (
 )
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
-from rehabit.core.timefmt import zone_choices
 from rehabit.core.widgets import LongSelect
 from rehabit.mail.words import their_words
 from rehabit.scheduling import UnknownTimeZone, validate_zone
@@ -45,11 +44,11 @@ def spoken_language_choices() -> list[tuple[str, str]]:
     return [("", _("Any language"))] + [(c, n) for c, n in SPOKEN_LANGUAGES if c in spoken]
 
 
-class ZoneField(forms.ChoiceField):
+class ZoneField(inputs.ZoneChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Show times in this time zone"))
-        kwargs.setdefault("widget", LongSelect)  # ~430 options: rendered once (issue 10)
-        super().__init__(choices=zone_choices, **kwargs)
+        kwargs.setdefault("widget", LongSelect)  # ~420 options: rendered once (issue 10)
+        super().__init__(**kwargs)
 
     def validate(self, value: Any) -> None:
         if value:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from rehabit.core.browser_zone import remembered_zone
+from rehabit.core.timefmt import canonical_zone
 from rehabit.mail.words import clean
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
@@ -72,10 +73,10 @@ def viewer_zone(request: HttpRequest, requested: str | None = None) -> str:
         except UnknownTimeZone:
             pass
         else:
-            return requested
+            return canonical_zone(requested)  # as the zone pickers list it
     known = zone_of(request.user)
     if known != DEFAULT_ZONE:
-        return known
+        return canonical_zone(known)
     return remembered_zone(request) or DEFAULT_ZONE
 
 

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
+from rehabit.core.timefmt import canonical_zone, zone_choices
+
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
@@ -218,3 +220,23 @@ Day = Annotated[date, AfterValidator(_pydantic(check_date))]
 
 Instant = Annotated[datetime, AfterValidator(_pydantic(check_instant))]
 """An API date and time, in range (whether it needs an offset is the endpoint's rule)."""
+
+
+# --- Time zones --------------------------------------------------------------------------
+
+
+class ZoneChoiceField(forms.ChoiceField):
+    """A time zone picked from the one list (``timefmt.zone_choices``); a zone sent under
+    another name (Asia/Calcutta, as browsers still report it) is taken as its listed one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", zone_choices)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return canonical_zone(text) if text else text
+
+    def prepare_value(self, value: Any) -> Any:
+        # What was sent is shown chosen under its listed name (a form shown again).
+        return canonical_zone(value) if isinstance(value, str) and value else value

@@ -18,6 +18,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
+from importlib import resources
 from zoneinfo import available_timezones
 
 from django.utils import formats, timezone
@@ -57,15 +58,60 @@ def current_zone_name() -> str:
 
 
 @cache
-def zone_choices() -> list[tuple[str, str]]:
-    """Every zone a person can pick in a form: a place ("Europe/London") or UTC, readable.
+def _listed_zones() -> tuple[frozenset[str], dict[str, str]]:
+    """(the zones of tzdata's ``zone.tab``, one line per country's zone; every other name
+    the database knows -> the zone it is another name for, from ``tzdata.zi``'s links)."""
+    files = resources.files("tzdata.zoneinfo")
+    table = files.joinpath("zone.tab").read_text(encoding="utf-8")
+    listed = frozenset(
+        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
+    )
+    links: dict[str, str] = {}
+    for line in files.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+        if line.startswith("L "):
+            _kind, target, name = line.split()
+            links[name] = target
+    return listed | {"UTC"}, links
 
-    ``Etc/GMT+5`` and the like are left out: their sign is the reverse of what people expect
-    (it is five hours *behind* GMT), and the ``SystemV/`` names are obsolete. Zones already
-    stored stay valid (``scheduling.validate_zone`` accepts them); they are only not offered.
+
+def canonical_zone(name: str) -> str:
+    """The name the zone list offers for the zone ``name`` is: an old or other name
+    (Asia/Calcutta, which browsers still report; US/Eastern) as the listed one (Asia/Kolkata,
+    America/New_York); a listed name, or one with no listed equivalent, as itself. The
+    clock is the same either way."""
+    listed, links = _listed_zones()
+    if name in listed:
+        return name
+    target = links.get(name, name)
+    if target in ("Etc/UTC", "Etc/GMT"):  # Etc/UTC, Zulu, GMT...: the clock of UTC
+        return "UTC"
+    return target if target in listed else name
+
+
+@cache
+def zone_aliases() -> dict[str, str]:
+    """Each other name of a listed zone -> its listed name (Asia/Calcutta -> Asia/Kolkata),
+    for a page that picks the browser's zone from the list (browsers may report either)."""
+    listed, _links = _listed_zones()
+    out = {name: canonical_zone(name) for name in available_timezones()}
+    return {name: to for name, to in sorted(out.items()) if to != name and to in listed}
+
+
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    """Every zone a person can pick in a form: one per place, as tzdata's country table
+    lists them (``zone.tab``), and UTC, readable.
+
+    Left out: the other names of listed zones (Asia/Calcutta beside Asia/Kolkata, US/Eastern,
+    a second Buenos Aires), which read as duplicates in a list of over 500 (a phone walk);
+    ``Etc/GMT+5`` and the like, whose sign is the reverse of what people expect (it is five
+    hours *behind* GMT); the obsolete ``SystemV/`` names. A zone given under another name is
+    read as its listed one (``canonical_zone``); zones already stored stay valid
+    (``scheduling.validate_zone`` accepts them), they are only not offered.
     """
-    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
-    return [(z, readable_zone(z)) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
+    listed, _links = _listed_zones()
+    available = available_timezones()
+    return [(z, readable_zone(z)) for z in sorted(listed) if z in available]
 
 
 @cache

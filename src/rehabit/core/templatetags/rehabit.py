@@ -1,10 +1,12 @@
 """Template helpers shared by every app."""
 
+import json
+
 from django import template
 from django.conf import settings
 
 from rehabit.core.reviewed_text import tr
-from rehabit.core.timefmt import readable_zone
+from rehabit.core.timefmt import readable_zone, zone_aliases
 
 register = template.Library()
 
@@ -35,3 +37,10 @@ def emergency_number() -> str:
     """The emergency number from the settings, so that a page rendered without the
     request's context (the server-error page, a refused form) still shows it."""
     return str(settings.REHABIT_EMERGENCY_NUMBER)
+
+
+@register.simple_tag
+def zone_aliases_json() -> str:
+    """The other names of the listed zones as JSON (``timefmt.zone_aliases``), for the script
+    that picks the browser's zone in a zone list (escaped as an attribute value)."""
+    return json.dumps(zone_aliases(), separators=(",", ":"))

@@ -8,6 +8,11 @@
   var select = wrapper.querySelector("select");
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!select || !zone) { return; }
+  // The list names each zone once; browsers may report another name (Asia/Calcutta).
+  try {
+    var aliases = JSON.parse(wrapper.getAttribute("data-zone-aliases") || "{}");
+    if (Object.prototype.hasOwnProperty.call(aliases, zone)) { zone = aliases[zone]; }
+  } catch (e) { /* the names as reported */ }
   for (var i = 0; i < select.options.length; i += 1) {
     if (select.options[i].value === zone) { select.value = zone; return; }
   }
