@@ -539,13 +539,17 @@ def test_a_typing_mistake_is_shown_back_with_a_clear_message(client: Client) -> 
     assert "Enter the age in whole years, for example 35." in html
 
 
-def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) -> None:
+def _days_typed(client: Client, typed: str) -> Any:
+    """The page that asks how many days ago the pain began, sent with ``typed`` there."""
     page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
     answers = answers_for("self_care")
     walk_to(client, answers, page.id)
-    data = section_form(page, answers)
-    data["days_since_onset"] = "three weeks"
-    response = client.post(step_url(page.id), data)
+    data = {**section_form(page, answers), "days_since_onset": typed}
+    return client.post(step_url(page.id), data)
+
+
+def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) -> None:
+    response = _days_typed(client, "three weeks")
     assert response.status_code == 422
     html = response.content.decode()
     assert "Enter a whole number of days, for example 21 for three weeks." in html
@@ -560,24 +564,14 @@ def test_a_number_of_days_typed_with_its_unit_is_taken(
     client: Client, typed: str, days: int
 ) -> None:
     # Found by a phone walk: the box says "days" beside it, and "3 days" was refused.
-    page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
-    answers = answers_for("self_care")
-    walk_to(client, answers, page.id)
-    data = section_form(page, answers)
-    data["days_since_onset"] = typed
-    response = client.post(step_url(page.id), data)
+    response = _days_typed(client, typed)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.session[wizard.DRAFT_KEY]["answers"]["days_since_onset"] == days
 
 
 @pytest.mark.parametrize("typed", ["3 months", "3 years", "3 4 days", "days 3", "3.5 days"])
 def test_a_number_with_another_unit_is_asked_for_in_days(client: Client, typed: str) -> None:
-    page = next(p for p in wizard.pages() if "days_since_onset" in {q.id for q in p.questions})
-    answers = answers_for("self_care")
-    walk_to(client, answers, page.id)
-    data = section_form(page, answers)
-    data["days_since_onset"] = typed
-    response = client.post(step_url(page.id), data)
+    response = _days_typed(client, typed)
     assert response.status_code == 422
     html = response.content.decode()
     assert "Enter a whole number of days, for example 21 for three weeks." in html

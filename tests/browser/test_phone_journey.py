@@ -14,23 +14,18 @@ from django.contrib.auth import get_user_model
 from rehabit.assessments.models import Assessment
 from tests.accounts.helpers import fill_sign_up
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.phones import phone_page
 from tests.browser.signin import sign_in
 from tests.browser.test_assessment_flow import go_through
 from tests.support import guided_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with phone_page(browser) as page:
+        yield page
 
 
 def test_the_result_page_links_to_sign_up_which_keeps_the_result(
@@ -114,16 +109,8 @@ def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
 
 @pytest.fixture
 def phone_in_new_york(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-US",
-        timezone_id="America/New_York",
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with phone_page(browser, locale="en-US", timezone_id="America/New_York") as page:
+        yield page
 
 
 def test_a_signed_out_visitor_sees_times_in_their_own_zone(
@@ -193,12 +180,8 @@ def test_the_account_and_consent_pages_fit_a_phone(
 
 @pytest.fixture
 def phone_in_india(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-IN", timezone_id="Asia/Kolkata"
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with phone_page(browser, locale="en-IN", timezone_id="Asia/Kolkata") as page:
+        yield page
 
 
 def test_a_browser_that_reports_another_name_of_its_zone_finds_it_in_the_list(

@@ -11,22 +11,17 @@ import pytest
 
 from rehabit.clinical.flow import TYPICAL_MINUTES
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.phones import PHONE, phone_page
 from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """The phone of the issue: 390×844, touch, British English, London."""
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    with phone_page(browser) as page:
+        yield page
 
 
 @pytest.fixture
