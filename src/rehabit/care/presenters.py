@@ -188,6 +188,8 @@ def _level_name(level: int, ladder: Mapping[str, str]) -> str:
             name = tr(get_exercise(exercise_id).name)
         except KeyError:
             name = ""
+        if name and len(ladder) == 1:
+            return name  # a family of one exercise has no levels to speak of (walking)
         if name:
             return tr(rules.level_name_with_exercise).format(level=level, exercise=name)
     return tr(rules.level_name).format(level=level)
