@@ -108,7 +108,6 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     time_zone = ZoneChoiceField(
         label=_("Time zone"),
         help_text=_("Appointment times and records are shown in this zone."),
-        choices=zone_choices,
         error_messages={
             "required": _("Choose your time zone."),
             "invalid_choice": _(

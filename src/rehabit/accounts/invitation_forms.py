@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.forms import terms_label
 from rehabit.core.inputs import ZoneChoiceField
-from rehabit.core.timefmt import zone_choices
 
 
 class InviteForm(forms.Form):
@@ -42,7 +41,6 @@ class AcceptInvitationForm(forms.Form):
     )
     time_zone = ZoneChoiceField(
         label=_("Your time zone"),
-        choices=zone_choices,
         help_text=_("Times are shown in this zone; your working hours will be on this clock."),
         error_messages={
             "required": _("Choose your time zone."),

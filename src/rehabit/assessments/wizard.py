@@ -24,6 +24,7 @@ from rehabit.clinical.flow import prune as prune  # drops answers that no longer
 from rehabit.clinical.questionnaire import Question
 from rehabit.clinical.upgrade import draft_answers
 from rehabit.clinical.validation import REQUIRED, validate_answers
+from rehabit.core.reviewed_text import tr
 
 DRAFT_KEY = "assessment_draft"
 
@@ -202,7 +203,7 @@ def _in_words(question: Question, value: object, messages: list[str]) -> list[st
                     "“%(option)s” cannot be chosen with other answers: untick it, or untick "
                     "the others."
                 )
-                % {"option": _(question.labels[v])}
+                % {"option": tr(question.labels[v])}
                 for v in alone
             ]
     return [_("This question is required.") if m == REQUIRED else m for m in messages]

@@ -187,12 +187,17 @@ def next_session(therapist: Therapist, now: datetime) -> Appointment | None:
     return found[0] if found else None
 
 
+def _zone_from(first: date, zone: str) -> str:
+    """The zone's label as it reads at noon of a table's first day."""
+    return zone_label(datetime.combine(first, time(12, 0), validate_zone(zone)), zone)
+
+
 def week_caption(first: date, zone: str) -> str:
     last = first + timedelta(days=6)
     return _("Week of %(first)s to %(last)s, times in %(zone)s") % {
         "first": formats.date_format(first, "j F"),
         "last": formats.date_format(last, "j F Y"),
-        "zone": zone_label(datetime.combine(first, time(12, 0), validate_zone(zone)), zone),
+        "zone": _zone_from(first, zone),
     }
 
 
@@ -200,7 +205,7 @@ def days_caption(first: date, last: date, zone: str) -> str:
     return _("%(first)s to %(last)s, times in %(zone)s") % {
         "first": formats.date_format(first, "l j F"),
         "last": formats.date_format(last, "l j F Y"),
-        "zone": zone_label(datetime.combine(first, time(12, 0), validate_zone(zone)), zone),
+        "zone": _zone_from(first, zone),
     }
 
 

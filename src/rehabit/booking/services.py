@@ -78,11 +78,11 @@ def _offered_labels(therapist: Therapist) -> str:
 def _is_staff_for(actor: Any, appointment: Appointment) -> bool:
     """Therapist of this appointment (still holding the role) or an admin: not bound by the
     patient window."""
-    from rehabit.booking.people import is_admin, therapist_of
+    from rehabit.booking.people import holds_staff_role, is_admin
 
     therapist_user_id = appointment.therapist.user_id
     if actor.pk and actor.pk == therapist_user_id:
-        return therapist_of(actor) is not None
+        return holds_staff_role(actor)
     return is_admin(actor)
 
 

@@ -19,7 +19,7 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.exercises import ILLUSTRATION_DIR, Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
 from rehabit.clinical.progression import load_progression, next_step
-from rehabit.clinical.selfcare import load_selfcare
+from rehabit.clinical.selfcare import load_selfcare, stage_name
 from rehabit.core.reviewed_text import tr
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
@@ -36,7 +36,7 @@ def phase_short(phase: str | None) -> str:
     as a string of its own: cutting the translated title at a colon would cut a language
     that words it otherwise."""
     titles = load_selfcare().stage_titles
-    return tr(titles[phase].split(":")[0].strip()) if phase in titles else ""
+    return tr(stage_name(titles[phase])) if phase in titles else ""
 
 
 @cache

@@ -230,6 +230,12 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
     )
 
 
+def stage_name(title: str) -> str:
+    """A stage's name alone, its title before the colon ("Building back up"): a chart marks
+    each stage by it, translated as a string of its own."""
+    return title.split(":")[0].strip()
+
+
 def _unique(ids: Sequence[str], where: str) -> None:
     if len(set(ids)) != len(ids):
         raise SelfCareDataError(f"{where}: duplicate ids")

@@ -1,6 +1,7 @@
 """Template helpers shared by every app."""
 
 import json
+from functools import cache
 
 from django import template
 from django.conf import settings
@@ -40,7 +41,9 @@ def emergency_number() -> str:
 
 
 @register.simple_tag
+@cache
 def zone_aliases_json() -> str:
     """The other names of the listed zones as JSON (``timefmt.zone_aliases``), for the script
-    that picks the browser's zone in a zone list (escaped as an attribute value)."""
+    that picks the browser's zone in a zone list (escaped as an attribute value); made
+    once."""
     return json.dumps(zone_aliases(), separators=(",", ":"))

@@ -76,7 +76,9 @@ def collect(node: Any, key: str | None, out: set[str]) -> None:
         return
     if key == "stage_titles" and isinstance(node, dict):
         # A chart marks each stage by its name alone, the title before the colon.
-        out.update(str(v).split(":")[0].strip() for v in node.values())
+        from rehabit.clinical.selfcare import stage_name
+
+        out.update(stage_name(str(v)) for v in node.values())
     if key in ID_LISTS and isinstance(node, list) and all(isinstance(i, str) for i in node):
         return  # condition ids (conditions.yaml's own "conditions" holds the conditions)
     if key in NOT_PROSE:
