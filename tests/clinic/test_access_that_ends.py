@@ -25,7 +25,9 @@ from rehabit.audit.models import AuditAction, AuditEntry
 from rehabit.booking.models import Appointment, AppointmentStatus
 from rehabit.booking.people import display_name
 from rehabit.clinic import messaging
+from rehabit.clinic.errors import Refused
 from rehabit.clinic.models import Alert
+from rehabit.mail.models import OutgoingMessage
 from tests.accounts.helpers import login
 from tests.booking.support import free_start
 from tests.clinic.support import Clinic
@@ -80,6 +82,57 @@ def test_a_therapist_whose_role_is_taken_away_reads_nothing_of_their_patients(
     )
     assert sent.status_code in (403, 404)
     assert messaging.side_of(user, thread) is None
+
+
+def test_a_patient_is_told_their_therapist_has_gone_and_no_mail_goes_to_them(
+    clinic: Clinic,
+) -> None:
+    """The role taken away, the account is nobody's therapist: the patient's conversation
+    with it closes, saying why, and nothing written reaches the account, not even the
+    "a new message is waiting" e-mail (a review: it was still posted)."""
+    thread = messaging.open_thread(clinic.patient, therapist_id=clinic.therapist.pk)
+    messaging.send(clinic.patient, thread, WORDS)
+    mails = OutgoingMessage.objects.filter(kind="message", recipient=clinic.therapist.user)
+    assert mails.count() == 1
+    messaging.send(clinic.therapist.user, thread, "Thank you, I will call you")
+
+    assign_role(clinic.therapist.user, PATIENT)
+    patient = clinic.client("patient")
+    page = patient.get(f"/clinic/messages/{thread.pk}/")
+    body = " ".join(page.content.decode().split())
+    assert page.status_code == 200
+    assert WORDS in body  # the conversation so far stays the patient's to read
+    assert (
+        f"{clinic.therapist.name} no longer sees patients on Rehabit, so messages can no "
+        "longer be sent here."
+    ) in body
+    assert 'name="body"' not in body
+    sent = patient.post(f"/clinic/messages/{thread.pk}/", {"body": "Are you there?"}, follow=True)
+    assert (
+        f"{clinic.therapist.name} no longer sees patients on Rehabit, so messages can no "
+        "longer be sent."
+    ) in " ".join(sent.content.decode().split())
+    api = patient.post(
+        f"/api/v1/messages/threads/{thread.pk}/messages",
+        json.dumps({"body": "Are you there?"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 403, api.content
+    assert patient.get(f"/api/v1/messages/threads/{thread.pk}").json()["can_send"] is False
+    assert not thread.messages.filter(body="Are you there?").exists()
+    assert mails.count() == 1  # nothing new for the account
+
+
+def test_a_therapist_whose_role_is_taken_away_is_not_offered_to_write_to(
+    clinic: Clinic,
+) -> None:
+    offer = f'name="therapist" value="{clinic.unshared.pk}"'  # booked, no conversation yet
+    patient = clinic.client("patient")
+    assert offer in patient.get("/clinic/messages/").content.decode()
+    assign_role(clinic.unshared.user, PATIENT)
+    assert offer not in patient.get("/clinic/messages/").content.decode()
+    with pytest.raises(Refused):
+        messaging.open_thread(clinic.patient, therapist_id=clinic.unshared.pk)
 
 
 def test_a_session_held_cannot_be_moved_to_reopen_the_record(clinic: Clinic) -> None:

@@ -35,7 +35,7 @@ from rehabit.clinic.models import (
     MessageThread,
     MessagingSettings,
 )
-from rehabit.clinic.relations import related, related_patient_ids, therapist_record
+from rehabit.clinic.relations import in_practice, related, related_patient_ids, therapist_record
 from rehabit.mail.words import their_words
 
 TOKEN_MAX = 64
@@ -199,6 +199,11 @@ def send(
     Refused (not a participant, or no relationship now) or FieldErrors (bad text; nothing
     stored)."""
     side = side_of(user, thread)
+    if side == "patient" and not in_practice(thread.therapist):
+        raise Refused(
+            _("%(name)s no longer sees patients on Rehabit, so messages can no longer be sent.")
+            % {"name": thread.therapist.name}
+        )
     if side is None or not can_send(user, thread):
         raise Refused(
             _(

@@ -35,9 +35,18 @@ def _since() -> Any:
     return timezone.now() - timedelta(days=settings.REHABIT_THERAPIST_ACCESS_DAYS)
 
 
+def in_practice(therapist: Therapist) -> bool:
+    """Does the therapist's account hold the therapist role now? An account whose role was
+    taken away keeps its ``Therapist`` row (its sessions are history) but is nobody's
+    therapist: no relationship, so no messages either way and no e-mail about them."""
+    user = therapist.user if therapist.user_id is not None else None
+    return user is not None and user.is_active and role_of(user) == THERAPIST
+
+
 def related(therapist: Therapist, patient: Any) -> bool:
-    """Does ``patient`` have, or recently had, an appointment with ``therapist``?"""
-    if therapist.user_id is None or patient is None or not patient.is_active:
+    """Does ``patient`` have, or recently had, an appointment with ``therapist``, while
+    the therapist is in practice (``in_practice``)?"""
+    if patient is None or not patient.is_active or not in_practice(therapist):
         return False
     return any(
         relation.has_appointment_since(therapist.user, patient, _since())
@@ -65,10 +74,11 @@ def patients_of(therapist: Therapist) -> list[Any]:
 
 
 def therapists_of(patient: Any) -> list[Therapist]:
-    """The therapists (with an account) the patient is related to now."""
+    """The therapists (with an account, in practice) the patient is related to now."""
     ids = (
         Appointment.objects.active()
         .filter(patient=patient, end__gte=_since(), therapist__user__isnull=False)
         .values("therapist")
     )
-    return list(Therapist.objects.filter(pk__in=ids, user__is_active=True).order_by("name"))
+    found = Therapist.objects.filter(pk__in=ids, user__is_active=True).select_related("user")
+    return [therapist for therapist in found.order_by("name") if in_practice(therapist)]

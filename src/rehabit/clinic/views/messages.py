@@ -17,7 +17,13 @@ from rehabit.booking.people import display_name
 from rehabit.clinic import messaging
 from rehabit.clinic.errors import FieldErrors, Refused
 from rehabit.clinic.models import MESSAGE_MAX_LENGTH, MessageThread
-from rehabit.clinic.relations import may_see_record, patients_of, therapist_record, therapists_of
+from rehabit.clinic.relations import (
+    in_practice,
+    may_see_record,
+    patients_of,
+    therapist_record,
+    therapists_of,
+)
 from rehabit.clinic.views.common import signed_in
 
 
@@ -137,6 +143,7 @@ def thread(request: HttpRequest, thread_id: UUID) -> HttpResponse:
                 for m in shown
             ],  # fmt: skip
             "can_send": messaging.can_send(user, found),
+            "therapist_gone": not in_practice(found.therapist),
             "reply_days": messaging.reply_days(found.therapist),
             "errors": errors,
             "body": body,
