@@ -226,6 +226,27 @@ def test_the_first_days_follow_peace_and_say_where_it_differs_from_rice() -> Non
     assert "heat" not in {i["kind"] for i in plan["items"] if i["id"] != "no_heat_yet"}
 
 
+FIRST_DAYS = re.compile(r"first (\d+) (?:to|or) (\d+) days|first (\d+) days")
+
+
+def test_advice_for_the_first_days_covers_every_day_it_is_shown() -> None:
+    """An item of the first stage is shown up to ``early_until_day``: a text that names
+    fewer days ("in the first 1 to 2 days", shown on day 3; phone walk 5) reads as out of
+    date on the last days it is shown."""
+    data = load_yaml("selfcare.yaml")
+    last_day = data["stages"]["early_until_day"]
+    checked = 0
+    for item in data["items"]:
+        if item["phases"] != ["early"]:
+            continue
+        for text in [item["text"], *item.get("steps", [])]:
+            for match in FIRST_DAYS.finditer(text):
+                upper = int(match.group(2) or match.group(3))
+                assert upper >= last_day, (item["id"], match.group(0))
+                checked += 1
+    assert checked >= 3  # the ice, heat and protection items name their days
+
+
 def test_the_middle_stage_brings_heat_and_walking_and_the_loading_stage_love() -> None:
     middle = item_ids(plan_dict(result_for(), ADULT, 5))
     assert {"warmth_for_stiffness", "walk_within_comfort"} <= set(middle)
