@@ -64,3 +64,20 @@ def test_a_field_can_say_who_will_read_it_when_empty() -> None:
     missing = "Write the reason each patient will read."
     assert check("\u2066 \u2069", missing=missing) == ("", missing)
     assert check("x" * 21, missing=missing)[1].startswith("Keep the note to 20")
+
+
+def test_a_fields_hint_names_its_own_limit_in_the_language_it_is_shown_in() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from rehabit.booking.forms import CancelForm
+    from rehabit.booking.models import CANCEL_REASON_MAX
+    from rehabit.mail.words import up_to
+
+    assert str(CancelForm().fields["reason"].help_text) == (
+        f"Up to {CANCEL_REASON_MAX} characters."
+    )
+    hint = up_to(12, gettext_lazy("For example: “Back soon.”"))
+    assert str(hint) == "For example: “Back soon.” Up to 12 characters."
+    with translation.override("de"):  # made when shown: Django's own German for "Cancel"
+        assert str(up_to(5, gettext_lazy("Cancel"))).startswith("Abbrechen ")

@@ -22,7 +22,7 @@ from rehabit.booking.models import (
 from rehabit.core import inputs
 from rehabit.core.inputs import DateInputField, TimeInputField
 from rehabit.core.widgets import LongSelect
-from rehabit.mail.words import their_words
+from rehabit.mail.words import their_words, up_to
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
 
@@ -118,7 +118,7 @@ class BookForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional, shown to the other person)"),
-        help_text=_("Up to 300 characters."),
+        help_text=up_to(CANCEL_REASON_MAX),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),

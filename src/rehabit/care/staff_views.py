@@ -19,6 +19,7 @@ from rehabit.care import presenters
 from rehabit.care.models import WITHDRAWAL_REASON_MAX, ExerciseWithdrawal
 from rehabit.care.withdrawals import WithdrawalError, open_library, restore, standing, withdraw
 from rehabit.clinical.exercises import Exercise, load_exercises
+from rehabit.mail.words import up_to
 
 # The latest exercises brought back; the audit log keeps every withdrawal and return.
 HISTORY_ROWS = 10
@@ -34,9 +35,12 @@ class WithdrawForm(forms.Form):
     )
     reason = forms.CharField(
         label=_lazy("Reason, shown to patients"),
-        help_text=_lazy(
-            "Patients whose program had it read this, for example: “Paused while we check "
-            "the instructions. Do the rest of your program.” Up to 300 characters."
+        help_text=up_to(
+            WITHDRAWAL_REASON_MAX,
+            _lazy(
+                "Patients whose program had it read this, for example: “Paused while we "
+                "check the instructions. Do the rest of your program.”"
+            ),
         ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": WITHDRAWAL_REASON_MAX}),
         required=False,  # an empty reason gets the service's own message

@@ -27,6 +27,8 @@ import re
 import unicodedata
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from rehabit.core.inputs import field_problem
@@ -121,3 +123,15 @@ def their_words(
             "n": len(text),
         }
     return text, ""
+
+
+def _up_to(limit: int) -> str:
+    return _("Up to %(max)s characters.") % {"max": limit}
+
+
+def up_to(limit: int, before: Any = None) -> Any:
+    """A form field's hint "Up to N characters.", from the field's own limit, in the
+    language of the page that shows it (made when shown, not when the form class is); after
+    ``before`` (a lazy text: an example of what to write) when given."""
+    hint = lazy(_up_to, str)(limit)
+    return hint if before is None else format_lazy("{} {}", before, hint)

@@ -21,15 +21,18 @@ from rehabit.booking.models import CANCEL_REASON_MAX, Therapist
 from rehabit.booking.people import display_name, is_admin, viewer_zone
 from rehabit.booking.timefmt import format_span
 from rehabit.booking.views.common import account_required
-from rehabit.mail.words import their_words
+from rehabit.mail.words import their_words, up_to
 
 
 class CancelAllForm(forms.Form):
     reason = forms.CharField(
         label=_lazy("Reason, shown to each patient"),
-        help_text=_lazy(
-            "Each patient reads this in their e-mail, for example: “Your therapist has left "
-            "Rehabit. We are sorry: please book with another therapist.” Up to 300 characters."
+        help_text=up_to(
+            CANCEL_REASON_MAX,
+            _lazy(
+                "Each patient reads this in their e-mail, for example: “Your therapist has "
+                "left Rehabit. We are sorry: please book with another therapist.”"
+            ),
         ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
         required=False,  # an empty or invisible-only reason gets the message below
