@@ -275,6 +275,37 @@ def test_night_pain_eased_by_painkillers_raises_a_bone_growth_and_says_why() -> 
     assert probabilities(eased_by_day)["tumour"] < 1.5 * probabilities(day_only)["tumour"]
 
 
+def test_a_lump_that_tingles_when_tapped_points_to_a_lump_on_the_nerve_not_sciatica() -> None:
+    """A nerve-sheath tumour on the sciatic nerve is taken for sciatica for months or
+    years; a lump along the nerve that sends tingling down the leg when tapped (a Tinel
+    sign) is the clue [R58]. Months of shooting pain from the back of the thigh to the
+    foot, no back pain, a lump behind the thigh."""
+    base = person(
+        age=46,
+        sex="male",
+        location=["middle_thigh", "lower_thigh", "calf", "foot"],
+        side="left",
+        days_since_onset=400,
+        onset="gradually",
+        course="same",
+        pain_now=5,
+        pain_quality=["sharp", "shooting"],
+        pain_below_knee="yes",
+        lump="yes",
+        lump_features=["none"],
+    )
+    tingles = {**base, "lump_features": ["tingles"]}
+    before, after = probabilities(base), probabilities(tingles)
+    assert after["soft_tissue_tumour"] > 2 * before["soft_tissue_tumour"]
+    assert after["sciatica"] < before["sciatica"]
+    ranked = [c.id for c in assess(tingles).causes]
+    assert ranked.index("soft_tissue_tumour") < 3, ranked[:5]
+    tumour = next(c for c in assess(tingles).causes if c.id == "soft_tissue_tumour")
+    assert "You can feel a lump." in tumour.why_for  # the lump's group, said once
+    # Shooting pain is what a lump on the nerve gives too: not a reason against it.
+    assert not any("shoots" in reason for reason in tumour.why_against)
+
+
 def test_effects_are_sparse_and_tempered_within_limits() -> None:
     limits = load_yaml("differential.yaml")["limits"]
     low = math.log(limits["min_lr"]) * limits["evidence_weight"]

@@ -77,16 +77,26 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.3"
+    assert CURRENT == load_questionnaire().version == "2026.12.4"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
-    assert UPGRADES["2026.12.2"][0] == CURRENT
+    assert UPGRADES["2026.12.2"][0] == "2026.12.3"
+    assert UPGRADES["2026.12.3"][0] == CURRENT
 
 
 def test_2026_12_2_answers_mean_the_same_in_2026_12_3() -> None:
     # 2026.12.3 changed only wording for a child's parent: every answer is kept as given.
     answers = {"age": 9, "pelvic_changes": "no", "fever": "yes", "very_unwell": "no"}
     assert current_answers("2026.12.2", answers) == answers
+
+
+def test_2026_12_3_answers_mean_the_same_in_2026_12_4() -> None:
+    # 2026.12.4 added an answer to what a lump is like: earlier answers are kept as given,
+    # and read as valid answers of today's questionnaire.
+    answers = {"age": 46, "lump": "yes", "lump_features": ["none"]}
+    assert current_answers("2026.12.3", answers) == answers
+    assert all(valid_value(qid, value) for qid, value in answers.items())
+    assert "tingles" in QUESTIONS["lump_features"].values  # the new answer
 
 
 def test_current_answers_pass_through() -> None:

@@ -186,7 +186,8 @@ VALUES: Mapping[str, Mapping[str, Text]] = {
         "pulsing": _("pulsatile"),
         "hard": _("hard or fixed"),
         "painful": _("tender"),
-        "none": _("none of growth, pulsation, hardness or tenderness"),
+        "tingles": _("tingling down the leg when pressed or tapped (Tinel sign)"),
+        "none": _("none of growth, pulsation, hardness, tenderness or tingling"),
     },
     "night_pain": {
         "none": _("none"),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.3"
+CURRENT = "2026.12.4"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -87,6 +87,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.3 changed only wording (a child's parent is not asked about sex, smoking or
     # injecting drugs): the answers mean what they meant.
     "2026.12.2": ("2026.12.3", dict),
+    # 2026.12.4 added an answer to what a lump is like (it tingles when tapped): an earlier
+    # answer, without it, means what it meant.
+    "2026.12.3": ("2026.12.4", dict),
 }
 
 
