@@ -97,6 +97,38 @@ def test_the_access_log_leaves_out_the_query_and_secrets_in_the_path(
     assert ASSESSMENT not in text and ASSESSMENT.replace("-", "") not in text
 
 
+@pytest.mark.django_db
+def test_secrets_stay_out_of_the_log_when_a_middleware_answers_before_the_view(
+    access_log: None, settings: Any
+) -> None:
+    """Django finds the view after every middleware has run: the https redirect, the slash
+    redirect, a sign-in gate and a refused request answered first, and their lines wrote
+    the path as it came (a review: a calendar app polling its feed over http logged the
+    feed's token on every poll)."""
+    from tests.accounts.helpers import login, make_user
+
+    with json_log() as lines:
+        settings.SECURE_SSL_REDIRECT = True  # read when a client's middleware is built
+        feed = Client().get("/booking/calendar/s3cr3t-feed-token.ics")
+        settings.SECURE_SSL_REDIRECT = False
+        no_slash = Client().get(f"/care/{ASSESSMENT}/plan")
+        refused = Client().get(f"/care/{ASSESSMENT}/program/?x=%01")
+        gated = login(Client(), make_user("gate@example.org", complete=False))
+        gate = gated.get(f"/assessment/result/{ASSESSMENT}/")
+    assert (feed.status_code, no_slash.status_code) == (301, 301)
+    assert refused.status_code == 400 and gate.status_code == 302
+    paths = [line["path"] for line in lines if line["logger"] == "rehabit.access"]
+    assert paths == [
+        "/booking/calendar/<str:token>.ics",
+        "/care/<uuid:assessment_id>/plan/",
+        "/care/<uuid:assessment_id>/program/",
+        "/assessment/result/<uuid:assessment_id>/",
+    ]
+    text = " ".join(str(line) for line in lines)
+    assert "s3cr3t" not in text
+    assert ASSESSMENT not in text and ASSESSMENT.replace("-", "") not in text
+
+
 def test_the_json_formatter_writes_one_object_with_the_fields_and_the_traceback() -> None:
     import json
 
