@@ -5,6 +5,7 @@ through the person's e-mail and the audit log (security finding 3)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from email.message import Message
 from typing import Any
 
@@ -14,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
 from rehabit.accounts.roles import ADMIN, PATIENT, THERAPIST, role_of
 from rehabit.audit.models import AuditAction, AuditEntry
@@ -349,3 +351,46 @@ def test_deactivating_a_therapist_with_booked_sessions_says_how_many_remain(
         follow=True,
     )
     assert "booked session" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "refused", "allowed"),
+    [
+        (
+            "accounts/profile/",
+            ["date_of_birth__year=1981", "phone__startswith=%2B4477"],
+            "time_zone=Europe/London",
+        ),
+        ("accounts/consentevent/", ["therapist__isnull=False"], "purpose=share_record"),
+        ("booking/waitlistentry/", ["patient=1", "created_at__year=2026"], "status=waiting"),
+        ("booking/appointment/", ["patient=1", "cancel_reason__icontains=numb"], "status=booked"),
+    ],
+)
+def test_a_list_is_filtered_only_by_what_it_shows(
+    admin_user: Any, settings: Any, path: str, refused: list[str], allowed: str
+) -> None:
+    """Django lets a list's address filter by any field of its model: an administrator
+    without the record permission narrowed a patient's date of birth and phone down one
+    query at a time from the profile list (a review). A filter must name a column, a
+    filter or the date hierarchy of the list."""
+    admin_client = login(Client(raise_request_exception=False), admin_user, mfa=True)
+    assert admin_client.get(url(settings, path)).status_code == 200
+    for lookup in refused:
+        assert admin_client.get(url(settings, f"{path}?{lookup}")).status_code == 400, lookup
+    # What the list shows, it may still be filtered by.
+    assert admin_client.get(url(settings, f"{path}?{allowed}")).status_code == 200
+
+
+def test_opening_a_waitlist_entry_is_an_audited_read_of_the_patients_record(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    from rehabit.booking.models import WaitlistEntry
+
+    entry = WaitlistEntry.objects.create(
+        patient=patient, specialty="back", wanted_before=timezone.now() + timedelta(days=9)
+    )
+    opened = admin_client.get(url(settings, f"booking/waitlistentry/{entry.pk}/change/"))
+    assert opened.status_code == 200
+    assert AuditEntry.objects.filter(
+        action=AuditAction.RECORD_VIEWED, subject_id=patient.pk, target_id=str(entry.pk)
+    ).exists()

@@ -36,7 +36,7 @@ from rehabit.assessments.admin import AssessmentAdmin
 from rehabit.assessments.models import Assessment
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
-from rehabit.core.admin import ReadOnlyAdmin
+from rehabit.core.admin import ListedLookupsOnly, ReadOnlyAdmin
 
 User = get_user_model()
 
@@ -233,7 +233,7 @@ class AuditedUserAdmin(AuditedChangeViewMixin, UserAdmin):  # type: ignore[type-
 
 
 @admin.register(Profile)
-class ProfileAdmin(AuditedChangeViewMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ProfileAdmin(AuditedChangeViewMixin, ListedLookupsOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "user_id", "time_zone", "language", "updated_at")
     search_fields = ("user__email",)
     readonly_fields = ("user", "created_at", "updated_at")
@@ -300,17 +300,11 @@ admin.site.unregister(Assessment)
 
 
 @admin.register(Assessment)
-class AuditedAssessmentAdmin(AuditedChangeViewMixin, AssessmentAdmin):
+class AuditedAssessmentAdmin(AuditedChangeViewMixin, ListedLookupsOnly, AssessmentAdmin):
     # The list is not an audited read, so it shows nothing of the result: the disposition
     # (emergency, urgent ...) of every patient's assessment, or a filter by it, would be.
     list_display = ("id", "created_at", "questionnaire_version", "owner_id")
     list_filter = ("questionnaire_version",)
-    LISTED_BY = frozenset({"id", "created_at", "questionnaire_version", "owner", "owner_id"})
-
-    def lookup_allowed(self, lookup: str, value: str, request: Any = None) -> bool:
-        # Django lets the address filter by any field of the model (?disposition=...).
-        field = lookup.split("__", 1)[0]
-        return field in self.LISTED_BY and super().lookup_allowed(lookup, value, request)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return (*super().get_readonly_fields(request, obj), "owner")

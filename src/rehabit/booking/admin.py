@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from rehabit.accounts.admin import AuditedChangeViewMixin
 from rehabit.booking.deactivation import sessions_note
 from rehabit.booking.models import (
     Appointment,
@@ -23,7 +24,7 @@ from rehabit.booking.models import (
     WaitlistEntry,
     WorkingHours,
 )
-from rehabit.core.admin import ReadOnlyAdmin
+from rehabit.core.admin import ListedLookupsOnly, ReadOnlyAdmin
 
 
 class SpecialtyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -104,7 +105,10 @@ class AppointmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WaitlistEntryAdmin(AuditedChangeViewMixin, ListedLookupsOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A patient's wish for a session: what they need help with (the specialty names the
+    body part) is theirs, so opening one is an audited read of their record."""
+
     list_display = ("id", "therapist", "specialty", "session_kind", "wanted_before", "status")
     list_filter = ("status", "specialty")
     readonly_fields = (
@@ -119,3 +123,6 @@ class WaitlistEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def patient_of(self, obj: Any) -> Any:
+        return obj.patient
