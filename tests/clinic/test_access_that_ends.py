@@ -135,6 +135,31 @@ def test_a_therapist_whose_role_is_taken_away_is_not_offered_to_write_to(
         messaging.open_thread(clinic.patient, therapist_id=clinic.unshared.pk)
 
 
+def test_a_therapist_whose_role_is_taken_away_leaves_the_search_and_their_settings(
+    clinic: Clinic,
+) -> None:
+    """The by-id availability page asked only whose record it was, not the role: the
+    account, signed in as a patient without a second factor, still changed the hours and
+    the booking horizon, and patients still found and booked it (a review)."""
+    therapist = clinic.therapist
+    page = f"/booking/therapists/{therapist.pk}/availability/"
+    assert clinic.client("therapist").get(page).status_code == 200
+    assert therapist.name in Client().get("/booking/").content.decode()
+    horizon = therapist.horizon_days
+
+    assign_role(therapist.user, PATIENT)
+    client = login(Client(), therapist.user)
+    assert client.get(page).status_code == 404
+    settings = {"action": "settings", "notice_hours": "1", "horizon_days": "365"}
+    assert client.post(page, settings).status_code == 404
+    therapist.refresh_from_db()
+    assert therapist.horizon_days == horizon
+    assert not therapist.is_listed  # unlisted as a deactivated therapist is
+    assert therapist.name not in Client().get("/booking/").content.decode()
+    # Their sessions stay: the record is kept, only the search and the bookings end.
+    assert Appointment.objects.filter(pk=clinic.appointment.pk, therapist=therapist).exists()
+
+
 def test_a_session_held_cannot_be_moved_to_reopen_the_record(clinic: Clinic) -> None:
     start = timezone.now() - timedelta(days=60)
     length = clinic.appointment.end - clinic.appointment.start

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 PATIENT = "patient"
@@ -23,6 +24,11 @@ ADMIN = "admin"
 ROLES = (PATIENT, THERAPIST, ADMIN)
 # What a role is called on a page (the codes above are stored, e.g. in the audit log).
 ROLE_NAMES = {PATIENT: _("Patient"), THERAPIST: _("Therapist"), ADMIN: _("Administrator")}
+
+
+# Sent after ``assign_role`` gave ``user`` its ``role`` (``before``: the one it had), for
+# the apps to end what the old role held (booking unlists a therapist who is one no more).
+role_changed = Signal()
 
 
 def role_name(role: str) -> str:
@@ -153,3 +159,5 @@ def assign_role(user: Any, role: str, *, request: Any = None, actor: Any = None)
         subject=user,
         details={"from": before, "to": role},
     )
+    if before != role:
+        role_changed.send(sender=assign_role, user=user, role=role, before=before)

@@ -15,10 +15,15 @@ class BookingConfig(AppConfig):
         from rehabit.accounts.data_rights import Part, register_part
         from rehabit.accounts.erasure import account_erasure_begun, personal_data_erasing
         from rehabit.accounts.preferences import register_zone_source
+        from rehabit.accounts.roles import role_changed
         from rehabit.accounts.staff_actions import register_deactivation_note
         from rehabit.accounts.zones import register_person_zone
         from rehabit.booking.access import BookingAppointmentRelation
-        from rehabit.booking.deactivation import booked_sessions_note, unlist_if_deactivated
+        from rehabit.booking.deactivation import (
+            booked_sessions_note,
+            unlist_if_deactivated,
+            unlist_if_no_longer_therapist,
+        )
         from rehabit.booking.erasure import on_erasure_begun, on_personal_data_erasing
         from rehabit.booking.people import therapist_zone, zone_of
         from rehabit.booking.personal_data import export_appointments, import_appointments
@@ -49,3 +54,4 @@ class BookingConfig(AppConfig):
         post_save.connect(
             unlist_if_deactivated, sender=get_user_model(), dispatch_uid="booking.unlist"
         )
+        role_changed.connect(unlist_if_no_longer_therapist, dispatch_uid="booking.unlist_role")

@@ -42,6 +42,20 @@ def unlist_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
         therapist.save(update_fields=["is_listed"])
 
 
+def unlist_if_no_longer_therapist(sender: Any, user: Any, role: str, **kwargs: Any) -> None:
+    """``accounts.roles.role_changed``: an account that is no longer a therapist's (made a
+    patient or an administrator) leaves the search as a deactivated one does; its record
+    stays, for the sessions it had (a review: a therapist whose role was taken away stayed
+    bookable)."""
+    from rehabit.accounts.roles import THERAPIST
+
+    if role == THERAPIST:
+        return
+    for therapist in Therapist.objects.filter(user_id=user.pk, is_listed=True):
+        therapist.is_listed = False
+        therapist.save(update_fields=["is_listed"])
+
+
 def upcoming(therapist: Therapist, now: datetime | None = None) -> QuerySet[Appointment]:
     """The therapist's booked sessions not yet ended, soonest first."""
     return (

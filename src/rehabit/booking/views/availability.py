@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from rehabit.booking import availability as actions
 from rehabit.booking.models import Therapist
 from rehabit.booking.month_calendar import build_month, month_of, overrides_by_day
-from rehabit.booking.people import is_admin
+from rehabit.booking.people import is_admin, therapist_of
 from rehabit.booking.schedule import day_bounds, local_today
 from rehabit.booking.timefmt import format_when, zone_label
 from rehabit.booking.views.therapist_access import refusal
@@ -45,7 +45,10 @@ def _editable(request: HttpRequest, therapist_id: int | None) -> Therapist | Htt
     if not request.user.is_authenticated:
         return refusal(request) or HttpResponse(status=403)
     found = Therapist.objects.filter(pk=therapist_id).first()
-    if found is not None and (found.user_id == request.user.pk or is_admin(request.user)):
+    # Their own only while the account holds the therapist role (``therapist_of``): one
+    # whose role was taken away signs in as a patient, without a second factor (a review).
+    mine = found is not None and found == therapist_of(request.user)
+    if found is not None and (mine or is_admin(request.user)):
         return found
     raise Http404("No such therapist.")
 
