@@ -4,10 +4,11 @@ clear message, time zone and language applied."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import formats, timezone
 
@@ -24,6 +25,7 @@ GOOD = {
     "language": "en",
     "phone": "+44 20 7946 0958",
 }
+JANUARY = datetime(2027, 1, 13, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -104,13 +106,31 @@ def test_a_zone_no_longer_offered_is_kept_for_its_owner_and_refused_to_others(
     """Etc/GMT+5 (five hours *behind* GMT) is not offered any more; a profile saved with it
     before can still be saved unchanged, and no one else can pick it."""
     Profile.objects.filter(user=patient).update(time_zone="Etc/GMT+5")
+    with time_machine.travel(JANUARY, tick=False):
+        page = login(Client(), patient).get("/account/profile/").content.decode()
+    # Named with its offset like every zone of the list, which says what its id hides.
+    assert '<option value="Etc/GMT+5" selected>Etc/GMT+5 (UTC\u221205:00)</option>' in page
     client = login(Client(), patient)
-    assert 'value="Etc/GMT+5" selected' in client.get("/account/profile/").content.decode()
     response = client.post("/account/profile/", {**GOOD, "time_zone": "Etc/GMT+5"})
     assert response.status_code == 302
     assert Profile.objects.get(user=patient).time_zone == "Etc/GMT+5"
     Profile.objects.filter(user=patient).update(time_zone="Europe/London")
     assert "is not a time zone we know" in _errors(patient, time_zone="Etc/GMT+5")
+
+
+def test_the_zone_list_names_each_zones_offset_now(patient: Any) -> None:
+    """The account settings' zone list: the zone's name and its offset from UTC in force now
+    (New York is five hours behind in January, four in July); the values stay the ids."""
+    Profile.objects.filter(user=patient).update(time_zone="America/New_York")
+    with time_machine.travel(JANUARY, tick=False):
+        january = login(Client(), patient).get("/account/profile/").content.decode()
+    with time_machine.travel(JANUARY.replace(month=7), tick=False):
+        july = login(Client(), patient).get("/account/profile/").content.decode()
+    new_york = '<option value="America/New_York" selected>America/New York (UTC\u2212{})</option>'
+    assert new_york.format("05:00") in january
+    assert new_york.format("04:00") in july
+    assert '<option value="Asia/Kathmandu">Asia/Kathmandu (UTC+05:45)</option>' in january
+    assert '<option value="UTC">UTC</option>' in january
 
 
 def test_a_zone_saved_under_another_name_is_shown_and_saved_as_the_list_names_it(

@@ -4,7 +4,7 @@ join, the calendar feed, the availability editor and the therapist's patient sum
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -374,6 +374,21 @@ def test_a_zone_under_another_name_is_shown_as_the_list_names_it(
     html = client.get(f"/booking/?tz={given}").content.decode()
     assert _selected(html, "tz") == [listed]
     assert f'value="{given}"' not in html and "is not a time zone" not in html
+
+
+def test_the_zone_selector_names_each_zones_offset_now(db: Any) -> None:
+    """A person who does not know their zone's city finds it by its offset from UTC, the
+    one in force now (January: New York is five hours behind); the values stay the ids."""
+    import time_machine
+
+    with time_machine.travel(datetime(2027, 1, 13, 9, 30, tzinfo=UTC), tick=False):
+        html = Client().get("/booking/?tz=America/New_York").content.decode()
+    assert (
+        '<option value="America/New_York" selected>America/New York (UTC\u221205:00)</option>'
+    ) in html
+    assert '<option value="Asia/Kolkata">Asia/Kolkata (UTC+05:30)</option>' in html
+    assert '<option value="UTC">UTC</option>' in html
+    assert _selected(html, "tz") == ["America/New_York"]
 
 
 def test_a_cancellation_reason_too_long_is_explained_and_kept(patient: Any, therapist: Any) -> None:

@@ -4,11 +4,16 @@ remembered in the session) on every page that shows a time."""
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -18,6 +23,14 @@ from tests.care.helpers import make_assessment
 
 MOMENT = datetime(2026, 12, 5, 3, 58, tzinfo=UTC)
 SUMMER = datetime(2026, 7, 1, 12, 5, tzinfo=UTC)
+JANUARY = datetime(2027, 1, 13, 9, 30, tzinfo=UTC)
+JULY = datetime(2027, 7, 14, 9, 30, tzinfo=UTC)
+MINUS = "\u2212"  # the minus sign of the offsets in the zone lists (timefmt.MINUS)
+
+
+def at(moment: datetime) -> Any:
+    """The clock stopped at ``moment`` (inside the test clock every test runs at)."""
+    return time_machine.travel(moment, tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +75,10 @@ def test_every_form_offers_the_same_zones_named_as_people_read_them() -> None:
     from rehabit.accounts.invitation_forms import AcceptInvitationForm
     from rehabit.booking.forms import ZoneField
 
-    choices = timefmt.zone_choices()
+    with at(JANUARY):
+        choices = timefmt.zone_choices()
     values = [value for value, _ in choices]
-    assert ("America/Los_Angeles", "America/Los Angeles") in choices
+    assert ("America/Los_Angeles", f"America/Los Angeles (UTC{MINUS}08:00)") in choices
     assert "UTC" in values and "Europe/London" in values
     assert not [v for v in values if v.startswith(("Etc/", "SystemV/"))]
     assert values == sorted(values)
@@ -74,7 +88,8 @@ def test_every_form_offers_the_same_zones_named_as_people_read_them() -> None:
         AcceptInvitationForm(email="new.therapist@example.org").fields["time_zone"],
         ZoneField(),
     ):
-        assert list(field.choices) == choices
+        with at(JANUARY):
+            assert list(field.choices) == choices
 
 
 def test_the_list_offers_each_zone_once_and_reads_other_names_as_its_own() -> None:
@@ -103,6 +118,140 @@ def test_a_form_takes_a_zone_under_another_name_as_the_listed_one() -> None:
     assert ZoneField().clean("Asia/Calcutta") == "Asia/Kolkata"
     assert valid_zone_name("Asia/Calcutta") == "Asia/Kolkata"  # a browser's report
     assert valid_zone_name("Mars/Olympus") is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "label"),
+    [
+        (JANUARY, "America/New_York", f"America/New York (UTC{MINUS}05:00)"),
+        (JULY, "America/New_York", f"America/New York (UTC{MINUS}04:00)"),
+        (JANUARY, "Asia/Kolkata", "Asia/Kolkata (UTC+05:30)"),
+        (JULY, "Asia/Kolkata", "Asia/Kolkata (UTC+05:30)"),
+        (JANUARY, "Asia/Kathmandu", "Asia/Kathmandu (UTC+05:45)"),
+        (JANUARY, "America/St_Johns", f"America/St Johns (UTC{MINUS}03:30)"),
+        (JULY, "America/St_Johns", f"America/St Johns (UTC{MINUS}02:30)"),
+        (JANUARY, "Europe/London", "Europe/London (UTC+00:00)"),
+        (JULY, "Europe/London", "Europe/London (UTC+01:00)"),
+        (JANUARY, "Australia/Sydney", "Australia/Sydney (UTC+11:00)"),
+        (JANUARY, "UTC", "UTC"),
+        (JULY, "UTC", "UTC"),
+    ],
+)
+def test_each_zone_in_the_list_names_its_offset_from_utc_now(
+    moment: datetime, zone: str, label: str
+) -> None:
+    """A person who does not know their zone's city can find it, and compare two, by the
+    offset in force now (daylight saving time included); the values stay the zone ids."""
+    with at(moment):
+        assert dict(timefmt.zone_choices())[zone] == label
+        assert timefmt.zone_choice_label(zone) == label
+    # A negative offset has the minus sign (read "minus"), never a hyphen (not read at all).
+    assert "-" not in label
+
+
+def test_a_zone_that_is_not_listed_is_labelled_the_same_way() -> None:
+    with at(JANUARY):
+        # Etc/GMT+5 is five hours *behind* UTC: the label says so, whatever its id says.
+        assert timefmt.zone_choice_label("Etc/GMT+5") == f"Etc/GMT+5 (UTC{MINUS}05:00)"
+        assert timefmt.zone_choice_label("Asia/Calcutta") == "Asia/Calcutta (UTC+05:30)"
+        assert timefmt.zone_choice_label("Mars/Olympus") == "Mars/Olympus"  # no offset known
+
+
+class _Marked(gettext_module.NullTranslations):
+    """A language whose every translation is the message in [[ ]]."""
+
+    CODE = "x-marked"  # a language no other test makes the zone list in
+
+    def gettext(self, message: str) -> str:
+        return f"[[{message}]]"
+
+    def language(self) -> str:
+        return self.CODE
+
+    def to_language(self) -> str:
+        return self.CODE
+
+
+@pytest.fixture
+def marked_language() -> Iterator[str]:
+    from django.utils.translation import trans_real
+
+    trans_real._translations[_Marked.CODE] = _Marked()
+    yield _Marked.CODE
+    trans_real._translations.pop(_Marked.CODE, None)
+
+
+def test_the_label_is_a_translatable_sentence_in_the_active_language(
+    marked_language: str,
+) -> None:
+    with at(JANUARY):
+        english = dict(timefmt.zone_choices())
+        with translation.override(marked_language):
+            marked = dict(timefmt.zone_choices())
+            assert marked["Asia/Kolkata"] == "[[Asia/Kolkata (UTC+05:30)]]"
+            assert timefmt.zone_choice_label("Asia/Kolkata") == "[[Asia/Kolkata (UTC+05:30)]]"
+            assert marked["UTC"] == "UTC"
+        assert english["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
+        assert dict(timefmt.zone_choices()) == english  # each language keeps its own list
+
+
+# New York's clocks go forward at 07:00 UTC on 14 March 2027; St John's (Newfoundland),
+# at 05:30 UTC the same day: a change on the half hour, which an hourly cache would miss.
+NEW_YORK_SPRING = datetime(2027, 3, 14, 7, 0, tzinfo=UTC)
+ST_JOHNS_SPRING = datetime(2027, 3, 14, 5, 30, tzinfo=UTC)
+
+
+def test_the_list_is_made_again_when_a_zone_changes_its_clocks() -> None:
+    second = timedelta(seconds=1)
+    with at(NEW_YORK_SPRING - timedelta(minutes=5)):
+        before = timefmt.zone_choices()
+        assert dict(before)["America/New_York"] == f"America/New York (UTC{MINUS}05:00)"
+        assert timefmt.zone_choices() is before  # made once, not on every call
+    with at(NEW_YORK_SPRING - second):
+        assert timefmt.zone_choices() is before  # another minute, the same offsets: kept
+    with at(NEW_YORK_SPRING):
+        after = timefmt.zone_choices()
+        assert dict(after)["America/New_York"] == f"America/New York (UTC{MINUS}04:00)"
+        assert dict(after)["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
+        assert [zone for zone, _ in after] == [zone for zone, _ in before]
+    with at(ST_JOHNS_SPRING - second):
+        assert dict(timefmt.zone_choices())["America/St_Johns"].endswith(f"{MINUS}03:30)")
+    with at(ST_JOHNS_SPRING):
+        assert dict(timefmt.zone_choices())["America/St_Johns"].endswith(f"{MINUS}02:30)")
+    with at(NEW_YORK_SPRING - second):  # a clock set back: the offsets of then again
+        assert dict(timefmt.zone_choices())["America/New_York"].endswith(f"{MINUS}05:00)")
+
+
+def _changes(zone: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
+    """The instants (to the second) from ``start`` to ``end`` at which ``zone``'s offset
+    changes, found day by day, then halving."""
+
+    def offset(second: int) -> Any:
+        return datetime.fromtimestamp(second, UTC).astimezone(zone).utcoffset()
+
+    day = 86_400
+    for low in range(int(start.timestamp()), int(end.timestamp()), day):
+        high = low + day
+        if offset(low) != offset(high):
+            before = offset(low)
+            while high - low > 1:  # the offset of low holds until just before high
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == before else (low, middle)
+            yield datetime.fromtimestamp(high, UTC)
+
+
+def test_every_offset_change_of_the_listed_zones_is_at_a_whole_utc_minute() -> None:
+    """The offsets are looked up again once a UTC minute (``timefmt.zone_offsets``): never
+    stale only while no zone changes its clocks within a minute. True of the tz database's
+    rules; checked over the years the test clocks are in, so a tzdata update that breaks it
+    is seen here."""
+    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
+    found = 0
+    for zone in timefmt.offered_zones():
+        for change in _changes(ZoneInfo(zone), start, end):
+            found += 1
+            assert change.second == 0, (zone, change)
+    assert found > 100, found  # the scan saw daylight saving time
 
 
 def test_without_a_zone_the_requests_zone_is_used() -> None:

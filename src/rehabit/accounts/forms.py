@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
 from rehabit.core.inputs import ZoneChoiceField
-from rehabit.core.timefmt import canonical_zone, offered_zones, readable_zone, zone_choices
+from rehabit.core.timefmt import canonical_zone, offered_zones, zone_choice_label, zone_choices
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -144,7 +144,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         stored = getattr(self.instance, "time_zone", "") or ""
         field = self.fields["time_zone"]
         if stored and canonical_zone(stored) not in offered_zones():
-            field.choices = [(stored, readable_zone(stored)), *zone_choices()]
+            field.choices = [(stored, zone_choice_label(stored)), *zone_choices()]
         if held_zone:
             # Another app holds the zone (a therapist's record): shown, not changed here;
             # saving keeps the profile in step with it (Django ignores a disabled field's

@@ -47,7 +47,9 @@ def spoken_language_choices() -> list[tuple[str, str]]:
 class ZoneField(inputs.ZoneChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Show times in this time zone"))
-        kwargs.setdefault("widget", LongSelect)  # ~420 options: rendered once (issue 10)
+        # ~420 options: rendered once (issue 10), and again when the offsets the labels
+        # name change (daylight saving time).
+        kwargs.setdefault("widget", LongSelect(key=self.labels_key))
         super().__init__(**kwargs)
 
     def validate(self, value: Any) -> None:

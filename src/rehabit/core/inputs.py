@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from rehabit.core.timefmt import canonical_zone, zone_choices
+from rehabit.core.timefmt import canonical_zone, zone_choices, zone_offsets
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
@@ -227,7 +227,12 @@ Instant = Annotated[datetime, AfterValidator(_pydantic(check_instant))]
 
 class ZoneChoiceField(forms.ChoiceField):
     """A time zone picked from the one list (``timefmt.zone_choices``); a zone sent under
-    another name (Asia/Calcutta, as browsers still report it) is taken as its listed one."""
+    another name (Asia/Calcutta, as browsers still report it) is taken as its listed one.
+    The values are the zone ids; the labels name each zone's UTC offset now."""
+
+    # What the labels change with besides the language (the offsets in force): the key of a
+    # widget that keeps its rendered options, ``LongSelect(key=...)``.
+    labels_key = staticmethod(zone_offsets)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("choices", zone_choices)

@@ -19,9 +19,10 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rehabit.scheduling import format_zone_abbrev, validate_zone
@@ -98,9 +99,85 @@ def zone_aliases() -> dict[str, str]:
 
 
 @cache
+def _offered_ids() -> tuple[str, ...]:
+    """The ids ``zone_choices`` offers, in its order."""
+    listed, _links = _listed_zones()
+    available = available_timezones()
+    return tuple(z for z in sorted(listed) if z in available)
+
+
+# A negative offset is written with the minus sign U+2212, never the hyphen-minus "-": at
+# its default punctuation level NVDA reads "−" as "minus" but says nothing for a "-" after
+# a letter (in its symbols.dic "−" is a "some" symbol, "-" a "most" one, and its negative-
+# number rule wants no letter before), so "UTC-05:00" would be heard as "UTC 05:00", the
+# other side of UTC. "+" is read "plus". Other screen readers also read "−" as "minus".
+MINUS = "\u2212"
+
+
+def _offset_text(seconds: int) -> str:
+    """ "+05:30", "−05:00", "+00:00" (whole minutes; no zone in use has seconds now)."""
+    sign = MINUS if seconds < 0 else "+"
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _offset_now(zone: ZoneInfo, now: datetime) -> int:
+    offset = now.astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _choice_label(zone: str, seconds: int) -> str:
+    if zone == "UTC":
+        return zone
+    # Translators: a time zone in a list to choose from, with its offset from UTC now, as
+    # in "America/New York (UTC−05:00)". Keep %(zone)s and %(offset)s as they are.
+    return _("%(zone)s (UTC%(offset)s)") % {
+        "zone": readable_zone(zone),
+        "offset": _offset_text(seconds),
+    }
+
+
+def zone_choice_label(zone: str) -> str:
+    """How a zone reads in a list to choose from: its name and its UTC offset in force now,
+    "America/New York (UTC−05:00)", "Asia/Kolkata (UTC+05:30)"; UTC itself reads "UTC". A
+    name the tz database does not know reads as its name alone."""
+    try:
+        seconds = _offset_now(ZoneInfo(zone), timezone.now())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return readable_zone(zone)
+    return _choice_label(zone, seconds)
+
+
+# Each offered zone's offset (seconds) found at a UTC minute: (that minute, the offsets).
+_offsets_found: tuple[int, tuple[int, ...]] = (-1, ())
+# Per language, the zone list made for a set of offsets: language -> (offsets, choices).
+_choices_made: dict[str, tuple[tuple[int, ...], list[tuple[str, str]]]] = {}
+
+
+def zone_offsets() -> tuple[int, ...]:
+    """Each offered zone's UTC offset in force now, in seconds, in ``zone_choices``'s order:
+    the labels of the list change exactly when this does, so it is the key its caches keep
+    (``zone_choices``, and ``LongSelect``'s options of ``booking.forms.ZoneField``).
+
+    Finding all ~420 takes about half a millisecond, so they are found again at most once
+    a UTC minute: every change of offset in the tz database's rules in use happens at a
+    whole minute, so an answer is never stale (a minute's offsets cannot straddle one)."""
+    global _offsets_found
+    now = timezone.now()
+    minute = int(now.timestamp()) // 60
+    found_at, offsets = _offsets_found
+    if found_at != minute:
+        fresh = tuple(_offset_now(ZoneInfo(zone), now) for zone in _offered_ids())
+        # The same tuple while nothing changed: the caches' keys compare by identity first.
+        offsets = offsets if fresh == offsets else fresh
+        _offsets_found = (minute, offsets)
+    return offsets
+
+
 def zone_choices() -> list[tuple[str, str]]:
     """Every zone a person can pick in a form: one per place, as tzdata's country table
-    lists them (``zone.tab``), and UTC, readable.
+    lists them (``zone.tab``), and UTC; each labelled with its name and its offset now
+    (``zone_choice_label``), in the active language; the values are the zone ids.
 
     Left out: the other names of listed zones (Asia/Calcutta beside Asia/Kolkata, US/Eastern,
     a second Buenos Aires), which read as duplicates in a list of over 500 (a phone walk);
@@ -108,16 +185,26 @@ def zone_choices() -> list[tuple[str, str]]:
     hours *behind* GMT); the obsolete ``SystemV/`` names. A zone given under another name is
     read as its listed one (``canonical_zone``); zones already stored stay valid
     (``scheduling.validate_zone`` accepts them), they are only not offered.
+
+    The list is made once per language for the offsets in force (``zone_offsets``) and made
+    again when a zone's offset changes (daylight saving time); only the newest is kept.
     """
-    listed, _links = _listed_zones()
-    available = available_timezones()
-    return [(z, readable_zone(z)) for z in sorted(listed) if z in available]
+    language = get_language() or ""
+    offsets = zone_offsets()
+    made = _choices_made.get(language)
+    if made is None or made[0] != offsets:
+        choices = [
+            (zone, _choice_label(zone, seconds))
+            for zone, seconds in zip(_offered_ids(), offsets, strict=True)
+        ]
+        made = _choices_made[language] = (offsets, choices)
+    return made[1]
 
 
 @cache
 def offered_zones() -> frozenset[str]:
     """The ids of ``zone_choices``, for a membership test."""
-    return frozenset(zone for zone, _label in zone_choices())
+    return frozenset(_offered_ids())
 
 
 def _zone_name(zone: str | None) -> str:

@@ -13,6 +13,8 @@
     var aliases = JSON.parse(wrapper.getAttribute("data-zone-aliases") || "{}");
     if (Object.prototype.hasOwnProperty.call(aliases, zone)) { zone = aliases[zone]; }
   } catch (e) { /* the names as reported */ }
+  // Matched on each option's value, the zone id; never on its label, which also names the
+  // zone's offset now ("Asia/Kolkata (UTC+05:30)") and is in the page's language.
   for (var i = 0; i < select.options.length; i += 1) {
     if (select.options[i].value === zone) { select.value = zone; return; }
   }
