@@ -548,6 +548,21 @@ def _days_typed(client: Client, typed: str) -> Any:
     return client.post(step_url(page.id), data)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["9" * 5000 + " days", "9" * 5000, "\u00b2", "\u00b2 days"],
+    ids=["5000 digits and a unit", "5000 digits", "superscript two", "superscript and a unit"],
+)
+def test_a_number_no_one_could_mean_is_asked_for_again_not_a_server_error(
+    client: Client, typed: str
+) -> None:
+    """Over 4,300 digits with a unit, which Python will not make a number of, and a
+    superscript two (a digit, but no number) were server errors (a review)."""
+    response = _days_typed(client, typed)
+    assert response.status_code == 422
+    assert "Enter a whole number of days" in response.content.decode()
+
+
 def test_a_number_of_days_typed_in_words_is_asked_for_in_days(client: Client) -> None:
     response = _days_typed(client, "three weeks")
     assert response.status_code == 422

@@ -259,7 +259,7 @@ def urgent(answers: Mapping[str, object]) -> tuple[Any, ...]:
     return flow.urgent_flags(prune(answers))
 
 
-_NUMBER_AND_WORD = re.compile(r"(\d+)\s*([^\W\d_]+)\.?")
+_NUMBER_AND_WORD = re.compile(r"(\d{1,9})\s*([^\W\d_]+)\.?")
 # Words a number may carry in a field of each unit, and what each counts in that unit: the
 # field shows its unit beside the box, and people type it too ("3 days", "2 weeks").
 _UNIT_WORDS: dict[str, dict[str, int]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -34,7 +35,8 @@ def appointment_for(user: Any, appointment_id: Any) -> Appointment:
     """The appointment if ``user`` may see it, else ``Http404``."""
     try:
         return visible_appointments(user).get(pk=appointment_id)
-    except (Appointment.DoesNotExist, ValueError, TypeError):
+    except (Appointment.DoesNotExist, ValueError, TypeError, ValidationError):
+        # ValidationError: an id that is no UUID ("nope"), as a form field may send it.
         raise Http404("No such appointment.") from None
 
 

@@ -28,6 +28,7 @@ from rehabit.care.models import NOTE_MAX_LENGTH, Difficulty, PreventionSession
 from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused
 from rehabit.care.withdrawals import standing
 from rehabit.clinical.prevention import MAX_WEEK, Routine, week_of_plan
+from rehabit.core.inputs import whole_number
 
 SESSION_KEY = "prevention_session_ids"
 SESSION_LIST_MAX = 200  # a browser's anonymous log keeps the newest this many
@@ -45,12 +46,12 @@ def _score(value: object) -> int | None:
 def parse_week(value: object) -> int:
     """A Nordic plan week from a form or the address; raises FieldErrors if it is not a
     whole number from 1 to MAX_WEEK."""
-    text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WEEK:
+    week = whole_number("" if value is None else str(value), 1, MAX_WEEK)
+    if week is None:
         raise FieldErrors(
             {"week": [_("Choose a week from 1 to %(max)s of the Nordic plan.") % {"max": MAX_WEEK}]}
         )
-    return int(text)
+    return week
 
 
 def clean_prevention_log(data: Mapping[str, Any], routine: Routine) -> dict[str, Any]:

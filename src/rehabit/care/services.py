@@ -30,6 +30,7 @@ from rehabit.care.signals import check_in_recorded
 from rehabit.clinical.medication import SCREEN_ANSWERS, validate_medication_answers
 from rehabit.clinical.progression import SessionOutcome, next_step
 from rehabit.clinical.selfcare import WatchItem
+from rehabit.core.inputs import whole_number
 
 # The check-in asks how the pain was "the next morning": it opens this long after the
 # session (expert choice: an evening session, then a night's sleep).
@@ -54,14 +55,7 @@ class Refused(ValueError):
 
 def _score(value: object) -> int | None:
     """A 0-10 rating from a form (text) or JSON (a whole number); None if it is neither."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value <= 10 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-        return number if 0 <= number <= 10 else None
-    return None
+    return whole_number(value, 0, 10)
 
 
 def clean_session_log(data: Mapping[str, Any], program: CareProgram) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -182,9 +183,12 @@ def _check_session(author: Any, patient: Any, appointment_id: Any) -> None:
     its time: never a cancelled or moved one."""
     from rehabit.booking.models import Appointment
 
-    session = Appointment.objects.filter(
-        pk=appointment_id, patient=patient, therapist__user=author
-    ).first()
+    try:
+        session = Appointment.objects.filter(
+            pk=appointment_id, patient=patient, therapist__user=author
+        ).first()
+    except (ValidationError, ValueError, TypeError):  # an id that is no UUID ("nope")
+        session = None
     if session is None:
         message = _("That is not a session of yours with this patient.")
         raise FieldErrors({"appointment_id": [message]})

@@ -39,6 +39,7 @@ from rehabit.clinical.program import (
     check_override,
 )
 from rehabit.clinical.progression import PROGRESSION_RULES
+from rehabit.core.inputs import whole_number
 from rehabit.mail.words import their_words
 
 
@@ -73,13 +74,7 @@ def prescriber(request: HttpRequest, patient: Any) -> Any:
 
 
 def _whole(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return whole_number(value, low=None)
 
 
 def clean_items(raw: Any, prefix: str = "items") -> list[PrescriptionItem]:

@@ -50,6 +50,35 @@ class InputRefused(ValueError):
         self.message = message
 
 
+# --- Whole numbers -----------------------------------------------------------------------
+
+# More digits than any count, rating or day a form asks for: a longer string is not read
+# (Python refuses to turn over 4,300 digits into a number, with an error, not a None).
+MAX_DIGITS = 9
+
+
+def whole_number(value: object, low: int | None = 0, high: int | None = None) -> int | None:
+    """A whole number from a form (its digits, in any script, with spaces around) or from
+    JSON (a number, not true or false), within ``low`` and ``high`` when they are given;
+    None for anything else. ``str.isdigit`` let through what ``int`` then refused ("²",
+    a superscript two, is a digit but no number) and strings of thousands of digits: each
+    was a server error, reachable without signing in (a review)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text.isdecimal() or len(text) > MAX_DIGITS:
+            return None
+        number = int(text)
+    else:
+        return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
 # --- Characters --------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from rehabit.assessments.models import Assessment
 from rehabit.care.services import FieldErrors, Refused
 from rehabit.clinical.outcomes import bridge_symmetry, load_outcomes, score_psfs
-from rehabit.core.inputs import InputRefused, parse_date
+from rehabit.core.inputs import InputRefused, parse_date, whole_number
 from rehabit.core.timefmt import format_day
 from rehabit.outcomes.models import (
     ACTIVITY_MAX_LENGTH,
@@ -36,14 +36,7 @@ __all__ = ["FieldErrors", "Refused", "record_bridge", "record_psfs", "save_diary
 
 def _rating(value: object, high: int = 10) -> int | None:
     """A whole number 0..high from a form (text) or JSON (a number); None if it is not."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value <= high else None
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-        return number if 0 <= number <= high else None
-    return None
+    return whole_number(value, 0, high)
 
 
 def _blank(value: object) -> bool:

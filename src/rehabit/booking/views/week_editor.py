@@ -30,6 +30,7 @@ from rehabit.booking.week_grid import (
     rows_of,
 )
 from rehabit.booking.workspace_forms import PasteForm
+from rehabit.core.inputs import whole_number
 
 
 def stored_rows(therapist: Therapist) -> dict[int, list[Range]]:
@@ -96,8 +97,9 @@ class WeekEditor:
         if "remove" in data:
             day_text, _sep, row_text = str(data.get("remove", "")).partition("-")
             day = _weekday(day_text)
-            if day is not None and row_text.isdigit() and int(row_text) < len(self.rows[day]):
-                del self.rows[day][int(row_text)]
+            row = whole_number(row_text)
+            if day is not None and row is not None and row < len(self.rows[day]):
+                del self.rows[day][row]
                 self.notice = _(
                     "The range was removed from %(day)s. Save the week to keep the change."
                 ) % {"day": day_name(day)}
@@ -170,8 +172,7 @@ class WeekEditor:
 
 
 def _weekday(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and int(text) < 7 else None
+    return whole_number(str(value or ""), 0, 6)
 
 
 def check_override_rows(data: Any, where: str) -> tuple[list[Range], DayCheck]:

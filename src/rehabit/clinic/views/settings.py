@@ -13,6 +13,7 @@ from rehabit.clinic.messaging import reply_days
 from rehabit.clinic.models import MAX_REPLY_DAYS, MessagingSettings
 from rehabit.clinic.relations import therapist_record
 from rehabit.clinic.views.common import therapist_only
+from rehabit.core.inputs import whole_number
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,8 +25,8 @@ def messaging_settings(request: HttpRequest) -> HttpResponse:
     value: str = str(reply_days(therapist))
     if request.method == "POST":
         value = request.POST.get("reply_within_days", "").strip()
-        days = int(value) if value.isdigit() else 0
-        if not 1 <= days <= MAX_REPLY_DAYS:
+        days = whole_number(value, 1, MAX_REPLY_DAYS)
+        if days is None:
             errors["reply_within_days"] = [
                 _("Enter a whole number of working days from 1 to %(max)s.")
                 % {"max": MAX_REPLY_DAYS}
