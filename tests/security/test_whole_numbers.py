@@ -91,3 +91,12 @@ def test_an_appointment_id_that_is_no_id(clinic: Clinic) -> None:
         {"kind": "follow_up", "appointment": "nope"},
     )
     assert note.status_code < 500
+
+
+@pytest.mark.parametrize("typed", ["\u00b2", "9" * 5000], ids=["superscript two", "5000 digits"])
+def test_a_pain_rating_in_a_prevention_log_anyone_may_keep(typed: str) -> None:
+    from tests.care.test_prevention import GOOD
+
+    data = {**GOOD, "pain_during": typed, "token": "n1"}
+    response = _client().post("/prevention/strength/", data)
+    assert response.status_code == 422

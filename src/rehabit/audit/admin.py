@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rehabit.audit.models import AuditEntry
 from rehabit.core.admin import ReadOnlyAdmin
+from rehabit.core.inputs import whole_number
 from rehabit.core.timefmt import format_when
 
 
@@ -55,8 +56,8 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     ) -> tuple[QuerySet[AuditEntry], bool]:
         term = search_term.strip()
         ids: list[int] = []
-        if term.isdigit():
-            ids.append(int(term))
+        if (number := whole_number(term, low=None)) is not None:
+            ids.append(number)
         elif "@" in term:
             ids.extend(
                 get_user_model().objects.filter(email__iexact=term).values_list("pk", flat=True)

@@ -35,12 +35,7 @@ SESSION_LIST_MAX = 200  # a browser's anonymous log keeps the newest this many
 
 
 def _score(value: object) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-        return number if 0 <= number <= 10 else None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if 0 <= value <= 10 else None
-    return None
+    return whole_number(value, 0, 10)
 
 
 def parse_week(value: object) -> int:
