@@ -153,6 +153,40 @@ def test_a_result_offers_a_physiotherapist_only_in_its_place(
 BOOKING_LINKS = ("Book an online session", "After you have seen a doctor: book a physiotherapist")
 
 
+def test_back_from_the_result_says_the_check_is_finished_not_an_empty_check(
+    client: Client,
+) -> None:
+    """Back from the result opened the last step again, empty, as "Step 4 of up to 7": the
+    person could not tell whether their result still stood (phone walk 6)."""
+    seen = visit(client, dict(guided_case("soon")["answers"]))
+    result_url, _html = seen[-1]
+    last_step = seen[-2][0]
+    back = client.get(last_step)
+    assert back.status_code == 200
+    html = back.content.decode()
+    assert "You have finished this check" in html
+    assert f'href="{result_url}"' in html
+    assert 'name="action" value="restart"' in html
+    assert 'type="radio"' not in html and "Step " not in html
+    # A new check is a new check: its first page, empty, and its steps after it.
+    first = client.post("/assessment/", {"action": "restart"})
+    opened = client.get(first["Location"]).content.decode()
+    assert "You have finished this check" not in opened and "Step 1 of" in opened
+
+
+def test_the_error_summary_counts_what_it_lists(client: Client) -> None:
+    """Answers needing a change on later pages are asked there; the summary counted them
+    all ("problems with 20 answers") above a list of two (phone walk 6)."""
+    session = client.session
+    page = wizard.pages()[0]
+    others = {q: ["This question is required."] for q in ("fever", "lump", "night_pain")}
+    session[views.ERRORS_KEY] = {page.questions[0].id: ["This question is required."], **others}
+    session.save()
+    html = client.get(step_url(page.id)).content.decode()
+    assert "There is a problem with 1 answer" in html
+    assert html.count('class="error-message"') == 1
+
+
 def test_the_pages_keep_the_disposition_of_every_vignette() -> None:
     """Including the mild ones: "mild" needs both walk_test and weakness, which the pages
     ask while both answers together could still make it self-care."""

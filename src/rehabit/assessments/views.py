@@ -20,6 +20,9 @@ from rehabit.clinical.questionnaire import is_child
 SESSION_RESULTS_KEY = "assessment_ids"
 ERRORS_KEY = "assessment_errors"
 RESUME_KEY = "assessment_resume"
+# The check this browser finished last (its id), until another is started: a step of it
+# opened again (the Back button from the result) says so, not an empty check.
+FINISHED_KEY = "assessment_finished"
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,6 +31,7 @@ def start(request: HttpRequest) -> HttpResponse:
         draft = wizard.load_draft(request.session)
         if request.POST.get("action") == "restart" or not draft.answers:
             wizard.clear_draft(request.session)
+            request.session.pop(FINISHED_KEY, None)
             return redirect("assessments:step", page_id=wizard.pages()[0].id)
         return redirect("assessments:step", page_id=_resume_page(draft))
     draft = wizard.load_draft(request.session)
@@ -58,6 +62,11 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
     if index is None:
         raise Http404("No such step.")
     draft = wizard.load_draft(request.session)
+    finished = request.session.get(FINISHED_KEY)
+    if finished and not draft.answers and request.method == "GET":
+        # A step of a check already finished (Back from its result): not an empty check
+        # that looks like the same one, but the way to its result or to a new check.
+        return render(request, "assessments/finished.html", {"assessment_id": finished})
     if any(f.ends_check for f in wizard.stopping(draft.answers)):
         return redirect("assessments:stop")  # the check cannot go on (a child under 5)
     questions = wizard.shown(index, draft.answers)
@@ -159,6 +168,7 @@ def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
         return redirect("assessments:step", page_id=wizard.first_page_with_errors(exc.errors))
     wizard.clear_draft(request.session)
     request.session.pop(RESUME_KEY, None)
+    request.session[FINISHED_KEY] = str(assessment.id)
     if assessment.owner_id is None:  # signed out: claimed on sign-up or sign-in later
         mine = request.session.get(SESSION_RESULTS_KEY, [])
         request.session[SESSION_RESULTS_KEY] = [*mine, str(assessment.id)][-20:]
@@ -212,8 +222,10 @@ def _step_context(
         "section": page.section,
         "follow_up": page.follow_up,
         "questions": items,
-        "errors": errors,
-        "error_count": sum(len(m) for m in errors.values()),
+        # Only this page's: the summary counts what it lists (answers of later pages that
+        # need a change are asked there).
+        "errors": {q.id: errors[q.id] for q in questions if q.id in errors},
+        "error_count": sum(len(errors.get(q.id, [])) for q in questions),
         "number": number,
         "total": total,
         "is_last": following is None,
