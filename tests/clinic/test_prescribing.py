@@ -294,3 +294,21 @@ def test_the_program_page_and_the_api_explain_with_the_sessions_the_patient_logg
     api = therapist.get(f"/api/v1/patients/{clinic.patient.pk}/prescription").json()
     progress = next(i["progress"] for i in api["items"] if i["family"] == item.family)
     assert progress == patient_sees
+
+
+def test_a_change_refused_lists_each_problem_linked_to_its_field(clinic: Clinic) -> None:
+    """The summary said "Nothing was changed. Please correct the fields below." and named
+    nothing (phone walk 6)."""
+    import re
+
+    response = _prescribe(clinic, reason="")
+    assert response.status_code == 422
+    page = response.content.decode()
+    summary = page[page.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert links, summary
+    anchor, message = links[0]
+    assert anchor.endswith("-reason") and f'id="{anchor}"' in page
+    assert html.unescape(message).strip() in html.unescape(page.split(summary)[1])
+    assert 'aria-invalid="true"' in page
