@@ -167,3 +167,25 @@ def test_a_patients_profile_still_asks_for_the_date_of_birth() -> None:
     page = login(Client(), patient).get("/account/profile/").content.decode()
     assert "As you would like your therapist to address you." in page
     assert "Date of birth" in page
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "account/email/password_changed_message.txt",
+        "mfa/email/totp_activated_message.txt",
+        "mfa/email/recovery_codes_generated_message.txt",
+    ],
+)
+def test_a_security_notice_does_not_also_say_it_can_be_ignored(template: str) -> None:
+    """The "two-factor authentication is on" e-mail said "If this was not you, reset your
+    password now..." and then "If you did not ask for this e-mail, you can ignore it"
+    (phone walk 6). A notice of a change says only what to do if it was not you."""
+    from django.template.loader import render_to_string
+
+    text = render_to_string(template, {"timestamp": None, "ip": "192.0.2.1", "user_agent": "x"})
+    assert "If this was not you, reset your password now" in text
+    assert "ignore" not in text
+    # A message the person asked for (a reset link) may still be ignored.
+    reset = render_to_string("account/email/password_reset_key_message.txt", {})
+    assert "you can ignore it" in reset
