@@ -177,7 +177,10 @@ def test_a_patient_sees_unread_messages_in_the_site_navigation(clinic: Clinic) -
     messaging.send(clinic.therapist.user, thread, "See you Tuesday.")
     assert messaging.unread_for_patient(clinic.patient) == 1
     home = patient.get("/").content.decode()
-    assert '<span id="unread-messages">(1 unread)</span>' in home
+    assert '<span id="unread-messages" class="nav-count">(1 unread)</span>' in home
+    # On a phone the item is folded away: the closed menu button says so too (phone walk 6).
+    assert '<span class="menu-badge">1 new message</span>' in home
+    assert "menu-badge" not in clinic.client("other_patient").get("/").content.decode()
     assert 'id="unread-messages"' not in clinic.client("other_patient").get("/").content.decode()
 
 

@@ -42,16 +42,35 @@ def appointment_panel(context: Any, appointment: Any) -> dict[str, Any]:
     }
 
 
+def _patient_unread(request: Any) -> tuple[bool, int]:
+    """(whether the site navigation has a "Messages" item: a signed-in patient's; their
+    unread messages), asked once per request (the menu button and the item both show it)."""
+    found = getattr(request, "_rehabit_unread", None)
+    if found is None:
+        user = getattr(request, "user", None)
+        shown = bool(user is not None and user.is_authenticated and not is_staff_role(user))
+        found = (shown, messaging.unread_for_patient(user) if shown else 0)
+        if request is not None:
+            request._rehabit_unread = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def unread_messages(context: Any) -> int:
+    """A signed-in patient's unread messages (0 for anyone else): shown on the phone's
+    closed "Menu" button too, where the "Messages" item is out of sight."""
+    return _patient_unread(context.get("request"))[1]
+
+
 @register.inclusion_tag("clinic/_nav_messages.html", takes_context=True)
 def messages_nav(context: Any) -> dict[str, Any]:
     """The "Messages" item of the site navigation for a signed-in patient, with the number
     of unread messages (therapists have theirs in the workspace navigation)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    shown = bool(user is not None and user.is_authenticated and not is_staff_role(user))
+    shown, unread = _patient_unread(request)
     return {
         "shown": shown,
-        "unread": messaging.unread_for_patient(user) if shown else 0,
+        "unread": unread,
         "current": shown
         and request.resolver_match is not None
         and request.resolver_match.namespace == "clinic",
