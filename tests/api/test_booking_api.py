@@ -258,3 +258,71 @@ def test_an_appointment_in_the_api_says_whether_it_was_attended(
     assert client.get(f"/api/v1/appointments/{appointment.pk}").json()["attendance"] == ""
     Appointment.objects.filter(pk=appointment.pk).update(attendance="attended")
     assert client.get(f"/api/v1/appointments/{appointment.pk}").json()["attendance"] == "attended"
+
+
+# --- The time of day (``time_of_day``) ------------------------------------------------
+
+
+def _office_therapist() -> Any:
+    """Europe/London, 09:00-17:00 every day: 04:00-12:00 (or 05:00-13:00) in New York."""
+    from datetime import time
+
+    hours = {day: ((time(9, 0), time(17, 0)),) for day in range(7)}
+    return make_therapist("Olly Office", zone="Europe/London", hours=hours, with_user=False)
+
+
+def test_slots_keep_to_the_part_of_the_day_on_the_viewer_s_clock(db: Any) -> None:
+    from datetime import time
+
+    from django.utils import timezone
+
+    office = _office_therapist()
+    new_york = ZoneInfo("America/New_York")
+    today = timezone.now().astimezone(new_york).date()
+    url = (
+        f"/api/v1/therapists/{office.pk}/slots?start={today}&end={today + timedelta(days=6)}"
+        "&tz=America/New_York&session_type=first_assessment"
+    )
+    everything = Client().get(url).json()  # asked first: the filtered answer is kept apart
+    assert everything["time_of_day"] == "any" and everything["slots"]
+    response = Client().get(f"{url}&time_of_day=morning")
+    morning = response.json()
+    assert response.status_code == 200 and morning["time_of_day"] == "morning"
+    starts = [datetime.fromisoformat(s["start"]) for s in morning["slots"]]
+    assert starts and all(time(6) <= s.time() < time(12) for s in starts)  # the viewer's clock
+    assert morning["slots"] == [
+        s
+        for s in everything["slots"]
+        if time(6) <= datetime.fromisoformat(s["start"]).time() < time(12)
+    ]
+    assert Client().get(f"{url}&time_of_day=any").json()["slots"] == everything["slots"]
+    # New York's evening is the middle of London's night.
+    evening = Client().get(f"{url}&time_of_day=evening").json()
+    assert evening["slots"] == [] and evening["time_of_day"] == "evening"
+
+
+@pytest.mark.parametrize("value", ["night", "Morning", "", "morning,evening"])
+def test_a_wrong_time_of_day_is_a_field_error(therapist: Any, value: str) -> None:
+    response = Client().get(
+        f"/api/v1/therapists/{therapist.pk}/slots?start=2027-03-01&end=2027-03-02&tz=UTC"
+        f"&time_of_day={quote(value)}"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"][0]["loc"] == ["query", "time_of_day"]
+    assert "'any', 'morning', 'afternoon' or 'evening'" in body["detail"][0]["msg"]
+    assert body["errors"]["time_of_day"] == [body["detail"][0]["msg"]]
+
+
+def test_the_openapi_document_describes_the_time_of_day() -> None:
+    spec = Client().get("/api/v1/openapi.json").json()
+    get = spec["paths"]["/api/v1/therapists/{therapist_id}/slots"]["get"]
+    parameter = next(p for p in get["parameters"] if p["name"] == "time_of_day")
+    assert parameter["in"] == "query" and not parameter.get("required", False)
+    assert "morning 06:00-12:00" in parameter["description"]
+    assert "evening 17:00-22:00" in parameter["description"]
+    assert parameter["schema"]["default"] == "any"
+    schema = parameter["schema"].get("allOf", [parameter["schema"]])[0]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    assert schema["enum"] == ["any", "morning", "afternoon", "evening"]

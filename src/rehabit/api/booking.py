@@ -22,7 +22,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import SessionAuth
 
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
-from rehabit.booking import freshness, idempotency, limits, services, video
+from rehabit.booking import day_parts, freshness, idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
 from rehabit.booking.ics import join_url, manage_url
@@ -81,11 +81,21 @@ class SlotOut(Schema):
     session_type: str
 
 
+TIME_OF_DAY = (
+    "Only slots starting in this part of the day on the clock of `tz`: morning 06:00-12:00, "
+    "afternoon 12:00-17:00, evening 17:00-22:00 (start included, end not; starts from "
+    "22:00 to 06:00 are in none of them). `any` (the default) lists every slot."
+)
+
+
 class SlotsOut(Schema):
     therapist_id: int
     time_zone: str = Field(description="The viewer's zone the slots are shown in")
     start: date
     end: date
+    time_of_day: day_parts.DayPart = Field(
+        day_parts.DayPart.ANY, description="The part of the day the slots were kept to"
+    )
     slots: list[SlotOut]
 
 
@@ -162,6 +172,7 @@ class SlotQuery(Schema):
     end: Day = Field(description="Last date (inclusive), at most 31 days after start")
     tz: str = Field("UTC", max_length=64, description="IANA zone of the viewer")
     session_type: str | None = Field(None, max_length=32)
+    time_of_day: day_parts.DayPart = Field(day_parts.DayPart.ANY, description=TIME_OF_DAY)
 
 
 def _errors(loc: list[str], message: str) -> dict[str, Any]:
@@ -295,9 +306,10 @@ def list_therapists(
 def therapist_slots(
     request: HttpRequest, therapist_id: int, query: Query[SlotQuery]
 ) -> Status[dict[str, Any]] | HttpResponse:
-    """Every bookable start on the viewer's dates `start`..`end`, in the viewer's zone `tz`.
-    The same engine decides bookings, so any slot listed here can be booked (until someone
-    else takes it)."""
+    """Every bookable start on the viewer's dates `start`..`end`, in the viewer's zone `tz`,
+    or only those starting in the part of the day `time_of_day` on that clock. The same
+    engine decides bookings, so any slot listed here can be booked (until someone else
+    takes it)."""
     problem = _zone_error(query.tz, ["query", "tz"])
     if problem:
         return Status(422, problem)
@@ -309,8 +321,15 @@ def therapist_slots(
         )
     # The same answer for everyone asking in the same few seconds (not a person's data):
     # kept in the shared cache until a booking changes or KEEP_SECONDS pass (issue 10).
+    part = query.time_of_day
     key = freshness.key(
-        "slots", therapist_id, query.start, query.end, query.tz, query.session_type or ""
+        "slots",
+        therapist_id,
+        query.start,
+        query.end,
+        query.tz,
+        query.session_type or "",
+        part.value,
     )
     kept, generation = freshness.lookup(key)
     if kept is not None:
@@ -333,7 +352,8 @@ def therapist_slots(
         "time_zone": query.tz,
         "start": query.start,
         "end": query.end,
-        "slots": [_slot_out(s, zone) for s in found],
+        "time_of_day": part.value,
+        "slots": [_slot_out(s, zone) for s in day_parts.slots_in_part(found, part, zone)],
     }
     # Already in SlotsOut's shape: encoded as django-ninja encodes it, without validating
     # each of the hundreds of slots again (that was most of this endpoint's time; issue 10).

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rehabit.booking import day_parts
 from rehabit.booking import messages as msg
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
@@ -58,6 +59,29 @@ class ZoneField(inputs.ZoneChoiceField):
         super().validate(value)
 
 
+class DayPartField(forms.ChoiceField):
+    """The time-of-day filter (``rehabit.booking.day_parts``): cleaned to a ``DayPart``,
+    any time when left out."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "“%(value)s” is not a time of day you can choose: choose any time, morning, "
+            "afternoon or evening."
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Time of day"))
+        kwargs.setdefault("choices", day_parts.choices)  # a callable: the reader's language
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", day_parts.DayPart.ANY.value)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> day_parts.DayPart:
+        cleaned = super().clean(value)
+        return day_parts.DayPart(cleaned) if cleaned else day_parts.DayPart.ANY
+
+
 class SearchForm(forms.Form):
     specialty = forms.ChoiceField(
         label=_("What do you need help with?"),
@@ -72,6 +96,7 @@ class SearchForm(forms.Form):
         initial=SessionKind.FIRST_ASSESSMENT,
     )
     tz = ZoneField(required=False)
+    time_of_day = DayPartField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,13 +104,21 @@ class SearchForm(forms.Form):
 
 
 class WeekForm(forms.Form):
-    """The therapist page's controls: which session, which week, which zone."""
+    """The therapist page's controls: which session, which week, which zone, which part
+    of the day."""
 
     session = forms.ChoiceField(
         label=_("Kind of session"), choices=SessionKind.choices, required=False
     )
     start = DateInputField(label=_("Week from"), required=False)
     tz = ZoneField(required=False)
+    time_of_day = DayPartField()
+
+
+class DayPartForm(forms.Form):
+    """The move page's one control: which part of the day to list times in."""
+
+    time_of_day = DayPartField()
 
 
 def parse_start(value: str) -> datetime:

@@ -24,6 +24,7 @@ from rehabit.booking.timefmt import (
     zone_label,
 )
 from rehabit.scheduling import Slot
+from rehabit.scheduling.day_parts import DayPart, starts_in_part
 
 
 def iso_utc(moment: datetime) -> str:
@@ -48,14 +49,24 @@ def slot_view(slot: Slot, zone: str, *, therapist_id: int, therapist_zone: str) 
 
 
 def slots_by_day(
-    slots: Iterable[Slot], zone: str, *, therapist_id: int, therapist_zone: str
+    slots: Iterable[Slot],
+    zone: str,
+    *,
+    therapist_id: int,
+    therapist_zone: str,
+    part: DayPart = DayPart.ANY,
 ) -> list[dict[str, Any]]:
-    """Slots grouped under the viewer's local dates."""
+    """Slots grouped under the viewer's local dates.
+
+    With a part of the day (``rehabit.scheduling.day_parts``), each day that has free
+    times keeps only those starting in it: a day whose free times are all at other hours
+    is listed with no slots, so the page can say so rather than leave the day out."""
     views = [
         slot_view(s, zone, therapist_id=therapist_id, therapist_zone=therapist_zone) for s in slots
     ]
     return [
-        {"day": day, "slots": list(items)} for day, items in groupby(views, key=lambda v: v["day"])
+        {"day": day, "slots": [v for v in items if starts_in_part(v["start"], part, zone)]}
+        for day, items in groupby(views, key=lambda v: v["day"])
     ]
 
 

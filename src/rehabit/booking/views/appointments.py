@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rehabit.booking import chains, idempotency, limits, services, video
+from rehabit.booking import chains, day_parts, idempotency, limits, services, video
 from rehabit.booking import messages as msg
 from rehabit.booking import slots as engine
-from rehabit.booking.forms import BookForm, CancelForm, parse_start
+from rehabit.booking.forms import BookForm, CancelForm, DayPartForm, parse_start
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import Appointment, AppointmentStatus, SessionKind
 from rehabit.booking.patient_summary import patient_summary
@@ -267,13 +267,20 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     view = appointment_view(found, request.user, zone, now)
     therapist = found.therapist
     kind = found.session_type.kind
+    # The list of new times may keep to a part of the day (``?time_of_day=``, in the
+    # address, so a pick posted from it comes back to the same list).
+    part_form = DayPartForm(request.GET if day_parts.PARAMETER in request.GET else None)
+    part = day_parts.chosen(part_form.cleaned_data if part_form.is_valid() else {})
     context: dict[str, Any] = {
         **view,
         "zone": zone,
         "zone_label": zone_label(now, zone),
         "therapist": therapist,
+        "part_form": part_form,
+        "requested_zone": request.GET.get("tz", ""),
+        **day_parts.page_context(request, part, zone_label(now, zone)),
     }
-    status = 200
+    status = 200 if part_form.is_valid() or not part_form.is_bound else 422
     if request.method == "POST":
         confirmed = request.POST.get("confirm") == "yes"
         try:
@@ -303,9 +310,11 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
             if schedule
             else []
         )
-        context["days"] = slots_by_day(
-            free, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone
+        days = slots_by_day(
+            free, zone, therapist_id=therapist.pk, therapist_zone=therapist.time_zone, part=part
         )
+        context["days"] = days if any(day["slots"] for day in days) else []
+        context["others_free"] = bool(free) and not context["days"]
         context["current_iso"] = iso_utc(found.start)
     return render(request, "booking/reschedule.html", context, status=status)
 

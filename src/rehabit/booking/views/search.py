@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from rehabit.booking import freshness
+from rehabit.booking import day_parts, freshness
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import SearchForm, WeekForm
 from rehabit.booking.models import SessionKind
@@ -129,17 +129,34 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
+def _valid_data(form: Any) -> dict[str, Any]:
+    """The values of the form's valid fields: a wrong value in one control (a zone, a time
+    of day typed into the address) is shown with its error, and the page still answers
+    the rest of the question rather than dropping every choice."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return dict(form.cleaned_data)
+
+
 def _search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _valid_data(form)
     zone = viewer_zone(request, data.get("tz") or None)
     kind = data.get("session") or SessionKind.FIRST_ASSESSMENT
+    part = day_parts.chosen(data)
     if not form.is_bound:
-        form.initial = {"tz": zone, "session": kind}  # the same form: its choices read once
-    _show_what_is_shown(form, tz=zone, session=kind)
+        # the same form: its choices read once
+        form.initial = {"tz": zone, "session": kind, day_parts.PARAMETER: part.value}
+    _show_what_is_shown(form, tz=zone, session=kind, **{day_parts.PARAMETER: part.value})
     now = timezone.now()
-    therapists, earliest = engine.search_therapists(
-        specialty=data.get("specialty", ""), language=data.get("language", ""), kind=kind, now=now
+    therapists, earliest = day_parts.search_therapists(
+        specialty=data.get("specialty", ""),
+        language=data.get("language", ""),
+        kind=kind,
+        now=now,
+        part=part,
+        zone=zone,
     )
     page, pages = _page_number(request, len(therapists))
     shown = therapists[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -166,6 +183,7 @@ def _search(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "specialty": data.get("specialty", ""),
             "zone_guess": _zone_guess(request),
+            **day_parts.page_context(request, part, zone_label(now, zone)),
         },
         status=200 if form.is_valid() or not form.is_bound else 422,
     )
@@ -175,8 +193,9 @@ def _search(request: HttpRequest) -> HttpResponse:
 def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
     found = listed_therapist(therapist_id)
     form = WeekForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _valid_data(form)
     zone = viewer_zone(request, data.get("tz") or None)
+    part = day_parts.chosen(data)
     offered = [s for s in found.session_types.all() if s.is_offered]
     kinds = {s.kind for s in offered}
     kind = data.get("session") or (
@@ -198,12 +217,23 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
         if schedule and kind in kinds
         else []
     )
+    days = slots_by_day(
+        free, zone, therapist_id=found.pk, therapist_zone=found.time_zone, part=part
+    )
+    has_times = any(day["slots"] for day in days)
     next_free = []
-    if not free and schedule and kind in kinds:
-        next_free = engine.earliest([schedule], kind, now, per_therapist=1).get(found.pk, [])
+    if not has_times and schedule and kind in kinds:
+        next_free = day_parts.next_in_part(schedule, kind, now, part, zone)
     if not form.is_bound:
-        form = WeekForm(initial={"tz": zone, "session": kind, "start": first_day})
-    _show_what_is_shown(form, tz=zone, session=kind)
+        form = WeekForm(
+            initial={
+                "tz": zone,
+                "session": kind,
+                "start": first_day,
+                day_parts.PARAMETER: part.value,
+            }
+        )
+    _show_what_is_shown(form, tz=zone, session=kind, **{day_parts.PARAMETER: part.value})
     return render(
         request,
         "booking/therapist.html",
@@ -216,7 +246,10 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
             "therapist_zone_label": zone_label(now, found.time_zone),
             "kind": kind,
             "offered": offered,
-            "days": slots_by_day(free, zone, therapist_id=found.pk, therapist_zone=found.time_zone),
+            "days": days,
+            "has_times": has_times,
+            # Free times this week, but none in the chosen part of the day.
+            "others_free": bool(free) and not has_times,
             "first_day": first_day,
             "previous_week": first_day - timedelta(days=DAYS_SHOWN) if first_day > today else None,
             "next_week": next_week if next_week <= open_until else None,
@@ -227,6 +260,7 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
                 for s in next_free
             ],
             "zone_guess": _zone_guess(request),
+            **day_parts.page_context(request, part, zone_label(now, zone)),
         },
         status=200 if form.is_valid() or not form.is_bound else 422,
     )

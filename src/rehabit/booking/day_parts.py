@@ -1,0 +1,184 @@
+"""The time-of-day filter of booking: the pages' words for it, and the search that honours it.
+
+Which times belong to which part of the day is one rule in the scheduling core
+(``rehabit.scheduling.day_parts``: morning 06:00-12:00, afternoon 12:00-17:00, evening
+17:00-22:00, on the clock of the zone the page or API answer shows times in; "any time"
+keeps everything). This module names the parts for people and runs the therapist search
+with it: the search page, the therapist's week, the move page and the slots API all call
+the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rehabit.booking import slots as engine
+from rehabit.booking.models import Therapist
+from rehabit.core.timefmt import TIME
+from rehabit.scheduling import Slot
+from rehabit.scheduling.day_parts import (
+    BOUNDS,
+    DayPart,
+    earliest_in_part,
+    in_day_part,
+    slots_in_part,
+    starts_in_part,
+)
+
+__all__ = [
+    "PARAMETER",
+    "DayPart",
+    "choices",
+    "chosen",
+    "during",
+    "earliest",
+    "in_day_part",
+    "next_in_part",
+    "note",
+    "page_context",
+    "search_therapists",
+    "slots_in_part",
+    "span",
+    "starts_in_part",
+]
+
+# The query parameter of the pages and of the slots API.
+PARAMETER = "time_of_day"
+
+_NAMES: Mapping[DayPart, Any] = {
+    DayPart.MORNING: gettext_lazy("Morning"),
+    DayPart.AFTERNOON: gettext_lazy("Afternoon"),
+    DayPart.EVENING: gettext_lazy("Evening"),
+}
+_DURING: Mapping[DayPart, Any] = {
+    # Translators: put into sentences such as "No free time %(part)s on this day."
+    DayPart.MORNING: gettext_lazy("in the morning"),
+    DayPart.AFTERNOON: gettext_lazy("in the afternoon"),
+    DayPart.EVENING: gettext_lazy("in the evening"),
+}
+
+
+def _clock(value: time) -> str:
+    return str(formats.time_format(value, TIME))
+
+
+def span(part: DayPart) -> str:
+    """ "06:00 to 12:00": the part's bounds on the viewer's clock ("" for any time)."""
+    if part not in BOUNDS:
+        return ""
+    start, end = BOUNDS[part]
+    return _("%(start)s to %(end)s") % {"start": _clock(start), "end": _clock(end)}
+
+
+def choices() -> list[tuple[str, str]]:
+    """The form's options, in the reader's language: "Any time", then each part with its
+    bounds ("Morning, 06:00 to 12:00")."""
+    return [(DayPart.ANY.value, _("Any time"))] + [
+        (part.value, _("%(part)s, %(span)s") % {"part": _NAMES[part], "span": span(part)})
+        for part in BOUNDS
+    ]
+
+
+def during(part: DayPart) -> str:
+    """ "in the morning", for sentences ("" for any time)."""
+    return str(_DURING[part]) if part in _DURING else ""
+
+
+def chosen(data: Mapping[str, Any]) -> DayPart:
+    """The part a valid form asked for (``cleaned_data``); any time when none was."""
+    value = data.get(PARAMETER) or DayPart.ANY
+    return DayPart(value)
+
+
+def note(part: DayPart, zone_label: str) -> str:
+    """What the page says it shows: "Only times that start in the morning (06:00 to 12:00,
+    EST, America/New York) are shown." ("" for any time)."""
+    if part is DayPart.ANY:
+        return ""
+    return _("Only times that start %(part)s (%(span)s, %(zone)s) are shown.") % {
+        "part": during(part),
+        "span": span(part),
+        "zone": zone_label,
+    }
+
+
+def page_context(request: HttpRequest, part: DayPart, zone_label: str) -> dict[str, Any]:
+    """What a page says about the filter: the part chosen ("" for any time), the words for
+    it, the note of what is shown, and the address of the same page at any time of day
+    (every other choice kept, back to the first page)."""
+    chosen = part is not DayPart.ANY
+    query = request.GET.copy()
+    query[PARAMETER] = DayPart.ANY.value
+    query.pop("page", None)
+    return {
+        "part": part.value if chosen else "",
+        "part_words": during(part),
+        "part_note": note(part, zone_label),
+        "any_time_url": f"{request.path}?{query.urlencode()}" if chosen else "",
+    }
+
+
+def earliest(
+    schedules: list[engine.Schedule], kind: str, now: datetime, part: DayPart, zone: str, n: int
+) -> dict[int, list[Slot]]:
+    """``engine.earliest`` with the part of the day: each therapist's ``n`` earliest free
+    slots in ``part`` on ``zone``'s clock, soonest therapist first."""
+    candidates = [(s.therapist_id, s.rules, kind, s.busy) for s in schedules if s.offers(kind)]
+    return earliest_in_part(candidates, now=now, part=part, zone=zone, per_therapist=n)
+
+
+def next_in_part(
+    schedule: engine.Schedule, kind: str, now: datetime, part: DayPart, zone: str
+) -> list[Slot]:
+    """The one earliest free slot of ``kind`` in ``part`` (empty when none in the horizon)."""
+    return earliest([schedule], kind, now, part, zone, 1).get(schedule.therapist_id, [])
+
+
+def search_therapists(
+    *,
+    specialty: str = "",
+    language: str = "",
+    kind: str,
+    now: datetime,
+    part: DayPart,
+    zone: str,
+    per_therapist: int = 3,
+) -> tuple[list[Therapist], dict[int, list[Slot]]]:
+    """``engine.search_therapists`` keeping only times in ``part`` on ``zone``'s clock.
+
+    Any time is exactly the engine's search. With a part, every listed therapist matching
+    the filters is still returned (so the count and the pages stay those of the same
+    question without the part): those who can see the patient soonest in that part first,
+    then those with no such time in their horizon, in name order, as the engine lists
+    therapists with nothing free. Their appointments are read over the whole horizon at
+    once (six queries in all), since the first times in a part may be days away.
+    """
+    if part is DayPart.ANY:
+        return engine.search_therapists(
+            specialty=specialty,
+            language=language,
+            kind=kind,
+            now=now,
+            per_therapist=per_therapist,
+        )
+    therapists = Therapist.objects.filter(is_listed=True)
+    if specialty:
+        therapists = therapists.filter(specialties__specialty=specialty)
+    if language:
+        therapists = therapists.filter(languages__language=language)
+    found = list(therapists.distinct().order_by("name", "id"))
+    rules = engine.load_rules([t.id for t in found], now, therapists=found)
+    horizon = max((r.horizon_days for r in rules.values()), default=1)
+    busy = engine.load_busy(list(rules), now, now + timedelta(days=horizon + 1))
+    schedules = [engine.Schedule(tid, r, busy[tid]) for tid, r in rules.items()]
+    slots = earliest(schedules, kind, now, part, zone, per_therapist)
+    order = {tid: i for i, tid in enumerate(slots)}
+    found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
+    return found, slots

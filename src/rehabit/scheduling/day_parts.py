@@ -1,0 +1,204 @@
+"""Parts of the day a patient may ask for: morning, afternoon or evening, on their clock.
+
+A patient in New York looking at a therapist whose hours are in London sees the London
+mornings at 04:00; asking for "morning" they mean morning in New York. So a part of the day
+is a span of wall-clock time in the *viewer's* zone (the zone the page or the API answer
+shows times in), never the therapist's, and a slot belongs to the part its start falls in
+(a session starting at 21:45 is an evening one, whenever it ends).
+
+The bounds, start included and end left out (so 12:00 is afternoon, not morning):
+
+* morning: 06:00 to 12:00
+* afternoon: 12:00 to 17:00
+* evening: 17:00 to 22:00
+
+Starts from 22:00 to 06:00 are in no part: only "any time" (the default, every slot, as
+without the filter) shows them. The bounds are wall-clock times, so they follow the
+viewer's clock through daylight-saving changes and half-hour offsets alike.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Hashable, Iterable, Mapping
+from datetime import datetime, time
+from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from .rules import AvailabilityRules, BusyLike, SessionType
+from .search import earliest_slots
+from .slots import Slot, _engine, first_free_slots
+from .zones import WallKind, _offset_us, from_us, local_date, resolve_wall, validate_zone
+
+__all__ = [
+    "BOUNDS",
+    "DayPart",
+    "earliest_in_part",
+    "first_slots_in_part",
+    "in_day_part",
+    "slots_in_part",
+    "starts_in_part",
+]
+
+TherapistId = TypeVar("TherapistId", bound=Hashable)
+
+
+class DayPart(StrEnum):
+    """A part of the day on the viewer's clock; "any" keeps every time."""
+
+    ANY = "any"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+BOUNDS: Mapping[DayPart, tuple[time, time]] = MappingProxyType(
+    {
+        DayPart.MORNING: (time(6, 0), time(12, 0)),
+        DayPart.AFTERNOON: (time(12, 0), time(17, 0)),
+        DayPart.EVENING: (time(17, 0), time(22, 0)),
+    }
+)
+
+# How far around a part's bounds starts are looked at: more than any clock change (at most
+# two hours), and little enough that one date's window never reaches the next date's (a
+# part lasts at most six hours).
+_SLACK = 3 * 60 * 60 * 1_000_000
+
+
+def in_day_part(local: time, part: DayPart | str) -> bool:
+    """Does the wall-clock time ``local`` fall in ``part`` (start included, end not)?
+
+    ``part`` may be given by its value ("morning"); an unknown one raises ``ValueError``.
+    """
+    chosen = DayPart(part)
+    if chosen is DayPart.ANY:
+        return True
+    start, end = BOUNDS[chosen]
+    return start <= local.replace(tzinfo=None) < end
+
+
+def _zone(zone: str | ZoneInfo) -> ZoneInfo:
+    return zone if isinstance(zone, ZoneInfo) else validate_zone(zone)
+
+
+def starts_in_part(start: datetime, part: DayPart | str, zone: str | ZoneInfo) -> bool:
+    """Does the instant ``start`` (aware) fall in ``part`` on the clock of ``zone``?"""
+    if DayPart(part) is DayPart.ANY:
+        return True
+    return in_day_part(start.astimezone(_zone(zone)).time(), part)
+
+
+def slots_in_part(slots: Iterable[Slot], part: DayPart | str, zone: str | ZoneInfo) -> list[Slot]:
+    """The slots whose start falls in ``part`` on the clock of ``zone``, in their order."""
+    if DayPart(part) is DayPart.ANY:
+        return list(slots)
+    tz = _zone(zone)
+    return [slot for slot in slots if in_day_part(slot.start.astimezone(tz).time(), part)]
+
+
+@lru_cache(maxsize=8192)
+def _window(zone: ZoneInfo, ordinal: int, part: DayPart) -> tuple[int, int, bool]:
+    """(lo, hi, exact): the instants around ``part`` on the date ``ordinal`` in ``zone``.
+
+    With no clock change anywhere near, the part is exactly the instants in [lo, hi)
+    (``exact``). Otherwise [lo, hi) is widened by ``_SLACK`` on both sides, and which of
+    its starts are in the part is for ``in_day_part`` to say, start by start.
+    """
+    opens, closes = (t.hour * 60 + t.minute for t in BOUNDS[part])
+    lo, lo_kind, lo_offset = resolve_wall(zone, ordinal, opens)
+    hi, hi_kind, hi_offset = resolve_wall(zone, ordinal, closes)
+    around = (_offset_at(zone, lo - _SLACK), _offset_at(zone, hi + _SLACK))
+    normal = lo_kind == hi_kind == WallKind.NORMAL
+    if normal and around == (lo_offset, lo_offset) and hi_offset == lo_offset:
+        return lo, hi, True  # (no zone changes its clocks twice within a few hours)
+    return lo - _SLACK, hi + _SLACK, False
+
+
+def _offset_at(zone: ZoneInfo, us: int) -> int:
+    """``zone``'s UTC offset at the instant ``us``, in µs (as ``resolve_wall`` gives it)."""
+    return _offset_us(from_us(us).astimezone(zone).utcoffset())
+
+
+def first_slots_in_part(
+    rules: AvailabilityRules,
+    session_type: SessionType | str,
+    busy: BusyLike,
+    *,
+    now: datetime,
+    part: DayPart | str,
+    zone: str | ZoneInfo,
+    n: int = 3,
+) -> list[Slot]:
+    """The ``n`` earliest free slots starting in ``part`` on ``zone``'s clock, by start
+    (with ``DayPart.ANY``, exactly ``first_free_slots``).
+
+    The engine's own offered starts (``slots._engine``, as every other question asks it)
+    are read a few of the viewer's dates at a time, more each round, as
+    ``first_free_slots`` widens its window, and kept when they fall in each date's part:
+    between the part's bounds placed on the viewer's clock, or, on a date whose clocks
+    change near them, as ``in_day_part`` reads each start. So a part in which the
+    therapist never works costs a pass over the horizon in whole numbers, not a clock
+    reading per slot.
+    """
+    chosen = DayPart(part)
+    if chosen is DayPart.ANY:
+        return first_free_slots(rules, session_type, busy, now=now, n=n)
+    engine = _engine(rules, session_type, busy, now)
+    if engine is None or n <= 0:
+        return []
+    tz = _zone(zone)
+    # From the day before "now"'s date: its window may reach past midnight.
+    day = local_date(tz, engine.earliest).toordinal() - 1
+    last_day = local_date(tz, engine.latest).toordinal()
+    found: list[int] = []
+    width = 1
+    read_until = 0  # where the previous date's window ended: no start is read twice
+    while day <= last_day and len(found) < n:
+        until = min(day + width - 1, last_day)
+        starts = engine.starts(_window(tz, day, chosen)[0], _window(tz, until, chosen)[1])
+        for ordinal in range(day, until + 1):
+            lo, hi, exact = _window(tz, ordinal, chosen)
+            lo, read_until = max(lo, read_until), max(hi, read_until)
+            for start in starts[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+                if exact or in_day_part(from_us(start).astimezone(tz).time(), chosen):
+                    found.append(start)
+                    if len(found) == n:
+                        return engine.slots(found)
+        day = until + 1
+        width = min(2 * width, 32)
+    return engine.slots(found)
+
+
+def earliest_in_part(
+    candidates: Iterable[tuple[TherapistId, AvailabilityRules, SessionType | str, BusyLike]],
+    *,
+    now: datetime,
+    part: DayPart | str,
+    zone: str | ZoneInfo,
+    per_therapist: int = 3,
+) -> dict[TherapistId, list[Slot]]:
+    """``earliest_slots`` keeping only starts in ``part`` on ``zone``'s clock.
+
+    Each therapist's ``per_therapist`` earliest such slots; the dict is ordered by each
+    therapist's first one (ties keep the input order); therapists with none are left out.
+    With ``DayPart.ANY`` this is exactly ``earliest_slots``.
+    """
+    if DayPart(part) is DayPart.ANY:
+        return earliest_slots(candidates, now=now, per_therapist=per_therapist)
+    found: list[tuple[datetime, int, TherapistId, list[Slot]]] = []
+    seen: set[TherapistId] = set()
+    for index, (therapist_id, rules, session_type, busy) in enumerate(candidates):
+        if therapist_id in seen:
+            raise ValueError(f"Therapist {therapist_id!r} is listed twice.")
+        seen.add(therapist_id)
+        slots = first_slots_in_part(
+            rules, session_type, busy, now=now, part=part, zone=zone, n=per_therapist
+        )
+        if slots:
+            found.append((slots[0].start, index, therapist_id, slots))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return {therapist_id: slots for _, _, therapist_id, slots in found}

@@ -1,0 +1,253 @@
+"""Parts of the day on the viewer's clock: the bounds, clock changes, half-hour offsets, and
+the earliest free slots in a part against a plain filter of every slot."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rehabit.scheduling import (
+    AvailabilityRules,
+    SessionType,
+    WeeklyHours,
+    bookable_slots,
+    earliest_slots,
+    first_free_slots,
+)
+from rehabit.scheduling.day_parts import (
+    BOUNDS,
+    DayPart,
+    earliest_in_part,
+    first_slots_in_part,
+    in_day_part,
+    slots_in_part,
+    starts_in_part,
+)
+from tests.scheduling.test_properties import PROPERTY, ZONES, Scenario, scenarios
+
+MORNING, AFTERNOON, EVENING, ANY = (
+    DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING, DayPart.ANY
+)  # fmt: skip
+NEW_YORK, LONDON = ZoneInfo("America/New_York"), ZoneInfo("Europe/London")
+FOLLOW_UP = SessionType("follow-up", 30)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def parts_of(local: time) -> set[DayPart]:
+    return {part for part in BOUNDS if in_day_part(local, part)}
+
+
+@pytest.mark.parametrize(
+    ("local", "parts"),
+    [
+        (time(5, 59), set()),
+        (time(6, 0), {MORNING}),
+        (time(11, 59), {MORNING}),
+        (time(12, 0), {AFTERNOON}),  # noon is the afternoon's first minute, not the morning's
+        (time(16, 59), {AFTERNOON}),
+        (time(17, 0), {EVENING}),
+        (time(21, 59), {EVENING}),
+        (time(22, 0), set()),
+        (time(0, 0), set()),
+        (time(3, 0), set()),
+    ],
+)
+def test_each_time_is_in_at_most_one_part_start_included_end_not(
+    local: time, parts: set[DayPart]
+) -> None:
+    assert parts_of(local) == parts
+    assert in_day_part(local, ANY) and in_day_part(local, "any")
+
+
+def test_the_parts_follow_each_other_without_overlap() -> None:
+    spans = [BOUNDS[MORNING], BOUNDS[AFTERNOON], BOUNDS[EVENING]]
+    assert spans == [(time(6), time(12)), (time(12), time(17)), (time(17), time(22))]
+    for minute in range(24 * 60):
+        assert len(parts_of(time(minute // 60, minute % 60))) <= 1
+
+
+def test_a_part_is_named_by_its_value_and_an_unknown_one_is_refused() -> None:
+    assert in_day_part(time(7), "morning") and not in_day_part(time(7), "evening")
+    with pytest.raises(ValueError):
+        in_day_part(time(7), "night")
+
+
+def test_an_aware_wall_clock_time_is_read_as_it_reads() -> None:
+    assert in_day_part(time(6, 0, tzinfo=NEW_YORK), MORNING)
+
+
+@pytest.mark.parametrize(
+    ("instant", "part"),
+    [
+        # 14 March 2027: New York's clocks go forward at 02:00 (07:00 UTC), EST -> EDT.
+        (utc(2027, 3, 13, 11, 30), MORNING),  # 06:30 EST
+        (utc(2027, 3, 14, 10, 30), MORNING),  # 06:30 EDT: an hour earlier in UTC
+        (utc(2027, 3, 13, 10, 30), None),  # 05:30 EST
+        (utc(2027, 3, 14, 16, 0), AFTERNOON),  # 12:00 EDT
+        (utc(2027, 3, 13, 16, 0), MORNING),  # 11:00 EST
+        (utc(2027, 3, 14, 21, 0), EVENING),  # 17:00 EDT
+        (utc(2027, 3, 14, 7, 0), None),  # 03:00 EDT, the first instant after the gap
+        # 7 November 2027: back at 02:00 EDT (06:00 UTC); 01:00-02:00 happens twice.
+        (utc(2027, 11, 7, 5, 30), None),  # 01:30 EDT
+        (utc(2027, 11, 7, 6, 30), None),  # 01:30 EST, the second time
+        (utc(2027, 11, 7, 11, 0), MORNING),  # 06:00 EST
+        (utc(2027, 11, 6, 10, 0), MORNING),  # 06:00 EDT, the day before
+        (utc(2027, 11, 7, 10, 59), None),  # 05:59 EST
+        (utc(2027, 11, 7, 22, 0), EVENING),  # 17:00 EST
+        (utc(2027, 11, 8, 3, 0), None),  # 22:00 EST
+    ],
+)
+def test_new_york_s_parts_follow_its_clock_through_both_changes(
+    instant: datetime, part: DayPart | None
+) -> None:
+    assert {p for p in BOUNDS if starts_in_part(instant, p, "America/New_York")} == (
+        {part} if part else set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("instant", "part"),
+    [
+        (utc(2027, 1, 13, 0, 29), None),  # 05:59 IST (UTC+05:30)
+        (utc(2027, 1, 13, 0, 30), MORNING),  # 06:00
+        (utc(2027, 1, 13, 6, 29), MORNING),  # 11:59
+        (utc(2027, 1, 13, 6, 30), AFTERNOON),  # 12:00
+        (utc(2027, 1, 13, 11, 30), EVENING),  # 17:00
+        (utc(2027, 1, 13, 16, 29), EVENING),  # 21:59
+        (utc(2027, 1, 13, 16, 30), None),  # 22:00
+    ],
+)
+def test_a_half_hour_offset_moves_the_bounds_by_its_half_hour(
+    instant: datetime, part: DayPart | None
+) -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert {p for p in BOUNDS if starts_in_part(instant, p, kolkata)} == ({part} if part else set())
+
+
+def test_a_date_without_a_clock_change_needs_no_clock_reading_per_start() -> None:
+    """Between the bounds placed on the clock when no change is near (then every start in
+    them is in the part); widened, and each start read on the clock, when one is."""
+    from rehabit.scheduling.day_parts import _SLACK, _window
+
+    def us(moment: datetime) -> int:
+        return round(moment.timestamp() * 1_000_000)
+
+    morning = _window(NEW_YORK, date(2027, 3, 10).toordinal(), MORNING)
+    assert morning == (us(utc(2027, 3, 10, 11)), us(utc(2027, 3, 10, 17)), True)
+    # Chile's clocks go back at midnight at the start of Sunday 4 April 2027 (03:00 UTC),
+    # three hours after Saturday evening's end: that evening is read start by start.
+    santiago = ZoneInfo("America/Santiago")
+    saturday = _window(santiago, date(2027, 4, 3).toordinal(), EVENING)
+    opens = us(datetime(2027, 4, 3, 17, tzinfo=santiago))
+    closes = us(datetime(2027, 4, 3, 22, tzinfo=santiago))
+    assert saturday == (opens - _SLACK, closes + _SLACK, False)
+    assert _window(santiago, date(2027, 4, 4).toordinal(), EVENING)[2]
+
+
+def london(hours: tuple[str, str] = ("09:00", "17:00"), horizon: int = 30) -> AvailabilityRules:
+    return AvailabilityRules(
+        zone="Europe/London",
+        weekly_hours=WeeklyHours.same_days([hours], range(7)),
+        session_types=(FOLLOW_UP,),
+        slot_step_minutes=30,
+        minimum_notice_minutes=0,
+        horizon_days=horizon,
+    )
+
+
+# Wednesday 10 March 2027, 05:00 UTC: New York is on EST (-5) until Sunday the 14th, then
+# EDT (-4) while London stays on GMT until the 28th.
+NOW = utc(2027, 3, 10, 5)
+
+
+def test_a_london_therapist_seen_from_new_york_offers_only_new_york_mornings() -> None:
+    rules = london()
+    morning = first_slots_in_part(rules, FOLLOW_UP, [], now=NOW, part=MORNING, zone=NEW_YORK, n=500)
+    assert morning
+    for slot in morning:
+        assert time(6) <= slot.start.astimezone(NEW_YORK).time() < time(12)
+        assert time(9) <= slot.start.astimezone(LONDON).time() < time(17)
+    # 06:00 EST is 11:00 in London; 06:00 EDT (from the 14th) is 10:00 in London.
+    assert morning[0].start == utc(2027, 3, 10, 11)
+    sunday = [s.start for s in morning if s.start.astimezone(NEW_YORK).date() == date(2027, 3, 14)]
+    assert sunday[0] == utc(2027, 3, 14, 10)
+    # New York's evening (17:00-22:00) is 21:00-03:00 in London: never in these hours.
+    assert first_slots_in_part(rules, FOLLOW_UP, [], now=NOW, part=EVENING, zone=NEW_YORK) == []
+    assert first_slots_in_part(rules, "massage", [], now=NOW, part=MORNING, zone=NEW_YORK) == []
+    assert (
+        first_slots_in_part(rules, FOLLOW_UP, [], now=NOW, part=MORNING, zone=NEW_YORK, n=0) == []
+    )
+
+
+def test_any_time_is_the_engine_s_own_answer() -> None:
+    rules = london()
+    assert first_slots_in_part(
+        rules, FOLLOW_UP, [], now=NOW, part=ANY, zone="America/New_York", n=4
+    ) == first_free_slots(rules, FOLLOW_UP, [], now=NOW, n=4)
+    candidates = [("a", rules, FOLLOW_UP, [])]
+    assert earliest_in_part(
+        candidates, now=NOW, part="any", zone=NEW_YORK, per_therapist=2
+    ) == earliest_slots(candidates, now=NOW, per_therapist=2)
+    slots = first_free_slots(rules, FOLLOW_UP, [], now=NOW, n=5)
+    assert slots_in_part(slots, ANY, NEW_YORK) == slots
+
+
+def test_the_search_orders_therapists_by_their_first_time_in_the_part() -> None:
+    new_york = AvailabilityRules(
+        zone="America/New_York",
+        weekly_hours=WeeklyHours.same_days([("09:00", "20:00")], range(7)),
+        session_types=(FOLLOW_UP,),
+        slot_step_minutes=30,
+        minimum_notice_minutes=0,
+    )
+    candidates = [("ny", new_york, FOLLOW_UP, []), ("london", london(), FOLLOW_UP, [])]
+    morning = earliest_in_part(candidates, now=NOW, part=MORNING, zone=NEW_YORK, per_therapist=2)
+    assert list(morning) == ["london", "ny"]  # 06:00 in New York is London's 11:00
+    assert [s.start for s in morning["ny"]] == [utc(2027, 3, 10, 14), utc(2027, 3, 10, 14, 30)]
+    evening = earliest_in_part(candidates, now=NOW, part=EVENING, zone=NEW_YORK)
+    assert list(evening) == ["ny"]  # the London therapist has no New York evening
+    assert evening["ny"][0].start == utc(2027, 3, 10, 22)  # 17:00 EST
+    # Booked from 17:00 to 18:00: the first evening time moves to 18:00.
+    booked = [("ny", new_york, FOLLOW_UP, [(utc(2027, 3, 10, 22), utc(2027, 3, 10, 23))])]
+    assert earliest_in_part(booked, now=NOW, part=EVENING, zone=NEW_YORK)["ny"][0].start == utc(
+        2027, 3, 10, 23
+    )
+    with pytest.raises(ValueError):
+        earliest_in_part(candidates * 2, now=NOW, part=MORNING, zone=NEW_YORK)
+
+
+@PROPERTY
+@given(
+    scenarios(),
+    st.sampled_from(ZONES),
+    st.sampled_from([MORNING, AFTERNOON, EVENING]),
+    st.integers(1, 5),
+)
+def test_the_first_slots_in_a_part_are_the_first_of_every_slot_in_it(
+    s: Scenario, zone: str, part: DayPart, n: int
+) -> None:
+    """The same answer as the obvious way: every free slot of the horizon, filtered."""
+    viewer = ZoneInfo(zone)
+    everything = bookable_slots(
+        s.rules,
+        s.session,
+        s.busy,
+        range_start=(s.now - timedelta(days=2)).date(),
+        range_end=(s.now + timedelta(days=s.rules.horizon_days + 2)).date(),
+        viewer_zone="UTC",
+        now=s.now,
+    )
+    expected = [
+        slot
+        for slot in everything
+        if BOUNDS[part][0] <= slot.start.astimezone(viewer).time() < BOUNDS[part][1]
+    ][:n]
+    got = first_slots_in_part(s.rules, s.session, s.busy, now=s.now, part=part, zone=zone, n=n)
+    assert got == expected
