@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
@@ -160,6 +161,14 @@ class RescheduleIn(Schema):
     start: Instant = Field(description="The new start, ISO 8601 with a UTC offset")
     session_type: str | None = Field(None, max_length=32)
     time_zone: str | None = Field(None, max_length=64)
+
+
+class CancelIn(Schema):
+    reason: str = Field(
+        "",
+        description="Shown to the other person in the cancellation e-mail (up to 300 "
+        "characters; invisible formatting characters are removed).",
+    )
 
 
 class TherapistFilters(Schema):
@@ -526,28 +535,74 @@ def reschedule_appointment(
     return Status(200, appointment_out(moved, request.user, zone))
 
 
+_CANCEL_RESPONSES = {
+    200: AppointmentOut,
+    403: NotFoundOut,
+    404: NotFoundOut,
+    409: ConflictOut,
+    422: ValidationErrorOut,
+    429: TooManyOut,
+}
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    auth=signed_in,
+    response=_CANCEL_RESPONSES,
+    summary="Cancel an appointment, with a reason",
+)
+def cancel_appointment_with_reason(
+    request: HttpRequest,
+    response: HttpResponse,
+    appointment_id: UUID,
+    payload: CancelIn,
+    tz: str | None = Query(None, max_length=64),
+) -> Status[dict[str, Any]]:
+    """Cancels the appointment, telling the other person why (`reason`, up to 300
+    characters, in the body: an address's query is written in access logs, and the reason
+    may say how the person is). Patients may do this only until `change_deadline`;
+    therapists at any time."""
+    return _cancel(request, response, appointment_id, payload.reason, tz, ["body", "reason"])
+
+
 @router.delete(
     "/appointments/{appointment_id}",
     auth=signed_in,
-    response={
-        200: AppointmentOut,
-        403: NotFoundOut,
-        404: NotFoundOut,
-        409: ConflictOut,
-        422: ValidationErrorOut,
-        429: TooManyOut,
-    },
+    response=_CANCEL_RESPONSES,
     summary="Cancel an appointment",
 )
 def cancel_appointment(
     request: HttpRequest,
     response: HttpResponse,
     appointment_id: UUID,
-    reason: str = Query("", max_length=CANCEL_REASON_MAX),
     tz: str | None = Query(None, max_length=64),
 ) -> Status[dict[str, Any]]:
-    """Cancels the appointment; its time is free at once. Patients may do this only until
-    `change_deadline`; therapists at any time."""
+    """Cancels the appointment without a reason; its time is free at once. Patients may do
+    this only until `change_deadline`; therapists at any time. A reason goes in the body of
+    `POST /appointments/{appointment_id}/cancel`: one in this address's query is refused
+    (422), as query strings are written in access logs."""
+    if request.GET.get("reason"):
+        return Status(
+            422,
+            _errors(
+                ["query", "reason"],
+                _(
+                    "Send the reason in the body of POST /api/v1/appointments/{id}/cancel, "
+                    "not in the address: addresses are written in access logs."
+                ),
+            ),
+        )
+    return _cancel(request, response, appointment_id, "", tz, ["body", "reason"])
+
+
+def _cancel(
+    request: HttpRequest,
+    response: HttpResponse,
+    appointment_id: UUID,
+    reason: str,
+    tz: str | None,
+    where: list[str],
+) -> Status[dict[str, Any]]:
     zone = _response_zone(request, tz)
     problem = _zone_error(zone, ["query", "tz"])
     if problem:
@@ -555,7 +610,7 @@ def cancel_appointment(
     # As the page's form: what the other person reads, cleaned by the one rule for it.
     words, wrong = their_words(reason, limit=CANCEL_REASON_MAX, required=False, what="reason")
     if wrong:
-        return Status(422, _errors(["query", "reason"], wrong))
+        return Status(422, _errors(where, wrong))
     found = visible_appointments(request.user).filter(pk=appointment_id).first()
     if found is None:
         return Status(404, {"detail": "No such appointment."})
