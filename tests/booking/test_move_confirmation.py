@@ -8,6 +8,7 @@ import json
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -131,3 +132,34 @@ def test_the_move_page_names_the_zone_of_its_times_as_the_other_pages_do(
     assert label.endswith("America/New York")
     assert f"Times are shown in <strong>{label}</strong> time." in html
     assert "America/New_York time" not in html
+
+
+def test_back_after_a_move_shows_the_session_as_it_is_now(patient: Any, therapist: Any) -> None:
+    """Picking a time was a form sent (POST) that answered with the confirmation: Back after
+    the move asked to resend it, and resending showed the old time as "Now booked" beside
+    "already cancelled or moved" (phone walk 6). A pick is an address now, and anything
+    sent for a session that has moved leads to the session as it is."""
+    booked = book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    url = f"/booking/appointments/{booked.pk}/reschedule/?tz=America/New_York"
+    listing = client.get(url).content.decode()
+    assert '<form method="get" class="inline-form">' in listing
+    assert '<input type="hidden" name="tz" value="America/New_York">' in listing
+    new_start = booked.start + timedelta(days=1)
+    picked = f"{url}&start={quote(iso_utc(new_start))}"
+    confirm = client.get(picked)
+    assert confirm.status_code == 200 and "Confirm the new time" in confirm.content.decode()
+    assert "EST, America/New York" in confirm.content.decode()
+    done = client.post(picked, {"start": iso_utc(new_start), "confirm": "yes"})
+    moved = Appointment.objects.get(moved_from=booked)
+    assert done["Location"] == f"/booking/appointments/{moved.pk}/"
+    # Back to the confirmation of the old session: the move page of the session as it is.
+    back = client.get(picked)
+    assert back.status_code == 302
+    assert back["Location"] == f"/booking/appointments/{moved.pk}/reschedule/"
+    # Sending the confirmation again (a resubmission): the session's page, saying why.
+    again = client.post(picked, {"start": iso_utc(new_start), "confirm": "yes"}, follow=True)
+    page = again.content.decode()
+    assert again.redirect_chain[-1][0] == f"/booking/appointments/{moved.pk}/"
+    assert "This session has already been moved or cancelled." in page
+    assert _moves() == 1

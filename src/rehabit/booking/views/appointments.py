@@ -254,6 +254,19 @@ def _to_the_session_now(request: HttpRequest, found: Any, page: str) -> HttpResp
     return None
 
 
+def _moved_or_cancelled(request: HttpRequest, found: Any) -> HttpResponse | None:
+    """A form sent for a session that has since moved or been cancelled (a page kept open,
+    Back and a resubmission): the session's own page now, saying why, not a refusal that
+    names the old time as booked (phone walk 6)."""
+    current = found.current()
+    if current.pk == found.pk and current.is_active:
+        return None
+    messages.info(
+        request, _("This session has already been moved or cancelled. Here is where it stands now.")
+    )
+    return redirect("booking:appointment", appointment_id=current.pk)
+
+
 @account_required
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
@@ -262,6 +275,8 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     found = appointment_for(request.user, appointment_id)
     if (elsewhere := _to_the_session_now(request, found, "booking:reschedule")) is not None:
         return elsewhere
+    if request.method == "POST" and (gone := _moved_or_cancelled(request, found)) is not None:
+        return gone
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
     view = appointment_view(found, request.user, zone, now)
@@ -281,6 +296,20 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
         **day_parts.page_context(request, part, zone_label(now, zone)),
     }
     status = 200 if part_form.is_valid() or not part_form.is_bound else 422
+    picked = request.GET.get("start", "") if request.method == "GET" else ""
+    if picked:
+        # A time picked from the list is an address (?start=), not a form sent: Back and
+        # reload show the same confirmation, never "Confirm Form Resubmission", and once
+        # the session has moved they lead to its current time (above).
+        try:
+            slot = services.preview_move(
+                found.pk, actor=request.user, start=parse_start(picked), zone=zone, now=now
+            )
+        except BookingRefused as refused:
+            context.update(refusal_context(refused, zone, therapist))
+            status = refused.status
+        else:
+            return _confirm_move(request, context, found, slot)
     if request.method == "POST":
         confirmed = request.POST.get("confirm") == "yes"
         try:
