@@ -494,17 +494,21 @@ def get_appointment(
     return Status(200, appointment_out(found, request.user, zone))
 
 
+# What a move or a cancellation may answer.
+_CHANGE_RESPONSES = {
+    200: AppointmentOut,
+    403: NotFoundOut,
+    404: NotFoundOut,
+    409: ConflictOut,
+    422: ValidationErrorOut,
+    429: TooManyOut,
+}
+
+
 @router.patch(
     "/appointments/{appointment_id}",
     auth=signed_in,
-    response={
-        200: AppointmentOut,
-        403: NotFoundOut,
-        404: NotFoundOut,
-        409: ConflictOut,
-        422: ValidationErrorOut,
-        429: TooManyOut,
-    },
+    response=_CHANGE_RESPONSES,
     summary="Move an appointment",
 )
 def reschedule_appointment(
@@ -535,20 +539,10 @@ def reschedule_appointment(
     return Status(200, appointment_out(moved, request.user, zone))
 
 
-_CANCEL_RESPONSES = {
-    200: AppointmentOut,
-    403: NotFoundOut,
-    404: NotFoundOut,
-    409: ConflictOut,
-    422: ValidationErrorOut,
-    429: TooManyOut,
-}
-
-
 @router.post(
     "/appointments/{appointment_id}/cancel",
     auth=signed_in,
-    response=_CANCEL_RESPONSES,
+    response=_CHANGE_RESPONSES,
     summary="Cancel an appointment, with a reason",
 )
 def cancel_appointment_with_reason(
@@ -568,7 +562,7 @@ def cancel_appointment_with_reason(
 @router.delete(
     "/appointments/{appointment_id}",
     auth=signed_in,
-    response=_CANCEL_RESPONSES,
+    response=_CHANGE_RESPONSES,
     summary="Cancel an appointment",
 )
 def cancel_appointment(

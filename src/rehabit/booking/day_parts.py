@@ -168,12 +168,7 @@ def search_therapists(
             now=now,
             per_therapist=per_therapist,
         )
-    therapists = Therapist.objects.filter(is_listed=True)
-    if specialty:
-        therapists = therapists.filter(specialties__specialty=specialty)
-    if language:
-        therapists = therapists.filter(languages__language=language)
-    found = list(therapists.distinct().order_by("name", "id"))
+    found = engine.listed_therapists(specialty, language)
     rules = engine.load_rules([t.id for t in found], now, therapists=found)
     horizon = max((r.horizon_days for r in rules.values()), default=1)
     busy = engine.load_busy(list(rules), now, now + timedelta(days=horizon + 1))

@@ -344,6 +344,17 @@ def earliest(
 SEARCH_FIRST_WINDOW = timedelta(days=3)
 
 
+def listed_therapists(specialty: str | None, language: str | None) -> list[Therapist]:
+    """The listed therapists who help with ``specialty`` and speak ``language`` (either
+    left out: any), in name order."""
+    therapists = Therapist.objects.filter(is_listed=True)
+    if specialty:
+        therapists = therapists.filter(specialties__specialty=specialty)
+    if language:
+        therapists = therapists.filter(languages__language=language)
+    return list(therapists.distinct().order_by("name", "id"))
+
+
 def search_therapists(
     *,
     specialty: str = "",
@@ -359,12 +370,7 @@ def search_therapists(
     engine's answer over the whole horizon. Therapists with nothing free come last (in
     name order) so a patient can still join their waitlist.
     """
-    therapists = Therapist.objects.filter(is_listed=True)
-    if specialty:
-        therapists = therapists.filter(specialties__specialty=specialty)
-    if language:
-        therapists = therapists.filter(languages__language=language)
-    found = list(therapists.distinct().order_by("name", "id"))
+    found = listed_therapists(specialty, language)
     ids = [t.id for t in found]
     rules = load_rules(ids, now, therapists=found)
     first_window = now + SEARCH_FIRST_WINDOW

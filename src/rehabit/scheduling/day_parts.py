@@ -29,7 +29,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from .rules import AvailabilityRules, BusyLike, SessionType
-from .search import earliest_slots
+from .search import earliest_slots, soonest_first
 from .slots import Slot, _engine, first_free_slots
 from .zones import WallKind, _offset_us, from_us, local_date, resolve_wall, validate_zone
 
@@ -189,16 +189,9 @@ def earliest_in_part(
     """
     if DayPart(part) is DayPart.ANY:
         return earliest_slots(candidates, now=now, per_therapist=per_therapist)
-    found: list[tuple[datetime, int, TherapistId, list[Slot]]] = []
-    seen: set[TherapistId] = set()
-    for index, (therapist_id, rules, session_type, busy) in enumerate(candidates):
-        if therapist_id in seen:
-            raise ValueError(f"Therapist {therapist_id!r} is listed twice.")
-        seen.add(therapist_id)
-        slots = first_slots_in_part(
+    return soonest_first(
+        candidates,
+        lambda rules, session_type, busy: first_slots_in_part(
             rules, session_type, busy, now=now, part=part, zone=zone, n=per_therapist
-        )
-        if slots:
-            found.append((slots[0].start, index, therapist_id, slots))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return {therapist_id: slots for _, _, therapist_id, slots in found}
+        ),
+    )
