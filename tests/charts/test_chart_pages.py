@@ -119,6 +119,23 @@ def test_the_chart_caption_speaks_of_the_patient_in_the_third_person(clinic: Cli
     assert "your start" not in outcomes
 
 
+def test_the_activities_chart_is_named_about_the_patient(clinic: Clinic) -> None:
+    """Its title was the patient's own page's: "Activities you find hard"."""
+    from rehabit.outcomes import services as outcome_services
+
+    outcome_services.set_activities(clinic.assessment, ["Running", "Stairs", "Sitting"])
+    outcome_services.record_psfs(
+        clinic.assessment, {"ratings": [3, 4, 5]}, today=timezone.localdate()
+    )
+    body = clinic.client("therapist").get(f"/therapist/patients/{clinic.patient.pk}/")
+    outcomes = _text(body).split("Outcome trends", 1)[1].split("Clinical notes", 1)[0]
+    assert (
+        "Activities the patient finds hard (0 = cannot do, 10 = as before): too few entries "
+        "for a chart yet." in outcomes
+    )
+    assert "you find hard" not in outcomes
+
+
 def test_no_chart_without_the_share_and_the_refusal_is_audited(clinic: Clinic) -> None:
     response = clinic.client("unshared").get(f"/therapist/patients/{clinic.patient.pk}/")
     assert response.status_code == 404

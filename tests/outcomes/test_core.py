@@ -24,6 +24,7 @@ from rehabit.clinical.outcomes import (
     load_outcomes,
     nprs_change,
     score_psfs,
+    shown_score,
 )
 from rehabit.clinical.questionnaire import citation_problem, load_yaml
 
@@ -125,6 +126,35 @@ def test_scores_are_compared_as_shown_to_one_decimal() -> None:
     assert (change.before, change.now, change.verdict) == (2.6, 0.6, "better")
     assert "from 2.6 to 0.6" in change.text
     assert compare("nprs", 2.54, 0.55).verdict == "no_change"  # 2.5 to 0.6: 1.9 points
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [
+        (7.25, "7.3"),  # activities rated 7, 8, 8 and 6: Python's rounding said 7.2
+        (7.35, "7.4"),  # the nearest float is a hair below 7.35: still rounded up
+        (0.05, "0.1"),
+        (2.45, "2.5"),
+        (7.249, "7.2"),
+        (4.0, "4"),  # a whole number without a decimal point
+        (9.96, "10"),
+        (0.04, "0"),
+    ],
+)
+def test_a_score_is_shown_to_one_decimal_with_halves_rounded_up(score: float, shown: str) -> None:
+    assert shown_score(score) == shown
+
+
+def test_the_words_of_a_verdict_show_every_number_by_the_same_rule() -> None:
+    """The score now, and the change it needs: 30 % of a starting 7.5 is 2.25, said "2.2"
+    (a fall of 2.2 would not have been enough) where every other number rounds halves up."""
+    change = compare("psfs", 4, 7.25)
+    assert "from 4 to 7.3 out of 10" in change.text
+    assert change.params["now"] == shown_score(7.25) == "7.3"
+    assert compare("psfs", 0.05, 7.35).params["before"] == "0.1"
+    assert compare("psfs", 0.05, 7.35).params["now"] == "7.4"
+    needs = compare("nprs", 7.5, 7.0)
+    assert needs.needed == 2.25 and "it needs to come down by 2.3 points" in needs.text
 
 
 def test_missing_data_is_too_early_never_a_verdict() -> None:

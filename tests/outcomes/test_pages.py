@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -353,3 +354,77 @@ def test_a_missed_day_is_asked_about_as_that_day_not_as_today(client: Client) ->
     for wrong in ("2000-01-01", (today + timedelta(days=1)).isoformat(), "yesterday", ""):
         shown = html.unescape(text(client.get(f"{url}?day={wrong}")))
         assert "Today's entry" in shown and "How bad is the pain right now?" in shown, wrong
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}  # fmt: skip
+
+
+class _Described(HTMLParser):
+    """Each element's attributes by id, and the text inside each element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, dict[str, str]] = {}
+        self.text: dict[str, str] = {}
+        self._open: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if "id" in found:
+            self.attrs[found["id"]] = found
+            self.text[found["id"]] = ""
+        if tag not in VOID:
+            self._open.append(found.get("id"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and tag not in VOID:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            if element:
+                self.text[element] += data
+
+
+def described(body: str, field: str) -> list[str]:
+    """What a screen reader reads as the field's description: the texts of the elements
+    its aria-describedby names (each must exist)."""
+    page = _Described()
+    page.feed(body)
+    ids = page.attrs[field].get("aria-describedby", "").split()
+    return [" ".join(page.text[i].split()) for i in ids]
+
+
+def test_the_diary_day_s_hint_and_its_errors_describe_the_date_field(client: Client) -> None:
+    """The hint under the day's field (the days an entry may be for) was not tied to the
+    field, so a screen reader on the date picker never read it; with a problem the field
+    is described by the problem too, and marked invalid."""
+    import html as html_module
+
+    from rehabit.core.timefmt import format_day
+
+    assessment = assessment_days_ago(1)
+    today = timezone.localdate()
+    first = format_day(today - timedelta(days=1))
+    body = html_module.unescape(text(client.get(f"/care/{assessment.pk}/diary/")))
+    hint = described(body, "entry_date")
+    assert len(hint) == 1 and f"from the day of your check ({first})" in hint[0]
+    assert 'aria-invalid="true"' not in body
+
+    bad = client.post(f"/care/{assessment.pk}/diary/",
+                      diary_form(today - timedelta(days=5), 2, 4, activity="x" * 301))  # fmt: skip
+    assert bad.status_code == 422
+    body = html_module.unescape(text(bad))
+    said = described(body, "entry_date")
+    assert f"from the day of your check ({first})" in said[0]
+    assert said[1:] == [f"Error: Choose a day from the day of your check ({first}) to today "
+                        f"({format_day(today)})."]  # fmt: skip
+    page = _Described()
+    page.feed(body)
+    assert page.attrs["entry_date"].get("aria-invalid") == "true"
+    # The note's field, on the same form, the same way.
+    note = described(body, "activity")
+    assert note[0].startswith("For example: walked 20 minutes")
+    assert len(note) == 2 and note[1].startswith("Error:")
+    assert page.attrs["activity"].get("aria-invalid") == "true"

@@ -59,6 +59,8 @@ __all__ = [
     "parse_outcomes",
     "score_nprs",
     "score_psfs",
+    "shown_score",
+    "tenths",
 ]
 
 
@@ -168,13 +170,19 @@ def average(values: Sequence[float]) -> float | None:
 
 
 def tenths(value: float) -> float:
-    """A score to one decimal, halves rounded up (2.55 -> 2.6), as it is shown."""
+    """A score to one decimal, halves rounded up (2.55 -> 2.6), as it is shown. Rounded
+    from the number as written (``repr``), so 7.35 is 7.4 although the nearest float is a
+    hair below 7.35; Python's own rounding (``round``, ``f"{x:.1f}"``) rounds halves to
+    even and gives 7.2 for 7.25."""
     return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _shown(value: float) -> str:
-    """A score as people read it: whole numbers without a decimal point."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+def shown_score(value: float) -> str:
+    """A score as people read it, the one rule for every place that shows one (the
+    verdicts' words, the tables, the charts' text, the report): to one decimal with halves
+    rounded up (``tenths``: 7.25 -> "7.3"), a whole number without a decimal point ("4")."""
+    rounded = tenths(value)
+    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
 
 
 def compare(measure: str, before: float | None, now: float | None) -> Change:
@@ -200,10 +208,10 @@ def compare(measure: str, before: float | None, now: float | None) -> Change:
     if verdict == "better" and rules.sizes:
         size = [s for s in SIZES if gain >= rules.sizes[s]][-1]
     params: dict[str, object] = {
-        "before": _shown(before),
-        "now": _shown(now),
-        "change": _shown(abs(round(gain, 2))),
-        "needed": _shown(needed_up),
+        "before": shown_score(before),
+        "now": shown_score(now),
+        "change": shown_score(abs(gain)),
+        "needed": shown_score(needed_up),
         "size": outcome.sizes[size] if size else "",
     }
     if measure == "nprs":  # pain now is the average of the window's ratings

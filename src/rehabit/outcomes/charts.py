@@ -1,22 +1,26 @@
 """Server-side SVG charts of a trend (matplotlib's SVG backend), safe to put inline.
 
 ``render_chart(chart, markers)`` draws one chart of a ``rehabit.outcomes.progress.Trend``:
-the series over time, the no-real-change band around the starting score, the plan's stage
-changes (dashed lines) and exercise level changes (triangles with the new level). The
-SVG is then made fit for a page with a strict Content Security Policy and for the PDF:
-every ``style`` attribute becomes presentation attributes (CSP blocks inline styles, not
-attributes), the ``<style>`` block and metadata go, text stays text (readable by screen
-readers and copyable from the PDF), and it scales to its container (viewBox). It carries
-``role="img"`` with a title and a description; the table beside it has the same data.
+the series over time (broken where a long time passed without a rating), the no-real-change
+band around the starting score, the plan's stage changes (dashed lines, each named in a row
+above the plot) and exercise level changes (triangles with the new level, in a row above the
+plot too: nothing is written over the data). The SVG is then made fit for a page with a
+strict Content Security Policy and for the PDF: every ``style`` attribute becomes
+presentation attributes (CSP blocks inline styles, not attributes), the ``<style>`` block
+and metadata go, text stays text (readable by screen readers and copyable from the PDF),
+and it scales to its container (viewBox). It carries ``role="img"`` with a title and a
+description; the table beside it has the same data.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only SVG that matplotlib just wrote
 from datetime import date, timedelta
+from itertools import permutations
 from typing import Any
 
 import matplotlib
@@ -25,10 +29,12 @@ matplotlib.use("svg")
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: E402
+from matplotlib.transforms import offset_copy  # noqa: E402
 
 from rehabit.core.timefmt import format_short_day  # noqa: E402
-from rehabit.outcomes.progress import Chart, Marker  # noqa: E402
+from rehabit.outcomes.progress import Chart, Marker, Series  # noqa: E402
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -37,6 +43,8 @@ XLINK = "http://www.w3.org/1999/xlink"
 COLOURS = ("#1f5fa8", "#b34700", "#2e7d32")
 MARKERS = ("o", "s", "D")
 BAND = "#d9e7d3"
+STAGE = "#444444"  # the plan's stage changes: dashed lines, their names above the plot
+LEVEL = "#6a3d9a"  # exercise level changes
 # The figure is drawn at a phone's width: 4 in is 288 SVG units, which is the chart's own
 # width on a 320 px screen (the page's side margins taken off), so 12-unit text is 12 CSS
 # px there and larger on any wider screen; nothing is smaller than FONT. The page caps the
@@ -44,6 +52,14 @@ BAND = "#d9e7d3"
 FIGSIZE = (4.0, 3.4)
 FONT = 12
 MAX_TICKS = 4
+# Above the plot: a row (in points, which are SVG units) for the exercise level changes and
+# one for each stage's name, starting ABOVE points over the plot's top edge; PAD (in the
+# layout's pixels) keeps a stage's joining line clear of the end of a name below it.
+ROW = 16
+ABOVE = 4
+PAD = 3
+GAP = 1  # points between a joining line's top and its stage's name
+MAX_ORDERED = 5  # stage labels whose rows are ordered (every order tried); more keep theirs
 TICK_STEPS = (1, 2, 3, 4, 5, 7, 14, 28, 56, 91, 182, 364)
 RC = {
     "svg.fonttype": "none",  # text as text
@@ -58,7 +74,14 @@ _STYLE_SPLIT = re.compile(r"\s*;\s*")
 
 
 def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> Figure:
-    figure = Figure(figsize=FIGSIZE, layout="constrained")
+    shown = [m for m in markers if start <= m.on <= end]
+    stages = [m for m in shown if m.kind == "phase"]
+    levels = [m for m in shown if m.kind != "phase"]
+    rows = len(stages) + (1 if levels else 0)
+    width, height = FIGSIZE
+    # The marks' rows above the plot add to the figure's height, so the plot keeps its own.
+    strip = (ABOVE + rows * ROW) / 72 if rows else 0.0
+    figure = Figure(figsize=(width, height + strip), layout="constrained")
     ax = figure.add_subplot()
     if chart.band is not None:
         ax.axhspan(chart.band.low, chart.band.high, color=BAND, zorder=0,
@@ -67,24 +90,12 @@ def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> 
     for n, series in enumerate(chart.series):
         if not series.points:
             continue
-        xs = [p.on for p in series.points]
-        ys = [p.value for p in series.points]
+        xs, ys = _line(series)
         ax.plot(xs, ys, color=COLOURS[n % 3], marker=MARKERS[n % 3], markersize=5,
                 linewidth=2, linestyle="-" if n == 0 else "--", label=series.label)  # fmt: skip
-    top = chart.high
-    for marker in markers:
-        if not start <= marker.on <= end:
-            continue
-        if marker.kind == "phase":
-            ax.axvline(marker.on, color="#555555", linewidth=1, linestyle="--", zorder=1)
-            ax.annotate(marker.short, (marker.on, top), xytext=(3, -2), textcoords="offset points",
-                        fontsize=FONT, color="#333333", va="top", rotation=90)  # fmt: skip
-        else:
-            ax.plot([marker.on], [top * 0.97], marker="^" if "↑" in marker.short else "v",
-                    color="#6a3d9a", markersize=7, linestyle="none")  # fmt: skip
-            ax.annotate(marker.short.strip("↑↓"), (marker.on, top * 0.97), xytext=(5, -4),
-                        textcoords="offset points", fontsize=FONT, color="#6a3d9a")  # fmt: skip
-    ax.set_ylim(chart.low, top)
+    for marker in stages:
+        ax.axvline(marker.on, color=STAGE, linewidth=1, linestyle="--", zorder=1)
+    ax.set_ylim(chart.low, chart.high)
     last = max(end, start + timedelta(days=6))
     # Half a day's margin each side, so the first and last points are not cut by the frame
     # (in days as matplotlib counts them: a date minus 12 hours is still the same date).
@@ -100,7 +111,113 @@ def _figure(chart: Chart, markers: tuple[Marker, ...], start: Any, end: Any) -> 
     if handles:
         figure.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False,
                       fontsize=FONT, handlelength=1.6, columnspacing=1.2)  # fmt: skip
+    _level_marks(ax, levels)
+    if stages:
+        _stage_labels(figure, ax, stages, base=ABOVE + (ROW if levels else 0))
     return figure
+
+
+def _line(series: Series) -> tuple[list[date], list[float]]:
+    """The series' days and values, with a gap (a value that is not a number, where
+    matplotlib lifts the pen) before each day that comes after a long time without a
+    rating: a line across it would show a steady change nobody measured."""
+    after_gap = {after for _before, after in series.gaps}
+    xs: list[date] = []
+    ys: list[float] = []
+    for point in series.points:
+        if point.on in after_gap and xs:
+            xs.append(point.on)
+            ys.append(math.nan)
+        xs.append(point.on)
+        ys.append(point.value)
+    return xs, ys
+
+
+def _level_marks(ax: Any, levels: list[Marker]) -> None:
+    """Each exercise level change: a triangle (up or down) with the new level, in a row
+    just above the plot, so it never covers a score at the top of the scale."""
+    above = ax.get_xaxis_transform()  # x: days; y: 0 at the bottom of the plot, 1 at its top
+    centre = offset_copy(above, fig=ax.figure, y=ABOVE + ROW / 2, units="points")
+    for marker in levels:
+        up = "↑" in marker.short
+        day = mdates.date2num(marker.on)  # no unit conversion outside the data's coordinates
+        ax.plot([day], [1], transform=centre, marker="^" if up else "v", color=LEVEL,
+                markersize=7, linestyle="none", clip_on=False)  # fmt: skip
+        ax.annotate(marker.short.strip("↑↓"), (day, 1), xycoords=above,
+                    xytext=(5, ABOVE + ROW / 2), textcoords="offset points", va="center",
+                    fontsize=FONT, color=LEVEL, annotation_clip=False)  # fmt: skip
+
+
+def _stage_labels(figure: Figure, ax: Any, stages: list[Marker], *, base: float) -> None:
+    """Each stage's name above the plot, where it cannot cover a line or a point (written
+    down the stage's line inside the plot, it ran through them): one row each, joined to
+    its line by a dashed line straight down, the text starting at the line or moved left
+    just enough to end inside the plot's width. The rows are ordered so that no joining
+    line crosses a name in a row below it."""
+    above = ax.get_xaxis_transform()
+    days = [mdates.date2num(marker.on) for marker in stages]
+    labels = [
+        ax.annotate(
+            marker.short,
+            (day, 1),
+            xycoords=above,
+            xytext=(0, base),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=FONT,
+            color=STAGE,
+            annotation_clip=False,
+        )
+        for marker, day in zip(stages, days, strict=True)
+    ]
+    # Lay the figure out without the names (they stay inside the plot's width, so they
+    # change only its height), to learn their widths and where the stage lines fall.
+    for label in labels:
+        label.set_in_layout(False)
+    figure.draw_without_rendering()
+    left, right = ax.get_window_extent().x0, ax.get_window_extent().x1
+    anchors = [ax.transData.transform((day, 0))[0] for day in days]
+    widths = [Text.get_window_extent(label).width for label in labels]  # the text alone
+    starts = [max(left, min(at, right - width)) for at, width in zip(anchors, widths, strict=True)]
+    spans = [(start, start + width) for start, width in zip(starts, widths, strict=True)]
+    rows, crossing = _stage_rows(spans, anchors)
+    points = 72 / figure.dpi  # display pixels of this layout to points
+    for label, day, at, start, row, crosses in zip(
+        labels, days, anchors, starts, rows, crossing, strict=True
+    ):
+        label.xyann = ((start - at) * points, base + row * ROW)
+        label.set_in_layout(True)
+        if not crosses:  # the joining line, never through another name
+            ax.annotate("", (day, 1), xycoords=above, xytext=(0, base + row * ROW - GAP),
+                        textcoords="offset points", annotation_clip=False,
+                        arrowprops={"arrowstyle": "-", "linestyle": "--", "linewidth": 1,
+                                    "color": STAGE, "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+
+
+def _stage_rows(
+    spans: list[tuple[float, float]], anchors: list[float]
+) -> tuple[list[int], list[bool]]:
+    """The row of each label (0 nearest the plot), given its horizontal extent and the x
+    of its stage's line: the order in which the fewest joining lines pass through a label
+    in a lower row (none, unless two labels each cover the other's line); then whether
+    each label's joining line still does."""
+
+    def crossings(order: tuple[int, ...]) -> list[bool]:
+        found = [False] * len(order)
+        for row, i in enumerate(order):
+            found[i] = any(
+                spans[j][0] - PAD <= anchors[i] <= spans[j][1] + PAD for j in order[:row]
+            )
+        return found
+
+    count = len(spans)
+    orders = permutations(range(count)) if count <= MAX_ORDERED else iter([tuple(range(count))])
+    best = min(orders, key=lambda order: sum(crossings(order)))
+    rows = [0] * len(spans)
+    for row, i in enumerate(best):
+        rows[i] = row
+    return rows, crossings(best)
 
 
 def _ticks(start: date, last: date) -> list[date]:

@@ -3,13 +3,14 @@ reader's language, and the tables beside the charts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes
+from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes, shown_score
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes.charts import render_chart
@@ -42,13 +43,27 @@ def verdict_label(verdict: str) -> str:
     return tr(load_outcomes().overall[verdict])
 
 
-def summary_context(summary: Summary) -> dict[str, Any]:
+def _about_patient_labels() -> dict[str, str]:
+    """A measure's name where it speaks to the patient ("Activities you find hard"), as
+    read by someone else, keyed by the summary row or chart it names."""
+    return {
+        "psfs": _("Activities the patient finds hard"),
+        "function": _("Activities the patient finds hard (0 = cannot do, 10 = as before)"),
+    }
+
+
+def summary_context(summary: Summary, *, for_therapist: bool = False) -> dict[str, Any]:
+    """The verdict, its rows and advice for a page. ``for_therapist``: read by someone
+    other than the patient (a therapist, an admin), so a measure's name speaks of the
+    patient; the verdicts' and the advice's own words stay the patient's (the page shows
+    them as what the patient reads)."""
+    labels = _about_patient_labels() if for_therapist else {}
     return {
         "verdict": summary.progress.verdict,
         "verdict_label": verdict_label(summary.progress.verdict),
         "rows": [
             {
-                "label": row["label"],
+                "label": labels.get(row["key"], row["label"]),
                 "verdict": row["change"].verdict,
                 "verdict_label": verdict_label(row["change"].verdict),
                 "text": change_text(row["change"]),
@@ -73,8 +88,11 @@ def _day(on: Any) -> str:
     return format_day(on)
 
 
-def more_days_text(key: str, more: int) -> str:
-    """What a chart with too few days still needs, in the words of its measure."""
+def more_days_text(key: str, more: int, *, for_therapist: bool = False) -> str:
+    """What a chart with too few days still needs, in the words of its measure (about the
+    patient, ``for_therapist``)."""
+    if for_therapist:
+        return _more_days_about_patient(key, more)
     if key == "function":
         return ngettext(
             "This chart appears here once you have rated your activities %(n)s more time.",
@@ -94,18 +112,42 @@ def more_days_text(key: str, more: int) -> str:
     ) % {"n": more}
 
 
+def _more_days_about_patient(key: str, more: int) -> str:
+    if key == "function":
+        return ngettext(
+            "This chart appears here once the patient has rated their activities %(n)s more time.",
+            "This chart appears here once the patient has rated their activities %(n)s more times.",
+            more,
+        ) % {"n": more}
+    if key == "strength":
+        return ngettext(
+            "This chart appears here once the patient has done the bridge test %(n)s more time.",
+            "This chart appears here once the patient has done the bridge test %(n)s more times.",
+            more,
+        ) % {"n": more}
+    return ngettext(
+        "The pain chart appears here once the patient has logged their pain on %(n)s more day.",
+        "The pain chart appears here once the patient has logged their pain on %(n)s more days.",
+        more,
+    ) % {"n": more}
+
+
 def chart_blocks(
     trend: Trend, *, id_prefix: str = "chart", labelled: bool = True, for_therapist: bool = False
 ) -> list[dict[str, Any]]:
     """Each chart with data: its SVG and the same data as table rows (day by day). A chart
     with scores on fewer than ``CHART_MIN_DAYS`` days is not drawn: its block says instead
-    what it still needs (``more_days``, ``more_text``). ``for_therapist``: the captions
-    speak of the patient in the third person."""
+    what it still needs (``more_days``, ``more_text``). ``for_therapist``: read by someone
+    other than the patient (a therapist, an admin), so the titles and captions speak of the
+    patient in the third person."""
+    titles = _about_patient_labels() if for_therapist else {}
     blocks = []
     for chart in trend.charts:
         series = [s for s in chart.series if s.points]
         if not series:
             continue
+        if chart.key in titles:
+            chart = replace(chart, title=titles[chart.key])
         days = sorted({p.on for s in series for p in s.points})
         more = max(0, CHART_MIN_DAYS - len(days))
         block: dict[str, Any] = {
@@ -114,7 +156,9 @@ def chart_blocks(
             "columns": [s.label for s in series],
             "rows": _table_rows(series, days, trend.markers),
             "more_days": more,
-            "more_text": more_days_text(chart.key, more) if more else "",
+            "more_text": more_days_text(chart.key, more, for_therapist=for_therapist)
+            if more
+            else "",
             "svg": "",
             "band": "",
         }
@@ -143,7 +187,7 @@ def _table_rows(
             "iso": day.isoformat(),
             # (column, value): the column's name goes with each value, for the table
             # stacked on a phone ("Worst in 24 hours: 5").
-            "cells": [(s.label, _number(values[s.key].get(day))) for s in series],
+            "cells": [(s.label, score_text(values[s.key].get(day))) for s in series],
             "events": [m.label for m in markers if m.on == day],
         }
         for day in days
@@ -198,7 +242,11 @@ def band_text(chart: Chart, *, for_therapist: bool = False) -> str:
     if band is None:
         return ""
     measure = MEASURE_OF_CHART[chart.key]
-    values = {"low": _number(band.low), "high": _number(band.high), "start": _number(band.start)}
+    values = {
+        "low": score_text(band.low),
+        "high": score_text(band.high),
+        "start": score_text(band.start),
+    }
     edges = (
         _is_real_change(measure, band.start, band.low),
         _is_real_change(measure, band.start, band.high),
@@ -215,12 +263,17 @@ def _drawn(
     labelled: bool = True,
     for_therapist: bool = False,
 ) -> dict[str, str]:
-    """The chart's SVG and the caption of its no-real-change band."""
+    """The chart's SVG and the caption of its no-real-change band. Its text alternative
+    says what the picture does: the days it covers, the band, where a line breaks for a
+    long time without a rating; the table beside it has every number."""
     band = band_text(chart, for_therapist=for_therapist)
-    description = _(
-        "%(title)s from %(first)s to %(last)s. %(band)s The table beside the chart has "
-        "the same numbers."
-    ) % {"title": chart.title, "first": _day(days[0]), "last": _day(days[-1]), "band": band}
+    span = _("%(title)s from %(first)s to %(last)s.") % {
+        "title": chart.title,
+        "first": _day(days[0]),
+        "last": _day(days[-1]),
+    }
+    table = _("The table beside the chart has the same numbers.")
+    description = " ".join(part for part in (span, band, *gap_sentences(chart), table) if part)
     svg = render_chart(
         chart,
         trend.markers,
@@ -233,14 +286,42 @@ def _drawn(
     return {"svg": svg, "band": band}
 
 
+def gap_sentences(chart: Chart) -> list[str]:
+    """Each break in the chart's lines (a long time without a rating, ``Series.gaps``), in
+    words: once for a break every line has, with the line's name for one only some have."""
+    drawn = [s for s in chart.series if s.points]
+    if not drawn:
+        return []
+    common = set(drawn[0].gaps).intersection(*(s.gaps for s in drawn[1:]))
+    sentences = [
+        _("Nothing was recorded between %(first)s and %(last)s, so the line breaks there.")
+        % {"first": _day(first), "last": _day(last)}
+        for first, last in sorted(common)
+    ]
+    for series in drawn:
+        sentences += [
+            _(
+                "%(line)s: nothing was recorded between %(first)s and %(last)s, so the line "
+                "breaks there."
+            )
+            % {"line": series.label, "first": _day(first), "last": _day(last)}
+            for first, last in series.gaps
+            if (first, last) not in common
+        ]
+    return sentences
+
+
 def event_rows(trend: Trend) -> list[dict[str, str]]:
     return [{"day": _day(m.on), "label": m.label} for m in trend.markers]
 
 
-def _number(value: Any) -> str:
+def score_text(value: Any) -> str:
+    """A score as every page, table, chart text and the report show it: the core's one
+    rule (``shown_score``: one decimal, halves rounded up, "4" not "4.0"), so the table
+    says 7.3 where the verdict does; a dash when there is none."""
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{float(value):.1f}"
+    return shown_score(float(value))
 
 
 def zone_name() -> str:

@@ -176,9 +176,14 @@ class Point:
 
 @dataclass(frozen=True)
 class Series:
+    """One line of a chart. ``gaps``: (the day before, the day after) each stretch without
+    a rating longer than the measure's usual spacing (``gaps_in``); the chart breaks its
+    line there instead of drawing a change nobody measured."""
+
     key: str
     label: str
     points: tuple[Point, ...]
+    gaps: tuple[tuple[date, date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,36 @@ class Trend:
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
+
+
+# A stretch without a rating is a gap when it is longer than this many times the measure's
+# usual spacing: a weekly rating a few days late is not one, a week missed is (14 days > 10.5);
+# in the daily weeks of the pain diary a missed day is.
+GAP_FACTOR = 1.5
+
+
+def usual_spacing(measure: str, day: int) -> int:
+    """Days between two ratings of a measure on its schedule, ``day`` days after the start:
+    pain daily for the first weeks, then weekly; activities and the bridge test weekly."""
+    schedule = load_outcomes().schedule
+    if measure == "nprs" and day < schedule.nprs_daily_until_day:
+        return 1
+    return schedule.every_days[measure]
+
+
+def gaps_in(measure: str, points: tuple[Point, ...], start: date) -> tuple[tuple[date, date], ...]:
+    """(The day before, the day after) each stretch between two ratings longer than
+    ``GAP_FACTOR`` times the usual spacing at the later one."""
+    return tuple(
+        (before.on, after.on)
+        for before, after in zip(points, points[1:], strict=False)
+        if (after.on - before.on).days
+        > GAP_FACTOR * usual_spacing(measure, (after.on - start).days)
+    )
+
+
+def _series(measure: str, key: str, label: str, points: tuple[Point, ...], start: date) -> Series:
+    return Series(key, label, points, gaps_in(measure, points, start))
 
 
 def _band(measure: str, start: float | None, low: float, high: float) -> Band | None:
@@ -287,12 +322,20 @@ def trend_for(assessment: Any, *, today: date | None = None) -> Trend:
         low=0,
         high=10,
         series=(
-            Series(
+            _series(
+                "nprs",
                 "pain_worst",
                 _("Worst in 24 hours"),
                 tuple(Point(e.entry_date, e.pain_worst) for e in entries),
-            ),  # fmt: skip
-            Series("pain_now", _("Now"), tuple(Point(e.entry_date, e.pain_now) for e in entries)),
+                start,
+            ),
+            _series(
+                "nprs",
+                "pain_now",
+                _("Now"),
+                tuple(Point(e.entry_date, e.pain_now) for e in entries),
+                start,
+            ),
         ),
         band=_band("nprs", pain_start, 0, 10),
     )
@@ -304,7 +347,13 @@ def trend_for(assessment: Any, *, today: date | None = None) -> Trend:
         low=0,
         high=10,
         series=(
-            Series("psfs", _("Activities score"), tuple(Point(r.taken_on, r.score) for r in psfs)),
+            _series(
+                "psfs",
+                "psfs",
+                _("Activities score"),
+                tuple(Point(r.taken_on, r.score) for r in psfs),
+                start,
+            ),
         ),
         band=_band("psfs", psfs[0].score if psfs else None, 0, 10),
     )
@@ -317,8 +366,15 @@ def trend_for(assessment: Any, *, today: date | None = None) -> Trend:
         low=0,
         high=float(most) * 1.15,
         series=(
-            Series("sore", _("Sore leg"), tuple(Point(r.taken_on, r.score) for r in bridges)),
-            Series(
+            _series(
+                "bridge",
+                "sore",
+                _("Sore leg"),
+                tuple(Point(r.taken_on, r.score) for r in bridges),
+                start,
+            ),
+            _series(
+                "bridge",
                 "other",
                 _("Other leg"),
                 tuple(
@@ -326,6 +382,7 @@ def trend_for(assessment: Any, *, today: date | None = None) -> Trend:
                     for r in bridges
                     if r.values.get("other") is not None
                 ),
+                start,
             ),
         ),
         band=_band("bridge", bridges[0].score if bridges else None, 0, float(most) * 1.15),

@@ -81,7 +81,14 @@ def report_context(assessment: Any) -> dict[str, Any]:
         "events": presenters.event_rows(trend),
         "entries": entries_of(assessment),
         "activities": activities_of(assessment),
-        "psfs": records_of(assessment, Measure.PSFS),
+        "psfs": [
+            {
+                "taken_on": r.taken_on,
+                "ratings": r.values.get("ratings") or [],
+                "score": presenters.score_text(r.score),
+            }
+            for r in records_of(assessment, Measure.PSFS)
+        ],
         "bridges": records_of(assessment, Measure.BRIDGE),
     }
 

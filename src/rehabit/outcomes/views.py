@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
+from rehabit.booking.people import display_name
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
@@ -52,11 +53,18 @@ def _writable(request: HttpRequest, assessment: Assessment) -> None:
 
 
 def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    # Who reads: the patient (the owner, or anyone with the link to an assessment nobody
+    # owns), who may also write; or someone the audited record rule let in (a therapist
+    # the patient shares with, an admin), to whom the pages speak of the patient.
+    to_patient = can_write(request, assessment)
+    about_patient = not to_patient and assessment.owner is not None
     return {
         "assessment": assessment,
+        "about_patient": about_patient,
+        "patient_name": display_name(assessment.owner) if about_patient else "",
         "zone_name": presenters.zone_name(),
         "zone_id": timezone.get_current_timezone_name(),  # a form's value
-        "can_write": can_write(request, assessment),
+        "can_write": to_patient,
         "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
         "today": timezone.localdate(),
         "first_day": first_day(assessment),
@@ -170,9 +178,10 @@ def progress(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     context = _base(request, assessment)
     trend = trend_for(assessment)
+    about_patient = context["about_patient"]
     context.update(
-        summary=presenters.summary_context(summary_for(assessment)),
-        charts=presenters.chart_blocks(trend),
+        summary=presenters.summary_context(summary_for(assessment), for_therapist=about_patient),
+        charts=presenters.chart_blocks(trend, for_therapist=about_patient),
         events=presenters.event_rows(trend),
         activities=services.activities_of(assessment),
         excluded=[
