@@ -156,7 +156,7 @@ class CancelForm(forms.Form):
         help_text=up_to(CANCEL_REASON_MAX),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
+        widget=forms.Textarea(attrs={"rows": 3}),  # no maxlength: it cuts a paste silently
     )
 
     def __init__(self, *args: Any, reader: str = "", **kwargs: Any) -> None:

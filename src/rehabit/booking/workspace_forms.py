@@ -14,7 +14,7 @@ from rehabit.booking.forms import TimeOffForm, ZoneField
 from rehabit.booking.models import SPOKEN_LANGUAGES, SessionKind, Specialty
 from rehabit.booking.therapist_profile import TherapistDetails
 from rehabit.booking.timefmt import format_when
-from rehabit.core.inputs import DateInputField
+from rehabit.core.inputs import DateInputField, TextBoxField
 from rehabit.scheduling import validate_zone
 
 MAX_NOTICE_HOURS = 720
@@ -33,7 +33,7 @@ class TherapistProfileForm(forms.Form):
         required=False,
         help_text=_("For example: Physiotherapist, MSc Sports Physiotherapy."),
     )
-    bio = forms.CharField(
+    bio = TextBoxField(
         label=_("About you (optional)"),
         max_length=2000,
         required=False,
@@ -245,7 +245,7 @@ class TimeOffRangeForm(TimeOffForm):
 
 
 class PasteForm(forms.Form):
-    pasted = forms.CharField(
+    pasted = TextBoxField(
         label=_("Paste your hours"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 7}),

@@ -42,7 +42,9 @@ class WithdrawForm(forms.Form):
                 "check the instructions. Do the rest of your program.”"
             ),
         ),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": WITHDRAWAL_REASON_MAX}),
+        # No maxlength: a browser cuts pasted text at it without a word (a phone walk); the
+        # check says how long it is and keeps it.
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,  # an empty reason gets the service's own message
         strip=False,
     )

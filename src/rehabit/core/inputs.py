@@ -254,6 +254,20 @@ Instant = Annotated[datetime, AfterValidator(_pydantic(check_instant))]
 # --- Time zones --------------------------------------------------------------------------
 
 
+class TextBoxField(forms.CharField):
+    """Free text in a box (a ``<textarea>``): ``max_length`` is checked when the form is
+    sent (the message names the length, the text is kept), but the box gets no
+    ``maxlength``: a browser cuts what is pasted into it at that many characters, without a
+    word (a phone walk lost 700 characters of a note that way)."""
+
+    widget = forms.Textarea
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class ZoneChoiceField(forms.ChoiceField):
     """A time zone picked from the one list (``timefmt.zone_choices``); a zone sent under
     another name (Asia/Calcutta, as browsers still report it) is taken as its listed one.

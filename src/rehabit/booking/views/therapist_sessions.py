@@ -34,7 +34,7 @@ class CancelAllForm(forms.Form):
                 "left Rehabit. We are sorry: please book with another therapist.”"
             ),
         ),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": CANCEL_REASON_MAX}),
+        widget=forms.Textarea(attrs={"rows": 3}),  # no maxlength: it cuts a paste silently
         required=False,  # an empty or invisible-only reason gets the message below
         strip=False,
     )
