@@ -106,6 +106,40 @@ def test_accepting_an_offer_moves_the_appointment_it_was_for(
     assert moved.start == early and moved.moved_from_id == later.pk and later.status == "moved"
 
 
+def test_a_wish_to_move_a_session_earlier_is_offered_only_its_own_therapists_times(
+    patient: Any, other_patient: Any, therapist: Any
+) -> None:
+    """An entry for any therapist, made to move a session earlier, was offered another
+    therapist's freed time: accepting "moved" the session to that time with the first
+    therapist, and withdrew the other's still-free time from everyone (a review)."""
+    from tests.booking.support import make_therapist
+
+    other = make_therapist("Olga Other", email="olga@clinic.example")
+    early = free_start(other)
+    blocker = book(other_patient, other, early)
+    later = book(patient, therapist, free_start(therapist, after=timedelta(days=3)))
+    entry = waitlist.join(
+        patient=patient,
+        therapist=None,
+        specialty="hamstring",
+        kind="first_assessment",
+        wanted_before=later.start,
+        appointment=later,
+    )
+    services.cancel(blocker.pk, actor=other_patient)
+    assert not WaitlistOffer.objects.filter(entry=entry).exists()
+    # The same wish without a session to move is offered it: any therapist will do.
+    entry.appointment = None
+    entry.save(update_fields=["appointment"])
+    again = book(other_patient, other, early)
+    services.cancel(again.pk, actor=other_patient)
+    offer = WaitlistOffer.objects.get(entry=entry)
+    booked = waitlist.accept(offer, patient=patient, zone="UTC")
+    assert booked.therapist_id == other.pk and booked.start == early
+    later.refresh_from_db()
+    assert later.status == "booked"  # the other session is the patient's to keep or cancel
+
+
 def test_an_offer_lost_to_a_direct_booking_is_refused_with_alternatives(
     patient: Any, other_patient: Any, therapist: Any
 ) -> None:

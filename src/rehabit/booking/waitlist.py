@@ -107,7 +107,13 @@ def accept(
             if claimed != 1:
                 raise BookingRefused(msg.NOT_ACTIVE, _("This offer was already used or withdrawn."))
             earlier = offer.entry.appointment
-            if earlier is not None and earlier.status == "booked":
+            # Moved only to a time of its own therapist's (offers.offer_freed_time offers
+            # such an entry no other); an older offer of another's books a new session.
+            if (
+                earlier is not None
+                and earlier.therapist_id == offer.therapist_id
+                and earlier.status == "booked"
+            ):
                 appointment = services.reschedule(
                     earlier.pk,
                     actor=patient,
