@@ -16,7 +16,7 @@ from django.test import Client
 from rehabit.booking.models import Appointment, IdempotencyKey
 from tests.accounts.helpers import login
 from tests.booking.conftest import admin_user, other_patient, patient, therapist  # noqa: F401
-from tests.booking.support import book, free_start, make_therapist
+from tests.booking.support import book, free_start, make_patient, make_therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +202,11 @@ def test_a_cancellation_reason_is_kept_as_the_page_keeps_it(patient: Any, therap
     ]
     appointment.refresh_from_db()
     assert appointment.status == "booked"
+    stranger = login(Client(), make_patient("someone.else@example.org", "Someone Else"))
+    refused = stranger.post(
+        f"{url}/cancel", json.dumps({"reason": "Not mine"}), content_type="application/json"
+    )
+    assert refused.status_code == 404  # another person's session is not theirs to cancel
     long = client.post(
         f"{url}/cancel", json.dumps({"reason": "x" * 301}), content_type="application/json"
     )

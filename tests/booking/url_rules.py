@@ -81,4 +81,10 @@ BOOKING_RULES: dict[str, Rule] = {
     "api:cancel_appointment": Rule(
         RECORD, lambda ctx: f"/api/v1/appointments/{appointment_of(ctx).pk}"
     ),
+    "api:cancel_appointment_with_reason": Rule(
+        RECORD,
+        lambda ctx: f"/api/v1/appointments/{appointment_of(ctx).pk}",
+        why="POST .../cancel acts on the appointment read here (refused to others: "
+        "tests/api/test_booking_api.py)",
+    ),
 }

@@ -13,6 +13,7 @@ from rehabit.booking import slots as engine
 from rehabit.booking import tasks
 from rehabit.booking.models import (
     Appointment,
+    AppointmentStatus,
     SessionType,
     WaitlistEntry,
     WaitlistOffer,
@@ -29,9 +30,12 @@ def offer_freed_time(freed: Appointment, *, now: datetime) -> list[WaitlistOffer
         WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING, wanted_before__gt=freed.start)
         .filter(Q(therapist=therapist) | Q(therapist__isnull=True, specialty__in=specialties))
         .exclude(patient_id=freed.patient_id)
-        # An entry for moving a session earlier waits for that session's therapist: another
-        # therapist's time would be "moved" to with the wrong therapist (a review).
-        .exclude(Q(appointment__isnull=False) & ~Q(appointment__therapist=therapist))
+        # An entry for moving a booked session earlier waits for that session's therapist:
+        # another therapist's time would be "moved" to with the wrong therapist (a review).
+        # Once that session is cancelled, the person waits for any time again.
+        .exclude(
+            Q(appointment__status=AppointmentStatus.BOOKED) & ~Q(appointment__therapist=therapist)
+        )
         .order_by("created_at", "id")
     )
     schedule = engine.schedule_of(therapist.id, now)
