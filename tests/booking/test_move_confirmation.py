@@ -149,7 +149,7 @@ def test_back_after_a_move_shows_the_session_as_it_is_now(patient: Any, therapis
     picked = f"{url}&start={quote(iso_utc(new_start))}"
     confirm = client.get(picked)
     assert confirm.status_code == 200 and "Confirm the new time" in confirm.content.decode()
-    assert "EST, America/New York" in confirm.content.decode()
+    assert "America/New York" in confirm.content.decode()  # EST or EDT, by the clock
     done = client.post(picked, {"start": iso_utc(new_start), "confirm": "yes"})
     moved = Appointment.objects.get(moved_from=booked)
     assert done["Location"] == f"/booking/appointments/{moved.pk}/"
