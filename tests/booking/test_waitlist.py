@@ -85,20 +85,26 @@ def test_a_cancellation_offers_the_time_in_order_and_the_first_to_accept_gets_it
     }
 
 
+def _wish_to_move_earlier(patient: Any, later: Any, *, therapist: Any) -> WaitlistEntry:
+    """The waitlist entry of a patient who wants ``later`` sooner: with its therapist, or
+    (``therapist=None``) with anyone who helps with the hamstring."""
+    return waitlist.join(
+        patient=patient,
+        therapist=therapist,
+        specialty="" if therapist is not None else "hamstring",
+        kind="first_assessment",
+        wanted_before=later.start,
+        appointment=later,
+    )
+
+
 def test_accepting_an_offer_moves_the_appointment_it_was_for(
     patient: Any, other_patient: Any, therapist: Any
 ) -> None:
     early = free_start(therapist)
     blocker = book(other_patient, therapist, early)
     later = book(patient, therapist, early + timedelta(days=3))
-    waitlist.join(
-        patient=patient,
-        therapist=therapist,
-        specialty="",
-        kind="first_assessment",
-        wanted_before=later.start,
-        appointment=later,
-    )
+    _wish_to_move_earlier(patient, later, therapist=therapist)
     services.cancel(blocker.pk, actor=other_patient)
     offer = WaitlistOffer.objects.get()
     moved = waitlist.accept(offer, patient=patient, zone="UTC")
@@ -118,14 +124,7 @@ def test_a_wish_to_move_a_session_earlier_is_offered_only_its_own_therapists_tim
     early = free_start(other)
     blocker = book(other_patient, other, early)
     later = book(patient, therapist, free_start(therapist, after=timedelta(days=3)))
-    entry = waitlist.join(
-        patient=patient,
-        therapist=None,
-        specialty="hamstring",
-        kind="first_assessment",
-        wanted_before=later.start,
-        appointment=later,
-    )
+    entry = _wish_to_move_earlier(patient, later, therapist=None)
     services.cancel(blocker.pk, actor=other_patient)
     assert not WaitlistOffer.objects.filter(entry=entry).exists()
     # The same wish without a session to move is offered it: any therapist will do.

@@ -243,28 +243,21 @@ def _to_the_session_now(request: HttpRequest, found: Any, page: str) -> HttpResp
     """An old move or cancel page (a time the session was moved from, or a session already
     cancelled) would show that time as booked, with no way to change it: it leads to the
     same page for the session's current time instead, or to the session's own page once
-    it is no longer booked."""
-    if request.method != "GET":
-        return None
-    current = found.current()
-    if not current.is_active:
-        return redirect("booking:appointment", appointment_id=current.pk)
-    if current.pk != found.pk:
-        return redirect(page, appointment_id=current.pk)
-    return None
-
-
-def _moved_or_cancelled(request: HttpRequest, found: Any) -> HttpResponse | None:
-    """A form sent for a session that has since moved or been cancelled (a page kept open,
-    Back and a resubmission): the session's own page now, saying why, not a refusal that
-    names the old time as booked (phone walk 6)."""
+    it is no longer booked. A form sent from such a page (kept open, or resent after Back)
+    leads to the session's own page, saying why (phone walk 6: a refusal named the old
+    time as "Now booked")."""
     current = found.current()
     if current.pk == found.pk and current.is_active:
         return None
-    messages.info(
-        request, _("This session has already been moved or cancelled. Here is where it stands now.")
-    )
-    return redirect("booking:appointment", appointment_id=current.pk)
+    if request.method != "GET":
+        messages.info(
+            request,
+            _("This session has already been moved or cancelled. Here is where it stands now."),
+        )
+        return redirect("booking:appointment", appointment_id=current.pk)
+    if not current.is_active:
+        return redirect("booking:appointment", appointment_id=current.pk)
+    return redirect(page, appointment_id=current.pk)
 
 
 @account_required
@@ -275,8 +268,6 @@ def reschedule(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     found = appointment_for(request.user, appointment_id)
     if (elsewhere := _to_the_session_now(request, found, "booking:reschedule")) is not None:
         return elsewhere
-    if request.method == "POST" and (gone := _moved_or_cancelled(request, found)) is not None:
-        return gone
     zone = viewer_zone(request, request.GET.get("tz"))
     now = timezone.now()
     view = appointment_view(found, request.user, zone, now)
