@@ -91,11 +91,20 @@ def test_the_home_page_shows_what_rehabit_does_and_the_check_on_the_first_screen
     assert_accessible(phone)
 
 
+def _number_in(zone: str) -> str:
+    from django.conf import settings
+
+    from rehabit.core.emergency import number_for_zone
+
+    return number_for_zone(zone, str(settings.REHABIT_EMERGENCY_NUMBER))
+
+
 def test_the_emergency_number_is_a_phone_link_in_the_banner(phone: Any, live_server: Any) -> None:
     phone.goto(live_server.url + "/contact/")
     banner = phone.get_by_role("banner")
-    call = banner.get_by_role("link", name="112")
-    assert call.get_attribute("href") == "tel:112"
+    number = _number_in("Europe/London")  # the phone's clock: its country's number
+    call = banner.get_by_role("link", name=number, exact=True)
+    assert call.get_attribute("href") == f"tel:{number}"
     assert call.bounding_box()["height"] >= 24
     footer = phone.get_by_role("contentinfo")
     for name in ("Contact", "Privacy notice", "Terms of use"):
@@ -109,7 +118,8 @@ def test_an_unknown_address_gets_the_styled_page_and_the_site_has_an_icon(
     response = phone.goto(live_server.url + "/no-such-page/")
     assert response.status == 404
     assert phone.get_by_role("heading", name="We cannot find that page").is_visible()
-    assert phone.get_by_role("banner").get_by_role("link", name="112").is_visible()
+    number = _number_in("Europe/London")
+    assert phone.get_by_role("banner").get_by_role("link", name=number, exact=True).is_visible()
     assert_fits_phone_width(phone)
     assert_accessible(phone)
     for link in phone.locator("link[rel=icon]").all():
@@ -160,3 +170,43 @@ def test_a_message_with_a_long_e_mail_address_wraps_on_a_small_phone(
     box, main = message.bounding_box(), page.locator("main").bounding_box()
     assert box["x"] + box["width"] <= main["x"] + main["width"] + 1, (box, main)
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"), [("America/Chicago", "911"), ("Australia/Perth", "000")]
+)
+def test_a_phone_on_another_countrys_clock_gets_that_countrys_number_everywhere(
+    browser: Any, live_server: Any, zone: str, number: str
+) -> None:
+    """The page is the one kept for every signed-out visitor, built with the deployment's
+    number; the phone's own clock names the country (core/emergency.js). The stop page of
+    the assessment says it on its big button too."""
+    from tests.browser.test_assessment_flow import STOP, go_through
+    from tests.support import answers_for, completed
+
+    with phone_page(browser, timezone_id=zone) as page:
+        page.goto(live_server.url + "/")
+        banner = page.get_by_role("banner")
+        call = banner.get_by_role("link", name=number, exact=True)
+        call.wait_for()
+        assert call.get_attribute("href") == f"tel:{number}"
+        assert page.locator('a[href="tel:112"]').count() == 0
+        answers = completed({**answers_for("self_care"), "breathless_or_chest_pain": "yes"})
+        page.goto(live_server.url + "/assessment/")
+        go_through(page, answers, until=lambda path: path == STOP)
+        button = page.get_by_role("link", name=f"Call {number}")
+        assert button.get_attribute("href") == f"tel:{number}"
+        assert_accessible(page)
+
+
+def test_without_javascript_or_for_a_country_not_in_the_table_the_server_number_stays(
+    phone_without_javascript: Any, browser: Any, live_server: Any
+) -> None:
+    phone_without_javascript.goto(live_server.url + "/")
+    banner = phone_without_javascript.get_by_role("banner")
+    assert banner.get_by_role("link", name="112", exact=True).get_attribute("href") == "tel:112"
+    with phone_page(browser, timezone_id="Antarctica/Troll") as page:
+        page.goto(live_server.url + "/")
+        page.wait_for_load_state("load")
+        link = page.get_by_role("banner").get_by_role("link", name="112", exact=True)
+        assert link.get_attribute("href") == "tel:112"

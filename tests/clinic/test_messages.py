@@ -34,7 +34,8 @@ def test_a_message_flow_with_a_real_smtp_server(clinic: Clinic, mailbox: Mailbox
     patient, therapist = clinic.client("patient"), clinic.client("therapist")
     url = _thread_url(patient.post("/clinic/messages/", {"therapist": clinic.therapist.pk}))
     page = patient.get(url).content.decode()
-    assert "Messages are not for emergencies" in page and "112" in page
+    assert "Messages are not for emergencies" in page
+    assert 'href="tel:999"' in page  # the patient's zone is London's (core.emergency)
     assert "usually replies within 2 working days" in page
     sent = patient.post(url, {"body": SECRET, "token": "t-1"})
     assert sent.status_code == 302
@@ -211,3 +212,21 @@ def test_the_other_side_using_the_same_idempotency_key_sends_its_own_message(
     bodies = [m["body"] for m in therapist.get(f"/api/v1/messages/threads/{thread_id}").json()[
         "messages"]]  # fmt: skip
     assert bodies == ["From the patient.", "From the therapist."]
+
+
+def test_the_apis_notice_names_the_emergency_number_of_the_patients_country(
+    clinic: Clinic,
+) -> None:
+    """A patient whose zone is Chicago is told to call 911, not the deployment's 112
+    (``core.emergency``)."""
+    from rehabit.accounts.models import Profile
+
+    Profile.objects.filter(user=clinic.patient).update(time_zone="America/Chicago")
+    patient = clinic.client("patient")
+    start = patient.post(
+        "/api/v1/messages/threads",
+        json.dumps({"therapist_id": clinic.therapist.pk}),
+        content_type="application/json",
+    )
+    notice = patient.get(f"/api/v1/messages/threads/{start.json()['id']}").json()["notice"]
+    assert "In an emergency, call 911." in notice

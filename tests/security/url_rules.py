@@ -50,6 +50,7 @@ RULES: dict[str, Rule] = {
     "core:contact": Rule(PUBLIC, why="who to contact about what; nothing of the visitor's"),
     "core:health": Rule(PUBLIC),
     "core:favicon": Rule(PUBLIC, why="a redirect to the static icon"),
+    "core:emergency_numbers": Rule(PUBLIC, why="the reviewed table of emergency numbers"),
     "education:overview": Rule(PUBLIC),
     "education:condition": Rule(PUBLIC),
     "education:treatments": Rule(PUBLIC, why="what a clinician may offer for one cause"),

@@ -31,6 +31,7 @@ _ALWAYS_OPEN_PREFIXES = ("account_", "mfa_", "usersessions_")
 _ALWAYS_OPEN_NAMES = {
     "set_language",
     "core:health",
+    "core:emergency_numbers",
     "accounts:terms",
     "accounts:privacy",
 }

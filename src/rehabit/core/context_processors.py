@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from rehabit.core.emergency import current_number
+
 
 def site(request: HttpRequest) -> dict[str, object]:
     return {
-        "emergency_number": settings.REHABIT_EMERGENCY_NUMBER,
+        "emergency_number": current_number(),
         "minimum_age": settings.REHABIT_MINIMUM_AGE,
     }

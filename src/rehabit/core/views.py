@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from rehabit.clinical.flow import TYPICAL_MINUTES
-from rehabit.core.caching import same_for_every_visitor
+from rehabit.core import emergency
+from rehabit.core.caching import etag_of, public_bytes, same_for_every_visitor
 from rehabit.education.content import load_overview
 
 # How many "call now" signs the home page shows before linking to the whole list.
@@ -64,6 +65,20 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponsePermanentRedirect(static("core/favicon.ico"))
     response.public_page = True  # type: ignore[attr-defined]
     return response
+
+
+@require_GET
+def emergency_numbers(request: HttpRequest) -> HttpResponse:
+    """``/emergency-numbers.js``: each zone's emergency number, for ``core/emergency.js``
+    (``rehabit.core.emergency``). The pages ask for it with ``?v=`` and this answer's
+    ETag, so a browser keeps it until a release changes the table."""
+    body = emergency.browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
+    etag = etag_of(body)
+    forever = request.GET.get("v") == etag.strip('"')
+    cache_control = "public, max-age=31536000, immutable" if forever else "public, max-age=300"
+    return public_bytes(
+        request, body, etag, content_type="text/javascript", cache_control=cache_control
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
@@ -17,6 +16,7 @@ from rehabit.booking.people import display_name
 from rehabit.clinic import messaging
 from rehabit.clinic.errors import FieldErrors, Refused
 from rehabit.clinic.models import MESSAGE_MAX_LENGTH, Message, MessageThread
+from rehabit.core.emergency import current_number
 
 router = Router(tags=["therapist workspace"])
 
@@ -94,7 +94,7 @@ def _notice(days: int) -> str:
     return " ".join(
         (
             _("Messages are not for emergencies. In an emergency, call %(number)s.")
-            % {"number": settings.REHABIT_EMERGENCY_NUMBER},
+            % {"number": current_number()},
             _("The therapist usually replies within %(n)s working days.") % {"n": days},
         )
     )

@@ -5,7 +5,12 @@ from functools import cache
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
 
+from rehabit.core.caching import etag_of
+from rehabit.core.emergency import browser_script, current_number
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import readable_zone, zone_aliases
 
@@ -35,9 +40,23 @@ def percent(value: float) -> str:
 
 @register.simple_tag
 def emergency_number() -> str:
-    """The emergency number from the settings, so that a page rendered without the
-    request's context (the server-error page, a refused form) still shows it."""
-    return str(settings.REHABIT_EMERGENCY_NUMBER)
+    """The emergency number for the zone the page is in (``core.emergency``), so that a
+    page rendered without the request's context (the server-error page, a refused form)
+    still shows it."""
+    return current_number()
+
+
+@register.simple_tag
+def emergency_scripts() -> str:
+    """The scripts that put the browser's own country's number in the call links: the
+    table, at an address that changes with it (so browsers keep it), then the code."""
+    body = browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
+    table = reverse("core:emergency_numbers") + "?v=" + etag_of(body).strip('"')
+    return format_html(
+        '<script src="{}" defer></script><script src="{}" defer></script>',
+        table,
+        static("core/emergency.js"),
+    )
 
 
 @register.simple_tag
