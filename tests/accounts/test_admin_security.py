@@ -394,3 +394,42 @@ def test_opening_a_waitlist_entry_is_an_audited_read_of_the_patients_record(
     assert AuditEntry.objects.filter(
         action=AuditAction.RECORD_VIEWED, subject_id=patient.pk, target_id=str(entry.pk)
     ).exists()
+
+
+@pytest.mark.parametrize("method", ["options", "put", "patch", "delete"])
+def test_the_admin_answers_only_get_head_and_post(
+    admin_user: Any, patient: Any, settings: Any, method: str
+) -> None:
+    """Django's admin views treat any other method as a read: OPTIONS rendered a patient's
+    assessment in full, past the audited-read check that looked for GET (security review 2,
+    finding 1). Every admin address now refuses them."""
+    from tests.care.helpers import make_assessment
+
+    admin_client = login(Client(), admin_user, mfa=True)
+    urgent = make_assessment("emergency", owner=patient)
+    for path in (
+        f"assessments/assessment/{urgent.pk}/change/",
+        f"accounts/profile/{patient.profile.pk}/change/",
+        f"auth/user/{patient.pk}/change/",
+        "assessments/assessment/",
+        "",
+    ):
+        response = getattr(admin_client, method)(url(settings, path))
+        assert response.status_code == 405, (path, response.status_code)
+        assert "mergency" not in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditAction.RECORD_VIEWED).exists()
+
+
+def test_a_refused_change_that_shows_the_record_again_is_an_audited_read(
+    admin_client: Client, patient: Any, settings: Any
+) -> None:
+    from tests.care.helpers import make_assessment
+
+    urgent = make_assessment("emergency", owner=patient)
+    response = admin_client.post(
+        url(settings, f"assessments/assessment/{urgent.pk}/change/"), {"owner": "not a number"}
+    )
+    assert response.status_code in (200, 302, 403)
+    assert AuditEntry.objects.filter(
+        action=AuditAction.RECORD_VIEWED, subject_id=patient.pk, target_id=str(urgent.pk)
+    ).exists()

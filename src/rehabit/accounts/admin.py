@@ -42,8 +42,10 @@ User = get_user_model()
 
 
 class AuditedChangeViewMixin:
-    """Log a staff read (GET) of a patient's object and refuse it when the record rule
-    says no; changes are logged in ``save_model`` with the names of the fields changed."""
+    """Log a staff read of a patient's object and refuse it when the record rule says no:
+    on every method, since a refused POST shows the record again as a GET does (the site
+    answers only GET, HEAD and POST, ``admin_site.reading_and_sending_only``). Changes are
+    logged besides in ``save_model`` with the names of the fields changed."""
 
     change_action = AuditAction.RECORD_CHANGED
 
@@ -56,8 +58,7 @@ class AuditedChangeViewMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         patient = self.patient_of(obj) if obj is not None else None
         if (
-            request.method == "GET"
-            and patient is not None
+            patient is not None
             and patient.pk != request.user.pk
             and not is_staff_role(patient)
             and not audit_record_read(request, patient, target=obj)

@@ -3,13 +3,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from rehabit.accounts.admin_site import staff_with_mfa
+from rehabit.accounts.admin_site import reading_and_sending_only, staff_with_mfa
 from rehabit.api.urls import api
 
 # The admin signs people in through allauth (so its MFA applies) and lets in only staff
 # whose session passed two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.has_permission = staff_with_mfa  # type: ignore[method-assign]
+reading_and_sending_only(admin.site)
 
 urlpatterns = [
     # The API first: its prefix is one match for every other page, and the hot public
