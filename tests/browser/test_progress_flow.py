@@ -158,3 +158,30 @@ def test_the_chart_text_is_readable_at_phone_widths_and_nothing_scrolls_sideways
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_a_refused_pain_score_is_read_with_its_scale_and_the_summary_leads_there(
+    phone_page: Any, live_server: Any
+) -> None:
+    """A pain score refused on the diary: the error summary's link takes the focus to the
+    scale, whose group a screen reader reads with the problem (it said nothing of it)."""
+    from playwright.sync_api import expect
+
+    page = phone_page
+    assessment = assessment_days_ago(1)
+    page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
+    page.locator("#pain_now-5").check()
+    page.locator("#pain_worst-3").check()  # lower than the pain now
+    page.get_by_role("button", name="Save this day's entry").click()
+    problem = "The worst pain in the last 24 hours cannot be lower than the pain now."
+    summary = page.locator(".error-summary")
+    summary.get_by_role("link", name=problem).tap()
+    assert page.evaluate("document.activeElement.id") == "pain_worst-0"
+    scale = page.get_by_role("group", name="How bad was it at its worst in the last 24 hours?")
+    expect(scale).to_have_accessible_description(f"Error: {problem}")
+    assert page.locator("#pain_worst-3").evaluate("e => e.checked && e.ariaInvalid") == "true"
+    expect(
+        page.get_by_role("group", name="How bad is the pain right now?")
+    ).to_have_accessible_description("")
+    assert_accessible(page)
+    assert_fits_phone_width(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -428,3 +429,88 @@ def test_the_diary_day_s_hint_and_its_errors_describe_the_date_field(client: Cli
     assert note[0].startswith("For example: walked 20 minutes")
     assert len(note) == 2 and note[1].startswith("Error:")
     assert page.attrs["activity"].get("aria-invalid") == "true"
+
+
+class _Groups(_Described):
+    """Also, for each input with an id, the attributes of the fieldset it is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.group_of: dict[str, dict[str, str]] = {}
+        self._fieldsets: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        found = {k: v or "" for k, v in attrs}
+        if tag == "fieldset":
+            self._fieldsets.append(found)
+        elif tag == "input" and "id" in found and self._fieldsets:
+            self.group_of[found["id"]] = self._fieldsets[-1]
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
+
+
+def scale_problems(body: str, name: str) -> tuple[list[str], set[str | None]]:
+    """What a screen reader reads as the 0-10 scale's description (the texts its group's
+    aria-describedby names, each must exist), and the aria-invalid of its 11 choices."""
+    import html as html_module
+
+    page = _Groups()
+    page.feed(html_module.unescape(body))
+    ids = page.group_of[f"{name}-0"].get("aria-describedby", "").split()
+    choices = {page.attrs[f"{name}-{n}"].get("aria-invalid") for n in range(11)}
+    return [" ".join(page.text[i].split()) for i in ids], choices
+
+
+def summary_links(body: str) -> list[str]:
+    summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'<a href="#([^"]+)"', summary)
+
+
+def test_a_refused_pain_score_describes_its_scale_and_the_summary_leads_to_it(
+    client: Client,
+) -> None:
+    """A pain score refused (worst lower than now, a value not on the scale) said so above
+    the scale, but the scale's group was not described by it nor marked invalid, as the
+    day's and the note's fields are. The summary leads to each scale's first choice, in
+    the form's order (it listed the worst pain after the exercise pain)."""
+    assessment = assessment_days_ago(3)
+    form = diary_form(timezone.localdate(), 5, 3, pain_during_exercise="11")
+    bad = client.post(f"/care/{assessment.pk}/diary/", form)
+    assert bad.status_code == 422
+    body = text(bad)
+    assert scale_problems(body, "pain_worst") == (
+        ["Error: The worst pain in the last 24 hours cannot be lower than the pain now."],
+        {"true"},
+    )
+    assert scale_problems(body, "pain_during_exercise") == (
+        ["Error: Choose a number from 0 to 10, or leave it empty."],
+        {"true"},
+    )
+    assert scale_problems(body, "pain_now") == ([], {None})  # no problem, nothing said
+    assert scale_problems(body, "pain_after_exercise") == ([], {None})
+    page = _Groups()
+    page.feed(body)
+    links = summary_links(body)
+    assert links == ["pain_worst-0", "pain_during_exercise-0"]
+    for target in links:  # each the first choice of its scale
+        assert page.attrs[target]["type"] == "radio"
+        assert target == f"{page.attrs[target]['name']}-0"
+
+
+def test_a_refused_activity_rating_describes_its_scale_the_same_way(client: Client) -> None:
+    assessment = assessment_days_ago(3)
+    url = f"/care/{assessment.pk}/progress/activities/"
+    client.post(url, {"step": "name", "activity": ["Running", "Stairs", "Sitting"]})
+    bad = client.post(url, {"step": "rate", "rating_1": "3", "rating_2": "", "rating_3": "5"})
+    assert bad.status_code == 422
+    body = text(bad)
+    assert scale_problems(body, "rating_2") == (
+        ["Error: Choose a number from 0 (I cannot do it) to 10 (as well as before)."],
+        {"true"},
+    )
+    assert scale_problems(body, "rating_1") == ([], {None})
+    assert summary_links(body) == ["rating_2-0"]

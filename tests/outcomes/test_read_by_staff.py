@@ -6,6 +6,7 @@ the real database; who may read them is the audited record rule's, unchanged."""
 from __future__ import annotations
 
 import html
+import io
 import re
 from datetime import timedelta
 from typing import Any
@@ -118,3 +119,121 @@ def test_the_therapist_reads_the_diary_about_the_patient_without_its_reminder(
     for said in ("Your pain diary", "You logged", "See your progress", "Your last entries",
                  "What you did", "A gentle reminder", "Sign in to get a reminder"):  # fmt: skip
         assert said not in text, said
+
+
+# --- The PDF report, the activities and the bridge test --------------------------------------
+
+# What the report says to the patient, which a therapist downloading it should not read as
+# said to them (outside what it quotes as the patient's).
+REPORT_SAID_TO_THE_PATIENT = (
+    "Share it with your physiotherapist",
+    "your local emergency number",
+    "Changes to your plan",
+    "What you did",
+    "Activities you find hard",
+    "from your start",
+)
+
+
+def report_words(response: Any) -> str:
+    from pypdf import PdfReader
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def report_text(clinic: Clinic, **kwargs: Any) -> str:
+    """The report's words as rendered before it becomes a PDF (charts left out)."""
+    from rehabit.outcomes.report import report_html
+
+    assessment = Assessment.objects.get(pk=clinic.assessment.pk)  # made 6 days ago
+    body = re.sub(r"<style.*?</style>|<svg.*?</svg>", " ", report_html(assessment, **kwargs),
+                  flags=re.S)  # fmt: skip
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_therapist_s_report_is_about_the_patient(clinic: Clinic) -> None:
+    """The report a therapist downloads for their patient was the patient's own, to the
+    therapist: "Share it with your physiotherapist", "What you did"."""
+    response = clinic.client("therapist").get(f"/care/{clinic.assessment.pk}/report.pdf")
+    words = report_words(response)
+    assert words.startswith("Rehabit progress report of Pat Clinic")
+    assert "This report is about the patient: what they recorded, and what Rehabit" in words
+    # (The number is the deployment's or the reader's country's: not this test's business.)
+    assert re.search(
+        r"In an emergency, the patient is told to call \d+ or their local emergency", words
+    )
+    assert "The patient was told: “You can start with self-care at home”" in words
+    for said in REPORT_SAID_TO_THE_PATIENT:
+        assert said not in words, said
+
+    text = report_text(clinic, patient_name="Pat Clinic")
+    table = text.split("Is this real improvement?", 1)[1].split("The patient's self-care plan")[0]
+    assert "The patient reads" in table
+    assert "Activities the patient finds hard Not enough entries yet “Rate your activities" in table
+    assert "Pain now Worse “Your pain has gone up from 2 to 4" in table
+    assert "is no real change from the patient's start" in table  # the pain chart's band
+    assert "What they did" in text
+    assert "Activities the patient finds hard (0 = cannot do, 10 = as before)" in text
+    assert "The patient is advised: “Go back to the last exercise level" in table
+    assert "The patient's self-care plan" in text and "The patient's exercises" in text
+    outside_quotes = re.sub(r"“[^”]*”", "", text)
+    for said in (*REPORT_SAID_TO_THE_PATIENT, "Your answers", "You can start", "Log your pain",
+                 "Your pain", "Call your emergency number", "between your legs"):  # fmt: skip
+        assert said not in outside_quotes, said
+
+
+def test_the_patient_s_own_report_still_speaks_to_them(clinic: Clinic) -> None:
+    patient = login(Client(), clinic.patient)
+    words = report_words(patient.get(f"/care/{clinic.assessment.pk}/report.pdf"))
+    assert words.startswith("Rehabit progress report Data up to")
+    assert "Share it with your physiotherapist or doctor." in words
+    assert re.search(r"In an emergency, call \d+ or your local emergency number\.", words)
+    text = report_text(clinic)
+    assert "Activities you find hard (0 = cannot do, 10 = as before)" in text
+    assert "What you did" in text and "from your start" in text
+    assert "the patient" not in text and "Pat Clinic" not in text and "“" not in text
+
+
+def test_the_therapist_reads_the_activities_and_the_bridge_test_about_the_patient(
+    clinic: Clinic,
+) -> None:
+    therapist = clinic.client("therapist")
+    response = therapist.get(f"/care/{clinic.assessment.pk}/progress/activities/")
+    assert response.status_code == 200
+    assert "<title>Activities Pat Clinic finds hard" in response.content.decode()
+    text = main(response)
+    assert "Activities Pat Clinic finds hard Back to the patient's progress" in text
+    assert "The activities the patient named, which they rate" in text
+    assert "Running Stairs Sitting" in text
+    assert "Only the patient can rate them." in text
+    for said in ("Activities you find hard", "Back to your progress", " you", "your"):
+        assert said not in text, said
+
+    response = therapist.get(f"/care/{clinic.assessment.pk}/progress/bridge/")
+    assert response.status_code == 200
+    assert "<title>Single-leg bridge test of Pat Clinic" in response.content.decode()
+    text = main(response)
+    assert "Single-leg bridge test of Pat Clinic Back to the patient's progress" in text
+    assert "A strength test the patient counts themselves" in text
+    # The steps are the patient's (the reviewed data's, written to them): what they are told.
+    assert "How the patient is told to do it They need: “A sturdy chair" in text
+    assert "Only the patient can record this test." in text
+    before_the_steps = text.split("How the patient is told to do it", 1)[0]
+    after_the_steps = text.split("Only the patient can record this test.", 1)[1]
+    for said in ("you", "You", "your", "Save the test"):
+        assert said not in before_the_steps + after_the_steps, said
+
+
+def test_the_patient_still_reads_the_activities_and_the_bridge_test_written_to_them(
+    clinic: Clinic,
+) -> None:
+    patient = login(Client(), clinic.patient)
+    text = main(patient.get(f"/care/{clinic.assessment.pk}/progress/activities/"))
+    assert "Activities you find hard Back to your progress" in text
+    assert "For each activity, how well can you do it today?" in text
+    text = main(patient.get(f"/care/{clinic.assessment.pk}/progress/bridge/"))
+    assert "Single-leg bridge test Back to your progress A strength test you count yourself" in text
+    assert "How to do it You need:" in text and "Full repetitions on your sore leg" in text
+    assert "the patient" not in text and "Pat Clinic" not in text

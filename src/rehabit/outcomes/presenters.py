@@ -7,9 +7,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rehabit.booking.people import display_name
+from rehabit.care.selectors import can_write
 from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes, shown_score
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
@@ -41,6 +44,16 @@ def advice_text(advice: Advice) -> str:
 
 def verdict_label(verdict: str) -> str:
     return tr(load_outcomes().overall[verdict])
+
+
+def patient_named(request: HttpRequest, assessment: Any) -> str:
+    """The patient's name when someone other than the patient reads their pages or report
+    (a therapist the patient shares with, an admin, let in by the audited record rule):
+    these then speak of the patient by name and in the third person. Empty when the
+    patient reads (the owner, or anyone with the link to an assessment nobody owns)."""
+    if can_write(request, assessment) or assessment.owner is None:
+        return ""
+    return display_name(assessment.owner) or _("the patient")
 
 
 def _about_patient_labels() -> dict[str, str]:

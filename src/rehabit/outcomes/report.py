@@ -2,8 +2,9 @@
 
 Assessment summary, self-care plan, exercise programme with levels, adherence, the pain
 diary, the outcome measures with their charts and "is this real improvement?", for the
-person to download or share with a clinician. Times and days in the viewer's zone. The
-content depends only on the data and the day, so the same data gives the same text.
+person to download or share with a clinician; downloaded by the clinician, it is about the
+person (``patient_name``). Times and days in the viewer's zone. The content depends only on
+the data, the day and who reads it, so the same data gives the same text.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from rehabit.outcomes.services import activities_of
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-def report_context(assessment: Any) -> dict[str, Any]:
+def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]:
+    """What the report shows. ``patient_name``: downloaded by someone other than the
+    patient (a therapist, an admin; ``presenters.patient_named``), so it is titled with
+    the patient's name and speaks of them in the third person; what Rehabit told the
+    patient is quoted as theirs. Without it, the report is written to the patient."""
+    about_patient = bool(patient_name)
     result = assessment.result
     care = program_for(assessment)
     sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))
@@ -47,6 +53,8 @@ def report_context(assessment: Any) -> dict[str, Any]:
     trend = trend_for(assessment)
     return {
         "assessment": assessment,
+        "about_patient": about_patient,
+        "patient_name": patient_name,
         "today": timezone.localdate(),
         "zone_name": current_zone_name(),
         "emergency_number": settings.REHABIT_EMERGENCY_NUMBER,
@@ -76,8 +84,10 @@ def report_context(assessment: Any) -> dict[str, Any]:
         },
         "adherence": adherence,
         "sessions_total": len(sessions),
-        "summary": presenters.summary_context(summary_for(assessment)),
-        "charts": presenters.chart_blocks(trend, id_prefix="report", labelled=False),
+        "summary": presenters.summary_context(summary_for(assessment), for_therapist=about_patient),
+        "charts": presenters.chart_blocks(
+            trend, id_prefix="report", labelled=False, for_therapist=about_patient
+        ),
         "events": presenters.event_rows(trend),
         "entries": entries_of(assessment),
         "activities": activities_of(assessment),
@@ -93,20 +103,21 @@ def report_context(assessment: Any) -> dict[str, Any]:
     }
 
 
-def report_html(assessment: Any) -> str:
-    return render_to_string("outcomes/report.html", report_context(assessment))
+def report_html(assessment: Any, *, patient_name: str = "") -> str:
+    context = report_context(assessment, patient_name=patient_name)
+    return render_to_string("outcomes/report.html", context)
 
 
-def build_report_pdf(assessment: Any) -> bytes:
+def build_report_pdf(assessment: Any, *, patient_name: str = "") -> bytes:
     """The report as PDF bytes (WeasyPrint; fonts from the system, nothing fetched)."""
     from weasyprint import HTML
 
-    html = report_html(assessment)
+    html = report_html(assessment, patient_name=patient_name)
     return bytes(HTML(string=html, base_url=None).write_pdf())
 
 
-def report_response(assessment: Any) -> HttpResponse:
-    pdf = build_report_pdf(assessment)
+def report_response(assessment: Any, *, patient_name: str = "") -> HttpResponse:
+    pdf = build_report_pdf(assessment, patient_name=patient_name)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"rehabit-progress-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
-from rehabit.booking.people import display_name
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
@@ -57,11 +56,11 @@ def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
     # owns), who may also write; or someone the audited record rule let in (a therapist
     # the patient shares with, an admin), to whom the pages speak of the patient.
     to_patient = can_write(request, assessment)
-    about_patient = not to_patient and assessment.owner is not None
+    patient_name = presenters.patient_named(request, assessment)
     return {
         "assessment": assessment,
-        "about_patient": about_patient,
-        "patient_name": display_name(assessment.owner) if about_patient else "",
+        "about_patient": bool(patient_name),
+        "patient_name": patient_name,
         "zone_name": presenters.zone_name(),
         "zone_id": timezone.get_current_timezone_name(),  # a form's value
         "can_write": to_patient,
@@ -106,7 +105,10 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                 assessment, request.POST, first_day=context["first_day"], today=context["today"]
             )
         except services.FieldErrors as exc:
-            errors = exc.errors
+            # The summary lists the problems in the form's order (the check finds a worst
+            # pain lower than the pain now after every score's own problem).
+            errors = {k: exc.errors[k] for k in DIARY_FIELDS if k in exc.errors}
+            errors.update((k, v) for k, v in exc.errors.items() if k not in errors)
         except services.Refused as exc:
             messages.error(request, str(exc))
         else:
@@ -301,7 +303,8 @@ def report_pdf(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     from rehabit.outcomes.report import report_response
 
-    return report_response(assessment)
+    # Downloaded by a therapist (or an admin), the report speaks of the patient by name.
+    return report_response(assessment, patient_name=presenters.patient_named(request, assessment))
 
 
 @require_GET
