@@ -51,7 +51,14 @@ def person(db: Any) -> Any:
 
 
 def download(client: Client) -> dict[str, Any]:
-    response = client.post("/account/data/export/")
+    """The export, after giving the password again (an open session is not enough)."""
+    from tests.accounts.helpers import PASSWORD
+
+    asked = client.post("/account/data/export/")
+    assert asked.status_code == 302
+    assert asked["Location"] == "/account/reauthenticate/?next=%2Faccount%2Fdata%2Fexport%2F"
+    # The password given, allauth resumes the export the person asked for.
+    response = client.post(asked["Location"], {"password": PASSWORD})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment;" in response["Content-Disposition"]
@@ -254,3 +261,26 @@ def test_the_export_names_nobody_else_in_the_audit_trail(person: Any) -> None:
     their_view = [e for e in theirs["audit"] if e["action"] == AuditAction.RECORD_VIEWED]
     assert their_view and their_view[0]["about_you"] is False
     assert "target_id" not in their_view[0] and "details" not in their_view[0]
+
+
+def test_an_open_session_alone_can_neither_export_the_record_nor_change_the_address(
+    person: Any, mailbox: Any
+) -> None:
+    """Someone at a computer where the patient is still signed in (security review 2,
+    finding 2): the record and the address, where password resets go, need the password."""
+    from allauth.account.models import EmailAddress
+
+    from tests.accounts.helpers import PASSWORD
+
+    client = login(Client(), person)
+    export = client.post("/account/data/export/")
+    assert export.status_code == 302 and "reauthenticate" in export["Location"]
+    added = client.post("/account/email/", {"action_add": "", "email": "thief@evil.example"})
+    assert added.status_code == 302 and "reauthenticate" in added["Location"]
+    assert not EmailAddress.objects.filter(email="thief@evil.example").exists()
+    assert not mailbox.to("thief@evil.example")
+    wrong = client.post("/account/reauthenticate/", {"password": "not the password"})
+    assert wrong.status_code == 200
+    assert client.post("/account/data/export/").status_code == 302
+    client.post("/account/reauthenticate/", {"password": PASSWORD})
+    assert client.post("/account/data/export/").status_code == 200

@@ -192,6 +192,7 @@ def test_password_reset_by_email(patient: Any) -> None:
 
 def test_change_of_email_replaces_the_address_once_verified(patient: Any) -> None:
     client = login(Client(), patient)
+    client.post("/account/reauthenticate/", {"password": PASSWORD})  # within five minutes
     response = client.post("/account/email/", {"action_add": "", "email": "pat.new@example.org"})
     assert response.status_code == 302
     (message,) = mail.outbox

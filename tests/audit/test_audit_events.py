@@ -80,9 +80,9 @@ def test_mfa_removed_and_recovery_codes_regenerated(patient: Any) -> None:
 
 def test_export_and_deletion(patient: Any) -> None:
     client = login(Client(), patient)
+    client.post("/account/reauthenticate/", {"password": PASSWORD})
     client.post("/account/data/export/")
     only(AuditAction.DATA_EXPORTED, subject_id=patient.pk, actor_id=patient.pk)
-    client.post("/account/reauthenticate/", {"password": PASSWORD})
     user_id = patient.pk
     client.post("/account/data/delete/", {"confirm": "on"})
     entry = only(AuditAction.ACCOUNT_DELETED, subject_id=user_id)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from rehabit.accounts.data_rights import build_export, import_personal_data
 from rehabit.accounts.erasure import erase_account
 from rehabit.outcomes.models import DiaryEntry, DiaryReminder, MeasureRecord
-from tests.accounts.helpers import login
+from tests.accounts.helpers import PASSWORD, login
 from tests.outcomes.helpers import assessment_days_ago
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ def test_export_holds_the_diary_measures_csv_and_pdf(patient: Any) -> None:
     fill(client, assessment)
     reminder = {"form": "reminder", "enabled": "on", "time": "20:15", "time_zone": "Asia/Kolkata"}
     client.post(f"/care/{assessment.pk}/diary/", reminder)
+    client.post("/account/reauthenticate/", {"password": PASSWORD})
     data = client.post("/account/data/export/").json()
     section = data["outcomes"]
     assert len(section["diary_entries"]) == 3

@@ -218,7 +218,10 @@ def data(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@reauthentication_required
 def export(request: HttpRequest) -> HttpResponse:
+    """The whole record as JSON, after the password (or authenticator) was given in the
+    last five minutes: an open session alone must not hand over the record."""
     document = export_personal_data(request.user, request=request)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(

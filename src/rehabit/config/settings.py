@@ -440,6 +440,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True  # one address; a new one replaces it once verified
+# Changing the address (and so where password resets go) asks for the password again when
+# the person has not given it in the last five minutes: a session left open on a shared
+# computer must not be enough to take the account (security review 2, finding 2).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people about password and e-mail changes
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link in an e-mail must not change state by itself
