@@ -184,6 +184,21 @@ def test_the_therapist_s_report_is_about_the_patient(clinic: Clinic) -> None:
         assert said not in outside_quotes, said
 
 
+def test_the_report_from_the_api_is_about_the_patient_too_and_names_the_readers_number(
+    clinic: Clinic,
+) -> None:
+    from rehabit.accounts.models import Profile
+
+    api = f"/api/v1/assessments/{clinic.assessment.pk}/report"
+    words = report_words(clinic.client("therapist").get(api))
+    assert words.startswith("Rehabit progress report of Pat Clinic")
+    # The patient's own download names the emergency number of their zone's country.
+    Profile.objects.filter(user=clinic.patient).update(time_zone="America/Denver")
+    words = report_words(login(Client(), clinic.patient).get(api))
+    assert words.startswith("Rehabit progress report Data up to")
+    assert "In an emergency, call 911 or your local emergency number." in words
+
+
 def test_the_patient_s_own_report_still_speaks_to_them(clinic: Clinic) -> None:
     patient = login(Client(), clinic.patient)
     words = report_words(patient.get(f"/care/{clinic.assessment.pk}/report.pdf"))

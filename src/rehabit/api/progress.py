@@ -420,7 +420,10 @@ def get_report(request: HttpRequest, assessment_id: UUID) -> Any:
     status, assessment = _find(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
+    from rehabit.outcomes.presenters import patient_named
     from rehabit.outcomes.report import report_response
 
-    response: HttpResponse = report_response(assessment)
+    # Downloaded by a therapist (or an admin), the report speaks of the patient by name.
+    name = patient_named(request, assessment)
+    response: HttpResponse = report_response(assessment, patient_name=name)
     return response

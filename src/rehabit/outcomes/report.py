@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +21,7 @@ from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label
 from rehabit.care.programs import plan_for, program_for
 from rehabit.clinical.differential import shown_first
+from rehabit.core.emergency import current_number
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
 from rehabit.outcomes import presenters
@@ -57,7 +57,7 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
         "patient_name": patient_name,
         "today": timezone.localdate(),
         "zone_name": current_zone_name(),
-        "emergency_number": settings.REHABIT_EMERGENCY_NUMBER,
+        "emergency_number": current_number(),  # the reader's zone's country
         "disposition": result["disposition"],
         "causes": [
             {"name": tr(c["name"]), "percent": round(100 * float(c["probability"]))}
