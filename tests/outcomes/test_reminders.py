@@ -81,7 +81,7 @@ def test_the_reminder_arrives_at_its_time_once_and_not_after_a_log(
         run_queued_tasks("w2")  # a second worker finds nothing more to do
     assert len(mailbox.messages) == 1
     message = mailbox.messages[0]
-    assert message["To"] == patient.email and message["Subject"] == "How is your leg today?"
+    assert message["To"] == patient.email and message["Subject"] == "Your weekly check-in"
     body = text_body(message)
     assert f"/care/{assessment.pk}/diary/" in body and "at most once a day" in body
     item.refresh_from_db()
@@ -159,4 +159,22 @@ def test_a_reminder_queued_under_the_old_task_path_still_runs(patient: Any, mail
     with time_machine.travel(due + timedelta(seconds=5), tick=False):
         run_queued_tasks("w1")
     assert len(mailbox.messages) == 1
-    assert mailbox.messages[0]["Subject"] == "How is your leg today?"
+    assert mailbox.messages[0]["Subject"] == "Your weekly check-in"
+
+
+@pytest.mark.django_db
+def test_neither_reminder_subject_names_a_body_part_or_a_condition(patient: Any) -> None:
+    """A subject shows on a locked phone and in a shared inbox (security review 2,
+    finding 6: it was "How is your leg today?")."""
+    import re
+    from datetime import date
+
+    from rehabit.outcomes import nudges
+
+    _reminder_at_eight_in_kolkata(patient)
+    item = DiaryReminder.objects.get()
+    daily = nudges._post(item, date(2026, 12, 7), ())
+    weekly = nudges._post(item, date(2026, 12, 8), ("psfs",))
+    assert (daily.subject, weekly.subject) == ("Your daily check-in", "Your weekly check-in")
+    for subject in (daily.subject, weekly.subject):
+        assert not re.search(r"leg|pain|thigh|hamstring|sciatic|back|hip", subject, re.I)

@@ -238,8 +238,12 @@ def _post(item: DiaryReminder, today: date, due: tuple[str, ...]) -> Any:
     if found is not None:
         return found
     with translation.override(language_of(owner)):
-        letter = new_letter(_("How is your leg today?"), their_name(display_name(owner)))
-        if "psfs" in due or "bridge" in due:
+        # The subject shows on a locked phone and in a shared inbox: it names no body part
+        # and no condition (security review 2, finding 6), as no other subject does.
+        weekly = "psfs" in due or "bridge" in due
+        subject = _("Your weekly check-in") if weekly else _("Your daily check-in")
+        letter = new_letter(subject, their_name(display_name(owner)))
+        if weekly:
             letter.add(
                 _(
                     "It is time for your weekly check: your pain, and how your activities "
