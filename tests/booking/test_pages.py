@@ -245,6 +245,56 @@ def test_the_calendar_feed_has_a_revocable_secret(patient: Any, therapist: Any) 
     assert Client().get("/booking/calendar/not-a-real-token.ics").status_code == 404
 
 
+def _feed_path(client: Client) -> str:
+    made = client.post("/booking/calendar/", {"action": "create"}).content.decode()
+    return urlsplit(re.search(r'id="feed-url">([^<]+)<', made).group(1)).path
+
+
+@pytest.mark.parametrize("change", ["password", "reset", "email", "deactivated"])
+def test_taking_an_account_back_stops_its_calendar_feed(
+    patient: Any, therapist: Any, change: str
+) -> None:
+    """Whoever recovers a stolen account changes its password or address: a feed link the
+    thief made must stop with it (security review 2, finding 5)."""
+    from allauth.account import signals
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    from tests.accounts.helpers import PASSWORD
+
+    book(patient, therapist, free_start(therapist))
+    client = login(Client(), patient)
+    path = _feed_path(client)
+    assert Client().get(path).status_code == 200
+    if change == "password":
+        client.post("/account/reauthenticate/", {"password": PASSWORD})
+        changed = client.post(
+            "/account/password/change/",
+            {"oldpassword": PASSWORD, "password1": "An0ther-long-secret", "password2":
+             "An0ther-long-secret"},
+        )  # fmt: skip
+        assert changed.status_code == 302
+    elif change == "reset":
+        signals.password_reset.send(sender=type(patient), request=None, user=patient)
+    elif change == "email":
+        client.post("/account/reauthenticate/", {"password": PASSWORD})
+        client.post("/account/email/", {"action_add": "", "email": "pat.new@example.org"})
+        (sent,) = [m for m in mail.outbox if m.to == ["pat.new@example.org"]]
+        confirm = re.search(r"/account/confirm-email/[^/\s]+/", sent.body).group(0)
+        assert Client().post(confirm).status_code == 302
+        assert EmailAddress.objects.get(user=patient).email == "pat.new@example.org"
+    else:
+        patient.is_active = False
+        patient.save()
+        patient.is_active = True
+        patient.save()
+    assert Client().get(path).status_code == 404
+    # A new link works.
+    patient.refresh_from_db()
+    client = login(Client(), patient)
+    assert Client().get(_feed_path(client)).status_code == 200
+
+
 def test_the_therapist_sees_the_latest_assessment_only_with_consent_and_each_view_is_audited(
     patient: Any, therapist: Any
 ) -> None:

@@ -8,6 +8,7 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking online sessions")
 
     def ready(self) -> None:
+        from allauth.account import signals as account_signals
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
@@ -25,6 +26,7 @@ class BookingConfig(AppConfig):
             unlist_if_no_longer_therapist,
         )
         from rehabit.booking.erasure import on_erasure_begun, on_personal_data_erasing
+        from rehabit.booking.feeds import revoke_after_account_change, revoke_if_deactivated
         from rehabit.booking.people import therapist_zone, zone_of
         from rehabit.booking.personal_data import export_appointments, import_appointments
         from rehabit.booking.reminders import reminder_lag
@@ -55,3 +57,10 @@ class BookingConfig(AppConfig):
             unlist_if_deactivated, sender=get_user_model(), dispatch_uid="booking.unlist"
         )
         role_changed.connect(unlist_if_no_longer_therapist, dispatch_uid="booking.unlist_role")
+        post_save.connect(
+            revoke_if_deactivated, sender=get_user_model(), dispatch_uid="booking.feed_inactive"
+        )
+        for name in ("password_changed", "password_set", "password_reset", "email_changed"):
+            getattr(account_signals, name).connect(
+                revoke_after_account_change, dispatch_uid=f"booking.feed_{name}"
+            )

@@ -44,6 +44,22 @@ def revoke(user: Any, request: Any = None) -> bool:
     return bool(deleted)
 
 
+def revoke_after_account_change(sender: Any, user: Any = None, **kwargs: Any) -> None:
+    """allauth's ``password_changed``, ``password_set``, ``password_reset`` and
+    ``email_changed``: whoever takes an account back changes its password or address, and
+    a feed link made before must stop with it, as sessions do (security review 2, finding 5:
+    a thief kept the calendar of sessions). The person makes a new link on the feed page."""
+    if user is not None and user.pk is not None:
+        revoke(user, kwargs.get("request"))
+
+
+def revoke_if_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``post_save`` of the user model: a deactivated account's feed is gone for good, not
+    only refused while inactive (so reactivating it does not bring an old link back)."""
+    if not instance.is_active and instance.pk is not None:
+        revoke(instance)
+
+
 def owner_of(token: str) -> Any:
     """The user whose feed this secret opens, or None (revoked, unknown or malformed)."""
     if not token or len(token) > 100:
