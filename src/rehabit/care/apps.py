@@ -17,3 +17,17 @@ class CareConfig(AppConfig):
         register_part(
             Part("care", 10, export_care, lambda user, section: import_care(section or {}, user))
         )
+        # Logging exercises or answering about medicines keeps an unclaimed assessment.
+        from rehabit.assessments.retention import register_use
+        from rehabit.care.models import (
+            ExerciseSession,
+            MedicationAnswers,
+            ProgramLevel,
+            ProgressionStep,
+        )
+
+        register_use(ExerciseSession, "logged_at")
+        register_use(ExerciseSession, "checked_in_at")
+        register_use(ProgramLevel, "updated_at")
+        register_use(ProgressionStep, "decided_at")
+        register_use(MedicationAnswers, "updated_at")

@@ -498,6 +498,17 @@ if REHABIT_AUDIT_RETENTION_DAYS < 1:
         "REHABIT_AUDIT_RETENTION_DAYS must be at least 1 (days the audit log is kept), "
         f"not {REHABIT_AUDIT_RETENTION_DAYS}."
     )
+# An assessment made without an account (reached by its address alone) is erased, with
+# everything logged on it, once this many days have passed since it was made and since it
+# was last used (rehabit.assessments.retention; `rehabit worker`, once a day). 90 days
+# outlasts the recovery of a hamstring strain or an episode of sciatica (weeks to about
+# three months) with its plan and diary in use; signing in keeps it in the account.
+REHABIT_UNCLAIMED_ASSESSMENT_DAYS = env_int("REHABIT_UNCLAIMED_ASSESSMENT_DAYS", 90)
+if REHABIT_UNCLAIMED_ASSESSMENT_DAYS < 1:
+    raise MissingSetting(
+        "REHABIT_UNCLAIMED_ASSESSMENT_DAYS must be at least 1 (days an assessment without "
+        f"an account is kept after its last use), not {REHABIT_UNCLAIMED_ASSESSMENT_DAYS}."
+    )
 # Classes implementing rehabit.accounts.access.AppointmentRelation (the booking app).
 REHABIT_APPOINTMENT_RELATIONS: list[str] = []
 

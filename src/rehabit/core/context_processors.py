@@ -8,4 +8,5 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "emergency_number": current_number(),
         "minimum_age": settings.REHABIT_MINIMUM_AGE,
+        "unclaimed_days": settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS,
     }

@@ -20,3 +20,10 @@ class OutcomesConfig(AppConfig):
                 lambda user, section: import_outcomes(section or {}),
             )
         )
+        # Writing in the diary or taking a measure keeps an unclaimed assessment.
+        from rehabit.assessments.retention import register_use
+        from rehabit.outcomes.models import DiaryEntry, FunctionActivity, MeasureRecord
+
+        register_use(DiaryEntry, "updated_at")
+        register_use(FunctionActivity, "created_at")
+        register_use(MeasureRecord, "recorded_at")

@@ -85,7 +85,8 @@ class Command(BaseCommand):
     help = (
         "Run background work: queued e-mails, reminders 24 h and 1 h before sessions, the "
         "purge of expired idempotency keys and, once a day, of audit entries past their "
-        "retention period."
+        "retention period and of assessments without an account unused for "
+        "REHABIT_UNCLAIMED_ASSESSMENT_DAYS."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -97,6 +98,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from rehabit.accounts.lockout import forget_stale as forget_stale_sign_in_counts
+        from rehabit.assessments.retention import erase_unclaimed
         from rehabit.audit.retention import purge_if_due as purge_audit_log_if_due
         from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
@@ -130,6 +132,7 @@ class Command(BaseCommand):
             purge()  # idempotency keys past their retention
             if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
                 forget_stale_sign_in_counts()
+                erase_unclaimed()  # past REHABIT_UNCLAIMED_ASSESSMENT_DAYS without use
             if options["verbosity"] > 1 and sent:
                 self.stdout.write(f"{sent} reminder(s) sent.")
             if options["once"]:
