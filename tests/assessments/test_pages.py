@@ -403,7 +403,7 @@ def test_signs_that_give_a_day_or_two_are_not_headed_see_a_doctor_today(client: 
     assert assessment.result["disposition"]["headline"] == "See a doctor today or tomorrow"
     result_html = pages[-1][1]
     assert "Urgent: within two days" in result_html
-    assert "Urgent: within 24 hours" not in result_html
+    assert "Urgent: today" not in result_html
     assert "If you cannot be seen today" not in result_html
     plan = client.get(f"/care/{assessment.pk}/plan/").content.decode()
     assert "Urgent: within two days" in plan and "See a doctor today or tomorrow" in plan
@@ -965,3 +965,27 @@ def test_none_of_these_with_another_answer_is_explained_in_the_page_s_words(
     assert "cannot be combined" not in html and "'none'" not in html
     for value in chosen:  # what was ticked is kept, to correct
         assert re.search(rf'name="clot_risks" value="{value}" checked', html), value
+
+
+def test_an_urgent_result_for_today_is_labelled_today_as_its_headline_says(client: Client) -> None:
+    """The label said "Urgent: within 24 hours" above "See a doctor today" (a phone walk:
+    at 00:15 the two read as different deadlines)."""
+    from tests.care.helpers import make_assessment
+
+    urgent = make_assessment("urgent")
+    assert urgent.result["disposition"]["headline"] == "See a doctor today"
+    for url in (f"/assessment/result/{urgent.pk}/", f"/care/{urgent.pk}/plan/"):
+        html = client.get(url).content.decode()
+        assert '<p class="disposition-level">Urgent: today</p>' in html, url
+        assert "within 24 hours" not in html, url
+
+
+def test_after_an_urgent_result_the_plan_is_not_the_page_s_main_button(client: Client) -> None:
+    """A phone walk: the solid "For after you have been seen: your self-care plan" button
+    was the most prominent thing under "See a doctor today"."""
+    from tests.care.helpers import make_assessment
+
+    for level, secondary in (("urgent", True), ("emergency", True), ("self_care", False)):
+        html = client.get(f"/assessment/result/{make_assessment(level).pk}/").content.decode()
+        care = html[html.index('<p class="care-link no-print">') :][:200]
+        assert ('class="button button-secondary"' in care) is secondary, level

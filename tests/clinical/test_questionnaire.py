@@ -219,6 +219,15 @@ def test_unsafe_self_tests_are_skipped() -> None:
         assert q.questions[qid].show_if.holds(fresh) is False, qid  # type: ignore[union-attr]
     # Hopping is only for pain without a sudden injury.
     assert q.questions["hop_test"].show_if.holds(fresh) is False  # type: ignore[union-attr]
+    # ... and not where a weakened or diseased bone is already the question (a phone walk:
+    # a 71-year-old on steroids, with constant night pain, was asked to hop).
+    hop = q.questions["hop_test"].show_if
+    assert hop is not None
+    runner = {"bear_weight": "yes", "onset": "gradually", "age": 34, "night_pain": "none"}
+    assert hop.holds(runner) is True
+    assert hop.holds({**runner, "weak_bones_or_steroids": "no"}) is True
+    for risky in ({"age": 65}, {"weak_bones_or_steroids": "yes"}, {"night_pain": "constant"}):
+        assert hop.holds({**runner, **risky}) is False, risky
 
 
 def test_show_if_is_two_valued_a_question_never_asked_is_not_an_answer() -> None:

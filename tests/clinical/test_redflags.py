@@ -100,6 +100,12 @@ FLAG_STORIES: dict[str, dict[str, Any]] = {
         age=14, location=["middle_thigh"], side="right", days_since_onset=30,
         onset="gradually", course="worse", pain_now=4, night_pain="constant",
     ),
+    # The phone walk's 71-year-old: a month of deep buttock pain, worse at night.
+    "older_constant_night_pain": person(
+        age=71, location=["buttock"], side="right", days_since_onset=30,
+        onset="no_clear_reason", course="worse", pain_now=5, night_pain="constant",
+        weak_bones_or_steroids="yes",
+    ),
     "child_lasting_pain": person(
         age=11, location=["behind_knee"], side="left", days_since_onset=30,
         onset="gradually", course="same", pain_now=3,

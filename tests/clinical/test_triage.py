@@ -18,6 +18,8 @@ from rehabit.clinical.triage import (
     RECHECK_ACUTE,
     RECHECK_GRADUAL,
     SAFETY_NET_EMERGENCY,
+    SOON_DOCTOR,
+    SOON_DOCTOR_DAYS,
     URGENT_DAYS,
     URGENT_DAYS_ACTION,
     RankedCause,
@@ -95,7 +97,23 @@ def test_an_urgent_flag_says_within_two_days_exactly_when_its_advice_does() -> N
         assert says_days is (flag.within == "two_days"), flag.id
         if flag.within == "today":
             assert "today" in flag.advice, flag.id
-    assert all(f.within == "today" for f in FLAGS.values() if f.disposition != "urgent")
+    assert all(f.within == "today" for f in FLAGS.values() if f.disposition == "emergency")
+
+
+def test_a_soon_flag_says_a_few_days_exactly_when_its_advice_does_and_so_does_the_headline() -> (
+    None
+):
+    soon = [f for f in FLAGS.values() if f.disposition == "soon"]
+    few_days = {f.id for f in soon if f.within == "few_days"}
+    assert {"older_constant_night_pain", "child_night_pain", "stress_fracture"} <= few_days
+    for flag in soon:
+        says_days = "next few days" in flag.advice.split(". ")[0]
+        assert says_days is (flag.within == "few_days"), flag.id
+        assert flag.within in ("weeks", "few_days"), flag.id
+    night = decide([FLAGS["older_constant_night_pain"]], STRAIN, MILD)
+    assert (night.level, night.headline) == ("soon", SOON_DOCTOR_DAYS)
+    lump = decide([FLAGS["growing_lump"]], STRAIN, MILD)  # "within the next week or two"
+    assert (lump.level, lump.headline) == ("soon", SOON_DOCTOR)
 
 
 def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None:

@@ -77,11 +77,12 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.4"
+    assert CURRENT == load_questionnaire().version == "2026.12.7"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
     assert UPGRADES["2026.12.2"][0] == "2026.12.3"
-    assert UPGRADES["2026.12.3"][0] == CURRENT
+    assert UPGRADES["2026.12.3"][0] == "2026.12.4"
+    assert UPGRADES["2026.12.4"][0] == CURRENT
 
 
 def test_2026_12_2_answers_mean_the_same_in_2026_12_3() -> None:

@@ -17,7 +17,7 @@ from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
 from rehabit.clinical.questionnaire import Question, Questionnaire, load_yaml
 from rehabit.clinical.redflags import UNSURE, RedFlag, load_red_flags
-from rehabit.clinical.triage import SOON_DOCTOR, within_two_days
+from rehabit.clinical.triage import SOON_DOCTOR, SOON_DOCTOR_DAYS, within_two_days
 
 MAX_WEIGHTS = 4  # answers shown for and against each cause
 SCREENING_SECTION = "warning_signs"
@@ -286,6 +286,8 @@ def disposition_of(result: Mapping[str, Any]) -> tuple[str, Text]:
     level = str(raw.get("level", ""))
     if level == "soon" and raw.get("headline") == SOON_DOCTOR:
         return level, terms.DISPOSITIONS["soon_doctor"]
+    if level == "soon" and raw.get("headline") == SOON_DOCTOR_DAYS:
+        return level, terms.DISPOSITIONS["soon_doctor_days"]
     if within_two_days(raw):
         return level, terms.DISPOSITIONS["urgent_days"]
     return level, terms.DISPOSITIONS.get(level) or verbatim(str(raw.get("headline", level)))

@@ -397,6 +397,7 @@ DISPOSITIONS: Mapping[str, Text] = {
     "urgent_days": _("urgent: advised to see a doctor today or tomorrow"),
     "soon": _("advised to see a physiotherapist within one to two weeks"),
     "soon_doctor": _("advised to see a doctor within one to two weeks"),
+    "soon_doctor_days": _("advised to see a doctor within a few days"),
     "self_care": _("self-care advised"),
 }
 FLAG_LEVELS: Mapping[str, Text] = {

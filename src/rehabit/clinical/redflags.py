@@ -33,9 +33,16 @@ _KEYS = frozenset(
     }
 )
 UNSURE = "not_sure"
-# How soon an urgent flag's own advice says to see a doctor: "today" (the urgent level's
-# headline) or "two_days" (its advice says "today or tomorrow" or "within a day or two").
-WITHIN = frozenset({"today", "two_days"})
+# How soon a flag's own advice says to see a doctor: for an urgent flag "today" (the
+# urgent level's headline) or "two_days" (its advice says "today or tomorrow" or "within a
+# day or two"); for a soon flag "weeks" (the soon level's "in the next week or two") or
+# "few_days" (its advice says "in the next few days").
+WITHIN_BY_LEVEL = {
+    "urgent": frozenset({"today", "two_days"}),
+    "soon": frozenset({"weeks", "few_days"}),
+}
+WITHIN = frozenset().union(*WITHIN_BY_LEVEL.values())
+DEFAULT_WITHIN = {"urgent": "today", "soon": "weeks"}
 
 
 class RedFlagError(ValueError):
@@ -53,6 +60,8 @@ class RedFlag:
     ends_check: bool = False  # the check stops here: the advice is all there is to say
     # An urgent flag whose advice gives a day or two ("two_days"), not "today": when every
     # reason for the urgent level says so, the result's headline does too (triage.decide).
+    # A soon flag whose advice gives a few days ("few_days"), not a week or two: the
+    # result's headline says a few days when any such flag fired.
     within: str = "today"
     label_unsure: str | None = None  # what we say when it fired only on "Not sure"
     # A "soon" flag is a clinical rule that is also evidence for its condition: when it
@@ -150,11 +159,15 @@ def parse_red_flags(
             raise RedFlagError(f"{where}: only a 'soon' flag with a condition takes an lr")
         if not isinstance(raw.get("ends_check", False), bool):
             raise RedFlagError(f"{where}: ends_check must be true or false")
-        within = raw.get("within", "today")
+        level = str(raw.get("disposition"))
+        within = raw.get("within", DEFAULT_WITHIN.get(level, "today"))
         if within not in WITHIN:
             raise RedFlagError(f"{where}: within must be one of {sorted(WITHIN)}")
-        if "within" in raw and raw.get("disposition") != "urgent":
-            raise RedFlagError(f"{where}: only an urgent flag takes 'within'")
+        if "within" in raw and within not in WITHIN_BY_LEVEL.get(level, frozenset()):
+            raise RedFlagError(
+                f"{where}: only an urgent flag takes 'within' today or two_days, and only a "
+                "soon flag weeks or few_days"
+            )
         try:
             rule = compile_rule(raw.get("rule"), questionnaire.questions, f"{where}.rule")
         except RuleError as exc:

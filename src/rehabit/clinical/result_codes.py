@@ -48,6 +48,7 @@ def build_texts() -> dict[str, str]:
     for level, text in triage.HEADLINES.items():
         texts[f"headline:{level}"] = text
     texts["headline:soon_doctor"] = triage.SOON_DOCTOR
+    texts["headline:soon_doctor_days"] = triage.SOON_DOCTOR_DAYS
     texts["headline:urgent_days"] = triage.URGENT_DAYS
     texts["action:urgent_days"] = triage.URGENT_DAYS_ACTION
     for level, text in triage.ACTIONS.items():

@@ -42,6 +42,9 @@ HEADLINES: Mapping[str, str] = {
     "self_care": "You can start with self-care at home",
 }
 SOON_DOCTOR = "Book an appointment with your doctor in the next week or two"
+# A soon flag whose advice says "in the next few days" (red_flags.yaml ``within:
+# few_days``): the headline says so too, where "in the next week or two" had stood above it.
+SOON_DOCTOR_DAYS = "Book an appointment with your doctor in the next few days"
 # The urgent level when every reason for it gives a day or two (red_flags.yaml ``within:
 # two_days``: a suspected stress fracture, a torn-off tendon, a lump in a young person, an
 # earlier cancer): its headline and action say the same as the flags' own advice, where
@@ -73,11 +76,14 @@ ACTIONS: Mapping[str, str] = {
         "settles by the next day is fine."
     ),
 }
+# 2026.12.7: a clot that has moved to the lung, or a blocked artery, needs an ambulance,
+# as the stop page and the plan say ("Call ... now. Do not drive yourself"), not a drive to
+# the emergency department (a phone walk read the two side by side).
 SAFETY_NET_EMERGENCY = (
-    "Go to the emergency department straight away if you get numbness between your legs or "
-    "around your bottom, new trouble peeing or leaking pee or poo, new weakness or numbness in "
-    "both legs, a leg that suddenly turns cold, pale or very weak, or sudden breathlessness or "
-    "chest pain."
+    "Call your emergency number now if you get sudden breathlessness or chest pain, or a leg "
+    "that suddenly turns cold, pale or very weak. Go to the emergency department straight away "
+    "if you get numbness between your legs or around your bottom, new trouble peeing or leaking "
+    "pee or poo, or new weakness or numbness in both legs."
 )
 SAFETY_NET_SAME_DAY = (
     "See a doctor the same day if your calf or whole leg becomes swollen, hot or red, you get a "
@@ -251,6 +257,8 @@ def decide(
             decider is not None and decider.see == "doctor" and flag_level is None
         )
         headline = SOON_DOCTOR if by_doctor else headline
+        if any(f.disposition == "soon" and f.within == "few_days" for f in flags):
+            headline = SOON_DOCTOR_DAYS
     if level in ("soon", "self_care"):
         acute = is_acute(answers)
         advice.append(SAFETY_NET_EMERGENCY)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.4"
+CURRENT = "2026.12.7"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -90,6 +90,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.4 added an answer to what a lump is like (it tingles when tapped): an earlier
     # answer, without it, means what it meant.
     "2026.12.3": ("2026.12.4", dict),
+    # 2026.12.7 no longer asks the hop test of someone 65 or older, with weak bones or on
+    # steroids, or with constant night pain: an answer given before stays, as every answer.
+    "2026.12.4": ("2026.12.7", dict),
 }
 
 
