@@ -330,3 +330,21 @@ def test_malformed_floors_fail_loudly(floors: Any, message: str) -> None:
     data["conditions"][0]["floors"] = floors
     with pytest.raises(ConditionError, match=message):
         parse_conditions(data)
+
+
+def test_flags_that_name_the_same_cause_give_its_advice_once() -> None:
+    """A phone walk (a calf ache after a long flight, on the pill, getting worse) read "See a
+    doctor today and ask to be checked for a blood clot (DVT) ..." twice in a row."""
+    risk, worse = FLAGS["dvt_risk"], FLAGS["calf_pain_getting_worse"]
+    result = decide([risk, worse], STRAIN, MILD)
+    assert result.level == "urgent"
+    assert risk.label in result.reasons and worse.label in result.reasons
+    assert risk.advice in result.advice and worse.advice not in result.advice
+    clot_advice = [line for line in result.advice if "checked for a blood clot" in line]
+    assert clot_advice == [risk.advice]
+    # Another cause's advice stays beside it.
+    fever = next(
+        f for f in FLAGS.values() if f.disposition == "urgent" and f.condition == "infection"
+    )
+    both = decide([risk, fever], STRAIN, MILD)
+    assert risk.advice in both.advice and fever.advice in both.advice

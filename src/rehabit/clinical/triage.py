@@ -251,7 +251,15 @@ def decide(
     # Only the flags at the level decided give their own advice: a less urgent flag's
     # advice names a slower timeframe ("in the next few days") beside "today" or "now".
     # Its label still says what was noticed (``reasons``).
-    advice.extend(dict.fromkeys(f.advice for f in flags if f.disposition == level))
+    # Flags at the level that name the same cause give one advice, the first's: each says
+    # what to do about that cause (a phone walk read "See a doctor today and ask to be
+    # checked for a blood clot (DVT) ... Do not massage the leg" twice in a row, from a
+    # clot risk and a calf that gets worse). Their labels all stay in ``reasons``.
+    said: dict[str, str] = {}
+    for f in flags:
+        if f.disposition == level:
+            said.setdefault(f.condition or f.id, f.advice)
+    advice.extend(dict.fromkeys(said.values()))
     if level == "soon":
         by_doctor = any(f.disposition == "soon" for f in flags) or (
             decider is not None and decider.see == "doctor" and flag_level is None
