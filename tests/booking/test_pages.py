@@ -523,3 +523,39 @@ def test_back_to_the_booking_page_after_booking_shows_the_appointment(
     other = login(Client(), other_patient).get(book_url(therapist, start))
     assert "You have booked this time" not in other.content.decode()
     assert other.status_code != 302
+
+
+def test_booking_after_a_check_that_said_see_a_doctor_first_says_so(
+    patient: Any, therapist: Any
+) -> None:
+    """A phone walk booked a video session for the same afternoon after "See a doctor
+    today", and no booking page said a word."""
+    from rehabit.assessments.models import Assessment
+    from tests.care.helpers import make_assessment
+
+    client = login(Client(), patient)
+    url = book_url(therapist, free_start(therapist))
+    assert 'id="doctor-first"' not in client.get(url).content.decode()
+    earlier = make_assessment("self_care", owner=patient)
+    assert 'id="doctor-first"' not in client.get(url).content.decode()
+    urgent = make_assessment("urgent", owner=patient)
+    Assessment.objects.filter(pk=earlier.pk).update(
+        created_at=urgent.created_at - timedelta(minutes=5)
+    )
+    page = client.get(url).content.decode()
+    assert "said to see a doctor first" in page
+    assert "A video session with a physiotherapist does not replace that." in page
+    assert f"/assessment/result/{urgent.pk}/" in page
+    # Only the latest check speaks, and only while it is recent.
+    later = make_assessment("self_care", owner=patient)
+    Assessment.objects.filter(pk=later.pk).update(
+        created_at=urgent.created_at + timedelta(minutes=5)
+    )
+    assert 'id="doctor-first"' not in client.get(url).content.decode()
+    later.delete()
+    Assessment.objects.filter(pk=urgent.pk).update(
+        created_at=timezone.now() - timedelta(days=15)
+    )
+    assert 'id="doctor-first"' not in client.get(url).content.decode()
+    # Someone else's urgent check says nothing to this patient.
+    assert "doctor-first" not in Client().get(url).content.decode()
