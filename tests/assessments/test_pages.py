@@ -989,3 +989,24 @@ def test_after_an_urgent_result_the_plan_is_not_the_page_s_main_button(client: C
         html = client.get(f"/assessment/result/{make_assessment(level).pk}/").content.decode()
         care = html[html.index('<p class="care-link no-print">') :][:200]
         assert ('class="button button-secondary"' in care) is secondary, level
+
+
+def test_the_menu_leads_back_to_the_latest_check_done_in_this_browser(client: Client) -> None:
+    """A phone walk lost a result by tapping the logo: without an account, its address
+    was the only way back."""
+    from tests.accounts.helpers import login, make_user
+
+    first = result_of(walk_pages(client, dict(guided_case("soon")["answers"])))
+    second = result_of(walk_pages(client, dict(guided_case("self_care")["answers"])))
+    home = client.get("/").content.decode()
+    assert f'<a href="/assessment/result/{second.pk}/">My latest check</a>' in home
+    assert str(first.pk) not in home
+    here = client.get(f"/assessment/result/{second.pk}/").content.decode()
+    assert 'aria-current="page">My latest check</a>' in here
+    # Erased (unused for months), the one before it is the latest.
+    second.delete()
+    assert f'/assessment/result/{first.pk}/">My latest check' in client.get("/").content.decode()
+    # Nobody else sees it; signed in, the check is in the account ("My program").
+    assert "My latest check" not in Client().get("/").content.decode()
+    login(client, make_user("walker@example.org"))
+    assert "My latest check" not in client.get("/").content.decode()
