@@ -1010,3 +1010,15 @@ def test_the_menu_leads_back_to_the_latest_check_done_in_this_browser(client: Cl
     assert "My latest check" not in Client().get("/").content.decode()
     login(client, make_user("walker@example.org"))
     assert "My latest check" not in client.get("/").content.decode()
+
+
+def test_the_start_page_names_the_number_to_call_instead_of_doing_the_check(
+    client: Client, settings: Any
+) -> None:
+    settings.REHABIT_EMERGENCY_NUMBER = "112"
+    html = client.get("/assessment/?fresh").content.decode()
+    main = html[html.index("<main") :]
+    assert (
+        'do not do this check: call <a class="tel" href="tel:112">112</a> or your local '
+        "emergency number now." in main
+    )
