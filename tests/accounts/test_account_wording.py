@@ -149,7 +149,7 @@ def test_a_therapists_profile_asks_what_a_therapist_needs() -> None:
     therapist = make_user("prof.therapist@example.org", role="therapist", totp_secret=TOTP_SECRET)
     client = login(Client(), therapist, mfa=True)
     page = client.get("/account/profile/").content.decode()
-    assert "As you would like your therapist to address you" not in page
+    assert "as you would like your therapist to address you" not in page
     assert "As patients and colleagues see it." in page
     assert "Date of birth" not in page
     response = client.post(
@@ -165,8 +165,17 @@ def test_a_therapists_profile_asks_what_a_therapist_needs() -> None:
 def test_a_patients_profile_still_asks_for_the_date_of_birth() -> None:
     patient = make_user("prof.patient@example.org")
     page = login(Client(), patient).get("/account/profile/").content.decode()
-    assert "As you would like your therapist to address you." in page
+    assert "Yours, as the account holder, as you would like your therapist to address" in page
+    assert "A parent or carer gives their own name here." in page
     assert "Date of birth" in page
+    assert "A parent or carer gives their own, not their child&#x27;s." in page
+    # A parent who typed the child's date of birth is told what to do, not sent away.
+    refused = login(Client(), patient).post(
+        "/account/profile/",
+        {"full_name": "Pat", "date_of_birth": "2017-06-01", "time_zone": "Europe/Dublin",
+         "language": "en"},
+    ).content.decode()  # fmt: skip
+    assert "A parent or carer making the account for a child: enter your own date of" in refused
 
 
 @pytest.mark.parametrize(

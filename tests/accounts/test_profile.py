@@ -184,7 +184,7 @@ def test_the_date_of_birth_hint_does_not_depend_on_the_pickers_format(patient: A
     and the error give no example in another format."""
     page = login(Client(), patient).get("/account/profile/").content.decode()
     assert "For example 1984-03-27" not in page
-    assert "The day, month and year you were born." in page
+    assert "the day, month and year you were born." in page
     body = _errors(patient, date_of_birth="31/02/1990")
     assert "1984-03-27" not in body
 

@@ -88,7 +88,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=150,
-        help_text=_("As you would like your therapist to address you."),
+        help_text=_(
+            "Yours, as the account holder, as you would like your therapist to address you. "
+            "A parent or carer gives their own name here."
+        ),
         error_messages={
             "required": _("Enter your name."),
             "max_length": _("Your name can have at most 150 characters."),
@@ -97,7 +100,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     )
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
-        help_text=_("The day, month and year you were born."),
+        help_text=_(
+            "Yours, as the account holder: the day, month and year you were born. A parent "
+            "or carer gives their own, not their child's."
+        ),
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
         error_messages={
             "required": _("Enter your date of birth."),
@@ -175,8 +181,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         if born > years_before(today, minimum):
             raise forms.ValidationError(
                 _(
-                    "Rehabit accounts are for people aged %(age)s and over. If you are younger, "
-                    "please see a physiotherapist or doctor with a parent or guardian."
+                    "Rehabit accounts are for people aged %(age)s and over. A parent or carer "
+                    "making the account for a child: enter your own date of birth, not your "
+                    "child's. If you are younger than %(age)s yourself, please see a "
+                    "physiotherapist or doctor with a parent or guardian."
                 ),
                 params={"age": minimum},
                 code="too_young",
