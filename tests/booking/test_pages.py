@@ -553,9 +553,7 @@ def test_booking_after_a_check_that_said_see_a_doctor_first_says_so(
     )
     assert 'id="doctor-first"' not in client.get(url).content.decode()
     later.delete()
-    Assessment.objects.filter(pk=urgent.pk).update(
-        created_at=timezone.now() - timedelta(days=15)
-    )
+    Assessment.objects.filter(pk=urgent.pk).update(created_at=timezone.now() - timedelta(days=15))
     assert 'id="doctor-first"' not in client.get(url).content.decode()
     # Someone else's urgent check says nothing to this patient.
     assert "doctor-first" not in Client().get(url).content.decode()
