@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from rehabit.assessments.presenters import questionnaire_as_dict
 from rehabit.assessments.result_texts import forget_saved
@@ -190,13 +192,17 @@ def test_queries_of_the_hot_assessment_paths(
     with django_assert_num_queries(0):
         assert client.get(QUESTIONNAIRE).status_code == 200
     forget_saved()
-    # The first result after a start also writes the words' catalogue (once per process).
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(4):
+    # The first result after a start also writes the words' catalogue (once per process),
+    # and the first from a network its rate-limit bucket (clearing stale ones first).
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(10):
         assert _post(client).status_code == 201
-    # Then: the savepoint, the row, the release. Nothing else.
-    with django_assert_num_queries(3):
+    # Then: the savepoint, the network's count (its bucket read and moved on), the row,
+    # the release. Nothing else.
+    with django_assert_num_queries(5) as captured:
         created = _post(client)
     assert created.status_code == 201
+    said = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert said == ["SAVEPOINT", "SELECT", "UPDATE", "INSERT", "RELEASE"]
     pk = created.json()["id"]
     with django_assert_num_queries(1):
         assert client.get(f"/api/v1/assessments/{pk}").status_code == 200
@@ -252,8 +258,6 @@ def the_full_way(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 def _stored_row(pk: str) -> dict[str, Any]:
     """The row as the database holds it, column by column (no model in between)."""
     from uuid import UUID
-
-    from django.db import connection
 
     from rehabit.assessments.models import Assessment
 
@@ -352,12 +356,14 @@ def test_the_short_path_takes_only_a_plain_anonymous_post(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_an_assessment_is_one_insert(
-    client: Client, django_assert_num_queries: Any
-) -> None:
+def test_outside_a_transaction_an_assessment_is_its_count_and_one_insert(client: Client) -> None:
     """After the first result (which writes its catalogue with it, in one transaction),
-    a result is a single INSERT: atomic by itself, no transaction around it."""
+    a result is one transaction with one commit: the network's rate-limit count (its
+    bucket read and moved on, security review 2 finding 4) and the INSERT."""
     assert _post(client).status_code == 201
-    with django_assert_num_queries(1) as captured:
+    with CaptureQueriesContext(connection) as captured:
         assert _post(client).status_code == 201
-    assert captured.captured_queries[0]["sql"].startswith("INSERT INTO")
+    said = [q["sql"].split()[0] for q in captured.captured_queries]
+    # (SQLite's BEGIN IMMEDIATE and COMMIT are logged as statements, PostgreSQL's are not.)
+    assert [s for s in said if s not in ("BEGIN", "COMMIT")] == ["SELECT", "UPDATE", "INSERT"]
+    assert said.count("BEGIN") <= 1 and said.count("COMMIT") <= 1

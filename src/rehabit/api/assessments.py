@@ -11,7 +11,14 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
+from rehabit.api.schemas import (
+    MessageOut,
+    NotFoundOut,
+    RateLimitedOut,
+    ValidationErrorOut,
+    too_many,
+    validation_error_body,
+)
 from rehabit.assessments.presenters import localized_questionnaire, result_json
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
@@ -19,6 +26,7 @@ from rehabit.clinical import AnswerErrors, load_questionnaire
 from rehabit.clinical.upgrade import RETIRED, current_answers
 from rehabit.core.caching import etag_of, public_bytes
 from rehabit.core.lean import API_PREFIX, serve_public, serve_public_post
+from rehabit.core.rate_limits import RateLimited, count_assessment
 
 JSON = "application/json; charset=utf-8"
 
@@ -193,7 +201,13 @@ serve_public(API_PREFIX + "assessment/questionnaire", questionnaire_answer)
 
 @router.post(
     "/assessments",
-    response={201: AssessmentOut, 400: MessageOut, 403: MessageOut, 422: ValidationErrorOut},
+    response={
+        201: AssessmentOut,
+        400: MessageOut,
+        403: MessageOut,
+        422: ValidationErrorOut,
+        429: RateLimitedOut,
+    },
     summary="Run and store a self-assessment",
 )
 def create_assessment(
@@ -203,7 +217,9 @@ def create_assessment(
     an unguessable id. Red flags decide the disposition first; causes come ranked by
     probability (causes linked to a red flag first), each with the answers for and against.
     Signed in (session cookie, with the CSRF header), the result belongs to the account.
-    The sentences are in the reader's language."""
+    The sentences are in the reader's language. New assessments are limited per client
+    network and per signed-in person (429 with `retry_after` and `Retry-After`; answers
+    refused with 422 are not counted)."""
     owner = None
     if request.user.is_authenticated:
         # Signed in by the session cookie: the result becomes theirs, so the write must
@@ -223,7 +239,9 @@ def create_assessment(
             said = message % {"version": version, "current": load_questionnaire().version}
             return Status(422, validation_error_body({"questionnaire_version": [said]}, ["body"]))
     try:
-        assessment = record_assessment(answers, owner=owner)
+        assessment = record_assessment(
+            answers, owner=owner, admit=lambda: count_assessment(request)
+        )
     except AnswerErrors as exc:
         errors = exc.errors if version is not None else _name_retired(exc.errors)
         return Status(422, validation_error_body(errors, ["body", "answers"]))
@@ -261,9 +279,11 @@ def anonymous_assessment(request: HttpRequest) -> HttpResponse | None:
     if type(answers) is not dict or "questionnaire_version" in body:
         return None  # an earlier version's answers are read by ``create_assessment``
     try:
-        assessment = record_assessment(answers)
+        assessment = record_assessment(answers, admit=lambda: count_assessment(request))
     except AnswerErrors:
         return None
+    except RateLimited as refused:
+        return too_many(refused)
     return _result(201, assessment)
 
 

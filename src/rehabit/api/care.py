@@ -22,7 +22,13 @@ from ninja import Header, Router, Schema, Status
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
+from rehabit.api.schemas import (
+    MessageOut,
+    NotFoundOut,
+    RateLimitedOut,
+    ValidationErrorOut,
+    validation_error_body,
+)
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
@@ -35,6 +41,7 @@ from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused, che
 from rehabit.care.withdrawals import open_library, standing
 from rehabit.clinical.exercises import Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
+from rehabit.core.rate_limits import count_care_write
 from rehabit.core.reviewed_text import tr
 
 router = Router(tags=["self-care and exercises"])
@@ -514,6 +521,7 @@ def list_sessions(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         404: NotFoundOut,
         409: MessageOut,
         422: ValidationErrorOut,
+        429: RateLimitedOut,
     },
     summary="Log an exercise session",
 )
@@ -535,6 +543,7 @@ def log_exercise_session(
     status, assessment = _find_writable(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
+    count_care_write(request, assessment)  # 429 past the limit (the API's handler)
     try:
         session, created = log_session(
             assessment, payload.model_dump(), idempotency_key=idempotency_key or ""
@@ -576,6 +585,7 @@ def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> 
         404: NotFoundOut,
         409: MessageOut,
         422: ValidationErrorOut,
+        429: RateLimitedOut,
     },
     summary="Record the next-morning check-in of a session",
 )
@@ -591,6 +601,7 @@ def check_in_session(
         return Status(status, assessment)
     if _session_or_404(assessment, session_id) is None:
         return Status(404, {"detail": _("No session with this id in this log.")})
+    count_care_write(request, assessment)  # 429 past the limit (the API's handler)
     try:
         steps = check_in(assessment, session_id, payload.model_dump())
     except Refused as exc:

@@ -20,7 +20,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rehabit.api.care import _find, _find_writable
-from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut, validation_error_body
+from rehabit.api.schemas import (
+    MessageOut,
+    NotFoundOut,
+    RateLimitedOut,
+    ValidationErrorOut,
+    validation_error_body,
+)
+from rehabit.core.rate_limits import count_care_write, count_report
 from rehabit.outcomes import nudges, presenters, services
 from rehabit.outcomes.models import ACTIVITY_MAX_LENGTH, DiaryEntry, MeasureRecord
 from rehabit.outcomes.progress import entries_of, first_day, records_of, summary_for, trend_for
@@ -253,6 +260,7 @@ def get_diary(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         404: NotFoundOut,
         409: MessageOut,
         422: ValidationErrorOut,
+        429: RateLimitedOut,
     },  # fmt: skip
     summary="Save a day of the pain diary",
 )
@@ -262,6 +270,7 @@ def save_diary(request: HttpRequest, assessment_id: UUID, payload: DiaryIn) -> S
     status, assessment = _find_writable(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
+    count_care_write(request, assessment)  # 429 past the limit (the API's handler)
     try:
         entry, created = services.save_diary_entry(
             assessment, payload.model_dump(), first_day=first_day(assessment),
@@ -298,6 +307,7 @@ def _write(request: HttpRequest, assessment_id: UUID, action: Any) -> Status[Any
     status, assessment = _find_writable(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
+    count_care_write(request, assessment)  # 429 past the limit (the API's handler)
     try:
         result = action(assessment)
     except services.FieldErrors as exc:
@@ -309,7 +319,7 @@ def _write(request: HttpRequest, assessment_id: UUID, action: Any) -> Status[Any
 
 
 WRITE = {400: MessageOut, 403: MessageOut, 404: NotFoundOut, 409: MessageOut,
-         422: ValidationErrorOut}  # fmt: skip
+         422: ValidationErrorOut, 429: RateLimitedOut}  # fmt: skip
 
 
 @router.put(
@@ -410,16 +420,18 @@ PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "b
 
 @router.get(
     "/assessments/{assessment_id}/report",
-    response={403: MessageOut, 404: NotFoundOut, 422: ValidationErrorOut},
+    response={403: MessageOut, 404: NotFoundOut, 422: ValidationErrorOut, 429: RateLimitedOut},
     summary="The progress report (PDF)",
     openapi_extra={"responses": {"200": PDF}},
 )
 def get_report(request: HttpRequest, assessment_id: UUID) -> Any:
     """Assessment summary, plan, programme, adherence, diary and measures with charts, as
-    application/pdf, for the person to keep or share with a clinician."""
+    application/pdf, for the person to keep or share with a clinician. Limited per person
+    and per client network (429 with `retry_after`): each report takes a second to make."""
     status, assessment = _find(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
+    count_report(request)  # 429 past the limit (the API's handler)
     from rehabit.outcomes.presenters import patient_named
     from rehabit.outcomes.report import report_response
 

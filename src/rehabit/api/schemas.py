@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from django.http import HttpResponse, JsonResponse
 from ninja import Schema
 from pydantic import Field
+
+from rehabit.core.throttle import RateLimited
 
 
 class FieldError(Schema):
@@ -29,6 +32,23 @@ class MessageOut(Schema):
 
 
 NotFoundOut = MessageOut
+
+
+class RateLimitedOut(Schema):
+    """Too many of these requests in a short time (``rehabit.core.rate_limits``): nothing
+    was done; try again after ``retry_after`` seconds."""
+
+    detail: str = Field(description="What was paused and how long to wait, in words.")
+    retry_after: int = Field(description="Seconds to wait (also in the Retry-After header).")
+
+
+def too_many(refused: RateLimited) -> HttpResponse:
+    """The API's answer to a rate-limited request: 429, ``RateLimitedOut``, ``Retry-After``
+    (also given by the API's handler of ``RateLimited``, so an operation just counts)."""
+    body = {"detail": refused.message, "retry_after": refused.retry_after}
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def validation_error_body(errors: dict[str, list[str]], prefix: list[str]) -> dict[str, Any]:

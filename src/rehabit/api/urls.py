@@ -15,6 +15,8 @@ from rehabit.api import (
     therapist,
     treatments,
 )
+from rehabit.api.schemas import too_many
+from rehabit.core.throttle import RateLimited
 
 api = NinjaAPI(
     title="Rehabit API",
@@ -49,3 +51,10 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         detail.append({"loc": loc, "msg": msg, "type": str(error.get("type", "value_error"))})
         errors.setdefault(".".join(loc[1:]) or "__all__", []).append(msg)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """A rate limit reached (``rehabit.core.rate_limits``): 429 with the wait (an operation
+    that counts lists ``429: RateLimitedOut`` among its responses)."""
+    return too_many(exc)

@@ -71,9 +71,10 @@ class Assessment(models.Model):
         """Store this new assessment as ``save(force_insert=True)`` in ``transaction.atomic()``
         would, with the INSERT statement built once per process (issue 10: building it
         each time cost as much as running it). Alone it is one statement, atomic by
-        itself; in the caller's transaction, or with the first result after a start (its
-        catalogue is written with it), it runs in an atomic block as before. Like
-        ``bulk_create``, it sends no model signals (nothing listens to this model's)."""
+        itself; with the first result after a start (its catalogue is written with it), it
+        runs in an atomic block as before; in the caller's transaction (the rate limit's
+        count, ``record_assessment``) it is part of it, without a savepoint of its own.
+        Like ``bulk_create``, it sends no model signals (nothing listens to this model's)."""
         from rehabit.assessments.result_texts import current_catalogue, is_saved, save_catalogue
 
         alias = router.db_for_write(Assessment, instance=self)
@@ -82,7 +83,7 @@ class Assessment(models.Model):
         stored = self.stored_result
         names_current = isinstance(stored, dict) and stored.get("t") == current.key
         alone = not connection.in_atomic_block and (is_saved(current) or not names_current)
-        with nullcontext() if alone else transaction.atomic(using=alias):
+        with nullcontext() if alone else transaction.atomic(using=alias, savepoint=False):
             if names_current:
                 save_catalogue(current)  # nothing once this process saw it committed
             sql, fields = _insert_statement(alias)

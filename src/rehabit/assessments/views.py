@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments import wizard
@@ -16,6 +17,8 @@ from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
 from rehabit.clinical.flow import TYPICAL_MINUTES, TYPICAL_QUESTIONS
 from rehabit.clinical.questionnaire import is_child
+from rehabit.core.rate_limits import RateLimited, count_assessment
+from rehabit.core.views import too_many_requests, with_retry_after
 
 SESSION_RESULTS_KEY = "assessment_ids"
 ERRORS_KEY = "assessment_errors"
@@ -107,7 +110,7 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
             wizard.save_draft(request.session, draft)
             following = wizard.next_index(index, draft.answers)
             if following is None:
-                return _finish(request, draft)
+                return _finish(request, draft, index, questions)
             return redirect("assessments:step", page_id=wizard.pages()[following].id)
         wizard.save_draft(request.session, draft)
 
@@ -157,15 +160,31 @@ def stop(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _finish(request: HttpRequest, draft: wizard.Draft) -> HttpResponse:
+def _finish(
+    request: HttpRequest,
+    draft: wizard.Draft,
+    index: int | None = None,
+    questions: list[Any] | None = None,
+) -> HttpResponse:
+    """Store the check's result and show it. Refused by the rate limit of new checks
+    (``count_assessment``, after the answers are found valid), the draft stays: the last
+    page (``index``, its ``questions``) is shown again as it was sent, with the wait."""
     answers = wizard.prune(draft.answers)
     if any(f.ends_check for f in wizard.stopping(answers)):
         return redirect("assessments:stop")
     try:
-        assessment = record_assessment(answers, owner=request.user)
+        assessment = record_assessment(
+            answers, owner=request.user, admit=lambda: count_assessment(request)
+        )
     except AnswerErrors as exc:
         request.session[ERRORS_KEY] = wizard.errors_in_words(exc.errors, answers)
         return redirect("assessments:step", page_id=wizard.first_page_with_errors(exc.errors))
+    except RateLimited as refused:
+        if index is None or not questions:
+            return too_many_requests(request, refused, back=reverse("assessments:start"))
+        context = {**_step_context(index, questions, draft, {}), "paused": refused.message}
+        page = render(request, "assessments/step.html", context, status=429)
+        return with_retry_after(page, refused)
     wizard.clear_draft(request.session)
     request.session.pop(RESUME_KEY, None)
     request.session[FINISHED_KEY] = str(assessment.id)

@@ -19,13 +19,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from rehabit.booking import messages as msg
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
 from rehabit.core import throttle
+
+_REFUSAL = gettext_lazy(
+    "That is many booking changes in a short time, so we have paused them for a moment. "
+    "Please try again in %(wait)s. Nothing was changed."
+)
 
 
 def lock_patient(patient: Any) -> None:
@@ -67,40 +71,21 @@ def check_cap(patient: Any, therapist: Therapist, now: datetime) -> None:
         )
 
 
-def _wait_words(seconds: int) -> str:
-    if seconds < 120:
-        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
-    minutes = -(-seconds // 60)
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-
-
 def count_write(request: HttpRequest) -> None:
     """Count one booking write by this person from this network; ``BookingRefused`` with
     code ``rate_limited`` (HTTP 429, ``retry_after`` seconds) when either limit is reached.
     A refused write is not counted."""
-    from rehabit.audit.services import client_ip
-
-    window = int(settings.REHABIT_BOOKING_WRITES_WINDOW_SECONDS)
-    limits = [
-        (
-            "booking.address",
-            throttle.network(client_ip(request)),
-            int(settings.REHABIT_BOOKING_WRITES_PER_ADDRESS),
+    limits = throttle.request_limits(
+        request,
+        "booking",
+        per_user=settings.REHABIT_BOOKING_WRITES_PER_USER,
+        per_network=settings.REHABIT_BOOKING_WRITES_PER_ADDRESS,
+    )
+    try:
+        throttle.count(
+            limits, window=settings.REHABIT_BOOKING_WRITES_WINDOW_SECONDS, refusal=_REFUSAL
         )
-    ]
-    if request.user.is_authenticated:
-        limits.insert(
-            0, ("booking.user", str(request.user.pk), int(settings.REHABIT_BOOKING_WRITES_PER_USER))
-        )
-    for scope, subject, limit in limits:
-        wait = throttle.hit(scope, subject, limit=limit, window=window)
-        if wait:
-            raise BookingRefused(
-                msg.RATE_LIMITED,
-                _(
-                    "That is many booking changes in a short time, so we have paused them for "
-                    "a moment. Please try again in %(wait)s. Nothing was changed."
-                )
-                % {"wait": _wait_words(wait)},
-                retry_after=wait,
-            )
+    except throttle.RateLimited as refused:
+        raise BookingRefused(
+            msg.RATE_LIMITED, refused.message, retry_after=refused.retry_after
+        ) from None

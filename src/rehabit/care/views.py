@@ -50,6 +50,8 @@ from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.medication import SCREEN_ANSWERS
 from rehabit.clinical.questionnaire import is_child
 from rehabit.clinical.triage import within_two_days
+from rehabit.core.rate_limits import RateLimited, count_care_write
+from rehabit.core.views import with_retry_after
 
 LOG_ROWS = 50
 CHECK_IN_DAYS = 7
@@ -184,13 +186,18 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     errors: dict[str, list[str]] = {}
     posted: dict[str, str] = {}
+    paused: RateLimited | None = None
     if request.method == "POST":
         _writable(request, assessment)
         posted = {k: request.POST.get(k, "") for k in ("session", "next_morning")}
         posted["settled_within_24h"] = request.POST.get("settled_within_24h", "")
         posted["signs"] = request.POST.getlist("signs")  # type: ignore[assignment]
         try:
+            count_care_write(request, assessment)
             steps = check_in(assessment, posted["session"], request.POST)
+        except RateLimited as refused:
+            paused = refused  # the check-in is shown again as it was sent
+            messages.error(request, refused.message)
         except FieldErrors as exc:
             errors = exc.errors
         except Refused as exc:
@@ -214,11 +221,13 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     context.update(_program_context(assessment, care))
     matched = False
     for pending in context["pending"]:
-        if errors and str(pending["session"].pk) == posted.get("session"):
+        if (errors or paused) and str(pending["session"].pk) == posted.get("session"):
             pending.update(errors=errors, posted=posted)  # shown again, nothing lost
             matched = True
     if errors and not matched:
         raise Http404(_("No such session in this log."))
+    if paused is not None:
+        return with_retry_after(render(request, "care/program.html", context, status=429), paused)
     return render(request, "care/program.html", context, status=422 if errors else 200)
 
 
@@ -298,6 +307,7 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"exercise_ids": []}
+    paused: RateLimited | None = None
     if request.method == "POST":
         _writable(request, assessment)
         values = posted_session(request.POST)
@@ -306,9 +316,13 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             # so the session is saved to the person's own log.
             claim_session_assessments(request.session, request.user)
         try:
+            count_care_write(request, assessment)
             _session, created = log_session(
                 assessment, values, idempotency_key=request.POST.get("token", "")
             )
+        except RateLimited as refused:
+            paused = refused  # the session is shown again as it was sent, its token kept
+            messages.error(request, refused.message)
         except Refused as exc:
             messages.error(request, str(exc))
             return redirect("care:program", assessment_id=assessment.pk)
@@ -329,10 +343,12 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         errors=errors,
         error_count=sum(len(m) for m in errors.values()),
         values=values,
-        token=request.POST.get("token") if errors else uuid.uuid4().hex,
+        token=request.POST.get("token") if errors or paused else uuid.uuid4().hex,
         scale=[str(n) for n in range(11)],
         difficulties=Difficulty.choices,
     )
+    if paused is not None:
+        return with_retry_after(render(request, "care/player.html", context, status=429), paused)
     return render(request, "care/player.html", context, status=422 if errors else 200)
 
 

@@ -8,6 +8,8 @@
 - Text is cleaned as other people's words are (``rehabit.mail.words.clean``: invisible
   format characters removed) and refused with control characters; at most
   ``MESSAGE_MAX_LENGTH`` characters. A retried send with the same token is stored once.
+- At most ``REHABIT_MESSAGES_PER_CONVERSATION`` messages from one person in one
+  conversation in ``REHABIT_RATE_LIMIT_WINDOW_SECONDS`` (``rehabit.core.rate_limits``).
 - The other side gets an e-mail that a message is waiting (no content), once per run of
   unread messages.
 """
@@ -36,6 +38,7 @@ from rehabit.clinic.models import (
     MessagingSettings,
 )
 from rehabit.clinic.relations import in_practice, related, related_patient_ids, therapist_record
+from rehabit.core.rate_limits import count_message
 from rehabit.mail.words import their_words
 
 TOKEN_MAX = 64
@@ -197,7 +200,8 @@ def send(
     message is waiting. Returns (message, created): a retry with the same ``token`` from
     the same side gives the first one (the other side's token never matches). Raises
     Refused (not a participant, or no relationship now) or FieldErrors (bad text; nothing
-    stored)."""
+    stored), or ``rehabit.core.throttle.RateLimited`` (too many in a short time; nothing
+    stored): counted once the text is found valid, a retry's replay is not counted."""
     side = side_of(user, thread)
     if side == "patient" and not in_practice(thread.therapist):
         raise Refused(
@@ -220,6 +224,7 @@ def send(
     now = timezone.now()
     try:
         with transaction.atomic():
+            count_message(user, thread)
             earlier_unread = thread.messages.filter(
                 from_patient=from_patient, read_at__isnull=True
             ).exists()

@@ -582,6 +582,29 @@ REHABIT_MAX_ACTIVE_BOOKINGS_PER_THERAPIST = env_int("REHABIT_MAX_ACTIVE_BOOKINGS
 REHABIT_BOOKING_WRITES_PER_USER = env_int("REHABIT_BOOKING_WRITES_PER_USER", 20)
 REHABIT_BOOKING_WRITES_PER_ADDRESS = env_int("REHABIT_BOOKING_WRITES_PER_ADDRESS", 60)
 REHABIT_BOOKING_WRITES_WINDOW_SECONDS = env_int("REHABIT_BOOKING_WRITES_WINDOW_SECONDS", 60 * 60)
+# The other writes and the PDF report (security review 2, findings 3 and 4), counted the
+# same way (rehabit.core.rate_limits) in REHABIT_RATE_LIMIT_WINDOW_SECONDS: the whole
+# allowance at once, then one more every window / limit; 0 turns a limit off. Set so that
+# a loop is stopped and no real use meets them:
+# - The PDF report costs about a second of CPU. A patient downloads theirs a few times a
+#   week, a therapist each patient's once before a session (a full day is 8-12): 20 per
+#   person. Per network 60, for a clinic whose therapists share one address; 60 reports is
+#   a minute of one core an hour, which no longer ties up two workers.
+# - A self-check takes a person minutes to answer: 30 new ones per signed-in person; per
+#   network 60, for a family at home or a clinic's waiting room on one address (one a
+#   minute after the first 60), where 300 anonymous posts had taken 5.8 s.
+# - Messages: 30 from one person in one conversation (a patient writes a few a week; a
+#   therapist answering many patients in an hour writes one or two in each conversation,
+#   so it is not counted across conversations); 200 long messages in a row are stopped.
+# - Diary days, measures, logged exercise sessions and check-ins: 300 per signed-in
+#   person, or per assessment nobody owns (a day's use is a handful of writes).
+REHABIT_RATE_LIMIT_WINDOW_SECONDS = env_int("REHABIT_RATE_LIMIT_WINDOW_SECONDS", 60 * 60)
+REHABIT_REPORTS_PER_USER = env_int("REHABIT_REPORTS_PER_USER", 20)
+REHABIT_REPORTS_PER_NETWORK = env_int("REHABIT_REPORTS_PER_NETWORK", 60)
+REHABIT_ASSESSMENTS_PER_USER = env_int("REHABIT_ASSESSMENTS_PER_USER", 30)
+REHABIT_ASSESSMENTS_PER_NETWORK = env_int("REHABIT_ASSESSMENTS_PER_NETWORK", 60)
+REHABIT_MESSAGES_PER_CONVERSATION = env_int("REHABIT_MESSAGES_PER_CONVERSATION", 30)
+REHABIT_CARE_WRITES_PER_PERSON = env_int("REHABIT_CARE_WRITES_PER_PERSON", 300)
 # A reminder or e-mail claimed by a worker that died before sending is retried after this long.
 REHABIT_REMINDER_LEASE_SECONDS = env_int("REHABIT_REMINDER_LEASE_SECONDS", 300)
 # Outgoing e-mail (rehabit.mail.outbox): a failed send is retried after this many seconds,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from rehabit.clinical.flow import TYPICAL_MINUTES
 from rehabit.core import emergency
 from rehabit.core.caching import etag_of, public_bytes, same_for_every_visitor
+from rehabit.core.throttle import RateLimited
 from rehabit.education.content import load_overview
 
 # How many "call now" signs the home page shows before linking to the whole list.
@@ -48,6 +49,21 @@ def contact(request: HttpRequest) -> HttpResponse:
     address = str(settings.REHABIT_CONTACT_EMAIL)
     response = render(request, "core/contact.html", {"contact_email": address})
     response.public_page = True  # type: ignore[attr-defined]
+    return response
+
+
+def too_many_requests(request: HttpRequest, refused: RateLimited, back: str = "") -> HttpResponse:
+    """A page's answer to a request refused by a rate limit (``rehabit.core.rate_limits``)
+    where there is no form to show again: 429, the site's styled page saying how long to
+    wait, and ``Retry-After``; ``back``, when given, is a link to the page it came from."""
+    context = {"message": refused.message, "back": back}
+    response = render(request, "429.html", context, status=429)
+    return with_retry_after(response, refused)
+
+
+def with_retry_after(response: HttpResponse, refused: RateLimited) -> HttpResponse:
+    """``response`` (a form shown again with the refusal, status 429) with ``Retry-After``."""
+    response["Retry-After"] = str(refused.retry_after)
     return response
 
 

@@ -23,8 +23,10 @@ from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
 from rehabit.core.inputs import InputRefused, parse_date
+from rehabit.core.rate_limits import RateLimited, count_care_write, count_report
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import format_day
+from rehabit.core.views import too_many_requests, with_retry_after
 from rehabit.outcomes import exports, nudges, presenters, services
 from rehabit.outcomes.models import Morning
 from rehabit.outcomes.progress import entries_of, first_day, summary_for, trend_for
@@ -97,13 +99,18 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     if request.method == "POST" and request.POST.get("form") == "reminder":
         _writable(request, assessment)
         return _save_reminder(request, assessment)
+    paused: RateLimited | None = None
     if request.method == "POST":
         _writable(request, assessment)
         values = {k: request.POST.get(k, "") for k in DIARY_FIELDS}
         try:
+            count_care_write(request, assessment)
             entry, created = services.save_diary_entry(
                 assessment, request.POST, first_day=context["first_day"], today=context["today"]
             )
+        except RateLimited as refused:
+            paused = refused  # the form is shown again as it was sent
+            messages.error(request, refused.message)
         except services.FieldErrors as exc:
             # The summary lists the problems in the form's order (the check finds a worst
             # pain lower than the pain now after every score's own problem).
@@ -131,6 +138,9 @@ def diary(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         can_remind=nudges.can_remind(request, assessment),
         **_errors(errors),
     )
+    if paused is not None:
+        page = render(request, "outcomes/diary.html", context, status=429)
+        return with_retry_after(page, paused)
     return render(request, "outcomes/diary.html", context, status=422 if errors else 200)
 
 
@@ -208,15 +218,20 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     chosen = services.activities_of(assessment)
     errors: dict[str, list[str]] = {}
     posted: dict[str, Any] = {}
+    paused: RateLimited | None = None
     if request.method == "POST":
         _writable(request, assessment)
         posted = dict(request.POST.items())
         try:
+            count_care_write(request, assessment)
             if request.POST.get("step") == "name":
                 services.set_activities(assessment, request.POST.getlist("activity"))
                 messages.success(request, _("Your activities are saved. Now rate each one."))
                 return redirect(reverse("outcomes:activities", args=[assessment.pk]))
             services.record_psfs(assessment, request.POST, today=context["today"])
+        except RateLimited as refused:
+            paused = refused  # the form is shown again as it was sent
+            messages.error(request, refused.message)
         except services.FieldErrors as exc:
             errors = exc.errors
         except services.Refused as exc:
@@ -256,6 +271,9 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         summary=summary,
         **_errors(errors),
     )
+    if paused is not None:
+        page = render(request, "outcomes/activities.html", context, status=429)
+        return with_retry_after(page, paused)
     return render(request, "outcomes/activities.html", context, status=422 if errors else 200)
 
 
@@ -268,11 +286,16 @@ def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     phase = summary_for(assessment).phase
     errors: dict[str, list[str]] = {}
     posted: dict[str, Any] = {}
+    paused: RateLimited | None = None
     if request.method == "POST":
         _writable(request, assessment)
         posted = dict(request.POST.items())
         try:
+            count_care_write(request, assessment)
             services.record_bridge(assessment, request.POST, today=context["today"], phase=phase)
+        except RateLimited as refused:
+            paused = refused  # the form is shown again as it was sent
+            messages.error(request, refused.message)
         except services.FieldErrors as exc:
             errors = exc.errors
         except services.Refused as exc:
@@ -291,6 +314,9 @@ def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         posted=posted,
         **_errors(errors),
     )
+    if paused is not None:
+        page = render(request, "outcomes/bridge.html", context, status=429)
+        return with_retry_after(page, paused)
     return render(request, "outcomes/bridge.html", context, status=422 if errors else 200)
 
 
@@ -301,6 +327,12 @@ def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 @shown_in_page_zone
 def report_pdf(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
+    try:
+        count_report(request)  # each report takes about a second to make
+    except RateLimited as refused:
+        return too_many_requests(
+            request, refused, back=reverse("outcomes:progress", args=[assessment.pk])
+        )
     from rehabit.outcomes.report import report_response
 
     # Downloaded by a therapist (or an admin), the report speaks of the patient by name.

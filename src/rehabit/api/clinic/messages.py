@@ -11,7 +11,7 @@ from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from rehabit.api.clinic.common import field_errors, iso, signed_in
-from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
+from rehabit.api.schemas import MessageOut, NotFoundOut, RateLimitedOut, ValidationErrorOut
 from rehabit.booking.people import display_name
 from rehabit.clinic import messaging
 from rehabit.clinic.errors import FieldErrors, Refused
@@ -169,6 +169,7 @@ def get_thread(request: HttpRequest, thread_id: UUID) -> Status[Any]:
         403: MessageOut,
         404: NotFoundOut,
         422: ValidationErrorOut,
+        429: RateLimitedOut,
     },
     summary="Send a message",
 )
@@ -185,7 +186,9 @@ def send_message(
     ),
 ) -> Status[Any]:
     """201 with the message. The other side gets an e-mail that a message is waiting
-    (never its text). Text with control characters is refused (422)."""
+    (never its text). Text with control characters is refused (422). Past
+    `REHABIT_MESSAGES_PER_CONVERSATION` messages from one person in one conversation in an
+    hour: 429 with `retry_after` (also `Retry-After`), nothing sent."""
     thread = _readable_thread(request, thread_id)
     if thread is None:
         return Status(404, {"detail": _("No such conversation.")})

@@ -25,6 +25,8 @@ from rehabit.clinic.relations import (
     therapists_of,
 )
 from rehabit.clinic.views.common import signed_in
+from rehabit.core.rate_limits import RateLimited
+from rehabit.core.views import with_retry_after
 
 
 def _other_name(user: Any, thread: MessageThread) -> str:
@@ -98,6 +100,7 @@ def thread(request: HttpRequest, thread_id: UUID) -> HttpResponse:
     found = _thread_or_404(request, thread_id)
     user = request.user
     errors: dict[str, list[str]] = {}
+    paused: RateLimited | None = None
     body = ""
     if request.method == "POST":
         body = request.POST.get("body", "")
@@ -107,6 +110,8 @@ def thread(request: HttpRequest, thread_id: UUID) -> HttpResponse:
             )
         except FieldErrors as exc:
             errors = exc.errors
+        except RateLimited as refused:
+            paused = refused  # the text is shown again, with the wait
         except Refused as exc:
             flash.error(request, str(exc))
             return redirect("clinic:thread", thread_id=found.pk)
@@ -127,7 +132,7 @@ def thread(request: HttpRequest, thread_id: UUID) -> HttpResponse:
     if request.method == "GET":
         messaging.mark_read(user, found)
     therapist = therapist_record(user)
-    return render(
+    page = render(
         request,
         "clinic/thread.html",
         {
@@ -146,12 +151,15 @@ def thread(request: HttpRequest, thread_id: UUID) -> HttpResponse:
             "therapist_gone": not in_practice(found.therapist),
             "reply_days": messaging.reply_days(found.therapist),
             "errors": errors,
+            "paused": paused.message if paused is not None else "",
             "body": body,
             "max_length": MESSAGE_MAX_LENGTH,
-            "token": request.POST.get("token") if errors else uuid.uuid4().hex,
+            # Sent again, the same message keeps its token (stored once).
+            "token": request.POST.get("token") if errors or paused else uuid.uuid4().hex,
             "record_url": reverse("clinic:prescription", args=[found.patient_id])
             if therapist is not None and may_see_record(therapist, found.patient)
             else "",
         },
-        status=422 if errors else 200,
+        status=429 if paused is not None else 422 if errors else 200,
     )
+    return with_retry_after(page, paused) if paused is not None else page
