@@ -15,7 +15,8 @@ from rehabit.accounts import lockout
 from rehabit.accounts.preferences import apply_language
 from rehabit.accounts.roles import PATIENT, assign_role
 from rehabit.audit.models import AuditAction
-from rehabit.audit.services import client_ip, record
+from rehabit.audit.services import record
+from rehabit.core.client import client_ip
 from rehabit.core.timefmt import current_zone_name
 
 

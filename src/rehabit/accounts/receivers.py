@@ -25,7 +25,7 @@ def on_authenticator_added(
 
 @receiver(account_signals.password_reset, dispatch_uid="rehabit.accounts.password_reset")
 def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    from rehabit.audit.services import client_ip
+    from rehabit.core.client import client_ip
 
     # The reset link proved the mailbox is theirs: this address may try again now.
     lockout.clear_after_sign_in(user, client_ip(request) if request is not None else "")

@@ -13,18 +13,9 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from rehabit.audit.models import AuditAction, AuditEntry
+from rehabit.core.client import client_ip
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address, honouring ALLAUTH_TRUSTED_PROXY_COUNT like allauth does."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return str(get_adapter(request).get_client_ip(request))
-    except Exception:  # noqa: BLE001 - a missing address must never block the action
-        return ""
 
 
 def ip_fields(ip: str) -> dict[str, str]:

@@ -167,7 +167,7 @@ def request_limits(request: Any, scope: str, *, per_user: int, per_network: int)
     """The two usual limits of a request's action: the signed-in person's (``scope.user``,
     none for an anonymous caller) and the client network's (``scope.address``: the IPv4
     address or the IPv6 /64, behind ``REHABIT_TRUSTED_PROXY_COUNT`` proxies)."""
-    from rehabit.audit.services import client_ip
+    from rehabit.core.client import client_ip
 
     limits = [(f"{scope}.address", network(client_ip(request)), int(per_network))]
     if request.user.is_authenticated:
