@@ -185,6 +185,11 @@ def test_the_error_summary_counts_what_it_lists(client: Client) -> None:
     html = client.get(step_url(page.id)).content.decode()
     assert "There is a problem with 1 answer" in html
     assert html.count('class="error-message"') == 1
+    # A question ends with its own mark, not "?:" (a phone walk).
+    first = page.questions[0]
+    text = first.text
+    said = f'<a href="#q-{first.id}">{text}{"" if text.endswith("?") else ":"} This question'
+    assert said in html and "?: This question" not in html
 
 
 def test_the_pages_keep_the_disposition_of_every_vignette() -> None:
@@ -395,9 +400,16 @@ def test_signs_that_give_a_day_or_two_are_not_headed_see_a_doctor_today(client: 
     pages = visit(client, answers)
     noticed = [html for url, html in pages[:-1] if escape(avulsion.advice) in html]
     assert noticed, "the urgent sign is shown during the check"
+    # In full on the first page after the sign, folded under its headline after that
+    # (a phone walk scrolled past the same words at the top of five pages).
+    assert "See a doctor today or tomorrow</h2>" in noticed[0]
+    assert "<details" not in noticed[0].split("<main")[1].split("<form")[0]
+    assert len(noticed) > 1
+    for html in noticed[1:]:
+        assert "<summary><strong>See a doctor today or tomorrow</strong>" in html
     for html in noticed:
-        assert "See a doctor today or tomorrow</h2>" in html
         assert "See a doctor today</h2>" not in html
+        assert "See a doctor today</strong>" not in html
     assessment = result_of(pages[-1][0])
     assert assessment.disposition == "urgent"
     assert assessment.result["disposition"]["headline"] == "See a doctor today or tomorrow"

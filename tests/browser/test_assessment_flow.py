@@ -131,13 +131,20 @@ def test_an_urgent_notice_is_announced_on_the_next_pages(page: Any, live_server:
 
     def check(page: Any) -> None:
         if page.locator(".notice-urgent").count():
-            notice = page.get_by_role("status")
-            assert notice.get_by_role("heading", name="See a doctor today").is_visible()
+            if not seen:  # in full, announced, on the first page after the sign
+                notice = page.get_by_role("status")
+                assert notice.get_by_role("heading", name="See a doctor today").is_visible()
+            else:  # then folded under its headline, a tap away
+                folded = page.locator("details.notice-urgent")
+                assert folded.locator("summary").inner_text().startswith("See a doctor today")
+                assert not folded.locator("p").first.is_visible()
+                folded.locator("summary").click()
+                assert folded.locator("p").first.is_visible()
             seen.append(page.url)
             assert_accessible(page)
 
     go_through(page, answers, each=check)
-    assert seen and all("/assessment/step/" in url for url in seen)
+    assert len(seen) > 1 and all("/assessment/step/" in url for url in seen)
     assert page.locator(".disposition-urgent").is_visible()
 
 

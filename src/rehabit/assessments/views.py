@@ -231,6 +231,14 @@ def _step_context(
         if f.id in draft.seen_flags and f.id not in {e.id for e in emergency}
     ]
     notice_flags = emergency or list(wizard.urgent(earlier))
+    # An urgent notice the person has read in full on the page before is folded on the next
+    # ones (its headline stays, the rest a tap away): a phone walk scrolled past the same
+    # hundred words at the top of five pages. An emergency one always stays open.
+    shown_before: set[str] = set()
+    previous = wizard.next_index(index, draft.answers, step=-1)
+    if previous is not None and not emergency:
+        shown_before = {f.id for f in wizard.urgent(wizard.before(previous, draft.answers))}
+    folded = bool(notice_flags) and {f.id for f in notice_flags} <= shown_before
     # Signs that share their advice (the cauda equina items all say the same) are listed
     # together above that advice once, not each followed by the same paragraph.
     notice_groups: dict[str, list[str]] = {}
@@ -251,6 +259,7 @@ def _step_context(
         "has_previous": index > 0,
         "notice_level": "emergency" if emergency else "urgent",
         "notice_flags": notice_flags,
+        "notice_folded": folded,
         "notice_groups": [
             {"labels": labels, "advice": advice} for advice, labels in notice_groups.items()
         ],
