@@ -34,6 +34,7 @@ DESKTOP = {"width": 1280, "height": 800}
 NOT_PAGES = {
     "core:health": "JSON for load balancers",
     "core:favicon": "a redirect to the icon",
+    "core:emergency_numbers": "a script (the emergency numbers' table)",
     "set_language": "a form target (POST)",
     "accounts:export": "a JSON download",
     "outcomes:diary_csv": "a CSV download",
