@@ -150,6 +150,13 @@ def run(nodes: int, args: argparse.Namespace, answers: list[dict[str, Any]]) -> 
             # One client address makes every request: lift the per-address booking limit.
             REHABIT_BOOKING_WRITES_PER_ADDRESS="1000000",
             REHABIT_BOOKING_WRITES_PER_USER="1000",
+            # ... and the other per-address limits (core.rate_limits): counted, never met.
+            REHABIT_ASSESSMENTS_PER_NETWORK="1000000000",
+            REHABIT_ASSESSMENTS_PER_USER="1000000000",
+            REHABIT_REPORTS_PER_NETWORK="1000000000",
+            REHABIT_REPORTS_PER_USER="1000000000",
+            REHABIT_MESSAGES_PER_CONVERSATION="1000000000",
+            REHABIT_CARE_WRITES_PER_PERSON="1000000000",
             REHABIT_WORKERS=str(args.workers),
         )
         patients = math.ceil(args.journeys / PER_PATIENT)

@@ -40,6 +40,9 @@ def setup(data_dir: str) -> None:
     os.environ["REHABIT_DATA_DIR"] = data_dir
     os.environ["REHABIT_ENV"] = "development"
     os.environ.pop("DATABASE_URL", None)
+    # One address makes every request: the per-network limits are counted, never met.
+    os.environ.setdefault("REHABIT_ASSESSMENTS_PER_NETWORK", str(10**9))
+    os.environ.setdefault("REHABIT_REPORTS_PER_NETWORK", str(10**9))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehabit.config.settings")
     import django
 
