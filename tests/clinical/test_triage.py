@@ -348,3 +348,14 @@ def test_flags_that_name_the_same_cause_give_its_advice_once() -> None:
     )
     both = decide([risk, fever], STRAIN, MILD)
     assert risk.advice in both.advice and fever.advice in both.advice
+
+
+def test_flags_of_one_cause_at_one_level_give_the_same_timeframe() -> None:
+    """One advice is given per cause (the first flag's): so flags of a cause at a level must
+    agree on when to be seen, or the advice kept could contradict the headline."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for flag in FLAGS.values():
+        if flag.condition is not None:
+            seen.setdefault((flag.condition, flag.disposition), set()).add(flag.within)
+    mixed = {key: whens for key, whens in seen.items() if len(whens) > 1}
+    assert not mixed
