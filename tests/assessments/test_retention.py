@@ -65,6 +65,7 @@ def test_writing_in_the_diary_keeps_an_unclaimed_assessment(settings: Any) -> No
     assert not DiaryEntry.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between rounds
 def test_the_worker_erases_them_once_a_day(settings: Any) -> None:
     settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS = 10
     for _ in range(3):
