@@ -111,13 +111,17 @@ def current_number() -> str:
 
 
 @cache
-def browser_script(default: str) -> bytes:
-    """``/emergency-numbers.js``: the table for ``static/core/emergency.js``."""
+def browser_script(default: str) -> tuple[bytes, str]:
+    """``/emergency-numbers.js``: the table for ``static/core/emergency.js``, and its ETag
+    (hashed once per process: every page names it in the script's address)."""
+    from rehabit.core.caching import etag_of
+
     numbers = zone_numbers()
     payload = {
         "default": default,
         "numbers": sorted({*numbers.values(), default}),
         "zones": numbers,
     }
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-    return f"window.rehabitEmergencyNumbers={body};\n".encode()
+    text = json.dumps(payload, separators=(",", ":"), sort_keys=True)
+    body = f"window.rehabitEmergencyNumbers={text};\n".encode()
+    return body, etag_of(body)

@@ -51,26 +51,27 @@ def _window() -> int:
     return int(settings.REHABIT_RATE_LIMIT_WINDOW_SECONDS)
 
 
-def count_report(request: HttpRequest) -> None:
-    """One PDF report (about a second of CPU): per person and per client network."""
+def _count_request(request: HttpRequest, scope: str, refusal: Any) -> None:
+    """One action of ``scope`` by this person and from this network, against the settings
+    ``REHABIT_<SCOPE>S_PER_USER`` and ``REHABIT_<SCOPE>S_PER_NETWORK``."""
+    name = scope.upper()
     limits = throttle.request_limits(
         request,
-        "report",
-        per_user=settings.REHABIT_REPORTS_PER_USER,
-        per_network=settings.REHABIT_REPORTS_PER_NETWORK,
+        scope,
+        per_user=getattr(settings, f"REHABIT_{name}S_PER_USER"),
+        per_network=getattr(settings, f"REHABIT_{name}S_PER_NETWORK"),
     )
-    throttle.count(limits, window=_window(), refusal=REPORT_REFUSAL)
+    throttle.count(limits, window=_window(), refusal=refusal)
+
+
+def count_report(request: HttpRequest) -> None:
+    """One PDF report (about a second of CPU): per person and per client network."""
+    _count_request(request, "report", REPORT_REFUSAL)
 
 
 def count_assessment(request: HttpRequest) -> None:
     """One new assessment: per signed-in person and per client network."""
-    limits = throttle.request_limits(
-        request,
-        "assessment",
-        per_user=settings.REHABIT_ASSESSMENTS_PER_USER,
-        per_network=settings.REHABIT_ASSESSMENTS_PER_NETWORK,
-    )
-    throttle.count(limits, window=_window(), refusal=ASSESSMENT_REFUSAL)
+    _count_request(request, "assessment", ASSESSMENT_REFUSAL)
 
 
 def count_message(sender: Any, thread: Any) -> None:

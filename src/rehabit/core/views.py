@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from rehabit.clinical.flow import TYPICAL_MINUTES
 from rehabit.core import emergency
-from rehabit.core.caching import etag_of, public_bytes, same_for_every_visitor
+from rehabit.core.caching import public_bytes, same_for_every_visitor
 from rehabit.core.throttle import RateLimited
 from rehabit.education.content import load_overview
 
@@ -88,8 +88,7 @@ def emergency_numbers(request: HttpRequest) -> HttpResponse:
     """``/emergency-numbers.js``: each zone's emergency number, for ``core/emergency.js``
     (``rehabit.core.emergency``). The pages ask for it with ``?v=`` and this answer's
     ETag, so a browser keeps it until a release changes the table."""
-    body = emergency.browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
-    etag = etag_of(body)
+    body, etag = emergency.browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
     forever = request.GET.get("v") == etag.strip('"')
     cache_control = "public, max-age=31536000, immutable" if forever else "public, max-age=300"
     return public_bytes(

@@ -9,7 +9,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 
-from rehabit.core.caching import etag_of
 from rehabit.core.emergency import browser_script, current_number
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import readable_zone, zone_aliases
@@ -50,8 +49,8 @@ def emergency_number() -> str:
 def emergency_scripts() -> str:
     """The scripts that put the browser's own country's number in the call links: the
     table, at an address that changes with it (so browsers keep it), then the code."""
-    body = browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
-    table = reverse("core:emergency_numbers") + "?v=" + etag_of(body).strip('"')
+    _body, etag = browser_script(str(settings.REHABIT_EMERGENCY_NUMBER))
+    table = reverse("core:emergency_numbers") + "?v=" + etag.strip('"')
     return format_html(
         '<script src="{}" defer></script><script src="{}" defer></script>',
         table,
