@@ -21,10 +21,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from rehabit.core.timefmt import canonical_zone, zone_aliases, zone_countries
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "emergency_numbers.yaml"
 
@@ -52,26 +53,11 @@ def table() -> dict[str, CountryNumber]:
     return out
 
 
-@cache
-def zone_countries() -> dict[str, str]:
-    """Every zone ``zone.tab`` lists -> the country it is in."""
-    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, _coordinates, zone = line.split("\t")[:3]
-        out[zone] = code
-    return out
-
-
 def country_of(zone: str | None) -> str | None:
     """The country whose clock ``zone`` is, under any of the zone's names; None for UTC
     and the other zones no country keeps (Etc/GMT+5)."""
     if not zone:
         return None
-    from rehabit.core.timefmt import canonical_zone
-
     countries = zone_countries()
     return countries.get(zone) or countries.get(canonical_zone(zone))
 
@@ -87,8 +73,6 @@ def number_for_zone(zone: str | None, default: str) -> str:
 def zone_numbers() -> dict[str, str]:
     """Each zone name a browser may report (the listed ones and their other names) -> its
     number, for the zones whose country is in the table."""
-    from rehabit.core.timefmt import zone_aliases
-
     numbers = table()
     out: dict[str, str] = {}
     for zone, country in zone_countries().items():

@@ -59,20 +59,31 @@ def current_zone_name() -> str:
 
 
 @cache
+def zone_countries() -> dict[str, str]:
+    """Every zone tzdata's ``zone.tab`` lists (one line per country's zone) -> the country
+    it is in (ISO 3166-1 alpha-2). Read once: the zone list and the emergency number
+    (``core.emergency``) both come from it."""
+    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, _coordinates, zone = line.split("\t")[:3]
+        out[zone] = code
+    return out
+
+
+@cache
 def _listed_zones() -> tuple[frozenset[str], dict[str, str]]:
-    """(the zones of tzdata's ``zone.tab``, one line per country's zone; every other name
-    the database knows -> the zone it is another name for, from ``tzdata.zi``'s links)."""
-    files = resources.files("tzdata.zoneinfo")
-    table = files.joinpath("zone.tab").read_text(encoding="utf-8")
-    listed = frozenset(
-        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
-    )
+    """(the zones of ``zone.tab`` and UTC; every other name the database knows -> the zone
+    it is another name for, from ``tzdata.zi``'s links)."""
     links: dict[str, str] = {}
-    for line in files.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+    zi = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
+    for line in zi.splitlines():
         if line.startswith("L "):
             _kind, target, name = line.split()
             links[name] = target
-    return listed | {"UTC"}, links
+    return frozenset(zone_countries()) | {"UTC"}, links
 
 
 def canonical_zone(name: str) -> str:
