@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.retention import erase_unclaimed
@@ -79,3 +80,11 @@ def test_the_result_page_says_how_long_an_unclaimed_result_is_kept(settings: Any
     settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS = 45
     page = Client().get(f"/assessment/result/{make_assessment().pk}/").content.decode()
     assert "deleted 45 days after you last use it" in page
+
+
+def test_the_privacy_notice_says_how_long_what_is_done_without_an_account_is_kept(
+    settings: Any,
+) -> None:
+    settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS = 45
+    page = Client().get(reverse("accounts:privacy")).content.decode()
+    assert "erased 45 days after you last use them" in page

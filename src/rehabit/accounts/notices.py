@@ -9,7 +9,8 @@ from rehabit.accounts.models import ConsentPurpose
 CURRENT_VERSIONS: dict[str, str] = {
     ConsentPurpose.TERMS: "2026-11-01",
     # 2026-12-05: sharing is chosen per therapist; erasure cancels upcoming sessions first.
-    ConsentPurpose.PRIVACY: "2026-12-05",
+    # 2026-12-07: what is done without an account is erased after a set time unused.
+    ConsentPurpose.PRIVACY: "2026-12-07",
     ConsentPurpose.SHARE_WITH_THERAPIST: "2026-11-01",
 }
 

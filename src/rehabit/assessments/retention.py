@@ -6,7 +6,8 @@ all hang on it). So it is erased once ``REHABIT_UNCLAIMED_ASSESSMENT_DAYS`` have
 since it was made *and* since anything was last written to it, with everything written
 to it (the rows cascade). Other apps say what counts as use (``register_use``: a model
 with a foreign key to the assessment and the time of the write), so this module imports
-none of them. The worker runs ``erase_unclaimed`` once a day.
+none of them. The worker runs ``erase_unclaimed`` once a day (registered with
+``core.retention`` by this app).
 """
 
 from __future__ import annotations

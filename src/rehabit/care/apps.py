@@ -31,3 +31,8 @@ class CareConfig(AppConfig):
         register_use(ProgramLevel, "updated_at")
         register_use(ProgressionStep, "decided_at")
         register_use(MedicationAnswers, "updated_at")
+        # Prevention sessions logged without an account go after the same period.
+        from rehabit.care.retention import erase_unclaimed_prevention
+        from rehabit.core.retention import register
+
+        register("prevention sessions", erase_unclaimed_prevention)

@@ -500,9 +500,12 @@ if REHABIT_AUDIT_RETENTION_DAYS < 1:
     )
 # An assessment made without an account (reached by its address alone) is erased, with
 # everything logged on it, once this many days have passed since it was made and since it
-# was last used (rehabit.assessments.retention; `rehabit worker`, once a day). 90 days
-# outlasts the recovery of a hamstring strain or an episode of sciatica (weeks to about
-# three months) with its plan and diary in use; signing in keeps it in the account.
+# was last used (rehabit.assessments.retention; `rehabit worker`, once a day); so is a
+# prevention session logged without an account (rehabit.care.retention). 90 days
+# outlasts the programmes a visitor follows: return to full training after a hamstring
+# strain took 28 days with lengthening exercises and 51 with conventional ones [5], and
+# the Nordic prevention plan runs 10 weeks [57] (shared/clinical/evidence.md, cited in
+# clinical/data); signing in keeps everything in the account.
 REHABIT_UNCLAIMED_ASSESSMENT_DAYS = env_int("REHABIT_UNCLAIMED_ASSESSMENT_DAYS", 90)
 if REHABIT_UNCLAIMED_ASSESSMENT_DAYS < 1:
     raise MissingSetting(

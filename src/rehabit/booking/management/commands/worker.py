@@ -98,10 +98,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from rehabit.accounts.lockout import forget_stale as forget_stale_sign_in_counts
-        from rehabit.assessments.retention import erase_unclaimed
         from rehabit.audit.retention import purge_if_due as purge_audit_log_if_due
         from rehabit.booking.idempotency import purge
         from rehabit.booking.reminders import sweep
+        from rehabit.core.retention import erase_unclaimed
         from rehabit.mail.outbox import send_due
 
         worker_id = (
@@ -132,7 +132,9 @@ class Command(BaseCommand):
             purge()  # idempotency keys past their retention
             if purge_audit_log_if_due():  # past REHABIT_AUDIT_RETENTION_DAYS, once a day
                 forget_stale_sign_in_counts()
-                erase_unclaimed()  # past REHABIT_UNCLAIMED_ASSESSMENT_DAYS without use
+                # Checks and prevention sessions nobody claimed, past
+                # REHABIT_UNCLAIMED_ASSESSMENT_DAYS without use (core.retention).
+                erase_unclaimed()
             if options["verbosity"] > 1 and sent:
                 self.stdout.write(f"{sent} reminder(s) sent.")
             if options["once"]:
