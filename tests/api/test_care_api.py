@@ -63,6 +63,9 @@ def test_the_plan_and_program_of_an_assessment(client: Client) -> None:
     assert body["assessment_id"] == str(assessment.pk)
     assert body["plan"]["suppressed"] is False and body["plan"]["stage"]["phase"] == "middle"
     assert body["plan"]["medication"]["status"] == "unanswered"
+    questions = {q["id"]: q for q in body["plan"]["medication"]["questions"]}
+    assert "bleeding" in questions["other_bleeding_medicines"]["help"]  # why it is asked
+    assert questions["kidney"].get("help") is None
     items = body["program"]["items"]
     assert [i["exercise_id"] for i in items] == [
         i.exercise.id for i in program_for(assessment).items

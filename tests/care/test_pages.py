@@ -179,6 +179,32 @@ def test_medicine_form_errors_are_field_level_and_lose_nothing(client: Client) -
     assert "Change your answers to the medicine safety questions" in body
 
 
+def test_the_steroid_question_says_why_after_the_check_asked_about_steroids(
+    client: Client,
+) -> None:
+    """Phone walk: the check asked about steroid tablets taken for more than 3 months; the
+    medicine questions ask about steroid tablets again. The question says why, under it."""
+    answers = {**answers_for("self_care"), "weak_bones_or_steroids": "no"}
+    assessment = make_assessment(answers=answers)
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    block = re.search(r'<fieldset[^>]*id="med-other_bleeding_medicines".*?</fieldset>', body, re.S)
+    assert block is not None
+    fieldset = block.group(0)
+    assert 'aria-describedby="med-other_bleeding_medicines-hint"' in fieldset
+    hint = re.search(r'<p class="hint" id="med-other_bleeding_medicines-hint">(.*?)</p>', fieldset)
+    assert hint is not None
+    assert "The check asked about steroid tablets taken for more than 3 months" in hint.group(1)
+    assert "any steroid tablets count" in hint.group(1) and "bleeding" in hint.group(1)
+    # With an error the hint and the error both describe the question.
+    data = {q.id: "no" for q in medication_questions(assessment)}
+    del data["other_bleeding_medicines"]
+    body = text(client.post(f"/care/{assessment.pk}/plan/", data))
+    assert (
+        'aria-describedby="med-other_bleeding_medicines-hint med-other_bleeding_medicines-error"'
+        in body
+    )
+
+
 # --- Program, player and log -------------------------------------------------------------------
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rehabit.clinical.medication import (
+    MedicationDataError,
     load_medication_data,
     medication_advice,
+    parse_medication_data,
     screen,
     validate_medication_answers,
 )
@@ -124,6 +127,43 @@ def test_under_16s_are_warned_about_aspirin() -> None:
     result = screen({**ADULT, "age": 14}, ALL_NO)
     assert result.status == "caution"
     assert any("aspirin" in c.reason for c in result.cautions if c.id == "under_16")
+
+
+def _question(answers: dict[str, object], item: str) -> Any:
+    (question,) = [q for q in screen(answers, None).questions if q.id == item]
+    return question
+
+
+def test_the_steroid_question_says_why_it_asks_about_steroids_again() -> None:
+    """The check may have asked about steroid tablets taken for more than 3 months, for the
+    bones; that answer cannot settle this question, about any steroid tablets (bleeding
+    with an anti-inflammatory). Its help says why, naming the check's question only to
+    someone the check asked (phone walk: asked twice for nothing)."""
+    for asked in ("yes", "no", "not_sure"):
+        question = _question({**ADULT, "weak_bones_or_steroids": asked}, "other_bleeding_medicines")
+        assert question.help is not None
+        assert "more than 3 months" in question.help and "bones" in question.help
+        assert "any steroid tablets" in question.help and "bleeding" in question.help
+        assert question.to_dict()["help"] == question.help
+    not_asked = _question(ADULT, "other_bleeding_medicines")
+    assert not_asked.help is not None and "bleeding" in not_asked.help
+    assert "check" not in not_asked.help and "3 months" not in not_asked.help
+    # The other questions carry no help, and say so by leaving it out.
+    assert "help" not in _question(ADULT, "kidney").to_dict()
+
+
+def test_a_help_if_must_be_a_rule_over_known_questions_and_a_text() -> None:
+    raw = load_yaml("medication_safety.yaml")
+    item = next(i for i in raw["screening"] if i["id"] == "other_bleeding_medicines")
+    for bad in (
+        [{"rule": {"q": "no_such_question", "answered": True}, "help": "Why."}],
+        [{"rule": {"q": "weak_bones_or_steroids", "answered": True}}],
+        [{"rule": {"q": "weak_bones_or_steroids", "answered": True}, "help": " "}],
+        {"rule": {"q": "weak_bones_or_steroids", "answered": True}, "help": "Why."},
+    ):
+        broken = {**raw, "screening": [{**item, "help_if": bad}]}
+        with pytest.raises(MedicationDataError):
+            parse_medication_data(broken)
 
 
 def test_bad_screen_answers_get_field_level_errors() -> None:

@@ -129,6 +129,7 @@ class ScreenQuestionOut(Schema):
     id: str
     text: str
     type: str
+    help: str | None = Field(None, description="Why it is asked, in plain words, if said")
 
 
 class MedicationOut(Schema):
@@ -327,7 +328,19 @@ class CheckInOut(Schema):
 # data files (selfcare.yaml, programs.yaml, exercises.yaml, red_flags.yaml): sent in the
 # reader's language, as the pages show them.
 _DATA_TEXT = frozenset(
-    {"title", "text", "reason", "sign", "action", "name", "why", "take_care", "notes", "tempo"}
+    {
+        "title",
+        "text",
+        "help",
+        "reason",
+        "sign",
+        "action",
+        "name",
+        "why",
+        "take_care",
+        "notes",
+        "tempo",
+    }
 )
 
 

@@ -76,9 +76,21 @@ class ScreeningItem:
     derive: tuple[tuple[Rule, ScreenAnswer], ...] = ()
     source: str | None = None
     expert: str | None = None
+    help: str | None = None  # why it is asked, shown under the question
+    help_if: tuple[tuple[Rule, str], ...] = ()  # (rule over the assessment answers, help)
+
+    def help_for(self, answers: Mapping[str, object]) -> str | None:
+        """The help for this person: the first ``help_if`` whose rule holds, else ``help``."""
+        for rule, text in self.help_if:
+            if rule.holds(answers):
+                return text
+        return self.help
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "text": self.text, "type": "yes_no"}
+        out: dict[str, object] = {"id": self.id, "text": self.text, "type": "yes_no"}
+        if self.help:
+            out["help"] = self.help
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +124,16 @@ class MedicationScreen:
     answers: Mapping[str, ScreenAnswer]  # resolved answers (from the assessment or asked)
     cautions: tuple[Caution, ...]
     unanswered: tuple[str, ...]  # items still to ask, in screen order
+    question_help: Mapping[str, str]  # the help each question to ask has for this person
 
     @property
     def questions(self) -> tuple[ScreeningItem, ...]:
-        """The questions still to ask (never one the assessment already answered)."""
+        """The questions still to ask (never one the assessment already answered), each with
+        the help chosen for this person's answers."""
         by_id = {item.id: item for item in load_medication_data().screening}
-        return tuple(by_id[i] for i in self.unanswered)
+        return tuple(
+            replace(by_id[i], help=self.question_help.get(i), help_if=()) for i in self.unanswered
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -194,7 +210,7 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
     if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
         raise MedicationDataError(f"{where}: needs a snake_case id")
     where = f"screening item {raw['id']!r}"
-    unknown = set(raw) - {"id", "text", "reason", "derive", "source", "expert"}
+    unknown = set(raw) - {"id", "text", "reason", "derive", "help", "help_if", "source", "expert"}
     if unknown:
         raise MedicationDataError(f"{where}: unknown keys {sorted(unknown)}")
     derive: list[tuple[Rule, ScreenAnswer]] = []
@@ -202,6 +218,15 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
         if not isinstance(entry, Mapping) or entry.get("answer") not in ("yes", "no"):
             raise MedicationDataError(f"{where}.derive[{i}]: needs a rule and answer yes or no")
         derive.append((answer_rule(entry.get("rule"), f"{where}.derive[{i}]"), entry["answer"]))
+    help_if: list[tuple[Rule, str]] = []
+    raw_help_if = raw.get("help_if") or []
+    if not isinstance(raw_help_if, list):
+        raise MedicationDataError(f"{where}: help_if must be a list of {{rule, help}}")
+    for i, entry in enumerate(raw_help_if):
+        at = f"{where}.help_if[{i}]"
+        if not isinstance(entry, Mapping) or set(entry) != {"rule", "help"}:
+            raise MedicationDataError(f"{at}: needs exactly a rule and a help")
+        help_if.append((answer_rule(entry["rule"], at), text_field(entry, "help", at)))
     source, expert = cited(raw, where)
     return ScreeningItem(
         id=str(raw["id"]),
@@ -210,6 +235,8 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
         derive=tuple(derive),
         source=source,
         expert=expert,
+        help=text_field(raw, "help", where) if "help" in raw else None,
+        help_if=tuple(help_if),
     )
 
 
@@ -291,10 +318,14 @@ def screen(
     resolved: dict[str, ScreenAnswer] = {}
     cautions: list[Caution] = []
     unanswered: list[str] = []
+    question_help: dict[str, str] = {}
     for item in data.screening:
         candidates = [a for a in (_derived(item, answers), given.get(item.id)) if a is not None]
         if not candidates:
             unanswered.append(item.id)
+            help_text = item.help_for(answers)
+            if help_text:
+                question_help[item.id] = help_text
             continue
         answer = max(candidates, key=lambda a: _CAUTION_ORDER[a])
         resolved[item.id] = answer
@@ -303,7 +334,13 @@ def screen(
     if data.under_16.holds(answers):
         cautions.append(Caution("under_16", data.under_16_reason, "age"))
     status: ScreenStatus = "caution" if cautions else ("unanswered" if unanswered else "clear")
-    return MedicationScreen(status, MappingProxyType(resolved), tuple(cautions), tuple(unanswered))
+    return MedicationScreen(
+        status,
+        MappingProxyType(resolved),
+        tuple(cautions),
+        tuple(unanswered),
+        MappingProxyType(question_help),
+    )
 
 
 def medication_advice(
