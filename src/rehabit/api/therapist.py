@@ -26,6 +26,7 @@ from rehabit.booking.ics import join_url, manage_url
 from rehabit.booking.models import Therapist
 from rehabit.booking.month_calendar import overrides_by_day
 from rehabit.booking.people import display_name, therapist_of, zone_of
+from rehabit.booking.rules_text import explain
 from rehabit.booking.schedule import MAX_DAYS, appointments_between, local_today, with_people
 from rehabit.booking.week_grid import DayCheck, Range, check_day, check_week, rows_of
 from rehabit.core.inputs import Day, Instant
@@ -349,6 +350,6 @@ def put_availability(request: HttpRequest, payload: AvailabilityIn) -> Status[An
     try:
         actions.replace_availability(therapist, request=request, now=now, **checked)
     except RulesError as exc:
-        return Status(422, _errors([(["body", "payload"], str(exc))]))
+        return Status(422, _errors([(["body", "payload"], explain(exc))]))
     therapist.refresh_from_db()
     return Status(200, availability_document(therapist, now))

@@ -34,16 +34,31 @@ TimeLike = time | str
 
 
 class RulesError(ValueError):
-    """Availability settings that cannot be used as given."""
+    """Availability settings that cannot be used as given. ``str()`` is an English
+    sentence (logs, the API of this module); ``code`` and ``params`` let a page say the
+    same in the reader's language (``rehabit.booking.rules_text``)."""
+
+    def __init__(self, message: str, code: str = "invalid", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def parse_wall_time(value: TimeLike, *, end: bool = False) -> time:
     """A wall-clock time from a ``time`` or an "HH:MM" string; "24:00" is allowed as an end."""
     if isinstance(value, time):
         if value.tzinfo is not None:
-            raise RulesError(f"Working hours are wall-clock times; {value} has a time zone.")
+            raise RulesError(
+                f"Working hours are wall-clock times; {value} has a time zone.",
+                "zoned_time",
+                value=str(value),
+            )
         if value.second or value.microsecond:
-            raise RulesError(f"Working hours are whole minutes; {value} has seconds.")
+            raise RulesError(
+                f"Working hours are whole minutes; {value} has seconds.",
+                "seconds",
+                value=str(value),
+            )
         return value
     if isinstance(value, str):
         text = value.strip()
@@ -52,9 +67,13 @@ def parse_wall_time(value: TimeLike, *, end: bool = False) -> time:
         try:
             parsed = time.fromisoformat(text)
         except ValueError:
-            raise RulesError(f"{value!r} is not a time of day; write it as HH:MM.") from None
+            raise RulesError(
+                f"{value!r} is not a time of day; write it as HH:MM.", "not_a_time", value=text
+            ) from None
         return parse_wall_time(parsed)
-    raise RulesError(f"{value!r} is not a time of day; write it as HH:MM.")
+    raise RulesError(
+        f"{value!r} is not a time of day; write it as HH:MM.", "not_a_time", value=str(value)
+    )
 
 
 def _minute(value: time) -> int:
@@ -107,15 +126,30 @@ def _interval(item: object) -> WorkingInterval:
         return item
     if isinstance(item, tuple | list) and len(item) == 2:
         return WorkingInterval.of(item[0], item[1])
-    raise RulesError(f"{item!r} is not a working interval; give (start, end).")
+    raise RulesError(
+        f"{item!r} is not a working interval; give (start, end).",
+        "not_an_interval",
+        value=str(item),
+    )
 
 
-def normalise_intervals(items: Iterable[object], where: str) -> tuple[WorkingInterval, ...]:
-    """Sorted intervals for one day; overlaps are refused, touching intervals joined."""
+def normalise_intervals(
+    items: Iterable[object], where: str, *, day: int | date | None = None
+) -> tuple[WorkingInterval, ...]:
+    """Sorted intervals for one day (``where`` names it in the English message; ``day``, a
+    weekday number or a date, lets a page name it in the reader's language); overlaps are
+    refused, touching intervals joined."""
     result: list[WorkingInterval] = []
     for item in sorted((_interval(i) for i in items), key=lambda iv: iv.start_minute):
         if result and item.start_minute < result[-1].end_minute:
-            raise RulesError(f"Working hours {result[-1]} and {item} on {where} overlap.")
+            raise RulesError(
+                f"Working hours {result[-1]} and {item} on {where} overlap.",
+                "overlap",
+                first=str(result[-1]),
+                second=str(item),
+                where=where,
+                day=day,
+            )
         if (
             result
             and item.start_minute == result[-1].end_minute
@@ -135,8 +169,10 @@ class WeeklyHours:
 
     def __post_init__(self) -> None:
         if len(self.by_weekday) != 7:
-            raise RulesError("Weekly hours need an entry for each of the 7 weekdays.")
-        days = tuple(normalise_intervals(day, WEEKDAYS[i]) for i, day in enumerate(self.by_weekday))
+            raise RulesError("Weekly hours need an entry for each of the 7 weekdays.", "week")
+        days = tuple(
+            normalise_intervals(day, WEEKDAYS[i], day=i) for i, day in enumerate(self.by_weekday)
+        )
         object.__setattr__(self, "by_weekday", days)
 
     @classmethod
@@ -144,7 +180,11 @@ class WeeklyHours:
         """``{0: [("09:00", "12:00"), ("13:00", "17:00")], 4: [...]}``; missing days are off."""
         for weekday in hours:
             if weekday not in range(7):
-                raise RulesError(f"Weekday {weekday!r} is not 0 (Monday) to 6 (Sunday).")
+                raise RulesError(
+                    f"Weekday {weekday!r} is not 0 (Monday) to 6 (Sunday).",
+                    "weekday",
+                    value=str(weekday),
+                )
         return cls(tuple(tuple(_interval(i) for i in hours.get(d, ())) for d in range(7)))
 
     @classmethod
@@ -170,9 +210,15 @@ class DateOverride:
 
     def __post_init__(self) -> None:
         if isinstance(self.day, datetime) or not isinstance(self.day, date):
-            raise RulesError(f"An override is for a calendar date, not {self.day!r}.")
+            raise RulesError(
+                f"An override is for a calendar date, not {self.day!r}.",
+                "override_day",
+                value=str(self.day),
+            )
         object.__setattr__(
-            self, "intervals", normalise_intervals(self.intervals, self.day.isoformat())
+            self,
+            "intervals",
+            normalise_intervals(self.intervals, self.day.isoformat(), day=self.day),
         )
 
 
@@ -188,9 +234,11 @@ class TimeOff:
         try:
             start, end = to_us(self.start), to_us(self.end)
         except ValueError:
-            raise RulesError("Time off needs time-zone-aware start and end times.") from None
+            raise RulesError(
+                "Time off needs time-zone-aware start and end times.", "time_off_unzoned"
+            ) from None
         if end <= start:
-            raise RulesError("Time off must end after it starts.")
+            raise RulesError("Time off must end after it starts.", "time_off_order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +251,10 @@ class SessionType:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
-            raise RulesError("A session type needs a non-empty id.")
-        _check_minutes("A session's duration", self.duration_minutes, 1, MINUTES_PER_DAY)
+            raise RulesError("A session type needs a non-empty id.", "session_id")
+        _check_minutes(
+            "A session's duration", "duration", self.duration_minutes, 1, MINUTES_PER_DAY
+        )
 
 
 MinuteSpans = tuple[tuple[int, int], ...]
@@ -214,9 +264,16 @@ def _spans(intervals: tuple[WorkingInterval, ...]) -> MinuteSpans:
     return tuple((iv.start_minute, iv.end_minute) for iv in intervals)
 
 
-def _check_minutes(what: str, value: object, low: int, high: int) -> None:
+def _check_minutes(what: str, setting: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RulesError(f"{what} must be a whole number from {low} to {high}, not {value!r}.")
+        raise RulesError(
+            f"{what} must be a whole number from {low} to {high}, not {value!r}.",
+            "out_of_range",
+            setting=setting,
+            low=low,
+            high=high,
+            value=str(value),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,16 +309,20 @@ class AvailabilityRules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "tzinfo", validate_zone(self.zone))
         if not isinstance(self.weekly_hours, WeeklyHours):
-            raise RulesError("weekly_hours must be a WeeklyHours value.")
+            raise RulesError("weekly_hours must be a WeeklyHours value.", "week")
         for name in ("session_types", "overrides", "time_off"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         ids = [s.id for s in self.session_types]
         if len(set(ids)) != len(ids):
-            raise RulesError("Each session type needs its own id.")
+            raise RulesError("Each session type needs its own id.", "session_id")
         by_day: dict[date, tuple[WorkingInterval, ...]] = {}
         for override in self.overrides:
             if override.day in by_day:
-                raise RulesError(f"There are two overrides for {override.day.isoformat()}.")
+                raise RulesError(
+                    f"There are two overrides for {override.day.isoformat()}.",
+                    "two_overrides",
+                    day=override.day,
+                )
             by_day[override.day] = override.intervals
         object.__setattr__(self, "_by_day", by_day)
         # (open, close) minutes after local midnight: keys 0-6 are weekdays, larger keys
@@ -271,13 +332,21 @@ class AvailabilityRules:
         object.__setattr__(self, "_minutes", minutes)
         spans = sorted((to_us(t.start), to_us(t.end)) for t in self.time_off)
         object.__setattr__(self, "time_off_us", tuple(spans))
-        _check_minutes("The buffer before a session", self.buffer_before_minutes, 0, 1440)
-        _check_minutes("The buffer after a session", self.buffer_after_minutes, 0, 1440)
-        _check_minutes("The minimum notice", self.minimum_notice_minutes, 0, 366 * 1440)
-        _check_minutes("The booking horizon (days)", self.horizon_days, 1, 3660)
-        _check_minutes("The slot step", self.slot_step_minutes, 1, 1440)
+        _check_minutes(
+            "The buffer before a session", "buffer_before", self.buffer_before_minutes, 0, 1440
+        )
+        _check_minutes(
+            "The buffer after a session", "buffer_after", self.buffer_after_minutes, 0, 1440
+        )
+        _check_minutes(
+            "The minimum notice", "minimum_notice", self.minimum_notice_minutes, 0, 366 * 1440
+        )
+        _check_minutes("The booking horizon (days)", "horizon", self.horizon_days, 1, 3660)
+        _check_minutes("The slot step", "slot_step", self.slot_step_minutes, 1, 1440)
         if self.daily_maximum is not None:
-            _check_minutes("The daily maximum of sessions", self.daily_maximum, 1, 1440)
+            _check_minutes(
+                "The daily maximum of sessions", "daily_maximum", self.daily_maximum, 1, 1440
+            )
 
     def session_type(self, session_type: SessionType | str) -> SessionType | None:
         """The offered session type with this id (or equal to this value), else ``None``."""

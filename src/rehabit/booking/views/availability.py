@@ -23,6 +23,7 @@ from rehabit.booking import availability as actions
 from rehabit.booking.models import Therapist
 from rehabit.booking.month_calendar import build_month, month_of, overrides_by_day
 from rehabit.booking.people import is_admin, therapist_of
+from rehabit.booking.rules_text import explain
 from rehabit.booking.schedule import day_bounds, local_today
 from rehabit.booking.timefmt import format_when, zone_label
 from rehabit.booking.views.therapist_access import refusal
@@ -173,7 +174,8 @@ def edit(request: HttpRequest, therapist_id: int | None = None) -> HttpResponse:
         try:
             saved = _save(request, therapist, page)
         except (RulesError, inputs.InputRefused) as exc:
-            messages.error(request, _("That change was not saved: %(why)s") % {"why": exc})
+            why = explain(exc) if isinstance(exc, RulesError) else str(exc)
+            messages.error(request, _("That change was not saved: %(why)s") % {"why": why})
             saved = False
         if saved:
             messages.success(request, _("Your availability was saved."))

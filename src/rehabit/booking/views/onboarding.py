@@ -29,6 +29,7 @@ from rehabit.booking import availability as actions
 from rehabit.booking.models import SessionKind, Therapist
 from rehabit.booking.onboarding import AUDIT_CODES_SAVED, AUDIT_FINISHED, next_step, steps_for
 from rehabit.booking.people import therapist_of
+from rehabit.booking.rules_text import explain
 from rehabit.booking.therapist_profile import details_of, save_profile
 from rehabit.booking.views.therapist_access import onboarding_page
 from rehabit.booking.views.week_editor import WeekEditor
@@ -140,7 +141,7 @@ def profile_step(request: HttpRequest) -> HttpResponse:
         try:
             save_profile(request.user, form.details(), request)
         except RulesError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, explain(exc))
         else:
             messages.success(request, _("Your therapist profile was saved."))
             return redirect("workspace:welcome_availability")
@@ -212,7 +213,7 @@ def _finish(request: HttpRequest, therapist: Therapist, week: WeekEditor, notice
             therapist, {"minimum_notice_minutes": notice.notice_minutes()}, request
         )
     except RulesError as exc:
-        messages.error(request, _("That change was not saved: %(why)s") % {"why": exc})
+        messages.error(request, _("That change was not saved: %(why)s") % {"why": explain(exc)})
         return False
     from rehabit.audit.models import AuditEntry
 
