@@ -3,10 +3,12 @@ clear message, time zone and language applied."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import phonenumbers
 import pytest
 import time_machine
 from django.test import Client
@@ -268,3 +270,59 @@ def test_someone_under_the_minimum_age_is_told_before_signing_up_and_shown_a_way
     # The way out is open while the profile is owed (after confirming the password).
     delete = client.get("/account/data/delete/")
     assert delete.status_code == 302 and delete["Location"].startswith("/account/reauthenticate/")
+
+
+def _phone_hint(page: str) -> str:
+    found = re.search(r'<div class="hint" id="id_phone_helptext">(.*?)</div>', page, re.S)
+    assert found is not None, "the phone field has no hint"
+    return found.group(1)
+
+
+def _example(region: str) -> str:
+    number = phonenumbers.example_number(region)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@pytest.mark.parametrize(
+    ("zone", "example"),
+    [("America/Chicago", "+1 "), ("Europe/Paris", "+33 "), ("", None), ("UTC", None)],
+)
+def test_the_phone_example_is_of_the_persons_own_country(
+    patient: Any, zone: str, example: str | None
+) -> None:
+    """Phone walk: everyone was shown a British example. The example is of the country of
+    the profile's zone (America/Chicago: the USA), and without a country (no zone yet, or
+    UTC) the hint says only to start with + and the country code."""
+    Profile.objects.filter(user=patient).update(time_zone=zone)
+    hint = _phone_hint(login(Client(), patient).get("/account/profile/").content.decode())
+    assert "+44" not in hint
+    if example is None:
+        assert hint == "Starting with + and your country code."
+    else:
+        region = "US" if zone == "America/Chicago" else "FR"
+        assert hint == f"With the country code, for example {_example(region)}."
+        assert _example(region).startswith(example)
+
+
+@pytest.mark.parametrize(
+    ("zone", "region"), [("America/Chicago", "US"), ("Europe/Paris", "FR"), ("UTC", None)]
+)
+def test_a_wrong_phone_number_is_told_with_an_example_of_the_zone_sent(
+    patient: Any, zone: str, region: str | None
+) -> None:
+    """The error names an example of the country of the zone sent with the form (it may
+    be new), and none without a country; an example number given is itself accepted."""
+    body = _errors(patient, time_zone=zone, phone="12 34")
+    assert "+44" not in body
+    if region is None:
+        assert (
+            "Enter a phone number of 7 to 15 digits, starting with + and your country code "
+            "if you can." in body
+        )
+    else:
+        assert f"if you can, for example {_example(region)}." in body
+        client = login(Client(), patient)
+        response = client.post(
+            "/account/profile/", {**GOOD, "time_zone": zone, "phone": _example(region)}
+        )
+        assert response.status_code == 302

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+import phonenumbers
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
+from rehabit.core.emergency import country_of
 from rehabit.core.inputs import ZoneChoiceField
 from rehabit.core.timefmt import canonical_zone, offered_zones, zone_choice_label, zone_choices
 
@@ -37,6 +39,40 @@ def _terms_label() -> str:
 
 
 terms_label = lazy(_terms_label, SafeString)
+
+
+def phone_example(zone: str | None) -> str | None:
+    """An example phone number of the country whose clock ``zone`` is, written with its
+    country code (+1 201-555-0123 for America/Chicago); None where the zone names no
+    country (UTC) or the country has no example."""
+    country = country_of(zone)
+    example = phonenumbers.example_number(country) if country else None
+    if example is None:
+        return None
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _phone_help(example: str | None) -> str:
+    if example is None:
+        return str(_("Starting with + and your country code."))
+    return str(_("With the country code, for example %(example)s.") % {"example": example})
+
+
+def _phone_error(example: str | None) -> str:
+    if example is None:
+        return str(
+            _(
+                "Enter a phone number of 7 to 15 digits, starting with + and your country "
+                "code if you can."
+            )
+        )
+    return str(
+        _(
+            "Enter a phone number of 7 to 15 digits, starting with + and the country code "
+            "if you can, for example %(example)s."
+        )
+        % {"example": example}
+    )
 
 
 class SignupForm(AllauthSignupForm):
@@ -134,7 +170,8 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Phone (optional)"),
         required=False,
         max_length=32,
-        help_text=_("With the country code, for example +44 20 7946 0958."),
+        # Set for each form: an example from the person's own country (see __init__).
+        help_text=_("Starting with + and your country code."),
         error_messages={"max_length": _("A phone number can have at most 32 characters.")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
@@ -162,6 +199,11 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                 "The zone your working hours are set in. Change it on your workspace "
                 "profile, which also says what it does to your working hours."
             )
+        # The phone example is of the country of the zone shown (the one posted, on a form
+        # sent back with errors), none where the zone names no country.
+        zone = self["time_zone"].value()
+        self.phone_example = phone_example(zone if isinstance(zone, str) else None)
+        self.fields["phone"].help_text = _phone_help(self.phone_example)
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -197,12 +239,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             return ""
         compact = _PHONE_SEPARATORS.sub("", raw)
         if not re.fullmatch(r"\+?[0-9]{7,15}", compact):
-            raise forms.ValidationError(
-                _(
-                    "Enter a phone number of 7 to 15 digits, starting with + and the "
-                    "country code if you can, for example +44 20 7946 0958."
-                )
-            )
+            raise forms.ValidationError(_phone_error(self.phone_example))
         return compact
 
 
