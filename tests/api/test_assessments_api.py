@@ -46,9 +46,20 @@ def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Cl
         ]
         # The rule exactly as the reviewed data states it (clients evaluate it themselves).
         assert by_id[qid].get("show_if") == raw[qid].get("show_if")
-        # A child's wording, where the data gives one (shown when the age is under 16).
-        child = {"text": question.child_text, "help": question.child_help}
+        # A child's wording, where the data gives one (shown when the age is under 16): its
+        # text, help and option labels, each option one of the question's, in its order.
+        child: dict[str, Any] = {"text": question.child_text, "help": question.child_help}
+        child["options"] = dict(question.child_labels) or None
         assert by_id[qid]["for_a_child"] == (child if any(child.values()) else None)
+        if question.child_labels:
+            labels = by_id[qid]["for_a_child"]["options"]
+            assert list(labels) == [v for v in question.option_values if v in labels]
+    assert by_id["bear_weight"]["for_a_child"] == {
+        "text": None,
+        "help": None,
+        "options": {"limping": "Yes, but my child limps"},
+    }
+    assert by_id["walk_test"]["for_a_child"]["options"]["limp"] == "My child limped"
     assert {q["ask"] for q in by_id.values()} == {"always", "when_useful"}
     assert all(not q["required"] for q in by_id.values() if q["ask"] == "when_useful")
 
@@ -63,6 +74,12 @@ def test_the_openapi_document_explains_the_skip_logic(client: Client) -> None:
     assert "422" in show_if
     assert "when_useful" in fields["ask"]["description"]
     assert "under 16" in fields["for_a_child"]["description"]
+    child_options = schemas["ChildWordingOut"]["properties"]["options"]
+    assert "my child limps" in child_options["description"]
+    assert child_options["anyOf"][0] == {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+    }
     skip_logic = client.get("/static/assessments/skip_logic.js")
     assert skip_logic.status_code == 200
     version = schemas["AssessmentIn"]["properties"]["questionnaire_version"]["description"]

@@ -806,6 +806,26 @@ def test_a_parent_answering_for_a_child_reads_the_child_wording(client: Client, 
     assert (escape(screener.text) in printed) is not child
 
 
+@pytest.mark.parametrize("age", [9, 40])
+def test_a_parent_picks_answers_that_speak_of_their_child(client: Client, age: int) -> None:
+    """A parent does not read "Yes, but I limp" about their child: under 16 the answers
+    that speak of the person say "my child" (for_a_child options), on the page and in the
+    printed answers; an adult reads their own first-person answers."""
+    child = age < 16
+    answers = completed({**answers_for("self_care"), "age": age, "bear_weight": "limping"})
+    html = walk_to(client, answers, "warning_signs-3")
+    assert ("Yes, but my child limps" in html) is child
+    assert ("Yes, but I limp" in html) is not child
+    assert ("It wakes my child when they move or turn over" in html) is child
+    assert ("It wakes me when I move or turn over" in html) is not child
+    # The value sent is the same at any age: only its words differ.
+    assert 'name="bear_weight" value="limping"' in html
+    url = walk_pages(client, answers)
+    printed = client.get(url + "print/").content.decode()
+    assert ("Yes, but my child limps" in printed) is child
+    assert ("Yes, but I limp" in printed) is not child
+
+
 @pytest.mark.parametrize("age", [7, 40])
 def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child(
     client: Client, age: int

@@ -381,11 +381,11 @@ def _broken(raw: Any, change: Any) -> Any:
         ),
         (
             lambda d: d["sections"][0]["questions"][1].update(for_a_child={}),
-            "for_a_child: a mapping with text, help or both",
+            "for_a_child: a mapping with text, help, options or some of them",
         ),
         (
             lambda d: d["sections"][0]["questions"][1].update(for_a_child={"label": "x"}),
-            "for_a_child: a mapping with text, help or both",
+            "for_a_child: a mapping with text, help, options or some of them",
         ),
         (
             lambda d: d["sections"][0]["questions"][1].update(for_a_child={"text": " "}),

@@ -77,12 +77,21 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.7"
+    assert CURRENT == load_questionnaire().version == "2026.12.8"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
     assert UPGRADES["2026.12.2"][0] == "2026.12.3"
     assert UPGRADES["2026.12.3"][0] == "2026.12.4"
-    assert UPGRADES["2026.12.4"][0] == CURRENT
+    assert UPGRADES["2026.12.4"][0] == "2026.12.7"
+    assert UPGRADES["2026.12.7"][0] == CURRENT
+
+
+def test_2026_12_7_answers_mean_the_same_in_2026_12_8() -> None:
+    # 2026.12.8 gave a child's parent their own labels ("Yes, but my child limps"): the
+    # values and what they mean are unchanged, so every answer is kept as given.
+    answers = {"age": 9, "bear_weight": "limping", "walk_test": "limp", "night_pain": "constant"}
+    assert current_answers("2026.12.7", answers) == answers
+    assert all(valid_value(qid, value) for qid, value in answers.items())
 
 
 def test_2026_12_2_answers_mean_the_same_in_2026_12_3() -> None:

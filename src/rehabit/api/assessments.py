@@ -41,6 +41,12 @@ class OptionOut(Schema):
 class ChildWordingOut(Schema):
     text: str | None = None
     help: str | None = None
+    options: dict[str, str] | None = Field(
+        None,
+        description="Option value -> the label to show instead, for the options whose label "
+        'speaks of the person ("Yes, but I limp" -> "Yes, but my child limps"); the other '
+        "options keep their own label. The values, and what they mean, stay the same.",
+    )
 
 
 class QuestionOut(Schema):
@@ -50,8 +56,9 @@ class QuestionOut(Schema):
     for_a_child: ChildWordingOut | None = Field(
         None,
         description="The wording to show instead when the age answered is under 16 (a "
-        "parent or carer answers for a child): its text and its help, where they differ. A "
-        "help given only here is shown to children's parents and to no one else.",
+        "parent or carer answers for a child): its text, its help and some option labels, "
+        "where they differ. A help given only here is shown to children's parents and to no "
+        "one else.",
     )
     type: str = Field(description="integer | scale | single | multi | yes_no")
     required: bool

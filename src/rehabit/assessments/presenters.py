@@ -115,13 +115,21 @@ def localized_questionnaire(language: str) -> dict[str, Any]:
                     if key in q:
                         q[key] = tr(q[key])
                 if "for_a_child" in q:
-                    q["for_a_child"] = {k: tr(v) for k, v in q["for_a_child"].items()}
+                    q["for_a_child"] = _child_wording_in(q["for_a_child"], tr)
                 if "options" in q:
                     q["options"] = [{**o, "label": tr(o["label"])} for o in q["options"]]
                 questions.append(q)
             out["questions"] = questions
             sections.append(out)
     return {**questionnaire_as_dict(), "sections": sections}
+
+
+def _child_wording_in(child: Mapping[str, Any], tr: Callable[[str], str]) -> dict[str, Any]:
+    """A question's ``for_a_child`` through ``tr``: its text, help and option labels."""
+    out: dict[str, Any] = {k: tr(v) for k, v in child.items() if k != "options"}
+    if "options" in child:
+        out["options"] = {value: tr(label) for value, label in child["options"].items()}
+    return out
 
 
 def result_out(assessment: Any, result: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -91,9 +91,11 @@ class Question:
     # on the next, before the rest of its section (clinical/flow.py pages()).
     asked_first: bool = False
     # The wording shown for a child under CHILD_UNDER (a parent or carer answers), where it
-    # differs: its text and its help (a help only for children leaves adults without one).
+    # differs: its text and its help (a help only for children leaves adults without one),
+    # and labels of some options (option value -> label; "Yes, but my child limps").
     child_text: str | None = None
     child_help: str | None = None
+    child_labels: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
@@ -117,13 +119,23 @@ class Question:
 
     def worded_for(self, age: object) -> Question:
         """The question as a person of this age reads it: the ``for_a_child`` wording under
-        CHILD_UNDER, its own wording otherwise (or when the age is not known yet)."""
-        if not is_child(age) or (self.child_text is None and self.child_help is None):
+        CHILD_UNDER (text, help and option labels), its own wording otherwise (or when the
+        age is not known yet). The option values stay the same."""
+        if not is_child(age) or (
+            self.child_text is None and self.child_help is None and not self.child_labels
+        ):
             return self
+        options = self.options
+        if self.child_labels:
+            options = tuple(
+                Option(o.value, self.child_labels.get(o.value, o.label)) for o in self.options
+            )
         return replace(
             self,
             text=self.child_text or self.text,
             help=self.child_help if self.child_help is not None else self.help,
+            options=options,
+            labels=MappingProxyType({o.value: o.label for o in options}),
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -131,7 +143,11 @@ class Question:
         out: dict[str, object] = {"id": self.id, "text": self.text, "type": self.type}
         if self.help is not None:
             out["help"] = self.help
-        child = {"text": self.child_text, "help": self.child_help}
+        child: dict[str, object] = {"text": self.child_text, "help": self.child_help}
+        if self.child_labels:  # in display order
+            child["options"] = {
+                v: self.child_labels[v] for v in self.option_values if v in self.child_labels
+            }
         if any(child.values()):
             out["for_a_child"] = {k: v for k, v in child.items() if v is not None}
         if self.type in ("integer", "scale"):
@@ -209,15 +225,47 @@ def _text(raw: Mapping[str, Any], key: str, where: str, *, optional: bool = Fals
     return value.strip()
 
 
-def _child_wording(raw: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
-    """A question's ``for_a_child`` wording: {text, help}, at least one of them."""
+_CHILD_KEYS = frozenset({"text", "help", "options"})
+
+
+def _child_wording(
+    raw: Mapping[str, Any], where: str, options: Sequence[Option]
+) -> tuple[str | None, str | None, Mapping[str, str]]:
+    """A question's ``for_a_child`` wording: {text, help, options}, at least one of them;
+    ``options`` maps some of the question's option values to a child's label."""
     child = raw.get("for_a_child")
     if child is None:
-        return None, None
+        return None, None, MappingProxyType({})
     where = f"{where}.for_a_child"
-    if not isinstance(child, Mapping) or not child or set(child) - {"text", "help"}:
-        raise QuestionnaireError(f"{where}: a mapping with text, help or both")
-    return _text(child, "text", where, optional=True), _text(child, "help", where, optional=True)
+    if not isinstance(child, Mapping) or not child or set(child) - _CHILD_KEYS:
+        raise QuestionnaireError(f"{where}: a mapping with text, help, options or some of them")
+    text = _text(child, "text", where, optional=True)
+    help_ = _text(child, "help", where, optional=True)
+    return text, help_, _child_labels(child.get("options"), f"{where}.options", options)
+
+
+def _child_labels(raw: object, where: str, options: Sequence[Option]) -> Mapping[str, str]:
+    """``for_a_child.options``: option value -> the label a child's parent reads."""
+    if raw is None:
+        return MappingProxyType({})
+    if not isinstance(raw, Mapping) or not raw:
+        raise QuestionnaireError(f"{where}: a mapping of option value to label")
+    own = {o.value: o.label for o in options}
+    labels: dict[str, str] = {}
+    for value, label in raw.items():
+        if value not in own:
+            known = ", ".join(own) if own else "none"
+            raise QuestionnaireError(
+                f"{where}: {value!r} is not an option of the question (options: {known})"
+            )
+        if not isinstance(label, str) or not label.strip():
+            raise QuestionnaireError(f"{where}.{value}: label must be non-empty text")
+        if label.strip() == own[value]:
+            raise QuestionnaireError(
+                f"{where}.{value}: the same as the option's own label; leave it out"
+            )
+        labels[value] = label.strip()
+    return MappingProxyType(labels)
 
 
 def _options(raw: Mapping[str, Any], qtype: str, where: str) -> tuple[Option, ...]:
@@ -304,7 +352,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
     asked_first = raw.get("asked_first", False)
     if not isinstance(asked_first, bool):
         raise QuestionnaireError(f"{where}: asked_first must be true or false")
-    child_text, child_help = _child_wording(raw, where)
+    child_text, child_help, child_labels = _child_wording(raw, where, options)
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
         id=qid,
@@ -324,6 +372,7 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         asked_first=asked_first,
         child_text=child_text,
         child_help=child_help,
+        child_labels=child_labels,
         labels=labels,
         values=frozenset(labels),
         option_values=tuple(labels),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.7"
+CURRENT = "2026.12.8"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -93,6 +93,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.7 no longer asks the hop test of someone 65 or older, with weak bones or on
     # steroids, or with constant night pain: an answer given before stays, as every answer.
     "2026.12.4": ("2026.12.7", dict),
+    # 2026.12.8 changed only wording (a child's parent reads "Yes, but my child limps", not
+    # "Yes, but I limp"): the answers mean what they meant.
+    "2026.12.7": ("2026.12.8", dict),
 }
 
 

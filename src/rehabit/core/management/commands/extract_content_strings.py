@@ -79,6 +79,12 @@ def collect(node: Any, key: str | None, out: set[str]) -> None:
         from rehabit.clinical.selfcare import stage_name
 
         out.update(stage_name(str(v)) for v in node.values())
+    if key == "for_a_child" and isinstance(node, dict) and isinstance(node.get("options"), dict):
+        # A question's child wording: its options map option values to labels, and every
+        # label is prose, whatever its value is called.
+        labels = node["options"].values()
+        out.update(v.strip() for v in labels if isinstance(v, str) and v.strip())
+        node = {k: v for k, v in node.items() if k != "options"}
     if key in ID_LISTS and isinstance(node, list) and all(isinstance(i, str) for i in node):
         return  # condition ids (conditions.yaml's own "conditions" holds the conditions)
     if key in NOT_PROSE:
