@@ -1,5 +1,6 @@
 """An assessment done before signing up or in is attached to the account, from the same
-browser, without retyping anything."""
+browser, without retyping anything (one made in this sitting at once; an older one once
+the person says it is theirs: tests/accounts/test_earlier.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from rehabit.assessments.claims import SESSION_KEY, claim_session_assessments
+from rehabit.assessments.claims import SESSION_KEY, attach_assessments, forget_assessments
 from rehabit.assessments.models import Assessment
 from tests.accounts.helpers import PASSWORD, assessment_for, valid_answers
 
@@ -86,8 +87,26 @@ def test_an_assessment_owned_by_someone_else_is_never_taken(
     assert theirs.owner == other_patient
 
 
-def test_claim_is_idempotent(patient: Any) -> None:
-    assessment = assessment_for(None)
-    session: dict[str, Any] = {SESSION_KEY: [str(assessment.pk)]}
-    assert claim_session_assessments(session, patient) == [str(assessment.pk)]  # type: ignore[arg-type]
-    assert claim_session_assessments(session, patient) == []  # type: ignore[arg-type]
+def test_attaching_is_idempotent_and_takes_only_listed_unowned_ones(
+    patient: Any, other_patient: Any
+) -> None:
+    listed = assessment_for(None)
+    not_listed = assessment_for(None)
+    theirs = assessment_for(other_patient)
+    session: dict[str, Any] = {SESSION_KEY: [str(listed.pk), str(theirs.pk)]}
+    asked = [str(listed.pk), str(not_listed.pk), str(theirs.pk)]
+    attached = attach_assessments(session, patient, asked)  # type: ignore[arg-type]
+    assert attached == [(str(listed.pk), listed.created_at)]
+    assert attach_assessments(session, patient, asked) == []  # type: ignore[arg-type]
+    assert session[SESSION_KEY] == [str(theirs.pk)]
+    not_listed.refresh_from_db()
+    theirs.refresh_from_db()
+    assert not_listed.owner is None and theirs.owner == other_patient
+
+
+def test_forgetting_takes_it_off_the_list_and_leaves_it_unowned() -> None:
+    kept, dropped = assessment_for(None), assessment_for(None)
+    session: dict[str, Any] = {SESSION_KEY: [str(kept.pk), str(dropped.pk)]}
+    forget_assessments(session, [str(dropped.pk)])  # type: ignore[arg-type]
+    assert session[SESSION_KEY] == [str(kept.pk)]
+    assert Assessment.objects.get(pk=dropped.pk).owner is None

@@ -416,6 +416,28 @@ def test_a_signed_in_person_logs_into_their_own_account(patient: Any) -> None:
     assert assessment.owner_id == patient.pk and assessment.exercise_sessions.count() == 1
 
 
+def test_logging_while_signed_in_attaches_only_this_check_and_only_from_this_sitting(
+    patient: Any,
+) -> None:
+    """A shared browser may list someone else's older check: logging on one check never
+    moves the others, and an older one stays out of the account until the person says it
+    is theirs ("Is this yours?", accounts.earlier)."""
+    made = timezone.now()
+    with time_machine.travel(made - timedelta(hours=3), tick=False):
+        older = make_assessment()
+    recent, other = make_assessment(), make_assessment()
+    client = login(Client(), patient)
+    session = client.session
+    session[SESSION_KEY] = [str(older.pk), str(recent.pk), str(other.pk)]
+    session.save()
+    for assessment in (older, recent):
+        client.post(f"/care/{assessment.pk}/session/", log_form(program_for(assessment)))
+        assert assessment.exercise_sessions.count() == 1
+    owners = dict(Assessment.objects.values_list("pk", "owner_id"))
+    assert owners == {older.pk: None, recent.pk: patient.pk, other.pk: None}
+    assert client.session[SESSION_KEY] == [str(older.pk), str(other.pk)]
+
+
 def test_staff_read_through_the_audited_path_and_never_write(patient: Any, admin_user: Any) -> None:
     from rehabit.audit.models import AuditAction, AuditEntry
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -18,8 +20,11 @@ from rehabit.accounts.erasure import erase_account
 from rehabit.care.models import PreventionSession
 from rehabit.care.prevention import SESSION_KEY
 from rehabit.clinical.prevention import load_prevention
+from tests.accounts.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+SIGNED_IN = datetime(2027, 1, 13, 9, 30, tzinfo=UTC)
 
 GOOD = {
     "exercise_ids": ["nordic_hamstring_curl", "hip_hinge"],
@@ -116,15 +121,66 @@ def test_a_visitor_logs_a_session_kept_in_their_browser_only(client: Client) -> 
     assert PreventionSession.objects.count() == 1
 
 
-def test_signing_in_moves_a_visitors_sessions_into_the_account(
+def _sign_in(client: Client, user: Any) -> Any:
+    return client.post("/account/login/", {"login": user.email, "password": PASSWORD})
+
+
+def test_signing_in_moves_a_visitors_sessions_of_this_sitting_into_the_account(
     client: Client, patient: Any
 ) -> None:
-    client.post("/prevention/warm_up/", {**GOOD, "exercise_ids": ["easy_jog"], "token": "b1"})
-    client.force_login(patient)
+    with time_machine.travel(SIGNED_IN - timedelta(minutes=20), tick=False):
+        client.post("/prevention/warm_up/", {**GOOD, "exercise_ids": ["easy_jog"], "token": "b1"})
+    with time_machine.travel(SIGNED_IN, tick=False):
+        response = _sign_in(client, patient)
+    assert response["Location"] == "/account/"  # nothing older to ask about
     entry = PreventionSession.objects.get()
     assert entry.owner == patient
     assert client.session[SESSION_KEY] == []
+    assert (
+        "Your prevention session of Wednesday 13 January 2027, 09:10 (GMT, Europe/London) "
+        "is saved to your account." in _text(client.get("/account/"))
+    )
     assert "Warm-up before sport" in _log(client.get("/prevention/"))
+
+
+def test_an_older_session_is_not_attached_until_the_person_says_it_is_theirs(
+    client: Client, patient: Any
+) -> None:
+    """The browser may be shared: a session logged hours before the sign-in is asked about
+    (accounts.earlier), by its date and time only."""
+    with time_machine.travel(SIGNED_IN - timedelta(hours=3), tick=False):
+        client.post("/prevention/strength/", {**GOOD, "token": "b2"})
+    with time_machine.travel(SIGNED_IN, tick=False):
+        response = _sign_in(client, patient)
+        entry = PreventionSession.objects.get()
+        assert entry.owner is None and client.session[SESSION_KEY] == [str(entry.pk)]
+        assert response["Location"] == "/account/is-this-yours/?next=%2Faccount%2F"
+        page = _text(client.get(response["Location"]))
+        assert (
+            "Is this prevention session yours? It was logged on Wednesday 13 January 2027, "
+            "06:30 (GMT, Europe/London)." in page
+        )
+        assert "Felt strong." not in page and "Nordic" not in page
+        [token] = re.findall(r'name="item" value="([0-9a-f]+)"', page)
+        saved = client.post(response["Location"], {"item": token, "choice": "save"})
+    assert saved["Location"] == "/account/"
+    entry.refresh_from_db()
+    assert entry.owner == patient and client.session[SESSION_KEY] == []
+
+
+def test_not_mine_leaves_an_older_session_unowned_and_unlisted(
+    client: Client, patient: Any
+) -> None:
+    with time_machine.travel(SIGNED_IN - timedelta(hours=3), tick=False):
+        client.post("/prevention/strength/", {**GOOD, "token": "b3"})
+    with time_machine.travel(SIGNED_IN, tick=False):
+        _sign_in(client, patient)
+        page = _text(client.get("/account/is-this-yours/"))
+        [token] = re.findall(r'name="item" value="([0-9a-f]+)"', page)
+        client.post("/account/is-this-yours/", {"item": token, "choice": "not_mine"})
+    assert PreventionSession.objects.get().owner is None
+    assert client.session[SESSION_KEY] == []
+    assert "No session logged yet." in _log(client.get("/prevention/"))
 
 
 def test_a_signed_in_person_owns_the_session_from_the_first_write(

@@ -115,6 +115,11 @@ RULES: dict[str, Rule] = {
     "accounts:data": Rule(SELF, _fixed("/account/data/")),
     "accounts:export": Rule(SELF, _fixed("/account/data/export/")),
     "accounts:delete": Rule(SELF, _fixed("/account/data/delete/")),
+    "accounts:earlier": Rule(
+        SELF,
+        _fixed("/account/is-this-yours/"),
+        why="what this browser's session lists from before sign-in: dates and times only",
+    ),
     "accounts:patient_record": Rule(STAFF, lambda ctx: f"/staff/patients/{ctx.patient.pk}/"),
     "accounts:invitations": Rule(STAFF, _fixed("/staff/invitations/"), why="administrators only"),
     "care:manage_exercises": Rule(

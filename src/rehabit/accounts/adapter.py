@@ -1,4 +1,5 @@
-"""Rehabit's allauth adapter: sign-in throttling, roles, opaque usernames, claiming assessments."""
+"""Rehabit's allauth adapter: sign-in throttling, roles, opaque usernames, and what the
+browser did before signing in (``rehabit.accounts.earlier``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -34,12 +35,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:
+            from rehabit.accounts.earlier import claim_on_sign_in
             from rehabit.accounts.models import Profile
-            from rehabit.assessments.claims import claim_session_assessments
 
             assign_role(user, PATIENT, request=request, actor=user)
             Profile.objects.get_or_create(user=user)
-            claim_session_assessments(request.session, user)
+            # What this browser did in this sitting goes in; older things are asked about
+            # once the person is signed in (rehabit.accounts.earlier).
+            claim_on_sign_in(request, user)
         return user
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
@@ -85,9 +88,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
     def login(self, request: HttpRequest, user: Any) -> None:
-        from rehabit.assessments.claims import claim_session_assessments
+        from rehabit.accounts.earlier import claim_on_sign_in
 
         super().login(request, user)
         lockout.clear_after_sign_in(user, client_ip(request))
-        claim_session_assessments(request.session, user)
         apply_language(request, user)
+        claim_on_sign_in(request, user)  # its messages in the person's language
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Anything older this browser did without an account is asked about first ("Is
+        this yours?"), then the person goes on where they were going."""
+        from rehabit.accounts.earlier import ask_first
+
+        return ask_first(request, super().post_login(request, user, **kwargs))

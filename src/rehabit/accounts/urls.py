@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rehabit.accounts import invitation_views, staff_views, views
+from rehabit.accounts import earlier_views, invitation_views, staff_views, views
 
 app_name = "accounts"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/data/", views.data, name="data"),
     path("account/data/export/", views.export, name="export"),
     path("account/data/delete/", views.delete, name="delete"),
+    path("account/is-this-yours/", earlier_views.earlier_work, name="earlier"),
     path("legal/terms/", views.terms, name="terms"),
     path("legal/privacy/", views.privacy, name="privacy"),
     path("staff/patients/<int:patient_id>/", staff_views.patient_record, name="patient_record"),

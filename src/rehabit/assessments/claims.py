@@ -1,14 +1,18 @@
-"""Attach the assessments a person did anonymously to their account.
+"""The assessments a browser did without an account, and attaching them to an account.
 
 The assessment pages keep the ids of results made in this browser in the session
-(``assessment_ids``). On sign-up and sign-in (called from ``rehabit.accounts.adapter``)
-those nobody owns yet become the person's, so nothing has to be typed again.
+(``assessment_ids``). Which of them go into an account, and when, is decided in
+``rehabit.accounts.earlier``: on sign-in or sign-up only those made in this sitting go in
+by themselves; the person is asked about older ones (the browser may be a shared one).
+This module only reads the list, attaches the ones it is told to, and forgets the ones
+the person says are not theirs.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -36,15 +40,41 @@ def listed_assessments(session_data: Mapping[str, Any]) -> list[str]:
     return _valid_ids(session_data.get(SESSION_KEY))
 
 
-def claim_session_assessments(session: SessionBase, user: Any) -> list[str]:
-    """Give the session's unowned assessments to ``user``; returns the ids claimed."""
+def waiting_assessments(session: SessionBase) -> list[tuple[str, datetime]]:
+    """(id, when it was made) of each assessment the session lists that nobody owns,
+    oldest first."""
     ids = _valid_ids(session.get(SESSION_KEY))
-    if not ids or user.pk is None:
+    if not ids:
+        return []
+    found = Assessment.objects.filter(pk__in=ids, owner__isnull=True).order_by("created_at")
+    return [(str(pk), made) for pk, made in found.values_list("pk", "created_at")]
+
+
+def attach_assessments(
+    session: SessionBase, user: Any, ids: Iterable[str]
+) -> list[tuple[str, datetime]]:
+    """Give ``user`` those of ``ids`` that this session lists and nobody owns yet (an id the
+    session does not list is never taken, whoever asks); they leave the session's list.
+    Returns (id, when it was made) of each one attached."""
+    listed = _valid_ids(session.get(SESSION_KEY))
+    wanted = set(listed) & {str(i) for i in ids}
+    if not wanted or getattr(user, "pk", None) is None:
         return []
     with transaction.atomic():
-        claimable = Assessment.objects.select_for_update().filter(pk__in=ids, owner__isnull=True)
-        claimed = [str(pk) for pk in claimable.values_list("pk", flat=True)]
-        Assessment.objects.filter(pk__in=claimed, owner__isnull=True).update(owner=user)
-    # Claimed results now live in the account; keep only what is still anonymous.
-    session[SESSION_KEY] = [i for i in ids if i not in claimed]
-    return claimed
+        claimable = Assessment.objects.select_for_update().filter(pk__in=wanted, owner__isnull=True)
+        found = [(str(pk), made) for pk, made in claimable.values_list("pk", "created_at")]
+        Assessment.objects.filter(pk__in=[pk for pk, _ in found], owner__isnull=True).update(
+            owner=user
+        )
+    attached = {pk for pk, _ in found}
+    # Attached results now live in the account; the rest of the list stays as it was.
+    session[SESSION_KEY] = [i for i in listed if i not in attached]
+    return sorted(found, key=lambda item: item[1])
+
+
+def forget_assessments(session: SessionBase, ids: Iterable[str]) -> None:
+    """Take ``ids`` off the session's list (the person said they are not theirs): they stay
+    without an owner and are erased by the retention rule (``assessments.retention``)."""
+    dropped = {str(i) for i in ids}
+    listed = _valid_ids(session.get(SESSION_KEY))
+    session[SESSION_KEY] = [i for i in listed if i not in dropped]

@@ -284,10 +284,14 @@ def result(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 
     assessment = _get_or_404(request, assessment_id)
     context = result_context(assessment)
-    # Signing up or in from this browser moves the result into the account (claims.py).
-    context["claimable"] = assessment.owner_id is None and str(assessment.pk) in (
+    # Made in this browser and in nobody's account: signing up or in keeps it (at once if
+    # made in this sitting, else after "Is this yours?": accounts.earlier); signed in,
+    # the question is a link away.
+    listed = assessment.owner_id is None and str(assessment.pk) in (
         listed_assessments(request.session)
     )
+    context["claimable"] = listed and not request.user.is_authenticated
+    context["ask_if_yours"] = listed and request.user.is_authenticated
     return render(request, "assessments/result.html", context)
 
 

@@ -8,7 +8,7 @@ class CareConfig(AppConfig):
     verbose_name = _("Self-care and home exercises")
 
     def ready(self) -> None:
-        # Connects the sign-in receiver that attaches a visitor's prevention sessions.
+        # Registers prevention sessions with accounts.earlier (attached or asked about at sign-in).
         from rehabit.accounts.data_rights import Part, register_part
         from rehabit.care import prevention  # noqa: F401
         from rehabit.care.personal_data import export_care, import_care

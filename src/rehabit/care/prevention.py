@@ -5,25 +5,26 @@ Stored like the care app's exercise log: a row per session, validated field by f
 the same messages, written once per form token. A signed-in person owns their sessions
 from the first write. A visitor without an account logs anonymously: the row has no owner
 and its id is kept in the browser's session (``SESSION_KEY``), so the page can list it and
-signing in attaches it to the account (``claim_prevention_sessions``, on every sign-in).
+signing in attaches it to the account: at once if it was logged in this sitting, else
+once the person says it is theirs (``rehabit.accounts.earlier``; the browser may be a
+shared one).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rehabit.accounts.earlier import Kind, register_kind
 from rehabit.care.models import NOTE_MAX_LENGTH, Difficulty, PreventionSession
 from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused
 from rehabit.care.withdrawals import standing
@@ -162,17 +163,67 @@ def suggested_week(request: HttpRequest, today: date) -> int:
     return week_of_plan(timezone.localtime(first.logged_at, zone).date() if first else None, today)
 
 
-def claim_prevention_sessions(session: SessionBase, user: Any) -> int:
-    """Give the session's unowned prevention sessions to ``user``; returns how many."""
+def waiting_prevention_sessions(session: SessionBase) -> list[tuple[str, datetime]]:
+    """(id, when it was logged) of each prevention session this browser's session lists
+    that nobody owns, oldest first."""
     ids = _listed(session)
-    if not ids or getattr(user, "pk", None) is None:
-        return 0
-    claimed = PreventionSession.objects.filter(pk__in=ids, owner__isnull=True).update(owner=user)
-    session[SESSION_KEY] = []
-    return claimed
+    if not ids:
+        return []
+    found = PreventionSession.objects.filter(pk__in=ids, owner__isnull=True).order_by("logged_at")
+    return [(str(pk), at) for pk, at in found.values_list("pk", "logged_at")]
 
 
-@receiver(user_logged_in, dispatch_uid="rehabit.care.prevention.claim")
-def _claim_on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if request is not None and hasattr(request, "session"):
-        claim_prevention_sessions(request.session, user)
+def attach_prevention_sessions(
+    session: SessionBase, user: Any, ids: Iterable[str]
+) -> list[tuple[str, datetime]]:
+    """Give ``user`` those of ``ids`` that this session lists and nobody owns yet (never
+    one the session does not list); they leave the list. Returns (id, when logged) of
+    each one attached."""
+    listed = _listed(session)
+    wanted = set(listed) & {str(i) for i in ids}
+    if not wanted or getattr(user, "pk", None) is None:
+        return []
+    with transaction.atomic():
+        claimable = PreventionSession.objects.select_for_update().filter(
+            pk__in=wanted, owner__isnull=True
+        )
+        found = [(str(pk), at) for pk, at in claimable.values_list("pk", "logged_at")]
+        PreventionSession.objects.filter(pk__in=[pk for pk, _ in found], owner__isnull=True).update(
+            owner=user
+        )
+    attached = {pk for pk, _ in found}
+    session[SESSION_KEY] = [i for i in listed if i not in attached]
+    return sorted(found, key=lambda item: item[1])
+
+
+def forget_prevention_sessions(session: SessionBase, ids: Iterable[str]) -> None:
+    """Take ``ids`` off the session's list (the person said they are not theirs): they stay
+    without an owner, listed nowhere, until the retention rule erases them."""
+    dropped = {str(i) for i in ids}
+    session[SESSION_KEY] = [i for i in _listed(session) if i not in dropped]
+
+
+# Signing in or up attaches the sessions logged in this sitting and asks about older ones
+# (``rehabit.accounts.earlier``, which knows this kind through its registry).
+register_kind(
+    Kind(
+        key="prevention",
+        order=20,
+        waiting=waiting_prevention_sessions,
+        attach=attach_prevention_sessions,
+        forget=forget_prevention_sessions,
+        question=lambda when: (
+            _("Is this prevention session yours? It was logged on %(when)s.") % {"when": when}
+        ),
+        saved=lambda when: (
+            _("Your prevention session of %(when)s is saved to your account.") % {"when": when}
+        ),
+        not_saved=lambda when: (
+            _(
+                "The prevention session of %(when)s is not saved to your account and is no "
+                "longer listed in this browser."
+            )
+            % {"when": when}
+        ),
+    )
+)

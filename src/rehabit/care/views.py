@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rehabit.accounts.earlier import made_in_this_sitting
 from rehabit.assessments.claims import SESSION_KEY as CLAIM_SESSION_KEY
-from rehabit.assessments.claims import claim_session_assessments
+from rehabit.assessments.claims import attach_assessments
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.care import presenters
@@ -311,10 +312,15 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     if request.method == "POST":
         _writable(request, assessment)
         values = posted_session(request.POST)
-        if request.user.is_authenticated and assessment.owner_id is None:
-            # Signed in: an assessment made in this browser goes into the account first,
-            # so the session is saved to the person's own log.
-            claim_session_assessments(request.session, request.user)
+        if (
+            request.user.is_authenticated
+            and assessment.owner_id is None
+            and made_in_this_sitting(assessment.created_at)
+        ):
+            # Signed in: a check this browser made in this sitting goes into the account
+            # first, so the session is saved to the person's own log. An older one only
+            # when they say it is theirs (the browser may be shared: accounts.earlier).
+            attach_assessments(request.session, request.user, [str(assessment.pk)])
         try:
             count_care_write(request, assessment)
             _session, created = log_session(

@@ -512,6 +512,20 @@ if REHABIT_UNCLAIMED_ASSESSMENT_DAYS < 1:
         "REHABIT_UNCLAIMED_ASSESSMENT_DAYS must be at least 1 (days an assessment without "
         f"an account is kept after its last use), not {REHABIT_UNCLAIMED_ASSESSMENT_DAYS}."
     )
+# On sign-in or sign-up, what this browser did without an account (a check, a prevention
+# session) goes into the account by itself only if it was made this many minutes ago or
+# less (rehabit.accounts.earlier); anything older is listed by date and time and the
+# person is asked "Is this yours?". On a shared computer (a library, a family's) the
+# browser may hold someone else's health answers. An hour covers doing a check (about 7
+# minutes for the median person, README) and then signing up or in to keep it; one from
+# an earlier visit, perhaps someone else's, is asked about. 0 asks about everything.
+REHABIT_CLAIM_WITHOUT_ASKING_MINUTES = env_int("REHABIT_CLAIM_WITHOUT_ASKING_MINUTES", 60)
+if REHABIT_CLAIM_WITHOUT_ASKING_MINUTES < 0:
+    raise MissingSetting(
+        "REHABIT_CLAIM_WITHOUT_ASKING_MINUTES must be 0 or more (minutes after which what "
+        "a browser did without an account is asked about), not "
+        f"{REHABIT_CLAIM_WITHOUT_ASKING_MINUTES}."
+    )
 # Classes implementing rehabit.accounts.access.AppointmentRelation (the booking app).
 REHABIT_APPOINTMENT_RELATIONS: list[str] = []
 
