@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -86,6 +87,8 @@ def test_a_check_made_three_hours_before_is_not_attached_but_offered(patient: An
     assert f"Is this check yours? It was done on {THREE_HOURS_BEFORE}." in words
     assert "Save to my account" in words and "Not mine" in words
     assert "saved to your account." not in words  # no message: nothing was saved
+    days = settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS
+    assert f"is erased {days} days after its last use." in words
     # Only the date and time: not the result, its address, or anything it says.
     assert older not in body
     for cause in assessment.result["causes"]:
