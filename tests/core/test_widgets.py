@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from django import forms
 from django.utils import translation
@@ -117,3 +118,23 @@ def test_the_zone_picker_names_the_offset_in_force_and_keeps_the_zone_chosen() -
     assert _chosen(before) == _chosen(after) == ["America/New_York"]
     assert '<option value="Asia/Kolkata">Asia/Kolkata (UTC+05:30)</option>' in after
     assert len(re.findall("<option ", after)) == len(re.findall("<option ", before)) > 400
+
+
+@pytest.mark.django_db  # the booking search lists the languages therapists speak
+def test_every_zone_picker_is_marked_so_its_long_labels_can_wrap() -> None:
+    """rehabit.css lets a time zone's label wrap inside ``select.zone-select`` (phone walk:
+    "America/New York (UTC−05:00)" cut at 320 px with the text at 200 %): every zone field
+    carries the class, with its own LongSelect or any class it already had."""
+    from rehabit.accounts.forms import ProfileForm
+    from rehabit.booking.forms import SearchForm
+    from rehabit.core.inputs import ZoneChoiceField
+
+    class Picker(forms.Form):
+        plain = ZoneChoiceField()
+        styled = ZoneChoiceField(widget=forms.Select(attrs={"class": "wide"}))
+
+    form = Picker()
+    assert 'class="zone-select"' in str(form["plain"])
+    assert 'class="wide zone-select"' in str(form["styled"])
+    assert 'class="zone-select"' in str(ProfileForm()["time_zone"])
+    assert 'class="zone-select"' in str(SearchForm()["tz"])

@@ -281,6 +281,17 @@ class ZoneChoiceField(forms.ChoiceField):
         kwargs.setdefault("choices", zone_choices)
         super().__init__(**kwargs)
 
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # A zone's label is long ("America/Argentina/Buenos Aires (UTC−03:00)"): the class
+        # lets it wrap where the browser can draw the picker as text (core/rehabit.css),
+        # rather than be cut on a narrow screen with the text enlarged.
+        attrs = super().widget_attrs(widget)
+        classes = str(widget.attrs.get("class", "")).split()
+        if "zone-select" not in classes:
+            classes.append("zone-select")
+        attrs["class"] = " ".join(classes)
+        return attrs
+
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         return canonical_zone(text) if text else text
