@@ -62,7 +62,6 @@ def earlier_work(request: HttpRequest) -> HttpResponse:
             "next": next_url,
             "problems": problems,
             "minutes": int(settings.REHABIT_CLAIM_WITHOUT_ASKING_MINUTES),
-            "unclaimed_days": int(settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS),
         },
         status=422 if problems else 200,
     )

@@ -271,7 +271,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "sharing_version": CURRENT_VERSIONS[ConsentPurpose.SHARE_WITH_THERAPIST],
             "retention_years": round(settings.REHABIT_AUDIT_RETENTION_DAYS / 365, 1),
             "access_days": settings.REHABIT_THERAPIST_ACCESS_DAYS,
-            "unclaimed_days": settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS,
             "idle_minutes": settings.REHABIT_STAFF_IDLE_TIMEOUT_SECONDS // 60,
         },
     )
