@@ -12,12 +12,10 @@ shared one).
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -30,6 +28,7 @@ from rehabit.care.services import IDEMPOTENCY_KEY_MAX, FieldErrors, Refused
 from rehabit.care.withdrawals import standing
 from rehabit.clinical.prevention import MAX_WEEK, Routine, week_of_plan
 from rehabit.core.inputs import whole_number
+from rehabit.core.session_lists import SessionList
 
 SESSION_KEY = "prevention_session_ids"
 SESSION_LIST_MAX = 200  # a browser's anonymous log keeps the newest this many
@@ -94,14 +93,8 @@ def clean_prevention_log(data: Mapping[str, Any], routine: Routine) -> dict[str,
     return clean
 
 
-def _listed(session: SessionBase) -> list[str]:
-    ids = []
-    for value in session.get(SESSION_KEY) or []:
-        try:
-            ids.append(str(uuid.UUID(str(value))))
-        except ValueError:
-            continue
-    return ids
+_LISTED = SessionList(SESSION_KEY, PreventionSession, "logged_at")
+_listed = _LISTED.ids
 
 
 def _mine(request: HttpRequest, entry: PreventionSession) -> bool:
@@ -163,44 +156,12 @@ def suggested_week(request: HttpRequest, today: date) -> int:
     return week_of_plan(timezone.localtime(first.logged_at, zone).date() if first else None, today)
 
 
-def waiting_prevention_sessions(session: SessionBase) -> list[tuple[str, datetime]]:
-    """(id, when it was logged) of each prevention session this browser's session lists
-    that nobody owns, oldest first."""
-    ids = _listed(session)
-    if not ids:
-        return []
-    found = PreventionSession.objects.filter(pk__in=ids, owner__isnull=True).order_by("logged_at")
-    return [(str(pk), at) for pk, at in found.values_list("pk", "logged_at")]
-
-
-def attach_prevention_sessions(
-    session: SessionBase, user: Any, ids: Iterable[str]
-) -> list[tuple[str, datetime]]:
-    """Give ``user`` those of ``ids`` that this session lists and nobody owns yet (never
-    one the session does not list); they leave the list. Returns (id, when logged) of
-    each one attached."""
-    listed = _listed(session)
-    wanted = set(listed) & {str(i) for i in ids}
-    if not wanted or getattr(user, "pk", None) is None:
-        return []
-    with transaction.atomic():
-        claimable = PreventionSession.objects.select_for_update().filter(
-            pk__in=wanted, owner__isnull=True
-        )
-        found = [(str(pk), at) for pk, at in claimable.values_list("pk", "logged_at")]
-        PreventionSession.objects.filter(pk__in=[pk for pk, _ in found], owner__isnull=True).update(
-            owner=user
-        )
-    attached = {pk for pk, _ in found}
-    session[SESSION_KEY] = [i for i in listed if i not in attached]
-    return sorted(found, key=lambda item: item[1])
-
-
-def forget_prevention_sessions(session: SessionBase, ids: Iterable[str]) -> None:
-    """Take ``ids`` off the session's list (the person said they are not theirs): they stay
-    without an owner, listed nowhere, until the retention rule erases them."""
-    dropped = {str(i) for i in ids}
-    session[SESSION_KEY] = [i for i in _listed(session) if i not in dropped]
+# (id, when logged) of each listed session nobody owns, oldest first; attach those of some
+# ids the session lists and nobody owns to a user; take ids off the list. See
+# core.session_lists.
+waiting_prevention_sessions = _LISTED.waiting
+attach_prevention_sessions = _LISTED.attach
+forget_prevention_sessions = _LISTED.forget
 
 
 # Signing in or up attaches the sessions logged in this sitting and asks about older ones
