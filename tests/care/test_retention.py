@@ -15,17 +15,11 @@ from django.test import Client
 from rehabit.care.models import PreventionSession
 from rehabit.care.retention import erase_unclaimed_prevention
 from tests.accounts.helpers import make_user
+from tests.care.test_prevention import GOOD
 
 pytestmark = pytest.mark.django_db
 
 LOGGED = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
-GOOD = {
-    "exercise_ids": ["nordic_hamstring_curl", "hip_hinge"],
-    "pain_during": "2",
-    "pain_after": "1",
-    "difficulty": "about_right",
-    "week": "1",
-}
 
 
 def _logged(client: Client, when: datetime, token: str) -> None:
