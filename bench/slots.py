@@ -10,7 +10,8 @@ database created on the PostgreSQL server and dropped afterwards):
    days; the search page's query (every therapist's three earliest free slots) and the
    full 14-day slot listing of all 200, both including the database reads; and the
    search with a time of day (``booking.day_parts``: evenings on a New York clock, which
-   reads every appointment of the horizon at once). Target: p95 <= 100 ms.
+   reads the appointments only of the therapists whose hours reach a New York evening).
+   Target: p95 <= 100 ms.
 2. One therapist's cost against the number of their appointments (0 ... 1,600 over a
    60-day horizon): must grow no faster than linearly.
 3. Booking throughput (PostgreSQL): N concurrent clients booking free times through the

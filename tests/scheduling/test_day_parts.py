@@ -3,6 +3,7 @@ the earliest free slots in a part against a plain filter of every slot."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,10 @@ from hypothesis import strategies as st
 
 from rehabit.scheduling import (
     AvailabilityRules,
+    DateOverride,
     SessionType,
     WeeklyHours,
+    WorkingInterval,
     bookable_slots,
     earliest_slots,
     first_free_slots,
@@ -24,6 +27,7 @@ from rehabit.scheduling.day_parts import (
     earliest_in_part,
     first_slots_in_part,
     in_day_part,
+    may_start_in_part,
     slots_in_part,
     starts_in_part,
 )
@@ -251,3 +255,81 @@ def test_the_first_slots_in_a_part_are_the_first_of_every_slot_in_it(
     ][:n]
     got = first_slots_in_part(s.rules, s.session, s.busy, now=s.now, part=part, zone=zone, n=n)
     assert got == expected
+
+
+def test_hours_that_never_reach_the_part_are_known_without_reading_a_date() -> None:
+    """Whether a therapist's hours can place a start in the part at all, from the hours,
+    the session's length and the two clocks: a search then skips their appointments."""
+    rules = london(horizon=3)  # to 13 March: New York on EST, five hours behind London
+
+    def may(rules: AvailabilityRules, part: DayPart, zone: ZoneInfo = NEW_YORK) -> bool:
+        return may_start_in_part(rules, FOLLOW_UP, now=NOW, part=part, zone=zone)
+
+    assert not may(rules, EVENING)  # 17:00-22:00 in New York is 22:00-03:00 in London
+    assert may(rules, MORNING) and may(rules, AFTERNOON) and may(rules, ANY)
+    assert not may_start_in_part(rules, "massage", now=NOW, part=ANY, zone=NEW_YORK)
+    # The session must fit: 09:00-17:00 on a New York clock starts no 30 minutes at 16:45.
+    new_york = AvailabilityRules(
+        zone="America/New_York",
+        weekly_hours=WeeklyHours.same_days([("09:00", "17:00")], range(5)),
+        session_types=(FOLLOW_UP,),
+        horizon_days=3,
+    )
+    assert not may(new_york, EVENING) and may(new_york, AFTERNOON)
+    # Nor over New York's change on the 14th, its own clock moving with it.
+    assert not may(replace(new_york, horizon_days=30), EVENING)
+    # Seen from New York, one late override in London is an evening (22:00 GMT is 17:00 EST).
+    late = AvailabilityRules(
+        zone="Europe/London",
+        weekly_hours=WeeklyHours.same_days([("09:00", "17:00")], range(7)),
+        session_types=(FOLLOW_UP,),
+        overrides=(DateOverride(date(2027, 3, 12), (WorkingInterval.of("22:00", "23:00"),)),),
+        horizon_days=3,
+    )
+    assert may(late, EVENING)
+    assert first_slots_in_part(late, FOLLOW_UP, [], now=NOW, part=EVENING, zone=NEW_YORK)
+    # Over the change on the 14th, New York is four hours behind: still no evening, and a
+    # New York day to 17:30 (its own clock, whichever offset) starts its last at 17:00.
+    assert not may(london(horizon=30), EVENING)
+    to_half_past = AvailabilityRules(
+        zone="America/New_York",
+        weekly_hours=WeeklyHours.same_days([("09:00", "17:30")], range(7)),
+        session_types=(FOLLOW_UP,),
+        horizon_days=30,
+    )
+    assert may(to_half_past, EVENING)
+
+    # Kolkata's 09:00-17:00 is 03:30-11:30 in London on GMT: mornings there, never an
+    # afternoon; on BST (from the 28th) it is 04:30-12:30, and a last start at 16:30 is
+    # London's 12:00, an afternoon one. Never an evening.
+    def kolkata(horizon: int) -> AvailabilityRules:
+        return AvailabilityRules(
+            zone="Asia/Kolkata",
+            weekly_hours=WeeklyHours.same_days([("09:00", "17:00")], range(7)),
+            session_types=(FOLLOW_UP,),
+            horizon_days=horizon,
+        )
+
+    assert may(kolkata(10), MORNING, LONDON) and not may(kolkata(10), AFTERNOON, LONDON)
+    assert may(kolkata(30), AFTERNOON, LONDON) and not may(kolkata(30), EVENING, LONDON)
+
+
+@PROPERTY
+@given(scenarios(), st.sampled_from(ZONES), st.sampled_from([MORNING, AFTERNOON, EVENING]))
+def test_hours_said_never_to_reach_a_part_have_no_time_in_it_even_unbooked(
+    s: Scenario, zone: str, part: DayPart
+) -> None:
+    """``may_start_in_part`` may say yes for nothing, never no for something: with no
+    appointment at all, not one free time of the horizon starts in the part."""
+    if may_start_in_part(s.rules, s.session, now=s.now, part=part, zone=zone):
+        return
+    everything = bookable_slots(
+        s.rules,
+        s.session,
+        [],
+        range_start=(s.now - timedelta(days=2)).date(),
+        range_end=(s.now + timedelta(days=s.rules.horizon_days + 2)).date(),
+        viewer_zone="UTC",
+        now=s.now,
+    )
+    assert slots_in_part(everything, part, zone) == []

@@ -11,8 +11,9 @@ the same rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import formats
@@ -22,12 +23,13 @@ from django.utils.translation import gettext_lazy
 from rehabit.booking import slots as engine
 from rehabit.booking.models import Therapist
 from rehabit.core.timefmt import TIME
-from rehabit.scheduling import Slot
+from rehabit.scheduling import Slot, validate_zone
 from rehabit.scheduling.day_parts import (
     BOUNDS,
     DayPart,
     earliest_in_part,
     in_day_part,
+    may_start_in_part,
     slots_in_part,
     starts_in_part,
 )
@@ -126,7 +128,12 @@ def page_context(request: HttpRequest, part: DayPart, zone_label: str) -> dict[s
 
 
 def earliest(
-    schedules: list[engine.Schedule], kind: str, now: datetime, part: DayPart, zone: str, n: int
+    schedules: list[engine.Schedule],
+    kind: str,
+    now: datetime,
+    part: DayPart,
+    zone: str | ZoneInfo,
+    n: int,
 ) -> dict[int, list[Slot]]:
     """``engine.earliest`` with the part of the day: each therapist's ``n`` earliest free
     slots in ``part`` on ``zone``'s clock, soonest therapist first."""
@@ -157,8 +164,11 @@ def search_therapists(
     the filters is still returned (so the count and the pages stay those of the same
     question without the part): those who can see the patient soonest in that part first,
     then those with no such time in their horizon, in name order, as the engine lists
-    therapists with nothing free. Their appointments are read over the whole horizon at
-    once (six queries in all), since the first times in a part may be days away.
+    therapists with nothing free. Appointments are read only for the therapists whose hours
+    can reach the part on ``zone``'s clock at all (``may_start_in_part``: a London office
+    day never reaches a New York evening, booked or not), as the engine's search reads
+    them (``engine.earliest_in_two_reads``: the first few days, then the whole horizon of
+    those whose first times in the part are not all in them).
     """
     if part is DayPart.ANY:
         return engine.search_therapists(
@@ -168,12 +178,21 @@ def search_therapists(
             now=now,
             per_therapist=per_therapist,
         )
+    viewer = validate_zone(zone)
     found = engine.listed_therapists(specialty, language)
     rules = engine.load_rules([t.id for t in found], now, therapists=found)
-    horizon = max((r.horizon_days for r in rules.values()), default=1)
-    busy = engine.load_busy(list(rules), now, now + timedelta(days=horizon + 1))
-    schedules = [engine.Schedule(tid, r, busy[tid]) for tid, r in rules.items()]
-    slots = earliest(schedules, kind, now, part, zone, per_therapist)
+    reachable = {
+        tid: r
+        for tid, r in rules.items()
+        if may_start_in_part(r, kind, now=now, part=part, zone=viewer)
+    }
+    slots = engine.earliest_in_two_reads(
+        reachable,
+        kind,
+        now,
+        per_therapist,
+        lambda schedules: earliest(schedules, kind, now, part, viewer, per_therapist),
+    )
     order = {tid: i for i, tid in enumerate(slots)}
     found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
     return found, slots

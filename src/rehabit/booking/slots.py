@@ -8,7 +8,7 @@ about (``values_list`` rows, no model instances on the hot path; engineering.md 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -365,40 +365,58 @@ def search_therapists(
 ) -> tuple[list[Therapist], dict[int, list[Slot]]]:
     """Listed therapists matching the filters, soonest first, with their earliest slots.
 
-    Appointments are read for the first few days only; a therapist whose earliest slots fall
-    beyond it is asked again with all their appointments, so the answer is always the
-    engine's answer over the whole horizon. Therapists with nothing free come last (in
-    name order) so a patient can still join their waitlist.
+    Appointments are read for the first few days only (``earliest_in_two_reads``), and the
+    answer is always the engine's answer over the whole horizon. Therapists with nothing
+    free come last (in name order) so a patient can still join their waitlist.
     """
     found = listed_therapists(specialty, language)
-    ids = [t.id for t in found]
-    rules = load_rules(ids, now, therapists=found)
+    rules = load_rules([t.id for t in found], now, therapists=found)
+    slots = earliest_in_two_reads(
+        rules,
+        kind,
+        now,
+        per_therapist,
+        lambda schedules: earliest(schedules, kind, now, per_therapist=per_therapist),
+    )
+    order = {tid: i for i, tid in enumerate(slots)}
+    found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
+    return found, slots
+
+
+def earliest_in_two_reads(
+    rules: dict[int, AvailabilityRules],
+    kind: str,
+    now: datetime,
+    per_therapist: int,
+    earliest_of: Callable[[list[Schedule]], dict[int, list[Slot]]],
+) -> dict[int, list[Slot]]:
+    """``earliest_of`` the therapists of ``rules`` (their ``per_therapist`` earliest slots,
+    soonest first, ties in the order of ``rules``), reading their appointments in at most
+    two queries.
+
+    Appointments are read for the first few days only; a therapist with fewer slots than
+    asked, or whose last one falls beyond those days, is asked again with all their
+    appointments. Slots before the end of the first days are exact (the read reaches two
+    days further, past any buffer and any day counted for the daily maximum), so the
+    answer is always the one over the whole horizon.
+    """
     first_window = now + SEARCH_FIRST_WINDOW
     busy = load_busy(list(rules), now, first_window)
-    schedules = [Schedule(tid, r, busy[tid]) for tid, r in rules.items()]
-    slots = earliest(schedules, kind, now, per_therapist=per_therapist)
+    slots = earliest_of([Schedule(tid, r, busy[tid]) for tid, r in rules.items()])
     unsure = [
         tid
         for tid in rules
         if rules[tid].session_type(kind) is not None
         and (len(slots.get(tid, [])) < per_therapist or slots[tid][-1].start >= first_window)
     ]
-    if unsure:
-        full = load_busy(unsure, now, now + timedelta(days=_horizon(rules) + 1))
-        again = earliest(
-            [Schedule(tid, rules[tid], full[tid]) for tid in unsure],
-            kind,
-            now,
-            per_therapist=per_therapist,
-        )
-        merged = {tid: v for tid, v in slots.items() if tid not in unsure}
-        merged.update(again)
-        slots = dict(
-            sorted(merged.items(), key=lambda item: (item[1][0].start, ids.index(item[0])))
-        )
-    order = {tid: i for i, tid in enumerate(slots)}
-    found.sort(key=lambda t: (order.get(t.id, len(order)), t.name))
-    return found, slots
+    if not unsure:
+        return slots
+    full = load_busy(unsure, now, now + timedelta(days=_horizon(rules) + 1))
+    again = earliest_of([Schedule(tid, rules[tid], full[tid]) for tid in unsure])
+    merged = {tid: v for tid, v in slots.items() if tid not in full}
+    merged.update(again)
+    position = {tid: i for i, tid in enumerate(rules)}
+    return dict(sorted(merged.items(), key=lambda item: (item[1][0].start, position[item[0]])))
 
 
 def _horizon(rules_by_id: dict[int, AvailabilityRules]) -> int:

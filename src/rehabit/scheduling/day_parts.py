@@ -19,7 +19,7 @@ viewer's clock through daylight-saving changes and half-hour offsets alike.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime, time
 from enum import StrEnum
@@ -31,7 +31,19 @@ from zoneinfo import ZoneInfo
 from .rules import AvailabilityRules, BusyLike, SessionType
 from .search import earliest_slots, soonest_first
 from .slots import Slot, _engine, first_free_slots
-from .zones import WallKind, _offset_us, from_us, local_date, resolve_wall, validate_zone
+from .zones import (
+    EPOCH_ORDINAL,
+    US_PER_DAY,
+    US_PER_MINUTE,
+    WallKind,
+    _offset_us,
+    _transition,
+    from_us,
+    local_date,
+    resolve_wall,
+    to_us,
+    validate_zone,
+)
 
 __all__ = [
     "BOUNDS",
@@ -39,6 +51,7 @@ __all__ = [
     "earliest_in_part",
     "first_slots_in_part",
     "in_day_part",
+    "may_start_in_part",
     "slots_in_part",
     "starts_in_part",
 ]
@@ -123,6 +136,115 @@ def _offset_at(zone: ZoneInfo, us: int) -> int:
     return _offset_us(from_us(us).astimezone(zone).utcoffset())
 
 
+# How far apart a zone's clock is read to find its changes over a horizon: the engine
+# already takes it that no zone changes its clocks twice within a few hours.
+_STRIDE = 12 * 60 * 60 * 1_000_000
+
+
+@lru_cache(maxsize=1024)
+def _offsets(zone: ZoneInfo, first_day: int, last_day: int) -> tuple[tuple[int, int], ...]:
+    """(since, offset): ``zone``'s UTC offsets (µs) over the UTC dates ``first_day`` to
+    ``last_day`` (ordinals), each from the instant it took effect (the first from the
+    first date's midnight, every later one at a change of the clocks)."""
+    at = (first_day - EPOCH_ORDINAL) * US_PER_DAY
+    until = (last_day + 1 - EPOCH_ORDINAL) * US_PER_DAY
+    found = [(at, _offset_at(zone, at))]
+    while at < until:
+        after = min(at + _STRIDE, until)
+        offset = _offset_at(zone, after)
+        if offset != found[-1][1]:
+            found.append((_transition(zone, at, after, offset), offset))
+        at = after
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _clock_differences(
+    viewer: ZoneInfo, therapist: ZoneInfo, first_day: int, last_day: int
+) -> frozenset[int]:
+    """Every value the viewer's UTC offset less the therapist's takes at some instant of
+    the UTC dates ``first_day`` to ``last_day`` (µs)."""
+    ours, theirs = _offsets(viewer, first_day, last_day), _offsets(therapist, first_day, last_day)
+    our_since, their_since = [at for at, _ in ours], [at for at, _ in theirs]
+    return frozenset(
+        ours[bisect_right(our_since, at) - 1][1] - theirs[bisect_right(their_since, at) - 1][1]
+        for at in {*our_since, *their_since}
+    )
+
+
+def may_start_in_part(
+    rules: AvailabilityRules,
+    session_type: SessionType | str,
+    *,
+    now: datetime,
+    part: DayPart | str,
+    zone: str | ZoneInfo,
+) -> bool:
+    """Could the therapist's hours (weekly and every override) place a start of
+    ``session_type`` in ``part`` on ``zone``'s clock between ``now`` and their horizon?
+
+    ``False`` means no slot in the part exists whatever their appointments, leave or daily
+    maximum (which only ever take starts away), so a search need not read their
+    appointments at all; ``True`` only that one might. Any time: whether the session type
+    is offered.
+
+    Each working span's starts (its opening to its closing less the session, on the
+    therapist's clock) are moved by every difference between the two clocks in that time:
+    no reading per date or per start. Only a span with the therapist's own clock change
+    inside it is placed date by date (its last start may then be later on their clock
+    than the closing less the session).
+    """
+    chosen = DayPart(part)
+    offered = rules.session_type(session_type)
+    if offered is None or chosen is DayPart.ANY:
+        return offered is not None
+    viewer, therapist = _zone(zone), rules.tzinfo
+    now_us = to_us(now)
+    earliest = now_us + rules.minimum_notice_minutes * US_PER_MINUTE
+    latest = now_us + rules.horizon_days * US_PER_DAY
+    duration = offered.duration_minutes * US_PER_MINUTE
+    # Two dates more on either side: a span opens at most a day before its first start and
+    # closes at most two days after its date's midnight.
+    first_day = earliest // US_PER_DAY + EPOCH_ORDINAL - 2
+    last_day = latest // US_PER_DAY + EPOCH_ORDINAL + 2
+    differences = _clock_differences(viewer, therapist, first_day, last_day)
+    opens, closes = ((t.hour * 60 + t.minute) * US_PER_MINUTE for t in BOUNDS[chosen])
+    # (open, close) minutes: each weekday's (the dates 8 to 14 January of the year 1 are a
+    # Monday to a Sunday, and never an override's), then each override's.
+    spans = {span for ordinal in range(8, 15) for span in rules.minutes_on(ordinal)}
+    spans.update(span for o in rules.overrides for span in rules.minutes_on(o.day.toordinal()))
+    for open_minute, close_minute in spans:
+        first = open_minute * US_PER_MINUTE
+        last = close_minute * US_PER_MINUTE - duration
+        if last < first:
+            continue  # the session never fits
+        if last - first >= US_PER_DAY:
+            return True
+        for difference in differences:
+            # The starts on the viewer's clock, as times of day: [low, high], where high
+            # may pass midnight (then the next day's part counts too).
+            low = (first + difference) % US_PER_DAY
+            high = low + last - first
+            if (low < closes and high >= opens) or high >= US_PER_DAY + opens:
+                return True
+    # Spans with the therapist's clock change inside: placed as the engine places them.
+    for change, _ in _offsets(therapist, first_day, last_day)[1:]:
+        changed_on = local_date(therapist, change).toordinal()
+        for ordinal in range(changed_on - 2, changed_on + 1):
+            for open_minute, close_minute in rules.minutes_on(ordinal):
+                start = max(earliest, resolve_wall(therapist, ordinal, open_minute)[0])
+                end = min(latest, resolve_wall(therapist, ordinal, close_minute)[0] - duration)
+                if start > end:
+                    continue
+                for day in range(
+                    local_date(viewer, start).toordinal(), local_date(viewer, end).toordinal() + 1
+                ):
+                    lo, hi, _ = _window(viewer, day, chosen)
+                    if lo <= end and hi > start:
+                        return True
+    return False
+
+
 def first_slots_in_part(
     rules: AvailabilityRules,
     session_type: SessionType | str,
@@ -150,6 +272,8 @@ def first_slots_in_part(
     engine = _engine(rules, session_type, busy, now)
     if engine is None or n <= 0:
         return []
+    if not may_start_in_part(rules, session_type, now=now, part=chosen, zone=zone):
+        return []  # hours that never reach the part: no pass over the horizon at all
     tz = _zone(zone)
     # From the day before "now"'s date: its window may reach past midnight.
     day = local_date(tz, engine.earliest).toordinal() - 1
