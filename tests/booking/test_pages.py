@@ -557,3 +557,25 @@ def test_booking_after_a_check_that_said_see_a_doctor_first_says_so(
     assert 'id="doctor-first"' not in client.get(url).content.decode()
     # Someone else's urgent check says nothing to this patient.
     assert "doctor-first" not in Client().get(url).content.decode()
+
+
+@pytest.mark.parametrize("zone", ["America/Chicago", "Asia/Kolkata", "Australia/Sydney"])
+def test_every_free_time_shown_carries_its_zone(therapist: Any, zone: str) -> None:
+    """A list of times under a therapist who "works in New York time" must not be read as
+    New York's: each time says its own zone (phone walk 8), and a list across a clock
+    change says each one's."""
+    from rehabit.booking.timefmt import format_zone_short
+
+    pages = {
+        "search": Client().get(f"/booking/?tz={zone}").content.decode(),
+        "therapist": Client()
+        .get(f"/booking/therapists/{therapist.pk}/?tz={zone}&session={FIRST}")
+        .content.decode(),
+    }
+    for name, html in pages.items():
+        links = re.findall(r'<a href="([^"]*/book/\?[^"]*)"[^>]*>([^<]+)</a>', html)
+        assert links, name
+        for href, text in links:
+            start = parse_qs(urlsplit(href.replace("&amp;", "&")).query)["start"][0]
+            moment = datetime.fromisoformat(start.replace("Z", "+00:00"))
+            assert text.endswith(" " + format_zone_short(moment, zone)), (name, text)

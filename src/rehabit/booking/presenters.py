@@ -20,6 +20,7 @@ from rehabit.booking.timefmt import (
     format_span,
     format_time,
     format_when,
+    format_zone_short,
     in_zone,
     zone_label,
 )
@@ -41,6 +42,7 @@ def slot_view(slot: Slot, zone: str, *, therapist_id: int, therapist_zone: str) 
         "start": slot.start,
         "iso": iso_utc(slot.start),
         "time": format_time(slot.start, zone),
+        "zone": format_zone_short(slot.start, zone),  # beside each time: "17:00 CST"
         "day": format_day(slot.start, zone),
         "when": format_when(slot.start, zone),
         "therapist_when": format_when(slot.start, therapist_zone),

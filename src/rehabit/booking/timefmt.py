@@ -8,8 +8,17 @@ from rehabit.core.timefmt import (
     format_span,
     format_time,
     format_when,
+    format_zone_short,
     in_zone,
     zone_label,
 )
 
-__all__ = ["format_day", "format_span", "format_time", "format_when", "in_zone", "zone_label"]
+__all__ = [
+    "format_day",
+    "format_span",
+    "format_time",
+    "format_when",
+    "format_zone_short",
+    "in_zone",
+    "zone_label",
+]

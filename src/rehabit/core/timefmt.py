@@ -268,6 +268,12 @@ def format_time(moment: datetime, zone: str | None = None) -> str:
     return str(formats.date_format(in_zone(moment, zone), TIME))
 
 
+def format_zone_short(moment: datetime, zone: str | None = None) -> str:
+    """ "CST": the zone's abbreviation at ``moment``, to print beside a bare time in a list
+    of times (each its own, so a list across a clock change reads right)."""
+    return format_zone_abbrev(in_zone(moment, _zone_name(zone)))
+
+
 def format_when(moment: datetime, zone: str | None = None) -> str:
     """ "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"."""
     name = _zone_name(zone)

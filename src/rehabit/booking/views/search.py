@@ -26,7 +26,14 @@ from rehabit.booking.presenters import (
     therapist_cards,
 )
 from rehabit.booking.selectors import listed_therapist
-from rehabit.booking.timefmt import format_day, format_time, format_when, in_zone, zone_label
+from rehabit.booking.timefmt import (
+    format_day,
+    format_time,
+    format_when,
+    format_zone_short,
+    in_zone,
+    zone_label,
+)
 from rehabit.core.browser_zone import remembered_zone
 from rehabit.core.caching import keepable
 from rehabit.scheduling import Slot
@@ -92,6 +99,7 @@ def _search_slots(slots: list[Slot], zone: str, therapist_id: int) -> list[dict[
                 "start": start,
                 "iso": iso,
                 "time": format_time(start, zone),
+                "zone": format_zone_short(start, zone),
                 "day": format_day(start, zone),
                 "when": format_when(start, zone),
                 "url": prefix
