@@ -102,7 +102,7 @@ def test_assessment_sign_up_verify_totp_and_sign_out(
 
     # Sign up from the same browser.
     page.get_by_role("link", name="Create account").click()
-    assert page.get_by_text("will be saved to your new account").is_visible()
+    assert page.get_by_text("may be saved to your new account").is_visible()
     assert_accessible(page)
     fill_sign_up(page, EMAIL, PASSWORD)
     page.get_by_role("button", name="Create my account").click()
