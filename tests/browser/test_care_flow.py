@@ -64,6 +64,10 @@ def test_the_plan_page(page: Any, live_server: Any, level: str) -> None:
     if level == "emergency":
         assert first.get_attribute("id") == "urgent-title"
         assert page.get_by_role("link", name=re.compile("^Call")).first.is_visible()
+        # Painkiller safety until seen, after the emergency advice, with its questions.
+        assert page.get_by_role("heading", name="Painkillers until you are seen").is_visible()
+        page.get_by_role("button", name="Save my answers").click()
+        assert page.get_by_role("alert").is_visible()
     else:
         assert page.get_by_role("heading", name="Medicine safety questions").is_visible()
         page.get_by_role("button", name="Save my answers").click()

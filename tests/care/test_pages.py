@@ -137,7 +137,11 @@ def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: An
     first_h2 = re.search(r"<h2[^>]*>(.*?)</h2>", body, re.S)
     assert first_h2 is not None and headline in first_h2.group(1)
     assert "This self-care plan is not a substitute" in body
-    assert "Medicine safety questions" not in body and "Start a guided session" not in body
+    assert "Start a guided session" not in body and "Your home exercises" not in body
+    # Painkiller safety until seen comes after the urgent advice; nothing suggests one.
+    assert body.index(headline) < body.index("Painkillers until you are seen")
+    assert "Paracetamol is the usual first painkiller" not in body
+    assert "If you choose an anti-inflammatory painkiller" not in body
     program = text(client.get(f"/care/{assessment.pk}/program/"))
     assert "No exercises until you have been checked" in program
     player = client.post(
@@ -150,6 +154,65 @@ def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: An
         },
     )
     assert player.status_code == 302 and not ExerciseSession.objects.exists()
+
+
+def _vignette(case_id: str) -> dict[str, Any]:
+    return next(v for v in suppressing_vignettes() if v["id"] == case_id)
+
+
+def _medicines(body: str) -> str:
+    found = re.search(r'<section id="medicines".*?</section>', body, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_an_urgent_plan_tells_the_painkiller_cautions_until_seen(client: Client) -> None:
+    """Phone walk: an urgent result's plan said nothing about painkillers, so someone on a
+    blood thinner waiting to be seen was never told to avoid anti-inflammatories."""
+    assessment = make_assessment(answers=_vignette("con_on_warfarin")["answers"])
+    assert assessment.result["disposition"]["level"] == "urgent"
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    section = _medicines(body)
+    assert "The doctor who sees you will advise you on pain relief" in section
+    assert "Ask a pharmacist or doctor before any anti-inflammatory painkiller" in section
+    assert "A blood thinner: together with an anti-inflammatory painkiller" in section
+    # The questions the check left open, with the normal plan's form.
+    assert 'name="other_bleeding_medicines"' in section and 'name="blood_thinners"' not in body
+    # Still no exercise, stretching, heat or loading advice.
+    for absent in ("Start a guided session", "Your home exercises", "Your stage", "heat"):
+        assert absent not in body, absent
+
+
+def test_answering_a_medicine_question_on_an_urgent_plan_is_kept(client: Client) -> None:
+    assessment = make_assessment(answers=_vignette("fx_ladder_fall")["answers"])
+    assert assessment.result["disposition"]["level"] == "urgent"
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    before = _medicines(body)
+    assert "Age 65 or over" in before  # from the check's age, never asked
+    assert (
+        'name="other_bleeding_medicines"' in before and "steroid tablets or an SSRI" not in before
+    )
+    data = {q.id: "no" for q in medication_questions(assessment)}
+    data["other_bleeding_medicines"] = "yes"  # long-term steroid tablets
+    response = client.post(f"/care/{assessment.pk}/plan/", data)
+    assert response.status_code == 302 and response["Location"].endswith("#medicines")
+    stored = MedicationAnswers.objects.get(assessment=assessment).answers
+    assert stored["other_bleeding_medicines"] == "yes"
+    section = _medicines(text(client.get(f"/care/{assessment.pk}/plan/")))
+    assert "Change your answers to the medicine safety questions" in section
+    assert 'value="yes" checked' in section
+    assert "steroid tablets or an SSRI antidepressant: together with an anti-inflammatory" in (
+        section
+    )
+    assert "Age 65 or over" in section
+
+
+def test_a_child_sent_to_a_doctor_is_told_never_to_take_aspirin(client: Client) -> None:
+    assessment = make_assessment(answers=_vignette("adolescent_gymnast")["answers"])
+    assert assessment.result["disposition"]["level"] == "urgent"
+    body = text(client.get(f"/care/{assessment.pk}/plan/"))
+    assert "Under 16: never take aspirin" in _medicines(body)
+    assert "Start a guided session" not in body
 
 
 def test_medicine_form_errors_are_field_level_and_lose_nothing(client: Client) -> None:

@@ -15,6 +15,7 @@ from rehabit.clinical.medication import (
     medication_advice,
     parse_medication_data,
     screen,
+    until_seen_advice,
     validate_medication_answers,
 )
 from rehabit.clinical.questionnaire import citation_problem, load_yaml
@@ -227,6 +228,39 @@ def test_liver_disease_changes_the_paracetamol_advice_and_pregnancy_adds_a_note(
     )
     assert ids(advice)[:2] == ["paracetamol_ask_first", "pregnancy_ask_midwife"]
     assert "paracetamol_first" not in ids(advice)
+
+
+def test_until_seen_suggests_no_painkiller_and_tells_the_cautions() -> None:
+    """An urgent or emergency result: the doctor who sees the person advises on pain relief;
+    meanwhile only the screen's cautions are told (phone walk: nothing was told at all)."""
+    clear = until_seen_advice(ADULT, ALL_NO)
+    assert ids(clear) == ["painkillers_until_seen"] and clear.screen.status == "clear"
+    assert "doctor who sees you will advise you on pain relief" in clear.items[0].text
+    unanswered = until_seen_advice(ADULT, None)
+    assert ids(unanswered) == ["painkillers_until_seen", "nsaid_ask_first_unscreened"]
+    steroids = until_seen_advice(
+        {**ADULT, "blood_thinners": "yes"}, {"other_bleeding_medicines": "yes"}
+    )
+    (ask_first,) = [i for i in steroids.items if i.id == "nsaid_ask_first"]
+    assert any("blood thinner" in r for r in ask_first.reasons)
+    assert any("steroid tablets" in r for r in ask_first.reasons)
+    liver = until_seen_advice(ADULT, {**ALL_NO, "liver": "yes", "pregnant": "not_sure"})
+    assert ids(liver)[1:3] == ["paracetamol_ask_first", "pregnancy_ask_midwife"]
+
+
+@given(
+    st.integers(0, 110),
+    st.dictionaries(st.sampled_from(SCREEN_IDS), st.sampled_from(["yes", "no", "not_sure"])),
+)
+def test_until_seen_never_suggests_a_painkiller_and_always_warns_a_child(
+    age: int, answers: dict[str, str]
+) -> None:
+    advice = until_seen_advice({**ADULT, "age": age}, answers)
+    assert not {"paracetamol_first", "nsaid_if_chosen", "nsaid_not_routine"} & set(ids(advice))
+    assert not any(DOSE.search(t) for t in texts(advice.to_dict()))
+    if age < 16:
+        (ask_first,) = [i for i in advice.items if i.id == "nsaid_ask_first"]
+        assert any("never take aspirin" in r for r in ask_first.reasons)
 
 
 screen_answers = st.dictionaries(

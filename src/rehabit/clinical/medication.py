@@ -33,6 +33,7 @@ ADVICE_KEYS = (
     "nsaid_clear",
     "nsaid_caution",
     "nsaid_unanswered",
+    "until_seen",
 )
 
 
@@ -360,13 +361,42 @@ def medication_advice(
         items.append(advice["pregnancy_note"])
     if early_injury:
         items.append(advice["nsaid_early"])
+    ask_first = _ask_first(result, advice)
+    if ask_first is not None:
+        items.append(ask_first)
+    elif not early_injury:
+        items.append(advice["nsaid_clear"])
+    return MedicationAdvice(result, tuple(items))
+
+
+def until_seen_advice(
+    answers: Mapping[str, object], medication: Mapping[str, object] | None
+) -> MedicationAdvice:
+    """Until an urgent or emergency check (or a doctor's check after a warning sign): no
+    painkiller is suggested, the clinician who sees the person advises on pain relief. Only
+    the screen's cautions are told, so that nobody waits on a painkiller that is not safe
+    for them (a child is always told never to take aspirin)."""
+    data = load_medication_data()
+    result = screen(answers, medication)
+    advice = data.advice
+    items = [advice["until_seen"]]
+    if result.answers.get("liver") in ("yes", "not_sure"):
+        items.append(advice["paracetamol_liver"])
+    if result.answers.get("pregnant") in ("yes", "not_sure"):
+        items.append(advice["pregnancy_note"])
+    ask_first = _ask_first(result, advice)
+    if ask_first is not None:
+        items.append(ask_first)
+    return MedicationAdvice(result, tuple(items))
+
+
+def _ask_first(result: MedicationScreen, advice: Mapping[str, PlanItem]) -> PlanItem | None:
+    """The "ask a pharmacist or doctor first" advice with the cautions; None when clear."""
     if result.status == "caution":
         base = advice["nsaid_caution"]
         told = tuple(c.reason for c in result.cautions if c.answer != "not_sure")
         unsure = tuple(c.reason for c in result.cautions if c.answer == "not_sure")
-        items.append(replace(base, reasons=told, reasons_unsure=unsure))
-    elif result.status == "unanswered":
-        items.append(advice["nsaid_unanswered"])
-    elif not early_injury:
-        items.append(advice["nsaid_clear"])
-    return MedicationAdvice(result, tuple(items))
+        return replace(base, reasons=told, reasons_unsure=unsure)
+    if result.status == "unanswered":
+        return advice["nsaid_unanswered"]
+    return None

@@ -4,7 +4,8 @@ Built from an assessment result (``assess(answers).to_dict()``), the answers and
 since the pain began, from the reviewed data in ``data/selfcare.yaml`` (PEACE & LOVE,
 evidence.md section 4) and the medicine screen in ``medication.py``. A red flag, or an
 emergency or urgent disposition, suppresses the plan: the urgent advice stays first and the
-plan only says "keep still and get help" until the person has been seen.
+plan only says "keep still and get help" until the person has been seen, with the medicine
+screen's cautions (which painkillers may not be safe while they wait), never a suggestion.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rehabit.clinical.medication import (
     medication_advice,
     plan_item,
     text_field,
+    until_seen_advice,
     validate_medication_answers,
 )
 from rehabit.clinical.questionnaire import is_child, load_questionnaire, load_yaml
@@ -420,6 +422,7 @@ def build_plan(
         return SelfCarePlan(
             data.version, level, True, days, causes, (item,), watch,
             urgent_first=tuple(u for u in urgent if u), notice=data.suppressed_notice,
+            medication=until_seen_advice(answers, medication),
         )  # fmt: skip
     framing = framing_for(causes, answers, days)
     phase, reason = stage_for(framing, days, answers.get("pain_now"))
