@@ -154,7 +154,9 @@ class SelfCarePlanOut(Schema):
     disposition: str
     suppressed: bool = Field(
         description="True after a red flag or an emergency/urgent result: the urgent advice "
-        "comes first and the plan is for after that care."
+        "comes first and the plan is for after that care. Its items, stage and recheck are "
+        "then empty; ``medication`` still holds the painkiller safety until the person is "
+        "seen (the cautions and the questions left open), and suggests no painkiller."
     )
     urgent_first: list[str]
     notice: str | None
