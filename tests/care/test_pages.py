@@ -176,6 +176,10 @@ def test_an_urgent_plan_tells_the_painkiller_cautions_until_seen(client: Client)
     assert "The doctor who sees you will advise you on pain relief" in section
     assert "Ask a pharmacist or doctor before any anti-inflammatory painkiller" in section
     assert "A blood thinner: together with an anti-inflammatory painkiller" in section
+    # Phone walk 8: "aspirin-type medicines" read as "stop your aspirin"; the caution is
+    # about adding a painkiller, and says once why (no "because of what you told us:").
+    assert "keep taking the medicines your doctor prescribed, a low-dose aspirin" in section
+    assert "because of what you told us" not in section
     # The questions the check left open, with the normal plan's form.
     assert 'name="other_bleeding_medicines"' in section and 'name="blood_thinners"' not in body
     # Still no exercise, stretching, heat or loading advice.

@@ -481,7 +481,7 @@ STRINGS = [
     gettext_noop('Do not start stretches or exercises for the back of the knee or thigh until a doctor has checked the lump.'),
     gettext_noop('Do not stretch into pain yet'),
     gettext_noop('Do not take anti-inflammatory painkillers such as ibuprofen unless a doctor or pharmacist says so: they can add strain to the kidneys.'),
-    gettext_noop('Do not take anti-inflammatory painkillers, such as ibuprofen, naproxen, diclofenac or aspirin-type medicines, and do not use gels or creams that contain them, without asking a pharmacist or doctor first. This is because of what you told us:'),
+    gettext_noop('Do not take anti-inflammatory painkillers, such as ibuprofen, naproxen, diclofenac or aspirin-type medicines, and do not use gels or creams that contain them, without asking a pharmacist or doctor first. This is about adding a painkiller: keep taking the medicines your doctor prescribed, a low-dose aspirin included, unless they tell you otherwise.'),
     gettext_noop('Do not try to exercise or stretch the sore muscles until a doctor says it is safe.'),
     gettext_noop('Do not try to exercise or stretch through this kind of pain until a doctor has checked you.'),
     gettext_noop('Do not try to walk it off. Wait for help to move you.'),
