@@ -149,6 +149,7 @@ def test_save_takes_nothing_this_session_does_not_list_or_someone_owns(
 def test_not_mine_leaves_it_unowned_and_unlisted_until_retention_erases_it(
     patient: Any, settings: Any
 ) -> None:
+    settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS = 90
     client = Client()
     older = check_made(client, timedelta(hours=3))
     recent = check_made(client, timedelta(minutes=5))
@@ -164,8 +165,9 @@ def test_not_mine_leaves_it_unowned_and_unlisted_until_retention_erases_it(
         f"The check of {THREE_HOURS_BEFORE} is not saved to your account and is no longer "
         "listed in this browser." in body
     )
+    # Its address still opens it (as any anonymous result's does) until it is erased.
+    assert "can still open it until it is erased, 90 days after its last use" in body
     assert older not in page(client, "/account/")
-    settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS = 90
     assert erase_unclaimed(SIGN_IN + timedelta(days=91)) == 1
     assert not Assessment.objects.filter(pk=older).exists()
 

@@ -169,9 +169,11 @@ def _check_kind() -> Kind:
         not_saved=lambda when: (
             _(
                 "The check of %(when)s is not saved to your account and is no longer listed in "
-                "this browser."
+                "this browser. Anyone who has its address can still open it until it is "
+                "erased, %(days)s days after its last use: on a shared computer, clear the "
+                "browser's history too."
             )
-            % {"when": when}
+            % {"when": when, "days": settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS}
         ),
     )
 
