@@ -130,17 +130,19 @@ def test_signing_in_moves_a_visitors_sessions_of_this_sitting_into_the_account(
 ) -> None:
     with time_machine.travel(SIGNED_IN - timedelta(minutes=20), tick=False):
         client.post("/prevention/warm_up/", {**GOOD, "exercise_ids": ["easy_jog"], "token": "b1"})
+    # Everything signed in happens at the sign-in's clock: the session would have
+    # expired by the test's own clock at some of the awkward ones (scripts/test).
     with time_machine.travel(SIGNED_IN, tick=False):
         response = _sign_in(client, patient)
-    assert response["Location"] == "/account/"  # nothing older to ask about
-    entry = PreventionSession.objects.get()
-    assert entry.owner == patient
-    assert client.session[SESSION_KEY] == []
-    assert (
-        "Your prevention session of Wednesday 13 January 2027, 09:10 (GMT, Europe/London) "
-        "is saved to your account." in _text(client.get("/account/"))
-    )
-    assert "Warm-up before sport" in _log(client.get("/prevention/"))
+        assert response["Location"] == "/account/"  # nothing older to ask about
+        entry = PreventionSession.objects.get()
+        assert entry.owner == patient
+        assert client.session[SESSION_KEY] == []
+        assert (
+            "Your prevention session of Wednesday 13 January 2027, 09:10 (GMT, Europe/London) "
+            "is saved to your account." in _text(client.get("/account/"))
+        )
+        assert "Warm-up before sport" in _log(client.get("/prevention/"))
 
 
 def test_an_older_session_is_not_attached_until_the_person_says_it_is_theirs(
@@ -163,9 +165,9 @@ def test_an_older_session_is_not_attached_until_the_person_says_it_is_theirs(
         assert "Felt strong." not in page and "Nordic" not in page
         [token] = re.findall(r'name="item" value="([0-9a-f]+)"', page)
         saved = client.post(response["Location"], {"item": token, "choice": "save"})
-    assert saved["Location"] == "/account/"
-    entry.refresh_from_db()
-    assert entry.owner == patient and client.session[SESSION_KEY] == []
+        assert saved["Location"] == "/account/"
+        entry.refresh_from_db()
+        assert entry.owner == patient and client.session[SESSION_KEY] == []
 
 
 def test_not_mine_leaves_an_older_session_unowned_and_unlisted(
@@ -178,9 +180,9 @@ def test_not_mine_leaves_an_older_session_unowned_and_unlisted(
         page = _text(client.get("/account/is-this-yours/"))
         [token] = re.findall(r'name="item" value="([0-9a-f]+)"', page)
         client.post("/account/is-this-yours/", {"item": token, "choice": "not_mine"})
-    assert PreventionSession.objects.get().owner is None
-    assert client.session[SESSION_KEY] == []
-    assert "No session logged yet." in _log(client.get("/prevention/"))
+        assert PreventionSession.objects.get().owner is None
+        assert client.session[SESSION_KEY] == []
+        assert "No session logged yet." in _log(client.get("/prevention/"))
 
 
 def test_a_signed_in_person_owns_the_session_from_the_first_write(
