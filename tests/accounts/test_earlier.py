@@ -6,6 +6,7 @@ check yours?" on a page that shows only its date and time."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +32,14 @@ PAGE = "/account/is-this-yours/"
 # The patients' profiles are in Europe/London, which is on GMT in January.
 FIVE_MINUTES_BEFORE = "Wednesday 13 January 2027, 09:25 (GMT, Europe/London)"
 THREE_HOURS_BEFORE = "Wednesday 13 January 2027, 06:30 (GMT, Europe/London)"
+
+
+@pytest.fixture(autouse=True)
+def _just_after_the_sign_in() -> Iterator[None]:
+    """What a test does not time itself happens just after the sign-in, so the session it
+    reads is still valid at every test clock (tests/clock.py, scripts/test)."""
+    with time_machine.travel(SIGN_IN + timedelta(minutes=3), tick=False):
+        yield
 
 
 def check_made(client: Client, before: timedelta) -> str:
