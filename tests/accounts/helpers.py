@@ -196,6 +196,14 @@ def admin_user(db: Any) -> Any:
     )
 
 
+def sign_up(client: Client, email: str, password: str = PASSWORD) -> Any:
+    """Create an account through the sign-up form (terms accepted)."""
+    return client.post(
+        "/account/signup/",
+        {"email": email, "password1": password, "password2": password, "accept_terms": "on"},
+    )
+
+
 def fill_sign_up(page: Any, email: str, password: str = PASSWORD) -> None:
     """Fill the sign-up form in a browser page (Playwright) and accept the terms; the test
     presses the button itself (click or tap)."""

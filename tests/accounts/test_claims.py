@@ -14,7 +14,7 @@ from django.test import Client
 
 from rehabit.assessments.claims import SESSION_KEY, attach_assessments, forget_assessments
 from rehabit.assessments.models import Assessment
-from tests.accounts.helpers import PASSWORD, assessment_for, valid_answers
+from tests.accounts.helpers import PASSWORD, assessment_for, sign_up, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,7 @@ def test_sign_up_then_verify_attaches_the_earlier_assessment() -> None:
     client = Client()
     assessment_id = anonymous_assessment(client)
     assert "saved to your new account" in client.get("/account/signup/").content.decode()
-    client.post(
-        "/account/signup/",
-        {
-            "email": "fresh@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "accept_terms": "on",
-        },
-    )
+    sign_up(client, "fresh@example.org")
     user = get_user_model().objects.get(email="fresh@example.org")
     assert Assessment.objects.get(pk=assessment_id).owner == user
     url = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]

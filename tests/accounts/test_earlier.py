@@ -22,7 +22,7 @@ from rehabit.accounts.earlier import waiting
 from rehabit.assessments.claims import SESSION_KEY
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.retention import erase_unclaimed
-from tests.accounts.helpers import PASSWORD, assessment_for
+from tests.accounts.helpers import PASSWORD, assessment_for, sign_up
 from tests.accounts.test_claims import anonymous_assessment
 
 pytestmark = pytest.mark.django_db
@@ -225,15 +225,7 @@ def test_sign_up_follows_the_same_rule() -> None:
     older = check_made(client, timedelta(hours=3))
     recent = check_made(client, timedelta(minutes=5))
     with time_machine.travel(SIGN_IN, tick=False):
-        client.post(
-            "/account/signup/",
-            {
-                "email": "fresh@example.org",
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "accept_terms": "on",
-            },
-        )
+        sign_up(client, "fresh@example.org")
     user = get_user_model().objects.get(email="fresh@example.org")
     assert Assessment.objects.get(pk=recent).owner == user
     assert Assessment.objects.get(pk=older).owner is None
