@@ -249,3 +249,44 @@ def test_the_window_is_a_setting(patient: Any, settings: Any) -> None:
     response = sign_in(client, patient)
     assert response["Location"].startswith(PAGE)
     assert Assessment.objects.get(pk=recent).owner is None
+
+
+def reauthenticate_for_deletion(client: Client) -> str:
+    """The delete page after the password again (it asks for it first); its text."""
+    reauth = client.get("/account/data/delete/")["Location"]
+    assert client.post(reauth, {"password": PASSWORD}).status_code == 302
+    response = client.get("/account/data/delete/")
+    assert response.status_code == 200
+    return text(response.content.decode())
+
+
+def test_deleting_the_account_leaves_a_check_nobody_claimed_and_says_so(patient: Any) -> None:
+    client = Client()
+    older = check_made(client, timedelta(hours=3))
+    sign_in(client, patient)
+    body = reauthenticate_for_deletion(client)
+    assert "This browser also lists a check or prevention session done here without an" in body
+    assert "deleting your account does not erase it" in body
+    link = f'href="{PAGE}?next=%2Faccount%2Fdata%2Fdelete%2F"'
+    assert link in client.get("/account/data/delete/").content.decode()
+
+    response = client.post("/account/data/delete/", {"confirm": "on"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not get_user_model().objects.filter(pk=patient.pk).exists()
+    # Perhaps someone else's: left without an owner for the retention rule.
+    assert Assessment.objects.filter(pk=older, owner__isnull=True).exists()
+
+
+def test_a_check_saved_before_deleting_the_account_is_erased_with_it(patient: Any) -> None:
+    client = Client()
+    older = check_made(client, timedelta(hours=3))
+    sign_in(client, patient)
+    reauthenticate_for_deletion(client)
+    [item] = item_names(page(client, f"{PAGE}?next=/account/data/delete/"))
+    response = answer(client, {"item": item, "choice": "save", "next": "/account/data/delete/"})
+    assert response["Location"] == "/account/data/delete/"
+    body = text(client.get("/account/data/delete/").content.decode())
+    assert "This browser also lists" not in body
+
+    client.post("/account/data/delete/", {"confirm": "on"})
+    assert not Assessment.objects.filter(pk=older).exists()

@@ -93,12 +93,13 @@ def everything(django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
     TOTP.activate(person, TOTP_SECRET)
     RecoveryCodes.activate(person)
 
-    # Assessments: one done signed in (owned from the first write), one done before the
-    # fix (unowned, listed in the signed-in session), with a whole exercise log.
+    # Assessments: one done signed in (owned from the first write), with a whole exercise
+    # log; and one this browser did without an account that nobody has claimed (listed in
+    # the signed-in session, waiting for "Is this yours?": perhaps someone else's).
     owned = record_assessment(valid_answers(), owner=person)
-    legacy = record_assessment(valid_answers())
+    waiting = record_assessment(valid_answers())
     session = client.session
-    session[SESSION_KEY] = [str(legacy.pk)]
+    session[SESSION_KEY] = [str(waiting.pk)]
     session.save()
     program = program_for(owned)
     logged, _ = log_session(owned, session_data(program, note=NOTE), idempotency_key="k-1")
@@ -154,7 +155,8 @@ def everything(django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
     return {
         "person": person,
         "client": client,
-        "assessments": [str(owned.pk), str(legacy.pk)],
+        "assessments": [str(owned.pk)],
+        "waiting": str(waiting.pk),
         "appointments": [str(a.pk) for a in (soon, later, moved_from, moved)],
         "entry": entry,
         "therapists": (tara, sid),
@@ -245,6 +247,11 @@ def test_erasure_finds_everything_the_person_created(everything: dict[str, Any])
     assert get_user_model().objects.filter(pk__in=[tara.user_id, sid.user_id]).count() == 2
     assert Appointment.objects.filter(patient__email="wendy@example.org").exists()
     assert not Assessment.objects.filter(pk__in=everything["assessments"]).exists()
+    # The check nobody claimed is not the person's to erase: it stays without an owner,
+    # listed in no session, until the retention rule erases it.
+    assert Assessment.objects.filter(pk=everything["waiting"], owner__isnull=True).exists()
+    for session in Session.objects.all():
+        assert everything["waiting"] not in map(str, session.get_decoded().get(SESSION_KEY, []))
     # Each therapist of a cancelled session has a notice waiting in the outbox (found by
     # the search above to name nobody), not linked to the erased person.
     from rehabit.mail.models import OutgoingMessage

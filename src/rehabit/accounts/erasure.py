@@ -8,9 +8,12 @@ Order (security findings 2, 9 and 10):
    closes the person's bookings through its own actions: waitlist entries closed,
    appointments that are not over yet cancelled (inside the change window too), the freed
    times offered to the waitlist, each therapist told (``rehabit.booking.erasure``);
-3. sessions: every session signed in as the person is deleted (the assessments those
-   sessions list as done there, unowned, are the person's and are erased too), and the
-   person's assessment ids are taken out of any other session;
+3. sessions: every session signed in as the person is deleted, and the person's
+   assessment ids are taken out of any other session. A check or prevention session such
+   a session lists without an owner is left alone: it waits for whoever made it to say it
+   is theirs ("Is this yours?", ``rehabit.accounts.earlier``), and on a shared computer it
+   may be someone else's. The delete page says how many there are and offers to save
+   them first; the retention rule erases the rest 90 days after their last use;
 4. the admin's change history about any of it is blanked;
 5. other apps remove what they keep about the person (``personal_data_erasing``: the
    clinical notes, the booking app's queued tasks about the person);
@@ -87,20 +90,16 @@ def checkpoint_sqlite() -> tuple[int, int, int] | None:
     return int(busy), int(log), int(done)
 
 
-def _scan_sessions(user_id: int, assessment_ids: set[str]) -> set[str]:
-    """Delete the person's sessions; strip their assessment ids from any other. Returns
-    the unowned assessments the person's signed-in sessions list (done there)."""
+def _scan_sessions(user_id: int, assessment_ids: set[str]) -> None:
+    """Delete the person's sessions; strip their assessment ids from any other."""
     from rehabit.assessments.claims import SESSION_KEY, listed_assessments
 
-    found: set[str] = set()
     doomed: list[str] = []
     for session in Session.objects.iterator():
         data = session.get_decoded()
-        listed = set(listed_assessments(data))
         if data.get("_auth_user_id") == str(user_id):
             doomed.append(session.session_key)
-            found |= listed
-        elif listed & assessment_ids:
+        elif set(listed_assessments(data)) & assessment_ids:
             data[SESSION_KEY] = [i for i in data[SESSION_KEY] if str(i) not in assessment_ids]
             Session.objects.save(session.session_key, data, session.expire_date)
     try:
@@ -110,7 +109,6 @@ def _scan_sessions(user_id: int, assessment_ids: set[str]) -> set[str]:
     except LookupError:  # pragma: no cover - usersessions not installed
         pass
     Session.objects.filter(session_key__in=doomed).delete()
-    return found
 
 
 def _blank_admin_history(user: Any) -> None:
@@ -142,9 +140,7 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
 
     with transaction.atomic():
         user_id = int(user.pk)
-        owned = {
-            str(pk) for pk in Assessment.objects.filter(owner=user).values_list("pk", flat=True)
-        }
+        owned = _assessments_of(user)
         record(
             AuditAction.ACCOUNT_DELETED,
             request=request,
@@ -152,16 +148,9 @@ def erase_account(user: Any, *, request: HttpRequest | None = None) -> int:
             details={"assessments": len(owned)},
         )
         account_erasure_begun.send(sender=type(user), user=user, request=request)
-        done_here = _scan_sessions(user_id, owned)
-        unowned = Assessment.objects.filter(pk__in=done_here, owner__isnull=True)
-        unowned.update(owner=user)  # done in the person's signed-in session: theirs
-        assessment_ids = owned | {
-            str(pk) for pk in Assessment.objects.filter(owner=user).values_list("pk", flat=True)
-        }
+        _scan_sessions(user_id, owned)
         _blank_admin_history(user)
-        personal_data_erasing.send(
-            sender=type(user), user=user, assessment_ids=sorted(assessment_ids)
-        )
+        personal_data_erasing.send(sender=type(user), user=user, assessment_ids=sorted(owned))
         addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
         lockout.clear(user.email, *addresses)
         Assessment.objects.filter(owner=user).delete()
