@@ -27,6 +27,7 @@ _CAUTION_ORDER: Mapping[str, int] = {"no": 0, "not_sure": 1, "yes": 2}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 ADVICE_KEYS = (
     "paracetamol",
+    "paracetamol_child",
     "paracetamol_liver",
     "pregnancy_note",
     "nsaid_early",
@@ -356,7 +357,9 @@ def medication_advice(
     result = screen(answers, medication)
     advice = data.advice
     liver = result.answers.get("liver") in ("yes", "not_sure")
-    items = [advice["paracetamol_liver"] if liver else advice["paracetamol"]]
+    # A child (the under-16 rule) reads a child's paracetamol advice, never the adult's.
+    paracetamol = advice["paracetamol_child" if data.under_16.holds(answers) else "paracetamol"]
+    items = [advice["paracetamol_liver"] if liver else paracetamol]
     if result.answers.get("pregnant") in ("yes", "not_sure"):
         items.append(advice["pregnancy_note"])
     if early_injury:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.levels import LEVELS
+from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.medication import (
     MedicationAdvice,
     PlanItem,
@@ -43,7 +43,9 @@ _ITEM_KEYS = frozenset(
     {"id", "title", "text", "steps", "phases", "framing", "conditions", "show_if", "hide_if"}
     | {"kind", "source", "expert"}
 )
-_WATCH_KEYS = frozenset({"id", "sign", "action", "level", "conditions", "ages", "source", "expert"})
+_WATCH_KEYS = frozenset(
+    {"id", "sign", "action", "level", "conditions", "ages", "covers", "source", "expert"}
+)
 AGES = ("child", "adult")  # a watch item only for a child (under 16, a parent answers), or not
 _STAGES = ("early", "middle", "loading", "unknown")
 STAGE_REASON_KEYS = (
@@ -88,6 +90,10 @@ class WatchItem:
     level: str
     conditions: frozenset[str] = frozenset()
     ages: str | None = None  # "child" or "adult": shown only to them; None: to everyone
+    # Signs shown to everyone that this one, for its age group, says in their words (a
+    # child's fever covers the adult's fever): a plan that shows this one does not also
+    # show them. Checked at load (``_check_covers``).
+    covers: tuple[str, ...] = ()
     source: str | None = None
     expert: str | None = None
 
@@ -219,6 +225,9 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
         raise SelfCareDataError(f"{where}: unknown keys, or level not one of {LEVELS}")
     if raw.get("ages") not in (None, *AGES):
         raise SelfCareDataError(f"{where}: ages must be one of {AGES}")
+    covers = raw.get("covers") or []
+    if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
+        raise SelfCareDataError(f"{where}: covers must be a list of watch_for ids")
     source, expert = cited(raw, where, SelfCareDataError)
     return WatchItem(
         id=str(raw["id"]),
@@ -227,9 +236,45 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
         level=str(raw["level"]),
         conditions=_ids(raw.get("conditions"), f"{where}.conditions", conditions),
         ages=None if raw.get("ages") is None else str(raw["ages"]),
+        covers=tuple(covers),
         source=source,
         expert=expert,
     )
+
+
+def _check_covers(watch: Sequence[WatchItem]) -> None:
+    """A sign may cover (stand in for) another only where showing it alone loses nothing:
+    it is for one age group (``ages``) and the covered sign is shown to that group too; it
+    is at least as urgent, and shown with every likely cause the covered one is, so every
+    plan that would show the covered sign to that group shows this one in its place; and
+    the covered sign covers nothing itself (no chains)."""
+    by_id = {w.id: w for w in watch}
+    for item in watch:
+        where = f"watch_for {item.id!r}"
+        if item.covers and item.ages is None:
+            raise SelfCareDataError(f"{where}: only a sign for one age group (ages) covers")
+        if len(set(item.covers)) != len(item.covers) or item.id in item.covers:
+            raise SelfCareDataError(f"{where}: covers repeats a sign or names itself")
+        for cid in item.covers:
+            covered = by_id.get(cid)
+            if covered is None:
+                raise SelfCareDataError(f"{where}: covers an unknown sign {cid!r}")
+            if covered.ages not in (None, item.ages):
+                raise SelfCareDataError(f"{where}: covers {cid!r}, not shown to its age group")
+            if RANK[covered.level] > RANK[item.level]:
+                raise SelfCareDataError(f"{where}: covers the more urgent sign {cid!r}")
+            if item.conditions and not (
+                covered.conditions and covered.conditions <= item.conditions
+            ):
+                raise SelfCareDataError(f"{where}: covers {cid!r}, shown with other causes")
+            if covered.covers:
+                raise SelfCareDataError(f"{where}: covers {cid!r}, which covers others")
+
+
+def _uncovered(watch: Sequence[WatchItem]) -> tuple[WatchItem, ...]:
+    """The signs shown, less those that a shown sign covers (said once, in its words)."""
+    hidden = {cid for w in watch for cid in w.covers}
+    return tuple(w for w in watch if w.id not in hidden)
 
 
 def stage_name(title: str) -> str:
@@ -274,6 +319,7 @@ def parse_selfcare(data: object) -> SelfCareData:
     )
     _unique([i.item.id for i in items], "items")
     _unique([w.id for w in watch], "watch_for")
+    _check_covers(watch)
     suppressed, recheck = data.get("suppressed"), data.get("recheck")
     booked = data.get("recheck_booked")
     if (
@@ -414,10 +460,12 @@ def build_plan(
         item = data.suppressed_item if now else data.suppressed_item_soon
         if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
             item = data.suppressed_item_days
-        watch = tuple(
-            w
-            for w in data.watch_for
-            if (not now or w.level == "emergency") and w.for_age(answers.get("age"))
+        watch = _uncovered(
+            [
+                w
+                for w in data.watch_for
+                if (not now or w.level == "emergency") and w.for_age(answers.get("age"))
+            ]
         )
         return SelfCarePlan(
             data.version, level, True, days, causes, (item,), watch,
@@ -439,11 +487,13 @@ def build_plan(
         answers, medication, early_injury=framing == "acute" and phase == "early"
     )
     relief = pain_relief.items
-    watch = tuple(
-        w
-        for w in data.watch_for
-        if (not w.conditions or not w.conditions.isdisjoint(causes))
-        and w.for_age(answers.get("age"))
+    watch = _uncovered(
+        [
+            w
+            for w in data.watch_for
+            if (not w.conditions or not w.conditions.isdisjoint(causes))
+            and w.for_age(answers.get("age"))
+        ]
     )
     return SelfCarePlan(
         data.version, level, False, days, causes, items, watch,

@@ -32,6 +32,7 @@ NOT_PROSE = {
     "note",
     "condition",
     "also",
+    "covers",  # red flags and warning signs a child's one stands in for (ids)
     "see",
     "if_mild",
     "if_severe",
