@@ -55,7 +55,7 @@ def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Cl
             labels = by_id[qid]["for_a_child"]["options"]
             assert list(labels) == [v for v in question.option_values if v in labels]
     assert by_id["bear_weight"]["for_a_child"] == {
-        "text": None,
+        "text": "Can your child stand on the painful leg and take 4 steps?",
         "help": None,
         "options": {"limping": "Yes, but my child limps"},
     }

@@ -826,6 +826,49 @@ def test_a_parent_picks_answers_that_speak_of_their_child(client: Client, age: i
     assert ("Yes, but I limp" in printed) is not child
 
 
+@pytest.mark.parametrize("age", [9, 40])
+def test_the_questions_speak_to_a_parent_of_their_child(client: Client, age: int) -> None:
+    """2026.12.9: a parent reads "Where does your child feel the pain?", not "Where do you
+    feel the pain?" with a note to read "you" as their child; an adult reads "you"."""
+    child = age < 16
+    answers = completed({**answers_for("self_care"), "age": age})
+    html = walk_to(client, answers, "pain")
+    assert ("Where does your child feel the pain?" in html) is child
+    assert ("Where do you feel the pain?" in html) is not child
+    assert ("The bony spot your child sits on (sitting bone)" in html) is child
+    assert ("the questions ask about your child" in html) is child
+    assert "it means your child" not in html
+    url = walk_pages(client, answers)
+    printed = client.get(url + "print/").content.decode()
+    questions = load_questionnaire().questions
+    for qid in ("location", "bear_weight", "walk_test"):
+        assert qid in answers
+        question = questions[qid]
+        assert (escape(question.worded_for(9).text) in printed) is child, qid
+        assert (escape(question.text) in printed) is not child, qid
+    assert ("Ask your child to walk 10 steps" in printed) is child
+
+
+def test_a_child_s_check_saved_by_2026_12_8_opens_and_scores_the_same(client: Client) -> None:
+    """A check saved under 2026.12.8 (the same questions, worded for "you") opens with
+    today's wording and is read, and scored again, with the same answers."""
+    answers = completed({**answers_for("self_care"), "age": 9})
+    url = walk_pages(client, answers)
+    saved = result_of(url)
+    Assessment.objects.filter(pk=saved.pk).update(questionnaire_version="2026.12.8")
+    saved = Assessment.objects.get(pk=saved.pk)
+    assert saved.result["questionnaire_version"] == "2026.12.8"
+    assert saved.current_answers == saved.answers
+    again = assess(saved.current_answers).to_dict()
+    assert again["questionnaire_version"] == load_questionnaire().version == "2026.12.9"
+    assert {**again, "questionnaire_version": "2026.12.8"} == saved.result
+    page = client.get(url)
+    assert page.status_code == 200
+    printed = client.get(url + "print/")
+    assert printed.status_code == 200
+    assert "Where does your child feel the pain?" in printed.content.decode()
+
+
 @pytest.mark.parametrize("age", [7, 40])
 def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child(
     client: Client, age: int

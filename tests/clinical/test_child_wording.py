@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.questionnaire import QuestionnaireError, load_yaml, parse_questionnaire
+from rehabit.clinical.questionnaire import (
+    QuestionnaireError,
+    load_yaml,
+    parse_questionnaire,
+    speaks_to_you,
+)
 
 # I (also in I'm, I've, I'd), me, my, mine, myself as whole words, "I" only as a capital.
 FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|mine|myself)\b")
@@ -82,7 +87,8 @@ def test_a_child_s_parent_reads_the_child_labels(age: int) -> None:
     assert child.values == bear_weight.values
     assert [o.value for o in child.options] == list(bear_weight.option_values)
     assert child.labels["yes"] == bear_weight.labels["yes"] == "Yes, without a limp"
-    assert child.text == bear_weight.text and child.help == bear_weight.help
+    assert child.text == "Can your child stand on the painful leg and take 4 steps?"
+    assert child.help == bear_weight.help
     walk = questions["walk_test"].worded_for(age)
     assert walk.labels["limp"] == "My child limped"
     assert walk.labels["not_tried"] == "We did not try, or we would rather not"
@@ -106,12 +112,13 @@ def test_the_child_labels_are_in_the_schema_in_display_order() -> None:
         for item in s["questions"]
     }
     assert items["bear_weight"]["for_a_child"] == {
-        "options": {"limping": "Yes, but my child limps"}
+        "text": "Can your child stand on the painful leg and take 4 steps?",
+        "options": {"limping": "Yes, but my child limps"},
     }
     walk = items["walk_test"]["for_a_child"]["options"]
     assert list(walk) == ["normal", "painful", "limp", "could_not", "not_tried"]
     assert set(items["pelvic_changes"]["for_a_child"]) == {"text", "help"}
-    assert "for_a_child" not in items["location"]
+    assert "for_a_child" not in items["side"]
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +190,8 @@ def test_a_malformed_child_label_is_refused_saying_where(
 
 def test_a_yes_no_question_can_word_its_built_in_answers_for_a_child(raw: Any) -> None:
     data = copy.deepcopy(raw)
-    _question(data, "pop")["for_a_child"] = {"options": {"not_sure": "My child is not sure"}}
+    pop_child = _question(data, "pop")["for_a_child"]
+    pop_child["options"] = {"not_sure": "My child is not sure"}
     pop = parse_questionnaire(data).questions["pop"]
     assert pop.worded_for(9).labels == {
         "yes": "Yes",
@@ -191,3 +199,159 @@ def test_a_yes_no_question_can_word_its_built_in_answers_for_a_child(raw: Any) -
         "not_sure": "My child is not sure",
     }
     assert pop.worded_for(30).labels["not_sure"] == "Not sure"
+
+
+# Questions whose own text speaks to "you" and that have no child's text: the age, put to
+# whoever answers, and two a child's parent is never shown (from 16, from 50).
+OWN_TEXT_FOR_EVERYONE = {"age", "sexual_function_change", "foot_sore"}
+
+
+def test_every_question_a_parent_can_be_shown_speaks_of_their_child() -> None:
+    """2026.12.9: a parent no longer reads "Where do you feel the pain?" about their child;
+    only the age keeps its "you" (its help says what a parent enters)."""
+    questions = load_questionnaire().questions
+    own = {qid for qid, q in questions.items() if speaks_to_you(q.text) and q.child_text is None}
+    assert own == OWN_TEXT_FOR_EVERYONE
+    assert [qid for qid, q in questions.items() if q.asks_whoever_answers] == ["age"]
+    for qid, question in questions.items():
+        if qid in OWN_TEXT_FOR_EVERYONE:
+            continue
+        child = question.worded_for(9)
+        assert not speaks_to_you(question.help) or child.help != question.help, qid
+        assert all(
+            not speaks_to_you(o.label) or child.labels[o.value] != o.label for o in question.options
+        ), qid
+    child = {qid: q.worded_for(9) for qid, q in questions.items()}
+    assert child["location"].text == "Where does your child feel the pain?"
+    assert child["location"].labels["sitting_bone"] == (
+        "The bony spot your child sits on (sitting bone)"
+    )
+    # A self-test tells the parent what to ask their child to do.
+    assert child["bridge_test"].help.startswith("1. Ask your child to lie on their back")  # type: ignore[union-attr]
+    assert child["age"].text == "How old are you?"
+
+
+@pytest.mark.parametrize("age", [5, 9, 15])
+def test_only_the_words_change_for_a_child(age: int) -> None:
+    for qid, question in load_questionnaire().questions.items():
+        child = question.worded_for(age)
+        assert (child.id, child.type, child.required, child.show_if, child.ask) == (
+            question.id,
+            question.type,
+            question.required,
+            question.show_if,
+            question.ask,
+        ), qid
+        assert (child.min, child.max, child.option_values, child.exclusive) == (
+            question.min,
+            question.max,
+            question.option_values,
+            question.exclusive,
+        ), qid
+
+
+def _refused(data: Any) -> str:
+    with pytest.raises(QuestionnaireError) as refused:
+        parse_questionnaire(data)
+    return str(refused.value)
+
+
+def _with_new_question(raw: Any, question: dict[str, Any], section: str = "symptoms") -> Any:
+    data = copy.deepcopy(raw)
+    next(s for s in data["sections"] if s["id"] == section)["questions"].append(question)
+    return data
+
+
+NEW = {"id": "new_question", "text": "Do you feel a click in your knee?", "type": "yes_no"}
+
+
+def test_a_new_question_speaking_to_you_without_a_child_s_wording_is_refused(raw: Any) -> None:
+    message = _refused(_with_new_question(raw, NEW))
+    assert message.startswith(
+        "question 'new_question': its text speaks to \"you\", and a child's parent can be "
+        "shown it: give for_a_child.text"
+    )
+    assert "asks_whoever_answers: true" in message
+    worded = {**NEW, "for_a_child": {"text": "Does your child feel a click in their knee?"}}
+    new = parse_questionnaire(_with_new_question(raw, worded)).questions["new_question"]
+    assert new.worded_for(9).text == "Does your child feel a click in their knee?"
+
+
+@pytest.mark.parametrize(
+    ("qid", "remove", "message"),
+    [
+        ("location", "text", "question 'location': its text speaks to \"you\""),
+        ("saddle_numbness", "help", "question 'saddle_numbness': its help speaks to \"you\""),
+        ("pain_now", "help", "question 'pain_now': its help speaks to \"you\""),
+        (
+            "location",
+            "options",
+            "question 'location': the answer 'sitting_bone' speaks to \"you\", and a child's "
+            "parent can be shown it: give for_a_child.options",
+        ),
+    ],
+)
+def test_a_question_losing_its_child_s_wording_is_refused(
+    raw: Any, qid: str, remove: str, message: str
+) -> None:
+    data = copy.deepcopy(raw)
+    child = _question(data, qid)["for_a_child"]
+    del child[remove]
+    if not child:
+        del _question(data, qid)["for_a_child"]
+    assert message in _refused(data)
+
+
+@pytest.mark.parametrize(
+    "show_if",
+    [
+        {"q": "age", "gte": 16},
+        {"all": [{"q": "pain_now", "gte": 3}, {"q": "age", "gte": 18}]},
+        {"not": {"q": "age", "lte": 15}},
+        {"any": [{"q": "age", "gte": 40}, {"q": "foot_sore", "in": ["yes"]}]},
+        # After a question a child's parent is never shown (asked only from 16).
+        {"q": "sexual_function_change", "in": ["yes"]},
+        {"q": "sexual_function_change", "answered": True},
+        {"not": {"q": "sexual_function_change", "answered": False}},
+    ],
+)
+def test_a_question_a_child_is_never_shown_keeps_its_own_words(raw: Any, show_if: Any) -> None:
+    data = _with_new_question(raw, {**NEW, "show_if": show_if}, section="warning_signs")
+    assert "new_question" in parse_questionnaire(data).questions
+
+
+@pytest.mark.parametrize(
+    "show_if",
+    [
+        {"q": "age", "gte": 15},
+        {"q": "age", "lte": 15},
+        {"any": [{"q": "age", "gte": 16}, {"q": "pain_now", "gte": 3}]},
+        {"not": {"q": "age", "gte": 16}},
+        {"q": "sexual_function_change", "answered": False},
+        {"not": {"q": "sexual_function_change", "in": ["yes"]}},
+        {"q": "pop", "in": ["yes"]},
+    ],
+)
+def test_a_question_a_child_may_be_shown_needs_a_child_s_wording(raw: Any, show_if: Any) -> None:
+    data = _with_new_question(raw, {**NEW, "show_if": show_if}, section="warning_signs")
+    assert "question 'new_question': its text speaks to \"you\"" in _refused(data)
+
+
+def test_the_age_is_put_to_whoever_answers_and_keeps_its_words(raw: Any) -> None:
+    data = copy.deepcopy(raw)
+    del _question(data, "age")["asks_whoever_answers"]
+    assert "question 'age': its text speaks to \"you\"" in _refused(data)
+    _question(data, "age")["asks_whoever_answers"] = "yes"
+    assert "question 'age': asks_whoever_answers must be true or false" in _refused(data)
+    _question(data, "age").update(
+        asks_whoever_answers=True, for_a_child={"text": "How old is your child?"}
+    )
+    assert (
+        "question 'age': a question put to whoever answers (asks_whoever_answers) keeps its "
+        "own text and help; leave out for_a_child text and help"
+    ) in _refused(data)
+
+
+def test_a_frozen_earlier_version_is_read_as_it_was(raw: Any) -> None:
+    data = _with_new_question(raw, NEW)
+    assert "new_question" in parse_questionnaire(data, child_wording=False).questions

@@ -77,13 +77,31 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.8"
+    assert CURRENT == load_questionnaire().version == "2026.12.9"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
     assert UPGRADES["2026.12.2"][0] == "2026.12.3"
     assert UPGRADES["2026.12.3"][0] == "2026.12.4"
     assert UPGRADES["2026.12.4"][0] == "2026.12.7"
-    assert UPGRADES["2026.12.7"][0] == CURRENT
+    assert UPGRADES["2026.12.7"][0] == "2026.12.8"
+    assert UPGRADES["2026.12.8"][0] == CURRENT
+
+
+def test_2026_12_8_answers_mean_the_same_in_2026_12_9() -> None:
+    # 2026.12.9 gave a child's parent their own wording of the questions ("Where does your
+    # child feel the pain?"): the values and what they mean are unchanged, so every answer
+    # is kept as given.
+    answers = {
+        "age": 9,
+        "sex": "prefer_not",
+        "location": ["sitting_bone", "upper_thigh"],
+        "bear_weight": "limping",
+        "pelvic_changes": "no",
+        "walk_test": "limp",
+        "hop_test": "pain",
+    }
+    assert current_answers("2026.12.8", answers) == answers
+    assert all(valid_value(qid, value) for qid, value in answers.items())
 
 
 def test_2026_12_7_answers_mean_the_same_in_2026_12_8() -> None:

@@ -41,6 +41,7 @@ _QUESTION_KEYS = frozenset(
         "loads_the_leg",
         "asked_first",
         "for_a_child",
+        "asks_whoever_answers",
     }
 )
 # An age under this is a child's check, answered by a parent or carer: a question's
@@ -96,6 +97,9 @@ class Question:
     child_text: str | None = None
     child_help: str | None = None
     child_labels: Mapping[str, str] = field(default_factory=dict)
+    # Put to whoever fills in the check, in words that fit a parent too ("How old are
+    # you?"): it keeps its wording for a child (see check_child_wording).
+    asks_whoever_answers: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
     values: frozenset[str] = frozenset()  # the option values, for fast membership tests
     option_values: tuple[str, ...] = ()  # the option values in display order
@@ -353,6 +357,14 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
     if not isinstance(asked_first, bool):
         raise QuestionnaireError(f"{where}: asked_first must be true or false")
     child_text, child_help, child_labels = _child_wording(raw, where, options)
+    asks_whoever_answers = raw.get("asks_whoever_answers", False)
+    if not isinstance(asks_whoever_answers, bool):
+        raise QuestionnaireError(f"{where}: asks_whoever_answers must be true or false")
+    if asks_whoever_answers and (child_text is not None or child_help is not None):
+        raise QuestionnaireError(
+            f"{where}: a question put to whoever answers (asks_whoever_answers) keeps its "
+            "own text and help; leave out for_a_child text and help"
+        )
     labels = MappingProxyType({o.value: o.label for o in options})
     return Question(
         id=qid,
@@ -373,14 +385,88 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
         child_text=child_text,
         child_help=child_help,
         child_labels=child_labels,
+        asks_whoever_answers=asks_whoever_answers,
         labels=labels,
         values=frozenset(labels),
         option_values=tuple(labels),
     )
 
 
-def parse_questionnaire(data: object) -> Questionnaire:
-    """Build a Questionnaire from parsed YAML; raise QuestionnaireError on any problem."""
+# "you", "your", "yours", "yourself" as whole words, in any case.
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+
+
+def speaks_to_you(text: str | None) -> bool:
+    """Whether a text speaks to its reader as "you" (a parent reads it about themselves)."""
+    return text is not None and SECOND_PERSON.search(text) is not None
+
+
+def check_child_wording(question: Question) -> None:
+    """Refuse a question a child's parent can be shown that speaks to "you" without a
+    child's wording: its text needs ``for_a_child.text``, its help ``for_a_child.help`` and
+    each such answer label a ``for_a_child.options`` label ("Where does your child feel the
+    pain?"), unless the question is put to whoever answers (``asks_whoever_answers``)."""
+    if question.asks_whoever_answers:
+        return
+    where = f"question {question.id!r}"
+    hint = (
+        'speaks to "you", and a child\'s parent can be shown it: give for_a_child.{key}, '
+        "the wording a parent reads about their child (or mark the question "
+        "asks_whoever_answers: true if it is put to whoever fills in the check)"
+    )
+    if speaks_to_you(question.text) and question.child_text is None:
+        raise QuestionnaireError(f"{where}: its text {hint.format(key='text')}")
+    if speaks_to_you(question.help) and question.child_help is None:
+        raise QuestionnaireError(f"{where}: its help {hint.format(key='help')}")
+    for option in question.options:
+        if speaks_to_you(option.label) and option.value not in question.child_labels:
+            raise QuestionnaireError(
+                f"{where}: the answer {option.value!r} {hint.format(key='options')}"
+            )
+
+
+def _never_for_a_child(rule: Mapping[str, Any], hidden: set[str]) -> bool:
+    """Whether a (valid) show_if rule is false for every child under CHILD_UNDER, whatever
+    else is answered: it needs an age of CHILD_UNDER or more, or an answer to a question in
+    ``hidden`` (never shown to a child). Anything it cannot tell counts as possibly true, so
+    a question is only ever left out of the child-wording check when it cannot be shown."""
+    if "all" in rule:
+        return any(_never_for_a_child(part, hidden) for part in rule["all"])
+    if "any" in rule:
+        return all(_never_for_a_child(part, hidden) for part in rule["any"])
+    if "not" in rule:
+        return _always_for_a_child(rule["not"], hidden)
+    qid = rule.get("q")
+    if rule.get("answered") is False:  # the age is always answered before a later page
+        return qid == "age"
+    if qid in hidden:  # never answered: a condition about it is false (two-valued)
+        return True
+    return qid == "age" and "gte" in rule and rule["gte"] >= CHILD_UNDER
+
+
+def _always_for_a_child(rule: Mapping[str, Any], hidden: set[str]) -> bool:
+    """Whether a (valid) rule is true for every child whatever else is answered (the
+    counterpart of ``_never_for_a_child``, for a rule under ``not``)."""
+    if "all" in rule:
+        return all(_always_for_a_child(part, hidden) for part in rule["all"])
+    if "any" in rule:
+        return any(_always_for_a_child(part, hidden) for part in rule["any"])
+    if "not" in rule:
+        return _never_for_a_child(rule["not"], hidden)
+    qid = rule.get("q")
+    if rule.get("answered") is not None:
+        if qid == "age":
+            return rule["answered"] is True
+        return qid in hidden and rule["answered"] is False
+    return qid == "age" and "lte" in rule and rule["lte"] >= CHILD_UNDER - 1
+
+
+def parse_questionnaire(data: object, *, child_wording: bool = True) -> Questionnaire:
+    """Build a Questionnaire from parsed YAML; raise QuestionnaireError on any problem.
+
+    ``child_wording``: refuse a question a child's parent can be shown that speaks to "you"
+    without a child's wording (``check_child_wording``). Only a frozen copy of a version
+    from before 2026.12.9, read as it was, is parsed without it."""
     if not isinstance(data, Mapping):
         raise QuestionnaireError("questionnaire: top level must be a mapping")
     version = data.get("version")
@@ -391,6 +477,7 @@ def parse_questionnaire(data: object) -> Questionnaire:
         raise QuestionnaireError("questionnaire: 'sections' must be a non-empty list")
     questions: dict[str, Question] = {}
     sections: list[Section] = []
+    never_for_a_child: set[str] = set()  # questions a child's parent is never shown
     for raw_section in raw_sections:
         if not isinstance(raw_section, Mapping) or not _ID.match(str(raw_section.get("id", ""))):
             raise QuestionnaireError("questionnaire: each section needs a snake_case id")
@@ -407,6 +494,11 @@ def parse_questionnaire(data: object) -> Questionnaire:
                 raise QuestionnaireError(f"question {question.id!r}: duplicate id")
             questions[question.id] = question
             section_questions.append(question)
+            show_if = raw_question.get("show_if")
+            if show_if is not None and _never_for_a_child(show_if, never_for_a_child):
+                never_for_a_child.add(question.id)
+            elif child_wording:
+                check_child_wording(question)
         sections.append(
             Section(
                 id=sid,

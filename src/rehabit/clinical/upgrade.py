@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.8"
+CURRENT = "2026.12.9"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -96,6 +96,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.8 changed only wording (a child's parent reads "Yes, but my child limps", not
     # "Yes, but I limp"): the answers mean what they meant.
     "2026.12.7": ("2026.12.8", dict),
+    # 2026.12.9 changed only wording (a child's parent reads "Where does your child feel the
+    # pain?", not "Where do you feel the pain?"): the answers mean what they meant.
+    "2026.12.8": ("2026.12.9", dict),
 }
 
 

@@ -25,7 +25,9 @@ ENTERED_WITH = Path(__file__).with_name("questionnaire-2026.12.1.yaml")
 
 
 def load_questionnaire() -> Questionnaire:
-    return parse_questionnaire(parse_yaml(ENTERED_WITH.read_text(encoding="utf-8")))
+    # Read as it was: 2026.12.1 is from before every question had a child's wording.
+    raw = parse_yaml(ENTERED_WITH.read_text(encoding="utf-8"))
+    return parse_questionnaire(raw, child_wording=False)
 
 
 def form() -> str:
