@@ -3,6 +3,7 @@ clear message, time zone and language applied."""
 
 from __future__ import annotations
 
+import json
 import re
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -80,7 +81,7 @@ def _errors(patient: Any, **changes: str) -> str:
         ({"date_of_birth": "1850-01-01"}, "more than 120 years ago"),
         ({"date_of_birth": -timedelta(days=365 * 10)}, "aged 18 and over"),
         ({"date_of_birth": "31/02/1990"}, "Enter a real date"),
-        ({"phone": "call me maybe"}, "7 to 15 digits"),
+        ({"phone": "call me maybe"}, "A phone number has only digits"),
         ({"full_name": ""}, "Enter your name."),
         ({"full_name": "12345"}, "using letters"),
         ({"language": "xx"}, "is not a language Rehabit offers"),
@@ -304,6 +305,12 @@ def test_the_phone_example_is_of_the_persons_own_country(
         assert _example(region).startswith(example)
 
 
+def _phone_error(page: str) -> str:
+    found = re.search(r'<div class="error-message" id="id_phone_error">(.*?)</div>', page, re.S)
+    assert found is not None, "the phone field has no error"
+    return found.group(1)
+
+
 @pytest.mark.parametrize(
     ("zone", "region"), [("America/Chicago", "US"), ("Europe/Paris", "FR"), ("UTC", None)]
 )
@@ -312,17 +319,110 @@ def test_a_wrong_phone_number_is_told_with_an_example_of_the_zone_sent(
 ) -> None:
     """The error names an example of the country of the zone sent with the form (it may
     be new), and none without a country; an example number given is itself accepted."""
-    body = _errors(patient, time_zone=zone, phone="12 34")
-    assert "+44" not in body
+    error = _phone_error(_errors(patient, time_zone=zone, phone="12 34"))
+    assert "+44" not in error
     if region is None:
-        assert (
-            "Enter a phone number of 7 to 15 digits, starting with + and your country code "
-            "if you can." in body
-        )
+        assert "Start the number with + and your country code" in error
     else:
-        assert f"if you can, for example {_example(region)}." in body
+        assert "That is not a whole phone number in the country of the time zone chosen" in error
+        assert f"for example {_example(region)}, or start with +" in error
         client = login(Client(), patient)
         response = client.post(
             "/account/profile/", {**GOOD, "time_zone": zone, "phone": _example(region)}
         )
         assert response.status_code == 302
+
+
+def test_a_us_number_without_its_area_code_is_refused_and_kept_in_the_form(
+    patient: Any,
+) -> None:
+    """Phone walk: "555-0142" was stored as it was, with no country code. In New York it is
+    not a whole number (7 digits, no area code): refused, with a US example, and what was
+    typed is shown again; the saved number does not change."""
+    Profile.objects.filter(user=patient).update(phone="+12015550123")
+    body = _errors(patient, time_zone="America/New_York", phone="555-0142")
+    assert f"for example {_example('US')}" in _phone_error(body)
+    assert 'value="555-0142"' in body
+    assert 'value="America/New_York" selected' in body
+    assert Profile.objects.get(user=patient).phone == "+12015550123"
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed", "stored"),
+    [
+        ("America/New_York", "(201) 555-0123", "+12015550123"),
+        ("Europe/Paris", "06 12 34 56 78", "+33612345678"),
+        ("Europe/Paris", "+1 201-555-0123", "+12015550123"),  # from another country
+        ("UTC", "+33 6 12 34 56 78", "+33612345678"),
+        ("UTC", "", ""),
+    ],
+)
+def test_a_phone_number_is_stored_in_international_form(
+    patient: Any, zone: str, typed: str, stored: str
+) -> None:
+    """Read in the country of the zone chosen in the same form (the patient's saved zone is
+    Europe/London: a French number typed with a French zone is French)."""
+    Profile.objects.filter(user=patient).update(time_zone="Europe/London")
+    response = login(Client(), patient).post(
+        "/account/profile/", {**GOOD, "time_zone": zone, "phone": typed}
+    )
+    assert response.status_code == 302
+    assert Profile.objects.get(user=patient).phone == stored
+
+
+def test_a_refused_zone_leaves_the_number_read_in_the_saved_one(patient: Any) -> None:
+    Profile.objects.filter(user=patient).update(time_zone="America/New_York")
+    body = _errors(patient, time_zone="Mars/Olympus_Mons", phone="(201) 555-0123")
+    assert "is not a time zone we know" in body
+    assert 'id="id_phone_error"' not in body
+
+
+def test_the_page_gives_its_script_each_zones_example_and_both_hints(newcomer: Any) -> None:
+    """A first visit is built at UTC, and the browser's zone is chosen in the browser
+    (timezone.js): phone_hint.js makes the hint follow the picker, from this data. Without
+    JavaScript the generic hint stays."""
+    page = login(Client(), newcomer).get("/account/profile/").content.decode()
+    assert _phone_hint(page) == "Starting with + and your country code."
+    assert "accounts/phone_hint.js" in page
+    # After timezone.js, which picks the browser's zone first.
+    assert page.index("accounts/timezone.js") < page.index("accounts/phone_hint.js")
+    found = re.search(
+        r'<script id="phone-hints" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert found is not None
+    data = json.loads(found.group(1))
+    assert data["none"] == "Starting with + and your country code."
+    assert data["example"] == "With the country code, for example {example}."
+    assert data["slot"] == "{example}"
+    assert data["zones"]["Europe/Paris"] == _example("FR")
+    assert data["zones"]["America/New_York"] == _example("US")
+    assert "UTC" not in data["zones"]
+
+
+def test_a_held_zone_gets_no_hint_script() -> None:
+    """A therapist's zone is not picked on this page: its hint is the server's."""
+    from tests.booking.support import make_therapist
+
+    therapist = make_therapist("Sid Sydney", zone="Australia/Sydney")
+    page = login(Client(), therapist.user, mfa=True).get("/account/profile/").content.decode()
+    assert _phone_hint(page) == f"With the country code, for example {_example('AU')}."
+    assert "phone-hints" not in page and "phone_hint.js" not in page
+
+
+def test_far_fetched_phone_input_on_the_page_is_refused_and_nothing_typed_is_lost(
+    patient: Any,
+) -> None:
+    """A NUL byte never reaches the form (InputMiddleware answers 400, showing what was
+    sent without it); 10,000 characters and letters come back on the page with a message."""
+    Profile.objects.filter(user=patient).update(phone="+12015550123")
+    client = login(Client(), patient)
+    response = client.post("/account/profile/", {**GOOD, "phone": "201 555\x000123"})
+    assert response.status_code == 400
+    assert "201 5550123" in response.content.decode()
+    body = _errors(patient, phone="2" * 10_000)
+    assert "A phone number can have at most 32 characters." in _phone_error(body)
+    assert "2" * 10_000 in body
+    body = _errors(patient, time_zone="America/New_York", phone="1-800-FLOWERS")
+    assert "A phone number has only digits" in _phone_error(body)
+    assert 'value="1-800-FLOWERS"' in body
+    assert Profile.objects.get(user=patient).phone == "+12015550123"

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from rehabit.accounts import staff_actions
 from rehabit.accounts.models import ConsentEvent, LoginLockout, Profile
+from rehabit.accounts.phones import international_number
 from rehabit.accounts.records import audit_record_read
 from rehabit.accounts.roles import (
     ADMIN,
@@ -233,8 +234,32 @@ class AuditedUserAdmin(AuditedChangeViewMixin, UserAdmin):  # type: ignore[type-
         return bool(request.user.has_perm("mfa.delete_authenticator"))
 
 
+class ProfileAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A profile changed here takes a phone number by the profile page's rule
+    (``rehabit.accounts.phones``): stored with its country code, read in the country of
+    the zone in the same form (the saved one if that is left empty)."""
+
+    class Meta:
+        model = Profile
+        fields = [
+            "user",
+            "full_name",
+            "date_of_birth",
+            "time_zone",
+            "language",
+            "phone",
+            "created_at",
+            "updated_at",
+        ]
+
+    def clean_phone(self) -> str:
+        zone = self.cleaned_data.get("time_zone") or self.instance.time_zone or None
+        return international_number(self.cleaned_data.get("phone", ""), zone)
+
+
 @admin.register(Profile)
 class ProfileAdmin(AuditedChangeViewMixin, ListedLookupsOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ProfileAdminForm
     list_display = ("id", "user_id", "time_zone", "language", "updated_at")
     search_fields = ("user__email",)
     readonly_fields = ("user", "created_at", "updated_at")

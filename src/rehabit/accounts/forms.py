@@ -6,7 +6,6 @@ import re
 from datetime import date
 from typing import Any
 
-import phonenumbers
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -19,12 +18,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rehabit.accounts.models import ConsentPurpose, Profile
-from rehabit.core.emergency import country_of
+from rehabit.accounts.phones import international_number, phone_example, phone_hint
 from rehabit.core.inputs import ZoneChoiceField
 from rehabit.core.timefmt import canonical_zone, offered_zones, zone_choice_label, zone_choices
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 
 
 def _terms_label() -> str:
@@ -39,40 +37,6 @@ def _terms_label() -> str:
 
 
 terms_label = lazy(_terms_label, SafeString)
-
-
-def phone_example(zone: str | None) -> str | None:
-    """An example phone number of the country whose clock ``zone`` is, written with its
-    country code (+1 201-555-0123 for America/Chicago); None where the zone names no
-    country (UTC) or the country has no example."""
-    country = country_of(zone)
-    example = phonenumbers.example_number(country) if country else None
-    if example is None:
-        return None
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def _phone_help(example: str | None) -> str:
-    if example is None:
-        return str(_("Starting with + and your country code."))
-    return str(_("With the country code, for example %(example)s.") % {"example": example})
-
-
-def _phone_error(example: str | None) -> str:
-    if example is None:
-        return str(
-            _(
-                "Enter a phone number of 7 to 15 digits, starting with + and your country "
-                "code if you can."
-            )
-        )
-    return str(
-        _(
-            "Enter a phone number of 7 to 15 digits, starting with + and the country code "
-            "if you can, for example %(example)s."
-        )
-        % {"example": example}
-    )
 
 
 class SignupForm(AllauthSignupForm):
@@ -200,10 +164,11 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                 "profile, which also says what it does to your working hours."
             )
         # The phone example is of the country of the zone shown (the one posted, on a form
-        # sent back with errors), none where the zone names no country.
+        # sent back with errors), none where the zone names no country. The page's script
+        # (accounts/phone_hint.js) changes it with the zone picker.
         zone = self["time_zone"].value()
         self.phone_example = phone_example(zone if isinstance(zone, str) else None)
-        self.fields["phone"].help_text = _phone_help(self.phone_example)
+        self.fields["phone"].help_text = phone_hint(self.phone_example)
 
     def clean_full_name(self) -> str:
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -234,13 +199,13 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         return born
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "").strip()
-        if not raw:
-            return ""
-        compact = _PHONE_SEPARATORS.sub("", raw)
-        if not re.fullmatch(r"\+?[0-9]{7,15}", compact):
-            raise forms.ValidationError(_phone_error(self.phone_example))
-        return compact
+        # Read in the country of the zone chosen in this form (a therapist's held zone, which
+        # the disabled field gives), or of the saved one when the zone sent is refused.
+        return international_number(self.cleaned_data.get("phone", ""), self.phone_zone())
+
+    def phone_zone(self) -> str | None:
+        chosen = self.cleaned_data.get("time_zone")
+        return chosen or getattr(self.instance, "time_zone", "") or None
 
 
 class StaffProfileForm(ProfileForm):

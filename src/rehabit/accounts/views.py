@@ -41,6 +41,7 @@ from rehabit.accounts.forms import (
 )
 from rehabit.accounts.models import ConsentPurpose
 from rehabit.accounts.notices import CURRENT_VERSIONS, REQUIRED_PURPOSES
+from rehabit.accounts.phones import hint_script_data
 from rehabit.accounts.preferences import held_zone, known_zone, profile_of
 from rehabit.accounts.profiles import update_profile
 from rehabit.accounts.roles import is_staff_role, role_name, role_of
@@ -113,6 +114,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             "first_visit": first_visit,
             "detect_zone": detect_zone and not held,
             "zone_held": bool(held),
+            # The hint follows the zone picker (accounts/phone_hint.js); a held zone is
+            # not picked here, and the server's hint already names its country.
+            "phone_hints": None if held else hint_script_data(),
             # Refused for their age, a new account cannot go past this page: say how to
             # close it (deleting stays open while the profile is owed).
             "too_young": first_visit and form.has_error("date_of_birth", "too_young"),
