@@ -12,6 +12,7 @@ import pytest
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.differential import load_differential
+from rehabit.clinical.flag_branches import split_branches
 from rehabit.clinical.questionnaire import REFERENCE_COUNT, citation_problem, load_yaml
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.rules import compile_rule
@@ -113,7 +114,9 @@ def test_every_rule_refers_to_real_questions_and_options() -> None:
     load_differential(questionnaire)
     for name, key in (("red_flags.yaml", "red_flags"),):
         for item in load_yaml(name)[key]:
-            compile_rule(item["rule"], questionnaire.questions, item["id"])
+            # A flag's cases carry their wording beside the rule keys (flag_branches).
+            bare, _ = split_branches(item["rule"], questionnaire.questions, item["id"])
+            compile_rule(bare, questionnaire.questions, item["id"])
     data = load_yaml("differential.yaml")
     for item in data["context"] + data["findings"]:
         compile_rule(item["rule"], questionnaire.questions, item["id"])

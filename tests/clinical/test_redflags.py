@@ -379,7 +379,13 @@ def test_a_flag_firing_only_on_not_sure_says_not_sure(
     flag = BY_ID[flag_id]
     assert flag in screen(FLAGS, answers)
     told = flag.as_told(answers)
-    assert told.label == flag.label_unsure != flag.label
+    # A flag with cases says it in the words of the case that held (dvt_signs: a swollen
+    # leg), else in its own.
+    case = next((b for b in flag.branches if b.holds(answers)), None)
+    unsure = flag.label_unsure if case is None else case.label_unsure
+    said = flag.label if case is None else case.label
+    assert told.label == unsure != said
+    assert told.unsure
     assert "not sure" in told.label.lower()
     assert (told.id, told.disposition, told.advice) == (flag.id, flag.disposition, flag.advice)
     # With a real "yes" it is told as the person said it.
@@ -388,14 +394,18 @@ def test_a_flag_firing_only_on_not_sure_says_not_sure(
         sure["bear_weight"] = "no"
     if flag_id == "progressive_weakness":
         sure["leg_weakness"] = "slowly"
-    assert flag.as_told(sure).label == flag.label
+    assert flag.as_told(sure).label == said
+    assert not flag.as_told(sure).unsure
 
 
 def test_a_sure_answer_wins_over_a_not_sure_one() -> None:
     flag = BY_ID["dvt_signs"]
-    both = {"whole_leg_swelling": "yes", "leg_red_warm": "not_sure"}
-    assert flag.as_told(both).label == flag.label
-    assert flag.as_told(both) is flag
+    swollen, red = flag.branches
+    both = {"whole_leg_swelling": "not_sure", "leg_red_warm": "yes"}
+    # The red skin, said for sure, is the reason, though the swollen leg comes first.
+    assert flag.as_told(both).label == red.label
+    assert not flag.as_told(both).unsure
+    assert flag.as_told({**both, "whole_leg_swelling": "yes"}).label == swollen.label
 
 
 def test_assess_reports_a_not_sure_answer_as_not_sure() -> None:
@@ -415,6 +425,11 @@ def test_as_told_says_yes_only_when_the_person_said_yes(answers: dict[str, Any])
     sure = {k: v for k, v in answers.items() if v != "not_sure"}
     for flag in assess(answers).red_flags:
         original = BY_ID[flag.id]
+        if original.branches:  # tests/clinical/test_redflag_cases.py
+            assert flag.unsure == (
+                original.label_unsure is not None and not original.rule.holds(sure)
+            ), flag.id
+            continue
         if original.rule.holds(sure):
             assert flag.label == original.label, flag.id
         elif original.label_unsure is not None:  # it fired only on "not sure" answers

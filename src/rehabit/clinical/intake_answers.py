@@ -246,10 +246,14 @@ def flags_raised(
         if flag is None:
             out.append(FlagRaised(fid, level, False, verbatim(label), None))
             continue
-        unsure = flag.label_unsure is not None and label == flag.label_unsure
+        unsure = flag.is_unsure_label(label)
+        # The answers of the case the person was told (a flag with an either-or), or of
+        # the whole rule.
+        branch = flag.told_by(label)
+        refs = branch.rule.refs if branch is not None else flag.rule.refs
         by_id = {s.question_id: s for s in screened(q, answers, SCREENING_SECTION)}
         told: list[Text] = []
-        for qid in (i for i in q.questions if i in flag.rule.refs):
+        for qid in (i for i in q.questions if i in refs):
             item = by_id.get(qid)
             if item is not None:
                 if item.status in ("yes", "not_sure"):

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
 from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
@@ -52,7 +53,9 @@ class RedFlagError(ValueError):
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     id: str
-    label: str  # plain language: what the person told us
+    # Plain language: what the person told us. A flag whose rule has an either-or says it
+    # through its ``branches`` instead (``as_told`` puts the matched one's label here).
+    label: str
     disposition: Level
     advice: str  # what to do now
     rule: Rule
@@ -78,16 +81,40 @@ class RedFlag:
     # Told only on "Not sure" answers (``as_told``): the flag still sets the advice, but a
     # "Not sure" is no evidence for a cause (as in the ranking, differential.no_information).
     unsure: bool = False
+    # The cases of the rule's either-or, each worded after what it needs (flag_branches):
+    # the reason names the case that holds, never the other cases joined with "or".
+    branches: tuple[Branch, ...] = ()
 
     def as_told(self, answers: Answers) -> RedFlag:
-        """This flag as the person told it: when it fires only because of "Not sure"
+        """This flag as the person told it: worded after the case of its rule that holds
+        (``branches``, the first in file order, one that holds on definite answers before
+        one that holds only on "Not sure"); when it fires only because of "Not sure"
         answers, its label says they were not sure (never reported as a "yes")."""
-        if self.label_unsure is None:
+        if self.label_unsure is None and not self.branches:
             return self
         sure = {k: v for k, v in answers.items() if v != UNSURE}
-        if self.rule.evaluate(sure) is True:
+        # As before cases: told only on "Not sure" when the rule needs one to hold.
+        unsure = self.label_unsure is not None and self.rule.evaluate(sure) is not True
+        if self.branches:
+            branch = next((b for b in self.branches if b.holds(sure)), None)
+            if branch is not None:  # a case held on definite answers (so unsure is False)
+                return replace(self, label=branch.label, unsure=unsure)
+            branch = next((b for b in self.branches if b.holds(answers)), None)
+            if branch is not None:
+                said = branch.label_unsure if unsure and branch.label_unsure else branch.label
+                return replace(self, label=said, unsure=unsure)
+        if self.label_unsure is None or not unsure:
             return self
         return replace(self, label=self.label_unsure, unsure=True)
+
+    def told_by(self, label: str) -> Branch | None:
+        """The case a label given for this flag names (None: the flag's own label)."""
+        return next((b for b in self.branches if label in (b.label, b.label_unsure)), None)
+
+    def is_unsure_label(self, label: str) -> bool:
+        """Was ``label`` given for this flag when it fired only on "Not sure" answers?"""
+        unsure = {self.label_unsure, *(b.label_unsure for b in self.branches)}
+        return label in unsure - {None}
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -169,7 +196,8 @@ def parse_red_flags(
                 "soon flag weeks or few_days"
             )
         try:
-            rule = compile_rule(raw.get("rule"), questionnaire.questions, f"{where}.rule")
+            bare, branches = split_branches(raw.get("rule"), questionnaire.questions, where)
+            rule = compile_rule(bare, questionnaire.questions, f"{where}.rule")
         except RuleError as exc:
             raise RedFlagError(str(exc)) from exc
         flags.append(
@@ -186,6 +214,7 @@ def parse_red_flags(
                 label_unsure=(raw.get("label_unsure") or "").strip() or None,
                 also=also,
                 covers=_covers(raw, where),
+                branches=branches,
             )
         )
     _check_covers(flags)

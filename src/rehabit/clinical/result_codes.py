@@ -45,6 +45,10 @@ def build_texts() -> dict[str, str]:
         texts[f"flag:{flag.id}:advice"] = flag.advice
         if flag.label_unsure is not None:
             texts[f"flag:{flag.id}:unsure"] = flag.label_unsure
+        for branch in flag.branches:  # what the person told us, by the case that held
+            texts[f"flag:{flag.id}:case:{branch.id}"] = branch.label
+            if branch.label_unsure is not None:
+                texts[f"flag:{flag.id}:case:{branch.id}:unsure"] = branch.label_unsure
     for level, text in triage.HEADLINES.items():
         texts[f"headline:{level}"] = text
     texts["headline:soon_doctor"] = triage.SOON_DOCTOR
