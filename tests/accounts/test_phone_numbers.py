@@ -232,3 +232,30 @@ def test_the_admin_sites_profile_form_uses_the_same_rule(profile: Any) -> None:
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["phone"] == "+33612345678"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+12015550123", '<a href="tel:+12015550123">+1 201-555-0123</a>'),
+        ("+33612345678", '<a href="tel:+33612345678">+33 6 12 34 56 78</a>'),
+        # Stored before numbers were read in full: shown as typed, never dialled as if whole.
+        ("2015550123", "2015550123"),
+        ("+999 1", "+999 1"),
+        ("", ""),
+    ],
+)
+def test_a_stored_number_is_shown_readable_and_dialled_in_full(stored: str, shown: str) -> None:
+    from rehabit.accounts.templatetags.accounts import phone_number
+
+    assert str(phone_number(stored)) == shown
+
+
+def test_the_account_page_shows_the_number_readable(profile: Any) -> None:
+    from django.test import Client
+
+    from tests.accounts.helpers import login
+
+    Profile.objects.filter(pk=profile.pk).update(phone="+33612345678")
+    body = login(Client(), profile.user).get("/account/").content.decode()
+    assert '<dd><a href="tel:+33612345678">+33 6 12 34 56 78</a></dd>' in body

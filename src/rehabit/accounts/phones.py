@@ -159,3 +159,18 @@ def _invalid(international: bool, example: str | None) -> forms.ValidationError:
             "the country code for a number from another country."
         ) % {"example": example}
     return _refusal(message, "invalid")
+
+
+def readable(stored: str) -> str:
+    """A stored number as people read it, with its country code (+12015550123 ->
+    "+1 201-555-0123"); one stored before numbers were read this way, as it was typed."""
+    text = (stored or "").strip()
+    if not text.startswith("+"):
+        return text
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

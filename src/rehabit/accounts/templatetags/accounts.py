@@ -1,4 +1,5 @@
-"""Template helpers for account pages: times with their zone, accessible form fields."""
+"""Template helpers for account pages: times with their zone, phone numbers, accessible
+form fields."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ def local_time(value: datetime | None) -> str:
     from rehabit.core.timefmt import format_when
 
     return "" if value is None else format_when(value)
+
+
+@register.filter
+def phone_number(stored: str | None) -> SafeString | str:
+    """A stored phone number, readable, as a link that dials it (``tel:``, E.164) when it
+    has its country code; "" for none."""
+    from rehabit.accounts.phones import readable
+
+    if not stored:
+        return ""
+    shown = readable(stored)
+    if not stored.startswith("+") or shown == stored:
+        return shown
+    return format_html('<a href="tel:{}">{}</a>', stored, shown)
 
 
 @register.simple_tag
