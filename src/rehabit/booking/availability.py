@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.audit.services import record
+from rehabit.booking.loading import THERAPIST_RULE_FIELDS, build_rules, load_rules
 from rehabit.booking.models import (
     DateOverride,
     Therapist,
     TimeOff,
     WorkingHours,
 )
-from rehabit.booking.slots import load_rules
 from rehabit.scheduling import RulesError, WorkingInterval
 from rehabit.scheduling.rules import normalise_intervals
 
@@ -54,8 +54,6 @@ def format_hours(spans: list[tuple[time, time]]) -> str:
 
 def _validate(therapist: Therapist) -> None:
     """Raise RulesError when the stored rows no longer make valid engine rules."""
-    from rehabit.booking.slots import THERAPIST_RULE_FIELDS, build_rules
-
     row = Therapist.objects.filter(pk=therapist.pk).values(*THERAPIST_RULE_FIELDS).get()
     build_rules(
         row,

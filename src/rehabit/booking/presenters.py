@@ -74,6 +74,7 @@ def slots_by_day(
 
 def therapist_cards(therapists: list[Therapist]) -> dict[int, dict[str, Any]]:
     """Cards for many therapists from three plain queries (no model instances)."""
+    from rehabit.booking.loading import fast_rows
     from rehabit.booking.models import (
         SPOKEN_LANGUAGES,
         SessionKind,
@@ -81,7 +82,6 @@ def therapist_cards(therapists: list[Therapist]) -> dict[int, dict[str, Any]]:
         TherapistLanguage,
         TherapistSpecialty,
     )
-    from rehabit.booking.slots import fast_rows
 
     ids = [t.pk for t in therapists]
     cards: dict[int, dict[str, Any]] = {
