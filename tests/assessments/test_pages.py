@@ -860,7 +860,7 @@ def test_a_child_s_check_saved_by_2026_12_8_opens_and_scores_the_same(client: Cl
     assert saved.result["questionnaire_version"] == "2026.12.8"
     assert saved.current_answers == saved.answers
     again = assess(saved.current_answers).to_dict()
-    assert again["questionnaire_version"] == load_questionnaire().version == "2026.12.9"
+    assert again["questionnaire_version"] == load_questionnaire().version == "2026.12.10"
     assert {**again, "questionnaire_version": "2026.12.8"} == saved.result
     page = client.get(url)
     assert page.status_code == 200
@@ -1100,3 +1100,41 @@ def test_the_start_page_names_the_number_to_call_instead_of_doing_the_check(
         'do not do this check: call <a class="tel" href="tel:112">112</a> or your local '
         "emergency number now." in main
     )
+
+
+@pytest.mark.parametrize("age", [9, 40])
+def test_a_parent_reads_the_reasons_and_the_headings_about_their_child(
+    client: Client, age: int
+) -> None:
+    """2026.12.10: a child's result gives each likely cause's reasons in a parent's words
+    ("Your child feels the pain ..."), and the step pages head their sections "Your child's
+    pain"; an adult's pages read as before."""
+    child = age < 16
+    answers = completed({**answers_for("self_care"), "age": age})
+    html = walk_to(client, answers, "pain")
+    assert ("<h1>Your child&#x27;s pain" in html or "<h1>Your child's pain" in html) is child
+    assert ("<h1>Your pain" in html) is not child
+    html = walk_to(client, answers, "history")
+    assert ("Your child&#x27;s health and activity" in html) is child
+    assert ("Your health and activity" in html) is not child
+    url = walk_pages(client, answers)
+    saved = result_of(url)
+    shown = [c for c in saved.result["causes"][:3] if c["why_for"] or c["why_against"]]
+    assert len(shown) >= 2
+    reasons = [r for c in shown for r in c["why_for"] + c["why_against"]]
+    assert any(r.startswith("Your child") for r in reasons) is child
+    page = client.get(url).content.decode()
+    for reason in reasons:
+        assert escape(reason) in page, reason
+    differential = load_model().differential
+    words = differential.child_code_list if child else differential.code_list
+    assert set(reasons) <= set(words)
+    if child:
+        # Reasons that said "you" say "your child" (the ranking itself does not change:
+        # tests/clinical/test_child_reasons.py).
+        adult = dict(zip(differential.child_code_list, differential.code_list, strict=True))
+        assert any(adult[r] != r for r in reasons)
+        assert not any(escape(adult[r]) in page for r in reasons if adult[r] != r)
+        # Other parts of the result (red flag labels, severity) are not all worded yet, so
+        # the note that "you" means the child stays.
+        assert "it means your child" in page

@@ -77,14 +77,29 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.9"
+    assert CURRENT == load_questionnaire().version == "2026.12.10"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
     assert UPGRADES["2026.12.2"][0] == "2026.12.3"
     assert UPGRADES["2026.12.3"][0] == "2026.12.4"
     assert UPGRADES["2026.12.4"][0] == "2026.12.7"
     assert UPGRADES["2026.12.7"][0] == "2026.12.8"
-    assert UPGRADES["2026.12.8"][0] == CURRENT
+    assert UPGRADES["2026.12.8"][0] == "2026.12.9"
+    assert UPGRADES["2026.12.9"][0] == CURRENT
+
+
+def test_2026_12_9_answers_mean_the_same_in_2026_12_10() -> None:
+    # 2026.12.10 gave a child's parent their own section headings ("Your child's pain"):
+    # the questions, values and what they mean are unchanged, so every answer is kept.
+    answers = {
+        "age": 9,
+        "sex": "prefer_not",
+        "location": ["sitting_bone", "upper_thigh"],
+        "bear_weight": "limping",
+        "walk_test": "limp",
+    }
+    assert current_answers("2026.12.9", answers) == answers
+    assert all(valid_value(qid, value) for qid, value in answers.items())
 
 
 def test_2026_12_8_answers_mean_the_same_in_2026_12_9() -> None:

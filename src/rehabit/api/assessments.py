@@ -100,10 +100,21 @@ class QuestionOut(Schema):
     )
 
 
+class SectionChildWordingOut(Schema):
+    title: str | None = None
+    intro: str | None = None
+
+
 class SectionOut(Schema):
     id: str
     title: str
     intro: str | None = None
+    for_a_child: SectionChildWordingOut | None = Field(
+        None,
+        description="The heading and intro to show instead once the age answered is under 16 "
+        '(a parent or carer answers for a child), where they differ ("Your child\'s pain"). '
+        "Before the age is known, show the section's own.",
+    )
     questions: list[QuestionOut]
 
 

@@ -108,6 +108,8 @@ def localized_questionnaire(language: str) -> dict[str, Any]:
             out = {**section, "title": tr(section["title"])}
             if "intro" in section:
                 out["intro"] = tr(section["intro"])
+            if "for_a_child" in section:  # the heading and intro a child's parent reads
+                out["for_a_child"] = {k: tr(v) for k, v in section["for_a_child"].items()}
             questions = []
             for question in section["questions"]:
                 q = {**question, "text": tr(question["text"])}

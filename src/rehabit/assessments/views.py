@@ -246,7 +246,7 @@ def _step_context(
         notice_groups.setdefault(flag.advice, []).append(flag.label)
     return {
         "page": page,
-        "section": page.section,
+        "section": page.section.worded_for(age),  # a parent reads "Your child's pain"
         "follow_up": page.follow_up,
         "questions": items,
         # Only this page's: the summary counts what it lists (answers of later pages that

@@ -30,7 +30,12 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rehabit.clinical.conditions import Condition, load_conditions
-from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
+from rehabit.clinical.questionnaire import (
+    Questionnaire,
+    citation_problem,
+    load_yaml,
+    speaks_to_you,
+)
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 OTHERS = "others"
@@ -72,6 +77,10 @@ class Finding:
     present: Effects | None
     absent: Effects | None
     group: str = ""
+    # The reasons as a child's parent reads them ("Your child has a small bruise."), where
+    # they differ from the finding's own (``for_a_child`` in the data).
+    child_present: str | None = None
+    child_absent: str | None = None
 
 
 class Cause(NamedTuple):
@@ -127,6 +136,9 @@ class Differential:
     warning_sign_lr: float
     evidence_weight: float
     bands: tuple[Band, ...]
+    # reason code -> the text a child's parent reads (the finding's ``for_a_child`` wording,
+    # or its own where it has none); the codes and their order are those of ``code_list``.
+    child_code_list: tuple[str, ...] = ()
     # ``dispatch`` with each Effects replaced by its entries ready for ``rank`` (same rules,
     # same order); built by ``prepare``. Derived data: a ``dataclasses.replace`` that
     # changes the dispatch, the groups or the conditions must prepare again.
@@ -189,6 +201,8 @@ class Differential:
         info: Answers,
         flagged: Mapping[str, int] | Collection[str] = (),
         evidence: Mapping[str, float] | None = None,
+        *,
+        child: bool = False,
     ) -> tuple[Cause, ...]:
         """Causes ordered: linked to a fired red flag first (the most urgent flag's cause
         before the others), then probability, then id.
@@ -196,7 +210,9 @@ class Differential:
         ``info`` are the informative answers (see ``informative``); ``flagged`` maps a
         condition linked to a fired flag to that flag's urgency (a higher number is more
         urgent), or is just the set of such conditions; ``evidence`` adds log likelihood
-        ratios per condition (from clinical rules that fired, see ``redflags``).
+        ratios per condition (from clinical rules that fired, see ``redflags``);
+        ``child``: the answers are a child's (``questionnaire.is_child``), so the reasons
+        are given in the words a parent reads about their child. Only the words change.
         """
         n = len(self.ids)
         prepared = self.prepared if self.prepared is not None else self.prepare().prepared
@@ -234,7 +250,7 @@ class Differential:
             for cid, log_lr in evidence.items():
                 log_weights[position[cid]] += log_lr * self.evidence_weight
         probabilities = self._probabilities(log_weights)
-        texts = self.code_list
+        texts = self.child_code_list if child and self.child_code_list else self.code_list
         urgency = flagged if isinstance(flagged, Mapping) else dict.fromkeys(flagged, 1)
         causes = []
         for index, cid in enumerate(self.ids):
@@ -471,6 +487,21 @@ class _Parser:
         duplicates = sorted({t for t in texts if texts.count(t) > 1})
         if duplicates:  # each reason text must say one thing, once
             raise DifferentialError(f"duplicate reason texts: {duplicates}")
+        # A child's wording of each reason (the rules are compiled, so valid, by now).
+        child_words: dict[str, tuple[str | None, str | None]] = {
+            raw["id"]: self.child_wording(raw, {"text": "text_present"}, f"context {raw['id']!r}")
+            for raw in self.data["context"]
+        }
+        for raw in self.data["findings"]:
+            child_words[raw["id"]] = self.child_wording(
+                raw,
+                {"text_present": "text_present", "text_absent": "text_absent"},
+                f"finding {raw['id']!r}",
+            )
+        children = [t for words in child_words.values() for t in words if t is not None]
+        duplicates = sorted({t for t in children if children.count(t) > 1 or t in texts})
+        if duplicates:  # the same, in a child's words
+            raise DifferentialError(f"duplicate reason texts: {duplicates}")
         # A finding without a named group is a group of its own (no cap).
         for item in parsed:
             if item[4] not in group_index:
@@ -485,6 +516,7 @@ class _Parser:
                 self.sparse(present, rank, group_index[group]),
                 self.sparse(absent, rank, group_index[group]) if absent else None,
                 group,
+                *child_words[fid],
             )
             for fid, rule, present, absent, group, _ in parsed
         ]
@@ -493,6 +525,13 @@ class _Parser:
         code_list = [""] * (len(rank) + 1)
         for (_, text), code in rank.items():
             code_list[code] = text
+        # The same codes in a child's words: each finding's own text -> its child text.
+        as_child: dict[str, str] = {}
+        for fid, _, present, absent, *_ in parsed:
+            child_present, child_absent = child_words[fid]
+            for effects, child_text in ((present, child_present), (absent, child_absent)):
+                if effects and child_text is not None:
+                    as_child[effects[0][2]] = child_text
         return Differential(
             conditions=tuple(self.conditions),
             priors=tuple(priors),
@@ -516,7 +555,49 @@ class _Parser:
             warning_sign_lr=self.warning_sign_lr(),
             evidence_weight=self.evidence_weight,
             bands=self.bands(),
+            child_code_list=tuple(as_child.get(t, t) for t in code_list),
         ).prepare()
+
+    def child_wording(
+        self, raw: Mapping[str, Any], keys: Mapping[str, str], where: str
+    ) -> tuple[str | None, str | None]:
+        """An entry's ``for_a_child`` wording, (present, absent): ``keys`` maps each key it
+        may hold (``text`` for a context) to the direction it words. Refuses an entry a
+        child can have whose text says you/your without a child's wording for it: its rule
+        can hold for a child (present) or fail for a child with its questions answered
+        (absent), judged as the questionnaire judges which questions a child is shown."""
+        child = raw.get("for_a_child", {})
+        where_child = f"{where}.for_a_child"
+        if not isinstance(child, Mapping) or set(child) - set(keys):
+            raise DifferentialError(f"{where_child}: a mapping with {' or '.join(keys)}")
+        words: dict[str, str | None] = {"text_present": None, "text_absent": None}
+        for key, direction in keys.items():
+            own = raw.get(key)
+            text = child.get(key)
+            if text is not None:
+                if not isinstance(text, str) or not text.strip():
+                    raise DifferentialError(f"{where_child}.{key}: must be non-empty text")
+                if own is None or text.strip() == str(own).strip():
+                    raise DifferentialError(
+                        f"{where_child}.{key}: only for a text the entry has, in other words"
+                    )
+                words[direction] = text.strip()
+                continue
+            if not speaks_to_you(own if isinstance(own, str) else None):
+                continue
+            rule = raw["rule"]  # compiled already, so a valid rule
+            possible = (
+                self.questionnaire.can_apply_to_a_child(rule)
+                if direction == "text_present"
+                else self.questionnaire.can_fail_for_a_child(rule)
+            )
+            if possible:
+                raise DifferentialError(
+                    f'{where}: its {key} speaks to "you" ({own!r}), and a child can have '
+                    f"it: give for_a_child.{key}, the reason as a parent reads it about "
+                    'their child ("Your child has ...")'
+                )
+        return words["text_present"], words["text_absent"]
 
     @staticmethod
     def group_of(raw: Mapping[str, Any], known: Mapping[str, int], where: str) -> str:

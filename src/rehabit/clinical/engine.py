@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential, load_differential
-from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
+from rehabit.clinical.questionnaire import Questionnaire, is_child, load_questionnaire
 from rehabit.clinical.redflags import (
     RedFlag,
     flag_evidence,
@@ -111,7 +111,12 @@ def assess(
     flagged = flag_urgency(flags)
     differential = model.differential
     info = differential.informative(cleaned)
-    causes = differential.rank(info, flagged, flag_evidence(flags, differential.warning_sign_lr))
+    causes = differential.rank(
+        info,
+        flagged,
+        flag_evidence(flags, differential.warning_sign_lr),
+        child=is_child(cleaned.get("age")),  # the reasons in the words a parent reads
+    )
     # Triage needs the most likely cause first, then every cause with a floor.
     top = causes[0] if not flagged else min(causes, key=_by_probability)
     conditions = model.conditions

@@ -154,10 +154,15 @@ def _reasons() -> Mapping[str, tuple[Mapping[str, Any], bool]]:
     out: dict[str, tuple[Mapping[str, Any], bool]] = {}
     for raw in data.get("context") or []:
         out[str(raw["text"])] = (raw["rule"], True)
+        child = raw.get("for_a_child") or {}
+        if child.get("text"):  # the same reason as a child's parent read it
+            out[str(child["text"])] = (raw["rule"], True)
     for raw in data.get("findings") or []:
-        out[str(raw["text_present"])] = (raw["rule"], True)
-        if raw.get("text_absent"):
-            out[str(raw["text_absent"])] = (raw["rule"], False)
+        child = raw.get("for_a_child") or {}
+        for key, present in (("text_present", True), ("text_absent", False)):
+            for text in (raw.get(key), child.get(key)):
+                if text:
+                    out[str(text)] = (raw["rule"], present)
     return out
 
 

@@ -177,6 +177,22 @@ class Section:
     title: str
     questions: tuple[Question, ...]
     intro: str | None = None
+    # The heading and intro shown for a child under CHILD_UNDER (a parent or carer
+    # answers), where they differ ("Your child's pain"); see ``worded_for``.
+    child_title: str | None = None
+    child_intro: str | None = None
+
+    def worded_for(self, age: object) -> Section:
+        """The section as a person of this age reads it: the ``for_a_child`` heading and
+        intro under CHILD_UNDER, its own otherwise (or when the age is not known yet, as
+        on the start page, which lists the headings before the age is asked)."""
+        if not is_child(age) or (self.child_title is None and self.child_intro is None):
+            return self
+        return replace(
+            self,
+            title=self.child_title or self.title,
+            intro=self.child_intro if self.child_intro is not None else self.intro,
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -187,6 +203,21 @@ class Questionnaire:
     sections: tuple[Section, ...]
     questions: Mapping[str, Question]  # in display order
     raw: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    # Questions a child's parent is never shown (their show_if needs an age of CHILD_UNDER
+    # or more, or an answer to such a question): see ``can_apply_to_a_child``.
+    never_for_a_child: frozenset[str] = frozenset()
+
+    def can_apply_to_a_child(self, rule: Mapping[str, Any]) -> bool:
+        """Whether a (valid, raw) rule about these questions can hold for a child under
+        CHILD_UNDER (see ``_never_for_a_child``: anything it cannot tell counts as yes)."""
+        return not _never_for_a_child(rule, set(self.never_for_a_child))
+
+    def can_fail_for_a_child(self, rule: Mapping[str, Any]) -> bool:
+        """Whether a (valid, raw) rule can be false for a child, its questions answered
+        (the counterpart of ``can_apply_to_a_child``, for what "is not so" says)."""
+        if all(q in self.never_for_a_child for q in _rule_questions(rule)):
+            return False  # never answered for a child: nothing is known to be false
+        return not _always_for_a_child(rule, set(self.never_for_a_child))
 
     @property
     def domains(self) -> dict[str, tuple[Hashable, ...] | None]:
@@ -215,6 +246,9 @@ class Questionnaire:
             entry: dict[str, object] = {"id": section.id, "title": section.title}
             if section.intro is not None:
                 entry["intro"] = section.intro
+            child = {"title": section.child_title, "intro": section.child_intro}
+            if any(child.values()):
+                entry["for_a_child"] = {k: v for k, v in child.items() if v is not None}
             entry["questions"] = items
             sections.append(entry)
         return {"version": self.version, "sections": sections}
@@ -425,6 +459,48 @@ def check_child_wording(question: Question) -> None:
             )
 
 
+def _rule_questions(rule: Mapping[str, Any]) -> set[str]:
+    """The question ids a (valid, raw) rule looks at."""
+    for key in ("all", "any"):
+        if key in rule:
+            return set().union(*(_rule_questions(part) for part in rule[key]))
+    if "not" in rule:
+        return _rule_questions(rule["not"])
+    return {str(rule["q"])} if "q" in rule else set()
+
+
+_SECTION_CHILD_KEYS = frozenset({"title", "intro"})
+
+
+def _section_child_wording(raw: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
+    """A section's ``for_a_child`` wording: {title, intro}, at least one of them."""
+    child = raw.get("for_a_child")
+    if child is None:
+        return None, None
+    where = f"{where}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - _SECTION_CHILD_KEYS:
+        raise QuestionnaireError(f"{where}: a mapping with title, intro or both")
+    return _text(child, "title", where, optional=True), _text(child, "intro", where, optional=True)
+
+
+def check_section_child_wording(section: Section) -> None:
+    """Refuse a section a child's parent can be shown whose heading or intro speaks to
+    "you" without a child's wording (``for_a_child.title`` / ``.intro``: "Your child's
+    pain"), as ``check_child_wording`` does for a question. A section that asks the age
+    (a question put to whoever answers) keeps its own: it is read before the age is known."""
+    if any(q.asks_whoever_answers for q in section.questions):
+        return
+    hint = (
+        'speaks to "you", and a child\'s parent can be shown it: give for_a_child.{key}, '
+        "the wording a parent reads about their child"
+    )
+    where = f"section {section.id!r}"
+    if speaks_to_you(section.title) and section.child_title is None:
+        raise QuestionnaireError(f"{where}: its title {hint.format(key='title')}")
+    if speaks_to_you(section.intro) and section.child_intro is None:
+        raise QuestionnaireError(f"{where}: its intro {hint.format(key='intro')}")
+
+
 def _never_for_a_child(rule: Mapping[str, Any], hidden: set[str]) -> bool:
     """Whether a (valid) show_if rule is false for every child under CHILD_UNDER, whatever
     else is answered: it needs an age of CHILD_UNDER or more, or an answer to a question in
@@ -499,15 +575,25 @@ def parse_questionnaire(data: object, *, child_wording: bool = True) -> Question
                 never_for_a_child.add(question.id)
             elif child_wording:
                 check_child_wording(question)
-        sections.append(
-            Section(
-                id=sid,
-                title=cast(str, _text(raw_section, "title", f"section {sid!r}")),
-                intro=_text(raw_section, "intro", f"section {sid!r}", optional=True),
-                questions=tuple(section_questions),
-            )
+        child_title, child_intro = _section_child_wording(raw_section, f"section {sid!r}")
+        section = Section(
+            id=sid,
+            title=cast(str, _text(raw_section, "title", f"section {sid!r}")),
+            intro=_text(raw_section, "intro", f"section {sid!r}", optional=True),
+            questions=tuple(section_questions),
+            child_title=child_title,
+            child_intro=child_intro,
         )
-    return Questionnaire(version, tuple(sections), MappingProxyType(questions), data)
+        if child_wording and not all(q.id in never_for_a_child for q in section_questions):
+            check_section_child_wording(section)
+        sections.append(section)
+    return Questionnaire(
+        version,
+        tuple(sections),
+        MappingProxyType(questions),
+        data,
+        frozenset(never_for_a_child),
+    )
 
 
 _REFERENCE = re.compile(r"\[(R?\d+)[a-z]?\]")

@@ -36,6 +36,12 @@ def build_texts() -> dict[str, str]:
         for direction, effects in (("present", finding.present), ("absent", finding.absent)):
             if effects is not None and effects.entries:
                 texts[f"{finding.id}:{direction}"] = differential.code_list[effects.entries[0][2]]
+        # The same reasons as a child's parent reads them ("Your child has a small bruise.").
+        for direction, child in zip(
+            ("present", "absent"), (finding.child_present, finding.child_absent), strict=True
+        ):
+            if child is not None:
+                texts[f"{finding.id}:{direction}:child"] = child
     for cid, name in zip(differential.ids, differential.names, strict=True):
         texts[f"cause:{cid}"] = name
         texts[f"best:{cid}"] = BEST_FIT.format(name=name)

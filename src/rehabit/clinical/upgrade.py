@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.9"
+CURRENT = "2026.12.10"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -99,6 +99,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.9 changed only wording (a child's parent reads "Where does your child feel the
     # pain?", not "Where do you feel the pain?"): the answers mean what they meant.
     "2026.12.8": ("2026.12.9", dict),
+    # 2026.12.10 changed only wording (a child's parent reads the headings "Your child's
+    # pain", "Your child's health and activity"): the answers mean what they meant.
+    "2026.12.9": ("2026.12.10", dict),
 }
 
 
