@@ -267,3 +267,26 @@ def test_a_section_losing_its_child_s_wording_is_refused() -> None:
     tests["for_a_child"] = {"heading": "x"}
     with pytest.raises(QuestionnaireError, match="a mapping with title, intro or both"):
         parse_questionnaire(data)
+
+
+@pytest.mark.parametrize("age", [9, 40])
+def test_a_skip_logic_error_quotes_the_question_as_it_was_asked(age: int) -> None:
+    """An answer to a question that does not apply is refused quoting the question it
+    depends on: a child's parent was asked "Can your child stand on the painful leg ...",
+    and the message quotes that (with their answer labels), not "Can you stand ..."."""
+    from rehabit.clinical.validation import AnswerErrors, validate_answers
+
+    answers = {
+        **completed({**answers_for("self_care"), "age": age}),
+        "bear_weight": "no",
+        "walk_test": "normal",
+    }
+    with pytest.raises(AnswerErrors) as caught:
+        validate_answers(load_questionnaire(), answers)
+    (message,) = caught.value.errors["walk_test"]
+    bear_weight = load_questionnaire().questions["bear_weight"]
+    child = bear_weight.worded_for(9)
+    assert child.text != bear_weight.text
+    assert (f'"{child.text}"' in message) is (age < 16), message
+    assert (f'"{bear_weight.text}"' in message) is (age >= 16), message
+    assert ("my child limps" in message) is (age < 16)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from rehabit.clinical.questionnaire import Question, Questionnaire
+from rehabit.clinical.questionnaire import Question, Questionnaire, is_child
 from rehabit.clinical.rules import Rule
 
 ALL = "__all__"
@@ -154,9 +154,8 @@ def validate_and_show(
             if shown:
                 cleaned[qid] = value
             else:
-                errors[qid] = [
-                    f"This question only applies when {rule.sentence}; remove this answer."
-                ]
+                when = _worded(questionnaire, rule, cleaned.get("age"))
+                errors[qid] = [f"This question only applies when {when}; remove this answer."]
                 unsettled.add(qid)
         elif shown and question.required:
             errors[qid] = [REQUIRED]
@@ -164,6 +163,22 @@ def validate_and_show(
     if errors:
         raise AnswerErrors(errors)
     return cleaned, frozenset(conditional)
+
+
+def _worded(questionnaire: Questionnaire, rule: Rule, age: object) -> str:
+    """The rule in words, quoting its questions as this person was asked them: a child's
+    parent was asked "Where does your child feel the pain?" (``Question.worded_for``)."""
+    sentence = rule.sentence
+    if not is_child(age):
+        return sentence
+    for qid in sorted(rule.refs):
+        question = questionnaire.questions[qid]
+        worded = question.worded_for(age)
+        if worded is not question:
+            sentence = sentence.replace(f'"{question.text}"', f'"{worded.text}"')
+            for value, label in question.child_labels.items():  # "Yes, but my child limps"
+                sentence = sentence.replace(f'"{question.labels[value]}"', f'"{label}"')
+    return sentence
 
 
 PlanItem = tuple[str, Question, Check, Rule | None, frozenset[str] | None, float, float]
