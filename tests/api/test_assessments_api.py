@@ -60,6 +60,14 @@ def test_questionnaire_has_every_question_with_options_and_skip_logic(client: Cl
         "options": {"limping": "Yes, but my child limps"},
     }
     assert by_id["walk_test"]["for_a_child"]["options"]["limp"] == "My child limped"
+    # A section's heading and intro for a child's parent (2026.12.10), where they differ.
+    sections = {s["id"]: s for s in body["sections"]}
+    assert sections["pain"]["title"] == "Your pain"
+    assert sections["pain"]["for_a_child"] == {"title": "Your child's pain", "intro": None}
+    assert sections["about_you"]["for_a_child"] is None
+    for section in questionnaire.sections:
+        child = {"title": section.child_title, "intro": section.child_intro}
+        assert sections[section.id]["for_a_child"] == (child if any(child.values()) else None)
     assert {q["ask"] for q in by_id.values()} == {"always", "when_useful"}
     assert all(not q["required"] for q in by_id.values() if q["ask"] == "when_useful")
 
