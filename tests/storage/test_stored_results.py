@@ -19,7 +19,7 @@ from rehabit.assessments.result_texts import Catalogue, current_catalogue
 from rehabit.assessments.stored import FORMAT, codes, compact, expand
 from rehabit.clinical import assess
 from rehabit.clinical.engine import load_model
-from tests.support import vignettes
+from tests.support import completed, vignettes
 
 OLD_ROWS = json.loads((Path(__file__).parent / "old_format_assessments.json").read_text())
 
@@ -171,3 +171,25 @@ def test_the_site_stores_the_compact_form_and_shows_the_core_result() -> None:
             raw = cursor.fetchone()[0]
         assert ", " not in raw and len(raw) < 1000  # no spaces: every byte counts
     assert _same(Assessment.objects.get(pk=assessment.pk).result, assess(answers).to_dict())
+
+
+def test_a_child_s_reasons_are_stored_as_their_own_codes() -> None:
+    """A child's result gives its reasons in a parent's words (differential 2026.12.10):
+    each is a catalogue entry of its own ("<finding>:present:child"), so the row keeps
+    codes, not sentences, and shows the same words again."""
+    found = current_catalogue()
+    seen = 0
+    for answers in _answers():
+        child = completed({**answers, "age": 9})
+        result = assess(child).to_dict()
+        version, level = result["questionnaire_version"], result["disposition"]["level"]
+        stored = compact(result, version=version, level=level, found=found)
+        assert stored["v"] == FORMAT
+        reasons = [r for c in result["causes"] for r in c["why_for"] + c["why_against"]]
+        assert not set(reasons) & set(_sentences(stored))
+        assert _same(expand(stored, version=version, level=level, found=found), result)
+        child_codes = [c for c in codes(stored, found) if c.endswith(":child")]
+        if any(r.startswith("Your child") for r in reasons):
+            assert child_codes
+        seen += len(child_codes)
+    assert seen > 10
