@@ -290,3 +290,15 @@ def test_a_skip_logic_error_quotes_the_question_as_it_was_asked(age: int) -> Non
     assert (f'"{child.text}"' in message) is (age < 16), message
     assert (f'"{bear_weight.text}"' in message) is (age >= 16), message
     assert ("my child limps" in message) is (age < 16)
+
+
+def test_the_therapist_summary_finds_the_answers_behind_a_child_s_reasons() -> None:
+    """The intake summary names the answers behind each reason: a child's reason leads to
+    the same finding, and so to the same answers, as the adult one."""
+    from rehabit.clinical.intake_answers import _reasons
+
+    known = _reasons()
+    bruise = "has a large bruise that spreads down the thigh."
+    assert known[f"Your child {bruise}"] == known[f"You {bruise.replace('has', 'have', 1)}"]
+    assert known["Your child did not feel or hear a pop."][1] is False
+    assert known["Your child is under 12."] == known["You are under 12."]
