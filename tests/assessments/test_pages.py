@@ -889,13 +889,81 @@ def test_the_emergency_advice_and_the_result_speak_to_a_parent_about_their_child
     assert ("how old your child is, that your child has new pain" in html) is child
     assert ("that you have new pain" in html) is not child
     assert ("Do not drive yourself." in html) is not child
-    # The warning signs are said as the child would ("You feel very unwell"): phone walk 5.
-    stop_note = "where this page says “you”, it means your child."
-    assert (stop_note in html) is child
+    # The warning signs speak of the child (red flags 2026.12.9), so the stop page no longer
+    # asks a parent to read its "you" as their child.
+    assert "where this page says “you”, it means your child." not in html
     url = walk_pages(client, answers)
     note = "where this result says “you”, it means your child."
     assert (note in client.get(url).content.decode()) is child
     assert (note in client.get(url + "print/").content.decode()) is child
+
+
+@pytest.mark.parametrize("age", [14, 40])
+def test_a_parent_reads_the_warning_sign_and_its_advice_about_their_child(
+    client: Client, age: int
+) -> None:
+    """Saddle numbness for a 14-year-old: the stop page and the result say "Your child has
+    numbness ..." and "Take your child to the emergency department now" (red flags
+    2026.12.9); an adult's words are unchanged."""
+    child = age < 16
+    answers = completed(
+        {
+            **answers_for("self_care"),
+            "age": age,
+            "pelvic_changes": "yes",
+            "saddle_numbness": "yes",
+            "bladder_bowel_leak": "no",
+        }
+    )
+    assert walk_pages(client, answers, finish_after_stop=False) == STOP
+    sign = flag("ces_saddle_numbness")
+    label, advice = (sign.child_label, sign.child_advice) if child else (sign.label, sign.advice)
+    assert label and advice
+    assert label.startswith("Your child has numbness") is child
+    assert advice.startswith("Take your child to the emergency department now.") is child
+    html = client.get(STOP).content.decode()
+    for text in (label, advice):
+        assert escape(text) in html
+    for other in (sign.label, sign.advice) if child else (sign.child_label, sign.child_advice):
+        assert escape(str(other)) not in html
+    assert ("for the doctor who sees your child." in html) is child
+    url = walk_pages(client, answers)
+    saved = result_of(url)
+    told = {f["id"]: f for f in saved.result["red_flags"]}["ces_saddle_numbness"]
+    assert (told["label"], told["advice"]) == (label, advice)
+    for page in (url, url + "print/"):
+        html = client.get(page).content.decode()
+        assert escape(label) in html and escape(advice) in html, page
+        assert escape(str(sign.label if child else sign.child_label)) not in html, page
+
+
+@pytest.mark.parametrize("age", [9, 40])
+def test_a_child_with_a_fever_who_will_not_stand_is_told_of_in_the_child_s_words(
+    client: Client, age: int
+) -> None:
+    """Age 9, a fever and a leg the child cannot stand on: the result lists "Your child
+    cannot stand on the painful leg." (an adult: "You cannot stand on the painful leg.")."""
+    child = age < 16
+    answers = completed(
+        {**answers_for("self_care"), "age": age, "fever": "yes", "very_unwell": "no",
+         "bear_weight": "no"}
+    )  # fmt: skip
+    if child:
+        assert walk_pages(client, answers, finish_after_stop=False) == STOP
+        html = client.get(STOP).content.decode()
+        assert "Take your child to the emergency department now." in html
+    url = walk_pages(client, answers)
+    sign = flag("cannot_bear_weight")
+    label = sign.child_label if child else sign.label
+    assert label == ("Your child cannot stand" if child else "You cannot stand") + (
+        " on the painful leg."
+    )
+    html = client.get(url).content.decode()
+    assert escape(label) in html
+    assert escape(sign.child_label if not child else sign.label) not in html
+    told = {f["id"]: f for f in result_of(url).result["red_flags"]}["cannot_bear_weight"]
+    assert told["label"] == label
+    assert told["advice"] == (sign.child_advice if child else sign.advice)
 
 
 def _at_the_saddle_items(client: Client) -> dict[str, Any]:

@@ -32,7 +32,7 @@ FLAGS = load_red_flags(QUESTIONNAIRE)
 BY_ID = {f.id: f for f in FLAGS}
 RAW = load_yaml("red_flags.yaml")
 RAW_BY_ID = {r["id"]: r for r in RAW["red_flags"]}
-WORDING = {"id", "label", "label_unsure"}
+WORDING = {"id", "label", "label_unsure", "for_a_child"}
 
 # The phone walk: a pop, a small bruise, pain at the sitting bone, worse when sitting.
 THE_WALK = person(
@@ -101,7 +101,12 @@ def _check_reasons(answers: dict[str, Any]) -> None:
         assert case is not None, (flag.id, flag.label)
         claims = _claims(RAW_BY_ID[flag.id]["rule"], case.id, [])
         assert claims, (flag.id, case.id)
-        told_unsure = flag.label == case.label_unsure and flag.label != case.label
+        # In the person's words or, for a child, their parent's (for_a_child).
+        unsure_words = {case.label_unsure, case.child_label_unsure} - {None}
+        told_unsure = flag.label in unsure_words and flag.label not in (
+            case.label,
+            case.child_label,
+        )
         for leaf in claims:
             # Every answer the reason names was given; a "Not sure" only in the unsure words.
             assert _holds(leaf, answers if told_unsure else sure), (flag.id, case.id, leaf)

@@ -13,7 +13,7 @@ from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.questionnaire import is_child, load_yaml
 from rehabit.clinical.redflags import (
     RedFlagError,
     flag_evidence,
@@ -430,14 +430,18 @@ def test_as_told_says_yes_only_when_the_person_said_yes(answers: dict[str, Any])
                 original.label_unsure is not None and not original.rule.holds(sure)
             ), flag.id
             continue
+        # A parent answering for a child reads the flag's child wording where it has one.
+        child = is_child(answers.get("age"))
+        label = (child and original.child_label) or original.label
+        label_unsure = (child and original.child_label_unsure) or original.label_unsure
         if original.rule.holds(sure):
-            assert flag.label == original.label, flag.id
+            assert flag.label == label, flag.id
         elif original.label_unsure is not None:  # it fired only on "not sure" answers
-            assert flag.label == original.label_unsure, flag.id
+            assert flag.label == label_unsure, flag.id
         else:  # "not sure" mattered only as "not a yes" (e.g. "not (pop is yes and ...)")
             raw = next(r for r in RAW["red_flags"] if r["id"] == flag.id)
             assert "not_sure" not in repr(raw["rule"]), flag.id
-            assert flag.label == original.label, flag.id
+            assert flag.label == label, flag.id
 
 
 # --- Urgency and evidence for the ranking ---------------------------------------------

@@ -241,12 +241,15 @@ def first_page_with_errors(errors: Mapping[str, object]) -> str:
 
 
 def advice_given(flag_ids: Sequence[str]) -> set[str]:
-    """The advice of the emergency signs the person has been shown at a stop."""
+    """The advice of the emergency signs the person has been shown at a stop (in the
+    words for a child too: a parent is told a sign's ``for_a_child`` advice)."""
     seen = set(flag_ids)
     return {
-        f.advice
+        said
         for f in load_model().red_flags
         if f.id in seen and (f.disposition == "emergency" or f.ends_check)
+        for said in (f.advice, f.child_advice)
+        if said is not None
     }
 
 

@@ -31,18 +31,22 @@ Checked at load (``split_branches``), so that no flag can say "or" about the per
   ``label_unsure``.
 
 Exclusions under a ``not`` are never named by a label, so an ``any`` there needs no
-wording. Pure: no Django.
+wording. A case may also carry ``for_a_child: {label, label_unsure}``, its wording as a
+child's parent reads it ("Your child has a fever ..."), beside its own; whether a case that
+can fire for a child needs it is checked with the flag (``redflags.check_child_wording``).
+Pure: no Django.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rehabit.clinical.rules import QuestionLike, Rule, RuleError, compile_rule
 
-BRANCH_KEYS = frozenset({"id", "label", "label_unsure"})
+BRANCH_KEYS = frozenset({"id", "label", "label_unsure", "for_a_child"})
+CHILD_KEYS = frozenset({"label", "label_unsure"})
 UNSURE = "not_sure"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -58,9 +62,28 @@ class Branch:
     label_unsure: str | None
     rule: Rule  # the flag's rule narrowed to this case: it holds only when the case does
     where: str  # e.g. "red flag 'x'.rule.all[1].any[0]", for messages
+    # The same, as a child's parent reads it ("Your child has a fever ..."), where the
+    # case's own wording speaks to "you" (``for_a_child``; checked in redflags).
+    child_label: str | None = None
+    child_label_unsure: str | None = None
+    # the raw narrowed rule (for the child-wording check)
+    narrowed: object = field(default=None, compare=False, repr=False)
 
     def holds(self, answers: Mapping[str, object]) -> bool:
         return self.rule.evaluate(answers) is True
+
+    def told(self, *, unsure: bool, child: bool) -> str:
+        """The label for this case: the "Not sure" one when told only on "Not sure"
+        answers, a child's wording when a parent answered for a child."""
+        if unsure and self.label_unsure:
+            return (child and self.child_label_unsure) or self.label_unsure
+        return (child and self.child_label) or self.label
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label this case may be told with."""
+        said = (self.label, self.label_unsure, self.child_label, self.child_label_unsure)
+        return tuple(t for t in said if t is not None)
 
 
 def split_branches(
@@ -112,6 +135,7 @@ def split_branches(
             )
         rule = compile_rule(narrowed, questions, place)
         unsure = wording.get("label_unsure")
+        child = _child_wording(wording, place)
         branches.append(
             Branch(
                 id=bid,
@@ -119,9 +143,30 @@ def split_branches(
                 label_unsure=str(unsure).strip() if unsure is not None else None,
                 rule=rule,
                 where=place,
+                child_label=child.get("label"),
+                child_label_unsure=child.get("label_unsure"),
+                narrowed=narrowed,
             )
         )
     return clean, tuple(branches)
+
+
+def _child_wording(wording: Mapping[str, object], place: str) -> dict[str, str]:
+    """A case's ``for_a_child`` wording: {label, label_unsure}, each only beside its own."""
+    child = wording.get("for_a_child")
+    if child is None:
+        return {}
+    where = f"{place}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - CHILD_KEYS:
+        raise RuleError(f"{where}: a mapping with label, label_unsure or both")
+    out: dict[str, str] = {}
+    for key, text in child.items():
+        if not isinstance(text, str) or not text.strip():
+            raise RuleError(f"{where}: {key} must be non-empty text")
+        if wording.get(key) is None:
+            raise RuleError(f"{where}: {key} has no {key} of the case's own to stand for")
+        out[str(key)] = text.strip()
+    return out
 
 
 def _strip(

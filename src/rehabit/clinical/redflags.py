@@ -10,7 +10,14 @@ from functools import lru_cache
 
 from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
-from rehabit.clinical.questionnaire import Questionnaire, citation_problem, load_yaml
+from rehabit.clinical.questionnaire import (
+    Questionnaire,
+    _never_for_a_child,
+    citation_problem,
+    is_child,
+    load_yaml,
+    speaks_to_you,
+)
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})
@@ -31,8 +38,13 @@ _KEYS = frozenset(
         "lr",
         "source",
         "expert",
+        "for_a_child",
     }
 )
+CHILD_KEYS = frozenset({"label", "label_unsure", "advice"})
+# A text that speaks of a child ("A child has ...", "Take your child ...") is already
+# written for the parent: its "you" is the parent, not the patient.
+_ABOUT_A_CHILD = re.compile(r"\bchild(?:ren)?\b|\bsomeone under\b", re.IGNORECASE)
 UNSURE = "not_sure"
 # How soon a flag's own advice says to see a doctor: for an urgent flag "today" (the
 # urgent level's headline) or "two_days" (its advice says "today or tomorrow" or "within a
@@ -84,36 +96,49 @@ class RedFlag:
     # The cases of the rule's either-or, each worded after what it needs (flag_branches):
     # the reason names the case that holds, never the other cases joined with "or".
     branches: tuple[Branch, ...] = ()
+    # The flag as a child's parent reads it (``for_a_child``), where its own wording speaks
+    # to "you": "Your child has numbness ...", "Take your child to the emergency
+    # department now ...". Picked by ``as_told`` when the answers are a child's.
+    child_label: str | None = None
+    child_label_unsure: str | None = None
+    child_advice: str | None = None
 
     def as_told(self, answers: Answers) -> RedFlag:
         """This flag as the person told it: worded after the case of its rule that holds
         (``branches``, the first in file order, one that holds on definite answers before
         one that holds only on "Not sure"); when it fires only because of "Not sure"
-        answers, its label says they were not sure (never reported as a "yes")."""
-        if self.label_unsure is None and not self.branches:
+        answers, its label says they were not sure (never reported as a "yes"). For a
+        child (an age under 16: a parent answers, ``is_child``) its label and advice are
+        the child's wording where it has one."""
+        child = is_child(answers.get("age"))
+        if self.label_unsure is None and not self.branches and not child:
             return self
         sure = {k: v for k, v in answers.items() if v != UNSURE}
         # As before cases: told only on "Not sure" when the rule needs one to hold.
         unsure = self.label_unsure is not None and self.rule.evaluate(sure) is not True
-        if self.branches:
-            branch = next((b for b in self.branches if b.holds(sure)), None)
-            if branch is not None:  # a case held on definite answers (so unsure is False)
-                return replace(self, label=branch.label, unsure=unsure)
+        advice = (child and self.child_advice) or self.advice
+        branch = next((b for b in self.branches if b.holds(sure)), None)
+        if branch is None:  # none held on definite answers: one that holds on "Not sure"
             branch = next((b for b in self.branches if b.holds(answers)), None)
-            if branch is not None:
-                said = branch.label_unsure if unsure and branch.label_unsure else branch.label
-                return replace(self, label=said, unsure=unsure)
-        if self.label_unsure is None or not unsure:
+        if branch is not None:
+            label = branch.told(unsure=unsure, child=child)
+        elif unsure and self.label_unsure is not None:
+            label = (child and self.child_label_unsure) or self.label_unsure
+        else:
+            label = (child and self.child_label) or self.label
+        if (label, advice, unsure) == (self.label, self.advice, self.unsure):
             return self
-        return replace(self, label=self.label_unsure, unsure=True)
+        return replace(self, label=label, advice=advice, unsure=unsure)
 
     def told_by(self, label: str) -> Branch | None:
         """The case a label given for this flag names (None: the flag's own label)."""
-        return next((b for b in self.branches if label in (b.label, b.label_unsure)), None)
+        return next((b for b in self.branches if label in b.labels), None)
 
     def is_unsure_label(self, label: str) -> bool:
         """Was ``label`` given for this flag when it fired only on "Not sure" answers?"""
-        unsure = {self.label_unsure, *(b.label_unsure for b in self.branches)}
+        unsure = {self.label_unsure, self.child_label_unsure}
+        for b in self.branches:
+            unsure |= {b.label_unsure, b.child_label_unsure}
         return label in unsure - {None}
 
     def to_dict(self) -> dict[str, object]:
@@ -145,9 +170,13 @@ def parse_red_flags(
     questionnaire: Questionnaire,
     condition_ids: Collection[str],
     serious: Collection[str] | None = None,
+    *,
+    child_wording: bool = True,
 ) -> RedFlags:
     """Compile the flags; every rule and condition reference is checked here (``serious``:
-    the can't-miss conditions, the only ones a flag may list under ``also``)."""
+    the can't-miss conditions, the only ones a flag may list under ``also``).
+    ``child_wording``: refuse a flag (or a case of one) that can fire for a child and
+    speaks to "you" without a child's wording (``check_child_wording``)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("red_flags"), list):
         raise RedFlagError("red_flags: top level needs a 'red_flags' list")
     flags: list[RedFlag] = []
@@ -200,6 +229,7 @@ def parse_red_flags(
             rule = compile_rule(bare, questionnaire.questions, f"{where}.rule")
         except RuleError as exc:
             raise RedFlagError(str(exc)) from exc
+        child = _child_wording(raw, where)
         flags.append(
             RedFlag(
                 id=raw["id"],
@@ -215,13 +245,111 @@ def parse_red_flags(
                 also=also,
                 covers=_covers(raw, where),
                 branches=branches,
+                child_label=child.get("label"),
+                child_label_unsure=child.get("label_unsure"),
+                child_advice=child.get("advice"),
             )
         )
+        if child_wording:
+            check_child_wording(flags[-1], bare, never_for_a_child(questionnaire))
     _check_covers(flags)
     # Most urgent first, then file order: the order in which fired flags are reported.
     order = {f.id: i for i, f in enumerate(flags)}
     ordered = sorted(flags, key=lambda f: (-RANK[f.disposition], order[f.id]))
     return RedFlags(ordered, questionnaire)
+
+
+def _child_wording(raw: Mapping[str, object], where: str) -> dict[str, str]:
+    """A flag's ``for_a_child`` wording: {label, label_unsure, advice}, each only beside
+    the flag's own."""
+    child = raw.get("for_a_child")
+    if child is None:
+        return {}
+    where = f"{where}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - CHILD_KEYS:
+        raise RedFlagError(f"{where}: a mapping with label, label_unsure, advice or some")
+    out: dict[str, str] = {}
+    for key, text in child.items():
+        if not isinstance(text, str) or not text.strip():
+            raise RedFlagError(f"{where}: {key} must be non-empty text")
+        if raw.get(key) is None:
+            raise RedFlagError(f"{where}: {key} has no {key} of the flag's own to stand for")
+        out[str(key)] = text.strip()
+    return out
+
+
+def never_for_a_child(questionnaire: Questionnaire) -> frozenset[str]:
+    """The questions a child's parent is never shown (their show_if rules out an age
+    under 16, or needs an answer to such a question), worked out as the questionnaire's
+    loader does (``questionnaire._never_for_a_child``)."""
+    hidden: set[str] = set()
+    for section in questionnaire.raw.get("sections", ()):
+        for raw in section.get("questions", ()):
+            show_if = raw.get("show_if")
+            if show_if is not None and _never_for_a_child(show_if, hidden):
+                hidden.add(str(raw["id"]))
+    return frozenset(hidden)
+
+
+def speaks_to_the_patient(text: str | None) -> bool:
+    """Whether a flag's text speaks to the patient as "you" (not a text about a child,
+    whose "you" is the parent reading it)."""
+    return speaks_to_you(text) and not _ABOUT_A_CHILD.search(text or "")
+
+
+def check_child_wording(flag: RedFlag, rule: object, hidden: Collection[str]) -> None:
+    """Refuse a flag that can fire for a child (its rule is not ruled out by an age of 16
+    or more, or by a question a child is never shown) whose label, label_unsure or advice
+    speaks to the patient as "you" without ``for_a_child`` wording; and the same for each
+    case of its rule (``for_a_child`` label and label_unsure on the case). A child's
+    parent reads the flag: "Your child has a fever ...", "Take your child to ...". Child
+    wording on a flag or case that can never fire for a child is refused too (unused)."""
+    where = f"red flag {flag.id!r}"
+    hint = (
+        'speaks to "you", and it can fire for a child: give for_a_child.{key}, the '
+        "wording a parent reads about their child"
+    )
+    fires = not isinstance(rule, Mapping) or not _never_for_a_child(rule, set(hidden))
+    own = {"label": flag.label, "label_unsure": flag.label_unsure, "advice": flag.advice}
+    child = {
+        "label": flag.child_label,
+        "label_unsure": flag.child_label_unsure,
+        "advice": flag.child_advice,
+    }
+    _check_texts(where, fires, own, child, hint)
+    for branch in flag.branches:
+        narrowed = branch.narrowed
+        fires_here = fires and (
+            not isinstance(narrowed, Mapping) or not _never_for_a_child(narrowed, set(hidden))
+        )
+        _check_texts(
+            branch.where,
+            fires_here,
+            {"label": branch.label, "label_unsure": branch.label_unsure},
+            {"label": branch.child_label, "label_unsure": branch.child_label_unsure},
+            hint,
+        )
+
+
+def _check_texts(
+    where: str,
+    fires: bool,
+    own: Mapping[str, str | None],
+    child: Mapping[str, str | None],
+    hint: str,
+) -> None:
+    for key, text in own.items():
+        if not fires:
+            if child[key] is not None:
+                raise RedFlagError(
+                    f"{where}: for_a_child.{key} is given, but it can never fire for a child"
+                )
+        elif speaks_to_the_patient(text) and child[key] is None:
+            raise RedFlagError(f"{where}: its {key} {hint.format(key=key)}")
+        elif child[key] is not None and not speaks_to_the_patient(text):
+            raise RedFlagError(
+                f'{where}: for_a_child.{key} is given, but its {key} does not speak to "you"'
+            )
 
 
 def _also(

@@ -51,10 +51,22 @@ def build_texts() -> dict[str, str]:
         texts[f"flag:{flag.id}:advice"] = flag.advice
         if flag.label_unsure is not None:
             texts[f"flag:{flag.id}:unsure"] = flag.label_unsure
+        # A child's wording, read by the parent who answered for them (as_told).
+        if flag.child_label is not None:
+            texts[f"flag:{flag.id}:child"] = flag.child_label
+        if flag.child_label_unsure is not None:
+            texts[f"flag:{flag.id}:child:unsure"] = flag.child_label_unsure
+        if flag.child_advice is not None:
+            texts[f"flag:{flag.id}:child:advice"] = flag.child_advice
         for branch in flag.branches:  # what the person told us, by the case that held
             texts[f"flag:{flag.id}:case:{branch.id}"] = branch.label
             if branch.label_unsure is not None:
                 texts[f"flag:{flag.id}:case:{branch.id}:unsure"] = branch.label_unsure
+            if branch.child_label is not None:
+                texts[f"flag:{flag.id}:case:{branch.id}:child"] = branch.child_label
+            if branch.child_label_unsure is not None:
+                key = f"flag:{flag.id}:case:{branch.id}:child:unsure"
+                texts[key] = branch.child_label_unsure
     for level, text in triage.HEADLINES.items():
         texts[f"headline:{level}"] = text
     texts["headline:soon_doctor"] = triage.SOON_DOCTOR
