@@ -20,7 +20,6 @@ from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import (
     RedFlagError,
     load_red_flags,
-    never_for_a_child,
     parse_red_flags,
     screen_as_told,
     speaks_to_the_patient,
@@ -82,7 +81,7 @@ def test_child_wording_never_speaks_to_the_patient() -> None:
 
 
 def test_a_flag_that_cannot_fire_for_a_child_has_no_child_wording() -> None:
-    hidden = never_for_a_child(QUESTIONNAIRE)
+    hidden = QUESTIONNAIRE.never_for_a_child
     assert {"sexual_function_change", "foot_sore"} <= hidden
     older = BY_ID["older_fall_on_blood_thinner"]  # age 65 or more
     assert older.child_label is None and older.child_advice is None

@@ -12,7 +12,6 @@ from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
 from rehabit.clinical.questionnaire import (
     Questionnaire,
-    _never_for_a_child,
     citation_problem,
     is_child,
     load_yaml,
@@ -251,7 +250,7 @@ def parse_red_flags(
             )
         )
         if child_wording:
-            check_child_wording(flags[-1], bare, never_for_a_child(questionnaire))
+            check_child_wording(flags[-1], bare, questionnaire)
     _check_covers(flags)
     # Most urgent first, then file order: the order in which fired flags are reported.
     order = {f.id: i for i, f in enumerate(flags)}
@@ -278,26 +277,13 @@ def _child_wording(raw: Mapping[str, object], where: str) -> dict[str, str]:
     return out
 
 
-def never_for_a_child(questionnaire: Questionnaire) -> frozenset[str]:
-    """The questions a child's parent is never shown (their show_if rules out an age
-    under 16, or needs an answer to such a question), worked out as the questionnaire's
-    loader does (``questionnaire._never_for_a_child``)."""
-    hidden: set[str] = set()
-    for section in questionnaire.raw.get("sections", ()):
-        for raw in section.get("questions", ()):
-            show_if = raw.get("show_if")
-            if show_if is not None and _never_for_a_child(show_if, hidden):
-                hidden.add(str(raw["id"]))
-    return frozenset(hidden)
-
-
 def speaks_to_the_patient(text: str | None) -> bool:
     """Whether a flag's text speaks to the patient as "you" (not a text about a child,
     whose "you" is the parent reading it)."""
     return speaks_to_you(text) and not _ABOUT_A_CHILD.search(text or "")
 
 
-def check_child_wording(flag: RedFlag, rule: object, hidden: Collection[str]) -> None:
+def check_child_wording(flag: RedFlag, rule: object, questionnaire: Questionnaire) -> None:
     """Refuse a flag that can fire for a child (its rule is not ruled out by an age of 16
     or more, or by a question a child is never shown) whose label, label_unsure or advice
     speaks to the patient as "you" without ``for_a_child`` wording; and the same for each
@@ -309,7 +295,7 @@ def check_child_wording(flag: RedFlag, rule: object, hidden: Collection[str]) ->
         'speaks to "you", and it can fire for a child: give for_a_child.{key}, the '
         "wording a parent reads about their child"
     )
-    fires = not isinstance(rule, Mapping) or not _never_for_a_child(rule, set(hidden))
+    fires = not isinstance(rule, Mapping) or questionnaire.can_apply_to_a_child(rule)
     own = {"label": flag.label, "label_unsure": flag.label_unsure, "advice": flag.advice}
     child = {
         "label": flag.child_label,
@@ -320,7 +306,7 @@ def check_child_wording(flag: RedFlag, rule: object, hidden: Collection[str]) ->
     for branch in flag.branches:
         narrowed = branch.narrowed
         fires_here = fires and (
-            not isinstance(narrowed, Mapping) or not _never_for_a_child(narrowed, set(hidden))
+            not isinstance(narrowed, Mapping) or questionnaire.can_apply_to_a_child(narrowed)
         )
         _check_texts(
             branch.where,
