@@ -267,8 +267,12 @@ def test_deleting_the_account_leaves_a_check_nobody_claimed_and_says_so(patient:
     body = reauthenticate_for_deletion(client)
     assert "This browser also lists a check or prevention session done here without an" in body
     assert "deleting your account does not erase it" in body
-    link = f'href="{PAGE}?next=%2Faccount%2Fdata%2Fdelete%2F"'
-    assert link in client.get("/account/data/delete/").content.decode()
+    # Which one, by its date and time only, with the two answers, coming back here.
+    assert f"Is this check yours? It was done on {THREE_HOURS_BEFORE}." in body
+    html = client.get("/account/data/delete/").content.decode()
+    assert f'<form method="post" action="{PAGE}">' in html
+    assert '<input type="hidden" name="next" value="/account/data/delete/">' in html
+    assert len(item_names(html)) == 1 and older not in html
 
     response = client.post("/account/data/delete/", {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -282,7 +286,7 @@ def test_a_check_saved_before_deleting_the_account_is_erased_with_it(patient: An
     older = check_made(client, timedelta(hours=3))
     sign_in(client, patient)
     reauthenticate_for_deletion(client)
-    [item] = item_names(page(client, f"{PAGE}?next=/account/data/delete/"))
+    [item] = item_names(client.get("/account/data/delete/").content.decode())
     response = answer(client, {"item": item, "choice": "save", "next": "/account/data/delete/"})
     assert response["Location"] == "/account/data/delete/"
     body = text(client.get("/account/data/delete/").content.decode())

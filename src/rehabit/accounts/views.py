@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
@@ -14,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -257,14 +255,15 @@ def delete(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     # What this browser did without an account and nobody has claimed is not erased with
     # the account (it may be someone else's): the page says so and offers to claim it first.
-    waiting = len(earlier.waiting(request.session))
+    waiting = earlier.waiting(request.session)
     return render(
         request,
         "accounts/delete.html",
         {
             "form": form,
-            "waiting": waiting,
-            "waiting_url": f"{reverse('accounts:earlier')}?{urlencode({'next': request.path})}",
+            "waiting": len(waiting),
+            "items": waiting,  # each by its date and time only, with the two answers
+            "next": request.path,
             "days": settings.REHABIT_UNCLAIMED_ASSESSMENT_DAYS,
         },
         status=422 if form.errors else 200,
