@@ -12,7 +12,7 @@ Order (security findings 2, 9 and 10):
    assessment ids are taken out of any other session. A check or prevention session such
    a session lists without an owner is left alone: it waits for whoever made it to say it
    is theirs ("Is this yours?", ``rehabit.accounts.earlier``), and on a shared computer it
-   may be someone else's. The delete page says how many there are and offers to save
+   may be someone else's. The delete page lists each and offers to save
    them first; the retention rule erases the rest 90 days after their last use;
 4. the admin's change history about any of it is blanked;
 5. other apps remove what they keep about the person (``personal_data_erasing``: the
