@@ -301,7 +301,7 @@ def test_the_phone_example_is_of_the_persons_own_country(
         assert hint == "Starting with + and your country code."
     else:
         region = "US" if zone == "America/Chicago" else "FR"
-        assert hint == f"With the country code, for example {_example(region)}."
+        assert hint == f"For example {_example(region)}."
         assert _example(region).startswith(example)
 
 
@@ -392,7 +392,7 @@ def test_the_page_gives_its_script_each_zones_example_and_both_hints(newcomer: A
     assert found is not None
     data = json.loads(found.group(1))
     assert data["none"] == "Starting with + and your country code."
-    assert data["example"] == "With the country code, for example {example}."
+    assert data["example"] == "For example {example}."
     assert data["slot"] == "{example}"
     assert data["zones"]["Europe/Paris"] == _example("FR")
     assert data["zones"]["America/New_York"] == _example("US")
@@ -405,7 +405,7 @@ def test_a_held_zone_gets_no_hint_script() -> None:
 
     therapist = make_therapist("Sid Sydney", zone="Australia/Sydney")
     page = login(Client(), therapist.user, mfa=True).get("/account/profile/").content.decode()
-    assert _phone_hint(page) == f"With the country code, for example {_example('AU')}."
+    assert _phone_hint(page) == f"For example {_example('AU')}."
     assert "phone-hints" not in page and "phone_hint.js" not in page
 
 

@@ -22,7 +22,7 @@ GENERIC = "Starting with + and your country code."
 def _hint(region: str) -> str:
     number = phonenumbers.example_number(region)
     example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return f"With the country code, for example {example}."
+    return f"For example {example}."
 
 
 def _newcomer() -> Any:

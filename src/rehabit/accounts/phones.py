@@ -71,7 +71,7 @@ def phone_hint(example: str | None) -> str:
     known, to start with + and the country code."""
     if example is None:
         return str(_("Starting with + and your country code."))
-    return str(_("With the country code, for example %(example)s.") % {"example": example})
+    return str(_("For example %(example)s.") % {"example": example})
 
 
 def hint_script_data() -> dict[str, object]:
