@@ -17,7 +17,7 @@ from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
 from rehabit.clinical.questionnaire import Question, Questionnaire, load_yaml
 from rehabit.clinical.redflags import UNSURE, RedFlag, load_red_flags
-from rehabit.clinical.triage import SOON_DOCTOR, SOON_DOCTOR_DAYS, within_two_days
+from rehabit.clinical.triage import is_soon_doctor, is_soon_doctor_days, within_two_days
 
 MAX_WEIGHTS = 4  # answers shown for and against each cause
 SCREENING_SECTION = "warning_signs"
@@ -293,9 +293,9 @@ def causes_weighed(
 def disposition_of(result: Mapping[str, Any]) -> tuple[str, Text]:
     raw = result.get("disposition") or {}
     level = str(raw.get("level", ""))
-    if level == "soon" and raw.get("headline") == SOON_DOCTOR:
+    if is_soon_doctor(raw):  # in the person's words or a parent's
         return level, terms.DISPOSITIONS["soon_doctor"]
-    if level == "soon" and raw.get("headline") == SOON_DOCTOR_DAYS:
+    if is_soon_doctor_days(raw):
         return level, terms.DISPOSITIONS["soon_doctor_days"]
     if within_two_days(raw):
         return level, terms.DISPOSITIONS["urgent_days"]

@@ -10,21 +10,17 @@ from __future__ import annotations
 from rehabit.clinical import triage
 from rehabit.clinical.engine import CONFIDENCE, load_model
 
-# What decide() in rehabit.clinical.triage says about the ranking (its f-strings, spelled
-# out for each condition and number): if triage rewords them, these codes simply stop
-# matching and the new sentences are kept word for word (tests/storage checks that every
-# sentence of today's model has a code, so the rewording is noticed).
-BEST_FIT = "Your answers fit best with: {name}."
-RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
-PAIN_NOW = "Your pain is {n} out of 10."
-PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
-NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
-SEVERITY = {
-    "severity:cannot_stand": "You cannot stand on the painful leg.",
-    "severity:could_not_walk": "You could not walk 10 steps.",
-    "severity:limp": "You limp when you walk.",
-    "severity:mild": "You walk normally, your pain is low and the leg does not feel weak.",
-}
+# What decide() in rehabit.clinical.triage says about the ranking and severity (its
+# templates, spelled out for each condition and number): if triage rewords them, these codes
+# simply stop matching and the new sentences are kept word for word (tests/storage checks
+# that every sentence of today's model has a code, so the rewording is noticed).
+BEST_FIT = triage.BEST_FIT
+RULE_OUT = triage.RULE_OUT
+PAIN_NOW = triage.PAIN_NOW
+PAIN_WORST = triage.PAIN_WORST
+NOT_A_DIAGNOSIS = triage.NOT_A_DIAGNOSIS
+# "severity:limp", and "severity:limp:child" for a parent's words about their child.
+SEVERITY = {f"severity:{key}": text for key, text in triage.SEVERITY_REASONS.items()}
 
 
 def build_texts() -> dict[str, str]:
@@ -67,24 +63,32 @@ def build_texts() -> dict[str, str]:
             if branch.child_label_unsure is not None:
                 key = f"flag:{flag.id}:case:{branch.id}:child:unsure"
                 texts[key] = branch.child_label_unsure
-    for level, text in triage.HEADLINES.items():
-        texts[f"headline:{level}"] = text
-    texts["headline:soon_doctor"] = triage.SOON_DOCTOR
-    texts["headline:soon_doctor_days"] = triage.SOON_DOCTOR_DAYS
-    texts["headline:urgent_days"] = triage.URGENT_DAYS
-    texts["action:urgent_days"] = triage.URGENT_DAYS_ACTION
-    for level, text in triage.ACTIONS.items():
-        texts[f"action:{level}"] = text
-    texts["safety_net:emergency"] = triage.SAFETY_NET_EMERGENCY
-    texts["safety_net:same_day"] = triage.SAFETY_NET_SAME_DAY
-    texts["recheck:acute"] = triage.RECHECK_ACUTE
-    texts["recheck:gradual"] = triage.RECHECK_GRADUAL
-    texts["recheck:soon_acute"] = triage.RECHECK_SOON_ACUTE
-    texts["recheck:soon_gradual"] = triage.RECHECK_SOON_GRADUAL
+    # The person's own words, and a parent's about their child (code ending ":child").
+    for words, suffix in ((triage.ADULT_WORDS, ""), (triage.CHILD_WORDS, ":child")):
+        texts.update({f"{code}{suffix}": text for code, text in disposition_codes(words).items()})
     texts["not_a_diagnosis"] = NOT_A_DIAGNOSIS
     texts.update(SEVERITY)
     for n in range(11):
         texts[f"pain_now:{n}"] = PAIN_NOW.format(n=n)
         texts[f"pain_worst:{n}"] = PAIN_WORST.format(n=n)
+        texts[f"pain_now:{n}:child"] = triage.CHILD_PAIN_NOW.format(n=n)
+        texts[f"pain_worst:{n}:child"] = triage.CHILD_PAIN_WORST.format(n=n)
         texts[f"confidence:{n}"] = CONFIDENCE.format(n=n)
+    return texts
+
+
+def disposition_codes(words: triage.Words) -> dict[str, str]:
+    """The headlines, actions, safety nets and re-checks of one voice, by code."""
+    texts = {f"headline:{level}": text for level, text in words.headlines.items()}
+    texts["headline:soon_doctor"] = words.soon_doctor
+    texts["headline:soon_doctor_days"] = words.soon_doctor_days
+    texts["headline:urgent_days"] = words.urgent_days
+    texts["action:urgent_days"] = words.urgent_days_action
+    texts.update({f"action:{level}": text for level, text in words.actions.items()})
+    texts["safety_net:emergency"] = words.safety_net_emergency
+    texts["safety_net:same_day"] = words.safety_net_same_day
+    texts["recheck:acute"] = words.recheck_acute
+    texts["recheck:gradual"] = words.recheck_gradual
+    texts["recheck:soon_acute"] = words.recheck_soon_acute
+    texts["recheck:soon_gradual"] = words.recheck_soon_gradual
     return texts

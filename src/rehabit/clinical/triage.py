@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from rehabit.clinical.levels import RANK, Level
+from rehabit.clinical.questionnaire import is_child
 
 if TYPE_CHECKING:
     from rehabit.clinical.conditions import Condition
@@ -58,8 +59,8 @@ URGENT_DAYS_ACTION = (
 
 ACTIONS: Mapping[str, str] = {
     "emergency": (
-        "Call your local emergency number (for example 999, 112 or 911) or go to the nearest "
-        "emergency department now. Do not drive yourself."
+        "Call your emergency number now, or go to the nearest emergency department. Do not drive "
+        "yourself."
     ),
     "urgent": (
         "Contact your doctor today for an urgent appointment, or go to an urgent care centre. "
@@ -105,6 +106,133 @@ RECHECK_SOON_GRADUAL = (
 )
 
 
+# The same texts as a child's parent reads them: a parent or carer answers for a child aged
+# 5-15 (questionnaire.is_child), so "you" is the parent and the advice speaks of their child
+# ("Have your child seen by a doctor today", "Your child limps when they walk."). Same
+# levels, timeframes and places as the adult texts above; only the voice changes. BEST_FIT,
+# RULE_OUT and NOT_A_DIAGNOSIS below speak only of whoever answered ("your answers"), so one
+# text serves both (tests/clinical/test_triage_child_wording.py checks that every other text
+# a child's result can show speaks of the child, and every adult text has a child version).
+CHILD_HEADLINES: Mapping[str, str] = {
+    "emergency": "Call an ambulance or take your child to the emergency department now",
+    "urgent": "Have your child seen by a doctor today",
+    "soon": "Book an appointment for your child with a physiotherapist in the next week or two",
+    "self_care": "Your child can start with self-care at home",
+}
+CHILD_SOON_DOCTOR = "Book an appointment with your child's doctor in the next week or two"
+CHILD_SOON_DOCTOR_DAYS = "Book an appointment with your child's doctor in the next few days"
+CHILD_URGENT_DAYS = "Have your child seen by a doctor today or tomorrow"
+CHILD_URGENT_DAYS_ACTION = (
+    "Contact your child's doctor for an appointment today or tomorrow. If your child cannot be "
+    "seen by then, take them to an urgent care centre; if they get much worse, take them to the "
+    "emergency department."
+)
+CHILD_ACTIONS: Mapping[str, str] = {
+    "emergency": (
+        "Call your emergency number now, or take your child to the nearest emergency "
+        "department. Do not drive your child yourself if they are very unwell: call an "
+        "ambulance."
+    ),
+    "urgent": (
+        "Contact your child's doctor today for an urgent appointment, or take your child to an "
+        "urgent care centre. If your child cannot be seen today, or gets worse, take them to the "
+        "emergency department."
+    ),
+    "soon": (
+        "This does not look like an emergency, but it is worth a proper check. Until then, let "
+        "your child keep moving gently and avoid what makes the pain much worse."
+    ),
+    "self_care": (
+        "This looks like something that usually gets better with self-care. For the first 1 to 3 "
+        "days, your child should avoid moves that cause sharp pain, but keep walking gently. "
+        "Then let them slowly return to their normal activities, letting pain guide them: mild "
+        "pain (up to about 3 out of 10) that settles by the next day is fine."
+    ),
+}
+CHILD_SAFETY_NET_EMERGENCY = (
+    "Call your emergency number now if your child gets sudden breathlessness or chest pain, or "
+    "a leg that suddenly turns cold, pale or very weak. Take them to the emergency department "
+    "straight away if they get numbness between their legs or around their bottom, new trouble "
+    "peeing or leaking pee or poo, or new weakness or numbness in both legs."
+)
+CHILD_SAFETY_NET_SAME_DAY = (
+    "Have your child seen by a doctor the same day if their calf or whole leg becomes swollen, "
+    "hot or red, they get a fever, the leg gets weaker, they can no longer stand on it, or the "
+    "pain becomes much worse."
+)
+CHILD_RECHECK_ACUTE = (
+    "Check again in 48 to 72 hours. If your child's pain is not clearly easing by then, or "
+    "walking is getting harder for them, book an appointment with a physiotherapist."
+)
+CHILD_RECHECK_GRADUAL = (
+    "Check again in 1 to 2 weeks. If your child's pain is not getting better by then, book an "
+    "appointment with a physiotherapist."
+)
+CHILD_RECHECK_SOON_ACUTE = (
+    "While you wait, check again in 48 to 72 hours; if your child is getting worse, have them "
+    "seen sooner."
+)
+CHILD_RECHECK_SOON_GRADUAL = (
+    "While you wait, check again in 1 to 2 weeks; if your child is getting worse, have them "
+    "seen sooner."
+)
+
+# What severity() says, for the person (key) and for a parent about their child (key:child).
+SEVERITY_REASONS: Mapping[str, str] = {
+    "cannot_stand": "You cannot stand on the painful leg.",
+    "could_not_walk": "You could not walk 10 steps.",
+    "limp": "You limp when you walk.",
+    "mild": "You walk normally, your pain is low and the leg does not feel weak.",
+    "cannot_stand:child": "Your child cannot stand on the painful leg.",
+    "could_not_walk:child": "Your child could not walk 10 steps.",
+    "limp:child": "Your child limps when they walk.",
+    "mild:child": "Your child walks normally, their pain is low and the leg does not feel weak.",
+}
+PAIN_NOW = "Your pain is {n} out of 10."
+PAIN_WORST = "Your pain reached {n} out of 10 in the last day."
+CHILD_PAIN_NOW = "Your child's pain is {n} out of 10."
+CHILD_PAIN_WORST = "Your child's pain reached {n} out of 10 in the last day."
+# Said to whoever answered, a parent included: their answers are their own.
+BEST_FIT = "Your answers fit best with: {name}."
+RULE_OUT = "Some of your answers fit {name}, which a doctor needs to rule out."
+NOT_A_DIAGNOSIS = "This is not a diagnosis. It is a guide based on your answers."
+
+
+class Words(NamedTuple):
+    """Every text decide() can give, in one voice (the person's or a parent's)."""
+
+    headlines: Mapping[str, str]
+    actions: Mapping[str, str]
+    soon_doctor: str
+    soon_doctor_days: str
+    urgent_days: str
+    urgent_days_action: str
+    safety_net_emergency: str
+    safety_net_same_day: str
+    recheck_acute: str
+    recheck_gradual: str
+    recheck_soon_acute: str
+    recheck_soon_gradual: str
+
+
+ADULT_WORDS = Words(
+    HEADLINES, ACTIONS, SOON_DOCTOR, SOON_DOCTOR_DAYS, URGENT_DAYS, URGENT_DAYS_ACTION,
+    SAFETY_NET_EMERGENCY, SAFETY_NET_SAME_DAY, RECHECK_ACUTE, RECHECK_GRADUAL,
+    RECHECK_SOON_ACUTE, RECHECK_SOON_GRADUAL,
+)  # fmt: skip
+CHILD_WORDS = Words(
+    CHILD_HEADLINES, CHILD_ACTIONS, CHILD_SOON_DOCTOR, CHILD_SOON_DOCTOR_DAYS, CHILD_URGENT_DAYS,
+    CHILD_URGENT_DAYS_ACTION, CHILD_SAFETY_NET_EMERGENCY, CHILD_SAFETY_NET_SAME_DAY,
+    CHILD_RECHECK_ACUTE, CHILD_RECHECK_GRADUAL, CHILD_RECHECK_SOON_ACUTE,
+    CHILD_RECHECK_SOON_GRADUAL,
+)  # fmt: skip
+
+
+def words_for(answers: Mapping[str, object]) -> Words:
+    """The voice of a result: a parent's about their child when the age is a child's."""
+    return CHILD_WORDS if is_child(answers.get("age")) else ADULT_WORDS
+
+
 @dataclass(frozen=True, slots=True)
 class Disposition:
     level: Level
@@ -130,25 +258,29 @@ def most_urgent(levels: Iterable[Level]) -> Level | None:
 
 
 def severity(answers: Mapping[str, object]) -> tuple[str, list[str]]:
-    """("severe" | "limited" | "mild" | "usual", plain-language reasons)."""
+    """("severe" | "limited" | "mild" | "usual", plain-language reasons): a parent's words
+    about their child when the age is a child's."""
+    child = is_child(answers.get("age"))
+    suffix = ":child" if child else ""
+    pain_now, pain_worst = (CHILD_PAIN_NOW, CHILD_PAIN_WORST) if child else (PAIN_NOW, PAIN_WORST)
     reasons: list[str] = []
     pain = answers.get("pain_now")
     walk = answers.get("walk_test")
     if answers.get("bear_weight") in ("no", "not_sure"):
-        reasons.append("You cannot stand on the painful leg.")
+        reasons.append(SEVERITY_REASONS["cannot_stand" + suffix])
     if walk == "could_not":
-        reasons.append("You could not walk 10 steps.")
+        reasons.append(SEVERITY_REASONS["could_not_walk" + suffix])
     if isinstance(pain, int) and pain >= SEVERE_PAIN:
-        reasons.append(f"Your pain is {pain} out of 10.")
+        reasons.append(pain_now.format(n=pain))
     if reasons:
         return "severe", reasons
     if walk == "limp":
-        reasons.append("You limp when you walk.")
+        reasons.append(SEVERITY_REASONS["limp" + suffix])
     worst = answers.get("pain_worst")
     if isinstance(pain, int) and pain >= LIMITED_PAIN:
-        reasons.append(f"Your pain is {pain} out of 10.")
+        reasons.append(pain_now.format(n=pain))
     elif isinstance(worst, int) and worst >= SEVERE_PAIN:
-        reasons.append(f"Your pain reached {worst} out of 10 in the last day.")
+        reasons.append(pain_worst.format(n=worst))
     if reasons:
         return "limited", reasons
     mild = (
@@ -158,7 +290,7 @@ def severity(answers: Mapping[str, object]) -> tuple[str, list[str]]:
         and not (isinstance(worst, int) and worst > MILD_PAIN + 2)
     )
     if mild:
-        return "mild", ["You walk normally, your pain is low and the leg does not feel weak."]
+        return "mild", [SEVERITY_REASONS["mild" + suffix]]
     return "usual", []
 
 
@@ -187,9 +319,7 @@ def _ranking_level(
         floor = cause.condition.floor(cause.probability)
         if floor is None:
             continue
-        reasons.append(
-            f"Some of your answers fit {cause.condition.name}, which a doctor needs to rule out."
-        )
+        reasons.append(RULE_OUT.format(name=cause.condition.name))
         if RANK[floor] >= RANK["urgent"]:
             urgent_by.add(cause.condition.id)
         if RANK[floor] > RANK[level]:
@@ -208,7 +338,7 @@ def _ranking_level(
     floor = top.floor(ranked[0].probability)
     if floor is not None and RANK[floor] > RANK[top_level]:
         top_level = floor
-    reasons.insert(0, f"Your answers fit best with: {top.name}.")
+    reasons.insert(0, BEST_FIT.format(name=top.name))
     reasons.extend(band_reasons)
     if RANK[top_level] >= RANK["urgent"]:
         urgent_by.add(top.id)
@@ -219,7 +349,26 @@ def _ranking_level(
 
 def within_two_days(disposition: Mapping[str, object]) -> bool:
     """Is this (stored) disposition the urgent level that gives a day or two?"""
-    return disposition.get("level") == "urgent" and disposition.get("headline") == URGENT_DAYS
+    return disposition.get("level") == "urgent" and disposition.get("headline") in (
+        URGENT_DAYS,
+        CHILD_URGENT_DAYS,
+    )
+
+
+def is_soon_doctor(disposition: Mapping[str, object]) -> bool:
+    """Is this (stored) disposition the "soon" level that sends to a doctor (either voice)?"""
+    return disposition.get("level") == "soon" and disposition.get("headline") in (
+        SOON_DOCTOR,
+        CHILD_SOON_DOCTOR,
+    )
+
+
+def is_soon_doctor_days(disposition: Mapping[str, object]) -> bool:
+    """Is this (stored) disposition the "soon" level with a doctor in the next few days?"""
+    return disposition.get("level") == "soon" and disposition.get("headline") in (
+        SOON_DOCTOR_DAYS,
+        CHILD_SOON_DOCTOR_DAYS,
+    )
 
 
 def _within_two_days(flags: Sequence[RedFlag], urgent_by: frozenset[str]) -> bool:
@@ -244,9 +393,10 @@ def decide(
         reasons.extend(rank_reasons)  # the ranking contributed to (or set) the level
     else:
         level = flag_level
-    headline, action = HEADLINES[level], ACTIONS[level]
+    words = words_for(answers)  # a parent's words about their child, or the person's own
+    headline, action = words.headlines[level], words.actions[level]
     if level == "urgent" and _within_two_days(flags, urgent_by):
-        headline, action = URGENT_DAYS, URGENT_DAYS_ACTION
+        headline, action = words.urgent_days, words.urgent_days_action
     advice = [action]
     # Only the flags at the level decided give their own advice: a less urgent flag's
     # advice names a slower timeframe ("in the next few days") beside "today" or "now".
@@ -264,18 +414,18 @@ def decide(
         by_doctor = any(f.disposition == "soon" for f in flags) or (
             decider is not None and decider.see == "doctor" and flag_level is None
         )
-        headline = SOON_DOCTOR if by_doctor else headline
+        headline = words.soon_doctor if by_doctor else headline
         if any(f.disposition == "soon" and f.within == "few_days" for f in flags):
-            headline = SOON_DOCTOR_DAYS
+            headline = words.soon_doctor_days
     if level in ("soon", "self_care"):
         acute = is_acute(answers)
-        advice.append(SAFETY_NET_EMERGENCY)
-        advice.append(SAFETY_NET_SAME_DAY)
+        advice.append(words.safety_net_emergency)
+        advice.append(words.safety_net_same_day)
         if level == "soon":
-            advice.append(RECHECK_SOON_ACUTE if acute else RECHECK_SOON_GRADUAL)
+            advice.append(words.recheck_soon_acute if acute else words.recheck_soon_gradual)
         else:
-            advice.append(RECHECK_ACUTE if acute else RECHECK_GRADUAL)
+            advice.append(words.recheck_acute if acute else words.recheck_gradual)
     elif level == "urgent":
-        advice.append(SAFETY_NET_EMERGENCY)
-    advice.append("This is not a diagnosis. It is a guide based on your answers.")
+        advice.append(words.safety_net_emergency)
+    advice.append(NOT_A_DIAGNOSIS)
     return Disposition(level, headline, tuple(reasons), tuple(advice))
