@@ -62,6 +62,24 @@ CONDITION_KEYS = {
     "sources",
 }
 MAY_BE_EMPTY = {"also_called", "serious"}
+# Optional sections: "in_children" says what the cause looks like in a child and when a
+# parent should get help (looks_like: paragraphs; get_help: {level, text}; expert: the
+# reasoning behind any statement that has no reference, never shown).
+OPTIONAL_KEYS = {"in_children"}
+IN_CHILDREN_KEYS = {"looks_like", "get_help"}
+# Causes the assessment can rank first for a child aged 5 to 15 (the published cases run at
+# a child's age put these first most often), and those the data marks as paediatric: each
+# page says what a parent needs to know about a child.
+CHILD_PAGE_IDS = {
+    "infection",
+    "bone_stress_injury",
+    "tumour",
+    "hamstring_avulsion",
+    "referred_hip_or_sij_pain",
+    "soft_tissue_tumour",
+    "muscle_imbalance_tightness",
+    "hamstring_strain",
+}
 OVERVIEW_KEYS = {"title", "intro", "anatomy", "causes", "get_help_now", "sources"}
 LEVELS = {"emergency", "urgent", "soon"}
 # How urgent each level is; conditions.yaml dispositions use the same words plus self_care.
@@ -179,7 +197,9 @@ def test_every_condition_file_is_present() -> None:
 def test_condition_file_shape(path: Path) -> None:
     doc = _load(path)
     assert isinstance(doc, dict)
-    assert set(doc) == CONDITION_KEYS, f"{path.name}: keys differ from the schema"
+    assert CONDITION_KEYS <= set(doc) <= CONDITION_KEYS | OPTIONAL_KEYS, (
+        f"{path.name}: keys differ from the schema"
+    )
     assert doc["id"] == path.stem
     for key in CONDITION_KEYS - MAY_BE_EMPTY:
         assert doc[key], f"{path.name}: {key} is empty"
@@ -197,6 +217,43 @@ def test_condition_file_shape(path: Path) -> None:
         assert set(item) == {"level", "text"}, f"{path.name}: {item}"
         assert item["level"] in LEVELS, f"{path.name}: bad level {item['level']!r}"
         assert isinstance(item["text"], str) and item["text"].strip()
+
+
+def test_every_cause_a_child_can_get_has_a_section_for_a_child() -> None:
+    having = {p.stem for p in _condition_paths() if "in_children" in _load(p)}
+    assert having >= CHILD_PAGE_IDS, f"no in_children: {sorted(CHILD_PAGE_IDS - having)}"
+
+
+@pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)
+def test_in_children_shape_and_the_signs_that_mean_go_now(path: Path) -> None:
+    """A parent reads what the cause looks like in a child and when to go: a child with a
+    fever who will not stand goes to the emergency department now, and a limp with a fever
+    or feeling unwell is seen the same day (the red flags child_fever_cannot_stand and
+    child_limp_with_fever say the same)."""
+    section = _load(path).get("in_children")
+    if section is None:
+        return
+    assert IN_CHILDREN_KEYS <= set(section) <= IN_CHILDREN_KEYS | {"expert"}, path.name
+    assert isinstance(section.get("expert", ""), str)
+    paragraphs = section["looks_like"]
+    assert isinstance(paragraphs, list) and 1 <= len(paragraphs) <= 3, path.name
+    assert all(isinstance(p, str) and p.strip() and "\n" not in p for p in paragraphs)
+    items = section["get_help"]
+    assert isinstance(items, list) and 2 <= len(items) <= 7, path.name
+    for item in items:
+        assert set(item) == {"level", "text"}, f"{path.name}: {item}"
+        assert item["level"] in LEVELS, f"{path.name}: bad level {item['level']!r}"
+        assert isinstance(item["text"], str) and item["text"].strip()
+    texts = {level: [i["text"].lower() for i in items if i["level"] == level] for level in LEVELS}
+    assert any(
+        "fever" in t and "will not stand" in t and "emergency department now" in t
+        for t in texts["emergency"]
+    ), f"{path.name}: no emergency sign for a child with a fever who will not stand"
+    assert any("limp" in t and "fever" in t and "doctor today" in t for t in texts["urgent"]), (
+        f"{path.name}: no same-day sign for a child's limp with a fever"
+    )
+    # Each item speaks to the parent about their child.
+    assert all("child" in i["text"] for i in items), path.name
 
 
 @pytest.mark.parametrize("path", _condition_paths(), ids=lambda p: p.stem)

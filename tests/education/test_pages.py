@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -80,3 +82,35 @@ def test_the_aneurysm_pages_give_the_pulsing_lump_sign_s_timeframe(client: Clien
         assert "same day or the next" not in html, url
     page = client.get("/conditions/arterial_aneurysm/").content.decode()
     assert "See a doctor today. Tell them you can feel a pulsing lump." in page
+
+
+def test_the_infection_page_tells_a_parent_about_a_child_with_a_limp_and_a_fever(
+    client: Client,
+) -> None:
+    # Phone walk as the parent of a 9-year-old with a limp and a fever: the page linked from
+    # the child's top cause spoke only of adults ("if you inject drugs"). It now has a
+    # section for a child, shown to everyone (nobody is signed in here), under its own
+    # heading in order (h1, h2, then h3), and the child's limp with a fever is seen today.
+    response = client.get("/conditions/infection/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h2 id="in-children">In children</h2>' in html
+    assert 'href="#in-children"' in html
+    section = html.split('id="in-children"', 1)[1].split("</section>", 1)[0]
+    assert "a limp and a fever is seen by a doctor the same day" in section
+    assert (
+        "Your child limps or cannot walk normally, and has a fever or seems unwell. "
+        "Have your child seen by a doctor today" in section
+    )
+    assert "will not stand on the leg or take a few steps. Go to the emergency department now" in (
+        section
+    )
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_a_page_without_a_section_for_a_child_shows_none(client: Client) -> None:
+    pages = load_condition_pages()
+    assert "in_children" not in pages["dvt"]
+    html = client.get("/conditions/dvt/").content.decode()
+    assert "in-children" not in html
