@@ -79,6 +79,8 @@ CHILD_PAGE_IDS = {
     "soft_tissue_tumour",
     "muscle_imbalance_tightness",
     "hamstring_strain",
+    "thigh_contusion",
+    "fracture",
 }
 OVERVIEW_KEYS = {"title", "intro", "anatomy", "causes", "get_help_now", "sources"}
 LEVELS = {"emergency", "urgent", "soon"}
