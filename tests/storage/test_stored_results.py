@@ -193,3 +193,24 @@ def test_a_child_s_reasons_are_stored_as_their_own_codes() -> None:
             assert child_codes
         seen += len(child_codes)
     assert seen > 10
+
+
+@pytest.mark.parametrize("age", [9, 14])
+def test_a_child_s_headline_action_and_advice_are_stored_as_their_own_codes(age: int) -> None:
+    """Triage speaks to a child's parent ("Have your child seen by a doctor today", "Your
+    child limps when they walk."): each sentence is a catalogue entry of its own
+    ("headline:urgent:child", "severity:limp:child", "pain_now:6:child"), so the row keeps
+    codes, not sentences, and shows the same words again."""
+    found = current_catalogue()
+    child_codes: set[str] = set()
+    for answers in _answers():
+        result = assess(completed({**answers, "age": age})).to_dict()
+        version, level = result["questionnaire_version"], result["disposition"]["level"]
+        stored = compact(result, version=version, level=level, found=found)
+        assert _sentences(stored) == []
+        assert _same(expand(stored, version=version, level=level, found=found), result)
+        child_codes |= {c for c in codes(stored, found) if c.endswith(":child")}
+    for code in ("headline:urgent:child", "action:urgent:child", "safety_net:emergency:child"):
+        assert code in child_codes
+    assert any(c.startswith("severity:") for c in child_codes)
+    assert any(c.startswith("pain_now:") for c in child_codes)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.differential import shown_first
 from rehabit.clinical.questionnaire import is_child
-from rehabit.clinical.triage import within_two_days
+from rehabit.clinical.triage import in_child_words, within_two_days
 from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages
 
@@ -37,6 +37,9 @@ def result_context(assessment: Any) -> dict[str, Any]:
         "created_at": assessment.created_at,
         "zone_name": current_zone_name(),
         "for_child": is_child(age),
+        # A child's result made before triage spoke of the child ("See a doctor today",
+        # "You limp when you walk."): its page still says that "you" means the child.
+        "you_means_child": is_child(age) and not in_child_words(result["disposition"]),
         "within_two_days": within_two_days(result["disposition"]),
         "top_causes": top,
         "other_causes": causes[len(top) :],

@@ -228,6 +228,11 @@ CHILD_WORDS = Words(
 )  # fmt: skip
 
 
+CHILD_HEADLINE_TEXTS = frozenset(
+    (*CHILD_HEADLINES.values(), CHILD_SOON_DOCTOR, CHILD_SOON_DOCTOR_DAYS, CHILD_URGENT_DAYS)
+)
+
+
 def words_for(answers: Mapping[str, object]) -> Words:
     """The voice of a result: a parent's about their child when the age is a child's."""
     return CHILD_WORDS if is_child(answers.get("age")) else ADULT_WORDS
@@ -353,6 +358,12 @@ def within_two_days(disposition: Mapping[str, object]) -> bool:
         URGENT_DAYS,
         CHILD_URGENT_DAYS,
     )
+
+
+def in_child_words(disposition: Mapping[str, object]) -> bool:
+    """Was this (stored) disposition given in a parent's words about their child? One made
+    before triage had them has a child's age but the person's words ("See a doctor today")."""
+    return disposition.get("headline") in CHILD_HEADLINE_TEXTS
 
 
 def is_soon_doctor(disposition: Mapping[str, object]) -> bool:
