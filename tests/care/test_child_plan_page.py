@@ -91,6 +91,32 @@ def test_an_adult_s_plan_page_is_unchanged(client: Client) -> None:
     assert "Children's paracetamol" not in body and "your child" not in body.lower()
     signs = _watch_signs(body)
     assert signs.count("A fever or chills, or a hot, red, swollen area") == 1
-    assert signs.count("Pain that is there all the time and worse at night, or losing weight "
-                       "without trying") == 1  # fmt: skip
+    assert signs.count("Pain that starts to be there all the time and worse at night, or "
+                       "losing weight without trying") == 1  # fmt: skip
     assert len(signs) == 13
+    assert "You can no longer stand on the leg or take a few steps" in signs
+    assert (
+        "Something in your answers means some painkillers may not be safe for you." not in body
+    )  # no caution before any answer for this adult
+    assert "Do you have kidney disease or weak kidneys" in medicines
+    assert "so that we only suggest what is safe for you." in medicines
+
+
+@pytest.mark.parametrize("age", [9, 14])
+def test_a_child_s_plan_page_asks_and_warns_about_the_child(client: Client, age: int) -> None:
+    # Phone walk: the medicine questions asked "Do you ...?" and the notice said "Something
+    # in your answers means ..." before any answer (it was the child's age); the "ask
+    # first" card kept "a low-dose aspirin" above "Under 16: never take aspirin".
+    body = _page(client, _for("self_care", age))
+    medicines = _section(body, 'id="medicines"')
+    assert "Does your child have kidney disease or weak kidneys" in medicines
+    assert "Answer these questions about your child" in medicines
+    assert not re.search(r"<legend>(Do|Are|Have) you\b", medicines)
+    assert "Because your child is under 16, some painkillers may not be safe for them." in medicines
+    assert "Something in your answers" not in medicines
+    assert "aspirin included" not in medicines
+    assert "Under 16: never take aspirin unless a doctor prescribed it" in medicines
+    watch = _section(body, 'aria-labelledby="watch-title"')
+    assert "say you may have cauda equina syndrome" not in watch
+    assert "You can no longer stand on the leg" not in watch
+    assert "Your child can no longer stand on the leg or take a few steps, without a fever" in watch

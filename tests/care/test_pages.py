@@ -17,6 +17,7 @@ from rehabit.care.adherence import weekly_plan
 from rehabit.care.models import ExerciseSession, MedicationAnswers
 from rehabit.care.programs import medication_questions, program_for
 from rehabit.clinical.exercises import load_exercises
+from rehabit.clinical.questionnaire import is_child
 from rehabit.core.timefmt import format_day
 from tests.accounts.helpers import PASSWORD, login
 from tests.care.helpers import make_assessment, suppressing_vignettes
@@ -139,11 +140,15 @@ def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: An
     assert "This self-care plan is not a substitute" in body
     assert "Start a guided session" not in body and "Your home exercises" not in body
     # Painkiller safety until seen comes after the urgent advice; nothing suggests one.
-    assert body.index(headline) < body.index("Painkillers until you are seen")
+    # (a child's parent reads it about their child: medication_safety 2026.12.5)
+    child = is_child(assessment.answers.get("age"))
+    until = "Painkillers until your child is seen" if child else "Painkillers until you are seen"
+    assert body.index(headline) < body.index(until)
     assert "Paracetamol is the usual first painkiller" not in body
     assert "If you choose an anti-inflammatory painkiller" not in body
     program = text(client.get(f"/care/{assessment.pk}/program/"))
-    assert "No exercises until you have been checked" in program
+    who = "your child has" if child else "you have"
+    assert f"No exercises until {who} been checked" in program
     player = client.post(
         f"/care/{assessment.pk}/session/",
         {

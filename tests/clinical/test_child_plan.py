@@ -99,13 +99,22 @@ def test_a_child_with_liver_disease_is_told_to_ask_first_not_the_child_s_dose() 
 
 
 def test_the_aspirin_caution_agrees_with_keeping_prescribed_medicines() -> None:
-    # The "ask first" advice says to keep a prescribed low-dose aspirin; the under-16 line
-    # said "never take aspirin" beside it.
+    # The adult's "ask first" advice says to keep a prescribed low-dose aspirin; a child's
+    # said so too, right above the under-16 line "never take aspirin unless a doctor
+    # prescribed it". A child's now says to keep what their doctor prescribed, no aspirin.
     (ask,) = [
         i for i in plan("self_care", 9)["medication"]["items"] if i["id"] == "nsaid_ask_first"
     ]
-    assert "low-dose aspirin included" in ask["text"]
+    assert "aspirin included" not in ask["text"] and "low-dose" not in ask["text"]
+    assert "keep giving your child the medicines their doctor prescribed" in ask["text"]
     assert any("never take aspirin unless a doctor prescribed it" in r for r in ask["reasons"])
+    (adult,) = [
+        i
+        for i in plan("self_care", 40, {"kidney": "yes"})["medication"]["items"]
+        if i["id"] == "nsaid_ask_first"
+    ]
+    kept = "keep taking the medicines your doctor prescribed, a low-dose aspirin included"
+    assert kept in adult["text"]
 
 
 def test_a_young_child_s_parent_is_not_asked_about_pregnancy_a_teenager_s_is() -> None:
@@ -131,7 +140,7 @@ def test_a_child_s_plan_lists_each_warning_sign_once(level: str, age: int) -> No
     signs = [w["sign"] for w in watch]
     assert len(signs) == len(set(signs))
     ids = {w["id"] for w in watch}
-    assert not {"fever", "night_pain_weight_loss"} & ids
+    assert not {"fever", "night_pain_weight_loss", "clot_signs"} & ids
     assert sum("all the time and worse at night" in s for s in signs) == (level != "urgent")
     assert sum("hot, red, swollen" in s for s in signs) == (level != "urgent")
     if level != "urgent":  # after an urgent result only the emergency signs are listed
@@ -143,9 +152,10 @@ def test_a_child_s_plan_lists_each_warning_sign_once(level: str, age: int) -> No
 # again here, so that nothing of the covered sign is lost for a child).
 SAYS_ALL_OF = {
     ("child_limp_fever", "fever"): ["fever", "chills", "hot, red, swollen", "today"],
+    ("child_limp_fever", "clot_signs"): ["leg becomes", "swollen", "red", "tender", "today"],
     ("child_night_pain", "night_pain_weight_loss"): [
-        "all the time and worse at night",
-        "losing weight without trying",
+        "starts to be there all the time and worse at night",
+        "weight without trying",
         "few days",
     ],
 }
@@ -237,3 +247,177 @@ def test_an_adult_s_plan_is_unchanged(level: str) -> None:
     if level != "urgent":
         assert items[0]["text"] == ADULT_PARACETAMOL and items[0]["steps"] == []
     assert not [s for s in strings(adult) if "your child" in s.lower()]
+
+
+# --- A child's signs and medicine questions in a parent's words ------------------------------
+# Phone walk, as the parent of a 9- and a 14-year-old: the signs to watch for mixed the
+# adult's ("Numbness or pins and needles between your legs ... say you may have cauda
+# equina syndrome", "You can no longer stand on the leg") with the child's, and the medicine
+# questions asked "Do you ...?", which a parent may answer about themselves.
+
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+ABOUT_A_CHILD = re.compile(r"\bchild\b|\bthey\b|\btheir\b|\bthem\b", re.IGNORECASE)
+
+
+def _adult_you(text: str | None) -> bool:
+    """Says "you" to the reader without speaking of the child (an adult's wording)."""
+    return text is not None and bool(SECOND_PERSON.search(text)) and not ABOUT_A_CHILD.search(text)
+
+
+def _by_name(name: str) -> dict[str, Any]:
+    from tests.support import vignettes
+
+    (case,) = [c for c in vignettes() if c["id"] == name]
+    return dict(case["answers"])
+
+
+def _plan_for(given: dict[str, Any], medication: dict[str, str] | None = None) -> dict[str, Any]:
+    result = assess(given).to_dict()
+    return build_plan(result, given, days_since_onset=None, medication=medication).to_dict()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("age", CHILD_AGES)
+def test_a_child_s_signs_and_medicine_questions_speak_of_the_child(level: str, age: int) -> None:
+    p = plan(level, age)
+    said = [t for w in p["watch_for"] for t in (w["sign"], w["action"])]
+    questions = p["medication"]["questions"]
+    said += [q["text"] for q in questions] + [q.get("help") for q in questions if q.get("help")]
+    assert questions  # the parent is asked them, about their child
+    assert [t for t in said if _adult_you(t)] == []
+    assert all(
+        q["text"].startswith(("Does your child", "Has ", "Is your child")) for q in questions
+    )
+
+
+@pytest.mark.parametrize("age", CHILD_AGES)
+def test_each_child_s_sign_reads_once_with_one_urgency(age: int) -> None:
+    watch = {w["id"]: w for w in plan("self_care", age)["watch_for"]}
+    # Not standing on the leg: with a fever an emergency, without one a doctor today; each
+    # says which it is, and neither is the adult's "You can no longer stand ...".
+    assert "without a fever" in watch["cannot_bear_weight"]["sign"]
+    assert watch["cannot_bear_weight"]["sign"].startswith("Your child can no longer stand")
+    assert "fever" in watch["child_fever_will_not_stand"]["sign"]
+    assert watch["child_fever_will_not_stand"]["level"] == "emergency"
+    # A hot, red, swollen leg is said once (the clot's sign is covered by the child's).
+    said = [w["sign"] for w in watch.values()]
+    assert sum("swollen" in s and "red" in s and "thigh" not in s for s in said) == 1
+    assert "clot_signs" not in watch
+    assert watch["cauda_equina"]["action"] == (
+        "Take your child to the emergency department now, and say they may have cauda "
+        "equina syndrome."
+    )
+
+
+def test_a_teenage_runner_s_signs_are_changes_not_what_they_have_now() -> None:
+    # 14, three weeks of pain worse with running: the result says within days; the plan
+    # said "a deep ache ... that gets worse the longer you run or walk, or that hurts at
+    # night: see a doctor today", which is what they have now.
+    given = completed({**_by_name("pht_hill_repeats"), "age": 14, "days_since_onset": 21})
+    result = assess(given).to_dict()
+    assert result["disposition"]["level"] == "soon"
+    watch = {w["id"]: w for w in _plan_for(given)["watch_for"]}
+    bone = watch["running_bone_pain"]
+    assert bone["sign"] == (
+        "A deep ache in your child's thigh or groin that keeps getting worse when they run or walk"
+    )
+    assert "longer" not in bone["sign"] and "night" not in bone["sign"]
+    assert [w["level"] for w in watch.values() if "night" in w["sign"]] == ["soon"]
+
+
+def test_night_pain_has_one_urgency_in_every_plan() -> None:
+    from tests.support import vignettes
+
+    for case in vignettes()[::3]:
+        for age in (9, 14, 40):
+            given = completed({**case["answers"], "age": age})
+            watch = _plan_for(given)["watch_for"]
+            assert {w["level"] for w in watch if "night" in w["sign"]} <= {"soon"}, case["id"]
+            signs = [w["sign"] for w in watch]
+            assert len(signs) == len(set(signs)), case["id"]
+
+
+@pytest.mark.parametrize("age", CHILD_AGES)
+def test_a_child_s_medicine_cautions_and_advice_speak_of_the_child(age: int) -> None:
+    answered = {"liver": "yes", "kidney": "not_sure"}
+    if age >= 12:
+        answered["pregnant"] = "not_sure"
+    for level in LEVELS:
+        med = plan(level, age, answered)["medication"]
+        said = strings(med["items"]) + [c["reason"] for c in med["cautions"]]
+        assert [t for t in said if _adult_you(t)] == [], level
+    (liver,) = [c for c in med["cautions"] if c["id"] == "liver"]
+    assert "safe for your child" in liver["reason"]
+
+
+def test_an_adult_s_medicine_questions_are_unchanged() -> None:
+    questions = {q["id"]: q for q in plan("self_care", 40)["medication"]["questions"]}
+    assert questions["kidney"]["text"] == (
+        "Do you have kidney disease or weak kidneys, or do you take blood pressure tablets "
+        "whose names end in -pril or -sartan, water tablets (diuretics) or lithium?"
+    )
+    assert questions["heart_or_stroke"]["text"] == (
+        "Do you have heart failure, or have you ever had a heart attack or a stroke?"
+    )
+    assert questions["liver"]["text"] == "Do you have serious liver disease, for example cirrhosis?"
+
+
+# What an adult's self-care plan lists (a "self_care" result at 40), word for word: only
+# the runner's ache and the night pain now say a change ("keeps getting worse", "starts
+# to be there"); every other sign is as it was.
+ADULT_SIGNS = {
+    "cauda_equina": "Numbness or pins and needles between your legs or around your bottom, new trouble peeing, or leaking pee or poo",  # noqa: E501
+    "both_legs": "New weakness, numbness or pins and needles in both legs",
+    "breathless": "Sudden shortness of breath, chest pain when you breathe in, or coughing up blood",  # noqa: E501
+    "cold_pale_leg": "Your leg or foot suddenly turns cold, pale or blue, or very weak",
+    "tight_hard_thigh": "Your thigh becomes very tight, hard and swollen, with pain much worse than you would expect",  # noqa: E501
+    "dark_urine": "Dark brown pee like cola, or peeing much less than usual, after exercise",
+    "clot_signs": "Your calf or whole leg becomes swollen, warm, red or tender",
+    "weaker_or_numb": "Your leg or foot is getting weaker, or numbness is spreading",
+    "fever": "A fever or chills, or a hot, red, swollen area",
+    "cannot_bear_weight": "You can no longer stand on the leg or take a few steps",
+    "running_bone_pain": "A deep ache in the thigh or groin that keeps getting worse when you run or walk, or that starts to make you limp",  # noqa: E501
+    "pop_and_bruise": "A large bruise spreading down the back of the thigh, with trouble sitting or walking, especially if you felt a pop",  # noqa: E501
+    "night_pain_weight_loss": "Pain that starts to be there all the time and worse at night, or losing weight without trying",  # noqa: E501
+}
+
+
+def test_an_adult_s_signs_read_as_before() -> None:
+    watch = plan("self_care", 40)["watch_for"]
+    assert {w["id"]: w["sign"] for w in watch} == ADULT_SIGNS
+    actions = {w["id"]: w["action"] for w in watch}
+    assert actions["cauda_equina"] == (
+        "Go to the emergency department now, and say you may have cauda equina syndrome."
+    )
+    assert actions["cannot_bear_weight"] == "See a doctor today."
+
+
+# --- The load checks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item_id", "change", "message"),
+    [
+        ("cannot_bear_weight", {"for_a_child": None}, "for_a_child.sign"),
+        (
+            "cauda_equina",
+            {"for_a_child": {"sign": "Your child has numbness"}},
+            "for_a_child.action",
+        ),
+        ("child_limp_fever", {"for_a_child": {"sign": "x"}}, "never shown"),
+        ("clot_signs", {"for_a_child": {"sign": "Your child's calf"}}, "never shown"),
+        ("both_legs", {"for_a_child": {"label": "x"}}, "sign, action or both"),
+        ("both_legs", {"for_a_child": {"action": " "}}, "non-empty"),
+    ],
+)
+def test_a_sign_without_a_child_s_wording_is_refused_at_load(
+    item_id: str, change: dict[str, Any], message: str
+) -> None:
+    raw = _with_watch(copy.deepcopy(load_yaml("selfcare.yaml")), item_id, **change)
+    with pytest.raises(SelfCareDataError, match=message):
+        parse_selfcare(raw)
+
+
+def test_a_sign_for_everyone_in_plain_words_needs_no_child_s_wording() -> None:
+    raw = _with_watch(copy.deepcopy(load_yaml("selfcare.yaml")), "dark_urine", for_a_child=None)
+    assert parse_selfcare(raw).version  # "Dark brown pee ... Go to the emergency department"

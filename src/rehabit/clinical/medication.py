@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from rehabit.clinical.questionnaire import citation_problem, load_questionnaire, load_yaml
+from rehabit.clinical.redflags import speaks_to_the_patient
 from rehabit.clinical.rules import Rule, RuleError, compile_rule
 from rehabit.clinical.validation import AnswerErrors
 
@@ -36,6 +37,15 @@ ADVICE_KEYS = (
     "nsaid_unanswered",
     "until_seen",
 )
+# Advice a child's parent never reads: a child gets "paracetamol_child" instead of the
+# adult's paracetamol advice, and the under_16 caution always holds for a child, so the
+# screen is never "clear" or "unanswered" for them (nsaid_clear, nsaid_unanswered). The
+# child's own paracetamol advice is in a parent's words already. Every other advice item
+# that speaks to "you" needs for_a_child wording (checked at load).
+ADULT_ONLY_ADVICE = frozenset({"paracetamol", "nsaid_clear", "nsaid_unanswered"})
+CHILD_ONLY_ADVICE = frozenset({"paracetamol_child"})
+_CHILD_ADVICE_KEYS = frozenset({"title", "text", "steps"})
+_CHILD_SCREEN_KEYS = frozenset({"text", "help", "reason"})
 
 
 class MedicationDataError(ValueError):
@@ -80,13 +90,30 @@ class ScreeningItem:
     expert: str | None = None
     help: str | None = None  # why it is asked, shown under the question
     help_if: tuple[tuple[Rule, str], ...] = ()  # (rule over the assessment answers, help)
+    # A parent's wording about their child (``for_a_child``): "Does your child take ...?"
+    child_text: str | None = None
+    child_help: str | None = None
+    child_reason: str | None = None
 
-    def help_for(self, answers: Mapping[str, object]) -> str | None:
-        """The help for this person: the first ``help_if`` whose rule holds, else ``help``."""
+    def help_for(self, answers: Mapping[str, object], *, child: bool = False) -> str | None:
+        """The help for this person: the first ``help_if`` whose rule holds, else ``help``
+        (a child's parent: its child wording, if any)."""
         for rule, text in self.help_if:
             if rule.holds(answers):
                 return text
-        return self.help
+        return (self.child_help or self.help) if child else self.help
+
+    def reason_for(self, *, child: bool) -> str:
+        return (self.child_reason or self.reason) if child else self.reason
+
+    def worded_for_a_child(self) -> ScreeningItem:
+        """The question as a child's parent is asked it."""
+        return replace(
+            self,
+            text=self.child_text or self.text,
+            help=self.child_help or self.help,
+            reason=self.child_reason or self.reason,
+        )
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "text": self.text, "type": "yes_no"}
@@ -102,6 +129,11 @@ class MedicationData:
     under_16: Rule
     under_16_reason: str
     advice: Mapping[str, PlanItem]
+    # The same advice as a child's parent reads it (each item's for_a_child wording, if any).
+    child_advice: Mapping[str, PlanItem]
+
+    def advice_for(self, answers: Mapping[str, object]) -> Mapping[str, PlanItem]:
+        return self.child_advice if self.under_16.holds(answers) else self.advice
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -127,12 +159,15 @@ class MedicationScreen:
     cautions: tuple[Caution, ...]
     unanswered: tuple[str, ...]  # items still to ask, in screen order
     question_help: Mapping[str, str]  # the help each question to ask has for this person
+    for_a_child: bool = False  # a parent answers for a child: questions in a parent's words
 
     @property
     def questions(self) -> tuple[ScreeningItem, ...]:
         """The questions still to ask (never one the assessment already answered), each with
-        the help chosen for this person's answers."""
+        the help chosen for this person's answers, in a parent's words for a child."""
         by_id = {item.id: item for item in load_medication_data().screening}
+        if self.for_a_child:
+            by_id = {i: item.worded_for_a_child() for i, item in by_id.items()}
         return tuple(
             replace(by_id[i], help=self.question_help.get(i), help_if=()) for i in self.unanswered
         )
@@ -212,9 +247,11 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
     if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
         raise MedicationDataError(f"{where}: needs a snake_case id")
     where = f"screening item {raw['id']!r}"
-    unknown = set(raw) - {"id", "text", "reason", "derive", "help", "help_if", "source", "expert"}
+    known = {"id", "text", "reason", "derive", "help", "help_if", "for_a_child"}
+    unknown = set(raw) - known - {"source", "expert"}
     if unknown:
         raise MedicationDataError(f"{where}: unknown keys {sorted(unknown)}")
+    child = _child_wording(raw, where, _CHILD_SCREEN_KEYS)
     derive: list[tuple[Rule, ScreenAnswer]] = []
     for i, entry in enumerate(raw.get("derive") or []):
         if not isinstance(entry, Mapping) or entry.get("answer") not in ("yes", "no"):
@@ -239,7 +276,92 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
         expert=expert,
         help=text_field(raw, "help", where) if "help" in raw else None,
         help_if=tuple(help_if),
+        child_text=child.get("text"),
+        child_help=child.get("help"),
+        child_reason=child.get("reason"),
     )
+
+
+def _child_wording(raw: Mapping[str, Any], where: str, keys: frozenset[str]) -> dict[str, Any]:
+    """An entry's ``for_a_child`` wording, each key only beside the entry's own."""
+    child = raw.get("for_a_child")
+    if child is None:
+        return {}
+    where = f"{where}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - keys:
+        raise MedicationDataError(f"{where}: a mapping with {', '.join(sorted(keys))} or some")
+    out: dict[str, Any] = {}
+    for key in child:
+        if raw.get(key) is None:
+            raise MedicationDataError(f"{where}: {key} has no {key} of its own to stand for")
+        if key == "steps":
+            steps = child["steps"]
+            if not isinstance(steps, list) or len(steps) != len(raw["steps"]):
+                raise MedicationDataError(f"{where}: steps must match the item's, one each")
+            out[key] = tuple(text_field({"s": x}, "s", f"{where}.steps") for x in steps)
+        else:
+            out[key] = text_field(child, key, where)
+    return out
+
+
+def _settled_no_for_a_child(raw: Mapping[str, Any]) -> bool:
+    """Whether a screening item is answered "no" for every child by its derive rules (the
+    first that can hold for a child always does, and says "no"): never asked of a child's
+    parent, nor told as a caution (age_65_plus)."""
+    questionnaire = load_questionnaire()
+    for entry in raw.get("derive") or []:
+        rule = entry["rule"]
+        if not questionnaire.can_apply_to_a_child(rule):
+            continue
+        return entry["answer"] == "no" and not questionnaire.can_fail_for_a_child(rule)
+    return False
+
+
+def check_child_wording(item: ScreeningItem, raw: Mapping[str, Any]) -> None:
+    """Refuse a screening item a child's parent can be asked (or told as a caution) whose
+    text, help or reason speaks to "you" without ``for_a_child`` wording ("Does your child
+    take ...?"); a ``help_if`` help such a parent can be shown must not say "you" at all.
+    Child wording on an item never asked for a child is refused too (unused)."""
+    where = f"screening item {item.id!r}"
+    child = {"text": item.child_text, "help": item.child_help, "reason": item.child_reason}
+    if _settled_no_for_a_child(raw):
+        if any(v is not None for v in child.values()):
+            raise MedicationDataError(f"{where}: for_a_child, but a child is never asked it")
+        return
+    own = {"text": item.text, "help": item.help, "reason": item.reason}
+    for key, text in own.items():
+        if speaks_to_the_patient(text) and child[key] is None:
+            raise MedicationDataError(
+                f'{where}: its {key} speaks to "you", and a child\'s parent can be asked it: '
+                f"give for_a_child.{key}, the wording a parent reads about their child"
+            )
+    for _, text in item.help_if:
+        if speaks_to_the_patient(text):
+            raise MedicationDataError(
+                f'{where}: a help_if help speaks to "you", and a child\'s parent can be '
+                "shown it: word it for anyone"
+            )
+
+
+def _child_advice(key: str, raw: Mapping[str, Any], item: PlanItem) -> PlanItem:
+    """An advice item as a child's parent reads it; refuse one that speaks to "you"
+    without ``for_a_child`` wording where a child's parent reads it (see
+    ADULT_ONLY_ADVICE), and child wording where no parent reads it."""
+    where = f"advice {key!r}"
+    child = _child_wording(raw, where, _CHILD_ADVICE_KEYS)
+    if key in ADULT_ONLY_ADVICE or key in CHILD_ONLY_ADVICE:
+        if child:
+            raise MedicationDataError(f"{where}: for_a_child, but a child's parent never reads it")
+        return item
+    worded = replace(item, **child)
+    said = {"title": item.title, "text": item.text, "steps": " ".join(item.steps)}
+    for name, text in said.items():
+        if name not in child and speaks_to_the_patient(text):
+            raise MedicationDataError(
+                f'{where}: its {name} speaks to "you", and a child\'s parent can read it: '
+                f"give for_a_child.{name}, the wording a parent reads about their child"
+            )
+    return worded
 
 
 def parse_medication_data(data: object) -> MedicationData:
@@ -250,6 +372,8 @@ def parse_medication_data(data: object) -> MedicationData:
     if not isinstance(version, str) or not version:
         raise MedicationDataError("medication_safety: 'version' must be a non-empty string")
     items = tuple(_screening_item(raw, i) for i, raw in enumerate(data["screening"]))
+    for item, raw in zip(items, data["screening"], strict=True):
+        check_child_wording(item, raw)
     if len({i.id for i in items}) != len(items):
         raise MedicationDataError("medication_safety: duplicate screening ids")
     under = data.get("under_16")
@@ -260,12 +384,14 @@ def parse_medication_data(data: object) -> MedicationData:
     if not isinstance(raw_advice, Mapping) or set(raw_advice) != set(ADVICE_KEYS):
         raise MedicationDataError(f"medication_safety: 'advice' needs exactly {list(ADVICE_KEYS)}")
     advice = {k: plan_item(raw_advice[k], f"advice {k!r}", kind="medication") for k in ADVICE_KEYS}
+    child_advice = {k: _child_advice(k, raw_advice[k], advice[k]) for k in ADVICE_KEYS}
     return MedicationData(
         version=version,
         screening=items,
         under_16=answer_rule(under.get("rule"), "under_16.rule"),
         under_16_reason=text_field(under, "reason", "under_16"),
         advice=MappingProxyType(advice),
+        child_advice=MappingProxyType(child_advice),
     )
 
 
@@ -321,19 +447,20 @@ def screen(
     cautions: list[Caution] = []
     unanswered: list[str] = []
     question_help: dict[str, str] = {}
+    child = data.under_16.holds(answers)
     for item in data.screening:
         candidates = [a for a in (_derived(item, answers), given.get(item.id)) if a is not None]
         if not candidates:
             unanswered.append(item.id)
-            help_text = item.help_for(answers)
+            help_text = item.help_for(answers, child=child)
             if help_text:
                 question_help[item.id] = help_text
             continue
         answer = max(candidates, key=lambda a: _CAUTION_ORDER[a])
         resolved[item.id] = answer
         if answer != "no":
-            cautions.append(Caution(item.id, item.reason, answer))
-    if data.under_16.holds(answers):
+            cautions.append(Caution(item.id, item.reason_for(child=child), answer))
+    if child:
         cautions.append(Caution("under_16", data.under_16_reason, "age"))
     status: ScreenStatus = "caution" if cautions else ("unanswered" if unanswered else "clear")
     return MedicationScreen(
@@ -342,6 +469,7 @@ def screen(
         tuple(cautions),
         tuple(unanswered),
         MappingProxyType(question_help),
+        for_a_child=child,
     )
 
 
@@ -355,7 +483,7 @@ def medication_advice(
     as the screen allows. ``early_injury``: the first days after an acute injury (PEACE)."""
     data = load_medication_data()
     result = screen(answers, medication)
-    advice = data.advice
+    advice = data.advice_for(answers)  # a child's parent reads each in their words
     liver = result.answers.get("liver") in ("yes", "not_sure")
     # A child (the under-16 rule) reads a child's paracetamol advice, never the adult's.
     paracetamol = advice["paracetamol_child" if data.under_16.holds(answers) else "paracetamol"]
@@ -381,7 +509,7 @@ def until_seen_advice(
     for them (a child is always told never to take aspirin)."""
     data = load_medication_data()
     result = screen(answers, medication)
-    advice = data.advice
+    advice = data.advice_for(answers)
     items = [advice["until_seen"]]
     if result.answers.get("liver") in ("yes", "not_sure"):
         items.append(advice["paracetamol_liver"])

@@ -30,6 +30,7 @@ from rehabit.clinical.medication import (
     validate_medication_answers,
 )
 from rehabit.clinical.questionnaire import is_child, load_questionnaire, load_yaml
+from rehabit.clinical.redflags import speaks_to_the_patient
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.triage import within_two_days
 
@@ -44,8 +45,10 @@ _ITEM_KEYS = frozenset(
     | {"kind", "source", "expert"}
 )
 _WATCH_KEYS = frozenset(
-    {"id", "sign", "action", "level", "conditions", "ages", "covers", "source", "expert"}
+    {"id", "sign", "action", "level", "conditions", "ages", "covers", "for_a_child"}
+    | {"source", "expert"}
 )
+_WATCH_CHILD_KEYS = frozenset({"sign", "action"})
 AGES = ("child", "adult")  # a watch item only for a child (under 16, a parent answers), or not
 _STAGES = ("early", "middle", "loading", "unknown")
 STAGE_REASON_KEYS = (
@@ -96,9 +99,22 @@ class WatchItem:
     covers: tuple[str, ...] = ()
     source: str | None = None
     expert: str | None = None
+    # A parent's wording about their child (``for_a_child`` in the data), for a sign shown
+    # to everyone: "Your child can no longer stand on the leg ...". Checked at load
+    # (``_check_child_wording``).
+    child_sign: str | None = None
+    child_action: str | None = None
 
     def for_age(self, age: object) -> bool:
         return self.ages is None or (self.ages == "child") == is_child(age)
+
+    def worded_for(self, age: object) -> WatchItem:
+        """This sign as the one answering reads it: a child's parent reads its child wording."""
+        if not is_child(age):
+            return self
+        return replace(
+            self, sign=self.child_sign or self.sign, action=self.child_action or self.action
+        )
 
     def to_dict(self) -> dict[str, object]:
         keys = ("id", "sign", "action", "level", "source", "expert")
@@ -228,6 +244,9 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
     covers = raw.get("covers") or []
     if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
         raise SelfCareDataError(f"{where}: covers must be a list of watch_for ids")
+    child = raw.get("for_a_child") or {}
+    if not isinstance(child, Mapping) or set(child) - _WATCH_CHILD_KEYS:
+        raise SelfCareDataError(f"{where}: for_a_child is a mapping with sign, action or both")
     source, expert = cited(raw, where, SelfCareDataError)
     return WatchItem(
         id=str(raw["id"]),
@@ -239,7 +258,38 @@ def _watch_item(raw: object, index: int, conditions: frozenset[str]) -> WatchIte
         covers=tuple(covers),
         source=source,
         expert=expert,
+        child_sign=text_field(child, "sign", f"{where}.for_a_child", SelfCareDataError)
+        if "sign" in child
+        else None,
+        child_action=text_field(child, "action", f"{where}.for_a_child", SelfCareDataError)
+        if "action" in child
+        else None,
     )
+
+
+def _check_child_wording(watch: Sequence[WatchItem]) -> None:
+    """Refuse a sign a child's parent can be shown whose sign or action speaks to "you"
+    without ``for_a_child`` wording ("Your child can no longer stand on the leg ..."). A
+    child's parent is shown every sign for everyone that no child's sign covers; a child's
+    own sign (``ages: child``) is in a parent's words already. Child wording where a parent
+    never reads it (a child's or an adult's own sign, or one a child's sign covers) is
+    refused too (unused)."""
+    covered = {cid for w in watch if w.ages == "child" for cid in w.covers}
+    for item in watch:
+        where = f"watch_for {item.id!r}"
+        shown = item.ages is None and item.id not in covered
+        child = {"sign": item.child_sign, "action": item.child_action}
+        for key, own in (("sign", item.sign), ("action", item.action)):
+            if not shown and child[key] is not None:
+                raise SelfCareDataError(
+                    f"{where}: for_a_child.{key} is never shown (the sign is "
+                    f"{'for one age group' if item.ages else 'covered by a child sign'})"
+                )
+            if shown and child[key] is None and speaks_to_the_patient(own):
+                raise SelfCareDataError(
+                    f'{where}: its {key} speaks to "you", and a child\'s parent can be shown '
+                    f"it: give for_a_child.{key}, the wording a parent reads about their child"
+                )
 
 
 def _check_covers(watch: Sequence[WatchItem]) -> None:
@@ -320,6 +370,7 @@ def parse_selfcare(data: object) -> SelfCareData:
     _unique([i.item.id for i in items], "items")
     _unique([w.id for w in watch], "watch_for")
     _check_covers(watch)
+    _check_child_wording(watch)
     suppressed, recheck = data.get("suppressed"), data.get("recheck")
     booked = data.get("recheck_booked")
     if (
@@ -460,11 +511,12 @@ def build_plan(
         item = data.suppressed_item if now else data.suppressed_item_soon
         if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
             item = data.suppressed_item_days
+        age = answers.get("age")
         watch = _uncovered(
             [
-                w
+                w.worded_for(age)
                 for w in data.watch_for
-                if (not now or w.level == "emergency") and w.for_age(answers.get("age"))
+                if (not now or w.level == "emergency") and w.for_age(age)
             ]
         )
         return SelfCarePlan(
@@ -489,7 +541,7 @@ def build_plan(
     relief = pain_relief.items
     watch = _uncovered(
         [
-            w
+            w.worded_for(answers.get("age"))
             for w in data.watch_for
             if (not w.conditions or not w.conditions.isdisjoint(causes))
             and w.for_age(answers.get("age"))
