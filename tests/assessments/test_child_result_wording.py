@@ -186,3 +186,21 @@ def test_a_child_s_result_stored_before_triage_spoke_of_the_child_keeps_the_note
         page = client.get(page_url).content.decode()
         assert NOTE in page, page_url
         assert escape(triage.ACTIONS["urgent"]) in page, page_url
+
+
+@pytest.mark.parametrize("age", [9, 40])
+def test_the_emergency_action_names_no_number_beside_the_local_call_button(
+    client: Client, age: int
+) -> None:
+    """In Paris the result's call button said 15 and its action "for example 999, 112 or
+    911": the action now says "your emergency number", beside the button with the local one."""
+    url = walk_pages(client, completed({**answers_for("emergency"), "age": age}))
+    page = client.get(url + "?tz=Europe/Paris").content.decode()
+    found = re.search(r'<section class="disposition.*?</section>', page, re.S)
+    assert found is not None
+    section = found.group(0)
+    assert 'href="tel:15"' in section and "Call 15" in section
+    words = triage.CHILD_WORDS if age < 16 else triage.ADULT_WORDS
+    assert escape(words.actions["emergency"]) in section
+    assert "Call your emergency number now" in words.actions["emergency"]
+    assert not any(n in section for n in ("999", "112", "911"))

@@ -151,3 +151,22 @@ def test_the_emergency_action_names_no_other_country_s_number() -> None:
         action = words.actions["emergency"]
         assert "your emergency number" in action
         assert not any(n in action for n in ("999", "112", "911"))
+
+
+def test_the_therapist_s_summary_reads_a_child_s_headline_as_the_adult_one() -> None:
+    """The intake summary names the disposition from the stored headline: a child's "Book
+    an appointment with your child's doctor ..." is the same "see a doctor" level."""
+    from rehabit.clinical.intake_answers import disposition_of
+
+    for adult, child in (
+        (ADULT_WORDS.soon_doctor, CHILD_WORDS.soon_doctor),
+        (ADULT_WORDS.soon_doctor_days, CHILD_WORDS.soon_doctor_days),
+    ):
+        assert disposition_of({"disposition": {"level": "soon", "headline": child}}) == (
+            disposition_of({"disposition": {"level": "soon", "headline": adult}})
+        )
+    urgent = {"level": "urgent", "headline": CHILD_WORDS.urgent_days}
+    assert within_two_days(urgent)
+    assert disposition_of({"disposition": urgent}) == disposition_of(
+        {"disposition": {"level": "urgent", "headline": ADULT_WORDS.urgent_days}}
+    )
