@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rehabit.clinical import assess, load_questionnaire
-from rehabit.clinical.questionnaire import parse_yaml
+from rehabit.clinical.datafiles import parse_yaml
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "clinical" / "vignettes.yaml"
 TARGET_PER_SECOND = 5_000

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.clinical.cases.score import cases, entries  # noqa: E402
 
 from rehabit.clinical.conditions import load_conditions  # noqa: E402
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import Differential, parse_differential  # noqa: E402
 from rehabit.clinical.engine import load_model  # noqa: E402
 from rehabit.clinical.flow import walk  # noqa: E402
-from rehabit.clinical.questionnaire import load_yaml  # noqa: E402
 from rehabit.clinical.redflags import flag_evidence, flag_urgency, screen_as_told  # noqa: E402
 from rehabit.clinical.validation import validate_answers  # noqa: E402
 

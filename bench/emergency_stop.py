@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.clinical.cases.score import cases, entries  # noqa: E402
 
 from rehabit.clinical import flow  # noqa: E402
+from rehabit.clinical.datafiles import parse_yaml
 from rehabit.clinical.engine import load_model  # noqa: E402
-from rehabit.clinical.questionnaire import parse_yaml  # noqa: E402
 
 VIGNETTES = Path(__file__).resolve().parent.parent / "tests" / "clinical" / "vignettes.yaml"
 

@@ -12,8 +12,8 @@ from django.test import Client
 
 from rehabit.assessments.models import Assessment
 from rehabit.clinical import load_questionnaire
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.engine import load_model
-from rehabit.clinical.questionnaire import load_yaml
 from tests.support import REQUIRED_CONDITIONS, answers_for, completed, vignettes
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.questionnaire import Question, parse_yaml
+from rehabit.clinical.datafiles import parse_yaml
+from rehabit.clinical.questionnaire import Question
 
 QUESTIONNAIRE = load_questionnaire()
 VIGNETTES = Path(__file__).parent / "vignettes.yaml"

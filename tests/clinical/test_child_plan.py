@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import assess
-from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.selfcare import SelfCareDataError, build_plan, load_selfcare, parse_selfcare
 from tests.support import answers_for, completed
 

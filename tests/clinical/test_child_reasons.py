@@ -16,13 +16,9 @@ import pytest
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import DifferentialError, load_differential, parse_differential
-from rehabit.clinical.questionnaire import (
-    QuestionnaireError,
-    load_yaml,
-    parse_questionnaire,
-    speaks_to_you,
-)
+from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire, speaks_to_you
 from rehabit.clinical.result_codes import build_texts
 from tests.support import answers_for, completed
 

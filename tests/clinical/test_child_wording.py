@@ -14,12 +14,8 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.questionnaire import (
-    QuestionnaireError,
-    load_yaml,
-    parse_questionnaire,
-    speaks_to_you,
-)
+from rehabit.clinical.datafiles import load_yaml
+from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire, speaks_to_you
 
 # I (also in I'm, I've, I'd), me, my, mine, myself as whole words, "I" only as a capital.
 FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|mine|myself)\b")

@@ -12,6 +12,7 @@ from hypothesis import given
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import (
     MAX_REASONS,
     REASONS_FROM,
@@ -23,7 +24,6 @@ from rehabit.clinical.differential import (
     shown_first,
 )
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, complete, person, vignette
 from tests.clinical.reference import check_reasons, reference

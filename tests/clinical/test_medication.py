@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.medication import (
     MedicationDataError,
     load_medication_data,
@@ -18,7 +19,6 @@ from rehabit.clinical.medication import (
     until_seen_advice,
     validate_medication_answers,
 )
-from rehabit.clinical.questionnaire import citation_problem, load_yaml
 from rehabit.clinical.validation import AnswerErrors
 
 SCREEN_IDS = (

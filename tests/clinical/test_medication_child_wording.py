@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.medication import MedicationDataError, parse_medication_data
-from rehabit.clinical.questionnaire import load_yaml
 
 
 def _raw() -> dict[str, Any]:

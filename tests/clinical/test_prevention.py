@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from rehabit.care.player import session_steps
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.prevention import (
     MAX_WEEK,
@@ -18,7 +19,6 @@ from rehabit.clinical.prevention import (
     parse_prevention,
     week_of_plan,
 )
-from rehabit.clinical.questionnaire import load_yaml
 
 
 def test_routines_cover_warm_up_nordic_hip_extension_and_sitting_breaks() -> None:

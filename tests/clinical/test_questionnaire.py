@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.questionnaire import (
-    QuestionnaireError,
-    load_yaml,
-    parse_questionnaire,
-    parse_yaml,
-)
+from rehabit.clinical.datafiles import load_yaml, parse_yaml
+from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire
 from rehabit.clinical.validation import validate_and_show
 from tests.clinical.answers import DARK_URINE_ONSETS, TENSE_THIGH_ONSETS, strain
 

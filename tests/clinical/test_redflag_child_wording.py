@@ -16,7 +16,7 @@ import pytest
 
 from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.questionnaire import load_yaml
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.redflags import (
     RedFlagError,
     load_red_flags,

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.datafiles import REFERENCE_COUNT, extra_references, load_yaml
 from rehabit.clinical.prevention import load_prevention
-from rehabit.clinical.questionnaire import REFERENCE_COUNT, extra_references, load_yaml
 from rehabit.clinical.treatments import (
     GRADES,
     TreatmentDataError,

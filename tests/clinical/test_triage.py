@@ -9,8 +9,8 @@ import pytest
 
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.conditions import ConditionError, load_conditions, parse_conditions
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
-from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import (
     ACTIONS,

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.outcome_rules import parse_outcomes
 from rehabit.clinical.outcomes import (
     OutcomeDataError,
@@ -26,7 +27,6 @@ from rehabit.clinical.outcomes import (
     score_psfs,
     shown_score,
 )
-from rehabit.clinical.questionnaire import citation_problem, load_yaml
 
 START = date(2027, 1, 4)
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, Level
-from rehabit.clinical.questionnaire import load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = frozenset(

@@ -30,12 +30,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rehabit.clinical.conditions import Condition, load_conditions
-from rehabit.clinical.questionnaire import (
-    Questionnaire,
-    citation_problem,
-    load_yaml,
-    speaks_to_you,
-)
+from rehabit.clinical.datafiles import citation_problem, load_yaml
+from rehabit.clinical.questionnaire import Questionnaire, speaks_to_you
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 OTHERS = "others"

@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from rehabit.clinical import intake_terms as terms
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
-from rehabit.clinical.questionnaire import Question, Questionnaire, load_yaml
+from rehabit.clinical.questionnaire import Question, Questionnaire
 from rehabit.clinical.redflags import UNSURE, RedFlag, load_red_flags
 from rehabit.clinical.triage import is_soon_doctor, is_soon_doctor_days, within_two_days
 

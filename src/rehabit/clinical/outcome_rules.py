@@ -12,7 +12,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from rehabit.clinical.questionnaire import citation_problem, load_yaml
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 
 MEASURES = ("nprs", "psfs", "bridge")
 VERDICTS = ("better", "no_change", "worse", "too_early")

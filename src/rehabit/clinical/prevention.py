@@ -17,9 +17,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.exercises import _dosage, _source, get_exercise
 from rehabit.clinical.program import dosage_dict
-from rehabit.clinical.questionnaire import citation_problem, load_yaml
 from rehabit.clinical.treatments import Claim, TreatmentDataError, parse_claim
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

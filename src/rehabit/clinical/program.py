@@ -23,10 +23,10 @@ from types import MappingProxyType
 from typing import Any
 
 from rehabit.clinical.conditions import load_conditions
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
 from rehabit.clinical.medication import answer_rule, cited
 from rehabit.clinical.progression import PROGRESSION_RULES, ProgressionRule, ceiling_for
-from rehabit.clinical.questionnaire import load_yaml
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.selfcare import (
     Phase,

@@ -31,7 +31,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
-from rehabit.clinical.questionnaire import citation_problem, load_yaml
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 
 Morning = Literal["better", "same", "worse"]
 Action = Literal["step_up", "hold", "step_down", "book_pt"]

@@ -10,12 +10,10 @@ import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
-import yaml
-
+from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.rules import Rule, RuleError, compile_rule
 
 QuestionType = Literal["integer", "scale", "single", "multi", "yes_no"]
@@ -594,86 +592,6 @@ def parse_questionnaire(data: object, *, child_wording: bool = True) -> Question
         data,
         frozenset(never_for_a_child),
     )
-
-
-_REFERENCE = re.compile(r"\[(R?\d+)[a-z]?\]")
-REFERENCE_COUNT = 94  # references [1]..[94] in evidence.md
-
-
-@lru_cache(maxsize=1)
-def extra_references() -> Mapping[str, str]:
-    """References beyond evidence.md (``data/references.yaml``), cited as [R1], [R2], ..."""
-    data = load_yaml("references.yaml")
-    refs = data.get("references") if isinstance(data, Mapping) else None
-    if not isinstance(refs, Mapping) or not all(
-        isinstance(k, str) and re.fullmatch(r"R\d+", k) and isinstance(v, str) and v.strip()
-        for k, v in refs.items()
-    ):
-        raise QuestionnaireError("references.yaml: needs 'references' mapping R<n> to text")
-    return MappingProxyType(dict(refs))
-
-
-def _known_reference(ref: str) -> bool:
-    if ref.startswith("R"):
-        return ref in extra_references()
-    return 1 <= int(ref) <= REFERENCE_COUNT
-
-
-def citation_problem(raw: Mapping[str, Any]) -> str | None:
-    """Why a data entry's citation is missing or malformed, or None when it is fine.
-
-    An entry needs ``source`` naming references such as "[12]" (evidence.md) or "[R3]"
-    (references.yaml), or "derived from Sens/Spec in [20]"; or ``expert`` with a short
-    reason.
-    """
-    source, expert = raw.get("source"), raw.get("expert")
-    if source is None and expert is None:
-        return "needs 'source' (evidence.md references) or 'expert' (a short reason)"
-    if source is not None:
-        refs = _REFERENCE.findall(source) if isinstance(source, str) else []
-        if not refs or not all(_known_reference(n) for n in refs):
-            return (
-                f"source {source!r} must cite references [1]..[{REFERENCE_COUNT}] "
-                "or [R1].. from references.yaml"
-            )
-    if expert is not None and (not isinstance(expert, str) or len(expert.strip()) < 15):
-        return "expert must be a short written reason"
-    return None
-
-
-_SafeLoader: type[yaml.SafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # libyaml if built
-
-
-class DataLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """YAML 1.2 booleans: only true/false are booleans, so option values such as
-    ``yes``, ``no``, ``on`` and ``off`` stay strings (YAML 1.1 would turn them into bools)."""
-
-
-DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
-}
-DataLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def parse_yaml(text: str) -> Any:
-    """Parse YAML text with the data-file rules (YAML 1.2 booleans)."""
-    return yaml.load(text, Loader=DataLoader)  # noqa: S506 - DataLoader is a SafeLoader
-
-
-def load_yaml(name: str) -> Any:
-    """Parse one of the packaged data files (``data/<name>``)."""
-    text = (
-        resources.files("rehabit.clinical")
-        .joinpath("data")
-        .joinpath(name)
-        .read_text(encoding="utf-8")
-    )
-    return parse_yaml(text)
 
 
 @lru_cache(maxsize=1)

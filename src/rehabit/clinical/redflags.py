@@ -8,15 +8,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
-from rehabit.clinical.questionnaire import (
-    Questionnaire,
-    citation_problem,
-    is_child,
-    load_yaml,
-    speaks_to_you,
-)
+from rehabit.clinical.questionnaire import Questionnaire, is_child, speaks_to_you
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.questionnaire import _REFERENCE, citation_problem, load_yaml
+from rehabit.clinical.datafiles import _REFERENCE, citation_problem, load_yaml
 
 Grade = Literal["high", "moderate", "low", "very_low", "no_trials"]
 Verdict = Literal["first_choice", "may_help", "uncertain", "not_recommended", "urgent"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rehabit.clinical.questionnaire import extra_references
+from rehabit.clinical.datafiles import extra_references
 from rehabit.clinical.treatments import Claim
 
 
