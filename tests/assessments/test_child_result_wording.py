@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from rehabit.assessments.models import Assessment
 from rehabit.clinical import triage
-from rehabit.clinical.questionnaire import speaks_to_you
+from rehabit.clinical.child_wording import speaks_to_you
 from tests.support import answers_for, completed, walk_pages
 
 pytestmark = pytest.mark.django_db

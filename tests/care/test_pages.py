@@ -16,8 +16,8 @@ from rehabit.assessments.models import Assessment
 from rehabit.care.adherence import weekly_plan
 from rehabit.care.models import ExerciseSession, MedicationAnswers
 from rehabit.care.programs import medication_questions, program_for
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.exercises import load_exercises
-from rehabit.clinical.questionnaire import is_child
 from rehabit.core.timefmt import format_day
 from tests.accounts.helpers import PASSWORD, login
 from tests.care.helpers import make_assessment, suppressing_vignettes

@@ -1,7 +1,7 @@
 """A child's result gives its reasons, and the check its section headings, as a parent reads
 them ("Your child has a large bruise that spreads down the thigh.", "Your child's pain").
 
-Under 16 a parent or carer answers (``questionnaire.is_child``). Differential 2026.12.10
+Under 16 a parent or carer answers (``child_wording.is_child``). Differential 2026.12.10
 gives every reason a child can have that says "you" a ``for_a_child`` wording, and the
 loader refuses one without it; questionnaire 2026.12.10 does the same for section headings
 and intros. Only the words change: the likelihood ratios, probabilities and order do not.
@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import assess, load_questionnaire
+from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import DifferentialError, load_differential, parse_differential
-from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire, speaks_to_you
+from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire
 from rehabit.clinical.result_codes import build_texts
 from tests.support import answers_for, completed
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 
 from rehabit.clinical import assess, load_questionnaire
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import is_child
 from rehabit.clinical.redflags import (
     RedFlagError,
     flag_evidence,

@@ -1,7 +1,7 @@
 """A child's result, in the words of the parent who answered: the headline, the action, the
 severity reasons, the pain lines and every safety net and re-check triage gives.
 
-Under 16 a parent or carer answers (``questionnaire.is_child``). Triage gives the same
+Under 16 a parent or carer answers (``child_wording.is_child``). Triage gives the same
 levels and advice in both voices; only the words change ("See a doctor today" / "Have your
 child seen by a doctor today"), and each child text has its own result code (``:child``).
 """
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import load_questionnaire
+from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.questionnaire import speaks_to_you
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.result_codes import build_texts
 from rehabit.clinical.triage import (

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rehabit.clinical import load_questionnaire
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.differential import shown_first
-from rehabit.clinical.questionnaire import is_child
 from rehabit.clinical.triage import in_child_words, within_two_days
 from rehabit.core.timefmt import current_zone_name
 from rehabit.education.content import load_condition_pages

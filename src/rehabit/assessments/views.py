@@ -15,8 +15,8 @@ from rehabit.assessments.presenters import answer_rows, result_context
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.assessments.services import record_assessment
 from rehabit.clinical import AnswerErrors, load_questionnaire
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.flow import TYPICAL_MINUTES, TYPICAL_QUESTIONS
-from rehabit.clinical.questionnaire import is_child
 from rehabit.core.rate_limits import RateLimited, count_assessment
 from rehabit.core.views import too_many_requests, with_retry_after
 

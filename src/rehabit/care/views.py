@@ -47,9 +47,9 @@ from rehabit.care.services import (
 )
 from rehabit.care.withdrawals import open_library, standing
 from rehabit.care.zones import shown_in_page_zone
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.exercises import get_exercise
 from rehabit.clinical.medication import SCREEN_ANSWERS
-from rehabit.clinical.questionnaire import is_child
 from rehabit.clinical.triage import within_two_days
 from rehabit.core.rate_limits import RateLimited, count_care_write
 from rehabit.core.views import with_retry_after

@@ -29,9 +29,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.datafiles import citation_problem, load_yaml
-from rehabit.clinical.questionnaire import Questionnaire, speaks_to_you
+from rehabit.clinical.questionnaire import Questionnaire
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 OTHERS = "others"
@@ -207,7 +208,7 @@ class Differential:
         condition linked to a fired flag to that flag's urgency (a higher number is more
         urgent), or is just the set of such conditions; ``evidence`` adds log likelihood
         ratios per condition (from clinical rules that fired, see ``redflags``);
-        ``child``: the answers are a child's (``questionnaire.is_child``), so the reasons
+        ``child``: the answers are a child's (``child_wording.is_child``), so the reasons
         are given in the words a parent reads about their child. Only the words change.
         """
         n = len(self.ids)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential, load_differential
-from rehabit.clinical.questionnaire import Questionnaire, is_child, load_questionnaire
+from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
 from rehabit.clinical.redflags import (
     RedFlag,
     flag_evidence,

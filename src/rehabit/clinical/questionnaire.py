@@ -13,6 +13,13 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from rehabit.clinical.child_wording import (
+    always_true_for_a_child,
+    is_child,
+    never_true_for_a_child,
+    rule_questions,
+    speaks_to_you,
+)
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.rules import Rule, RuleError, compile_rule
 
@@ -42,20 +49,12 @@ _QUESTION_KEYS = frozenset(
         "asks_whoever_answers",
     }
 )
-# An age under this is a child's check, answered by a parent or carer: a question's
-# ``for_a_child`` wording is shown instead of its own.
-CHILD_UNDER = 16
 # When the guided pages ask a question: always (when its show_if holds), or only when one
 # of its answers could change the advice or the likely causes (clinical/flow.py).
 ASK_VALUES = frozenset({"always", "when_useful"})
 # Integer questions with more possible answers than this are not tabulated by rule
 # dispatch (a 100-year range of days would be 36,501 entries per rule).
 MAX_TABULATED_INTEGERS = 4000
-
-
-def is_child(age: object) -> bool:
-    """Whether an answer to the age question is a child's (a parent or carer answers)."""
-    return isinstance(age, int) and not isinstance(age, bool) and age < CHILD_UNDER
 
 
 class QuestionnaireError(ValueError):
@@ -207,15 +206,15 @@ class Questionnaire:
 
     def can_apply_to_a_child(self, rule: Mapping[str, Any]) -> bool:
         """Whether a (valid, raw) rule about these questions can hold for a child under
-        CHILD_UNDER (see ``_never_for_a_child``: anything it cannot tell counts as yes)."""
-        return not _never_for_a_child(rule, set(self.never_for_a_child))
+        CHILD_UNDER (see ``never_true_for_a_child``: anything it cannot tell counts as yes)."""
+        return not never_true_for_a_child(rule, set(self.never_for_a_child))
 
     def can_fail_for_a_child(self, rule: Mapping[str, Any]) -> bool:
         """Whether a (valid, raw) rule can be false for a child, its questions answered
         (the counterpart of ``can_apply_to_a_child``, for what "is not so" says)."""
-        if all(q in self.never_for_a_child for q in _rule_questions(rule)):
+        if all(q in self.never_for_a_child for q in rule_questions(rule)):
             return False  # never answered for a child: nothing is known to be false
-        return not _always_for_a_child(rule, set(self.never_for_a_child))
+        return not always_true_for_a_child(rule, set(self.never_for_a_child))
 
     @property
     def domains(self) -> dict[str, tuple[Hashable, ...] | None]:
@@ -425,14 +424,6 @@ def _question(raw: object, section: str, index: int, known: Mapping[str, Questio
 
 
 # "you", "your", "yours", "yourself" as whole words, in any case.
-SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-
-
-def speaks_to_you(text: str | None) -> bool:
-    """Whether a text speaks to its reader as "you" (a parent reads it about themselves)."""
-    return text is not None and SECOND_PERSON.search(text) is not None
-
-
 def check_child_wording(question: Question) -> None:
     """Refuse a question a child's parent can be shown that speaks to "you" without a
     child's wording: its text needs ``for_a_child.text``, its help ``for_a_child.help`` and
@@ -455,16 +446,6 @@ def check_child_wording(question: Question) -> None:
             raise QuestionnaireError(
                 f"{where}: the answer {option.value!r} {hint.format(key='options')}"
             )
-
-
-def _rule_questions(rule: Mapping[str, Any]) -> set[str]:
-    """The question ids a (valid, raw) rule looks at."""
-    for key in ("all", "any"):
-        if key in rule:
-            return set().union(*(_rule_questions(part) for part in rule[key]))
-    if "not" in rule:
-        return _rule_questions(rule["not"])
-    return {str(rule["q"])} if "q" in rule else set()
 
 
 _SECTION_CHILD_KEYS = frozenset({"title", "intro"})
@@ -497,42 +478,6 @@ def check_section_child_wording(section: Section) -> None:
         raise QuestionnaireError(f"{where}: its title {hint.format(key='title')}")
     if speaks_to_you(section.intro) and section.child_intro is None:
         raise QuestionnaireError(f"{where}: its intro {hint.format(key='intro')}")
-
-
-def _never_for_a_child(rule: Mapping[str, Any], hidden: set[str]) -> bool:
-    """Whether a (valid) show_if rule is false for every child under CHILD_UNDER, whatever
-    else is answered: it needs an age of CHILD_UNDER or more, or an answer to a question in
-    ``hidden`` (never shown to a child). Anything it cannot tell counts as possibly true, so
-    a question is only ever left out of the child-wording check when it cannot be shown."""
-    if "all" in rule:
-        return any(_never_for_a_child(part, hidden) for part in rule["all"])
-    if "any" in rule:
-        return all(_never_for_a_child(part, hidden) for part in rule["any"])
-    if "not" in rule:
-        return _always_for_a_child(rule["not"], hidden)
-    qid = rule.get("q")
-    if rule.get("answered") is False:  # the age is always answered before a later page
-        return qid == "age"
-    if qid in hidden:  # never answered: a condition about it is false (two-valued)
-        return True
-    return qid == "age" and "gte" in rule and rule["gte"] >= CHILD_UNDER
-
-
-def _always_for_a_child(rule: Mapping[str, Any], hidden: set[str]) -> bool:
-    """Whether a (valid) rule is true for every child whatever else is answered (the
-    counterpart of ``_never_for_a_child``, for a rule under ``not``)."""
-    if "all" in rule:
-        return all(_always_for_a_child(part, hidden) for part in rule["all"])
-    if "any" in rule:
-        return any(_always_for_a_child(part, hidden) for part in rule["any"])
-    if "not" in rule:
-        return _never_for_a_child(rule["not"], hidden)
-    qid = rule.get("q")
-    if rule.get("answered") is not None:
-        if qid == "age":
-            return rule["answered"] is True
-        return qid in hidden and rule["answered"] is False
-    return qid == "age" and "lte" in rule and rule["lte"] >= CHILD_UNDER - 1
 
 
 def parse_questionnaire(data: object, *, child_wording: bool = True) -> Questionnaire:
@@ -569,7 +514,7 @@ def parse_questionnaire(data: object, *, child_wording: bool = True) -> Question
             questions[question.id] = question
             section_questions.append(question)
             show_if = raw_question.get("show_if")
-            if show_if is not None and _never_for_a_child(show_if, never_for_a_child):
+            if show_if is not None and never_true_for_a_child(show_if, never_for_a_child):
                 never_for_a_child.add(question.id)
             elif child_wording:
                 check_child_wording(question)

@@ -8,10 +8,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rehabit.clinical.child_wording import is_child, speaks_to_you
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
-from rehabit.clinical.questionnaire import Questionnaire, is_child, speaks_to_you
+from rehabit.clinical.questionnaire import Questionnaire
 from rehabit.clinical.rules import Answers, Dispatch, Rule, RuleError, compile_rule
 
 FLAG_LEVELS: frozenset[str] = frozenset({"emergency", "urgent", "soon"})

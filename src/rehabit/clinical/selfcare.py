@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
@@ -30,7 +31,7 @@ from rehabit.clinical.medication import (
     until_seen_advice,
     validate_medication_answers,
 )
-from rehabit.clinical.questionnaire import is_child, load_questionnaire
+from rehabit.clinical.questionnaire import load_questionnaire
 from rehabit.clinical.redflags import speaks_to_the_patient
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.triage import within_two_days

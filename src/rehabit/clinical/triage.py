@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.levels import RANK, Level
-from rehabit.clinical.questionnaire import is_child
 
 if TYPE_CHECKING:
     from rehabit.clinical.conditions import Condition
@@ -107,7 +107,7 @@ RECHECK_SOON_GRADUAL = (
 
 
 # The same texts as a child's parent reads them: a parent or carer answers for a child aged
-# 5-15 (questionnaire.is_child), so "you" is the parent and the advice speaks of their child
+# 5-15 (child_wording.is_child), so "you" is the parent and the advice speaks of their child
 # ("Have your child seen by a doctor today", "Your child limps when they walk."). Same
 # levels, timeframes and places as the adult texts above; only the voice changes. BEST_FIT,
 # RULE_OUT and NOT_A_DIAGNOSIS below speak only of whoever answered ("your answers"), so one

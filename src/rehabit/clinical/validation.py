@@ -6,7 +6,8 @@ import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from rehabit.clinical.questionnaire import Question, Questionnaire, is_child
+from rehabit.clinical.child_wording import is_child
+from rehabit.clinical.questionnaire import Question, Questionnaire
 from rehabit.clinical.rules import Rule
 
 ALL = "__all__"
