@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import assess, load_questionnaire
+from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.redflags import (
@@ -22,7 +23,6 @@ from rehabit.clinical.redflags import (
     load_red_flags,
     parse_red_flags,
     screen_as_told,
-    speaks_to_the_patient,
 )
 from rehabit.clinical.result_codes import build_texts
 from tests.clinical.answers import person

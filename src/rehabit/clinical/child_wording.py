@@ -28,6 +28,15 @@ def is_child(age: object) -> bool:
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 
+_ABOUT_A_CHILD = re.compile(r"\bchild(?:ren)?\b|\bsomeone under\b", re.IGNORECASE)
+
+
+def speaks_to_the_patient(text: str | None) -> bool:
+    """Whether a text speaks to the patient as "you": not a text about a child ("A child
+    has ...", "Someone under 25 ..."), whose "you" is the parent reading it."""
+    return speaks_to_you(text) and not _ABOUT_A_CHILD.search(text or "")
+
+
 def speaks_to_you(text: str | None) -> bool:
     """Whether a text speaks to its reader as "you" (a parent reads it about themselves)."""
     return text is not None and SECOND_PERSON.search(text) is not None

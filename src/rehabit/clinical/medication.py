@@ -16,9 +16,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
+from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.questionnaire import load_questionnaire
-from rehabit.clinical.redflags import speaks_to_the_patient
 from rehabit.clinical.rules import Rule, RuleError, compile_rule
 from rehabit.clinical.validation import AnswerErrors
 

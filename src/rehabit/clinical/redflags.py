@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rehabit.clinical.child_wording import is_child, speaks_to_you
+from rehabit.clinical.child_wording import is_child, speaks_to_the_patient
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.flag_branches import Branch, split_branches
 from rehabit.clinical.levels import RANK, Level
@@ -39,7 +39,6 @@ _KEYS = frozenset(
 CHILD_KEYS = frozenset({"label", "label_unsure", "advice"})
 # A text that speaks of a child ("A child has ...", "Take your child ...") is already
 # written for the parent: its "you" is the parent, not the patient.
-_ABOUT_A_CHILD = re.compile(r"\bchild(?:ren)?\b|\bsomeone under\b", re.IGNORECASE)
 UNSURE = "not_sure"
 # How soon a flag's own advice says to see a doctor: for an urgent flag "today" (the
 # urgent level's headline) or "two_days" (its advice says "today or tomorrow" or "within a
@@ -271,12 +270,6 @@ def _child_wording(raw: Mapping[str, object], where: str) -> dict[str, str]:
             raise RedFlagError(f"{where}: {key} has no {key} of the flag's own to stand for")
         out[str(key)] = text.strip()
     return out
-
-
-def speaks_to_the_patient(text: str | None) -> bool:
-    """Whether a flag's text speaks to the patient as "you" (not a text about a child,
-    whose "you" is the parent reading it)."""
-    return speaks_to_you(text) and not _ABOUT_A_CHILD.search(text or "")
 
 
 def check_child_wording(flag: RedFlag, rule: object, questionnaire: Questionnaire) -> None:

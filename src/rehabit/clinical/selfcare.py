@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-from rehabit.clinical.child_wording import is_child
+from rehabit.clinical.child_wording import is_child, speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
@@ -32,7 +32,6 @@ from rehabit.clinical.medication import (
     validate_medication_answers,
 )
 from rehabit.clinical.questionnaire import load_questionnaire
-from rehabit.clinical.redflags import speaks_to_the_patient
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.triage import within_two_days
 
