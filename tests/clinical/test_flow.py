@@ -11,7 +11,7 @@ from hypothesis import given
 from rehabit.clinical import assess, flow, load_questionnaire
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import Question, parse_questionnaire
+from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Question, parse_questionnaire
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, person, strain, vignette, vignettes
@@ -297,6 +297,8 @@ def test_a_when_useful_question_is_shown_exactly_when_one_answer_could_matter() 
                 ), (name, question.id)
             elif question.loads_the_leg and flow.doctor_today(flow.outlook(answers), MODEL):
                 continue  # not loaded once a warning sign sends the leg to a doctor
+            elif p.section.id == SELF_TEST_SECTION and flow.stopping_flags(answers):
+                continue  # no self-test after emergency advice
             else:
                 skipped += 1
                 assert _changes_nothing(question, answers), (name, question.id)
@@ -372,6 +374,34 @@ def test_no_loading_self_test_is_shown_after_a_warning_sign_on_any_vignette() ->
         shown = flow.visible(page("self_tests"), earlier)
         assert not [q.id for q in shown if q.loads_the_leg], v["id"]
     assert sent >= 10  # the vignettes hold many stories a warning sign sends to a doctor
+
+
+def test_no_self_test_at_all_after_emergency_advice() -> None:
+    """A person told to call an ambulance who chooses to finish the check is not asked to
+    walk 10 steps (phone walk 9: "Ask your child to walk 10 steps" after "Call an
+    ambulance"), nor any other self-test."""
+    child = person(
+        age=9, sex="female", location=["upper_thigh"], side="left", days_since_onset=2,
+        onset="no_clear_reason", pop="no", earlier_pain="no", course="worse", pain_now=6,
+        fever="yes", bear_weight="limping",
+    )  # fmt: skip
+    earlier = before("self_tests", child)
+    # A limp with a fever is urgent, and whether the child can walk 10 steps could make it
+    # an emergency: the walk is still asked.
+    assert not flow.stopping_flags(earlier)
+    assert "child_limp_with_fever" in flow.outlook(earlier).flags
+    assert [q.id for q in flow.visible(page("self_tests"), earlier)] == ["walk_test"]
+    # Saddle numbness with new trouble passing urine: emergency advice, then no self-test.
+    emergency = {**earlier, "pelvic_changes": "yes", "saddle_numbness": "yes"}
+    assert [f.disposition for f in flow.stopping_flags(emergency)] == ["emergency"]
+    assert flow.visible(page("self_tests"), emergency) == []
+    stopped = 0
+    for v in vignettes():
+        earlier = before("self_tests", v["answers"])
+        if flow.stopping_flags(earlier):
+            stopped += 1
+            assert flow.visible(page("self_tests"), earlier) == [], v["id"]
+    assert stopped >= 3
 
 
 def test_probes_try_every_kind_of_answer() -> None:

@@ -330,6 +330,11 @@ def _broken(raw: Any, change: Any) -> Any:
     return data
 
 
+def _sex(data: dict[str, Any]) -> dict[str, Any]:
+    """The raw sex question (a required single choice), wherever its section puts it."""
+    return next(q for s in data["sections"] for q in s["questions"] if q["id"] == "sex")
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -338,14 +343,12 @@ def _broken(raw: Any, change: Any) -> Any:
         (lambda d: d["sections"][0]["questions"][0].update(type="number"), "type must be"),
         (lambda d: d["sections"][0]["questions"][0].update(min=200), "min <= max"),
         (lambda d: d["sections"][0]["questions"][0].update(colour="red"), "unknown keys"),
-        (lambda d: d["sections"][0]["questions"][1].update(options=[]), "non-empty list"),
+        (lambda d: _sex(d).update(options=[]), "non-empty list"),
         (
-            lambda d: d["sections"][0]["questions"][1]["options"].append(
-                {"value": "male", "label": "x"}
-            ),
+            lambda d: _sex(d)["options"].append({"value": "male", "label": "x"}),
             "duplicate",
         ),
-        (lambda d: d["sections"][0]["questions"][1].update(exclusive=["female"]), "only multi"),
+        (lambda d: _sex(d).update(exclusive=["female"]), "only multi"),
         (
             lambda d: d["sections"][1]["questions"][0].update(show_if={"q": "pop", "in": ["yes"]}),
             "earlier questions",
@@ -358,33 +361,33 @@ def _broken(raw: Any, change: Any) -> Any:
             lambda d: d["sections"][1]["questions"].append(d["sections"][1]["questions"][0]),
             "duplicate id",
         ),
-        (lambda d: d["sections"][0]["questions"][1].update(ask="sometimes"), "ask must be"),
+        (lambda d: _sex(d).update(ask="sometimes"), "ask must be"),
         (
-            lambda d: d["sections"][0]["questions"][1].update(ask="when_useful"),
+            lambda d: _sex(d).update(ask="when_useful"),
             "asked only when useful must be optional",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(loads_the_leg="yes"),
+            lambda d: _sex(d).update(loads_the_leg="yes"),
             "loads_the_leg must be true or false",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(loads_the_leg=True),
+            lambda d: _sex(d).update(loads_the_leg=True),
             "loads the leg must be optional",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(asked_first="yes"),
+            lambda d: _sex(d).update(asked_first="yes"),
             "asked_first must be true or false",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(for_a_child={}),
+            lambda d: _sex(d).update(for_a_child={}),
             "for_a_child: a mapping with text, help, options or some of them",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(for_a_child={"label": "x"}),
+            lambda d: _sex(d).update(for_a_child={"label": "x"}),
             "for_a_child: a mapping with text, help, options or some of them",
         ),
         (
-            lambda d: d["sections"][0]["questions"][1].update(for_a_child={"text": " "}),
+            lambda d: _sex(d).update(for_a_child={"text": " "}),
             "'text' must be non-empty text",
         ),
     ],
@@ -415,7 +418,9 @@ def test_a_child_s_parent_reads_the_child_wording() -> None:
     # causes "more common in men or in women" (the sex question is worded for anyone).
     assert "smoke" not in questions["smoking_or_diabetes"].worded_for(9).text
     assert "Injecting" not in (questions["weak_immune_system"].worded_for(9).help or "")
-    assert "men or in women" not in (questions["sex"].help or "")  # asked before the age
+    assert "men or in women" not in (questions["sex"].help or "")
+    # The sex is asked once the age is known (2026.12.11), in the parent's words.
+    assert questions["sex"].worded_for(9).text == "What sex was your child given at birth?"
     assert "Injecting" in (questions["weak_immune_system"].worded_for(30).help or "")
     # Phone walk 5: a 9-year-old's parent was asked "since you last exercised" and told to
     # "use a mirror or ask someone to look".

@@ -77,7 +77,7 @@ def valid_value(qid: str, value: Any) -> bool:
 
 
 def test_the_current_version_is_the_questionnaire_version() -> None:
-    assert CURRENT == load_questionnaire().version == "2026.12.10"
+    assert CURRENT == load_questionnaire().version == "2026.12.11"
     assert UPGRADES[OLD][0] == "2026.12.1"
     assert UPGRADES["2026.12.1"][0] == "2026.12.2"
     assert UPGRADES["2026.12.2"][0] == "2026.12.3"
@@ -85,7 +85,16 @@ def test_the_current_version_is_the_questionnaire_version() -> None:
     assert UPGRADES["2026.12.4"][0] == "2026.12.7"
     assert UPGRADES["2026.12.7"][0] == "2026.12.8"
     assert UPGRADES["2026.12.8"][0] == "2026.12.9"
-    assert UPGRADES["2026.12.9"][0] == CURRENT
+    assert UPGRADES["2026.12.9"][0] == "2026.12.10"
+    assert UPGRADES["2026.12.10"][0] == CURRENT
+
+
+def test_2026_12_10_answers_mean_the_same_in_2026_12_11() -> None:
+    # 2026.12.11 asks the sex at birth in the health section instead of beside the age
+    # (a parent read "What sex were you given at birth?"): same question, same values.
+    answers = {"age": 9, "sex": "female", "location": ["upper_thigh"], "activity_level": "light"}
+    assert current_answers("2026.12.10", answers) == answers
+    assert all(valid_value(qid, value) for qid, value in answers.items())
 
 
 def test_2026_12_9_answers_mean_the_same_in_2026_12_10() -> None:

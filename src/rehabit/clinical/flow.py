@@ -14,7 +14,8 @@
 * **Stop at an emergency.** After every page the red flags are screened on the answers so
   far; an emergency flag (or one that ends the check) means the next page is the advice.
 * **No loading on a leg sent to a doctor.** Once a warning sign says to see a doctor today
-  or sooner, the self-tests that load or stretch the leg (``loads_the_leg``) are not asked.
+  or sooner, the self-tests that load or stretch the leg (``loads_the_leg``) are not asked;
+  after emergency advice (a person who chose to finish the check), no self-test is.
 
 Everything here works on partial answers, as the pages collect them.
 """
@@ -27,7 +28,7 @@ from functools import lru_cache
 
 from rehabit.clinical.engine import ClinicalModel, load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import Question, Questionnaire, Section
+from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Question, Questionnaire, Section
 from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen_as_told
 from rehabit.clinical.triage import MILD_ANSWERS, RankedCause, decide
 
@@ -251,6 +252,11 @@ def visible(
     """The questions this page shows, given the answers from earlier pages."""
     model = model or load_model()
     shown = [q for q in page.questions if applies(q, answers)]
+    if shown and page.section.id == SELF_TEST_SECTION and stopping_flags(answers, model):
+        # After emergency advice, no self-test at all, not even the walk: nothing a test
+        # could show raises the advice, and a person waiting for an ambulance or on the
+        # way to the emergency department should not be walking, hopping or stretching.
+        return []
     if not any(q.ask == "when_useful" or q.loads_the_leg for q in shown):
         return shown
     now = outlook(answers, model)

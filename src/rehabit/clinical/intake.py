@@ -39,7 +39,7 @@ from rehabit.clinical.intake_answers import (
     screened,
 )
 from rehabit.clinical.intake_terms import Text, _, listing, verbatim
-from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
+from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Questionnaire, load_questionnaire
 from rehabit.clinical.upgrade import current_answers
 
 __all__ = ["CauseWeighed", "Fact", "FlagRaised", "IntakeSummary", "Screened", "intake_summary"]
@@ -47,7 +47,6 @@ __all__ = ["CauseWeighed", "Fact", "FlagRaised", "IntakeSummary", "Screened", "i
 CHILD_UNDER = 16  # the questionnaire asks a parent or carer to answer under 16
 HISTORY_SECTION = "history"
 SYMPTOM_SECTIONS = ("pain_details", "symptoms")
-SELF_TEST_SECTION = "self_tests"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ _QUESTION_KEYS = frozenset(
 # When the guided pages ask a question: always (when its show_if holds), or only when one
 # of its answers could change the advice or the likely causes (clinical/flow.py).
 ASK_VALUES = frozenset({"always", "when_useful"})
+# The section of self-tests (walking, hopping, stretching): the guided pages ask none of them
+# after emergency advice (clinical/flow.py), and the therapist's intake lists them apart.
+SELF_TEST_SECTION = "self_tests"
 # Integer questions with more possible answers than this are not tabulated by rule
 # dispatch (a 100-year range of days would be 36,501 entries per rule).
 MAX_TABULATED_INTEGERS = 4000

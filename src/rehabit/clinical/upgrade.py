@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
-CURRENT = "2026.12.10"
+CURRENT = "2026.12.11"
 
 
 def _from_2026_11_1(old: Answers) -> dict[str, object]:
@@ -102,6 +102,9 @@ UPGRADES: Mapping[str, tuple[str, Callable[[Answers], dict[str, object]]]] = {
     # 2026.12.10 changed only wording (a child's parent reads the headings "Your child's
     # pain", "Your child's health and activity"): the answers mean what they meant.
     "2026.12.9": ("2026.12.10", dict),
+    # 2026.12.11 asks the sex at birth in the health section, once the age says whether a
+    # parent is answering, instead of beside the age: the answers mean what they meant.
+    "2026.12.10": ("2026.12.11", dict),
 }
 
 
