@@ -26,7 +26,8 @@ from tests.clinical.cases.score import cases, entries  # noqa: E402
 
 from rehabit.clinical.conditions import load_conditions  # noqa: E402
 from rehabit.clinical.datafiles import load_yaml
-from rehabit.clinical.differential import Differential, parse_differential  # noqa: E402
+from rehabit.clinical.differential import Differential  # noqa: E402
+from rehabit.clinical.differential_file import parse_differential  # noqa: E402
 from rehabit.clinical.engine import load_model  # noqa: E402
 from rehabit.clinical.flow import walk  # noqa: E402
 from rehabit.clinical.redflags import flag_evidence, flag_urgency, screen_as_told  # noqa: E402

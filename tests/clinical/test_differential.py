@@ -19,10 +19,9 @@ from rehabit.clinical.differential import (
     Differential,
     DifferentialError,
     Effects,
-    load_differential,
-    parse_differential,
     shown_first,
 )
+from rehabit.clinical.differential_file import load_differential, parse_differential
 from rehabit.clinical.levels import RANK
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, complete, person, vignette

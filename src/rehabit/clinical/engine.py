@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.conditions import Condition, load_conditions
-from rehabit.clinical.differential import Cause, Differential, load_differential
+from rehabit.clinical.differential import Cause, Differential
+from rehabit.clinical.differential_file import load_differential
 from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
 from rehabit.clinical.redflags import (
     RedFlag,
