@@ -120,3 +120,53 @@ def test_a_child_s_plan_page_asks_and_warns_about_the_child(client: Client, age:
     assert "say you may have cauda equina syndrome" not in watch
     assert "You can no longer stand on the leg" not in watch
     assert "Your child can no longer stand on the leg or take a few steps, without a fever" in watch
+
+
+# --- The whole plan in a parent's words (self-care 2026.12.10) --------------------------------
+# Phone walk: the stage ("return to what you enjoy"), the plan's items ("Raise the leg when
+# you rest"), the exercises box and the disclaimer spoke to "you" under a note asking the
+# parent to read "you" as their child. Every block of the plan itself now speaks of the
+# child, and the note is gone; the parent's own things ("your answer", "if you notice")
+# stay the parent's.
+
+PARENT_S_OWN = (
+    "Counted from your answer",  # the parent answered
+    "For your assessment of",  # the parent's check
+    "This is not a diagnosis. It is a guide based on your answers.",
+)
+
+
+def _blocks(section: str) -> list[str]:
+    """The text of each paragraph, heading and list item of a piece of the page."""
+    found = re.findall(r"<(p|h[1-4]|li)\b[^>]*>(.*?)</\1>", section, re.S)
+    texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", t)).strip() for _, t in found]
+    return [t for t in texts if t and not t.startswith(PARENT_S_OWN)]
+
+
+@pytest.mark.parametrize("level", ["self_care", "soon", "urgent"])
+@pytest.mark.parametrize("age", [9, 14])
+def test_a_child_s_plan_page_speaks_of_the_child_throughout(
+    client: Client, level: str, age: int
+) -> None:
+    from rehabit.clinical.child_wording import speaks_to_the_patient
+
+    child = _for(level, age)
+    body = _page(client, child)
+    assert "where this page says “you”, it means your child" not in body
+    main = body[body.index("<h1>") : body.index('id="watch-title"')]
+    main = re.sub(r'<section id="medicines".*?</section>', "", main, flags=re.S)
+    tail = body[body.index('id="watch-title"') : body.index('<p class="disclaimer">')]
+    blocks = _blocks(main) + [b for b in _blocks(tail) if "disclaimer" not in b]
+    disclaimer = re.search(r'<p class="disclaimer">(.*?)</p>', body, re.S)
+    assert disclaimer is not None
+    blocks.append(disclaimer.group(1))
+    spoken = [b for b in blocks if speaks_to_the_patient(b)]
+    assert spoken == [], "\n".join(spoken)
+    assert "<h1>Your child's self-care plan</h1>" in body
+
+
+def test_an_adult_s_plan_page_keeps_its_own_words(client: Client) -> None:
+    body = _page(client, _for("self_care", 40))
+    assert "<h1>Your self-care plan</h1>" in body
+    assert "It does not replace a clinician who examines you." in body
+    assert "your child" not in body.lower()

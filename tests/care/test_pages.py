@@ -554,14 +554,19 @@ def test_the_plan_s_booking_box_title_reads_as_its_own_line(client: Client) -> N
     assert html.count("1 to 2 weeks") + html.count("week or two") == 1
 
 
-def test_a_childs_plan_and_program_say_you_means_the_child(client: Client) -> None:
+def test_a_childs_program_says_you_means_the_child_and_the_plan_needs_not(
+    client: Client,
+) -> None:
     # The result told a parent that "you" means their child; the plan and the program it
-    # leads to spoke to "you" without saying so.
+    # leads to spoke to "you" without saying so. The plan now speaks of the child
+    # throughout (self-care 2026.12.10), so only the program page (its check-in and
+    # progress lines still say "you") keeps the note.
     child = make_assessment(answers=completed({**answers_for("self_care"), "age": 12}))
     adult = make_assessment()
     note = "where this page says “you”, it means your child"
+    assert note in client.get(f"/care/{child.pk}/program/").content.decode()
+    assert note not in client.get(f"/care/{child.pk}/plan/").content.decode()
     for page in ("plan", "program"):
-        assert note in client.get(f"/care/{child.pk}/{page}/").content.decode()
         assert note not in client.get(f"/care/{adult.pk}/{page}/").content.decode()
 
 

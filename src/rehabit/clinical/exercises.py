@@ -17,6 +17,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from rehabit.clinical.child_wording import speaks_to_the_patient
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "exercises.yaml"
 ILLUSTRATION_DIR = Path(__file__).resolve().parent.parent / "static" / "exercises"
 
@@ -120,6 +122,13 @@ class AvoidWhen:
     condition: str | None = None
     phase: Phase | None = None
     caution: str | None = None
+    # A parent's wording about their child (``for_a_child: {reason: ...}``), required where
+    # the reason speaks to "you": any note can be shown with a child's program.
+    child_reason: str | None = None
+
+    def reason_for(self, *, child: bool) -> str:
+        """The reason as the one answering reads it (a child's parent: its child wording)."""
+        return (self.child_reason or self.reason) if child else self.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,23 +243,53 @@ def _avoid(raw: object, where: str) -> tuple[AvoidWhen, ...]:
         raise _fail(where, "avoid_when must be a list (may be empty)")
     rules: list[AvoidWhen] = []
     for item in raw:
-        if not isinstance(item, Mapping) or set(item) - {"condition", "phase", "caution", "reason"}:
+        keys = {"condition", "phase", "caution", "reason", "for_a_child"}
+        if not isinstance(item, Mapping) or set(item) - keys:
             raise _fail(where, f"avoid_when entry {item!r} has unexpected fields")
         reason = _plain(item, "reason", f"{where} avoid_when")
+        child = _child_reason(item, reason, where)
         if ("condition" in item) == ("caution" in item):
             raise _fail(where, "each avoid_when entry names either a condition or a caution")
         if "caution" in item:
             if "phase" in item:
                 raise _fail(where, "a caution applies in every phase; drop its phase")
             caution = _choice(item["caution"], CAUTIONS, "caution", where)
-            rules.append(AvoidWhen(reason=reason, caution=caution))
+            rules.append(AvoidWhen(reason=reason, caution=caution, child_reason=child))
             continue
         condition = _choice(item["condition"], CONDITIONS, "condition", where)
         phase = item.get("phase")
         if phase is not None:
             phase = _choice(phase, PHASES, "phase", where)
-        rules.append(AvoidWhen(reason=reason, condition=condition, phase=cast(Phase | None, phase)))
+        rules.append(
+            AvoidWhen(
+                reason=reason,
+                condition=condition,
+                phase=cast(Phase | None, phase),
+                child_reason=child,
+            )
+        )
     return tuple(rules)
+
+
+def _child_reason(item: Mapping[str, Any], reason: str, where: str) -> str | None:
+    """An avoid_when reason as a child's parent reads it. Every reason can be shown with a
+    child's program (a caution as a "take care" note; any reason beside an exercise a
+    therapist chose), so one that speaks to "you" needs it, and it must not itself."""
+    child = item.get("for_a_child")
+    if child is None:
+        if speaks_to_the_patient(reason):
+            raise _fail(
+                where,
+                f'the avoid_when reason {reason!r} speaks to "you", and a child\'s parent can '
+                "be shown it: give for_a_child: {reason: ...}, the wording a parent reads",
+            )
+        return None
+    if not isinstance(child, Mapping) or set(child) != {"reason"}:
+        raise _fail(where, "an avoid_when entry's for_a_child is {reason: ...}")
+    worded = _plain(child, "reason", f"{where} avoid_when for_a_child")
+    if speaks_to_the_patient(worded):
+        raise _fail(where, f'for_a_child reason {worded!r} still speaks to "you"')
+    return worded
 
 
 def _exercise(raw: object, index: int, illustration_dir: Path | None) -> Exercise:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from rehabit.clinical.child_wording import is_child, speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
@@ -32,6 +33,7 @@ from rehabit.clinical.selfcare import (
     Phase,
     framing_for,
     is_suppressed,
+    left_out_by_plan,
     likely_causes,
     load_selfcare,
     resolve_days,
@@ -81,6 +83,16 @@ class ProgramRules:
     family_priority: Mapping[str, tuple[str, ...]]  # per condition id, and "default"
     family_reasons: Mapping[str, str]
     notes: Mapping[str, str]
+    # A parent's wording about their child (``for_a_child``), where the text differs.
+    child_family_reasons: Mapping[str, str]
+    child_notes: Mapping[str, str]
+
+    def note(self, key: str, child: bool) -> str:
+        return (self.child_notes.get(key) or self.notes[key]) if child else self.notes[key]
+
+    def reason(self, family: str, child: bool) -> str | None:
+        own = self.family_reasons.get(family)
+        return (self.child_family_reasons.get(family) or own) if child else own
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +136,9 @@ class Program:
     causes: tuple[str, ...]
     items: tuple[ProgramItem, ...]
     notes: tuple[str, ...]
+    # A parent answered for a child: the notes, reasons and "take care" notes are in a
+    # parent's words (so are those of exercises a therapist adds).
+    for_a_child: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -187,12 +202,28 @@ def parse_program_rules(data: object) -> ProgramRules:
     reasons, notes = data.get("family_reasons"), data.get("notes")
     if not isinstance(reasons, Mapping) or not isinstance(notes, Mapping):
         raise ProgramDataError("programs: needs 'family_reasons' and 'notes'")
+    child_reasons: dict[str, str] = {}
     for family, raw in reasons.items():
         if not isinstance(raw, Mapping) or not str(raw.get("text", "")).strip():
             raise ProgramDataError(f"family_reasons.{family}: needs text")
         _cited(raw, f"family_reasons.{family}")
+        child = raw.get("for_a_child")
+        if child is not None:
+            if not isinstance(child, Mapping) or set(child) != {"text"}:
+                raise ProgramDataError(f"family_reasons.{family}.for_a_child: is {{text: ...}}")
+            child_reasons[str(family)] = str(child["text"]).strip()
     if set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         raise ProgramDataError(f"notes: needs exactly {NOTE_KEYS}")
+    child_notes = data.get("notes_for_a_child") or {}
+    if not isinstance(child_notes, Mapping) or not set(child_notes) <= set(NOTE_KEYS):
+        raise ProgramDataError(f"notes_for_a_child: keys must be some of {NOTE_KEYS}")
+    _check_child_wording(
+        [(f"notes.{k}", str(v), child_notes.get(k)) for k, v in notes.items()]
+        + [
+            (f"family_reasons.{f}", str(r["text"]), child_reasons.get(str(f)))
+            for f, r in reasons.items()
+        ]
+    )
     priority = data.get("family_priority")
     if not isinstance(priority, Mapping) or "default" not in priority:
         raise ProgramDataError("family_priority: needs a 'default' order")
@@ -221,7 +252,27 @@ def parse_program_rules(data: object) -> ProgramRules:
         family_priority=MappingProxyType({k: tuple(v) for k, v in orders.items()}),
         family_reasons=MappingProxyType({f: str(r["text"]).strip() for f, r in reasons.items()}),
         notes=MappingProxyType(dict(notes)),
+        child_family_reasons=MappingProxyType(child_reasons),
+        child_notes=MappingProxyType({str(k): str(v).strip() for k, v in child_notes.items()}),
     )
+
+
+def _check_child_wording(texts: Sequence[tuple[str, str, object]]) -> None:
+    """Refuse a note or reason a child's parent can be shown (every one can) that speaks to
+    "you" without ``for_a_child`` wording about their child, and child wording that still
+    speaks to "you" without naming the child. ``texts``: (where, text, child wording)."""
+    for where, text, child in texts:
+        if child is None:
+            if speaks_to_the_patient(text):
+                raise ProgramDataError(
+                    f'{where}: speaks to "you", and a child\'s parent can be shown it: give '
+                    "its for_a_child wording, the wording a parent reads about their child"
+                )
+            continue
+        if not isinstance(child, str) or not child.strip():
+            raise ProgramDataError(f"{where}: its for_a_child wording must be text")
+        if speaks_to_the_patient(child):
+            raise ProgramDataError(f'{where}: its for_a_child wording still speaks to "you"')
 
 
 @lru_cache(maxsize=1)
@@ -246,6 +297,7 @@ def _judge(
     plausible: Mapping[str, Phase],
     answers: Mapping[str, object],
     early_strain: bool,
+    child: bool = False,
 ) -> tuple[bool, tuple[str, ...]]:
     """(allowed, take-care notes) for one exercise under every avoid_when entry.
 
@@ -267,14 +319,20 @@ def _judge(
             return False, ()
         if caution.early_strain and not applies:
             continue  # only about the first days of a strain, which this is not
-        notes.append(avoid.reason)
+        notes.append(avoid.reason_for(child=child))
     return True, tuple(dict.fromkeys(notes))
 
 
 def _empty(
-    rules: ProgramRules, suppressed: bool, phase: Phase | None, causes: Sequence[str], note: str
+    rules: ProgramRules,
+    suppressed: bool,
+    phase: Phase | None,
+    causes: Sequence[str],
+    note: str,
+    child: bool,
 ) -> Program:
-    return Program(rules.version, suppressed, phase, False, tuple(causes), (), (rules.notes[note],))
+    said = (rules.note(note, child),)
+    return Program(rules.version, suppressed, phase, False, tuple(causes), (), said, child)
 
 
 def build_program(
@@ -291,8 +349,9 @@ def build_program(
     ``library``: the exercises to choose from (default: the packaged library).
     """
     rules = load_program_rules()
+    child = is_child(answers.get("age"))
     if is_suppressed(result):
-        return _empty(rules, True, None, (), "suppressed")
+        return _empty(rules, True, None, (), "suppressed", child)
     ranked = likely_causes(result, rules.caution_threshold)
     probs = {str(c["id"]): float(c["probability"]) for c in result.get("causes") or []}
     causes = tuple(c for c in ranked if c == ranked[0] or probs[c] >= rules.cause_threshold)
@@ -308,9 +367,9 @@ def build_program(
     phase, _ = stage_for(framing, days, pain)
     conditions = load_conditions()
     if any(c in rules.no_exercises or (c in conditions and conditions[c].serious) for c in causes):
-        return _empty(rules, False, phase, causes, "no_exercises_serious")
+        return _empty(rules, False, phase, causes, "no_exercises_serious", child)
     if isinstance(pain, int) and pain >= rules.none_from:
-        return _empty(rules, False, phase, causes, "no_exercises_pain")
+        return _empty(rules, False, phase, causes, "no_exercises_pain", child)
     gentle = isinstance(pain, int) and pain >= rules.gentle_from
     effective: Phase = "early" if gentle else phase
     injury_phase = stage_for("acute", days, pain)[0]  # an injury's own stage, by its days
@@ -321,21 +380,29 @@ def build_program(
         effective == "early" and "hamstring_strain" in plausible
     )
     acute_strain = framing == "acute" and "hamstring_strain" in causes
+    # What the self-care plan shown beside it says to avoid for now (its cautions'
+    # leaves_out, selfcare.yaml): the program never asks for it.
+    forbidden = left_out_by_plan(result, answers, days=days, pain_now=pain)
     by_family: dict[str, list[tuple[Exercise, tuple[str, ...]]]] = {}
     for exercise in library if library is not None else load_exercises():
         if effective not in exercise.phases or not set(exercise.conditions) & set(causes):
             continue
-        allowed, take_care = _judge(exercise, effective, plausible, answers, early_strain)
+        if exercise.id in forbidden:
+            continue
+        allowed, take_care = _judge(exercise, effective, plausible, answers, early_strain, child)
         if allowed:
             by_family.setdefault(exercise.family, []).append((exercise, take_care))
     families = sorted(by_family, key=lambda f: _priority(rules, causes, f))
     items = [
-        _item(rules, by_family[f], causes, acute_strain) for f in families[: rules.max_exercises]
+        _item(rules, by_family[f], causes, acute_strain, child)
+        for f in families[: rules.max_exercises]
     ]
     if not items:
-        return _empty(rules, False, phase, causes, "none_found")
-    notes = [rules.notes["start_low"]] + ([rules.notes["gentle_only"]] if gentle else [])
-    return Program(rules.version, False, phase, gentle, causes, tuple(items), tuple(notes))
+        return _empty(rules, False, phase, causes, "none_found", child)
+    notes = [rules.note("start_low", child)] + (
+        [rules.note("gentle_only", child)] if gentle else []
+    )
+    return Program(rules.version, False, phase, gentle, causes, tuple(items), tuple(notes), child)
 
 
 def _priority(rules: ProgramRules, causes: Sequence[str], family: str) -> tuple[int, int, str]:
@@ -353,6 +420,7 @@ def _item(
     options: list[tuple[Exercise, tuple[str, ...]]],
     causes: Sequence[str],
     acute_strain: bool,
+    child: bool = False,
 ) -> ProgramItem:
     options = sorted(options, key=lambda o: (o[0].level, o[0].id))
     start, notes = options[0]
@@ -360,7 +428,7 @@ def _item(
     for exercise, _ in options:  # contiguous from the start: never skip a level
         if exercise.level == start.level + len(ladder) and exercise.level not in ladder:
             ladder[exercise.level] = exercise.id
-    reason = rules.family_reasons.get(start.family) or rules.notes["start_low"]
+    reason = rules.reason(start.family, child) or rules.note("start_low", child)
     return ProgramItem(
         exercise_id=start.id,
         name=start.name,
@@ -441,7 +509,7 @@ def prescription_applies(program: Program, *, cleared: bool = False) -> bool:
     exercise; the rules add none to a withheld program)."""
     if cleared:
         return True
-    serious = load_program_rules().notes["no_exercises_serious"]
+    serious = load_program_rules().note("no_exercises_serious", program.for_a_child)
     return not program.suppressed and serious not in program.notes
 
 
@@ -481,7 +549,9 @@ def _prescribed_item(
         # The therapist's own choice: every "take care" of the exercise is shown.
         take_care=item.take_care
         if item is not None and same
-        else tuple(dict.fromkeys(a.reason for a in exercise.avoid_when)),
+        else tuple(
+            dict.fromkeys(a.reason_for(child=program.for_a_child) for a in exercise.avoid_when)
+        ),
         source=exercise.source,
     )
 
@@ -517,5 +587,6 @@ def apply_prescription(
                                           acute_strain))  # fmt: skip
     notes = () if items and not program.items else program.notes  # the therapist chose some
     return Program(
-        program.version, False, program.phase, program.gentle, program.causes, tuple(items), notes
-    )
+        program.version, False, program.phase, program.gentle, program.causes, tuple(items),
+        notes, program.for_a_child,
+    )  # fmt: skip

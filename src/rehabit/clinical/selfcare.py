@@ -14,11 +14,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 
 from rehabit.clinical.child_wording import is_child, speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
+from rehabit.clinical.exercises import load_exercises
 from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.medication import (
     MedicationAdvice,
@@ -43,8 +45,9 @@ SUPPRESSING_LEVELS = frozenset({"emergency", "urgent"})
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ITEM_KEYS = frozenset(
     {"id", "title", "text", "steps", "phases", "framing", "conditions", "show_if", "hide_if"}
-    | {"kind", "source", "expert"}
+    | {"or_first_cause", "leaves_out", "for_a_child", "kind", "source", "expert"}
 )
+_CHILD_ITEM_KEYS = frozenset({"title", "text", "steps"})
 _WATCH_KEYS = frozenset(
     {"id", "sign", "action", "level", "conditions", "ages", "covers", "for_a_child"}
     | {"source", "expert"}
@@ -73,15 +76,23 @@ class ItemRule:
     conditions: frozenset[str]
     show_if: Rule | None
     hide_if: Rule | None
+    # Shown also when show_if does not hold, if the most likely cause is one of these
+    # (``or_first_cause``): the sitting-bone advice follows pain placed at the sitting bone,
+    # or a sitting-bone cause ranked first.
+    first_causes: frozenset[str] = frozenset()
+    # Exercises the home program leaves out while this item is shown (``leaves_out``): the
+    # movements its text says to avoid (``left_out_by_plan``).
+    leaves_out: frozenset[str] = frozenset()
 
     def applies(
         self, phase: str, framing: str, causes: Sequence[str], answers: Mapping[str, object]
     ) -> bool:
+        first = bool(causes) and causes[0] in self.first_causes
         return (
             phase in self.phases
             and self.framing in (None, framing)
             and (not self.conditions or not self.conditions.isdisjoint(causes))
-            and (self.show_if is None or self.show_if.holds(answers))
+            and (self.show_if is None or self.show_if.holds(answers) or first)
             and (self.hide_if is None or not self.hide_if.holds(answers))
         )
 
@@ -146,6 +157,17 @@ class SelfCareData:
     # it forward instead of saying to book one.
     recheck_booked: Mapping[str, PlanItem]
     watch_for: tuple[WatchItem, ...]
+    # A parent's wording about their child (``for_a_child`` in the data): plan items by id,
+    # stage titles and reasons by key, the notice. Only where the text differs.
+    child_items: Mapping[str, PlanItem]
+    child_stage_titles: Mapping[str, str]
+    child_stage_reasons: Mapping[str, str]
+    child_suppressed_notice: str | None = None
+
+    def worded(self, item: PlanItem, child: bool) -> PlanItem:
+        """A plan item as the one answering reads it: a child's parent reads its child
+        wording."""
+        return self.child_items.get(item.id, item) if child else item
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +236,32 @@ def _texts(raw: Mapping[str, Any], keys: Sequence[str], where: str) -> dict[str,
     return {k: text_field(raw, k, where, SelfCareDataError) for k in keys}
 
 
-def _item_rule(raw: object, index: int, conditions: frozenset[str]) -> ItemRule:
+def _child_item(raw: Mapping[str, Any], item: PlanItem, where: str) -> PlanItem | None:
+    """A plan item as a child's parent reads it (``for_a_child``: title, text, steps or
+    some, each beside the item's own; steps one for one), or None without child wording."""
+    child = raw.get("for_a_child")
+    if child is None:
+        return None
+    where = f"{where}.for_a_child"
+    if not isinstance(child, Mapping) or not child or set(child) - _CHILD_ITEM_KEYS:
+        raise SelfCareDataError(f"{where}: a mapping with title, text, steps or some")
+    worded: dict[str, Any] = {}
+    for key in child:
+        if key == "steps":
+            steps = child["steps"]
+            if not isinstance(steps, list) or len(steps) != len(item.steps):
+                raise SelfCareDataError(f"{where}: steps must match the item's, one each")
+            worded["steps"] = tuple(
+                text_field({"s": x}, "s", f"{where}.steps", SelfCareDataError) for x in steps
+            )
+        else:
+            worded[key] = text_field(child, key, where, SelfCareDataError)
+    return replace(item, **worded)
+
+
+def _item_rule(
+    raw: object, index: int, conditions: frozenset[str], exercises: frozenset[str]
+) -> ItemRule:
     where = f"items[{index}]"
     if isinstance(raw, Mapping) and set(raw) - _ITEM_KEYS:
         raise SelfCareDataError(f"{where}: unknown keys {sorted(set(raw) - _ITEM_KEYS)}")
@@ -224,6 +271,13 @@ def _item_rule(raw: object, index: int, conditions: frozenset[str]) -> ItemRule:
     framing = raw.get("framing")
     if not phases or framing not in (None, *FRAMINGS):
         raise SelfCareDataError(f"{where}: needs phases, and framing acute or gradual if any")
+    first, leaves = raw.get("or_first_cause"), raw.get("leaves_out")
+    if first is not None and (
+        not isinstance(first, Mapping) or set(first) != {"conditions"} or "show_if" not in raw
+    ):
+        raise SelfCareDataError(f"{where}: or_first_cause is {{conditions: [...]}}, with show_if")
+    if leaves is not None and (not isinstance(leaves, Mapping) or set(leaves) != {"exercise"}):
+        raise SelfCareDataError(f"{where}: leaves_out is {{exercise: [exercise ids]}}")
     return ItemRule(
         item=item,
         phases=phases,
@@ -231,6 +285,8 @@ def _item_rule(raw: object, index: int, conditions: frozenset[str]) -> ItemRule:
         conditions=_ids(raw.get("conditions"), f"{where}.conditions", conditions),
         show_if=_rule(raw.get("show_if"), f"{where}.show_if"),
         hide_if=_rule(raw.get("hide_if"), f"{where}.hide_if"),
+        first_causes=_ids((first or {}).get("conditions"), f"{where}.or_first_cause", conditions),
+        leaves_out=_ids((leaves or {}).get("exercise"), f"{where}.leaves_out", exercises),
     )
 
 
@@ -334,6 +390,64 @@ def stage_name(title: str) -> str:
     return title.split(":")[0].strip()
 
 
+def _check_plan_wording(
+    own: Sequence[tuple[str, PlanItem, PlanItem | None, bool]],
+    texts: Sequence[tuple[str, str, str | None]],
+) -> None:
+    """Refuse a text of the plan a child's parent can be shown (a stage title or reason,
+    a plan item's title, text or steps, the notice) that speaks to "you" without
+    ``for_a_child`` wording, the way a parent reads it about their child ("Raise your
+    child's leg when they rest"); child wording that still speaks to "you" without naming
+    the child; and child wording on an item a child is never shown (unused).
+
+    ``own``: (where, item, its child wording, whether a child can be shown it);
+    ``texts``: (where, text, its child wording)."""
+    for where, item, child, shown in own:
+        if not shown:
+            if child is not None:
+                raise SelfCareDataError(f"{where}: for_a_child, but a child is never shown it")
+            continue
+        for key in ("title", "text", "steps"):
+            mine, theirs = getattr(item, key), getattr(child, key) if child else None
+            said = " ".join(mine) if key == "steps" else mine
+            if speaks_to_the_patient(said) and (theirs is None or theirs == mine):
+                raise SelfCareDataError(
+                    f'{where}: its {key} speaks to "you", and a child\'s parent can be shown '
+                    f"it: give for_a_child.{key}, the wording a parent reads about their child"
+                )
+            if theirs is not None and theirs != mine:
+                told = " ".join(theirs) if key == "steps" else str(theirs)
+                if speaks_to_the_patient(told):
+                    raise SelfCareDataError(
+                        f'{where}: for_a_child.{key} still speaks to "you" without the child'
+                    )
+    for where, text, child_text in texts:
+        if child_text is None and speaks_to_the_patient(text):
+            raise SelfCareDataError(
+                f'{where}: speaks to "you", and a child\'s parent can be shown it: give its '
+                "for_a_child wording, the wording a parent reads about their child"
+            )
+        if child_text is not None and speaks_to_the_patient(child_text):
+            raise SelfCareDataError(f'{where}: its for_a_child still speaks to "you"')
+
+
+def _child_texts(
+    raw: object, known: Sequence[str], where: str, own: Mapping[str, str]
+) -> dict[str, str]:
+    """Child wording for some of a mapping's texts (stage titles or reasons). A stage
+    title's child wording keeps its name (before the colon): a chart marks the stage by it."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or set(raw) - set(known):
+        raise SelfCareDataError(f"{where}: keys must be some of {list(known)}")
+    out = _texts(raw, list(raw), where)
+    if where.startswith("stage_titles"):
+        for key, text in out.items():
+            if stage_name(text) != stage_name(own[key]):
+                raise SelfCareDataError(f"{where}.{key}: keep the stage's name before the colon")
+    return out
+
+
 def _unique(ids: Sequence[str], where: str) -> None:
     if len(set(ids)) != len(ids):
         raise SelfCareDataError(f"{where}: duplicate ids")
@@ -364,7 +478,9 @@ def parse_selfcare(data: object) -> SelfCareData:
         raise SelfCareDataError(f"stage_titles: needs exactly {PHASES}")
     if not isinstance(reasons, Mapping) or set(reasons) != set(STAGE_REASON_KEYS):
         raise SelfCareDataError(f"stage_reasons: needs exactly {STAGE_REASON_KEYS}")
-    items = tuple(_item_rule(raw, i, conditions) for i, raw in enumerate(data.get("items") or []))
+    exercises = frozenset(e.id for e in load_exercises())
+    raw_items = data.get("items") or []
+    items = tuple(_item_rule(raw, i, conditions, exercises) for i, raw in enumerate(raw_items))
     watch = tuple(
         _watch_item(raw, i, conditions) for i, raw in enumerate(data.get("watch_for") or [])
     )
@@ -383,6 +499,52 @@ def parse_selfcare(data: object) -> SelfCareData:
     for name, rechecks in (("recheck", recheck), ("recheck_booked", booked)):
         if set(rechecks) != set(FRAMINGS):
             raise SelfCareDataError(f"{name}: needs exactly {FRAMINGS}")
+    stage_titles = _texts(titles, PHASES, "stage_titles")
+    stage_reasons = _texts(reasons, STAGE_REASON_KEYS, "stage_reasons")
+    child_titles = _child_texts(
+        data.get("stage_titles_for_a_child"), PHASES, "stage_titles_for_a_child", stage_titles
+    )
+    child_reasons = _child_texts(
+        data.get("stage_reasons_for_a_child"),
+        STAGE_REASON_KEYS,
+        "stage_reasons_for_a_child",
+        stage_reasons,
+    )
+    notice = text_field(suppressed, "notice", "suppressed", SelfCareDataError)
+    child_notice = _child_texts(
+        suppressed.get("for_a_child"), ("notice",), "suppressed.for_a_child", {}
+    ).get("notice")
+    # Every plan item, with its child wording and whether a child can be shown it.
+    worded: list[tuple[str, PlanItem, PlanItem | None, bool]] = []
+    questionnaire = load_questionnaire()
+    for rule, raw in zip(items, raw_items, strict=True):
+        shown = "show_if" not in raw or questionnaire.can_apply_to_a_child(raw["show_if"])
+        where = f"items {rule.item.id!r}"
+        worded.append((where, rule.item, _child_item(raw, rule.item, where), shown))
+    others = {
+        "suppressed.item": suppressed.get("item"),
+        "suppressed.item_soon": suppressed.get("item_soon"),
+        "suppressed.item_days": suppressed.get("item_days"),
+        "alongside_booking": data.get("alongside_booking"),
+        **{f"recheck.{k}": recheck[k] for k in FRAMINGS},
+        **{f"recheck_booked.{k}": booked[k] for k in FRAMINGS},
+    }
+    plain: dict[str, PlanItem] = {}
+    for where, raw in others.items():
+        plain[where] = _item(raw, where)
+        assert isinstance(raw, Mapping)
+        if set(raw) - {"id", "kind", "title", "text", "steps", "for_a_child", "source", "expert"}:
+            raise SelfCareDataError(f"{where}: unknown keys")
+        worded.append((where, plain[where], _child_item(raw, plain[where], where), True))
+    _unique([item.id for _, item, _, _ in worded], "plan items")
+    _check_plan_wording(
+        worded,
+        [
+            *((f"stage_titles.{k}", t, child_titles.get(k)) for k, t in stage_titles.items()),
+            *((f"stage_reasons.{k}", t, child_reasons.get(k)) for k, t in stage_reasons.items()),
+            ("suppressed.notice", notice, child_notice),
+        ],
+    )
     return SelfCareData(
         version=data["version"],
         early_until_day=early,
@@ -393,17 +555,23 @@ def parse_selfcare(data: object) -> SelfCareData:
         acute_conditions=_ids(framing.get("acute_conditions"), "framing", conditions),
         gradual_conditions=_ids(framing.get("gradual_conditions"), "framing", conditions),
         acute_onsets=_ids(framing.get("acute_onsets"), "framing", frozenset(onset_labels)),
-        stage_titles=_texts(titles, PHASES, "stage_titles"),
-        stage_reasons=_texts(reasons, STAGE_REASON_KEYS, "stage_reasons"),
+        stage_titles=stage_titles,
+        stage_reasons=stage_reasons,
         items=items,
-        suppressed_notice=text_field(suppressed, "notice", "suppressed", SelfCareDataError),
-        suppressed_item=_item(suppressed.get("item"), "suppressed.item"),
-        suppressed_item_soon=_item(suppressed.get("item_soon"), "suppressed.item_soon"),
-        suppressed_item_days=_item(suppressed.get("item_days"), "suppressed.item_days"),
-        alongside_booking=_item(data.get("alongside_booking"), "alongside_booking"),
-        recheck={k: _item(recheck[k], f"recheck.{k}") for k in FRAMINGS},
-        recheck_booked={k: _item(booked[k], f"recheck_booked.{k}") for k in FRAMINGS},
+        suppressed_notice=notice,
+        suppressed_item=plain["suppressed.item"],
+        suppressed_item_soon=plain["suppressed.item_soon"],
+        suppressed_item_days=plain["suppressed.item_days"],
+        alongside_booking=plain["alongside_booking"],
+        recheck={k: plain[f"recheck.{k}"] for k in FRAMINGS},
+        recheck_booked={k: plain[f"recheck_booked.{k}"] for k in FRAMINGS},
         watch_for=watch,
+        child_items=MappingProxyType(
+            {item.id: child for _, item, child, _ in worded if child is not None}
+        ),
+        child_stage_titles=MappingProxyType(child_titles),
+        child_stage_reasons=MappingProxyType(child_reasons),
+        child_suppressed_notice=child_notice,
     )
 
 
@@ -505,6 +673,7 @@ def build_plan(
     days = resolve_days(days_since_onset, answers)
     validate_medication_answers(medication)  # bad input is an error even when suppressed
     causes = likely_causes(result, data.cause_threshold)
+    child = is_child(answers.get("age"))
     if is_suppressed(result):
         disposition = result["disposition"]
         urgent = (str(disposition.get("headline", "")), *map(str, disposition.get("advice") or ()))
@@ -520,22 +689,22 @@ def build_plan(
                 if (not now or w.level == "emergency") and w.for_age(age)
             ]
         )
+        notice = (child and data.child_suppressed_notice) or data.suppressed_notice
         return SelfCarePlan(
-            data.version, level, True, days, causes, (item,), watch,
-            urgent_first=tuple(u for u in urgent if u), notice=data.suppressed_notice,
+            data.version, level, True, days, causes, (data.worded(item, child),), watch,
+            urgent_first=tuple(u for u in urgent if u), notice=notice,
             medication=until_seen_advice(answers, medication),
         )  # fmt: skip
     framing = framing_for(causes, answers, days)
     phase, reason = stage_for(framing, days, answers.get("pain_now"))
     items = tuple(
-        _with_phase(rule.item, phase)
-        for rule in data.items
-        if rule.applies(phase, framing, causes, answers)
+        _with_phase(data.worded(rule.item, child), phase)
+        for rule in shown_item_rules(result, answers, days=days, pain_now=answers.get("pain_now"))
     )
     booking = None
     if level == "soon":
         headline = str(result["disposition"].get("headline") or "")
-        booking = (headline, _with_phase(data.alongside_booking, phase))
+        booking = (headline, _with_phase(data.worded(data.alongside_booking, child), phase))
     pain_relief = medication_advice(
         answers, medication, early_injury=framing == "acute" and phase == "early"
     )
@@ -548,13 +717,55 @@ def build_plan(
             and w.for_age(answers.get("age"))
         ]
     )
+    titles = {**data.stage_titles, **(data.child_stage_titles if child else {})}
+    reasons = {**data.stage_reasons, **(data.child_stage_reasons if child else {})}
+    recheck = (data.recheck_booked if booking else data.recheck)[framing]
     return SelfCarePlan(
         data.version, level, False, days, causes, items, watch,
-        phase=phase, framing=framing, stage_title=data.stage_titles[phase],
-        stage_reason=data.stage_reasons[reason], booking=booking,
+        phase=phase, framing=framing, stage_title=titles[phase],
+        stage_reason=reasons[reason], booking=booking,
         medication=replace(pain_relief, items=tuple(_with_phase(i, phase) for i in relief)),
-        recheck=_with_phase((data.recheck_booked if booking else data.recheck)[framing], phase),
+        recheck=_with_phase(data.worded(recheck, child), phase),
     )  # fmt: skip
+
+
+def shown_item_rules(
+    result: Mapping[str, Any],
+    answers: Mapping[str, object],
+    *,
+    days: int | None,
+    pain_now: object,
+) -> tuple[ItemRule, ...]:
+    """The plan items (as written in the data) that a plan not withheld shows for this
+    result and these answers, at ``days`` since the pain began and resting pain
+    ``pain_now``; none when the plan is withheld (red flags, emergency or urgent)."""
+    if is_suppressed(result):
+        return ()
+    data = load_selfcare()
+    causes = likely_causes(result, data.cause_threshold)
+    framing = framing_for(causes, answers, days)
+    phase, _ = stage_for(framing, days, pain_now)
+    return tuple(rule for rule in data.items if rule.applies(phase, framing, causes, answers))
+
+
+def left_out_by_plan(
+    result: Mapping[str, Any],
+    answers: Mapping[str, object],
+    *,
+    days: int | None,
+    pain_now: object,
+) -> frozenset[str]:
+    """The exercises the plan's cautions for this person forbid now (each shown item's
+    ``leaves_out``): the program leaves them out, so that it never asks for a movement the
+    plan says to avoid. The plan's stage is by the assessment's resting pain; a program
+    built for another pain (today's) is held to both stages' cautions."""
+    stages = {answers.get("pain_now"), pain_now}
+    return frozenset(
+        exercise
+        for pain in stages
+        for rule in shown_item_rules(result, answers, days=days, pain_now=pain)
+        for exercise in rule.leaves_out
+    )
 
 
 def _with_phase(item: PlanItem, phase: str) -> PlanItem:
