@@ -50,8 +50,10 @@ def _parse(data: Any) -> Any:
     return parse_red_flags(data, QUESTIONNAIRE, conditions, serious)
 
 
-def test_the_data_file_is_version_2026_12_9() -> None:
-    assert RAW["version"] == "2026.12.9"
+def test_the_data_file_is_version_2026_12_10() -> None:
+    # 2026.12.9 gave a child's wording; 2026.12.10 a child's fever with a leg they will not
+    # stand or walk on covers their limp with a fever.
+    assert RAW["version"] == "2026.12.10"
 
 
 def test_the_brief_s_example_is_worded_for_a_child() -> None:

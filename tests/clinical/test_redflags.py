@@ -639,7 +639,11 @@ def test_a_lump_is_checked_by_what_it_is_like() -> None:
         ),
         (
             lambda d: _flag(d, "fever_with_nerve_signs").update(covers=["child_limp_with_fever"]),
-            "which covers others",
+            "which covers fever: cover them too",
+        ),
+        (
+            lambda d: _flag(d, "child_fever_cannot_stand").update(covers=["child_limp_with_fever"]),
+            "which covers fever: cover them too",
         ),
     ],
 )
@@ -795,6 +799,13 @@ def test_pain_still_growing_days_after_a_fall_is_seen_today(
         ({"fever": "not_sure"}, "child_limp_with_fever", "child_limp_without_injury"),
         # A fever and a leg the child will not stand on: the emergency department now.
         ({"fever": "yes", "bear_weight": "no"}, "child_fever_cannot_stand", None),
+        # A limp, a fever, and 10 steps the child could not walk: one sign, the emergency
+        # one (red flags 2026.12.10; a phone walk read the limp's sign beside it).
+        (
+            {"fever": "yes", "bear_weight": "limping", "walk_test": "could_not"},
+            "child_fever_cannot_stand",
+            "child_limp_with_fever",
+        ),
         ({"fever": "not_sure", "bear_weight": "not_sure"}, "child_fever_cannot_stand", None),
         # No fever: the limp's own flag, as before.
         ({"fever": "no"}, "child_limp_without_injury", "child_limp_with_fever"),

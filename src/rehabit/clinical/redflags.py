@@ -365,8 +365,8 @@ def _covers(raw: Mapping[str, object], where: str) -> tuple[str, ...]:
 
 def _check_covers(flags: Sequence[RedFlag]) -> None:
     """A flag may cover (stand in for) another only if reporting it alone loses nothing:
-    it is at least as urgent and names the covered flag's cause, and the covered flag
-    covers nothing itself (no chains)."""
+    it is at least as urgent and names the covered flag's cause, and it covers whatever the
+    covered flag covers (closed: each pair is checked on its own, never through a chain)."""
     by_id = {f.id: f for f in flags}
     for flag in flags:
         for cid in flag.covers:
@@ -379,8 +379,11 @@ def _check_covers(flags: Sequence[RedFlag]) -> None:
             named = {flag.condition, *flag.also}
             if covered.condition is not None and covered.condition not in named:
                 raise RedFlagError(f"{where}: covers {cid!r} but does not name its cause")
-            if covered.covers:
-                raise RedFlagError(f"{where}: covers {cid!r}, which covers others")
+            missing = [c for c in covered.covers if c not in flag.covers]
+            if missing:
+                raise RedFlagError(
+                    f"{where}: covers {cid!r}, which covers {', '.join(missing)}: cover them too"
+                )
 
 
 @lru_cache(maxsize=8)

@@ -1942,7 +1942,7 @@ STRINGS = [
     gettext_noop('Take the working leg straight back, squeezing the buttock, without arching the back.'),
     gettext_noop('Take your child to the emergency department now, and say they may have cauda equina syndrome.'),
     gettext_noop('Take your child to the emergency department now.'),
-    gettext_noop('Take your child to the emergency department now. A fever with a leg the child will not stand on can be an infection in a joint or a bone, which needs tests and treatment within hours to protect the joint.'),
+    gettext_noop('Take your child to the emergency department now. A fever with a leg the child will not stand or walk on can be an infection in a joint or a bone, which needs tests and treatment within hours to protect the joint.'),
     gettext_noop('Take your child to the emergency department now. Say they may have cauda equina syndrome and need an urgent scan. Do not wait to see if it gets better.'),
     gettext_noop('Take your child to the emergency department now. They may have a broken bone. Do not let them try to walk on the leg.'),
     gettext_noop('Take your child to the emergency department now. This can be an infection in a joint or a bone, which needs treatment within hours.'),
