@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from rehabit.assessments import wizard
-from rehabit.clinical import load_questionnaire
+from rehabit.clinical import load_questionnaire, triage
 from rehabit.education.content import load_condition_pages
-from tests.browser.axe import assert_accessible, assert_fits_phone_width
+from tests.browser.axe import assert_accessible, assert_fits_phone_width, strict_violations
 from tests.support import answers_for, completed, guided_case, page_of, vignette_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -263,4 +263,51 @@ def test_every_cause_card_holds_its_text_on_a_small_phone(browser: Any, live_ser
         )
         assert not sticking_out, (level, sticking_out)
         assert_fits_phone_width(page)
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("vignette", "change", "level"),
+    [
+        ("urgent", {}, "urgent"),
+        ("self_care", {"pelvic_changes": "yes", "saddle_numbness": "yes"}, "emergency"),
+    ],
+)
+@pytest.mark.parametrize("age", [40, 9])
+def test_a_warning_sign_is_read_once_beside_the_action_on_a_phone(
+    browser: Any, live_server: Any, vignette: str, change: dict[str, Any], level: str, age: int
+) -> None:
+    """A phone walk as a new patient: each warning sign was in the top box and again in a
+    card further down, and "What to do now" gave the level's action beside the sign's own
+    advice saying nearly the same. At 360 px each is read once, in the top box."""
+    from tests.care.helpers import make_assessment
+
+    assessment = make_assessment(answers=completed({**answers_for(vignette), "age": age, **change}))
+    result = assessment.result
+    assert result["disposition"]["level"] == level
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
+    top = page.locator("section.disposition")
+    signs = top.get_by_role("list", name="Warning signs in your answers:")
+    assert page.get_by_text("Warning signs in your answers").count() == 1
+    assert signs.is_visible()
+    labels = [f["label"] for f in result["red_flags"]]
+    assert signs.locator("li").all_inner_texts() == labels
+    items = top.locator("li").all_inner_texts()
+    assert len(items) == len(set(items)), items
+    main_text = page.locator("main").inner_text()
+    for flag in result["red_flags"]:
+        if flag["disposition"] == level:  # its advice, once, in the action's place
+            assert main_text.count(flag["advice"]) == 1
+    words = triage.CHILD_WORDS if age < 16 else triage.ADULT_WORDS
+    assert words.actions[level] not in main_text
+    if level == "emergency":
+        assert top.locator("a.call-button").is_visible()
+    assert_fits_phone_width(page)
+    found = strict_violations(page)
+    assert not found, found
     context.close()
