@@ -19,7 +19,8 @@ import pytest
 
 from rehabit.clinical import assess
 from rehabit.clinical.datafiles import load_yaml
-from rehabit.clinical.selfcare import SelfCareDataError, build_plan, load_selfcare, parse_selfcare
+from rehabit.clinical.selfcare import build_plan
+from rehabit.clinical.selfcare_file import SelfCareDataError, load_selfcare, parse_selfcare
 from tests.support import answers_for, completed
 
 CHILD_AGES = (9, 14)

@@ -41,12 +41,8 @@ from rehabit.clinical.program import (
     build_program,
     parse_program_rules,
 )
-from rehabit.clinical.selfcare import (
-    SelfCareDataError,
-    build_plan,
-    load_selfcare,
-    parse_selfcare,
-)
+from rehabit.clinical.selfcare import build_plan
+from rehabit.clinical.selfcare_file import SelfCareDataError, load_selfcare, parse_selfcare
 from tests.clinical.answers import PROPERTY, answer_sets, vignettes
 from tests.support import completed
 

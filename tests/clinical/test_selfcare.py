@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from rehabit.clinical import assess
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.program import build_program
-from rehabit.clinical.selfcare import SelfCareDataError, build_plan, load_selfcare, parse_selfcare
+from rehabit.clinical.selfcare import build_plan
+from rehabit.clinical.selfcare_file import SelfCareDataError, load_selfcare, parse_selfcare
 from tests.clinical.answers import vignettes as written_vignettes
 
 VIGNETTES = Path(__file__).parent / "vignettes.yaml"

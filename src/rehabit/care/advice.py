@@ -13,7 +13,7 @@ from typing import Any
 
 from rehabit.care.models import ExerciseSession, ProgressionStep
 from rehabit.care.presenters import explain_step
-from rehabit.clinical.selfcare import load_selfcare
+from rehabit.clinical.selfcare_file import load_selfcare
 from rehabit.core.reviewed_text import tr
 
 _LEVEL_ORDER = ("emergency", "urgent", "soon")

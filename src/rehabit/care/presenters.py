@@ -19,7 +19,7 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.exercises import ILLUSTRATION_DIR, Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
 from rehabit.clinical.progression import load_progression, next_step
-from rehabit.clinical.selfcare import load_selfcare, stage_name
+from rehabit.clinical.selfcare_file import load_selfcare, stage_name
 from rehabit.core.reviewed_text import tr
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')

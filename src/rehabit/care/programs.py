@@ -39,13 +39,9 @@ from rehabit.clinical.program import (
     prescription_applies,
 )
 from rehabit.clinical.progression import ProgressionRule, ceiling_for
-from rehabit.clinical.selfcare import (
-    WatchItem,
-    build_plan,
-    framing_for,
-    likely_causes,
-    load_selfcare,
-)
+from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes
+from rehabit.clinical.selfcare_file import load_selfcare
+from rehabit.clinical.selfcare_signs import WatchItem
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from rehabit.care.programs import CareProgram, medication_questions, program_for
 from rehabit.care.signals import check_in_recorded
 from rehabit.clinical.medication import SCREEN_ANSWERS, validate_medication_answers
 from rehabit.clinical.progression import SessionOutcome, next_step
-from rehabit.clinical.selfcare import WatchItem
+from rehabit.clinical.selfcare_signs import WatchItem
 from rehabit.core.inputs import whole_number
 
 # The check-in asks how the pain was "the next morning": it opens this long after the

@@ -1,13 +1,15 @@
 """The packaged data files: how they are read (YAML 1.2 booleans) and how an entry cites
 its source (``citation_problem``: references [1]..[94] of evidence.md, or [R1].. of
-``data/references.yaml``, or an expert's reason). Every data module reads its file
-through here. Pure: no Django.
+``data/references.yaml``, or an expert's reason), and the entries several files share (a
+text field, a citation, a rule over the answers, a plan item), each raising the reading
+module's own error. Every data module reads its file through here. Pure: no Django.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -15,11 +17,14 @@ from typing import Any
 
 import yaml
 
+from rehabit.clinical.rules import QuestionLike, Rule, RuleError, compile_rule
+
 
 class DataFileError(ValueError):
     """A packaged data file that does not have the shape its reader needs."""
 
 
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _REFERENCE = re.compile(r"\[(R?\d+)[a-z]?\]")
 REFERENCE_COUNT = 94  # references [1]..[94] in evidence.md
 
@@ -98,3 +103,90 @@ def load_yaml(name: str) -> Any:
         .read_text(encoding="utf-8")
     )
     return parse_yaml(text)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One piece of advice in the plan, with its evidence (the self-care plan and the medicine
+    advice read theirs with ``plan_item``)."""
+
+    id: str
+    title: str
+    text: str
+    phase: str  # the stage it belongs to in the plan ("any" until the plan places it)
+    kind: str
+    steps: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # e.g. the medicine cautions that apply, listed under the text
+    source: str | None = None
+    expert: str | None = None
+    # Cautions the person was not sure about: the advice plays safe, and says so (a "Not
+    # sure" is never told back as a "yes").
+    reasons_unsure: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"id": self.id, "title": self.title, "text": self.text}
+        out.update(steps=list(self.steps), phase=self.phase, kind=self.kind)
+        if self.reasons:
+            out["reasons"] = list(self.reasons)
+        if self.reasons_unsure:
+            out["reasons_unsure"] = list(self.reasons_unsure)
+        out.update(source=self.source, expert=self.expert)
+        return out
+
+
+# --- Helpers for the entries of a data file ------------------------------------------------
+
+
+def text_field(
+    raw: Mapping[str, Any], key: str, where: str, error: type[ValueError] = DataFileError
+) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise error(f"{where}: {key!r} must be non-empty text")
+    return value.strip()
+
+
+def cited(
+    raw: Mapping[str, Any], where: str, error: type[ValueError] = DataFileError
+) -> tuple[str | None, str | None]:
+    """(source, expert) of a data entry; raise ``error`` when its citation is missing."""
+    problem = citation_problem(raw)
+    if problem:
+        raise error(f"{where}: {problem}")
+    return raw.get("source"), raw.get("expert")
+
+
+def answer_rule(
+    raw: object,
+    questions: Mapping[str, QuestionLike],
+    where: str,
+    error: type[ValueError] = DataFileError,
+) -> Rule:
+    """A rule over the assessment answers (``questions``: the questionnaire's, by id),
+    compiled and checked."""
+    try:
+        return compile_rule(raw, questions, where)
+    except RuleError as exc:
+        raise error(str(exc)) from exc
+
+
+def plan_item(
+    raw: object, where: str, error: type[ValueError] = DataFileError, *, kind: str = ""
+) -> PlanItem:
+    """A plan item from data: id, title, text, optional steps, kind, and its citation."""
+    if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
+        raise error(f"{where}: needs a snake_case id")
+    steps = raw.get("steps") or []
+    if not isinstance(steps, list) or not all(isinstance(x, str) and x.strip() for x in steps):
+        raise error(f"{where}: steps must be a list of text")
+    source, expert = cited(raw, f"{where} {raw['id']!r}", error)
+    return PlanItem(
+        id=str(raw["id"]),
+        title=text_field(raw, "title", where, error),
+        text=text_field(raw, "text", where, error),
+        phase="any",
+        kind=kind or text_field(raw, "kind", where, error),
+        steps=tuple(x.strip() for x in steps),
+        source=source,
+        expert=expert,
+    )

@@ -17,9 +17,16 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from rehabit.clinical.child_wording import speaks_to_the_patient
-from rehabit.clinical.datafiles import citation_problem, load_yaml
+from rehabit.clinical.datafiles import (
+    PlanItem,
+    answer_rule,
+    cited,
+    load_yaml,
+    plan_item,
+    text_field,
+)
 from rehabit.clinical.questionnaire import load_questionnaire
-from rehabit.clinical.rules import Rule, RuleError, compile_rule
+from rehabit.clinical.rules import Rule
 from rehabit.clinical.validation import AnswerErrors
 
 ScreenAnswer = Literal["yes", "no", "not_sure"]
@@ -51,34 +58,6 @@ _CHILD_SCREEN_KEYS = frozenset({"text", "help", "reason"})
 
 class MedicationDataError(ValueError):
     """The medication-safety data is malformed."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanItem:
-    """One piece of advice in the plan, with its evidence (shared with ``selfcare``)."""
-
-    id: str
-    title: str
-    text: str
-    phase: str  # the stage it belongs to in the plan ("any" until the plan places it)
-    kind: str
-    steps: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()  # e.g. the medicine cautions that apply, listed under the text
-    source: str | None = None
-    expert: str | None = None
-    # Cautions the person was not sure about: the advice plays safe, and says so (a "Not
-    # sure" is never told back as a "yes").
-    reasons_unsure: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"id": self.id, "title": self.title, "text": self.text}
-        out.update(steps=list(self.steps), phase=self.phase, kind=self.kind)
-        if self.reasons:
-            out["reasons"] = list(self.reasons)
-        if self.reasons_unsure:
-            out["reasons_unsure"] = list(self.reasons_unsure)
-        out.update(source=self.source, expert=self.expert)
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,58 +170,6 @@ class MedicationAdvice:
         return {**self.screen.to_dict(), "items": [i.to_dict() for i in self.items]}
 
 
-# --- Data helpers shared by the plan modules ------------------------------------------------
-
-
-def text_field(
-    raw: Mapping[str, Any], key: str, where: str, error: type[ValueError] = MedicationDataError
-) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise error(f"{where}: {key!r} must be non-empty text")
-    return value.strip()
-
-
-def cited(
-    raw: Mapping[str, Any], where: str, error: type[ValueError] = MedicationDataError
-) -> tuple[str | None, str | None]:
-    """(source, expert) of a data entry; raise ``error`` when its citation is missing."""
-    problem = citation_problem(raw)
-    if problem:
-        raise error(f"{where}: {problem}")
-    return raw.get("source"), raw.get("expert")
-
-
-def answer_rule(raw: object, where: str, error: type[ValueError] = MedicationDataError) -> Rule:
-    """A rule over the assessment answers (questionnaire ids), compiled and checked."""
-    try:
-        return compile_rule(raw, load_questionnaire().questions, where)
-    except RuleError as exc:
-        raise error(str(exc)) from exc
-
-
-def plan_item(
-    raw: object, where: str, error: type[ValueError] = MedicationDataError, *, kind: str = ""
-) -> PlanItem:
-    """A plan item from data: id, title, text, optional steps, kind, and its citation."""
-    if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
-        raise error(f"{where}: needs a snake_case id")
-    steps = raw.get("steps") or []
-    if not isinstance(steps, list) or not all(isinstance(x, str) and x.strip() for x in steps):
-        raise error(f"{where}: steps must be a list of text")
-    source, expert = cited(raw, f"{where} {raw['id']!r}", error)
-    return PlanItem(
-        id=str(raw["id"]),
-        title=text_field(raw, "title", where, error),
-        text=text_field(raw, "text", where, error),
-        phase="any",
-        kind=kind or text_field(raw, "kind", where, error),
-        steps=tuple(x.strip() for x in steps),
-        source=source,
-        expert=expert,
-    )
-
-
 def _screening_item(raw: object, index: int) -> ScreeningItem:
     where = f"screening[{index}]"
     if not isinstance(raw, Mapping) or not _ID.match(str(raw.get("id", ""))):
@@ -253,11 +180,19 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
     if unknown:
         raise MedicationDataError(f"{where}: unknown keys {sorted(unknown)}")
     child = _child_wording(raw, where, _CHILD_SCREEN_KEYS)
+    questions = load_questionnaire().questions
     derive: list[tuple[Rule, ScreenAnswer]] = []
     for i, entry in enumerate(raw.get("derive") or []):
         if not isinstance(entry, Mapping) or entry.get("answer") not in ("yes", "no"):
             raise MedicationDataError(f"{where}.derive[{i}]: needs a rule and answer yes or no")
-        derive.append((answer_rule(entry.get("rule"), f"{where}.derive[{i}]"), entry["answer"]))
+        derive.append(
+            (
+                answer_rule(
+                    entry.get("rule"), questions, f"{where}.derive[{i}]", MedicationDataError
+                ),
+                entry["answer"],
+            )
+        )
     help_if: list[tuple[Rule, str]] = []
     raw_help_if = raw.get("help_if") or []
     if not isinstance(raw_help_if, list):
@@ -266,16 +201,21 @@ def _screening_item(raw: object, index: int) -> ScreeningItem:
         at = f"{where}.help_if[{i}]"
         if not isinstance(entry, Mapping) or set(entry) != {"rule", "help"}:
             raise MedicationDataError(f"{at}: needs exactly a rule and a help")
-        help_if.append((answer_rule(entry["rule"], at), text_field(entry, "help", at)))
-    source, expert = cited(raw, where)
+        help_if.append(
+            (
+                answer_rule(entry["rule"], questions, at, MedicationDataError),
+                text_field(entry, "help", at, MedicationDataError),
+            )
+        )
+    source, expert = cited(raw, where, MedicationDataError)
     return ScreeningItem(
         id=str(raw["id"]),
-        text=text_field(raw, "text", where),
-        reason=text_field(raw, "reason", where),
+        text=text_field(raw, "text", where, MedicationDataError),
+        reason=text_field(raw, "reason", where, MedicationDataError),
         derive=tuple(derive),
         source=source,
         expert=expert,
-        help=text_field(raw, "help", where) if "help" in raw else None,
+        help=text_field(raw, "help", where, MedicationDataError) if "help" in raw else None,
         help_if=tuple(help_if),
         child_text=child.get("text"),
         child_help=child.get("help"),
@@ -299,9 +239,11 @@ def _child_wording(raw: Mapping[str, Any], where: str, keys: frozenset[str]) -> 
             steps = child["steps"]
             if not isinstance(steps, list) or len(steps) != len(raw["steps"]):
                 raise MedicationDataError(f"{where}: steps must match the item's, one each")
-            out[key] = tuple(text_field({"s": x}, "s", f"{where}.steps") for x in steps)
+            out[key] = tuple(
+                text_field({"s": x}, "s", f"{where}.steps", MedicationDataError) for x in steps
+            )
         else:
-            out[key] = text_field(child, key, where)
+            out[key] = text_field(child, key, where, MedicationDataError)
     return out
 
 
@@ -380,17 +322,22 @@ def parse_medication_data(data: object) -> MedicationData:
     under = data.get("under_16")
     if not isinstance(under, Mapping):
         raise MedicationDataError("medication_safety: needs an 'under_16' entry")
-    cited(under, "under_16")
+    cited(under, "under_16", MedicationDataError)
     raw_advice = data.get("advice")
     if not isinstance(raw_advice, Mapping) or set(raw_advice) != set(ADVICE_KEYS):
         raise MedicationDataError(f"medication_safety: 'advice' needs exactly {list(ADVICE_KEYS)}")
-    advice = {k: plan_item(raw_advice[k], f"advice {k!r}", kind="medication") for k in ADVICE_KEYS}
+    advice = {
+        k: plan_item(raw_advice[k], f"advice {k!r}", MedicationDataError, kind="medication")
+        for k in ADVICE_KEYS
+    }
     child_advice = {k: _child_advice(k, raw_advice[k], advice[k]) for k in ADVICE_KEYS}
     return MedicationData(
         version=version,
         screening=items,
-        under_16=answer_rule(under.get("rule"), "under_16.rule"),
-        under_16_reason=text_field(under, "reason", "under_16"),
+        under_16=answer_rule(
+            under.get("rule"), load_questionnaire().questions, "under_16.rule", MedicationDataError
+        ),
+        under_16_reason=text_field(under, "reason", "under_16", MedicationDataError),
         advice=MappingProxyType(advice),
         child_advice=MappingProxyType(child_advice),
     )

@@ -24,21 +24,20 @@ from typing import Any
 
 from rehabit.clinical.child_wording import is_child, speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.datafiles import load_yaml
+from rehabit.clinical.datafiles import answer_rule, cited, load_yaml
 from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
-from rehabit.clinical.medication import answer_rule, cited
 from rehabit.clinical.progression import PROGRESSION_RULES, ProgressionRule, ceiling_for
+from rehabit.clinical.questionnaire import load_questionnaire
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.selfcare import (
-    Phase,
     framing_for,
     is_suppressed,
     left_out_by_plan,
     likely_causes,
-    load_selfcare,
     resolve_days,
     stage_for,
 )
+from rehabit.clinical.selfcare_file import Phase, load_selfcare
 
 NOTE_KEYS = (
     "start_low",
@@ -179,7 +178,9 @@ def _caution(cid: str, raw: object) -> CautionRule:
     return CautionRule(
         id=cid,
         excludes=raw["excludes"],
-        rule=None if rule is None else answer_rule(rule, f"{where}.rule", ProgramDataError),
+        rule=None
+        if rule is None
+        else answer_rule(rule, load_questionnaire().questions, f"{where}.rule", ProgramDataError),
         early_strain=raw.get("early_strain") is True,
         except_families=frozenset(raw.get("except_families") or ()),
     )

@@ -21,7 +21,7 @@ from rehabit.clinic.errors import Refused
 from rehabit.clinic.models import Alert, AlertKind
 from rehabit.clinic.views.common import therapist_only
 from rehabit.clinical.exercises import get_exercise
-from rehabit.clinical.selfcare import load_selfcare
+from rehabit.clinical.selfcare_file import load_selfcare
 from rehabit.core.reviewed_text import tr
 
 

@@ -77,7 +77,7 @@ def collect(node: Any, key: str | None, out: set[str]) -> None:
         return
     if key == "stage_titles" and isinstance(node, dict):
         # A chart marks each stage by its name alone, the title before the colon.
-        from rehabit.clinical.selfcare import stage_name
+        from rehabit.clinical.selfcare_file import stage_name
 
         out.update(stage_name(str(v)) for v in node.values())
     if key == "for_a_child" and isinstance(node, dict) and isinstance(node.get("options"), dict):
