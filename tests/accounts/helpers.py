@@ -67,7 +67,7 @@ def make_user(
         defaults={
             "full_name": name or email.split("@")[0].title(),
             "time_zone": "Europe/London" if complete else "",
-            "language": "en",
+            "language": "en-gb",
         },
     )
     if complete:

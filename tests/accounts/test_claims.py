@@ -49,7 +49,7 @@ def test_sign_up_then_verify_attaches_the_earlier_assessment() -> None:
             "full_name": "Fresh Person",
             "date_of_birth": "1980-05-05",
             "time_zone": "UTC",
-            "language": "en",
+            "language": "en-gb",
         },
     )
     body = client.get("/account/").content.decode()

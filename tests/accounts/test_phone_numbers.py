@@ -135,7 +135,7 @@ PROFILE = {
     "full_name": "Nadia Newcomer",
     "date_of_birth": "1984-03-27",
     "time_zone": NEW_YORK,
-    "language": "en",
+    "language": "en-gb",
 }
 
 
@@ -215,7 +215,7 @@ def test_the_admin_sites_profile_form_uses_the_same_rule(profile: Any) -> None:
         "full_name": "Nadia Newcomer",
         "date_of_birth": "1984-03-27",
         "time_zone": NEW_YORK,
-        "language": "en",
+        "language": "en-gb",
         "created_at": "2026-01-01 09:00:00",
         "updated_at": "2026-01-01 09:00:00",
     }

@@ -25,7 +25,7 @@ GOOD = {
     "full_name": "Nadia  Newcomer ",
     "date_of_birth": "1984-03-27",
     "time_zone": "America/New_York",
-    "language": "en",
+    "language": "en-gb",
     "phone": "+44 20 7946 0958",
 }
 JANUARY = datetime(2027, 1, 13, 9, 30, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_a_zone_no_longer_offered_is_kept_for_its_owner_and_refused_to_others(
     with time_machine.travel(JANUARY, tick=False):
         page = login(Client(), patient).get("/account/profile/").content.decode()
     # Named with its offset like every zone of the list, which says what its id hides.
-    assert '<option value="Etc/GMT+5" selected>Etc/GMT+5 (UTC\u221205:00)</option>' in page
+    assert '<option value="Etc/GMT+5" selected>Etc/\u200bGMT+5 (UTC\u221205:00)</option>' in page
     client = login(Client(), patient)
     response = client.post("/account/profile/", {**GOOD, "time_zone": "Etc/GMT+5"})
     assert response.status_code == 302
@@ -129,10 +129,13 @@ def test_the_zone_list_names_each_zones_offset_now(patient: Any) -> None:
         january = login(Client(), patient).get("/account/profile/").content.decode()
     with time_machine.travel(JANUARY.replace(month=7), tick=False):
         july = login(Client(), patient).get("/account/profile/").content.decode()
-    new_york = '<option value="America/New_York" selected>America/New York (UTC\u2212{})</option>'
+    # (After each "/", a zero-width space: where a long label may wrap, timefmt.PICKER_BREAK.)
+    new_york = (
+        '<option value="America/New_York" selected>America/\u200bNew York (UTC\u2212{})</option>'
+    )
     assert new_york.format("05:00") in january
     assert new_york.format("04:00") in july
-    assert '<option value="Asia/Kathmandu">Asia/Kathmandu (UTC+05:45)</option>' in january
+    assert '<option value="Asia/Kathmandu">Asia/\u200bKathmandu (UTC+05:45)</option>' in january
     assert '<option value="UTC">UTC</option>' in january
 
 
@@ -274,9 +277,32 @@ def test_someone_under_the_minimum_age_is_told_before_signing_up_and_shown_a_way
 
 
 def _phone_hint(page: str) -> str:
+    """The phone field's hint as read (its example's spans taken out)."""
     found = re.search(r'<div class="hint" id="id_phone_helptext">(.*?)</div>', page, re.S)
     assert found is not None, "the phone field has no hint"
-    return found.group(1)
+    return re.sub(r"</?span[^>]*>", "", found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("zone", "groups"),
+    [("America/Chicago", ["+1", "201-555-0123"]), ("Europe/Paris", ["+33", "1", "23", "45"])],
+)
+def test_the_phone_example_is_marked_to_stay_on_one_line(
+    patient: Any, zone: str, groups: list[str]
+) -> None:
+    """Phone walk at 360 px: "+1 201-" on one line, "555-0123" on the next. The example is
+    in a phone-example span, each space-separated group in its own span (the stylesheet
+    keeps them on one line), with the full stop after it (kept on its line); the sentence
+    reads as before."""
+    Profile.objects.filter(user=patient).update(time_zone=zone)
+    page = login(Client(), patient).get("/account/profile/").content.decode()
+    found = re.search(r'<div class="hint" id="id_phone_helptext">(.*?)</div>', page, re.S)
+    assert found is not None
+    inner = re.search(r'^For example <span class="phone-example">(.*)\.</span>$', found.group(1))
+    assert inner is not None, found.group(1)
+    spans = re.findall(r"<span>([^<]*)</span>", inner.group(1))
+    assert spans[: len(groups)] == groups
+    assert inner.group(1) == " ".join(f"<span>{g}</span>" for g in spans)
 
 
 def _example(region: str) -> str:

@@ -48,7 +48,7 @@ REFUSALS: list[tuple[Callable[[], object], str]] = [
     ),
     (
         lambda: DateOverride(date(2026, 12, 24), (("09:00", "12:00"), ("10:00", "11:00"))),
-        "on Dec. 24, 2026 overlap.",
+        "on 24 Dec 2026 overlap.",
     ),
     (lambda: WeeklyHours(((),) * 6), "an entry for each day of the week"),
     (lambda: WeeklyHours.from_mapping({7: []}), "“7” is not a day of the week."),
@@ -73,7 +73,7 @@ REFUSALS: list[tuple[Callable[[], object], str]] = [
     (lambda: _rules(session_types=ONE_KIND * 2), "a name of its own"),
     (
         lambda: _rules(overrides=(DateOverride(date(2026, 12, 24)),) * 2),
-        "There are two sets of changed hours for Dec. 24, 2026.",
+        "There are two sets of changed hours for 24 Dec 2026.",
     ),
 ]
 

@@ -26,6 +26,9 @@ SUMMER = datetime(2026, 7, 1, 12, 5, tzinfo=UTC)
 JANUARY = datetime(2027, 1, 13, 9, 30, tzinfo=UTC)
 JULY = datetime(2027, 7, 14, 9, 30, tzinfo=UTC)
 MINUS = "\u2212"  # the minus sign of the offsets in the zone lists (timefmt.MINUS)
+# After each "/" of a zone's name in the lists, a zero-width space: where a long label may
+# wrap in a picker drawn as text (timefmt.PICKER_BREAK).
+B = "\u200b"
 
 
 def at(moment: datetime) -> Any:
@@ -78,7 +81,7 @@ def test_every_form_offers_the_same_zones_named_as_people_read_them() -> None:
     with at(JANUARY):
         choices = timefmt.zone_choices()
     values = [value for value, _ in choices]
-    assert ("America/Los_Angeles", f"America/Los Angeles (UTC{MINUS}08:00)") in choices
+    assert ("America/Los_Angeles", f"America/{B}Los Angeles (UTC{MINUS}08:00)") in choices
     assert "UTC" in values and "Europe/London" in values
     assert not [v for v in values if v.startswith(("Etc/", "SystemV/"))]
     assert values == sorted(values)
@@ -123,16 +126,16 @@ def test_a_form_takes_a_zone_under_another_name_as_the_listed_one() -> None:
 @pytest.mark.parametrize(
     ("moment", "zone", "label"),
     [
-        (JANUARY, "America/New_York", f"America/New York (UTC{MINUS}05:00)"),
-        (JULY, "America/New_York", f"America/New York (UTC{MINUS}04:00)"),
-        (JANUARY, "Asia/Kolkata", "Asia/Kolkata (UTC+05:30)"),
-        (JULY, "Asia/Kolkata", "Asia/Kolkata (UTC+05:30)"),
-        (JANUARY, "Asia/Kathmandu", "Asia/Kathmandu (UTC+05:45)"),
-        (JANUARY, "America/St_Johns", f"America/St Johns (UTC{MINUS}03:30)"),
-        (JULY, "America/St_Johns", f"America/St Johns (UTC{MINUS}02:30)"),
-        (JANUARY, "Europe/London", "Europe/London (UTC+00:00)"),
-        (JULY, "Europe/London", "Europe/London (UTC+01:00)"),
-        (JANUARY, "Australia/Sydney", "Australia/Sydney (UTC+11:00)"),
+        (JANUARY, "America/New_York", f"America/{B}New York (UTC{MINUS}05:00)"),
+        (JULY, "America/New_York", f"America/{B}New York (UTC{MINUS}04:00)"),
+        (JANUARY, "Asia/Kolkata", f"Asia/{B}Kolkata (UTC+05:30)"),
+        (JULY, "Asia/Kolkata", f"Asia/{B}Kolkata (UTC+05:30)"),
+        (JANUARY, "Asia/Kathmandu", f"Asia/{B}Kathmandu (UTC+05:45)"),
+        (JANUARY, "America/St_Johns", f"America/{B}St Johns (UTC{MINUS}03:30)"),
+        (JULY, "America/St_Johns", f"America/{B}St Johns (UTC{MINUS}02:30)"),
+        (JANUARY, "Europe/London", f"Europe/{B}London (UTC+00:00)"),
+        (JULY, "Europe/London", f"Europe/{B}London (UTC+01:00)"),
+        (JANUARY, "Australia/Sydney", f"Australia/{B}Sydney (UTC+11:00)"),
         (JANUARY, "UTC", "UTC"),
         (JULY, "UTC", "UTC"),
     ],
@@ -149,12 +152,28 @@ def test_each_zone_in_the_list_names_its_offset_from_utc_now(
     assert "-" not in label
 
 
+def test_a_long_zone_label_may_wrap_after_each_slash_and_reads_the_same() -> None:
+    """Phone walk at 320 px with the text at 200 %: "America/Argentina/Buenos Aires" broke
+    inside its words in the picker (browsers do not break after "/" before a letter). Each
+    "/" is followed by a zero-width space, which shows nothing and is not read; take it out
+    and the label is the zone's name as people read it."""
+    assert timefmt.PICKER_BREAK == B
+    with at(JANUARY):
+        choices = timefmt.zone_choices()
+    for zone, label in choices:
+        assert label.count("/") == label.count("/" + B) == zone.count("/"), zone
+        assert label.replace(B, "").startswith(timefmt.readable_zone(zone)), zone
+    assert dict(choices)["America/Argentina/Buenos_Aires"] == (
+        f"America/{B}Argentina/{B}Buenos Aires (UTC{MINUS}03:00)"
+    )
+
+
 def test_a_zone_that_is_not_listed_is_labelled_the_same_way() -> None:
     with at(JANUARY):
         # Etc/GMT+5 is five hours *behind* UTC: the label says so, whatever its id says.
-        assert timefmt.zone_choice_label("Etc/GMT+5") == f"Etc/GMT+5 (UTC{MINUS}05:00)"
-        assert timefmt.zone_choice_label("Asia/Calcutta") == "Asia/Calcutta (UTC+05:30)"
-        assert timefmt.zone_choice_label("Mars/Olympus") == "Mars/Olympus"  # no offset known
+        assert timefmt.zone_choice_label("Etc/GMT+5") == f"Etc/{B}GMT+5 (UTC{MINUS}05:00)"
+        assert timefmt.zone_choice_label("Asia/Calcutta") == f"Asia/{B}Calcutta (UTC+05:30)"
+        assert timefmt.zone_choice_label("Mars/Olympus") == f"Mars/{B}Olympus"  # no offset known
 
 
 class _Marked(gettext_module.NullTranslations):
@@ -188,10 +207,10 @@ def test_the_label_is_a_translatable_sentence_in_the_active_language(
         english = dict(timefmt.zone_choices())
         with translation.override(marked_language):
             marked = dict(timefmt.zone_choices())
-            assert marked["Asia/Kolkata"] == "[[Asia/Kolkata (UTC+05:30)]]"
-            assert timefmt.zone_choice_label("Asia/Kolkata") == "[[Asia/Kolkata (UTC+05:30)]]"
+            assert marked["Asia/Kolkata"] == f"[[Asia/{B}Kolkata (UTC+05:30)]]"
+            assert timefmt.zone_choice_label("Asia/Kolkata") == f"[[Asia/{B}Kolkata (UTC+05:30)]]"
             assert marked["UTC"] == "UTC"
-        assert english["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
+        assert english["Asia/Kolkata"] == f"Asia/{B}Kolkata (UTC+05:30)"
         assert dict(timefmt.zone_choices()) == english  # each language keeps its own list
 
 
@@ -205,14 +224,14 @@ def test_the_list_is_made_again_when_a_zone_changes_its_clocks() -> None:
     second = timedelta(seconds=1)
     with at(NEW_YORK_SPRING - timedelta(minutes=5)):
         before = timefmt.zone_choices()
-        assert dict(before)["America/New_York"] == f"America/New York (UTC{MINUS}05:00)"
+        assert dict(before)["America/New_York"] == f"America/{B}New York (UTC{MINUS}05:00)"
         assert timefmt.zone_choices() is before  # made once, not on every call
     with at(NEW_YORK_SPRING - second):
         assert timefmt.zone_choices() is before  # another minute, the same offsets: kept
     with at(NEW_YORK_SPRING):
         after = timefmt.zone_choices()
-        assert dict(after)["America/New_York"] == f"America/New York (UTC{MINUS}04:00)"
-        assert dict(after)["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
+        assert dict(after)["America/New_York"] == f"America/{B}New York (UTC{MINUS}04:00)"
+        assert dict(after)["Asia/Kolkata"] == f"Asia/{B}Kolkata (UTC+05:30)"
         assert [zone for zone, _ in after] == [zone for zone, _ in before]
     with at(ST_JOHNS_SPRING - second):
         assert dict(timefmt.zone_choices())["America/St_Johns"].endswith(f"{MINUS}03:30)")

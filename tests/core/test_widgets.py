@@ -104,7 +104,7 @@ def test_the_zone_picker_names_the_offset_in_force_and_keeps_the_zone_chosen() -
     class Zones(forms.Form):
         tz = ZoneField(required=False)
 
-    chosen = '<option value="America/New_York" selected>America/New York (UTC{}:00)</option>'
+    chosen = '<option value="America/New_York" selected>America/\u200bNew York (UTC{}:00)</option>'
     with translation.override("en"):
         with time_machine.travel(NEW_YORK_SPRING - timedelta(seconds=1), tick=False):
             before = str(Zones({"tz": "America/New_York"})["tz"])
@@ -116,7 +116,7 @@ def test_the_zone_picker_names_the_offset_in_force_and_keeps_the_zone_chosen() -
     assert chosen.format(f"{MINUS}05") in before
     assert chosen.format(f"{MINUS}04") in after
     assert _chosen(before) == _chosen(after) == ["America/New_York"]
-    assert '<option value="Asia/Kolkata">Asia/Kolkata (UTC+05:30)</option>' in after
+    assert '<option value="Asia/Kolkata">Asia/\u200bKolkata (UTC+05:30)</option>' in after
     assert len(re.findall("<option ", after)) == len(re.findall("<option ", before)) > 400
 
 

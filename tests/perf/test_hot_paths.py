@@ -119,7 +119,7 @@ def test_the_short_path_keeps_the_site_s_headers_and_never_stores_a_result(
             "Cross-Origin-Opener-Policy",
         ):
             assert response[header] == full[header], header
-        assert response["Content-Language"] == "en"
+        assert response["Content-Language"] == "en-gb"
         assert "X-Request-ID" in response
         assert not response.cookies  # no session, no CSRF cookie
     assert "no-store" in created["Cache-Control"]  # a health result: never kept

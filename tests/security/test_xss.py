@@ -103,7 +103,7 @@ def test_payload_through_the_profile_form_is_stored_as_text_and_escaped(patient:
             "full_name": "Ann " + PAYLOAD,
             "date_of_birth": "1980-01-01",
             "time_zone": "UTC",
-            "language": "en",
+            "language": "en-gb",
             "phone": "",
         },
     )

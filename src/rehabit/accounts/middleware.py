@@ -127,7 +127,9 @@ class AccountPreferencesMiddleware:
             set_language_cookie(request, response)  # set while signing in
             return response
         language = request.session.get(LANGUAGE_SESSION_KEY)
-        if language:
+        # A session from before a language was renamed ("en", now "en-gb") keeps the
+        # language the request already has rather than one no longer offered.
+        if language and language in dict(settings.LANGUAGES):
             translation.activate(language)
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         gate = self._gate(request)

@@ -20,6 +20,8 @@ from functools import cache
 
 import phonenumbers
 from django import forms
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from rehabit.core.emergency import country_of
@@ -31,6 +33,8 @@ _SEPARATORS = frozenset(" \t\u00a0\u202f-\u2010\u2011\u2012\u2013\u2014\u2212().
 _PLUSES = ("+", "\uff0b")  # a full-width plus from an East Asian keyboard, too
 # The placeholder the page script puts the example in (``hint_sentences``).
 EXAMPLE_SLOT = "{example}"
+# Punctuation that stays on the line of the example before it (``phone_hint``).
+_STICKS = frozenset(".,;:!?)。，")
 
 
 def region_of(zone: str | None) -> str | None:
@@ -66,21 +70,45 @@ def zone_examples() -> dict[str, str]:
     }
 
 
-def phone_hint(example: str | None) -> str:
-    """The phone field's hint: the example of the person's country, or, with no country
-    known, to start with + and the country code."""
+def _hint_text(example: str | None) -> str:
     if example is None:
         return str(_("Starting with + and your country code."))
     return str(_("For example %(example)s.") % {"example": example})
 
 
+def phone_hint(example: str | None) -> SafeString:
+    """The phone field's hint: the example of the person's country, or, with no country
+    known, to start with + and the country code.
+
+    The example is kept whole (a phone walk at 360 px with the text at 200 %: "+1 201-"
+    on one line, "555-0123" on the next): in a ``phone-example`` span, each of its
+    space-separated groups in a span of its own, and the punctuation right after it (the
+    full stop) inside too. The stylesheet makes the span one box that moves to the next line
+    whole, and wraps it, at a space between groups, only where it is wider than the line;
+    the full stop stays with the number. The page script (phone_hint.js) writes the same."""
+    if example is None:
+        return escape(_hint_text(None))
+    # Escaped once here; the slot, with no character to escape, is found in the result.
+    before, _slot, after = str(escape(_hint_text(EXAMPLE_SLOT))).partition(EXAMPLE_SLOT)
+    stuck = len(after) - len(after.lstrip("".join(_STICKS)))
+    groups = format_html_join(" ", "<span>{}</span>", ((group,) for group in example.split()))
+    return format_html(
+        '{}<span class="phone-example">{}{}</span>{}',
+        mark_safe(before),  # noqa: S308 - escaped above
+        groups,
+        mark_safe(after[:stuck]),  # noqa: S308 - escaped above
+        mark_safe(after[stuck:]),  # noqa: S308 - escaped above
+    )
+
+
 def hint_script_data() -> dict[str, object]:
     """What the profile page's script needs to make the hint follow the zone picker: the
-    two hints in the page's language (``none``; ``example``, with ``slot`` where the
-    example goes) and each offered zone's example (``zones``)."""
+    two hints in the page's language, as text (``none``; ``example``, with ``slot`` where
+    the example goes, which the script puts in a ``phone-example`` span as the server does)
+    and each offered zone's example (``zones``)."""
     return {
-        "none": phone_hint(None),
-        "example": phone_hint(EXAMPLE_SLOT),
+        "none": _hint_text(None),
+        "example": _hint_text(EXAMPLE_SLOT),
         "slot": EXAMPLE_SLOT,
         "zones": zone_examples(),
     }

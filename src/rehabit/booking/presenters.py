@@ -121,6 +121,18 @@ def therapist_card(therapist: Therapist) -> dict[str, Any]:
     }
 
 
+def next_session_view(user: Any, zone: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """The next session ``user`` is booked into as the patient (the soonest booked one not
+    yet over), as its page shows it (``appointment_view``: when, in ``zone``, with the zone;
+    join; move or cancel while allowed), for the account page; None when there is none.
+    A therapist's sessions with their patients are not theirs to attend as a patient."""
+    from rehabit.booking.selectors import upcoming_for
+
+    now = now or timezone.now()
+    following = upcoming_for(user, now).filter(patient=user).first()
+    return None if following is None else appointment_view(following, user, zone, now)
+
+
 def appointment_view(
     appointment: Appointment, user: Any, zone: str, now: datetime | None = None
 ) -> dict[str, Any]:

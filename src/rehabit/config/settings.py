@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from platformdirs import user_data_dir
 
@@ -278,11 +279,27 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Language and time ----------------------------------------------------------------
-LANGUAGE_CODE = "en"
+# The source strings are British English: "en-gb", the default. American English ("en-us":
+# chosen on the profile, or sent by the browser as Accept-Language: en-US) has a catalogue
+# (locale/en_US) holding only the words that differ ("physical therapist", "urgent care
+# center"), every other string falls back to the source; its formats (config/formats/en_US)
+# give the 12-hour clock. Any other English (en, en-AU, en-IE...) reads British.
+# Why "en-gb" and not plain "en": Python's gettext reads "en" as "en_US" (locale.normalize),
+# so with an en_US catalogue a plain "en" would read American too.
+LANGUAGE_CODE = "en-gb"
 # Languages with a complete message catalogue. Every user-facing string, including the
 # reviewed data files, is marked for translation (see `extract_content_strings`).
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en-gb", _("British English")), ("en-us", _("American English"))]
+# Django names "en-gb" but not "en-us": without this the language switcher
+# (get_language_info) would name it, and give its value, as plain "en".
+LANG_INFO.setdefault(
+    "en-us",
+    {"bidi": False, "code": "en-us", "name": "American English", "name_local": "American English"},
+)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The project's date and time formats per language (the time of day, TIME_FORMAT: 24-hour
+# in English, "en", and 12-hour in American English, "en_US"), before Django's own.
+FORMAT_MODULE_PATH = ["rehabit.config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,8 @@
 """Dates and times as people read them: one format everywhere, in the viewer's zone, with
 the zone named.
 
-- a moment: "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"
+- a moment: "Saturday 5 December 2026, 04:04 (GMT, Europe/London)"; the time of day on the
+  reader's clock, 24-hour or 12-hour ("4:04 AM" in American English: ``TIME``)
 - a span: "Saturday 5 December 2026, 04:04–04:49 (GMT, Europe/London)"
 - a day: "Saturday 5 December 2026" (a date of birth: "5 December 1980"; a month:
   "December 2026")
@@ -29,7 +30,9 @@ from rehabit.scheduling import format_zone_abbrev, validate_zone
 
 DAY = "l j F Y"
 DATE_WITHOUT_WEEKDAY = "j F Y"
-TIME = "H:i"
+# The time of day in the reader's locale (``config/formats``): "04:04" in British English
+# and most languages, "4:04 AM" in American English. The name of a format, not a format.
+TIME = "TIME_FORMAT"
 MONTH = "F Y"
 SHORT_DAY = "j M"
 
@@ -137,13 +140,26 @@ def _offset_now(zone: ZoneInfo, now: datetime) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+# After each "/" of a zone's name in a list to choose from, a zero-width space (U+200B): a
+# place the line may break that shows nothing and that screen readers do not read. A picker
+# drawn as text (base-select, core/rehabit.css) wraps a long label; browsers do not break
+# after "/" before a letter, so at 320 px with the text at 200 % "America/Argentina/Buenos
+# Aires" broke inside its words, "America/Arg|entina/Buen|os Aires" (a phone walk). The
+# value of each choice stays the zone id.
+PICKER_BREAK = "\u200b"
+
+
+def _picker_name(zone: str) -> str:
+    return readable_zone(zone).replace("/", "/" + PICKER_BREAK)
+
+
 def _choice_label(zone: str, seconds: int) -> str:
     if zone == "UTC":
         return zone
     # Translators: a time zone in a list to choose from, with its offset from UTC now, as
     # in "America/New York (UTC−05:00)". Keep %(zone)s and %(offset)s as they are.
     return _("%(zone)s (UTC%(offset)s)") % {
-        "zone": readable_zone(zone),
+        "zone": _picker_name(zone),
         "offset": _offset_text(seconds),
     }
 
@@ -151,11 +167,12 @@ def _choice_label(zone: str, seconds: int) -> str:
 def zone_choice_label(zone: str) -> str:
     """How a zone reads in a list to choose from: its name and its UTC offset in force now,
     "America/New York (UTC−05:00)", "Asia/Kolkata (UTC+05:30)"; UTC itself reads "UTC". A
-    name the tz database does not know reads as its name alone."""
+    name the tz database does not know reads as its name alone. Each "/" is followed by a
+    zero-width space (``PICKER_BREAK``), where a long label may wrap."""
     try:
         seconds = _offset_now(ZoneInfo(zone), timezone.now())
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        return readable_zone(zone)
+        return _picker_name(zone)
     return _choice_label(zone, seconds)
 
 

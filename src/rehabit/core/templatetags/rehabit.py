@@ -20,6 +20,17 @@ register = template.Library()
 register.filter("tr", tr)
 
 
+@register.simple_tag
+def switchable_languages() -> list[tuple[str, str]]:
+    """The languages the footer's switcher offers (``settings.LANGUAGES``), or none when
+    they are all one language's variants (British and American English): a reader gets
+    theirs from the browser's Accept-Language, or chooses it on the profile. A switcher is
+    a form with a CSRF token on every page, which would make the pages built once for every
+    visitor (the home page, ``core.caching``) each visitor's own."""
+    languages = list(settings.LANGUAGES)
+    return languages if len({code.split("-")[0] for code, _name in languages}) > 1 else []
+
+
 @register.filter
 def zone_name(zone: object) -> str:
     """A time zone's name as people read it (``timefmt.readable_zone``)."""

@@ -13,15 +13,40 @@
   var hints;
   try { hints = JSON.parse(data.textContent); } catch (e) { return; }
   if (!hints || !hints.zones) { return; }
+  // The example in the spans the stylesheet keeps on one line, as the server writes them
+  // (rehabit.accounts.phones.phone_hint): "+1 201-555-0123" never breaks at a hyphen.
   function show() {
     var zone = select.value;
-    var text = hints.none;
+    var parts = [hints.none];
+    var example = null;
     if (Object.prototype.hasOwnProperty.call(hints.zones, zone)) {
-      var example = hints.zones[zone];
-      // A function, so nothing in the example is read as a replacement pattern.
-      text = hints.example.replace(hints.slot, function () { return example; });
+      example = hints.zones[zone];
+      var at = hints.example.indexOf(hints.slot);
+      parts = at < 0 ? [hints.example, ""]
+        : [hints.example.slice(0, at), hints.example.slice(at + hints.slot.length)];
+      if (at < 0) { example = null; }
     }
-    if (hint.textContent !== text) { hint.textContent = text; }
+    var text = example === null ? parts[0] : parts[0] + example + parts[1];
+    if (hint.textContent === text) { return; }
+    while (hint.firstChild) { hint.removeChild(hint.firstChild); }
+    hint.appendChild(document.createTextNode(parts[0]));
+    if (example !== null) {
+      // Each space-separated group in a span of its own, as the server writes it
+      // (rehabit.accounts.phones.phone_hint).
+      var span = document.createElement("span");
+      span.className = "phone-example";
+      example.split(/\s+/).forEach(function (group, i) {
+        if (i > 0) { span.appendChild(document.createTextNode(" ")); }
+        var piece = document.createElement("span");
+        piece.textContent = group;
+        span.appendChild(piece);
+      });
+      // The punctuation right after the number stays with it (the full stop).
+      var stuck = /^[.,;:!?)\u3002\uff0c]*/.exec(parts[1])[0];
+      if (stuck) { span.appendChild(document.createTextNode(stuck)); }
+      hint.appendChild(span);
+      hint.appendChild(document.createTextNode(parts[1].slice(stuck.length)));
+    }
   }
   show();
   select.addEventListener("change", show);
