@@ -4,9 +4,11 @@ Each warning sign was listed in the top box ("Why:") and again in its own card f
 down; "What to do now" gave the level's action ("Call your emergency number now, or go to
 the nearest emergency department ...") and, beside it, the sign's own advice ("Go to the
 emergency department now. Say you may have cauda equina syndrome ..."). Now each sign is
-listed once, in the top box beside the action, as it was told (the case that held, a
-parent's words about their child), and a sign's own advice stands in the action's place.
-Nothing stored is reworded: the page shows only the stored sentences.
+listed once, in the top box beside the advice, as it was told (the case that held, a
+parent's words about their child). A sign's own advice stands in the level's action, and
+what the action adds follows it ("Do not drive yourself."): decided in the core
+(triage.decide, ACTION_REST) and stored so, since the page shows only stored sentences; a
+result stored before shows its advice as it was stored.
 """
 
 from __future__ import annotations
@@ -77,8 +79,10 @@ def test_each_warning_sign_and_each_action_is_said_once(
     child = age < 16
     words = triage.CHILD_WORDS if child else triage.ADULT_WORDS
     action = words.actions[level]
-    # What was stored is as before: the action first, then the sign's own advice.
-    assert disposition["advice"][0] == action
+    # Stored: the sign's own advice in the action's place, then what the action adds.
+    own = [told[f]["advice"] for f in flag_ids]
+    assert action not in disposition["advice"]
+    assert disposition["advice"][: len(own) + 1] == [*own, words.action_rest[level]]
     for html in (client.get(url).content.decode(), client.get(url + "print/").content.decode()):
         top = TOP_BOX.search(html)
         assert top is not None
@@ -130,15 +134,21 @@ def test_without_a_sign_of_the_level_the_action_stays(client: Client) -> None:
     assert "<p>Why:</p>" in html and "Other reasons:" not in html
 
 
-def test_a_stored_result_with_an_older_action_shows_its_advice_as_stored(
-    client: Client,
-) -> None:
-    """An action no longer worded as today's (a result stored before a rewording) is not
-    known to be the one the sign's advice says: the advice is shown as it was stored."""
+@pytest.mark.parametrize(
+    "older",
+    [
+        triage.ACTIONS["emergency"],  # stored before 2026-12-07: the action beside the sign's
+        "Call 999, 112 or 911 now, or go to the nearest emergency department.",  # and older
+    ],
+)
+def test_a_stored_result_shows_its_advice_as_stored(client: Client, older: str) -> None:
+    """A result stored before a sign's advice stood in the level's action shows its action
+    and the sign's advice, as stored: the page rewords and drops nothing."""
     url, saved = _result(client, 40, EMERGENCY)
     result = saved.result
-    older = "Call 999, 112 or 911 now, or go to the nearest emergency department."
-    advice = [older, *result["disposition"]["advice"][1:]]
+    stored = result["disposition"]["advice"]
+    rest = triage.ACTION_REST["emergency"]
+    advice = [older, *(line for line in stored if line != rest)]
     saved.result = {**result, "disposition": {**result["disposition"], "advice": advice}}
     saved.save()
     html = client.get(url).content.decode()

@@ -13,7 +13,9 @@ from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.triage import (
+    ACTION_REST,
     ACTIONS,
+    CHILD_WORDS,
     HEADLINES,
     RECHECK_ACUTE,
     RECHECK_GRADUAL,
@@ -22,6 +24,7 @@ from rehabit.clinical.triage import (
     SOON_DOCTOR_DAYS,
     URGENT_DAYS,
     URGENT_DAYS_ACTION,
+    URGENT_DAYS_REST,
     RankedCause,
     decide,
     most_urgent,
@@ -121,9 +124,11 @@ def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None
     result = decide([avulsion], STRAIN, MILD)
     assert result.level == "urgent"
     assert result.headline == URGENT_DAYS == "See a doctor today or tomorrow"
-    assert result.advice[0] == URGENT_DAYS_ACTION
+    # The sign's advice ("See a doctor within a day or two ...") stands in the action, and
+    # what the action adds follows it (triage.URGENT_DAYS_REST).
+    assert result.advice[:2] == (avulsion.advice, URGENT_DAYS_REST)
+    assert URGENT_DAYS_ACTION not in result.advice
     assert ACTIONS["urgent"] not in result.advice  # "if you cannot be seen today ..."
-    assert avulsion.advice in result.advice
     # A cause the flag names may add to the level: a torn-off tendon likely on the ranking.
     likely_tear = ranked(("hamstring_avulsion", 0.6), ("hamstring_strain", 0.3))
     assert decide([avulsion], likely_tear, MILD).headline == URGENT_DAYS
@@ -142,24 +147,54 @@ def test_the_signs_of_a_torn_off_tendon_give_their_advice_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("flags", "causes"),
+    ("flags", "causes", "stands_in"),
     [
-        # A same-day sign with it: a fever.
-        (["suspected_avulsion", "fever"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
+        # A same-day sign with it: a fever. The avulsion's "a day or two" cannot stand in
+        # "today": the action stays first.
+        (
+            ["suspected_avulsion", "fever"],
+            [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)],
+            False,
+        ),
         # A cause the flag does not name sets the level too: a clot to rule out today.
-        (["suspected_avulsion"], [("hamstring_strain", 0.5), ("dvt", 0.3)]),
+        (["suspected_avulsion"], [("hamstring_strain", 0.5), ("dvt", 0.3)], False),
         # ... even when a cause it names is the likeliest and urgent itself.
-        (["suspected_avulsion"], [("hamstring_avulsion", 0.6), ("dvt", 0.3)]),
-        # A same-day sign alone.
-        (["dvt_signs"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)]),
+        (["suspected_avulsion"], [("hamstring_avulsion", 0.6), ("dvt", 0.3)], False),
+        # A same-day sign alone: its own advice ("See a doctor today ...") says it.
+        (["dvt_signs"], [("hamstring_strain", 0.8), ("thigh_contusion", 0.1)], True),
+        # ... with the ranking asking to rule out the clot it names, too.
+        (["dvt_signs"], [("hamstring_strain", 0.5), ("dvt", 0.4)], True),
     ],
 )
-def test_a_same_day_reason_keeps_the_headline_today(flags: list[str], causes: Any) -> None:
-    result = decide([FLAGS[f] for f in flags], ranked(*causes), MILD)
+def test_a_same_day_reason_keeps_the_headline_today(
+    flags: list[str], causes: Any, stands_in: bool
+) -> None:
+    signs = [FLAGS[f] for f in flags]
+    result = decide(signs, ranked(*causes), MILD)
     assert result.level == "urgent"
     assert result.headline == HEADLINES["urgent"] == "See a doctor today"
-    assert result.advice[0] == ACTIONS["urgent"]
     assert URGENT_DAYS_ACTION not in result.advice
+    if stands_in:
+        assert ACTIONS["urgent"] not in result.advice
+        assert result.advice[:2] == (signs[0].advice, ACTION_REST["urgent"])
+    else:
+        assert result.advice[0] == ACTIONS["urgent"]
+        assert ACTION_REST["urgent"] not in result.advice
+
+
+def test_an_emergency_sign_s_advice_stands_in_the_action_and_keeps_do_not_drive() -> None:
+    """Phone walk 9: "Call your emergency number now, or go to the nearest emergency
+    department. Do not drive yourself." beside "Go to the emergency department now. Say you
+    may have cauda equina syndrome ..." read as the same thing twice. The sign's advice says
+    where to go and what to say; "Do not drive yourself" still follows it."""
+    saddle = FLAGS["ces_saddle_numbness"]
+    result = decide([saddle], STRAIN, MILD)
+    assert result.level == "emergency"
+    assert result.advice[:2] == (saddle.advice, ACTION_REST["emergency"])
+    assert ACTIONS["emergency"] not in result.advice
+    child = decide([saddle.as_told({"age": 9})], STRAIN, {**MILD, "age": 9})
+    assert child.advice[:2] == (saddle.child_advice, CHILD_WORDS.action_rest["emergency"])
+    assert "Do not drive your child yourself" in child.advice[1]
 
 
 def test_a_benign_likely_cause_never_lowers_a_flag() -> None:

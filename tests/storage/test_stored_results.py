@@ -70,7 +70,11 @@ def test_the_old_rows_are_stored_compactly_and_shown_exactly_as_before() -> None
         stored = compact(row["result"], version=version, level=level, found=found)
         assert stored["v"] == FORMAT
         assert _same(expand(stored, version=version, level=level, found=found), row["result"])
-        assert len(json.dumps(stored)) < len(json.dumps(row["result"])) / 4
+        # Small: what has a code is stored as one. (Sentences no catalogue entry has are kept
+        # word for word and not counted: one row kept four, and its size then hung on how many
+        # digits the other codes took.)
+        kept = sum(len(json.dumps(sentence)) for sentence in _sentences(stored))
+        assert len(json.dumps(stored)) - kept < len(json.dumps(row["result"])) / 4
         if version == "2026.11.1":  # sentences the data files no longer have: kept as said
             assert _sentences(stored)
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rehabit.clinical import load_questionnaire, triage
+from rehabit.clinical import load_questionnaire
 from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.differential import shown_first
 from rehabit.clinical.triage import in_child_words, within_two_days
@@ -50,46 +50,22 @@ def result_context(assessment: Any) -> dict[str, Any]:
     }
 
 
-# The action of each level that a warning sign's own advice can say more precisely, in
-# either voice (triage.decide puts it first in "What to do now"): every emergency sign's
-# advice says "go to the emergency department now" or "call an ambulance now", every urgent
-# one's "see a doctor today" (or "within a day or two" where the action says so too).
-_LEVEL_ACTIONS: Mapping[str, frozenset[str]] = {
-    "emergency": frozenset({triage.ACTIONS["emergency"], triage.CHILD_ACTIONS["emergency"]}),
-    "urgent": frozenset(
-        {
-            triage.ACTIONS["urgent"],
-            triage.CHILD_ACTIONS["urgent"],
-            triage.URGENT_DAYS_ACTION,
-            triage.CHILD_URGENT_DAYS_ACTION,
-        }
-    ),
-}
-
-
 def top_box(result: Mapping[str, Any]) -> dict[str, list[str]]:
     """What the result's top box shows, each thing once, from the stored sentences.
 
     ``warning_signs``: each warning sign as it was told (``RedFlag.as_told``: the case that
     held, a parent's words about their child), once. The stored reasons begin with the same
-    labels (triage.decide); they are shown here, beside the action, and nowhere else on the
-    page. ``reasons``: the other reasons for the level. ``advice``: "What to do now". When a
-    sign at the level decided gives its own advice, that advice says what the level's action
-    says, for this sign ("Go to the emergency department now. Say you may have cauda equina
-    syndrome ..."), so it stands in the action's place rather than beside it. Nothing is
-    reworded: a result shows only sentences it stored, and one whose action is not today's
-    (an older wording) shows its advice as it was stored.
+    labels (triage.decide); they are shown here, beside the advice, and nowhere else on the
+    page. ``reasons``: the other reasons for the level. ``advice``: "What to do now", as
+    stored, each line once. (Since 2026-12-07 a sign's own advice stands in the level's
+    action in the core, triage.ACTION_REST; a result stored before shows both, as stored.)
     """
     disposition = result["disposition"]
-    level = disposition["level"]
     flags = result.get("red_flags") or []
     signs = list(dict.fromkeys(f["label"] for f in flags))
     told = set(signs)
     reasons = [r for r in disposition["reasons"] if r not in told]
     advice = list(dict.fromkeys(disposition["advice"]))
-    own = {f["advice"] for f in flags if f["disposition"] == level}
-    if advice and advice[0] in _LEVEL_ACTIONS.get(level, ()) and own & set(advice[1:]):
-        advice = advice[1:]
     return {"warning_signs": signs, "reasons": reasons, "advice": advice}
 
 

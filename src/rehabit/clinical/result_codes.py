@@ -91,4 +91,6 @@ def disposition_codes(words: triage.Words) -> dict[str, str]:
     texts["recheck:gradual"] = words.recheck_gradual
     texts["recheck:soon_acute"] = words.recheck_soon_acute
     texts["recheck:soon_gradual"] = words.recheck_soon_gradual
+    texts.update({f"action_rest:{level}": text for level, text in words.action_rest.items()})
+    texts["action_rest:urgent_days"] = words.urgent_days_rest
     return texts

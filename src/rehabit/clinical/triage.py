@@ -177,6 +177,35 @@ CHILD_RECHECK_SOON_GRADUAL = (
     "seen sooner."
 )
 
+# When a warning sign at the level decided gives its own advice, that advice already says
+# where to go and what to say there, so the level's action is not given beside it (phone
+# walk 9 read "Call your emergency number now, or go to the nearest emergency department"
+# and "Go to the emergency department now. Say you may have cauda equina syndrome ..." as
+# two bullets saying the same). What the action adds to any sign's advice follows it: how
+# to get there, and where to go if the doctor cannot see them in time.
+ACTION_REST: Mapping[str, str] = {
+    "emergency": "Do not drive yourself.",
+    "urgent": (
+        "If you cannot be seen today, go to an urgent care centre; if you get worse, go to the "
+        "emergency department."
+    ),
+}
+URGENT_DAYS_REST = (
+    "If you cannot be seen by then, go to an urgent care centre; if you get much worse, go to "
+    "the emergency department."
+)
+CHILD_ACTION_REST: Mapping[str, str] = {
+    "emergency": "Do not drive your child yourself if they are very unwell: call an ambulance.",
+    "urgent": (
+        "If your child cannot be seen today, take them to an urgent care centre; if they get "
+        "worse, take them to the emergency department."
+    ),
+}
+CHILD_URGENT_DAYS_REST = (
+    "If your child cannot be seen by then, take them to an urgent care centre; if they get much "
+    "worse, take them to the emergency department."
+)
+
 # What severity() says, for the person (key) and for a parent about their child (key:child).
 SEVERITY_REASONS: Mapping[str, str] = {
     "cannot_stand": "You cannot stand on the painful leg.",
@@ -213,18 +242,20 @@ class Words(NamedTuple):
     recheck_gradual: str
     recheck_soon_acute: str
     recheck_soon_gradual: str
+    action_rest: Mapping[str, str]
+    urgent_days_rest: str
 
 
 ADULT_WORDS = Words(
     HEADLINES, ACTIONS, SOON_DOCTOR, SOON_DOCTOR_DAYS, URGENT_DAYS, URGENT_DAYS_ACTION,
     SAFETY_NET_EMERGENCY, SAFETY_NET_SAME_DAY, RECHECK_ACUTE, RECHECK_GRADUAL,
-    RECHECK_SOON_ACUTE, RECHECK_SOON_GRADUAL,
+    RECHECK_SOON_ACUTE, RECHECK_SOON_GRADUAL, ACTION_REST, URGENT_DAYS_REST,
 )  # fmt: skip
 CHILD_WORDS = Words(
     CHILD_HEADLINES, CHILD_ACTIONS, CHILD_SOON_DOCTOR, CHILD_SOON_DOCTOR_DAYS, CHILD_URGENT_DAYS,
     CHILD_URGENT_DAYS_ACTION, CHILD_SAFETY_NET_EMERGENCY, CHILD_SAFETY_NET_SAME_DAY,
     CHILD_RECHECK_ACUTE, CHILD_RECHECK_GRADUAL, CHILD_RECHECK_SOON_ACUTE,
-    CHILD_RECHECK_SOON_GRADUAL,
+    CHILD_RECHECK_SOON_GRADUAL, CHILD_ACTION_REST, CHILD_URGENT_DAYS_REST,
 )  # fmt: skip
 
 
@@ -392,6 +423,26 @@ def _within_two_days(flags: Sequence[RedFlag], urgent_by: frozenset[str]) -> boo
     return urgent_by <= named
 
 
+def _signs_stand_in(
+    level: str,
+    at_level: Sequence[RedFlag],
+    rank_level: str,
+    decider: Condition | None,
+    urgent_by: frozenset[str],
+    two_days: bool,
+) -> bool:
+    """Do the warning signs at the level decided say all that its action says (where to go
+    and how soon), so that their advice can stand in it? Not when the ranking asks for the
+    same level for a cause they do not name (a clot to rule out today beside a torn tendon's
+    "within a day or two"), nor when a sign gives a day or two under a "today" headline."""
+    if not at_level:
+        return False
+    named = {c for f in at_level for c in (f.condition, *f.also) if c is not None}
+    if level == "urgent":
+        return urgent_by <= named and (two_days or all(f.within != "two_days" for f in at_level))
+    return rank_level != level or (decider is not None and decider.id in named)
+
+
 def decide(
     flags: Sequence[RedFlag], ranked: Sequence[RankedCause], answers: Mapping[str, object]
 ) -> Disposition:
@@ -406,9 +457,11 @@ def decide(
         level = flag_level
     words = words_for(answers)  # a parent's words about their child, or the person's own
     headline, action = words.headlines[level], words.actions[level]
-    if level == "urgent" and _within_two_days(flags, urgent_by):
+    rest = words.action_rest.get(level)
+    two_days = level == "urgent" and _within_two_days(flags, urgent_by)
+    if two_days:
         headline, action = words.urgent_days, words.urgent_days_action
-    advice = [action]
+        rest = words.urgent_days_rest
     # Only the flags at the level decided give their own advice: a less urgent flag's
     # advice names a slower timeframe ("in the next few days") beside "today" or "now".
     # Its label still says what was noticed (``reasons``).
@@ -420,7 +473,17 @@ def decide(
     for f in flags:
         if f.disposition == level:
             said.setdefault(f.condition or f.id, f.advice)
-    advice.extend(dict.fromkeys(said.values()))
+    own = list(dict.fromkeys(said.values()))
+    at_level = [f for f in flags if f.disposition == level]
+    if rest is not None and _signs_stand_in(
+        level, at_level, rank_level, decider, urgent_by, two_days
+    ):
+        # The signs' own advice says where to go, how soon and what to say there: it stands
+        # in the level's action, which would say the same again; what the action adds
+        # follows (ACTION_REST).
+        advice = [*own, rest]
+    else:
+        advice = [action, *own]
     if level == "soon":
         by_doctor = any(f.disposition == "soon" for f in flags) or (
             decider is not None and decider.see == "doctor" and flag_level is None
