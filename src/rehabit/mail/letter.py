@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.mime.base import MIMEBase
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -93,7 +94,7 @@ class Letter:
         return "\n\n".join(block.text() for block in self.blocks) + "\n"
 
     def html(self) -> str:
-        language = translation.get_language() or "en"
+        language = translation.get_language() or settings.LANGUAGE_CODE
         return render_to_string(
             "mail/letter.html",
             {
