@@ -54,7 +54,7 @@ def test_library_and_exercise_pages(page: Any, live_server: Any) -> None:
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("level", ["self_care", "emergency"])
+@pytest.mark.parametrize("level", ["self_care", "urgent", "emergency"])
 def test_the_plan_page(page: Any, live_server: Any, level: str) -> None:
     assessment = make_assessment(level)
     page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
@@ -64,7 +64,19 @@ def test_the_plan_page(page: Any, live_server: Any, level: str) -> None:
     if level == "emergency":
         assert first.get_attribute("id") == "urgent-title"
         assert page.get_by_role("link", name=re.compile("^Call")).first.is_visible()
-        # Painkiller safety until seen, after the emergency advice, with its questions.
+        # What to do now and keeping still; no medicine questions or painkiller cards
+        # before emergency care (self-care 2026.12.11); a link back to the advice.
+        assert page.get_by_role("heading", name="Keep still and get help").is_visible()
+        assert page.locator("#medicines").count() == 0
+        assert page.get_by_role("button", name="Save my answers").count() == 0
+        assert_accessible(page)
+        assert_fits_phone_width(page)
+        page.get_by_role("link", name="Read the emergency advice in your result").click()
+        page.wait_for_url(f"**/assessment/result/{assessment.pk}/#disposition-headline")
+        return
+    if level == "urgent":
+        # Painkiller safety until seen, after the urgent advice, with its questions.
+        assert first.get_attribute("id") == "urgent-title"
         assert page.get_by_role("heading", name="Painkillers until you are seen").is_visible()
         page.get_by_role("button", name="Save my answers").click()
         assert page.get_by_role("alert").is_visible()

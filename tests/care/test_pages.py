@@ -140,10 +140,21 @@ def test_after_a_red_flag_the_urgent_advice_comes_first(client: Client, case: An
     assert "This self-care plan is not a substitute" in body
     assert "Start a guided session" not in body and "Your home exercises" not in body
     # Painkiller safety until seen comes after the urgent advice; nothing suggests one.
-    # (a child's parent reads it about their child: medication_safety 2026.12.5)
+    # (a child's parent reads it about their child: medication_safety 2026.12.5). After an
+    # emergency result, no medicine questions or painkiller cards at all (self-care
+    # 2026.12.11), and a link back to the emergency advice.
     child = is_child(assessment.answers.get("age"))
     until = "Painkillers until your child is seen" if child else "Painkillers until you are seen"
-    assert body.index(headline) < body.index(until)
+    if assessment.result["disposition"]["level"] == "emergency":
+        assert until not in body and 'id="medicines"' not in body
+        assert "Medicine safety questions" not in body
+        link = re.search(r'<a id="emergency-advice-link" href="([^"]+)"', body)
+        assert (
+            link is not None
+            and link.group(1) == f"/assessment/result/{assessment.pk}/#disposition-headline"
+        )
+    else:
+        assert body.index(headline) < body.index(until)
     assert "Paracetamol is the usual first painkiller" not in body
     assert "If you choose an anti-inflammatory painkiller" not in body
     program = text(client.get(f"/care/{assessment.pk}/program/"))
@@ -554,20 +565,20 @@ def test_the_plan_s_booking_box_title_reads_as_its_own_line(client: Client) -> N
     assert html.count("1 to 2 weeks") + html.count("week or two") == 1
 
 
-def test_a_childs_program_says_you_means_the_child_and_the_plan_needs_not(
+def test_no_care_page_asks_a_parent_to_read_you_as_their_child(
     client: Client,
 ) -> None:
     # The result told a parent that "you" means their child; the plan and the program it
-    # leads to spoke to "you" without saying so. The plan now speaks of the child
-    # throughout (self-care 2026.12.10), so only the program page (its check-in and
-    # progress lines still say "you") keeps the note.
+    # leads to spoke to "you" without saying so. The plan speaks of the child throughout
+    # since self-care 2026.12.10, the program page (check-in, progress, log, stage) since
+    # programs 2026.12.2, so neither keeps the note.
     child = make_assessment(answers=completed({**answers_for("self_care"), "age": 12}))
     adult = make_assessment()
     note = "where this page says “you”, it means your child"
-    assert note in client.get(f"/care/{child.pk}/program/").content.decode()
-    assert note not in client.get(f"/care/{child.pk}/plan/").content.decode()
-    for page in ("plan", "program"):
-        assert note not in client.get(f"/care/{adult.pk}/{page}/").content.decode()
+    for assessment in (child, adult):
+        for page in ("plan", "program"):
+            body = client.get(f"/care/{assessment.pk}/{page}/").content.decode()
+            assert note not in body
 
 
 def test_the_menu_leads_a_signed_in_patient_to_their_latest_program(

@@ -35,10 +35,14 @@ def test_red_flags_suppress_the_plan_and_the_program(case: dict[str, Any]) -> No
     plan = plan_for(assessment)
     assert plan["suppressed"] and plan["urgent_first"] and plan["notice"]
     assert plan["phase"] is None
-    # Until seen: the medicine screen's cautions only, never a painkiller suggested.
-    medication = [i["id"] for i in plan["medication"]["items"]]
-    assert medication[0] == "painkillers_until_seen"
-    assert not {"paracetamol_first", "nsaid_if_chosen", "nsaid_not_routine"} & set(medication)
+    # Until seen: the medicine screen's cautions only, never a painkiller suggested; after
+    # an emergency result no medicine screen at all (self-care 2026.12.11).
+    if plan["disposition"] == "emergency":
+        assert plan["medication"] is None
+    else:
+        medication = [i["id"] for i in plan["medication"]["items"]]
+        assert medication[0] == "painkillers_until_seen"
+        assert not {"paracetamol_first", "nsaid_if_chosen", "nsaid_not_routine"} & set(medication)
     assert [i["kind"] for i in plan["items"]] == ["safety"]
     program = program_for(assessment)
     assert program.suppressed and program.items == []

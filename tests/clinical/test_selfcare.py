@@ -346,10 +346,14 @@ def test_red_flags_suppress_self_care_and_exercises(
         assert program["items"] == []
         assert plan["urgent_first"][0] == f"Headline for {level}"
         assert plan["phase"] is None and plan["booking"] is None
-        # Until seen: no painkiller suggested, only the medicine screen's cautions.
-        medication = [i["id"] for i in plan["medication"]["items"]]
-        assert medication[0] == "painkillers_until_seen"
-        assert not {"paracetamol_first", "nsaid_if_chosen", "nsaid_not_routine"} & set(medication)
+        if level == "emergency":  # no medicine screen before emergency care (2026.12.11)
+            assert plan["medication"] is None
+        else:  # until seen: no painkiller suggested, only the medicine screen's cautions
+            medication = [i["id"] for i in plan["medication"]["items"]]
+            assert medication[0] == "painkillers_until_seen"
+            assert not {"paracetamol_first", "nsaid_if_chosen", "nsaid_not_routine"} & set(
+                medication
+            )
         assert "not a substitute" in plan["notice"]
         assert [i["kind"] for i in plan["items"]] == ["safety"]  # no exercise, ice or heat
         if level in ("emergency", "urgent"):

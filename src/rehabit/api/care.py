@@ -156,7 +156,8 @@ class SelfCarePlanOut(Schema):
         description="True after a red flag or an emergency/urgent result: the urgent advice "
         "comes first and the plan is for after that care. Its items, stage and recheck are "
         "then empty; ``medication`` still holds the painkiller safety until the person is "
-        "seen (the cautions and the questions left open), and suggests no painkiller."
+        "seen (the cautions and the questions left open), and suggests no painkiller; after "
+        "an emergency result it is null (no medicine questions before emergency care)."
     )
     urgent_first: list[str]
     notice: str | None

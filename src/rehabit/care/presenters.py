@@ -25,9 +25,11 @@ from rehabit.core.reviewed_text import tr
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
 
 
-def phase_label(phase: str | None) -> str:
-    """The stage's title from the self-care data, translated."""
-    titles = load_selfcare().stage_titles
+def phase_label(phase: str | None, *, child: bool = False) -> str:
+    """The stage's title from the self-care data, translated (``child``: as a child's
+    parent reads it, "Building back up: making your child's leg strong again")."""
+    data = load_selfcare()
+    titles = {**data.stage_titles, **(data.child_stage_titles if child else {})}
     return tr(titles[phase]) if phase in titles else ""
 
 
@@ -195,8 +197,18 @@ def _level_name(level: int, ladder: Mapping[str, str]) -> str:
     return tr(rules.level_name).format(level=level)
 
 
-def explain(template: str, params: Mapping[str, Any], from_level: int, to_level: int) -> str:
-    """A progression decision in the reader's language."""
+def explain(
+    template: str,
+    params: Mapping[str, Any],
+    from_level: int,
+    to_level: int,
+    *,
+    child: bool = False,
+) -> str:
+    """A progression decision in the reader's language (``child``: in a parent's words
+    about their child, also for a step stored with the adult's template)."""
+    if child:
+        template = load_progression().for_a_child(template)
     ladder = params.get("level_exercises") or {}
     values = {
         **params,
@@ -209,8 +221,8 @@ def explain(template: str, params: Mapping[str, Any], from_level: int, to_level:
         return template.format(**values)
 
 
-def explain_step(step: ProgressionStep) -> str:
-    return explain(step.template, step.params, step.from_level, step.to_level)
+def explain_step(step: ProgressionStep, *, child: bool = False) -> str:
+    return explain(step.template, step.params, step.from_level, step.to_level, child=child)
 
 
 def _when(moment: Any) -> str:
@@ -220,9 +232,20 @@ def _when(moment: Any) -> str:
     return format_when(moment)
 
 
-def _check_in_does(rule: str) -> str:
+def _check_in_does(rule: str, child: bool = False) -> str:
     """What the check-in of a logged session will do to the level, under the family's rule
     (``clinical.progression``: a hold never steps up, a flare always steps down)."""
+    if child and rule == "hold":
+        return _(
+            "Your child's physiotherapist holds this level, so it stays the same, or gets "
+            "easier if the exercise made your child's pain worse."
+        )
+    if child and rule == "with_therapist":
+        return _(
+            "Your child's physiotherapist decides when it gets harder: if it went well, they "
+            "are told your child may be ready; if it made your child's pain worse, it gets "
+            "easier."
+        )
     if rule == "hold":
         return _(
             "Your physiotherapist holds this level, so it stays the same, or gets easier if "
@@ -258,18 +281,25 @@ def check_in_question(logged_at: datetime, now: datetime) -> CheckInQuestion:
     return CheckInQuestion("now", morning)
 
 
-def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:
+def _logged_note(item: Any, logged: list[ExerciseSession], child: bool = False) -> str:
     """What the log says about a family no check-in has moved yet: the latest session and
     when its check-in opens (the level moves only after that check-in). The check-in opens
     ``CHECK_IN_AFTER`` after the session, which after a morning session is the same
     afternoon: the note gives the time, never "the next morning"."""
     latest = logged[0]
     count = len(logged)
-    text = ngettext(
-        "You have logged %(n)s session with this exercise, the latest on %(when)s.",
-        "You have logged %(n)s sessions with this exercise, the latest on %(when)s.",
-        count,
-    ) % {"n": count, "when": _when(latest.logged_at)}
+    if child:
+        text = ngettext(
+            "Your child's log has %(n)s session with this exercise, the latest on %(when)s.",
+            "Your child's log has %(n)s sessions with this exercise, the latest on %(when)s.",
+            count,
+        ) % {"n": count, "when": _when(latest.logged_at)}
+    else:
+        text = ngettext(
+            "You have logged %(n)s session with this exercise, the latest on %(when)s.",
+            "You have logged %(n)s sessions with this exercise, the latest on %(when)s.",
+            count,
+        ) % {"n": count, "when": _when(latest.logged_at)}
     if latest.checked_in_at is not None:
         return text
     from rehabit.care.services import check_in_opens_at
@@ -277,27 +307,29 @@ def _logged_note(item: Any, logged: list[ExerciseSession]) -> str:
     opens = _("You can tell us how it felt from %(opens)s, best after a night's sleep.") % {
         "opens": _when(check_in_opens_at(latest))
     }
-    return f"{text} {opens} {_check_in_does(item.rule)}"
+    return f"{text} {opens} {_check_in_does(item.rule, child)}"
 
 
-def explain_item(item: Any, sessions: Sequence[ExerciseSession] = ()) -> str:
+def explain_item(
+    item: Any, sessions: Sequence[ExerciseSession] = (), *, child: bool = False
+) -> str:
     """The latest decision for a program item; sessions logged since (newest first in
     ``sessions``) that still wait for their next-morning check-in are named, so the page
     never says "no session is logged yet" after one was."""
     logged = [s for s in sessions if item.family in s.families]
     step = item.latest_step
     if step is not None:
-        text = explain_step(step)
+        text = explain_step(step, child=child)
         pending = [s for s in logged if s.checked_in_at is None and s.logged_at > step.decided_at]
         if pending:
-            text += " " + _logged_note(item, pending)
+            text += " " + _logged_note(item, pending, child)
         return text
     if logged:
-        return _logged_note(item, logged)
+        return _logged_note(item, logged, child)
     decision = next_step([], item.level, item.levels, ceiling=item.max_pain)
     ladder = {str(lv): ex for lv, ex in item.ladder.items()}
     return explain(decision.template, {**decision.params, "level_exercises": ladder},
-                   decision.from_level, decision.to_level)  # fmt: skip
+                   decision.from_level, decision.to_level, child=child)  # fmt: skip
 
 
 # The progression core's sentences about a therapist's hold
@@ -310,6 +342,17 @@ PRESCRIPTION_STRINGS = (
     gettext_noop(
         "That went well. Your physiotherapist decides when you move on from {level_name}, "
         "and has been told that you may be ready."
+    ),
+)
+# The same for a child's parent (``PRESCRIPTION_MESSAGES_FOR_A_CHILD``).
+PRESCRIPTION_STRINGS_FOR_A_CHILD = (
+    gettext_noop(
+        "Your child's physiotherapist asked for your child to stay at {level_name} for now, "
+        "so it stays the same."
+    ),
+    gettext_noop(
+        "That went well. Your child's physiotherapist decides when your child moves on from "
+        "{level_name}, and has been told that your child may be ready."
     ),
 )
 

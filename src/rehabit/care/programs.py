@@ -39,7 +39,7 @@ from rehabit.clinical.program import (
     prescription_applies,
 )
 from rehabit.clinical.progression import ProgressionRule, ceiling_for
-from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes
+from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes, screens_medicines
 from rehabit.clinical.selfcare_file import load_selfcare
 from rehabit.clinical.selfcare_signs import WatchItem
 
@@ -88,7 +88,10 @@ def medication_answers(assessment: Any) -> dict[str, str]:
 
 
 def medication_questions(assessment: Any) -> tuple[ScreeningItem, ...]:
-    """The medicine safety questions the assessment's own answers do not settle."""
+    """The medicine safety questions the assessment's own answers do not settle; none with
+    an emergency result (the plan asks nothing about painkillers before emergency care)."""
+    if not screens_medicines(assessment.result):
+        return ()
     return screen(assessment.current_answers, None).questions
 
 

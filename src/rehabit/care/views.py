@@ -215,7 +215,7 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                 else _("Thank you. Your answer is saved."),
             )
             session = ExerciseSession.objects.get(pk=posted["session"])
-            anchor = "#advice" if advice_for(session, steps) else "#progress"
+            anchor = "#advice" if advice_for(session, steps, age=None) else "#progress"
             return redirect(reverse("care:program", args=[assessment.pk]) + anchor)
     care = program_for(assessment)
     context = _base_context(request, assessment)
@@ -234,6 +234,7 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
 
 def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any]:
     now = timezone.now()
+    child = is_child(assessment.answers.get("age"))  # a parent reads about their child
     sessions = list(sessions_of(assessment))
     adherence = weekly_adherence(
         [s.logged_at for s in sessions],
@@ -259,7 +260,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
             "item": item,
             "card": presenters.exercise_card(item.exercise),
             "dosage": presenters.dosage_lines(item.dosage),
-            "explanation": presenters.explain_item(item, sessions),
+            "explanation": presenters.explain_item(item, sessions, child=child),
             "book_pt": item.latest_step is not None and item.latest_step.action == "book_pt",
         }
         for item in care.items
@@ -268,7 +269,7 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
         **_advice_context(assessment, care, sessions, now),
         "care": care,
         "items": items,
-        "phase_label": presenters.phase_label(care.phase),
+        "phase_label": presenters.phase_label(care.phase, child=child),
         "adherence": adherence,
         "pending": pending,
         "log": [presenters.session_row(s) for s in sessions[:LOG_ROWS]],
@@ -289,7 +290,7 @@ def _advice_context(
         and latest.checked_in_at
         and now - latest.checked_in_at < ADVICE_SHOWN_FOR
     ):
-        advice = advice_for(latest)
+        advice = advice_for(latest, age=assessment.answers.get("age"))
     return {
         "advice": advice,
         "advice_urgent": urgent(advice),

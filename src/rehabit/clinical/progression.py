@@ -28,9 +28,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from string import Formatter
 from types import MappingProxyType
 from typing import Any, Literal
 
+from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 
 Morning = Literal["better", "same", "worse"]
@@ -61,6 +63,15 @@ PRESCRIPTION_MESSAGES: Mapping[str, str] = MappingProxyType(
         "so it stays the same.",
         "with_therapist": "That went well. Your physiotherapist decides when you move on "
         "from {level_name}, and has been told that you may be ready.",
+    }
+)
+# The same, as a child's parent reads them (a therapist's hold on a child's program).
+PRESCRIPTION_MESSAGES_FOR_A_CHILD: Mapping[str, str] = MappingProxyType(
+    {
+        "held": "Your child's physiotherapist asked for your child to stay at {level_name} "
+        "for now, so it stays the same.",
+        "with_therapist": "That went well. Your child's physiotherapist decides when your "
+        "child moves on from {level_name}, and has been told that your child may be ready.",
     }
 )
 
@@ -100,6 +111,15 @@ class ProgressionRules:
     messages: Mapping[str, str]
     level_name: str
     level_name_with_exercise: str
+    # Each message as a child's parent reads it (``messages_for_a_child``), by key, and
+    # every message template (the therapist's holds too) -> its child wording.
+    child_messages: Mapping[str, str]
+    child_templates: Mapping[str, str]
+
+    def for_a_child(self, template: str) -> str:
+        """A decision's message (its template, as given and as stored with a step) as a
+        child's parent reads it; a template without child wording is returned as it is."""
+        return self.child_templates.get(template, template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +170,14 @@ def parse_progression(raw: object) -> ProgressionRules:
         raise ProgressionDataError(f"progression: messages needs exactly {list(MESSAGE_KEYS)}")
     if not all(isinstance(m, str) and m.strip() for m in messages.values()):
         raise ProgressionDataError("progression: every message must be non-empty text")
+    child = raw.get("messages_for_a_child")
+    if not isinstance(child, Mapping) or set(child) != set(MESSAGE_KEYS):
+        raise ProgressionDataError(
+            f"progression: messages_for_a_child needs exactly {list(MESSAGE_KEYS)}"
+        )
+    _check_child_messages(messages, child)
+    child_messages = {k: str(v).strip() for k, v in child.items()}
+    _check_child_messages(PRESCRIPTION_MESSAGES, PRESCRIPTION_MESSAGES_FOR_A_CHILD)
     names = [raw.get("level_name"), raw.get("level_name_with_exercise")]
     if not all(isinstance(n, str) and "{level}" in n for n in names):
         raise ProgressionDataError("progression: level names must contain {level}")
@@ -161,10 +189,41 @@ def parse_progression(raw: object) -> ProgressionRules:
         messages=MappingProxyType({k: str(v).strip() for k, v in messages.items()}),
         level_name=str(names[0]),
         level_name_with_exercise=str(names[1]),
+        child_messages=MappingProxyType(child_messages),
+        child_templates=MappingProxyType(
+            {
+                **{str(messages[k]).strip(): child_messages[k] for k in MESSAGE_KEYS},
+                **{
+                    PRESCRIPTION_MESSAGES[k]: v
+                    for k, v in PRESCRIPTION_MESSAGES_FOR_A_CHILD.items()
+                },
+            }
+        ),
     )
     if rules.acute_strain_ceiling > rules.default_ceiling:
         raise ProgressionDataError("progression: the acute-strain ceiling must be the stricter")
     return rules
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def _check_child_messages(own: Mapping[str, object], child: Mapping[str, object]) -> None:
+    """A child's message says the same thing about the child: the same values in it
+    ({pain}, {to_name} ...), in a parent's words ("Your child's pain reached ..."), never
+    speaking to "you" as if the parent had done the exercise."""
+    for key, text in child.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ProgressionDataError(f"progression: messages_for_a_child.{key} is empty")
+        if _fields(text) != _fields(str(own[key])):
+            raise ProgressionDataError(
+                f"progression: messages_for_a_child.{key} must fill in the same values"
+            )
+        if speaks_to_the_patient(text):
+            raise ProgressionDataError(
+                f'progression: messages_for_a_child.{key} still speaks to "you"'
+            )
 
 
 @lru_cache(maxsize=1)

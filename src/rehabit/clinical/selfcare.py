@@ -30,7 +30,7 @@ from rehabit.clinical.selfcare_file import (
     Phase,
     load_selfcare,
 )
-from rehabit.clinical.selfcare_signs import WatchItem, uncovered
+from rehabit.clinical.selfcare_signs import WatchItem, not_yet_told, uncovered
 from rehabit.clinical.triage import within_two_days
 
 SUPPRESSING_LEVELS = frozenset({"emergency", "urgent"})
@@ -94,6 +94,22 @@ def is_suppressed(result: Mapping[str, Any]) -> bool:
     return disposition_level(result) in SUPPRESSING_LEVELS or bool(result.get("red_flags"))
 
 
+def screens_medicines(result: Mapping[str, Any]) -> bool:
+    """Whether the plan asks the medicine-safety questions and gives painkiller advice: not
+    with an emergency result. A person sent to emergency care now is not screened for home
+    painkillers first (the emergency team chooses pain relief); the plan shows the
+    emergency advice and keeping still. An urgent result still gets the screen's cautions
+    while the person waits (``until_seen_advice``)."""
+    return disposition_level(result) != "emergency"
+
+
+def fired_flags(result: Mapping[str, Any]) -> frozenset[str]:
+    """The ids of the red flags the result reports (the signs the person already told)."""
+    return frozenset(
+        str(f["id"]) for f in result.get("red_flags") or () if isinstance(f, Mapping) and "id" in f
+    )
+
+
 def likely_causes(result: Mapping[str, Any], threshold: float) -> tuple[str, ...]:
     """The most likely cause, then any other at ``threshold`` or more (most likely first)."""
     causes = [
@@ -147,7 +163,7 @@ def stage_for(framing: Framing, days: int | None, pain_now: object) -> tuple[Pha
     if phase == "loading" and isinstance(pain_now, int):
         if pain_now >= data.high_pain:
             phase, reason = "middle", "high_pain"
-        elif framing == "gradual" and pain_now >= data.gradual_settle_pain:
+        elif framing == "gradual" and pain_now > data.mild_pain_up_to:
             phase, reason = "middle", "gradual_settling"
     return phase, reason
 
@@ -180,18 +196,24 @@ def build_plan(
         if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
             item = data.suppressed_item_days
         age = answers.get("age")
-        watch = uncovered(
-            [
-                w.worded_for(age)
-                for w in data.watch_for
-                if (not now or w.level == "emergency") and w.for_age(age)
-            ]
+        watch = not_yet_told(
+            uncovered(
+                [
+                    w.worded_for(age)
+                    for w in data.watch_for
+                    if (not now or w.level == "emergency") and w.for_age(age)
+                ]
+            ),
+            fired_flags(result),
         )
         notice = (child and data.child_suppressed_notice) or data.suppressed_notice
+        # Emergency: no medicine screen at all (screens_medicines); urgent or a warning
+        # sign: the screen's cautions while the person waits, never a suggestion.
+        until_seen = until_seen_advice(answers, medication) if screens_medicines(result) else None
         return SelfCarePlan(
             data.version, level, True, days, causes, (data.worded(item, child),), watch,
             urgent_first=tuple(u for u in urgent if u), notice=notice,
-            medication=until_seen_advice(answers, medication),
+            medication=until_seen,
         )  # fmt: skip
     framing = framing_for(causes, answers, days)
     phase, reason = stage_for(framing, days, answers.get("pain_now"))
@@ -207,13 +229,16 @@ def build_plan(
         answers, medication, early_injury=framing == "acute" and phase == "early"
     )
     relief = pain_relief.items
-    watch = uncovered(
-        [
-            w.worded_for(answers.get("age"))
-            for w in data.watch_for
-            if (not w.conditions or not w.conditions.isdisjoint(causes))
-            and w.for_age(answers.get("age"))
-        ]
+    watch = not_yet_told(
+        uncovered(
+            [
+                w.worded_for(answers.get("age"))
+                for w in data.watch_for
+                if (not w.conditions or not w.conditions.isdisjoint(causes))
+                and w.for_age(answers.get("age"))
+            ]
+        ),
+        fired_flags(result),
     )
     titles = {**data.stage_titles, **(data.child_stage_titles if child else {})}
     reasons = {**data.stage_reasons, **(data.child_stage_reasons if child else {})}

@@ -1,7 +1,8 @@
 """Reading and checking ``data/selfcare.yaml``: the plan items with their selection rules,
 the stages and their wording, the notices, and a parent's wording about their child
-(``for_a_child``), each checked at load. The signs to watch for are read by
-``selfcare_signs``; the plan is built from this data by ``selfcare``. Pure: no Django.
+(``for_a_child``), each checked at load (the texts' checks in ``selfcare_checks``). The
+signs to watch for are read by ``selfcare_signs``; the plan is built from this data by
+``selfcare``. Pure: no Django.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
-from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import (
     PlanItem,
@@ -26,10 +26,12 @@ from rehabit.clinical.datafiles import (
 from rehabit.clinical.exercises import load_exercises
 from rehabit.clinical.questionnaire import load_questionnaire
 from rehabit.clinical.rules import Rule
+from rehabit.clinical.selfcare_checks import check_pain_numbers, check_plan_wording
 from rehabit.clinical.selfcare_signs import (
     WatchItem,
     check_covers,
     check_sign_wording,
+    check_told_by,
     watch_item,
 )
 
@@ -92,7 +94,10 @@ class SelfCareData:
     early_until_day: int
     middle_until_day: int
     high_pain: int
-    gradual_settle_pain: int
+    # Pain up to this (0-10) is mild: fine during activity (the plan's pain guide says "up to
+    # about N out of 10"), and resting pain above it is "still fairly strong" (pain that came
+    # on gradually stays in the middle stage). One threshold for both (checked at load).
+    mild_pain_up_to: int
     cause_threshold: float
     acute_conditions: frozenset[str]
     gradual_conditions: frozenset[str]
@@ -207,47 +212,6 @@ def stage_name(title: str) -> str:
     return title.split(":")[0].strip()
 
 
-def _check_plan_wording(
-    own: Sequence[tuple[str, PlanItem, PlanItem | None, bool]],
-    texts: Sequence[tuple[str, str, str | None]],
-) -> None:
-    """Refuse a text of the plan a child's parent can be shown (a stage title or reason,
-    a plan item's title, text or steps, the notice) that speaks to "you" without
-    ``for_a_child`` wording, the way a parent reads it about their child ("Raise your
-    child's leg when they rest"); child wording that still speaks to "you" without naming
-    the child; and child wording on an item a child is never shown (unused).
-
-    ``own``: (where, item, its child wording, whether a child can be shown it);
-    ``texts``: (where, text, its child wording)."""
-    for where, item, child, shown in own:
-        if not shown:
-            if child is not None:
-                raise SelfCareDataError(f"{where}: for_a_child, but a child is never shown it")
-            continue
-        for key in ("title", "text", "steps"):
-            mine, theirs = getattr(item, key), getattr(child, key) if child else None
-            said = " ".join(mine) if key == "steps" else mine
-            if speaks_to_the_patient(said) and (theirs is None or theirs == mine):
-                raise SelfCareDataError(
-                    f'{where}: its {key} speaks to "you", and a child\'s parent can be shown '
-                    f"it: give for_a_child.{key}, the wording a parent reads about their child"
-                )
-            if theirs is not None and theirs != mine:
-                told = " ".join(theirs) if key == "steps" else str(theirs)
-                if speaks_to_the_patient(told):
-                    raise SelfCareDataError(
-                        f'{where}: for_a_child.{key} still speaks to "you" without the child'
-                    )
-    for where, text, child_text in texts:
-        if child_text is None and speaks_to_the_patient(text):
-            raise SelfCareDataError(
-                f'{where}: speaks to "you", and a child\'s parent can be shown it: give its '
-                "for_a_child wording, the wording a parent reads about their child"
-            )
-        if child_text is not None and speaks_to_the_patient(child_text):
-            raise SelfCareDataError(f'{where}: its for_a_child still speaks to "you"')
-
-
 def _child_texts(
     raw: object, known: Sequence[str], where: str, own: Mapping[str, str]
 ) -> dict[str, str]:
@@ -265,6 +229,17 @@ def _child_texts(
     return out
 
 
+def _flag_levels() -> dict[str, str]:
+    """Red flag id -> its disposition level, from red_flags.yaml (for ``told_by``)."""
+    raw = load_yaml("red_flags.yaml")
+    flags = raw.get("red_flags") if isinstance(raw, Mapping) else None
+    return {
+        str(f["id"]): str(f.get("disposition"))
+        for f in flags or ()
+        if isinstance(f, Mapping) and "id" in f
+    }
+
+
 def _unique(ids: Sequence[str], where: str) -> None:
     if len(set(ids)) != len(ids):
         raise SelfCareDataError(f"{where}: duplicate ids")
@@ -280,13 +255,13 @@ def parse_selfcare(data: object) -> SelfCareData:
         raise SelfCareDataError("selfcare: needs 'stages' and 'framing'")
     cited(stages, "stages", SelfCareDataError)
     cited(framing, "framing", SelfCareDataError)
-    keys = ("early_until_day", "middle_until_day", "high_pain", "gradual_settle_pain")
+    keys = ("early_until_day", "middle_until_day", "high_pain", "mild_pain_up_to")
     early, middle, high, settle = (stages.get(k) for k in keys)
     threshold = stages.get("cause_threshold")
     if not (isinstance(early, int) and isinstance(middle, int) and 0 <= early < middle):
         raise SelfCareDataError("stages: need whole days 0 <= early_until_day < middle_until_day")
-    if not (isinstance(high, int) and isinstance(settle, int) and 0 < settle <= high <= 10):
-        raise SelfCareDataError("stages: need 1 <= gradual_settle_pain <= high_pain <= 10")
+    if not (isinstance(high, int) and isinstance(settle, int) and 0 < settle < high <= 10):
+        raise SelfCareDataError("stages: need 1 <= mild_pain_up_to < high_pain <= 10")
     if not (isinstance(threshold, int | float) and 0 < threshold < 1):
         raise SelfCareDataError("stages: cause_threshold must be between 0 and 1")
     onset_labels = load_questionnaire().questions["onset"].labels
@@ -305,6 +280,7 @@ def parse_selfcare(data: object) -> SelfCareData:
     _unique([i.item.id for i in items], "items")
     _unique([w.id for w in watch], "watch_for")
     check_covers(watch, SelfCareDataError)
+    check_told_by(watch, _flag_levels(), SelfCareDataError)
     check_sign_wording(watch, SelfCareDataError)
     suppressed, recheck = data.get("suppressed"), data.get("recheck")
     booked = data.get("recheck_booked")
@@ -355,20 +331,22 @@ def parse_selfcare(data: object) -> SelfCareData:
             raise SelfCareDataError(f"{where}: unknown keys")
         worded.append((where, plain[where], _child_item(raw, plain[where], where), True))
     _unique([item.id for _, item, _, _ in worded], "plan items")
-    _check_plan_wording(
+    check_pain_numbers(worded, settle, SelfCareDataError)
+    check_plan_wording(
         worded,
         [
             *((f"stage_titles.{k}", t, child_titles.get(k)) for k, t in stage_titles.items()),
             *((f"stage_reasons.{k}", t, child_reasons.get(k)) for k, t in stage_reasons.items()),
             ("suppressed.notice", notice, child_notice),
         ],
+        SelfCareDataError,
     )
     return SelfCareData(
         version=data["version"],
         early_until_day=early,
         middle_until_day=middle,
         high_pain=high,
-        gradual_settle_pain=settle,
+        mild_pain_up_to=settle,
         cause_threshold=float(threshold),
         acute_conditions=_ids(framing.get("acute_conditions"), "framing", conditions),
         gradual_conditions=_ids(framing.get("gradual_conditions"), "framing", conditions),

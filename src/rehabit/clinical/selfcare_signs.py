@@ -16,7 +16,7 @@ from rehabit.clinical.levels import LEVELS, RANK
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _WATCH_KEYS = frozenset(
-    {"id", "sign", "action", "level", "conditions", "ages", "covers", "for_a_child"}
+    {"id", "sign", "action", "level", "conditions", "ages", "covers", "told_by", "for_a_child"}
     | {"source", "expert"}
 )
 _WATCH_CHILD_KEYS = frozenset({"sign", "action"})
@@ -35,6 +35,11 @@ class WatchItem:
     # child's fever covers the adult's fever): a plan that shows this one does not also
     # show them. Checked at load (``check_covers``).
     covers: tuple[str, ...] = ()
+    # The red flags that say this sign (``told_by`` in the data): when one of them fired, the
+    # person has the sign now and the plan does not list it as one to look out for. Each
+    # flag is at least as urgent as the sign, so the advice already given covers what the
+    # sign would ask (checked at load, ``check_told_by``).
+    told_by: frozenset[str] = frozenset()
     source: str | None = None
     expert: str | None = None
     # A parent's wording about their child (``for_a_child`` in the data), for a sign shown
@@ -73,6 +78,9 @@ def watch_item(
     covers = raw.get("covers") or []
     if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
         raise error(f"{where}: covers must be a list of watch_for ids")
+    told = [] if raw.get("told_by") is None else raw["told_by"]
+    if not isinstance(told, list) or not all(isinstance(f, str) for f in told):
+        raise error(f"{where}: told_by must be a list of red flag ids")
     child = raw.get("for_a_child") or {}
     if not isinstance(child, Mapping) or set(child) - _WATCH_CHILD_KEYS:
         raise error(f"{where}: for_a_child is a mapping with sign, action or both")
@@ -90,6 +98,7 @@ def watch_item(
         conditions=frozenset(named),
         ages=None if raw.get("ages") is None else str(raw["ages"]),
         covers=tuple(covers),
+        told_by=frozenset(told),
         source=source,
         expert=expert,
         child_sign=text_field(child, "sign", f"{where}.for_a_child", error)
@@ -126,6 +135,20 @@ def check_sign_wording(watch: Sequence[WatchItem], error: type[ValueError]) -> N
                 )
 
 
+def check_told_by(
+    watch: Sequence[WatchItem], flags: Mapping[str, str], error: type[ValueError]
+) -> None:
+    """Each sign's ``told_by`` names known red flags (``flags``: id -> disposition level),
+    each at least as urgent as the sign: leaving the sign out when one fired loses nothing,
+    the advice already given is at least what the sign would ask."""
+    for item in watch:
+        for flag in sorted(item.told_by):
+            if flag not in flags:
+                raise error(f"watch_for {item.id!r}: told_by names an unknown red flag {flag!r}")
+            if RANK.get(flags[flag], 0) < RANK[item.level]:
+                raise error(f"watch_for {item.id!r}: told_by {flag!r} is less urgent than the sign")
+
+
 def check_covers(watch: Sequence[WatchItem], error: type[ValueError]) -> None:
     """A sign may cover (stand in for) another only where showing it alone loses nothing:
     it is for one age group (``ages``) and the covered sign is shown to that group too; it
@@ -153,6 +176,15 @@ def check_covers(watch: Sequence[WatchItem], error: type[ValueError]) -> None:
                 raise error(f"{where}: covers {cid!r}, shown with other causes")
             if covered.covers:
                 raise error(f"{where}: covers {cid!r}, which covers others")
+
+
+def not_yet_told(watch: Sequence[WatchItem], fired: frozenset[str]) -> tuple[WatchItem, ...]:
+    """The signs shown, less those the person has already told (a red flag in a sign's
+    ``told_by`` fired): a sign they have now is the reason for the advice at the top, not
+    something to look out for. Applied after ``uncovered``, so that a sign covered by one
+    already told stays hidden too (the covering sign is at least as urgent, and the advice
+    already given is at least that: checked at load)."""
+    return tuple(w for w in watch if w.told_by.isdisjoint(fired))
 
 
 def uncovered(watch: Sequence[WatchItem]) -> tuple[WatchItem, ...]:
