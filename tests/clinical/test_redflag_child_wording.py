@@ -1,15 +1,18 @@
-"""Warning signs speak to a parent about their child (red_flags.yaml 2026.12.9).
+"""Warning signs speak to a parent about their child (red_flags.yaml 2026.12.9, 2026.12.11).
 
 A parent answers for a child aged 5 to 15. A flag that can fire for a child and says
 "you" carries ``for_a_child`` wording ("Your child has a fever or seems unwell, and their
 leg or foot is getting weaker."; "Take your child to the emergency department now ..."),
 and so does each such case of its rule; the engine picks it when the age is under 16;
-the loader refuses a flag that lacks it (redflags.check_child_wording).
+the loader refuses a flag that lacks it (redflags.check_child_wording). Since 2026.12.11 the
+same holds for a label about "a child" or "the child" ("A child has a fever ..."), and for
+an advice about "the child": a parent reads "Your child has a fever ...".
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -50,10 +53,11 @@ def _parse(data: Any) -> Any:
     return parse_red_flags(data, QUESTIONNAIRE, conditions, serious)
 
 
-def test_the_data_file_is_version_2026_12_10() -> None:
+def test_the_data_file_is_version_2026_12_11() -> None:
     # 2026.12.9 gave a child's wording; 2026.12.10 a child's fever with a leg they will not
-    # stand or walk on covers their limp with a fever.
-    assert RAW["version"] == "2026.12.10"
+    # stand or walk on covers their limp with a fever; 2026.12.11 the child-only flags say
+    # "your child", not "a child".
+    assert RAW["version"] == "2026.12.11"
 
 
 def test_the_brief_s_example_is_worded_for_a_child() -> None:
@@ -129,11 +133,43 @@ def test_a_flag_that_cannot_fire_for_a_child_has_no_child_wording() -> None:
             ),
             "can never fire for a child",
         ),
-        (  # already about the child
-            lambda d: _flag(d, "child_back_pain").update(
-                for_a_child={"label": "Your child is under 12 and has back pain."}
+        (  # about "a child", not the parent's own (2026.12.11)
+            lambda d: _flag(d, "child_back_pain").pop("for_a_child"),
+            r"'child_back_pain': its label speaks of \"A child\", and it can fire for a "
+            r"child: give for_a_child\.label",
+        ),
+        (
+            lambda d: _flag(d, "child_fever_cannot_stand")["for_a_child"].pop("label_unsure"),
+            r"'child_fever_cannot_stand': its label_unsure speaks of \"A child\"",
+        ),
+        (  # its advice says "the child"
+            lambda d: _flag(d, "child_fever_cannot_stand")["for_a_child"].pop("advice"),
+            r"'child_fever_cannot_stand': its advice speaks of \"the child\".*for_a_child\.advice",
+        ),
+        (  # the phone walk's case
+            lambda d: _case(d, "child_fever_cannot_stand", [("all", 2), ("any", 1)]).pop(
+                "for_a_child"
             ),
-            'its label does not speak to "you"',
+            r"'child_fever_cannot_stand'\.rule\.all\[2\]\.any\[1\]: its label speaks of "
+            r"\"A child\"",
+        ),
+        (  # "You are not sure whether a child can walk ..."
+            lambda d: _case(d, "child_limp_without_injury", [("all", 4), ("any", 0)])[
+                "for_a_child"
+            ].pop("label_unsure"),
+            r"any\[0\]: its label_unsure speaks of \"a child\"",
+        ),
+        (  # a child's wording about "a child" is no better
+            lambda d: _flag(d, "child_night_pain")["for_a_child"].update(
+                label="A child's pain is there all the time."
+            ),
+            r"'child_night_pain': for_a_child\.label speaks of \"a child\" or \"the child\"",
+        ),
+        (  # neither "you" nor a child: nothing to reword
+            lambda d: _flag(d, "fever").update(
+                for_a_child={**_flag(d, "fever")["for_a_child"], "advice": "Your child: x."}
+            ),
+            'its advice does not speak to "you" or of a child',
         ),
         (
             lambda d: _flag(d, "sudden_severe_weakness")["for_a_child"].update(
@@ -178,6 +214,137 @@ def test_a_flag_that_needs_child_wording_is_named_with_what_to_give() -> None:
         "all": [{"q": "age", "gte": 16}, data["red_flags"][-1]["rule"]]
     }
     assert any(f.id == "new_sign" for f in _parse(data))
+
+
+# The flags that fire only for a child or a young person, and speak of "a child".
+CHILD_ONLY = (
+    "child_under_5",
+    "child_fever_cannot_stand",
+    "child_limp_with_fever",
+    "child_limp_without_injury",
+    "child_night_pain",
+    "child_hip_limp",
+    "child_lasting_pain",
+    "child_back_pain",
+    "growing_lump_young",
+)
+A_CHILD = re.compile(r"\b(?:a|the) child\b", re.IGNORECASE)
+
+
+def test_no_label_a_parent_reads_speaks_of_a_child_not_theirs() -> None:
+    """Every label (and each case's) as a parent is told it, for every flag that can fire
+    for a child, is about their child: never "A child has ..." or "the child"."""
+    told = 0
+    for flag in FLAGS:
+        if not QUESTIONNAIRE.can_apply_to_a_child(_flag(RAW, flag.id)["rule"]):
+            continue
+        texts = [flag.child_label or flag.label, flag.child_advice or flag.advice]
+        if flag.label_unsure is not None:
+            texts.append(flag.child_label_unsure or flag.label_unsure)
+        for case in flag.branches:
+            texts.append(case.told(unsure=False, child=True))
+            if case.label_unsure is not None:
+                texts.append(case.told(unsure=True, child=True))
+        for text in texts:
+            told += 1
+            assert not A_CHILD.search(text) or text in (flag.advice, flag.child_advice), text
+            assert "the child" not in text.lower(), (flag.id, text)
+    assert told > 150
+
+
+@pytest.mark.parametrize("flag_id", CHILD_ONLY)
+def test_every_child_only_flag_says_your_child_to_a_9_year_old_s_parent(flag_id: str) -> None:
+    flag = BY_ID[flag_id]
+    assert flag.child_label is not None
+    assert (flag.child_label_unsure is None) == (flag.label_unsure is None)
+    texts = [flag.child_label, flag.child_label_unsure]
+    for case in flag.branches:
+        texts.append(case.told(unsure=False, child=True))
+        if case.label_unsure is not None:
+            texts.append(case.told(unsure=True, child=True))
+    for text in filter(None, texts):
+        assert "your child" in text.lower(), (flag_id, text)
+        assert not A_CHILD.search(text), (flag_id, text)
+    # The flag's own words (the therapist's intake, the API) stay as they were.
+    assert A_CHILD.search(flag.label), flag.label
+    # Its advice speaks to the parent about their child.
+    advice = flag.child_advice or flag.advice
+    assert "your child" in advice.lower() and "the child" not in advice.lower(), advice
+
+
+def _nine(**answers: Any) -> dict[str, Any]:
+    """A 9-year-old's answers, given by a parent (thigh and knee pain for two days, no
+    injury), with ``answers`` over them."""
+    base = {
+        "age": 9, "sex": "male", "location": ["front_thigh_knee"], "side": "right",
+        "days_since_onset": 2, "onset": "no_clear_reason", "pain_now": 5,
+    }  # fmt: skip
+    return person(**{**base, **answers})
+
+
+@pytest.mark.parametrize(
+    ("answers", "flag_id", "label"),
+    [
+        (  # the phone walk
+            _nine(fever="yes", bear_weight="yes", walk_test="could_not"),
+            "child_fever_cannot_stand",
+            "Your child has a fever or seems unwell, and could not walk 10 steps.",
+        ),
+        (
+            _nine(fever="not_sure", bear_weight="yes", walk_test="could_not"),
+            "child_fever_cannot_stand",
+            "Your child may have a fever or seem unwell (you are not sure), and could not walk "
+            "10 steps.",
+        ),
+        (
+            _nine(fever="yes", bear_weight="no"),
+            "child_fever_cannot_stand",
+            "Your child has a fever or seems unwell, and cannot stand on the leg and take a few "
+            "steps.",
+        ),
+        (
+            _nine(fever="yes", bear_weight="limping", walk_test="limp"),
+            "child_limp_with_fever",
+            "Your child cannot walk normally on the leg, and has a fever or seems unwell.",
+        ),
+        (
+            _nine(fever="not_sure", bear_weight="yes", walk_test="limp"),
+            "child_limp_with_fever",
+            "Your child limped when walking 10 steps, and you are not sure whether they have a "
+            "fever or seem unwell.",
+        ),
+        (
+            _nine(bear_weight="yes", walk_test="limp"),
+            "child_limp_without_injury",
+            "Your child could not walk 10 steps normally, with pain that began in the last four "
+            "weeks without an injury to explain it.",
+        ),
+        (
+            _nine(bear_weight="not_sure"),
+            "child_limp_without_injury",
+            "You are not sure whether your child can walk normally on the leg, with pain that "
+            "began in the last four weeks without an injury to explain it.",
+        ),
+        (
+            _nine(location=["lower_back"]),
+            "child_back_pain",
+            "Your child has back pain without an injury.",
+        ),
+        (
+            _nine(days_since_onset=20),
+            "child_lasting_pain",
+            "Your child has had pain without an injury for more than two weeks.",
+        ),
+    ],
+)
+def test_a_9_year_old_s_parent_reads_your_child_in_the_result(
+    answers: dict[str, Any], flag_id: str, label: str
+) -> None:
+    told = {f.id: f for f in screen_as_told(FLAGS, answers)}
+    assert told[flag_id].label == label
+    assert label in assess(answers).disposition.reasons
+    # The same answers at 40 never fire a child's flag.
+    assert flag_id not in {f.id for f in screen_as_told(FLAGS, {**answers, "age": 40})}
 
 
 CHILD_FEVER = person(

@@ -37,8 +37,18 @@ _KEYS = frozenset(
     }
 )
 CHILD_KEYS = frozenset({"label", "label_unsure", "advice"})
-# A text that speaks of a child ("A child has ...", "Take your child ...") is already
-# written for the parent: its "you" is the parent, not the patient.
+# A text that speaks of a child ("A child has ...", "Take your child ...") does not speak
+# to the patient: its "you" is the parent. But a label that speaks of "a child" or "the
+# child" is not yet the parent's words about THEIR child (a phone walk, a parent of a
+# 9-year-old: "A child has a fever or seems unwell, and could not walk 10 steps."): one a
+# parent can be shown needs for_a_child wording ("Your child has a fever ..."), and so does
+# an advice that says "the child" (2026.12.11).
+_A_CHILD_IN_A_LABEL = re.compile(r"\b(?:a|the) child\b", re.IGNORECASE)
+_THE_CHILD = re.compile(r"\bthe child\b", re.IGNORECASE)
+_ABOUT_A_CHILD = {"label": _A_CHILD_IN_A_LABEL, "label_unsure": _A_CHILD_IN_A_LABEL}
+# A text that may carry a child's wording though it needs none: about a child or a young
+# person ("Someone under 25 has a lump ...", "hurts in a child ...").
+_ABOUT_THE_YOUNG = re.compile(r"\bchild(?:ren)?\b|\bsomeone under\b", re.IGNORECASE)
 UNSURE = "not_sure"
 # How soon a flag's own advice says to see a doctor: for an urgent flag "today" (the
 # urgent level's headline) or "two_days" (its advice says "today or tomorrow" or "within a
@@ -275,13 +285,16 @@ def _child_wording(raw: Mapping[str, object], where: str) -> dict[str, str]:
 def check_child_wording(flag: RedFlag, rule: object, questionnaire: Questionnaire) -> None:
     """Refuse a flag that can fire for a child (its rule is not ruled out by an age of 16
     or more, or by a question a child is never shown) whose label, label_unsure or advice
-    speaks to the patient as "you" without ``for_a_child`` wording; and the same for each
-    case of its rule (``for_a_child`` label and label_unsure on the case). A child's
-    parent reads the flag: "Your child has a fever ...", "Take your child to ...". Child
-    wording on a flag or case that can never fire for a child is refused too (unused)."""
+    speaks to the patient as "you", or whose label or label_unsure speaks of "a child" or
+    "the child" ("A child has a fever ...") or whose advice of "the child", without
+    ``for_a_child`` wording; and the same for each case of its rule (``for_a_child`` label
+    and label_unsure on the case). A child's parent reads the flag about their own child:
+    "Your child has a fever ...", "Take your child to ...". Child wording on a flag or case
+    that can never fire for a child is refused too (unused), and so is child wording that
+    itself speaks of "a child" or "the child" instead of the parent's child."""
     where = f"red flag {flag.id!r}"
     hint = (
-        'speaks to "you", and it can fire for a child: give for_a_child.{key}, the '
+        "{says}, and it can fire for a child: give for_a_child.{key}, the "
         "wording a parent reads about their child"
     )
     fires = not isinstance(rule, Mapping) or questionnaire.can_apply_to_a_child(rule)
@@ -314,16 +327,26 @@ def _check_texts(
     hint: str,
 ) -> None:
     for key, text in own.items():
+        of_a_child = _ABOUT_A_CHILD.get(key, _THE_CHILD).search(text or "")
         if not fires:
             if child[key] is not None:
                 raise RedFlagError(
                     f"{where}: for_a_child.{key} is given, but it can never fire for a child"
                 )
-        elif speaks_to_the_patient(text) and child[key] is None:
-            raise RedFlagError(f"{where}: its {key} {hint.format(key=key)}")
-        elif child[key] is not None and not speaks_to_the_patient(text):
+        elif child[key] is None and (speaks_to_the_patient(text) or of_a_child):
+            says = f'speaks of "{of_a_child.group(0)}"' if of_a_child else 'speaks to "you"'
+            raise RedFlagError(f"{where}: its {key} {hint.format(key=key, says=says)}")
+        elif child[key] is not None and not (
+            speaks_to_the_patient(text) or _ABOUT_THE_YOUNG.search(text or "")
+        ):
             raise RedFlagError(
-                f'{where}: for_a_child.{key} is given, but its {key} does not speak to "you"'
+                f'{where}: for_a_child.{key} is given, but its {key} does not speak to "you" '
+                "or of a child"
+            )
+        elif _ABOUT_A_CHILD.get(key, _THE_CHILD).search(child[key] or ""):
+            raise RedFlagError(
+                f'{where}: for_a_child.{key} speaks of "a child" or "the child": say '
+                '"your child" (the parent reads it about their own)'
             )
 
 
