@@ -116,6 +116,8 @@ def phone_in_new_york(browser: Any) -> Iterator[Any]:
 def test_a_signed_out_visitor_sees_times_in_their_own_zone(
     phone_in_new_york: Any, live_server: Any
 ) -> None:
+    from django.utils import translation
+
     from rehabit.core.timefmt import format_when
     from tests.care.helpers import make_assessment
 
@@ -123,7 +125,10 @@ def test_a_signed_out_visitor_sees_times_in_their_own_zone(
     assessment = make_assessment()
     page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
     page.wait_for_url("**?tz=America%2FNew_York")  # the browser told us its zone once
-    when = format_when(assessment.created_at, "America/New_York")
+    # The phone says en-US: American English, whose clock is the 12-hour one ("4:30 AM").
+    with translation.override("en-us"):
+        when = format_when(assessment.created_at, "America/New_York")
+    assert " AM (EST" in when or " PM (EST" in when, when
     assert page.get_by_text(f"Assessment of {when}.").is_visible()
     assert "(UTC)" not in page.locator("main").inner_text()
     # The next page, without asking again.
