@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from rehabit.assessments.models import Assessment
-from rehabit.clinical import triage
+from rehabit.clinical import triage_words
 from rehabit.clinical.child_wording import speaks_to_you
 from tests.support import answers_for, completed, walk_pages
 
@@ -95,9 +95,9 @@ def _assessment(url: str) -> Assessment:
 
 # Each level a child's answers reach, with the headline a parent reads.
 CASES = [
-    ("emergency", {}, triage.CHILD_HEADLINES["emergency"]),
+    ("emergency", {}, triage_words.CHILD_HEADLINES["emergency"]),
     ("urgent", {}, "Have your child seen by a doctor today"),
-    ("soon", {}, triage.CHILD_HEADLINES["soon"]),
+    ("soon", {}, triage_words.CHILD_HEADLINES["soon"]),
     ("self_care", {}, "Your child can start with self-care at home"),
 ]
 
@@ -128,8 +128,8 @@ def test_a_child_s_soon_result_gives_the_limp_and_the_pain_about_the_child(clien
     for text in (
         "Your child limps when they walk.",
         "Your child's pain is 6 out of 10.",
-        triage.CHILD_SAFETY_NET_SAME_DAY,
-        triage.CHILD_RECHECK_SOON_ACUTE,
+        triage_words.CHILD_SAFETY_NET_SAME_DAY,
+        triage_words.CHILD_RECHECK_SOON_ACUTE,
     ):
         assert escape(text) in page, text
     for text in ("You limp when you walk.", "Your pain is 6 out of 10.", "you get a fever"):
@@ -144,16 +144,17 @@ def test_an_adult_s_result_is_unchanged(client: Client, level: str) -> None:
     disposition = saved.result["disposition"]
     headline = disposition["headline"]
     assert headline in (
-        triage.HEADLINES[level],
-        triage.SOON_DOCTOR,
-        triage.SOON_DOCTOR_DAYS,
-        triage.URGENT_DAYS,
+        triage_words.HEADLINES[level],
+        triage_words.SOON_DOCTOR,
+        triage_words.SOON_DOCTOR_DAYS,
+        triage_words.URGENT_DAYS,
     )
     advice = disposition["advice"]
     # The level's action, or a warning sign's own advice in its place followed by what the
-    # action adds (triage.ACTION_REST): in the person's own words either way.
-    assert advice[0] in (*triage.ACTIONS.values(), triage.URGENT_DAYS_ACTION) or any(
-        line in advice for line in (*triage.ACTION_REST.values(), triage.URGENT_DAYS_REST)
+    # action adds (triage_words.ACTION_REST): in the person's own words either way.
+    assert advice[0] in (*triage_words.ACTIONS.values(), triage_words.URGENT_DAYS_ACTION) or any(
+        line in advice
+        for line in (*triage_words.ACTION_REST.values(), triage_words.URGENT_DAYS_REST)
     )
     page = client.get(url).content.decode()
     assert escape(headline) in page and NOTE not in page
@@ -183,14 +184,14 @@ def test_a_child_s_result_stored_before_triage_spoke_of_the_child_keeps_the_note
     url = walk_pages(client, completed({**answers_for("urgent"), "age": 9}))
     saved = _assessment(url)
     result = saved.result
-    adult = {**result["disposition"], "headline": triage.HEADLINES["urgent"]}
-    adult["advice"] = [triage.ACTIONS["urgent"], *adult["advice"][1:]]
+    adult = {**result["disposition"], "headline": triage_words.HEADLINES["urgent"]}
+    adult["advice"] = [triage_words.ACTIONS["urgent"], *adult["advice"][1:]]
     saved.result = {**result, "disposition": adult}
     saved.save()
     for page_url in (url, url + "print/"):
         page = client.get(page_url).content.decode()
         assert NOTE in page, page_url
-        assert escape(triage.HEADLINES["urgent"]) in page, page_url
+        assert escape(triage_words.HEADLINES["urgent"]) in page, page_url
         # Shown as stored, the action beside the sign's own advice as it was then.
         for line in adult["advice"]:
             assert escape(line) in page, (page_url, line)
@@ -208,7 +209,7 @@ def test_the_emergency_action_names_no_number_beside_the_local_call_button(
     assert found is not None
     section = found.group(0)
     assert 'href="tel:15"' in section and "Call 15" in section
-    words = triage.CHILD_WORDS if age < 16 else triage.ADULT_WORDS
+    words = triage_words.CHILD_WORDS if age < 16 else triage_words.ADULT_WORDS
     # The level's action, where it is shown (a sign's own advice at the level stands in its
     # place: presenters.top_box), says "your emergency number"; nothing names another's.
     assert "Call your emergency number now" in words.actions["emergency"]

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from rehabit.assessments.models import Assessment
-from rehabit.clinical import triage
+from rehabit.clinical import triage_words
 from rehabit.clinical.engine import load_model
 from tests.support import answers_for, completed, walk_pages
 
@@ -77,7 +77,7 @@ def test_each_warning_sign_and_each_action_is_said_once(
     told = {f["id"]: f for f in result["red_flags"]}
     assert set(flag_ids) <= set(told)
     child = age < 16
-    words = triage.CHILD_WORDS if child else triage.ADULT_WORDS
+    words = triage_words.CHILD_WORDS if child else triage_words.ADULT_WORDS
     action = words.actions[level]
     # Stored: the sign's own advice in the action's place, then what the action adds.
     own = [told[f]["advice"] for f in flag_ids]
@@ -137,7 +137,7 @@ def test_without_a_sign_of_the_level_the_action_stays(client: Client) -> None:
 @pytest.mark.parametrize(
     "older",
     [
-        triage.ACTIONS["emergency"],  # stored before 2026-12-07: the action beside the sign's
+        triage_words.ACTIONS["emergency"],  # stored before 2026-12-07: the action beside the sign's
         "Call 999, 112 or 911 now, or go to the nearest emergency department.",  # and older
     ],
 )
@@ -147,7 +147,7 @@ def test_a_stored_result_shows_its_advice_as_stored(client: Client, older: str) 
     url, saved = _result(client, 40, EMERGENCY)
     result = saved.result
     stored = result["disposition"]["advice"]
-    rest = triage.ACTION_REST["emergency"]
+    rest = triage_words.ACTION_REST["emergency"]
     advice = [older, *(line for line in stored if line != rest)]
     saved.result = {**result, "disposition": {**result["disposition"], "advice": advice}}
     saved.save()

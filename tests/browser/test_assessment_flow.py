@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from rehabit.assessments import wizard
-from rehabit.clinical import load_questionnaire, triage
+from rehabit.clinical import load_questionnaire, triage_words
 from rehabit.education.content import load_condition_pages
 from tests.browser.axe import assert_accessible, assert_fits_phone_width, strict_violations
 from tests.support import answers_for, completed, guided_case, page_of, vignette_for
@@ -303,7 +303,7 @@ def test_a_warning_sign_is_read_once_beside_the_action_on_a_phone(
     for flag in result["red_flags"]:
         if flag["disposition"] == level:  # its advice, once, in the action's place
             assert main_text.count(flag["advice"]) == 1
-    words = triage.CHILD_WORDS if age < 16 else triage.ADULT_WORDS
+    words = triage_words.CHILD_WORDS if age < 16 else triage_words.ADULT_WORDS
     assert words.actions[level] not in main_text
     if level == "emergency":
         assert top.locator("a.call-button").is_visible()

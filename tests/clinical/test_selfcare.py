@@ -370,7 +370,7 @@ def test_red_flags_suppress_self_care_and_exercises(
 def test_urgent_today_or_tomorrow_spares_the_leg_instead_of_keeping_it_still() -> None:
     # A suspected stress fracture or torn-off tendon: seen within a day or two, and two days
     # of keeping the leg still would do harm; a same-day urgent result keeps still.
-    from rehabit.clinical.triage import URGENT_DAYS
+    from rehabit.clinical.triage_words import URGENT_DAYS
 
     days = result_for("urgent")
     days["disposition"]["headline"] = URGENT_DAYS

@@ -12,7 +12,8 @@ from rehabit.clinical.conditions import ConditionError, load_conditions, parse_c
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
 from rehabit.clinical.redflags import load_red_flags
-from rehabit.clinical.triage import (
+from rehabit.clinical.triage import RankedCause, decide, most_urgent, severity
+from rehabit.clinical.triage_words import (
     ACTION_REST,
     ACTIONS,
     CHILD_WORDS,
@@ -25,10 +26,6 @@ from rehabit.clinical.triage import (
     URGENT_DAYS,
     URGENT_DAYS_ACTION,
     URGENT_DAYS_REST,
-    RankedCause,
-    decide,
-    most_urgent,
-    severity,
 )
 
 CONDITIONS = load_conditions()
@@ -125,7 +122,7 @@ def test_the_headline_gives_a_day_or_two_when_every_urgent_reason_does() -> None
     assert result.level == "urgent"
     assert result.headline == URGENT_DAYS == "See a doctor today or tomorrow"
     # The sign's advice ("See a doctor within a day or two ...") stands in the action, and
-    # what the action adds follows it (triage.URGENT_DAYS_REST).
+    # what the action adds follows it (triage_words.URGENT_DAYS_REST).
     assert result.advice[:2] == (avulsion.advice, URGENT_DAYS_REST)
     assert URGENT_DAYS_ACTION not in result.advice
     assert ACTIONS["urgent"] not in result.advice  # "if you cannot be seen today ..."

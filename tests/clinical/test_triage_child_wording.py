@@ -17,18 +17,15 @@ from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.redflags import load_red_flags
 from rehabit.clinical.result_codes import build_texts
-from rehabit.clinical.triage import (
+from rehabit.clinical.triage import RankedCause, decide, severity, within_two_days
+from rehabit.clinical.triage_words import (
     ADULT_WORDS,
     BEST_FIT,
     CHILD_WORDS,
     NOT_A_DIAGNOSIS,
     RULE_OUT,
     SEVERITY_REASONS,
-    RankedCause,
     Words,
-    decide,
-    severity,
-    within_two_days,
 )
 
 CONDITIONS = load_conditions()

@@ -58,7 +58,7 @@ def top_box(result: Mapping[str, Any]) -> dict[str, list[str]]:
     labels (triage.decide); they are shown here, beside the advice, and nowhere else on the
     page. ``reasons``: the other reasons for the level. ``advice``: "What to do now", as
     stored, each line once. (Since 2026-12-07 a sign's own advice stands in the level's
-    action in the core, triage.ACTION_REST; a result stored before shows both, as stored.)
+    action in the core, triage_words.ACTION_REST; a result stored before shows both, as stored.)
     """
     disposition = result["disposition"]
     flags = result.get("red_flags") or []

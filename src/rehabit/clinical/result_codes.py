@@ -7,20 +7,20 @@ translators lists the sentences too (``extract_content_strings``). Pure: no Djan
 
 from __future__ import annotations
 
-from rehabit.clinical import triage
+from rehabit.clinical import triage_words
 from rehabit.clinical.engine import CONFIDENCE, load_model
 
 # What decide() in rehabit.clinical.triage says about the ranking and severity (its
 # templates, spelled out for each condition and number): if triage rewords them, these codes
 # simply stop matching and the new sentences are kept word for word (tests/storage checks
 # that every sentence of today's model has a code, so the rewording is noticed).
-BEST_FIT = triage.BEST_FIT
-RULE_OUT = triage.RULE_OUT
-PAIN_NOW = triage.PAIN_NOW
-PAIN_WORST = triage.PAIN_WORST
-NOT_A_DIAGNOSIS = triage.NOT_A_DIAGNOSIS
+BEST_FIT = triage_words.BEST_FIT
+RULE_OUT = triage_words.RULE_OUT
+PAIN_NOW = triage_words.PAIN_NOW
+PAIN_WORST = triage_words.PAIN_WORST
+NOT_A_DIAGNOSIS = triage_words.NOT_A_DIAGNOSIS
 # "severity:limp", and "severity:limp:child" for a parent's words about their child.
-SEVERITY = {f"severity:{key}": text for key, text in triage.SEVERITY_REASONS.items()}
+SEVERITY = {f"severity:{key}": text for key, text in triage_words.SEVERITY_REASONS.items()}
 
 
 def build_texts() -> dict[str, str]:
@@ -64,20 +64,20 @@ def build_texts() -> dict[str, str]:
                 key = f"flag:{flag.id}:case:{branch.id}:child:unsure"
                 texts[key] = branch.child_label_unsure
     # The person's own words, and a parent's about their child (code ending ":child").
-    for words, suffix in ((triage.ADULT_WORDS, ""), (triage.CHILD_WORDS, ":child")):
+    for words, suffix in ((triage_words.ADULT_WORDS, ""), (triage_words.CHILD_WORDS, ":child")):
         texts.update({f"{code}{suffix}": text for code, text in disposition_codes(words).items()})
     texts["not_a_diagnosis"] = NOT_A_DIAGNOSIS
     texts.update(SEVERITY)
     for n in range(11):
         texts[f"pain_now:{n}"] = PAIN_NOW.format(n=n)
         texts[f"pain_worst:{n}"] = PAIN_WORST.format(n=n)
-        texts[f"pain_now:{n}:child"] = triage.CHILD_PAIN_NOW.format(n=n)
-        texts[f"pain_worst:{n}:child"] = triage.CHILD_PAIN_WORST.format(n=n)
+        texts[f"pain_now:{n}:child"] = triage_words.CHILD_PAIN_NOW.format(n=n)
+        texts[f"pain_worst:{n}:child"] = triage_words.CHILD_PAIN_WORST.format(n=n)
         texts[f"confidence:{n}"] = CONFIDENCE.format(n=n)
     return texts
 
 
-def disposition_codes(words: triage.Words) -> dict[str, str]:
+def disposition_codes(words: triage_words.Words) -> dict[str, str]:
     """The headlines, actions, safety nets and re-checks of one voice, by code."""
     texts = {f"headline:{level}": text for level, text in words.headlines.items()}
     texts["headline:soon_doctor"] = words.soon_doctor
