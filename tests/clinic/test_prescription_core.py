@@ -9,15 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rehabit.clinical.exercises import load_exercises
-from rehabit.clinical.program import (
+from rehabit.clinical.prescription import (
     DOSAGE_FIELDS,
     PrescriptionError,
     PrescriptionOverride,
     apply_prescription,
-    build_program,
-    dosage_dict,
     prescription_applies,
 )
+from rehabit.clinical.program import build_program, dosage_dict
 from rehabit.clinical.progression import (
     MORNINGS,
     PROGRESSION_RULES,

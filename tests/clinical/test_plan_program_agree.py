@@ -33,14 +33,8 @@ from rehabit.clinical.exercises import (
     load_exercises,
     parse_exercises,
 )
-from rehabit.clinical.program import (
-    PrescriptionOverride,
-    Program,
-    ProgramDataError,
-    apply_prescription,
-    build_program,
-    parse_program_rules,
-)
+from rehabit.clinical.prescription import PrescriptionOverride, apply_prescription
+from rehabit.clinical.program import Program, ProgramDataError, build_program, parse_program_rules
 from rehabit.clinical.selfcare import build_plan
 from rehabit.clinical.selfcare_file import SelfCareDataError, load_selfcare, parse_selfcare
 from tests.clinical.answers import PROPERTY, answer_sets, vignettes

@@ -159,7 +159,7 @@ class PrescribedExercise(models.Model):
     """A therapist's prescription for one exercise family of an assessment's program: the
     exercise (empty: the family is stopped), dosage numbers replacing the library's, the
     progression rule, a note for the patient and the reason for the change. Applied over
-    the rules' program by ``rehabit.clinical.program.apply_prescription``; written only by
+    the rules' program by ``rehabit.clinical.prescription.apply_prescription``; written only by
     ``rehabit.clinic.prescribing``."""
 
     assessment = models.ForeignKey(
@@ -204,7 +204,7 @@ class Clearance(models.Model):
     """A therapist's record that a clinician has examined the patient for what withheld the
     program of one assessment (its warning signs, or a cause that needs checking first) and
     found exercise safe: who checked, on which day, what they found. While it stands, the
-    therapist may set the program (``rehabit.clinical.program.prescription_applies``); the
+    therapist may set the program (``rehabit.clinical.prescription.prescription_applies``); the
     rules still add no exercise of their own. It belongs to that assessment only: a new
     assessment is judged afresh. Withdrawn, not deleted (the record of who said what is
     kept). Written only by ``rehabit.clinic.clearing``."""

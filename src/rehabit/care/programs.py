@@ -29,15 +29,14 @@ from rehabit.care.models import (
 from rehabit.care.withdrawals import Withdrawn, open_library, standing, told
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
 from rehabit.clinical.medication import ScreeningItem, screen
-from rehabit.clinical.program import (
+from rehabit.clinical.prescription import (
     PrescriptionError,
     PrescriptionOverride,
     apply_prescription,
-    build_program,
     check_override,
-    dosage_dict,
     prescription_applies,
 )
+from rehabit.clinical.program import build_program, dosage_dict
 from rehabit.clinical.progression import ProgressionRule, ceiling_for
 from rehabit.clinical.selfcare import build_plan, framing_for, likely_causes, screens_medicines
 from rehabit.clinical.selfcare_file import load_selfcare

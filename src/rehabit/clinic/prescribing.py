@@ -6,7 +6,7 @@ a session). Only a therapist who may see the patient's record now (relationship 
 consent: ``can_view_patient_record``) prescribes; each change is audited, moves the
 family to the prescribed level, and tells the patient by e-mail that their program
 changed (no health detail; at most one such e-mail a day). The core decides what fits
-(``rehabit.clinical.program.check_override``); a program withheld for red flags or a
+(``rehabit.clinical.prescription.check_override``); a program withheld for red flags or a
 serious cause is not opened by a prescription, only by a clinician's clearance
 (``rehabit.clinic.clearing``).
 """
@@ -32,7 +32,7 @@ from rehabit.clinic import notices
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import may_see_record, therapist_record
 from rehabit.clinical.exercises import load_exercises
-from rehabit.clinical.program import (
+from rehabit.clinical.prescription import (
     DOSAGE_LIMITS,
     PrescriptionError,
     PrescriptionOverride,

@@ -24,7 +24,7 @@ from rehabit.care.selectors import sessions_of
 from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.relations import therapist_record
-from rehabit.clinical.program import DOSAGE_LIMITS
+from rehabit.clinical.prescription import DOSAGE_LIMITS
 from rehabit.core.inputs import Day
 from rehabit.core.reviewed_text import tr
 

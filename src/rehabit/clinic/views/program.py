@@ -28,7 +28,7 @@ from rehabit.clinic import clearing, prescribing
 from rehabit.clinic.errors import FieldErrors, NotPossible, Refused
 from rehabit.clinic.views.common import therapist_only
 from rehabit.clinical.exercises import get_exercise
-from rehabit.clinical.program import DOSAGE_FIELDS, DOSAGE_LIMITS
+from rehabit.clinical.prescription import DOSAGE_FIELDS, DOSAGE_LIMITS
 
 DOSAGE_ORDER = ("sets", "reps", "hold_seconds", "minutes", "rest_seconds", "per_day",
                 "days_per_week")  # fmt: skip
