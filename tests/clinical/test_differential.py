@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import re
 from typing import Any
 
 import pytest
@@ -527,3 +528,25 @@ def test_every_cause_shown_first_has_its_reasons_worked_out() -> None:
     assert all(c["why_for"] for c in shown)
     third = causes[2]
     assert third["probability"] < REASONS_FROM and not third["why_for"] and not third["why_against"]
+
+
+def test_a_reason_about_weeks_says_what_its_rule_holds_for() -> None:
+    """Differential 2026.12.11: the reason for pain lasting from day 42 said "more than 6
+    weeks" (a phone walk entered 42 days). Every reason about how long the pain has lasted
+    holds on the day it names and reads "or more" when it holds on exactly that day."""
+    differential = load_differential(load_questionnaire())
+    checked = 0
+    for finding in differential.contexts + differential.findings:
+        effects = finding.present
+        if effects is None or not effects.entries:
+            continue
+        text = differential.code_list[effects.entries[0][2]]
+        weeks = re.search(r"lasted (more than )?(\d+) weeks( or more)?", text)
+        if weeks is None:
+            continue
+        checked += 1
+        day = 7 * int(weeks.group(2))
+        holds_on_the_day = finding.rule.evaluate({"days_since_onset": day}) is True
+        assert holds_on_the_day == bool(weeks.group(3)), (finding.id, text)
+        assert finding.rule.evaluate({"days_since_onset": day + 1}) is True, finding.id
+    assert checked

@@ -2101,7 +2101,7 @@ STRINGS = [
     gettext_noop('The pain does not ease after you have used a cushion and cut down on sitting for a while.'),
     gettext_noop('The pain does not shoot like an electric shock.'),
     gettext_noop('The pain had come and gone before.'),
-    gettext_noop('The pain has lasted more than 6 weeks.'),
+    gettext_noop('The pain has lasted 6 weeks or more.'),
     gettext_noop('The pain is a dull ache.'),
     gettext_noop('The pain is getting better.'),
     gettext_noop('The pain is getting worse.'),
