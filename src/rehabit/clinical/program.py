@@ -444,6 +444,3 @@ def _item(
         take_care=notes,
         source=start.source,
     )
-
-
-# --- A therapist's prescription -----------------------------------------------------------
