@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -122,6 +123,19 @@ def step(request: HttpRequest, page_id: str) -> HttpResponse:
     )
 
 
+BLOOD_THINNER_QUESTION = "blood_thinners"  # clinical/data/questionnaire.yaml
+
+
+def _blood_thinner_said(answers: Mapping[str, object]) -> str:
+    """What the stop page tells the caller to say about a blood thinner: "yes" (say that
+    they take one), "ask" (not answered, or not sure: say if they take one) or "" (they
+    said they take none: nothing to say)."""
+    answer = wizard.prune(answers).get(BLOOD_THINNER_QUESTION)
+    if answer == "yes":
+        return "yes"
+    return "" if answer == "no" else "ask"
+
+
 @require_http_methods(["GET", "POST"])
 def stop(request: HttpRequest) -> HttpResponse:
     """The advice first, as soon as an answer means an emergency (or ends the check); the
@@ -156,6 +170,7 @@ def stop(request: HttpRequest) -> HttpResponse:
             "ends": ends,
             "emergency": emergency,
             "for_child": is_child(draft.answers.get("age")),
+            "blood_thinner": _blood_thinner_said(draft.answers),
         },
     )
 
