@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from rehabit.assessments.models import Assessment
 from rehabit.care.services import FieldErrors, Refused
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.outcomes import bridge_symmetry, load_outcomes, score_psfs
 from rehabit.core.inputs import InputRefused, parse_date, whole_number
 from rehabit.core.timefmt import format_day
@@ -56,7 +57,9 @@ def _yes_no(value: object) -> bool | None | str:
     return "bad"
 
 
-def _day(value: object, *, first_day: date, today: date, errors: dict[str, list[str]]) -> date:
+def _day(
+    value: object, *, first_day: date, today: date, errors: dict[str, list[str]], child: bool
+) -> date:
     if _blank(value):
         return today
     try:
@@ -65,24 +68,41 @@ def _day(value: object, *, first_day: date, today: date, errors: dict[str, list[
         errors["entry_date"] = [_("Enter the day as year-month-day, for example 2027-01-31.")]
         return today
     if not first_day <= day <= today:
+        message = (
+            _("Choose a day from the day of your child's check (%(first)s) to today (%(today)s).")
+            if child
+            else _("Choose a day from the day of your check (%(first)s) to today (%(today)s).")
+        )
         errors["entry_date"] = [
-            _("Choose a day from the day of your check (%(first)s) to today (%(today)s).")
-            % {"first": format_day(first_day), "today": format_day(today)}
+            message % {"first": format_day(first_day), "today": format_day(today)}
         ]
     return day
 
 
-def clean_diary(data: Mapping[str, Any], *, first_day: date, today: date) -> dict[str, Any]:
+def clean_diary(
+    data: Mapping[str, Any], *, first_day: date, today: date, child: bool = False
+) -> dict[str, Any]:
     """Check a diary entry; return the clean values or raise FieldErrors naming every
-    field with a problem."""
+    field with a problem (``child``: a parent answers about their child, and the messages
+    say "your child's pain")."""
     errors: dict[str, list[str]] = {}
-    clean: dict[str, Any] = {
-        "entry_date": _day(data.get("entry_date"), first_day=first_day, today=today, errors=errors)
-    }
-    required = {
-        "pain_now": _("Choose how bad the pain is now, from 0 to 10."),
-        "pain_worst": _("Choose how bad the pain was at its worst in the last 24 hours, 0 to 10."),
-    }
+    day = _day(data.get("entry_date"), first_day=first_day, today=today, errors=errors, child=child)
+    clean: dict[str, Any] = {"entry_date": day}
+    required = (
+        {
+            "pain_now": _("Choose how bad your child's pain is now, from 0 to 10."),
+            "pain_worst": _(
+                "Choose how bad your child's pain was at its worst in the last 24 hours, 0 to 10."
+            ),
+        }
+        if child
+        else {
+            "pain_now": _("Choose how bad the pain is now, from 0 to 10."),
+            "pain_worst": _(
+                "Choose how bad the pain was at its worst in the last 24 hours, 0 to 10."
+            ),
+        }
+    )
     for key in PAIN_FIELDS:
         raw = data.get(key)
         if key not in required and _blank(raw):
@@ -97,7 +117,9 @@ def clean_diary(data: Mapping[str, Any], *, first_day: date, today: date) -> dic
     now_, worst = clean.get("pain_now"), clean.get("pain_worst")
     if now_ is not None and worst is not None and worst < now_:
         errors["pain_worst"] = [
-            _("The worst pain in the last 24 hours cannot be lower than the pain now.")
+            _("Your child's worst pain in the last 24 hours cannot be lower than their pain now.")
+            if child
+            else _("The worst pain in the last 24 hours cannot be lower than the pain now.")
         ]
     morning = data.get("next_morning")
     if _blank(morning):
@@ -112,7 +134,11 @@ def clean_diary(data: Mapping[str, Any], *, first_day: date, today: date) -> dic
     clean["sleep_disturbed"] = sleep if sleep != "bad" else None
     activity = data.get("activity") or ""
     if not isinstance(activity, str):
-        errors["activity"] = [_("Describe what you did in words.")]
+        errors["activity"] = [
+            _("Describe what your child did in words.")
+            if child
+            else _("Describe what you did in words.")
+        ]
         activity = ""
     activity = activity.strip()
     if len(activity) > ACTIVITY_MAX_LENGTH:
@@ -135,8 +161,9 @@ def save_diary_entry(
     now: datetime | None = None,
 ) -> tuple[DiaryEntry, bool]:
     """Store the day's entry (a second save of the same day updates it). Returns (entry,
-    created)."""
-    clean = clean_diary(data, first_day=first_day, today=today)
+    created). A child's entry (a parent answers) is checked with a parent's messages."""
+    child = is_child(assessment.answers.get("age"))
+    clean = clean_diary(data, first_day=first_day, today=today, child=child)
     now = now or timezone.now()
     day = clean.pop("entry_date")
     fields = {**clean, "updated_at": now}

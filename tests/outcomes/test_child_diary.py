@@ -1,0 +1,145 @@
+"""A child's pain diary speaks to the parent about their child, as the child's plan and
+program do: "How bad is your child's pain right now?", "Did the pain wake your child ...",
+"What did your child do today?", and the same in its past-day form, its error messages and
+its list of entries; nothing asks the parent about "you" and "the pain" as if it were
+theirs. An adult's diary is as it was. Through the Django test client and a real database,
+at the test clock (tests/clock.py), with the assessment made three days before it."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.assessments.models import Assessment
+from rehabit.core.timefmt import format_day
+from tests.care.helpers import make_assessment
+from tests.outcomes.helpers import diary_form
+from tests.support import answers_for, completed
+
+pytestmark = pytest.mark.django_db
+
+# The adult's wording, each of which speaks to the reader about their own pain or day.
+ADULT_WORDING = (
+    "Your pain diary",
+    "See your progress",
+    ">Your exercises<",
+    "How bad is the pain right now?",
+    "How bad was the pain at the end of",
+    "How bad was it at its worst",
+    "If you exercised",
+    "compared with the morning before, the pain was:",
+    "Did the pain wake you or keep you awake",
+    "What did you do",
+    "desk work",
+    "Your last entries",
+    "What you did",
+    "from the day of your check",
+    "Choose how bad the pain is now",
+    "Choose how bad the pain was at its worst",
+    "The worst pain in the last 24 hours cannot be lower than the pain now.",
+    "Choose a day from the day of your check",
+)
+CHILD_TODAY = (
+    "Your child's pain diary",
+    "See your child's progress",
+    "Your child's exercises",
+    "How bad is your child's pain right now?",
+    "How bad was your child's pain at its worst in the last 24 hours?",
+    "If your child exercised today",
+    "Your child's pain during the exercises",
+    "Your child's pain just after the exercises",
+    "This morning, compared with the morning before, your child's pain was:",
+    "Did the pain wake your child or keep them awake last night?",
+    "What did your child do today? (optional)",
+    "from the day of your child's check",
+)
+
+
+def _made_days_ago(age: int, days: int = 3) -> Any:
+    assessment = make_assessment(answers=completed({**answers_for("self_care"), "age": age}))
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _read(response: Any, status: int = 200) -> str:
+    assert response.status_code == status, response.content.decode()[:2000]
+    return html.unescape(response.content.decode())
+
+
+def _adult_wording_in(page: str) -> list[str]:
+    return [w for w in ADULT_WORDING if w in page]
+
+
+def test_a_child_s_diary_asks_the_parent_about_their_child(client: Client) -> None:
+    child = _made_days_ago(9)
+    url = f"/care/{child.pk}/diary/"
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+
+    page = _read(client.get(url))
+    assert not _adult_wording_in(page), _adult_wording_in(page)
+    for wording in CHILD_TODAY:
+        assert wording in page, wording
+
+    past = _read(client.get(f"{url}?day={yesterday.isoformat()}"))
+    assert not _adult_wording_in(past), _adult_wording_in(past)
+    day = format_day(yesterday)
+    for wording in (
+        f"How bad was your child's pain at the end of {day}?",
+        "How bad was your child's pain at its worst that day?",
+        "If your child exercised that day",
+        "That morning, compared with the morning before, your child's pain was:",
+        "Did the pain wake your child or keep them awake the night before?",
+        "What did your child do that day? (optional)",
+        "Answer as well as you and your child remember.",
+    ):
+        assert wording in past, wording
+
+    # The error messages: a day before the check, a worst pain below the pain now, and
+    # the two required scores missing.
+    refused = _read(client.post(url, diary_form(today - timedelta(days=30), 6, 3)), 422)
+    assert not _adult_wording_in(refused), _adult_wording_in(refused)
+    assert "Choose a day from the day of your child's check" in refused
+    assert (
+        "Your child's worst pain in the last 24 hours cannot be lower than their pain now."
+        in refused
+    )
+    missing = _read(client.post(url, {"entry_date": today.isoformat(), "activity": ""}), 422)
+    assert not _adult_wording_in(missing), _adult_wording_in(missing)
+    assert "Choose how bad your child's pain is now, from 0 to 10." in missing
+    assert "Choose how bad your child's pain was at its worst in the last 24 hours" in missing
+
+    # Saved: the list of entries is the child's.
+    saved = client.post(url, diary_form(today, 2, 4, activity="School, then the park"))
+    assert saved.status_code == 302
+    listed = _read(client.get(url))
+    assert not _adult_wording_in(listed), _adult_wording_in(listed)
+    assert "Your child's last entries, newest first" in listed
+    assert re.search(r'data-label="What your child did">School, then the park<', listed)
+
+
+def test_an_adult_s_diary_keeps_its_wording(client: Client) -> None:
+    adult = _made_days_ago(40)
+    url = f"/care/{adult.pk}/diary/"
+    page = _read(client.get(url))
+    assert "your child" not in page.lower()
+    for wording in (
+        "Your pain diary",
+        "How bad is the pain right now?",
+        "Did the pain wake you or keep you awake last night?",
+        "What did you do today? (optional)",
+        "from the day of your check",
+    ):
+        assert wording in page, wording
+    missing = _read(client.post(url, {"entry_date": "", "activity": ""}), 422)
+    assert "Choose how bad the pain is now, from 0 to 10." in missing
+    assert "your child" not in missing.lower()
