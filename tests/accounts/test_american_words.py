@@ -1,0 +1,128 @@
+"""An American reader never reads "physiotherapist" or "physiotherapy": every message in the
+sources that says it (templates, Python, and the reviewed clinical data through the
+generated content strings) has an en-US translation that says "physical therapist" or
+"physical therapy" instead. The messages are read from the sources themselves
+(``source_messages``), so a new or reworded British string without its American one fails
+here, whoever adds it. The condition and treatment pages, whose texts come from the data,
+are read through the test client in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from tests.accounts.source_messages import Message, source_messages
+
+pytestmark = pytest.mark.django_db
+
+BRITISH = re.compile(r"physiotherap", re.IGNORECASE)
+AMERICAN = re.compile(r"physical therap", re.IGNORECASE)
+
+
+def _translated(message: Message, plural_number: int = 1) -> str:
+    if message.plural is not None and message.context is not None:
+        return translation.npgettext(message.context, message.msgid, message.plural, plural_number)
+    if message.plural is not None:
+        return translation.ngettext(message.msgid, message.plural, plural_number)
+    if message.context is not None:
+        return translation.pgettext(message.context, message.msgid)
+    return translation.gettext(message.msgid)
+
+
+def _british_messages() -> dict[Message, tuple[str, ...]]:
+    return {
+        message: files
+        for message, files in source_messages().items()
+        if BRITISH.search(message.msgid) or BRITISH.search(message.plural or "")
+    }
+
+
+def test_the_sources_are_read_whole() -> None:
+    """The reader finds the messages of all three kinds of source, and the ones the
+    American catalogue already had (so a broken reader cannot pass the test below)."""
+    british = _british_messages()
+    files = {f for found in british.values() for f in found}
+    assert "core/content_strings.py" in files  # the conditions, treatments and exercises
+    assert any(f.endswith(".html") for f in files)
+    assert any(f.endswith(".py") and f != "core/content_strings.py" for f in files)
+    assert Message("Book a physiotherapist") in british
+    assert Message("Online physiotherapy session with %(name)s") in british
+    assert len(british) >= 120
+
+
+def test_every_physiotherapy_message_has_an_american_translation() -> None:
+    untranslated: list[str] = []
+    for message, files in sorted(_british_messages().items(), key=lambda m: m[0].msgid):
+        with translation.override("en-gb"):
+            assert _translated(message) == message.msgid
+        with translation.override("en-us"):
+            american = [_translated(message, n) for n in (1, 2)]
+        for text in american:
+            if BRITISH.search(text) or not AMERICAN.search(text):
+                untranslated.append(f"{', '.join(files)}: {message.msgid[:100]!r}")
+                break
+    assert not untranslated, (
+        f"{len(untranslated)} British messages with no American translation in "
+        "locale/en_US/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
+    )
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/conditions/lumbar_spinal_stenosis/",
+        "/conditions/sciatica/",
+        "/treatments/exercise_therapy/",
+        "/treatments/spinal_decompression/",
+        "/conditions/lumbar_spinal_stenosis/treatments/",
+    ],
+)
+def test_condition_and_treatment_pages_read_physical_therapist_in_american_english(
+    path: str,
+) -> None:
+    british = _text(Client(HTTP_ACCEPT_LANGUAGE="en-GB").get(path).content.decode())
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US").get(path)
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en-us"
+    american = _text(response.content.decode())
+    # The data's texts name the physiotherapist (not only the page's description).
+    assert len(BRITISH.findall(british)) >= 2, path
+    assert not BRITISH.search(american), BRITISH.search(american)
+    assert len(AMERICAN.findall(american)) >= len(BRITISH.findall(british))
+
+
+def test_the_stenosis_page_leans_on_a_shopping_cart_in_american_english() -> None:
+    path = "/conditions/lumbar_spinal_stenosis/"
+    british = Client(HTTP_ACCEPT_LANGUAGE="en-GB").get(path).content.decode()
+    american = Client(HTTP_ACCEPT_LANGUAGE="en-US").get(path).content.decode()
+    assert "shopping trolley" in british
+    assert "shopping cart" in american and "trolley" not in american
+
+
+def test_the_walking_aid_is_a_cane_in_american_english() -> None:
+    messages = [m for m in source_messages() if "a stick or a walker" in m.msgid]
+    assert len(messages) >= 2
+    for message in messages:
+        with translation.override("en-us"):
+            american = _translated(message)
+        assert american == message.msgid.replace("a stick", "a cane")
+
+
+def test_british_pages_say_physiotherapist_throughout() -> None:
+    """The British source says "physiotherapist": the home page did not ("talk to a
+    physical therapist online"), and an American reader gets "physical therapist"
+    from the catalogue."""
+    british = Client(HTTP_ACCEPT_LANGUAGE="en-GB").get("/").content.decode()
+    american = Client(HTTP_ACCEPT_LANGUAGE="en-US").get("/").content.decode()
+    assert "talk to a physiotherapist online" in british
+    assert "written with physiotherapists" in british
+    assert not AMERICAN.search(british)
+    assert "talk to a physical therapist online" in american
+    assert "written with physical therapists" in american
