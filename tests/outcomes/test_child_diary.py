@@ -143,3 +143,90 @@ def test_an_adult_s_diary_keeps_its_wording(client: Client) -> None:
     missing = _read(client.post(url, {"entry_date": "", "activity": ""}), 422)
     assert "Choose how bad the pain is now, from 0 to 10." in missing
     assert "your child" not in missing.lower()
+
+
+# The adult's wording on the pages the diary leads to (progress) and on its other two
+# measures, each about the reader's own body or activities.
+ADULT_MEASURE_WORDING = (
+    ">Your progress<",
+    "Since your assessment",
+    "Log today's pain",
+    "Your charts appear here once you have logged your pain.",
+    "Your measures",
+    "Activities you find hard",
+    "hard for you now",
+    "how well can you do it today?",
+    "Save my",
+    "A strength test you count yourself",
+    "Full repetitions on your sore leg",
+    "Full repetitions on your other leg",
+    "Did you stop because of pain?",
+    "repetitions you did on your sore leg",
+    "Enter the repetitions on your other leg",
+    "0 (I cannot do it)",
+    "Back to your progress",
+)
+
+
+def _adult_measure_wording_in(page: str) -> list[str]:
+    return [w for w in ADULT_MEASURE_WORDING if w in page]
+
+
+def test_a_child_s_progress_and_measures_speak_of_the_child(client: Client) -> None:
+    child = _made_days_ago(9, days=0)  # the self-care vignette: a bridge test is open
+    base = f"/care/{child.pk}/progress/"
+
+    progress = _read(client.get(base))
+    assert not _adult_measure_wording_in(progress), _adult_measure_wording_in(progress)
+    for wording in (
+        "Your child's progress",
+        "Since your child's assessment on",
+        "Log your child's pain today",
+        "Your child's charts appear here once you have logged their pain.",
+        "Your child's measures",
+        "Activities your child finds hard",
+    ):
+        assert wording in progress, wording
+
+    naming = _read(client.get(base + "activities/"))
+    assert not _adult_measure_wording_in(naming), _adult_measure_wording_in(naming)
+    assert "everyday things that are hard for your child now" in naming
+    named = client.post(base + "activities/", {"step": "name", "activity": ["Run", "PE", "Sit"]})
+    assert named.status_code == 302
+    rating = _read(client.post(base + "activities/", {"step": "rate", "rating_1": "3"}), 422)
+    assert not _adult_measure_wording_in(rating), _adult_measure_wording_in(rating)
+    assert "how well can your child do it today?" in rating
+    assert "0 (my child cannot do it)" in rating
+
+    bridge = _read(client.get(base + "bridge/"))
+    assert 'name="sore_side"' in bridge
+    refused = _read(client.post(base + "bridge/", {"sore_side": "lots", "other_side": "x"}), 422)
+    for page in (bridge, refused):
+        assert not _adult_measure_wording_in(page), _adult_measure_wording_in(page)
+        assert "Full repetitions on your child's sore leg" in page
+        assert "Did your child stop because of pain?" in page
+    assert "full repetitions your child did on their sore leg" in refused
+    assert "Enter the repetitions on your child's other leg" in refused
+
+
+def test_a_child_s_charts_and_measure_names_speak_of_the_child(client: Client) -> None:
+    """Two days logged draw the pain chart, whose no-real-change band is "from your
+    child's start"; one rating of the activities names them as the child's and says the
+    chart needs one more."""
+    child = _made_days_ago(9)
+    today = timezone.localdate()
+    diary = f"/care/{child.pk}/diary/"
+    for day, now, worst in ((today - timedelta(days=1), 3, 5), (today, 2, 4)):
+        assert client.post(diary, diary_form(day, now, worst)).status_code == 302
+    activities = f"/care/{child.pk}/progress/activities/"
+    names = {"step": "name", "activity": ["Running", "Stairs", "Sitting"]}
+    assert client.post(activities, names).status_code == 302
+    ratings = {"step": "rate", "rating_1": "3", "rating_2": "4", "rating_3": "5"}
+    assert client.post(activities, ratings).status_code == 302
+    page = _read(client.get(f"/care/{child.pk}/progress/"))
+    assert "is no real change from your child's start" in page
+    assert "from your start" not in page
+    assert "Activities you find hard" not in page
+    assert "<strong>Activities your child finds hard:" in page
+    assert "once your child's activities have been rated 1 more time." in page
+    assert "once you have rated your activities" not in page

@@ -65,12 +65,30 @@ def _about_patient_labels() -> dict[str, str]:
     }
 
 
-def summary_context(summary: Summary, *, for_therapist: bool = False) -> dict[str, Any]:
+def _about_child_labels() -> dict[str, str]:
+    """A measure's name where it speaks to the patient ("Activities you find hard"), as
+    a child's parent reads it, keyed by the summary row or chart it names."""
+    return {
+        "psfs": _("Activities your child finds hard"),
+        "function": _("Activities your child finds hard (0 = cannot do, 10 = as before)"),
+    }
+
+
+def _labels(for_therapist: bool, for_child: bool) -> dict[str, str]:
+    if for_therapist:
+        return _about_patient_labels()
+    return _about_child_labels() if for_child else {}
+
+
+def summary_context(
+    summary: Summary, *, for_therapist: bool = False, for_child: bool = False
+) -> dict[str, Any]:
     """The verdict, its rows and advice for a page. ``for_therapist``: read by someone
     other than the patient (a therapist, an admin), so a measure's name speaks of the
     patient; the verdicts' and the advice's own words stay the patient's (the page shows
-    them as what the patient reads)."""
-    labels = _about_patient_labels() if for_therapist else {}
+    them as what the patient reads). ``for_child``: read by a child's parent, so a
+    measure's name speaks of their child."""
+    labels = _labels(for_therapist, for_child)
     return {
         "verdict": summary.progress.verdict,
         "verdict_label": verdict_label(summary.progress.verdict),
@@ -101,11 +119,15 @@ def _day(on: Any) -> str:
     return format_day(on)
 
 
-def more_days_text(key: str, more: int, *, for_therapist: bool = False) -> str:
+def more_days_text(
+    key: str, more: int, *, for_therapist: bool = False, for_child: bool = False
+) -> str:
     """What a chart with too few days still needs, in the words of its measure (about the
-    patient, ``for_therapist``)."""
+    patient, ``for_therapist``; to a child's parent about their child, ``for_child``)."""
     if for_therapist:
         return _more_days_about_patient(key, more)
+    if for_child:
+        return _more_days_about_child(key, more)
     if key == "function":
         return ngettext(
             "This chart appears here once you have rated your activities %(n)s more time.",
@@ -121,6 +143,27 @@ def more_days_text(key: str, more: int, *, for_therapist: bool = False) -> str:
     return ngettext(
         "Your pain chart appears here once you have logged your pain on %(n)s more day.",
         "Your pain chart appears here once you have logged your pain on %(n)s more days.",
+        more,
+    ) % {"n": more}
+
+
+def _more_days_about_child(key: str, more: int) -> str:
+    if key == "function":
+        return ngettext(
+            "This chart appears here once your child's activities have been rated %(n)s more time.",
+            "This chart appears here once your child's activities have been rated %(n)s more "
+            "times.",
+            more,
+        ) % {"n": more}
+    if key == "strength":
+        return ngettext(
+            "This chart appears here once your child has done the bridge test %(n)s more time.",
+            "This chart appears here once your child has done the bridge test %(n)s more times.",
+            more,
+        ) % {"n": more}
+    return ngettext(
+        "Your child's pain chart appears here once you have logged their pain on %(n)s more day.",
+        "Your child's pain chart appears here once you have logged their pain on %(n)s more days.",
         more,
     ) % {"n": more}
 
@@ -146,14 +189,20 @@ def _more_days_about_patient(key: str, more: int) -> str:
 
 
 def chart_blocks(
-    trend: Trend, *, id_prefix: str = "chart", labelled: bool = True, for_therapist: bool = False
+    trend: Trend,
+    *,
+    id_prefix: str = "chart",
+    labelled: bool = True,
+    for_therapist: bool = False,
+    for_child: bool = False,
 ) -> list[dict[str, Any]]:
     """Each chart with data: its SVG and the same data as table rows (day by day). A chart
     with scores on fewer than ``CHART_MIN_DAYS`` days is not drawn: its block says instead
     what it still needs (``more_days``, ``more_text``). ``for_therapist``: read by someone
     other than the patient (a therapist, an admin), so the titles and captions speak of the
-    patient in the third person."""
-    titles = _about_patient_labels() if for_therapist else {}
+    patient in the third person; ``for_child``: read by a child's parent, so they speak of
+    their child."""
+    titles = _labels(for_therapist, for_child)
     blocks = []
     for chart in trend.charts:
         series = [s for s in chart.series if s.points]
@@ -169,7 +218,9 @@ def chart_blocks(
             "columns": [s.label for s in series],
             "rows": _table_rows(series, days, trend.markers),
             "more_days": more,
-            "more_text": more_days_text(chart.key, more, for_therapist=for_therapist)
+            "more_text": more_days_text(
+                chart.key, more, for_therapist=for_therapist, for_child=for_child
+            )
             if more
             else "",
             "svg": "",
@@ -184,6 +235,7 @@ def chart_blocks(
                     chart_id=f"{id_prefix}-{chart.key}",
                     labelled=labelled,
                     for_therapist=for_therapist,
+                    for_child=for_child,
                 )
             )
         blocks.append(block)
@@ -211,9 +263,27 @@ def _is_real_change(measure: str, start: float, score: float) -> bool:
     return compare(measure, start, score).verdict != "no_change"
 
 
-def _band_sentences(for_therapist: bool) -> dict[tuple[bool, bool], str]:
-    """The band's caption by (low edge left out, high edge left out), to the patient or,
-    on the therapist's pages, about them."""
+def _band_sentences(for_therapist: bool, for_child: bool = False) -> dict[tuple[bool, bool], str]:
+    """The band's caption by (low edge left out, high edge left out), to the patient, to a
+    child's parent about their child or, on the therapist's pages, about the patient."""
+    if for_child and not for_therapist:
+        return {
+            (True, True): _(
+                "Above %(low)s and below %(high)s is no real change from your child's start "
+                "(%(start)s)."
+            ),
+            (True, False): _(
+                "Above %(low)s, up to %(high)s, is no real change from your child's start "
+                "(%(start)s)."
+            ),
+            (False, True): _(
+                "From %(low)s to below %(high)s is no real change from your child's start "
+                "(%(start)s)."
+            ),
+            (False, False): _(
+                "From %(low)s to %(high)s is no real change from your child's start (%(start)s)."
+            ),
+        }
     if for_therapist:
         return {
             (True, True): _(
@@ -248,7 +318,7 @@ def _band_sentences(for_therapist: bool) -> dict[tuple[bool, bool], str]:
     }
 
 
-def band_text(chart: Chart, *, for_therapist: bool = False) -> str:
+def band_text(chart: Chart, *, for_therapist: bool = False, for_child: bool = False) -> str:
     """The no-real-change band in words, each edge left out when reaching it is a real
     change (the verdict's own rule decides), kept in when it is the end of the scale."""
     band = chart.band
@@ -264,7 +334,7 @@ def band_text(chart: Chart, *, for_therapist: bool = False) -> str:
         _is_real_change(measure, band.start, band.low),
         _is_real_change(measure, band.start, band.high),
     )
-    return _band_sentences(for_therapist)[edges] % values
+    return _band_sentences(for_therapist, for_child)[edges] % values
 
 
 def _drawn(
@@ -275,11 +345,12 @@ def _drawn(
     chart_id: str,
     labelled: bool = True,
     for_therapist: bool = False,
+    for_child: bool = False,
 ) -> dict[str, str]:
     """The chart's SVG and the caption of its no-real-change band. Its text alternative
     says what the picture does: the days it covers, the band, where a line breaks for a
     long time without a rating; the table beside it has every number."""
-    band = band_text(chart, for_therapist=for_therapist)
+    band = band_text(chart, for_therapist=for_therapist, for_child=for_child)
     span = _("%(title)s from %(first)s to %(last)s.") % {
         "title": chart.title,
         "first": _day(days[0]),

@@ -245,23 +245,36 @@ def _store(assessment: Assessment, measure: str, day: date, values: dict[str, An
 def record_psfs(
     assessment: Assessment, data: Mapping[str, Any], *, today: date
 ) -> tuple[MeasureRecord, bool]:
-    """Today's ratings of the chosen activities, each 0 (unable) to 10 (as before)."""
+    """Today's ratings of the chosen activities, each 0 (unable) to 10 (as before). A
+    child's (a parent answers) are checked with a parent's messages."""
+    child = is_child(assessment.answers.get("age"))
     activities = activities_of(assessment)
     if not activities:
-        raise Refused(_("First name the activities you find hard, then rate them."))
+        raise Refused(
+            _("First name the activities your child finds hard, then rate them.")
+            if child
+            else _("First name the activities you find hard, then rate them.")
+        )
     raw = data.get("ratings")
     if not isinstance(raw, list | tuple):
         raw = [data.get(f"rating_{a.position}") for a in activities]
     errors: dict[str, list[str]] = {}
     ratings: list[int] = []
     if len(raw) != len(activities):
-        errors["ratings"] = [_("Rate each of your %(n)s activities.") % {"n": len(activities)}]
+        rate_each = (
+            _("Rate each of your child's %(n)s activities.")
+            if child
+            else _("Rate each of your %(n)s activities.")
+        )
+        errors["ratings"] = [rate_each % {"n": len(activities)}]
     else:
         for activity, value in zip(activities, raw, strict=True):
             rating = _rating(value)
             if rating is None:
                 errors[f"rating_{activity.position}"] = [
-                    _("Choose a number from 0 (I cannot do it) to 10 (as well as before).")
+                    _("Choose a number from 0 (my child cannot do it) to 10 (as well as before).")
+                    if child
+                    else _("Choose a number from 0 (I cannot do it) to 10 (as well as before).")
                 ]
             else:
                 ratings.append(rating)
@@ -275,11 +288,19 @@ def record_bridge(
     assessment: Assessment, data: Mapping[str, Any], *, today: date, phase: str | None
 ) -> tuple[MeasureRecord, bool]:
     """Today's single-leg bridge test: repetitions on the sore leg and, if tested, the
-    other leg; whether pain stopped it."""
+    other leg; whether pain stopped it. A child's (a parent counts) is checked with a
+    parent's messages."""
+    child = is_child(assessment.answers.get("age"))
     rules = load_outcomes()
     if phase is None or phase in rules.bridge.not_in_phases:
         raise Refused(
             _(
+                "The bridge test is not for now: it loads the back of the thigh hard, so it "
+                "waits until the first days after the injury are over and your child has "
+                "exercises."
+            )
+            if child
+            else _(
                 "The bridge test is not for now: it loads the back of the thigh hard, so it "
                 "waits until the first days after the injury are over and you have exercises."
             )
@@ -288,18 +309,25 @@ def record_bridge(
     errors: dict[str, list[str]] = {}
     sore = _rating(data.get("sore_side"), high)
     if sore is None:
-        errors["sore_side"] = [
-            _("Enter how many full repetitions you did on your sore leg (0 to %(n)s).")
-            % {"n": high}
-        ]
+        sore_message = (
+            _("Enter how many full repetitions your child did on their sore leg (0 to %(n)s).")
+            if child
+            else _("Enter how many full repetitions you did on your sore leg (0 to %(n)s).")
+        )
+        errors["sore_side"] = [sore_message % {"n": high}]
     other = None
     if not _blank(data.get("other_side")):
         other = _rating(data.get("other_side"), high)
         if other is None:
-            errors["other_side"] = [
-                _("Enter the repetitions on your other leg (0 to %(n)s), or leave it empty.")
-                % {"n": high}
-            ]
+            other_message = (
+                _(
+                    "Enter the repetitions on your child's other leg (0 to %(n)s), or leave it "
+                    "empty."
+                )
+                if child
+                else _("Enter the repetitions on your other leg (0 to %(n)s), or leave it empty.")
+            )
+            errors["other_side"] = [other_message % {"n": high}]
     stopped = _yes_no(data.get("stopped_for_pain"))
     if stopped == "bad":
         errors["stopped_for_pain"] = [_("Answer yes or no.")]

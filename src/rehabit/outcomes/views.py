@@ -194,10 +194,12 @@ def progress(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
     context = _base(request, assessment)
     trend = trend_for(assessment)
-    about_patient = context["about_patient"]
+    about_patient, for_child = context["about_patient"], context["for_child"]
     context.update(
-        summary=presenters.summary_context(summary_for(assessment), for_therapist=about_patient),
-        charts=presenters.chart_blocks(trend, for_therapist=about_patient),
+        summary=presenters.summary_context(
+            summary_for(assessment), for_therapist=about_patient, for_child=for_child
+        ),
+        charts=presenters.chart_blocks(trend, for_therapist=about_patient, for_child=for_child),
         events=presenters.event_rows(trend),
         activities=services.activities_of(assessment),
         excluded=[
@@ -230,7 +232,12 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             count_care_write(request, assessment)
             if request.POST.get("step") == "name":
                 services.set_activities(assessment, request.POST.getlist("activity"))
-                messages.success(request, _("Your activities are saved. Now rate each one."))
+                messages.success(
+                    request,
+                    _("Your child's activities are saved. Now rate each one.")
+                    if context["for_child"]
+                    else _("Your activities are saved. Now rate each one."),
+                )
                 return redirect(reverse("outcomes:activities", args=[assessment.pk]))
             services.record_psfs(assessment, request.POST, today=context["today"])
         except RateLimited as refused:
@@ -243,7 +250,12 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             return redirect(reverse("outcomes:activities", args=[assessment.pk]))
         else:
             nudges.after_log(assessment)
-            messages.success(request, _("Thank you. Your ratings are saved."))
+            messages.success(
+                request,
+                _("Thank you. Your child's ratings are saved.")
+                if context["for_child"]
+                else _("Thank you. Your ratings are saved."),
+            )
             return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#function")
     rules = load_outcomes()
     names = request.POST.getlist("activity") if request.method == "POST" else []
@@ -307,7 +319,12 @@ def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             return redirect(reverse("outcomes:progress", args=[assessment.pk]))
         else:
             nudges.after_log(assessment)
-            messages.success(request, _("Thank you. Your bridge test is saved."))
+            messages.success(
+                request,
+                _("Thank you. Your child's bridge test is saved.")
+                if context["for_child"]
+                else _("Thank you. Your bridge test is saved."),
+            )
             return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#strength")
     test = load_outcomes().bridge
     context.update(
