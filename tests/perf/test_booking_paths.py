@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
-from rehabit.api.booking import SlotsOut
+from rehabit.api.booking.therapists import SlotsOut
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import ZoneField
 from tests.accounts.helpers import _clear_cache, login  # noqa: F401  (fixture)

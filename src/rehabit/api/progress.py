@@ -19,7 +19,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.care import _find, _find_writable
+from rehabit.api.care.access import _find, _find_writable
 from rehabit.api.schemas import (
     MessageOut,
     NotFoundOut,
