@@ -138,13 +138,14 @@ def _account_time(client: Client) -> str:
 
 def test_an_american_reader_gets_the_12_hour_clock_with_the_zone(patient: Any) -> None:
     """The same assessment time, in New York: "11:30 AM" to an en-US browser, "11:30" to an
-    en-GB one; both name the zone."""
+    en-GB one; both name the zone. Each reads its own order of the date: the month first
+    in American English, the day first in British."""
     Profile.objects.filter(user=patient).update(time_zone="America/New_York", language="")
     with time_machine.travel(AFTERNOON, tick=False):
         assessment_for(patient)
         american = _account_time(login(Client(HTTP_ACCEPT_LANGUAGE="en-US"), patient))
         british = _account_time(login(Client(HTTP_ACCEPT_LANGUAGE="en-GB"), patient))
-    assert american == "Wednesday 13 January 2027, 11:30 AM (EST, America/New York)"
+    assert american == "Wednesday, January 13, 2027, 11:30 AM (EST, America/New York)"
     assert british == "Wednesday 13 January 2027, 11:30 (EST, America/New York)"
 
 

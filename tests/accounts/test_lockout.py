@@ -56,6 +56,26 @@ def test_failures_from_one_address_slow_only_that_address(admin_user: Any, setti
     assert entry.subject_id == admin_user.pk and entry.details["scope"] == lockout.ADDRESS
 
 
+@pytest.mark.parametrize(
+    ("header", "clock"),
+    [("en-GB", "16:30:30"), ("en-US", "4:30:30 PM")],
+)
+def test_the_wait_reads_on_the_readers_clock_with_the_zone(
+    patient: Any, settings: Any, header: str, clock: str
+) -> None:
+    """The next try's time, the first wait (30 s) after 16:30:00 UTC: "16:30:30" to a
+    British reader, "4:30:30 PM" to an American one, both with the zone."""
+    settings.REHABIT_LOCKOUT_DELAY_SECONDS = 30
+    with time_machine.travel(
+        timezone.now().replace(hour=16, minute=30, second=0, microsecond=0), tick=False
+    ):
+        fail(patient.email, settings.REHABIT_LOCKOUT_FAILURES)
+        response = Client(REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE=header).post(
+            "/account/login/", {"login": patient.email, "password": PASSWORD}
+        )
+    assert f"the next try is possible at {clock} (UTC)" in response.content.decode()
+
+
 def test_each_further_failure_doubles_the_wait_up_to_the_longest(
     patient: Any, settings: Any
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rehabit.accounts import lockout
@@ -18,7 +18,7 @@ from rehabit.accounts.roles import PATIENT, assign_role
 from rehabit.audit.models import AuditAction
 from rehabit.audit.services import record
 from rehabit.core.client import client_ip
-from rehabit.core.timefmt import current_zone_name
+from rehabit.core.timefmt import current_zone_name, format_clock_with_seconds
 
 
 def _login_of(credentials: dict[str, Any]) -> str:
@@ -48,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         until = lockout.wait_until(_login_of(credentials), client_ip(request))
         if until is not None:
-            when = formats.time_format(timezone.localtime(until), "H:i:s")
+            when = format_clock_with_seconds(timezone.localtime(until))
             raise forms.ValidationError(
                 _(
                     "Too many failed attempts to sign in to this account from here. For "

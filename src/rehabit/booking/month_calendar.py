@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from rehabit.booking.timefmt import format_clock, format_day, format_month
 from rehabit.booking.week_grid import span_text
 from rehabit.scheduling import validate_zone
 
@@ -27,7 +27,7 @@ class DayCell:
     @property
     def label(self) -> str:
         """The date in words, for the cell's accessible name."""
-        return formats.date_format(self.day, "l j F Y")
+        return format_day(self.day)
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Month:
 
     @property
     def title(self) -> str:
-        return formats.date_format(self.first, "F Y")
+        return format_month(self.first)
 
     @property
     def previous(self) -> date:
@@ -69,18 +69,18 @@ def _time_off_marks(
                 text = _("Time off all day")
             elif begins is not None and finishes is not None:
                 text = _("Time off %(start)s–%(end)s") % {
-                    "start": begins.strftime("%H:%M"),
-                    "end": finishes.strftime("%H:%M"),
+                    "start": format_clock(begins),
+                    "end": format_clock(finishes),
                 }
             elif begins is not None:
                 text = (
                     _("Time off all day")
                     if begins.time() == time(0, 0)
-                    else _("Time off from %(time)s") % {"time": begins.strftime("%H:%M")}
+                    else _("Time off from %(time)s") % {"time": format_clock(begins)}
                 )
             else:
                 assert finishes is not None
-                text = _("Time off until %(time)s") % {"time": finishes.strftime("%H:%M")}
+                text = _("Time off until %(time)s") % {"time": format_clock(finishes)}
             if reason:
                 text += f" ({reason})"
             marks.setdefault(day, []).append(text)

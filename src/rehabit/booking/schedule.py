@@ -15,16 +15,24 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from rehabit.booking import video
 from rehabit.booking.models import Appointment, AppointmentStatus, Therapist
 from rehabit.booking.month_calendar import overrides_by_day
 from rehabit.booking.people import display_name
-from rehabit.booking.timefmt import format_when, zone_label
+from rehabit.booking.timefmt import (
+    format_date,
+    format_day,
+    format_day_without_year,
+    format_month_day,
+    format_time,
+    format_when,
+    format_zone_short,
+    zone_label,
+)
 from rehabit.booking.week_grid import span_text
-from rehabit.scheduling import format_zone_abbrev, validate_zone
+from rehabit.scheduling import validate_zone
 
 MAX_DAYS = 62
 
@@ -102,12 +110,13 @@ class SessionRow:
 
 
 def session_row(appointment: Appointment, zone: str, now: datetime) -> SessionRow:
-    tz = validate_zone(zone)
-    start, end = appointment.start.astimezone(tz), appointment.end.astimezone(tz)
-    abbrev = format_zone_abbrev(start)
+    start, end = appointment.start, appointment.end
+    # On the reader's clock ("16:30–17:15 GMT", "4:30 PM–5:15 PM GMT"), with the zone's
+    # abbreviation at the start.
+    shown = f"{format_time(start, zone)}–{format_time(end, zone)}"
     return SessionRow(
         appointment=appointment,
-        time=f"{start:%H:%M}–{end:%H:%M} {abbrev}",
+        time=f"{shown} {format_zone_short(start, zone)}",
         when=format_when(appointment.start, zone),
         patient=display_name(appointment.patient),
         kind=appointment.session_type.get_kind_display(),
@@ -164,7 +173,7 @@ def columns(therapist: Therapist, first: date, last: date, now: datetime) -> lis
     cols = {
         day: DayColumn(
             day=day,
-            heading=formats.date_format(day, "l j F"),
+            heading=format_day_without_year(day),
             is_today=day == today,
             hours=hours[day],
         )
@@ -195,16 +204,16 @@ def _zone_from(first: date, zone: str) -> str:
 def week_caption(first: date, zone: str) -> str:
     last = first + timedelta(days=6)
     return _("Week of %(first)s to %(last)s, times in %(zone)s") % {
-        "first": formats.date_format(first, "j F"),
-        "last": formats.date_format(last, "j F Y"),
+        "first": format_month_day(first),
+        "last": format_date(last),
         "zone": _zone_from(first, zone),
     }
 
 
 def days_caption(first: date, last: date, zone: str) -> str:
     return _("%(first)s to %(last)s, times in %(zone)s") % {
-        "first": formats.date_format(first, "l j F"),
-        "last": formats.date_format(last, "l j F Y"),
+        "first": format_day_without_year(first),
+        "last": format_day(last),
         "zone": _zone_from(first, zone),
     }
 

@@ -4,7 +4,12 @@ The one formatter is ``rehabit.core.timefmt``; booking's modules import it from 
 """
 
 from rehabit.core.timefmt import (
+    format_clock,
+    format_date,
     format_day,
+    format_day_without_year,
+    format_month,
+    format_month_day,
     format_span,
     format_time,
     format_when,
@@ -14,7 +19,12 @@ from rehabit.core.timefmt import (
 )
 
 __all__ = [
+    "format_clock",
+    "format_date",
     "format_day",
+    "format_day_without_year",
+    "format_month",
+    "format_month_day",
     "format_span",
     "format_time",
     "format_when",

@@ -19,6 +19,7 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from rehabit.core.inputs import InputRefused, parse_time
+from rehabit.core.timefmt import format_clock
 
 MAX_RANGES_PER_DAY = 12
 MINUTES_PER_DAY = 24 * 60
@@ -65,7 +66,14 @@ def day_name(weekday: int) -> str:
 
 
 def _clock(value: time) -> str:
+    """ "16:30": a time picker's value (``<input type="time">`` reads and sends 24-hour
+    "HH:MM" whatever the reader's clock), never shown as text."""
     return value.strftime("%H:%M")
+
+
+def _shown(value: time) -> str:
+    """ "16:30", or "4:30 PM" in American English: a time in a sentence or a list."""
+    return format_clock(value)
 
 
 def _minutes(value: time) -> int:
@@ -73,8 +81,9 @@ def _minutes(value: time) -> int:
 
 
 def span_text(start: time, end: time) -> str:
-    """ "09:00–12:00"; a span past midnight ends "…–02:00 (next day)"."""
-    text = f"{_clock(start)}–{_clock(end)}"
+    """ "09:00–12:00" ("9:00 AM–12:00 PM" in American English); a span past midnight ends
+    "…–02:00 (next day)"."""
+    text = f"{_shown(start)}–{_shown(end)}"
     if end != MIDNIGHT and _minutes(end) <= _minutes(start) or start == end == MIDNIGHT:
         text += " " + _("(next day)")
     return text
@@ -141,7 +150,7 @@ def check_day(
                         "or it would last more than 24 hours. Untick “ends the next day” "
                         "if it ends on the same day."
                     )
-                    % {"row": label, "start": _clock(start)},
+                    % {"row": label, "start": _shown(start)},
                 )
                 continue
             finish += MINUTES_PER_DAY
@@ -152,7 +161,7 @@ def check_day(
                 index,
                 "end",
                 _("%(row)s: it ends when it starts (%(time)s). Give an end after the start.")
-                % {"row": label, "time": _clock(start)},
+                % {"row": label, "time": _shown(start)},
             )
             continue
         elif finish < begin:
@@ -163,7 +172,7 @@ def check_day(
                     "%(row)s: the end (%(end)s) is before the start (%(start)s). For hours "
                     "past midnight, tick “ends the next day”."
                 )
-                % {"row": label, "end": _clock(end), "start": _clock(start)},
+                % {"row": label, "end": _shown(end), "start": _shown(start)},
             )
             continue
         good.append((begin, finish, index, start, end))

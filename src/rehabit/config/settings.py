@@ -297,8 +297,9 @@ LANG_INFO.setdefault(
     {"bidi": False, "code": "en-us", "name": "American English", "name_local": "American English"},
 )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-# The project's date and time formats per language (the time of day, TIME_FORMAT: 24-hour
-# in English, "en", and 12-hour in American English, "en_US"), before Django's own.
+# The project's date and time formats per language (24-hour clock and day before month in
+# English, "en"; 12-hour clock and month first in American English, "en_US"), before
+# Django's own.
 FORMAT_MODULE_PATH = ["rehabit.config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -7,6 +7,9 @@ the zone named.
 - a day: "Saturday 5 December 2026" (a date of birth: "5 December 1980"; a month:
   "December 2026")
 
+in the reader's language's order and clock (``config/formats``): American English reads
+"Saturday, December 5, 2026, 4:04 AM (GMT, Europe/London)".
+
 Pages use the template filters of ``rehabit.core.templatetags.times`` (``|when``,
 ``|day``), which read the zone the request activated (``rehabit.care.zones.page_zone``
 through ``AccountPreferencesMiddleware``: a chosen ``?tz``, the person's zone, else the
@@ -17,24 +20,44 @@ pass the recipient's zone. Nothing else formats a date or time for people.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.utils import formats, timezone
+from django.utils.formats import FORMAT_SETTINGS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rehabit.scheduling import format_zone_abbrev, validate_zone
 
-DAY = "l j F Y"
-DATE_WITHOUT_WEEKDAY = "j F Y"
-# The time of day in the reader's locale (``config/formats``): "04:04" in British English
-# and most languages, "4:04 AM" in American English. The name of a format, not a format.
+# The names of the reader's language's formats (``config/formats``), never formats: British
+# English writes the day before the month ("Saturday 5 December 2026", "04:04"), American
+# English the month first and the 12-hour clock ("Saturday, December 5, 2026", "4:04 AM").
+# Django's own names (TIME_FORMAT, MONTH_DAY_FORMAT, YEAR_MONTH_FORMAT) are read by
+# ``django.utils.formats``; Rehabit's (DAY_FORMAT...) by ``local_format`` below.
+DAY = "DAY_FORMAT"
+DAY_WITHOUT_YEAR = "DAY_WITHOUT_YEAR_FORMAT"
+DATE_WITHOUT_WEEKDAY = "DATE_WITHOUT_WEEKDAY_FORMAT"
+# The time of day: "04:04" in British English and most languages, "4:04 AM" in American.
 TIME = "TIME_FORMAT"
-MONTH = "F Y"
-SHORT_DAY = "j M"
+TIME_WITH_SECONDS = "TIME_WITH_SECONDS_FORMAT"
+MONTH = "YEAR_MONTH_FORMAT"
+MONTH_DAY = "MONTH_DAY_FORMAT"
+SHORT_DAY = "SHORT_DAY_FORMAT"
+# What a name reads when no format module of the language gives it (no language active):
+# the source language's, British English.
+_BRITISH = {
+    DAY: "l j F Y",
+    DAY_WITHOUT_YEAR: "l j F",
+    DATE_WITHOUT_WEEKDAY: "j F Y",
+    TIME: "H:i",
+    TIME_WITH_SECONDS: "H:i:s",
+    MONTH: "F Y",
+    MONTH_DAY: "j F",
+    SHORT_DAY: "j M",
+}
 
 # Set when a page formats a moment in the request's zone, so that the page can ask the
 # browser for its zone when nobody has told us yet (``times.zone_guess``).
@@ -256,33 +279,71 @@ def zone_label(moment: datetime, zone: str | None = None) -> str:
     return _("%(abbrev)s, %(zone)s") % {"abbrev": abbrev, "zone": readable_zone(name)}
 
 
+def local_format(name: str) -> str:
+    """The format called ``name`` in the active language's format modules
+    (``settings.FORMAT_MODULE_PATH``, then Django's), "l j F Y" or "l, F j, Y": Django
+    looks up only its own names, so Rehabit's are looked up here the same way."""
+    if name in FORMAT_SETTINGS:
+        return str(formats.get_format(name))
+    for module in formats.get_format_modules():
+        found = getattr(module, name, None)
+        if found:
+            return str(found)
+    return _BRITISH[name]
+
+
+def _date_text(value: date, name: str) -> str:
+    return str(formats.date_format(value, local_format(name)))
+
+
+def format_clock(value: time | datetime) -> str:
+    """ "16:30" or "4:30 PM": a time of day (a wall-clock time, or a moment already on the
+    clock meant) in the reader's format; say its zone beside it."""
+    return str(formats.time_format(value, local_format(TIME)))
+
+
+def format_clock_with_seconds(value: time | datetime) -> str:
+    """ "16:30:05" or "4:30:05 PM" (a wait to the second)."""
+    return str(formats.time_format(value, local_format(TIME_WITH_SECONDS)))
+
+
+def format_day_without_year(value: date) -> str:
+    """ "Saturday 5 December": a day in a week whose year is said once beside it."""
+    return _date_text(value, DAY_WITHOUT_YEAR)
+
+
+def format_month_day(value: date) -> str:
+    """ "5 December" ("December 5" in American English)."""
+    return _date_text(value, MONTH_DAY)
+
+
 def format_day(value: datetime | date, zone: str | None = None) -> str:
     """ "Saturday 5 December 2026": a calendar day, or the day of a moment in ``zone``."""
     if isinstance(value, datetime):
         value = in_zone(value, zone).date()
-    return str(formats.date_format(value, DAY))
+    return _date_text(value, DAY)
 
 
 def format_date(value: date) -> str:
     """ "5 December 1980": a date that is not a day in someone's week (a date of birth)."""
     if isinstance(value, datetime):
         value = value.date()
-    return str(formats.date_format(value, DATE_WITHOUT_WEEKDAY))
+    return _date_text(value, DATE_WITHOUT_WEEKDAY)
 
 
 def format_short_day(value: date) -> str:
     """ "7 Jan", in the reader's language: a date on a chart's axis, beside its year."""
-    return str(formats.date_format(value, SHORT_DAY))
+    return _date_text(value, SHORT_DAY)
 
 
 def format_month(value: date) -> str:
     """ "December 2026"."""
-    return str(formats.date_format(value, MONTH))
+    return _date_text(value, MONTH)
 
 
 def format_time(moment: datetime, zone: str | None = None) -> str:
     """ "04:04" on the clock of ``zone``, without the zone (say it once beside)."""
-    return str(formats.date_format(in_zone(moment, zone), TIME))
+    return format_clock(in_zone(moment, zone))
 
 
 def format_zone_short(moment: datetime, zone: str | None = None) -> str:
