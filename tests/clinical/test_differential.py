@@ -462,6 +462,10 @@ def _first_lr(data: Any) -> Any:
         (lambda d: d["calibration"].update(warning_sign_lr=True), "warning_sign_lr must be"),
         (lambda d: d["calibration"].pop("warning_sign_lr"), "warning_sign_lr must be"),
         (lambda d: d.pop("calibration"), "calibration"),
+        (lambda d: d.pop("named_only"), "named_only: needs a list"),
+        (lambda d: d["named_only"]["causes"].append("gout"), "named_only: unknown"),
+        (lambda d: d["named_only"].pop("expert"), "named_only: needs 'source'"),
+        (lambda d: d["findings"][0].update(others_reach="some"), "others_reach must be"),
     ],
 )
 def test_malformed_differential_fails_loudly(change: Any, message: str) -> None:
@@ -550,3 +554,36 @@ def test_a_reason_about_weeks_says_what_its_rule_holds_for() -> None:
         assert holds_on_the_day == bool(weeks.group(3)), (finding.id, text)
         assert finding.rule.evaluate({"days_since_onset": day + 1}) is True, finding.id
     assert checked
+
+
+def test_a_reason_about_the_common_causes_never_counts_against_a_cant_miss_cause() -> None:
+    """A finding's "others" value reaches a cause in named_only only where the finding says
+    "others_reach: all"; otherwise the finding weighs such a cause only by naming it
+    (2026.12.12). Read from the data, so every finding is checked."""
+    differential = model()
+    index = {cid: i for i, cid in enumerate(differential.ids)}
+    named_only = {index[c] for c in RAW["named_only"]["causes"]}
+    assert {"dvt", "tumour", "bone_stress_injury"} <= set(RAW["named_only"]["causes"])
+    by_id = {f.id: f for f in differential.findings}
+    checked = 0
+    for raw in RAW["findings"]:
+        if "others" not in raw["lr"]:
+            continue
+        effects = by_id[raw["id"]].present
+        assert effects is not None
+        reached = {i for i, _, _ in effects.entries}
+        named = {index[c] for c in raw["lr"] if c != "others" and "lr_present" in raw["lr"][c]}
+        if raw.get("others_reach") == "all":
+            assert named_only <= reached | named, raw["id"]
+        else:
+            assert reached & named_only <= named, raw["id"]
+            checked += 1
+    assert checked > 40
+    # A sudden sprinting start: unusual for the common non-muscle causes, but a clot or a
+    # tumour first noticed after a sprint is how they are missed, so neither is pushed down.
+    sprint = {i for i, _, _ in by_id["onset_sprinting"].present.entries}  # type: ignore[union-attr]
+    assert index["dvt"] not in sprint and index["tumour"] not in sprint
+    assert index["piriformis_syndrome"] in sprint  # a common cause still is
+    # "Other lumps do not pulse" is true of a tumour too.
+    pulsing = {i for i, _, _ in by_id["lump_pulsing"].present.entries}  # type: ignore[union-attr]
+    assert index["soft_tissue_tumour"] in pulsing and index["tumour"] in pulsing

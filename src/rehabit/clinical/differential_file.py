@@ -46,6 +46,17 @@ class _Parser:
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
             raise DifferentialError("limits: evidence_weight must be in (0, 1]")
         self.evidence_weight = float(weight)
+        self.named_only = self.named_only_causes(data.get("named_only"))
+
+    def named_only_causes(self, raw: object) -> frozenset[int]:
+        """The causes a finding's "others" value does not reach (see ``effects``)."""
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("causes"), list):
+            raise DifferentialError("named_only: needs a list of causes and a citation")
+        self.cite(raw, "named_only")
+        unknown = [c for c in raw["causes"] if c not in self.index]
+        if unknown:
+            raise DifferentialError(f"named_only: unknown conditions {unknown}")
+        return frozenset(self.index[c] for c in raw["causes"])
 
     def cite(self, raw: Mapping[str, Any], where: str) -> None:
         problem = citation_problem(raw)
@@ -66,7 +77,21 @@ class _Parser:
             raise DifferentialError(str(exc)) from exc
         return rule
 
-    def effects(self, table: object, key: str, text: str | None, where: str) -> tuple[Effect, ...]:
+    def effects(
+        self,
+        table: object,
+        key: str,
+        text: str | None,
+        where: str,
+        *,
+        others_reach: str = "common",
+    ) -> tuple[Effect, ...]:
+        """One answer state's effects. ``others`` sets the value for every condition the
+        table does not name, except a can't-miss cause listed in ``named_only``:
+        the "others" reasons are written about the common causes, so a cause listed in
+        ``named_only`` takes a finding's weight only where the finding names it, unless the
+        finding says ``others_reach: all`` (a statement true of every other cause, such as
+        "other lumps do not pulse")."""
         if not isinstance(table, Mapping) or not table:
             raise DifferentialError(f"{where}: needs a non-empty mapping of conditions")
         values: dict[int, float] = {}
@@ -85,6 +110,8 @@ class _Parser:
                     values[self.index[cid]] = value
         if default is not None:
             for i in range(len(self.conditions)):
+                if i in self.named_only and others_reach != "all":
+                    continue
                 values.setdefault(i, default)
         if values and text is None:
             raise DifferentialError(f"{where}: has {key} values but no text for them")
@@ -192,12 +219,19 @@ class _Parser:
         ]
         for raw in self.entries("findings", frozenset({"rule", "text_present", "lr"})):
             where = f"finding {raw['id']!r}"
+            reach = raw.get("others_reach", "common")
+            if reach not in ("common", "all"):
+                raise DifferentialError(f"{where}: others_reach must be 'common' or 'all'")
             parsed.append(
                 (
                     raw["id"],
                     self.rule(raw, where),
-                    self.effects(raw["lr"], "lr_present", raw["text_present"], where),
-                    self.effects(raw["lr"], "lr_absent", raw.get("text_absent"), where),
+                    self.effects(
+                        raw["lr"], "lr_present", raw["text_present"], where, others_reach=reach
+                    ),
+                    self.effects(
+                        raw["lr"], "lr_absent", raw.get("text_absent"), where, others_reach=reach
+                    ),
                     self.group_of(raw, group_index, where),
                     False,
                 )

@@ -59,6 +59,9 @@ NOT_PROSE = {
     "treatment",
     "group",
     "exercise",
+    # differential.yaml: the causes "others" does not reach, and a finding's reach (ids)
+    "named_only",
+    "others_reach",
 }
 # Keys that hold a list of condition ids in most files.
 ID_LISTS = {"conditions"}
