@@ -27,6 +27,7 @@ from rehabit.care.models import (
 )
 from rehabit.care.programs import CareProgram, medication_questions, program_for, watch_items
 from rehabit.care.signals import check_in_recorded
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.medication import SCREEN_ANSWERS, validate_medication_answers
 from rehabit.clinical.progression import SessionOutcome, next_step
 from rehabit.clinical.selfcare_signs import WatchItem
@@ -58,9 +59,12 @@ def _score(value: object) -> int | None:
     return whole_number(value, 0, 10)
 
 
-def clean_session_log(data: Mapping[str, Any], program: CareProgram) -> dict[str, Any]:
+def clean_session_log(
+    data: Mapping[str, Any], program: CareProgram, *, child: bool = False
+) -> dict[str, Any]:
     """Check a session log; return the clean values or raise FieldErrors for every field
-    with a problem (nothing is half-stored)."""
+    with a problem (nothing is half-stored). ``child``: a parent logs their child's
+    session, and the messages speak of the child."""
     errors: dict[str, list[str]] = {}
     allowed = program.allowed_exercises()
     raw_ids = data.get("exercise_ids")
@@ -68,19 +72,37 @@ def clean_session_log(data: Mapping[str, Any], program: CareProgram) -> dict[str
     if isinstance(raw_ids, str):
         raw_ids = [raw_ids]
     if not isinstance(raw_ids, list | tuple) or not raw_ids:
-        errors["exercise_ids"] = [_("Choose at least one exercise you did.")]
+        errors["exercise_ids"] = [
+            _("Choose at least one exercise your child did.")
+            if child
+            else _("Choose at least one exercise you did.")
+        ]
     else:
         unknown = [str(i) for i in raw_ids if not isinstance(i, str) or i not in allowed]
         if unknown:
-            errors["exercise_ids"] = [
-                _("Not an exercise in your program: %(ids)s.") % {"ids": ", ".join(unknown)}
-            ]
+            not_in_program = (
+                _("Not an exercise in your child's program: %(ids)s.")
+                if child
+                else _("Not an exercise in your program: %(ids)s.")
+            )
+            errors["exercise_ids"] = [not_in_program % {"ids": ", ".join(unknown)}]
         ids = list(dict.fromkeys(i for i in raw_ids if isinstance(i, str) and i in allowed))
     clean: dict[str, Any] = {}
-    labels = {
-        "pain_during": _("Choose the worst pain you felt during the exercises, from 0 to 10."),
-        "pain_after": _("Choose the pain you feel now, after the exercises, from 0 to 10."),
-    }
+    labels = (
+        {
+            "pain_during": _(
+                "Choose the worst pain your child felt during the exercises, from 0 to 10."
+            ),
+            "pain_after": _(
+                "Choose the pain your child feels now, after the exercises, from 0 to 10."
+            ),
+        }
+        if child
+        else {
+            "pain_during": _("Choose the worst pain you felt during the exercises, from 0 to 10."),
+            "pain_after": _("Choose the pain you feel now, after the exercises, from 0 to 10."),
+        }
+    )
     for key, message in labels.items():
         score = _score(data.get(key))
         if score is None:
@@ -88,7 +110,11 @@ def clean_session_log(data: Mapping[str, Any], program: CareProgram) -> dict[str
         clean[key] = score
     difficulty = data.get("difficulty")
     if difficulty not in Difficulty.values:
-        errors["difficulty"] = [_("Choose how hard the session felt.")]
+        errors["difficulty"] = [
+            _("Choose how hard the session felt for your child.")
+            if child
+            else _("Choose how hard the session felt.")
+        ]
     note = data.get("note") or ""
     if not isinstance(note, str):
         errors["note"] = [_("The note must be text.")]
@@ -137,7 +163,7 @@ def log_session(
     program = program_for(assessment, now=now)
     if program.suppressed or not program.items:
         raise Refused(_("There is no exercise program for this assessment to log against."))
-    clean = clean_session_log(data, program)
+    clean = clean_session_log(data, program, child=is_child(assessment.answers.get("age")))
     try:
         with transaction.atomic():
             session = ExerciseSession.objects.create(

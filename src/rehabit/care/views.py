@@ -303,6 +303,15 @@ def _advice_context(
 # --- Guided session ------------------------------------------------------------------------
 
 
+def _difficulties(*, child: bool) -> list[tuple[str, str]]:
+    """How hard the session was: the answers, as a child's parent gives them about their
+    child ("Hard but they managed") or as the patient does ("Hard but I managed")."""
+    if not child:
+        return list(Difficulty.choices)
+    hard = _("Hard but they managed")
+    return [(v, hard if v == Difficulty.HARD else label) for v, label in Difficulty.choices]
+
+
 @require_http_methods(["GET", "POST"])
 @shown_in_page_zone
 def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
@@ -336,38 +345,41 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         except FieldErrors as exc:
             errors = exc.errors
         else:
-            messages.success(
-                request,
-                _("Well done. Your session is saved in your log.")
-                if created
-                else _("This session was already saved."),
+            saved = (
+                _("Well done. Your child's session is saved in their log.")
+                if is_child(assessment.answers.get("age"))
+                else _("Well done. Your session is saved in your log.")
             )
+            messages.success(request, saved if created else _("This session was already saved."))
             return redirect(reverse("care:program", args=[assessment.pk]) + "#log")
     care = program_for(assessment)
     context = _base_context(request, assessment)
-    context.update(_player_context(care))
+    context.update(_player_context(care, child=context["for_child"]))
     context.update(
         errors=errors,
         error_count=sum(len(m) for m in errors.values()),
         values=values,
         token=request.POST.get("token") if errors or paused else uuid.uuid4().hex,
         scale=[str(n) for n in range(11)],
-        difficulties=Difficulty.choices,
+        difficulties=_difficulties(child=context["for_child"]),
     )
     if paused is not None:
         return with_retry_after(render(request, "care/player.html", context, status=429), paused)
     return render(request, "care/player.html", context, status=422 if errors else 200)
 
 
-def _player_context(care: CareProgram) -> dict[str, Any]:
+def _player_context(care: CareProgram, *, child: bool = False) -> dict[str, Any]:
     exercises = []
     rows = []
+    keep = (
+        _("Keep your child's pain during this exercise at or below %(n)s out of 10.")
+        if child
+        else _("Keep the pain during this exercise at or below %(n)s out of 10.")
+    )
     for item in care.items:
         card = presenters.exercise_card(item.exercise)
         steps = session_steps(item.dosage)
-        max_pain = _("Keep the pain during this exercise at or below %(n)s out of 10.") % {
-            "n": item.max_pain
-        }
+        max_pain = keep % {"n": item.max_pain}
         rows.append({"item": item, "card": card, "dosage": presenters.dosage_lines(item.dosage),
                      "max_pain": max_pain, "seconds": total_seconds(steps)})  # fmt: skip
         exercises.append(
