@@ -20,7 +20,8 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import DifferentialError
 from rehabit.clinical.differential_file import load_differential, parse_differential
-from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire
+from rehabit.clinical.questionnaire import QuestionnaireError
+from rehabit.clinical.questionnaire_file import parse_questionnaire
 from rehabit.clinical.result_codes import build_texts
 from tests.support import answers_for, completed
 

@@ -16,7 +16,8 @@ import pytest
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.datafiles import load_yaml
-from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire
+from rehabit.clinical.questionnaire import QuestionnaireError
+from rehabit.clinical.questionnaire_file import parse_questionnaire
 
 # I (also in I'm, I've, I'd), me, my, mine, myself as whole words, "I" only as a capital.
 FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|mine|myself)\b")

@@ -16,7 +16,7 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import LEVELS, RANK
-from rehabit.clinical.questionnaire import parse_questionnaire
+from rehabit.clinical.questionnaire_file import parse_questionnaire
 from rehabit.clinical.redflags import flag_evidence, flag_urgency
 from tests.clinical.answers import (
     DARK_URINE_ONSETS,

@@ -11,7 +11,8 @@ import pytest
 
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.datafiles import load_yaml, parse_yaml
-from rehabit.clinical.questionnaire import QuestionnaireError, parse_questionnaire
+from rehabit.clinical.questionnaire import QuestionnaireError
+from rehabit.clinical.questionnaire_file import parse_questionnaire
 from rehabit.clinical.validation import validate_and_show
 from tests.clinical.answers import DARK_URINE_ONSETS, TENSE_THIGH_ONSETS, strain
 

@@ -6,7 +6,8 @@ reviewed data files under ``data/``.
 """
 
 from rehabit.clinical.engine import AssessmentResult, assess
-from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
+from rehabit.clinical.questionnaire import Questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.validation import AnswerErrors, validate_answers
 
 __all__ = [

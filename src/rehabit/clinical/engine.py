@@ -10,7 +10,8 @@ from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.conditions import Condition, load_conditions
 from rehabit.clinical.differential import Cause, Differential
 from rehabit.clinical.differential_file import load_differential
-from rehabit.clinical.questionnaire import Questionnaire, load_questionnaire
+from rehabit.clinical.questionnaire import Questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.redflags import (
     RedFlag,
     flag_evidence,

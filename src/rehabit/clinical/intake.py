@@ -39,7 +39,8 @@ from rehabit.clinical.intake_answers import (
     screened,
 )
 from rehabit.clinical.intake_terms import Text, _, listing, verbatim
-from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Questionnaire, load_questionnaire
+from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.upgrade import current_answers
 
 __all__ = ["CauseWeighed", "Fact", "FlagRaised", "IntakeSummary", "Screened", "intake_summary"]

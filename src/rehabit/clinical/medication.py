@@ -25,7 +25,7 @@ from rehabit.clinical.datafiles import (
     plan_item,
     text_field,
 )
-from rehabit.clinical.questionnaire import load_questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.validation import AnswerErrors
 

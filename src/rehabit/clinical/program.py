@@ -27,7 +27,7 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import answer_rule, cited, load_yaml
 from rehabit.clinical.exercises import CAUTIONS, Exercise, load_exercises
 from rehabit.clinical.progression import ceiling_for
-from rehabit.clinical.questionnaire import load_questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.selfcare import (
     framing_for,

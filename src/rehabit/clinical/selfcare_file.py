@@ -24,7 +24,7 @@ from rehabit.clinical.datafiles import (
     text_field,
 )
 from rehabit.clinical.exercises import load_exercises
-from rehabit.clinical.questionnaire import load_questionnaire
+from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.rules import Rule
 from rehabit.clinical.selfcare_checks import check_pain_numbers, check_plan_wording
 from rehabit.clinical.selfcare_signs import (

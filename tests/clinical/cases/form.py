@@ -17,7 +17,8 @@ import yaml
 
 from rehabit.clinical import AnswerErrors
 from rehabit.clinical.datafiles import parse_yaml
-from rehabit.clinical.questionnaire import Questionnaire, parse_questionnaire
+from rehabit.clinical.questionnaire import Questionnaire
+from rehabit.clinical.questionnaire_file import parse_questionnaire
 from rehabit.clinical.validation import validate_answers
 
 # The questionnaire the cases were entered with (a copy, so entry can go on while the
