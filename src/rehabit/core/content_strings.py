@@ -2025,6 +2025,7 @@ STRINGS = [
     gettext_noop('The leg loses power, so you cannot hold your usual pace'),
     gettext_noop('The lump beats or pulses.'),
     gettext_noop('The lump becomes hot, red and very tender, or you have a fever. This could be an infection.'),
+    gettext_noop('The lump does not beat or pulse.'),
     gettext_noop('The lump feels hard or does not move.'),
     gettext_noop('The lump is getting bigger'),
     gettext_noop('The lump is getting bigger.'),
