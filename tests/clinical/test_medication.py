@@ -11,13 +11,15 @@ from hypothesis import strategies as st
 
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.medication import (
-    MedicationDataError,
-    load_medication_data,
     medication_advice,
-    parse_medication_data,
     screen,
     until_seen_advice,
     validate_medication_answers,
+)
+from rehabit.clinical.medication_file import (
+    MedicationDataError,
+    load_medication_data,
+    parse_medication_data,
 )
 from rehabit.clinical.validation import AnswerErrors
 

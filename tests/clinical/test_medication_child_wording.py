@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from rehabit.clinical.datafiles import load_yaml
-from rehabit.clinical.medication import MedicationDataError, parse_medication_data
+from rehabit.clinical.medication_file import MedicationDataError, parse_medication_data
 
 
 def _raw() -> dict[str, Any]:

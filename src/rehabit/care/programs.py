@@ -28,7 +28,8 @@ from rehabit.care.models import (
 )
 from rehabit.care.withdrawals import Withdrawn, open_library, standing, told
 from rehabit.clinical.exercises import Exercise, get_exercise, load_exercises
-from rehabit.clinical.medication import ScreeningItem, screen
+from rehabit.clinical.medication import screen
+from rehabit.clinical.medication_file import ScreeningItem
 from rehabit.clinical.prescription import (
     PrescriptionError,
     PrescriptionOverride,
