@@ -14,7 +14,7 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import REFERENCE_COUNT, citation_problem, load_yaml
 from rehabit.clinical.differential_file import load_differential
 from rehabit.clinical.flag_branches import split_branches
-from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.rules import compile_rule
 
 CITED_FILES = ["differential.yaml", "red_flags.yaml", "conditions.yaml"]

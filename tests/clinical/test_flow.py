@@ -13,7 +13,7 @@ from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
 from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Question
 from rehabit.clinical.questionnaire_file import parse_questionnaire
-from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, person, strain, vignette, vignettes
 

@@ -22,7 +22,8 @@ from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.intake import intake_summary
-from rehabit.clinical.redflags import RedFlagError, load_red_flags, parse_red_flags
+from rehabit.clinical.redflags import RedFlagError
+from rehabit.clinical.redflags_file import load_red_flags, parse_red_flags
 from rehabit.clinical.result_codes import build_texts
 from rehabit.clinical.rules import compile_rule
 from tests.clinical.answers import PROPERTY, answer_sets, person

@@ -4,7 +4,7 @@ A parent answers for a child aged 5 to 15. A flag that can fire for a child and 
 "you" carries ``for_a_child`` wording ("Your child has a fever or seems unwell, and their
 leg or foot is getting weaker."; "Take your child to the emergency department now ..."),
 and so does each such case of its rule; the engine picks it when the age is under 16;
-the loader refuses a flag that lacks it (redflags.check_child_wording). Since 2026.12.11 the
+the loader refuses a flag that lacks it (redflags_file.check_child_wording). Since 2026.12.11 the
 same holds for a label about "a child" or "the child" ("A child has a fever ..."), and for
 an advice about "the child": a parent reads "Your child has a fever ...".
 """
@@ -21,12 +21,8 @@ from rehabit.clinical import assess, load_questionnaire
 from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
-from rehabit.clinical.redflags import (
-    RedFlagError,
-    load_red_flags,
-    parse_red_flags,
-    screen_as_told,
-)
+from rehabit.clinical.redflags import RedFlagError, screen_as_told
+from rehabit.clinical.redflags_file import load_red_flags, parse_red_flags
 from rehabit.clinical.result_codes import build_texts
 from tests.clinical.answers import person
 

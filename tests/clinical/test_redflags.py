@@ -15,14 +15,8 @@ from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.redflags import (
-    RedFlagError,
-    flag_evidence,
-    flag_urgency,
-    load_red_flags,
-    parse_red_flags,
-    screen,
-)
+from rehabit.clinical.redflags import RedFlagError, flag_evidence, flag_urgency, screen
+from rehabit.clinical.redflags_file import load_red_flags, parse_red_flags
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import (
     PROPERTY,

@@ -11,7 +11,7 @@ from rehabit.clinical import load_questionnaire
 from rehabit.clinical.conditions import ConditionError, load_conditions, parse_conditions
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.levels import LEVELS, RANK
-from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.triage import RankedCause, decide, most_urgent, severity
 from rehabit.clinical.triage_words import (
     ACTION_REST,

@@ -15,7 +15,7 @@ import pytest
 from rehabit.clinical import load_questionnaire
 from rehabit.clinical.child_wording import speaks_to_you
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.result_codes import build_texts
 from rehabit.clinical.triage import RankedCause, decide, severity, within_two_days
 from rehabit.clinical.triage_words import (

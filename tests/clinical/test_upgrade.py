@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from rehabit.clinical import load_questionnaire
-from rehabit.clinical.redflags import load_red_flags, screen
+from rehabit.clinical.redflags import screen
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.upgrade import CURRENT, UPGRADES, current_answers
 
 OLD = "2026.11.1"

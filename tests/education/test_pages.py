@@ -7,7 +7,7 @@ from django.test import Client
 
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.questionnaire_file import load_questionnaire
-from rehabit.clinical.redflags import load_red_flags
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.education.content import load_condition_pages
 
 pytestmark = pytest.mark.django_db

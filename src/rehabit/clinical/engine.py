@@ -12,13 +12,8 @@ from rehabit.clinical.differential import Cause, Differential
 from rehabit.clinical.differential_file import load_differential
 from rehabit.clinical.questionnaire import Questionnaire
 from rehabit.clinical.questionnaire_file import load_questionnaire
-from rehabit.clinical.redflags import (
-    RedFlag,
-    flag_evidence,
-    flag_urgency,
-    load_red_flags,
-    screen_as_told,
-)
+from rehabit.clinical.redflags import RedFlag, flag_evidence, flag_urgency, screen_as_told
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.triage import Disposition, RankedCause, decide
 from rehabit.clinical.validation import validate_and_show
 

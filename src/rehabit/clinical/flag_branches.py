@@ -33,7 +33,7 @@ Checked at load (``split_branches``), so that no flag can say "or" about the per
 Exclusions under a ``not`` are never named by a label, so an ``any`` there needs no
 wording. A case may also carry ``for_a_child: {label, label_unsure}``, its wording as a
 child's parent reads it ("Your child has a fever ..."), beside its own; whether a case that
-can fire for a child needs it is checked with the flag (``redflags.check_child_wording``).
+can fire for a child needs it is checked with the flag (``redflags_file.check_child_wording``).
 Pure: no Django.
 """
 

@@ -17,7 +17,8 @@ from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import shown_first
 from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
 from rehabit.clinical.questionnaire import Question, Questionnaire
-from rehabit.clinical.redflags import UNSURE, RedFlag, load_red_flags
+from rehabit.clinical.redflags import UNSURE, RedFlag
+from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.triage import is_soon_doctor, is_soon_doctor_days, within_two_days
 
 MAX_WEIGHTS = 4  # answers shown for and against each cause
