@@ -34,7 +34,8 @@ from rehabit.clinical.exercises import (
     parse_exercises,
 )
 from rehabit.clinical.prescription import PrescriptionOverride, apply_prescription
-from rehabit.clinical.program import Program, ProgramDataError, build_program, parse_program_rules
+from rehabit.clinical.program import Program, build_program
+from rehabit.clinical.program_rules import ProgramDataError, parse_program_rules
 from rehabit.clinical.selfcare import build_plan
 from rehabit.clinical.selfcare_file import SelfCareDataError, load_selfcare, parse_selfcare
 from tests.clinical.answers import PROPERTY, answer_sets, vignettes

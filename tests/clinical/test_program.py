@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehabit.clinical.exercises import CAUTIONS, load_exercises
-from rehabit.clinical.program import Program, build_program, dosage_dict, load_program_rules
+from rehabit.clinical.program import Program, build_program, dosage_dict
+from rehabit.clinical.program_rules import load_program_rules
 from rehabit.clinical.selfcare import framing_for, likely_causes, stage_for
 from rehabit.clinical.selfcare_file import load_selfcare
 

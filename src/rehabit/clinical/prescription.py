@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from rehabit.clinical.exercises import Exercise, load_exercises
-from rehabit.clinical.program import (
-    Program,
-    ProgramItem,
-    dosage_dict,
-    load_program_rules,
-)
+from rehabit.clinical.program import Program, ProgramItem, dosage_dict
+from rehabit.clinical.program_rules import load_program_rules
 from rehabit.clinical.progression import PROGRESSION_RULES, ProgressionRule, ceiling_for
 
 # What a prescription may set in a dosage, per kind of exercise, within the library's bounds.
