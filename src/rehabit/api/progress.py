@@ -27,6 +27,7 @@ from rehabit.api.schemas import (
     ValidationErrorOut,
     validation_error_body,
 )
+from rehabit.clinical.child_wording import is_child
 from rehabit.core.rate_limits import count_care_write, count_report
 from rehabit.outcomes import nudges, presenters, services
 from rehabit.outcomes.models import ACTIVITY_MAX_LENGTH, DiaryEntry, MeasureRecord
@@ -203,7 +204,10 @@ def _measure_out(r: MeasureRecord) -> dict[str, Any]:
 
 
 def _verdict(assessment: Any) -> dict[str, Any]:
+    """The verdicts and advice, in the words the person who answered reads: a child's
+    parent's about their child (as the pages and the diary's messages)."""
     summary = summary_for(assessment)
+    child = is_child(assessment.answers.get("age"))
     return {
         "verdict": summary.progress.verdict,
         "label": presenters.verdict_label(summary.progress.verdict),
@@ -216,12 +220,13 @@ def _verdict(assessment: Any) -> dict[str, Any]:
                 "now": row["change"].now,
                 "change": row["change"].change,
                 "needed": row["change"].needed,
-                "text": presenters.change_text(row["change"]),
+                "text": presenters.change_text(row["change"], child=child),
             }
             for row in summary.rows
         ],
         "advice": [
-            {"key": a.key, "text": presenters.advice_text(a)} for a in summary.progress.advice
+            {"key": a.key, "text": presenters.advice_text(a, child=child)}
+            for a in summary.progress.advice
         ],
     }
 

@@ -34,12 +34,20 @@ def _format(template: str, params: dict[str, Any]) -> str:
         return template.format(**values)
 
 
-def change_text(change: Change) -> str:
-    return _format(change.template, dict(change.params))
+def _worded(template: str, child: bool) -> str:
+    """A verdict's or advice's template, in a parent's words about their child when
+    ``child`` (outcomes.yaml ``messages_for_a_child``)."""
+    return load_outcomes().for_a_child(template) if child else template
 
 
-def advice_text(advice: Advice) -> str:
-    return _format(advice.template, dict(advice.params))
+def change_text(change: Change, *, child: bool = False) -> str:
+    """A measure's verdict in words (``child``: to a child's parent, about their child)."""
+    return _format(_worded(change.template, child), dict(change.params))
+
+
+def advice_text(advice: Advice, *, child: bool = False) -> str:
+    """A piece of advice in words (``child``: to a child's parent, about their child)."""
+    return _format(_worded(advice.template, child), dict(advice.params))
 
 
 def verdict_label(verdict: str) -> str:
@@ -87,8 +95,9 @@ def summary_context(
     other than the patient (a therapist, an admin), so a measure's name speaks of the
     patient; the verdicts' and the advice's own words stay the patient's (the page shows
     them as what the patient reads). ``for_child``: read by a child's parent, so a
-    measure's name speaks of their child."""
+    measure's name, the verdicts and the advice speak of their child."""
     labels = _labels(for_therapist, for_child)
+    child = for_child and not for_therapist
     return {
         "verdict": summary.progress.verdict,
         "verdict_label": verdict_label(summary.progress.verdict),
@@ -97,11 +106,13 @@ def summary_context(
                 "label": labels.get(row["key"], row["label"]),
                 "verdict": row["change"].verdict,
                 "verdict_label": verdict_label(row["change"].verdict),
-                "text": change_text(row["change"]),
+                "text": change_text(row["change"], child=child),
             }
             for row in summary.rows
         ],
-        "advice": [{"key": a.key, "text": advice_text(a)} for a in summary.progress.advice],
+        "advice": [
+            {"key": a.key, "text": advice_text(a, child=child)} for a in summary.progress.advice
+        ],
         "warning_signs": [
             {"sign": tr(w["sign"]), "action": tr(w["action"]), "level": w["level"]}
             for w in summary.warning_signs

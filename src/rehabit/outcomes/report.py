@@ -20,6 +20,7 @@ from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label
 from rehabit.care.programs import plan_for, program_for
+from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.differential import shown_first
 from rehabit.core.emergency import current_number
 from rehabit.core.reviewed_text import tr
@@ -37,8 +38,10 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
     """What the report shows. ``patient_name``: downloaded by someone other than the
     patient (a therapist, an admin; ``presenters.patient_named``), so it is titled with
     the patient's name and speaks of them in the third person; what Rehabit told the
-    patient is quoted as theirs. Without it, the report is written to the patient."""
+    patient is quoted as theirs. Without it, the report is written to the patient, or for
+    a child's check (a parent answers: ``for_child``) to the parent about their child."""
     about_patient = bool(patient_name)
+    for_child = not about_patient and is_child(assessment.answers.get("age"))
     result = assessment.result
     care = program_for(assessment)
     sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))
@@ -54,6 +57,7 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
     return {
         "assessment": assessment,
         "about_patient": about_patient,
+        "for_child": for_child,
         "patient_name": patient_name,
         "today": timezone.localdate(),
         "zone_name": current_zone_name(),
@@ -84,9 +88,15 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
         },
         "adherence": adherence,
         "sessions_total": len(sessions),
-        "summary": presenters.summary_context(summary_for(assessment), for_therapist=about_patient),
+        "summary": presenters.summary_context(
+            summary_for(assessment), for_therapist=about_patient, for_child=for_child
+        ),
         "charts": presenters.chart_blocks(
-            trend, id_prefix="report", labelled=False, for_therapist=about_patient
+            trend,
+            id_prefix="report",
+            labelled=False,
+            for_therapist=about_patient,
+            for_child=for_child,
         ),
         "events": presenters.event_rows(trend),
         "entries": entries_of(assessment),

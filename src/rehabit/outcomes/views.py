@@ -327,11 +327,12 @@ def bridge(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             )
             return redirect(reverse("outcomes:progress", args=[assessment.pk]) + "#strength")
     test = load_outcomes().bridge
+    box, steps, stop_if = test.worded(child=context["for_child"])
     context.update(
         open=phase is not None and phase not in test.not_in_phases,
-        box=tr(test.box),
-        steps=[tr(s) for s in test.steps],
-        stop_if=tr(test.stop_if).format(limit=test.stop_above_pain),
+        box=tr(box),
+        steps=[tr(s) for s in steps],
+        stop_if=tr(stop_if).format(limit=test.stop_above_pain),
         posted=posted,
         **_errors(errors),
     )
