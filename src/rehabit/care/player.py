@@ -9,6 +9,9 @@ is decided here, in one place that tests can read. Steps:
 - ``rest``: rest for ``seconds`` between holds, sides or sets;
 - ``switch``: change to the other side (a short countdown to get into position).
 
+For a child's program (``child``: a parent or carer reads the player beside their child) the
+steps speak of the child ("Your child's sore side", "at their own pace").
+
 For an exercise done on both sides, every set does all its repetitions on the left, then
 switches to the right; rests come between holds and between sets as the dosage says.
 """
@@ -32,11 +35,11 @@ def _sides(sides: object) -> list[str | None]:
     return [None]
 
 
-def side_label(side: str | None) -> str:
+def side_label(side: str | None, *, child: bool = False) -> str:
     return {
         "left": _("Left side"),
         "right": _("Right side"),
-        "affected": _("Your sore side"),
+        "affected": _("Your child's sore side") if child else _("Your sore side"),
     }.get(side or "", "")
 
 
@@ -67,8 +70,9 @@ def _int(dosage: Mapping[str, object], key: str, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
-    """The steps of one exercise, in order, each with what to show and to announce."""
+def session_steps(dosage: Mapping[str, object], *, child: bool = False) -> list[dict[str, Any]]:
+    """The steps of one exercise, in order, each with what to show and to announce
+    (``child``: in a parent's words about their child)."""
     kind = dosage.get("kind")
     if kind == "duration":
         seconds = _int(dosage, "minutes", 1) * 60
@@ -107,7 +111,7 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
             if kind == "hold":
                 for rep in range(1, reps + 1):
                     count = _hold_count(rep, reps)
-                    detail = _detail(count, _set(number, sets), side_label(side))
+                    detail = _detail(count, _set(number, sets), side_label(side, child=child))
                     if count:  # "Hold 2 of 5, Set 1 of 2, Left side. 30 seconds."
                         # Translators: a hold's details (they start with "Hold 2 of 5"),
                         # then how long it lasts.
@@ -137,7 +141,12 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                     if rep < reps and rest:
                         steps.append(_rest(rest))
             else:
-                detail = _detail(_set(number, sets), side_label(side))
+                detail = _detail(_set(number, sets), side_label(side, child=child))
+                at_own_pace = (
+                    _("Your child does %(reps)s repetitions at their own pace. %(detail)s.")
+                    if child
+                    else _("Do %(reps)s repetitions at your own pace. %(detail)s.")
+                )
                 steps.append(
                     {
                         "kind": "reps",
@@ -147,20 +156,25 @@ def session_steps(dosage: Mapping[str, object]) -> list[dict[str, Any]]:
                         "side": side,
                         "title": _("Do %(reps)s repetitions") % {"reps": reps},
                         "detail": detail,
-                        "announce": _("Do %(reps)s repetitions at your own pace. %(detail)s.")
+                        "announce": at_own_pace
                         % {"reps": reps, "detail": _spoken(detail) or _("One set")},
                     }
                 )
             if index + 1 < len(sides):
                 next_side = sides[index + 1]
+                get_ready = (
+                    _("Switch sides: your child gets ready on their %(side)s.")
+                    if child
+                    else _("Switch sides: get ready on your %(side)s.")
+                )
                 steps.append(
                     {
                         "kind": "switch",
                         "seconds": SWITCH_SECONDS,
                         "side": next_side,
                         "title": _("Switch sides"),
-                        "detail": side_label(next_side),
-                        "announce": _("Switch sides: get ready on your %(side)s.")
+                        "detail": side_label(next_side, child=child),
+                        "announce": get_ready
                         % {"side": _("right side") if next_side == "right" else _("other side")},
                     }
                 )
@@ -184,8 +198,17 @@ def total_seconds(steps: list[dict[str, Any]]) -> int:
     return sum(int(step.get("seconds", 0)) for step in steps)
 
 
-def player_strings() -> dict[str, str]:
-    """The guided player's own words, translated here (player.js only shows them)."""
+def player_strings(*, child: bool = False) -> dict[str, str]:
+    """The guided player's own words, translated here (player.js only shows them);
+    ``child``: a parent reads them about their child's session."""
+    if child:
+        note_prefix = _("A note from your child's physiotherapist:")
+        session_done = _(
+            "Session complete. Tell us how it went for your child below, then save it to their log."
+        )
+    else:
+        note_prefix = _("Your physiotherapist's note:")
+        session_done = _("Session complete. Tell us how it went below, then save it to your log.")
     return {
         "exercise_of": _("Exercise {n} of {total}"),
         "step_of": _("Step {n} of {total}"),
@@ -203,8 +226,8 @@ def player_strings() -> dict[str, str]:
         "second_left": _("1 second left"),
         "reps_counted": _("{n} of {total} repetitions done"),
         "next_up": _("Well done. Next exercise: {name}."),
-        "note_prefix": _("Your physiotherapist's note:"),
-        "session_done": _("Session complete. Tell us how it went below, then save it to your log."),
+        "note_prefix": note_prefix,
+        "session_done": session_done,
     }
 
 

@@ -378,7 +378,7 @@ def _player_context(care: CareProgram, *, child: bool = False) -> dict[str, Any]
     )
     for item in care.items:
         card = presenters.exercise_card(item.exercise)
-        steps = session_steps(item.dosage)
+        steps = session_steps(item.dosage, child=child)
         max_pain = keep % {"n": item.max_pain}
         rows.append({"item": item, "card": card, "dosage": presenters.dosage_lines(item.dosage),
                      "max_pain": max_pain, "seconds": total_seconds(steps)})  # fmt: skip
@@ -396,7 +396,7 @@ def _player_context(care: CareProgram, *, child: bool = False) -> dict[str, Any]
                 "steps": steps,
             }
         )
-    strings = player_strings()
+    strings = player_strings(child=child)
     return {
         "care": care,
         "rows": rows,
