@@ -30,7 +30,9 @@ from django_tasks import task
 
 from rehabit.accounts.zones import page_zone
 from rehabit.care.services import FieldErrors, Refused
+from rehabit.clinical.child_wording import is_child
 from rehabit.core.inputs import InputRefused, parse_time
+from rehabit.core.timefmt import format_clock, readable_zone
 from rehabit.outcomes.models import DiaryEntry, DiaryReminder, MeasureRecord
 from rehabit.scheduling import UnknownTimeZone, validate_zone
 
@@ -241,32 +243,48 @@ def _post(item: DiaryReminder, today: date, due: tuple[str, ...]) -> Any:
         # The subject shows on a locked phone and in a shared inbox: it names no body part
         # and no condition (security review 2, finding 6), as no other subject does.
         weekly = "psfs" in due or "bridge" in due
+        # A child's check (a parent answers): the letter speaks of the child's pain.
+        child = is_child(item.assessment.answers.get("age"))
         subject = _("Your weekly check-in") if weekly else _("Your daily check-in")
         letter = new_letter(subject, their_name(display_name(owner)))
-        if weekly:
-            letter.add(
-                _(
-                    "It is time for your weekly check: your pain, and how your activities "
-                    "are going. It takes a few minutes."
-                )
-            )
-        else:
-            letter.add(
-                _(
-                    "If you have a minute, note how your pain is today. Every entry helps you "
-                    "and your physiotherapist see the trend, and a missed day does not matter."
-                )
-            )
+        letter.add(_nudge_text(weekly=weekly, child=child))
         url = absolute_url(reverse("outcomes:diary", args=[item.pk]))
-        letter.link(_("Open your pain diary"), url)
+        letter.link(_("Open your child's pain diary") if child else _("Open your pain diary"), url)
+        # The time on the reader's clock ("19:30", or "7:30 PM" in American English), with
+        # its zone named as people read it.
         letter.add(
             _(
                 "This reminder comes at most once a day, at %(time)s (%(zone)s), and stops by "
                 "itself after a quiet week. You can change the time or turn it off on the "
                 "diary page."
             )
-            % {"time": item.local_time.strftime("%H:%M"), "zone": item.time_zone}
+            % {"time": format_clock(item.local_time), "zone": readable_zone(item.time_zone)}
         )
         letter.add(_("Rehabit"))
         message = letter.email(owner.email, key)
     return outbox.post(message, key=key, kind="diary_reminder", recipient=owner, about=owner)
+
+
+def _nudge_text(*, weekly: bool, child: bool) -> str:
+    """What the reminder asks for: the week's check or today's pain, of the reader's own
+    body or, for a child's check, of their child's."""
+    if weekly and child:
+        return _(
+            "It is time for your child's weekly check: their pain, and how their activities "
+            "are going. It takes a few minutes."
+        )
+    if weekly:
+        return _(
+            "It is time for your weekly check: your pain, and how your activities "
+            "are going. It takes a few minutes."
+        )
+    if child:
+        return _(
+            "If you have a minute, note how your child's pain is today. Every entry helps you, "
+            "your child and their physiotherapist see the trend, and a missed day does not "
+            "matter."
+        )
+    return _(
+        "If you have a minute, note how your pain is today. Every entry helps you "
+        "and your physiotherapist see the trend, and a missed day does not matter."
+    )
