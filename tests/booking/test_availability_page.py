@@ -260,7 +260,8 @@ def test_time_off_is_stored_on_the_therapists_clock_and_shown_on_the_calendar(
     off = TimeOff.objects.get(therapist=therapist)
     assert off.start.astimezone(timezone.get_fixed_timezone(330)).strftime("%H:%M") == "14:00"
     html = client.get(f"{URL}?month={day:%Y-%m}").content.decode()
-    assert "Time off from 14:00 (Conference)" in html and "Time off all day (Conference)" in html
+    assert "Time off from 14:00 IST (Conference)" in html
+    assert "Time off all day (Conference)" in html
     backwards = client.post(
         URL,
         {

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from rehabit.booking.timefmt import format_clock, format_day, format_month
 from rehabit.booking.week_grid import span_text
-from rehabit.scheduling import validate_zone
+from rehabit.scheduling import format_zone_abbrev, validate_zone
 
 
 @dataclass
@@ -52,6 +52,21 @@ def month_of(value: date) -> date:
     return value.replace(day=1)
 
 
+def _clock_with_zone(moment: datetime) -> str:
+    """ "14:00 IST", "2:00 PM BST": a moment already on the therapist's clock, with the
+    abbreviation in force at that moment (so one either side of a clock change reads right)."""
+    return f"{format_clock(moment)} {format_zone_abbrev(moment)}"
+
+
+def _span_with_zone(start: datetime, end: datetime) -> tuple[str, str]:
+    """The two ends of a span on one day, the zone said once after the end when both are
+    on one offset ("16:30", "18:00 GMT"), after each when a clock change falls between them
+    ("00:30 GMT", "03:00 BST")."""
+    if format_zone_abbrev(start) == format_zone_abbrev(end):
+        return format_clock(start), _clock_with_zone(end)
+    return _clock_with_zone(start), _clock_with_zone(end)
+
+
 def _time_off_marks(
     time_off: Iterable[tuple[datetime, datetime, str]], zone: str, first: date, last: date
 ) -> dict[date, list[str]]:
@@ -68,19 +83,17 @@ def _time_off_marks(
             if begins is None and finishes is None:
                 text = _("Time off all day")
             elif begins is not None and finishes is not None:
-                text = _("Time off %(start)s–%(end)s") % {
-                    "start": format_clock(begins),
-                    "end": format_clock(finishes),
-                }
+                shown_start, shown_end = _span_with_zone(begins, finishes)
+                text = _("Time off %(start)s–%(end)s") % {"start": shown_start, "end": shown_end}
             elif begins is not None:
                 text = (
                     _("Time off all day")
                     if begins.time() == time(0, 0)
-                    else _("Time off from %(time)s") % {"time": format_clock(begins)}
+                    else _("Time off from %(time)s") % {"time": _clock_with_zone(begins)}
                 )
             else:
                 assert finishes is not None
-                text = _("Time off until %(time)s") % {"time": format_clock(finishes)}
+                text = _("Time off until %(time)s") % {"time": _clock_with_zone(finishes)}
             if reason:
                 text += f" ({reason})"
             marks.setdefault(day, []).append(text)
