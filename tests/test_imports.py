@@ -190,3 +190,47 @@ def test_the_app_graph_sees_a_circle_between_apps() -> None:
         "rehabit.care.views": {"rehabit.care.personal_data"},
     }
     assert _circles(_app_graph(graph)) == [["accounts", "care"]]
+
+
+def _private_imports(name: str, path: Path) -> list[str]:
+    """The names starting with one underscore that ``path`` imports from another module of
+    rehabit (``x._helper``), for a module whose private names are its own business."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = node.module or ""
+        if node.level:
+            parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+            base = ".".join([*parts, base] if base else parts)
+        if base.split(".")[0] != "rehabit":
+            continue
+        found += [
+            f"{base}.{alias.name}"
+            for alias in node.names
+            if alias.name.startswith("_") and not alias.name.startswith("__")
+        ]
+    return found
+
+
+def test_the_api_imports_no_private_name_of_another_module() -> None:
+    """What one API module uses of another is public: a private name (``_find``) may change
+    without its module's readers knowing who else depends on it."""
+    modules = _modules()
+    api = {n: p for n, p in modules.items() if _within(n, ("rehabit.api",))}
+    assert len(api) > 20, "the API's modules were not found"
+    offending = {name: _private_imports(name, path) for name, path in api.items()}
+    assert {name: names for name, names in offending.items() if names} == {}
+
+
+def test_the_private_name_check_sees_one(tmp_path: Path) -> None:
+    path = tmp_path / "progress.py"
+    path.write_text(
+        "from rehabit.api.care.access import _find, find_writable_assessment\n"
+        "from .common import _helper\nfrom os import _exit\n"
+    )
+    assert _private_imports("rehabit.api.progress", path) == [
+        "rehabit.api.care.access._find",
+        "rehabit.api.common._helper",
+    ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.care.access import _find, _find_writable
+from rehabit.api.care.access import find_assessment, find_writable_assessment
 from rehabit.api.schemas import (
     MessageOut,
     NotFoundOut,
@@ -240,7 +240,7 @@ def _errors(exc: services.FieldErrors) -> Status[Any]:
     summary="The pain diary of an assessment",
 )  # fmt: skip
 def get_diary(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     summary = summary_for(assessment)
@@ -272,7 +272,7 @@ def get_diary(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
 def save_diary(request: HttpRequest, assessment_id: UUID, payload: DiaryIn) -> Status[Any]:
     """201 for a new day, 200 when the day's entry was replaced; 422 names every bad field
     (for example a worst pain lower than the pain now, or a day outside the diary)."""
-    status, assessment = _find_writable(request, assessment_id)
+    status, assessment = find_writable_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     count_care_write(request, assessment)  # 429 past the limit (the API's handler)
@@ -294,7 +294,7 @@ def save_diary(request: HttpRequest, assessment_id: UUID, payload: DiaryIn) -> S
     summary="Outcome measures with their scores and the real-improvement verdicts",
 )  # fmt: skip
 def get_measures(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     records = records_of(assessment, "psfs") + records_of(assessment, "bridge")
@@ -309,7 +309,7 @@ def get_measures(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
 
 
 def _write(request: HttpRequest, assessment_id: UUID, action: Any) -> Status[Any]:
-    status, assessment = _find_writable(request, assessment_id)
+    status, assessment = find_writable_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     count_care_write(request, assessment)  # 429 past the limit (the API's handler)
@@ -413,7 +413,7 @@ def trend_out(assessment: Any) -> dict[str, Any]:
 def get_progress(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     """The chart data: each series by day, the no-real-change band around the start, the
     plan's stage changes and exercise level changes (the same data as the pages)."""
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     return Status(200, trend_out(assessment))
@@ -433,7 +433,7 @@ def get_report(request: HttpRequest, assessment_id: UUID) -> Any:
     """Assessment summary, plan, programme, adherence, diary and measures with charts, as
     application/pdf, for the person to keep or share with a clinician. Limited per person
     and per client network (429 with `retry_after`): each report takes a second to make."""
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     count_report(request)  # 429 past the limit (the API's handler)

@@ -21,7 +21,7 @@ from rehabit.care.selectors import can_write
 NOT_FOUND = gettext_noop("No assessment with this id.")
 
 
-def _find(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
+def find_assessment(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
     """(200, assessment) or an error status with its body."""
     try:
         assessment = readable_assessment(request, assessment_id)
@@ -32,8 +32,8 @@ def _find(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
     return 200, assessment
 
 
-def _find_writable(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
-    status, found = _find(request, assessment_id)
+def find_writable_assessment(request: HttpRequest, assessment_id: UUID) -> tuple[int, Any]:
+    status, found = find_assessment(request, assessment_id)
     if status != 200:
         return status, found
     if not can_write(request, found):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.care.access import _find, _find_writable
+from rehabit.api.care.access import find_assessment, find_writable_assessment
 from rehabit.api.schemas import (
     MessageOut,
     NotFoundOut,
@@ -150,7 +150,7 @@ def _adherence(assessment: Assessment, sessions: list[ExerciseSession]) -> dict[
 def list_sessions(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     """Logged sessions, newest first, and this week's sessions against the plan (the week
     in the signed-in person's time zone, else UTC)."""
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     sessions = list(sessions_of(assessment))
@@ -193,7 +193,7 @@ def log_exercise_session(
 ) -> Status[Any]:
     """201 with the stored session. Every field is checked (422 names each one); 409 when
     the assessment has no exercise program (red flags, or a cause a clinician must see)."""
-    status, assessment = _find_writable(request, assessment_id)
+    status, assessment = find_writable_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     count_care_write(request, assessment)  # 429 past the limit (the API's handler)
@@ -221,7 +221,7 @@ def _session_or_404(assessment: Assessment, session_id: UUID) -> ExerciseSession
     operation_id="rehabit_api_care_get_session",
 )
 def get_session(request: HttpRequest, assessment_id: UUID, session_id: UUID) -> Status[Any]:
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     session = _session_or_404(assessment, session_id)
@@ -251,7 +251,7 @@ def check_in_session(
     family done in the session one level up, holds it, or one level down, and explains
     why. 409 when it is too early (the check-in opens 8 hours after the session) or the
     session was already checked in."""
-    status, assessment = _find_writable(request, assessment_id)
+    status, assessment = find_writable_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     if _session_or_404(assessment, session_id) is None:

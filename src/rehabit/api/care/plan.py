@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.care.access import _find
+from rehabit.api.care.access import find_assessment
 from rehabit.api.care.exercises import absolute_illustration_url
 from rehabit.api.care.program import ProgramOut
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
@@ -151,7 +151,7 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     a red flag the plan is suppressed (urgent advice first) and the program is empty, until
     a clinician's clearance is recorded (``program.clearance``) and the therapist sets
     exercises."""
-    status, assessment = _find(request, assessment_id)
+    status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
     care = program_for(assessment)
