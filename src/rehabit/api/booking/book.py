@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Status
 
+from rehabit.api.auth import signed_in
 from rehabit.api.booking.appointments import (
     AppointmentIn,
     AppointmentOut,
@@ -18,7 +19,7 @@ from rehabit.api.booking.appointments import (
     appointment_out,
     refused_answer,
 )
-from rehabit.api.booking.common import error_body, response_zone, signed_in, zone_error
+from rehabit.api.booking.common import error_body, response_zone, zone_error
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
 from rehabit.booking import idempotency, limits, services
 from rehabit.booking.messages import BookingRefused

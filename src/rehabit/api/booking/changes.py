@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from rehabit.api.auth import signed_in
 from rehabit.api.booking.appointments import (
     AppointmentOut,
     CancelIn,
@@ -19,7 +20,7 @@ from rehabit.api.booking.appointments import (
     appointment_out,
     refused_answer,
 )
-from rehabit.api.booking.common import error_body, response_zone, signed_in, zone_error
+from rehabit.api.booking.common import error_body, response_zone, zone_error
 from rehabit.api.schemas import NotFoundOut, ValidationErrorOut
 from rehabit.booking import limits, services
 from rehabit.booking.messages import BookingRefused

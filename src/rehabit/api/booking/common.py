@@ -1,30 +1,15 @@
-"""Shared by the booking API's routers: the session sign-in, field errors, and the zone an
-answer is given in."""
+"""Shared by the booking API's routers: field errors, and the zone an answer is given in
+(the session sign-in is ``rehabit.api.auth``'s)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
-from ninja.security import SessionAuth
 
 from rehabit.booking import messages as msg
 from rehabit.booking.people import zone_of
 from rehabit.scheduling import UnknownTimeZone, validate_zone
-
-
-class SignedIn(SessionAuth):
-    """The site's session sign-in (with its CSRF check on writes). Anonymous callers get
-    403, like every private page, so nothing tells them whether an appointment exists."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated:
-            return request.user
-        raise HttpError(403, "Sign in to use this endpoint.")
-
-
-signed_in = SignedIn()
 
 
 def error_body(loc: list[str], message: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.clinic.common import field_errors, iso, signed_in
+from rehabit.api.auth import signed_in
+from rehabit.api.clinic.common import field_errors, iso
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
 from rehabit.clinic import alerts as alert_service
 from rehabit.clinic import attendance as attendance_service

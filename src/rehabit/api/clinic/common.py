@@ -1,28 +1,13 @@
-"""Shared by the clinic's API routers: the session sign-in and instants in UTC."""
+"""Shared by the clinic's API routers: instants in UTC and field errors (the session
+sign-in is ``rehabit.api.auth``'s)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja.errors import HttpError
-from ninja.security import SessionAuth
-
 from rehabit.api.schemas import validation_error_body
 from rehabit.clinic.errors import FieldErrors
-
-
-class SignedIn(SessionAuth):
-    """The site's session sign-in (with its CSRF check on writes); anonymous: 403."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated:
-            return request.user
-        raise HttpError(403, "Sign in to use this endpoint.")
-
-
-signed_in = SignedIn()
 
 
 def iso(value: datetime | None) -> str | None:

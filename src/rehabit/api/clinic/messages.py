@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
-from rehabit.api.clinic.common import field_errors, iso, signed_in
+from rehabit.api.auth import signed_in
+from rehabit.api.clinic.common import field_errors, iso
 from rehabit.api.schemas import MessageOut, NotFoundOut, RateLimitedOut, ValidationErrorOut
 from rehabit.booking.people import display_name
 from rehabit.clinic import messaging

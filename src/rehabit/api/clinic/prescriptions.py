@@ -15,7 +15,8 @@ from pydantic import Field
 
 from rehabit.accounts.records import audit_record_read
 from rehabit.accounts.roles import is_staff_role
-from rehabit.api.clinic.common import field_errors, iso, signed_in
+from rehabit.api.auth import signed_in
+from rehabit.api.clinic.common import field_errors, iso
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
 from rehabit.care.models import CLEARANCE_WHO_MAX, PRESCRIPTION_TEXT_MAX
 from rehabit.care.presenters import dosage_lines, explain_item
