@@ -8,10 +8,10 @@ it out when the answers show the caution and programs.yaml says it excludes, and
 otherwise shown as a "take care" note. Each family starts at its lowest safe level;
 ``progression.next_step`` moves it from there.
 
-A therapist may prescribe over it (``PrescriptionOverride``, ``apply_prescription``): for
-one family, the exercise (so the level), the dosage, the progression rule, or stopping it;
-a family the rules did not choose can be added. A program withheld for red flags or a
-cause a clinician must see first stays withheld: a prescription never reopens it.
+A therapist may prescribe over it (``prescription.py``: for one family, the exercise, so
+the level, the dosage, the progression rule, or stopping it; a family the rules did not
+choose can be added). A program withheld for red flags or a cause a clinician must see
+first stays withheld: a prescription never reopens it.
 """
 
 from __future__ import annotations
