@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -104,7 +104,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "Yours, as the account holder: the day, month and year you were born. A parent "
             "or carer gives their own, not their child's."
         ),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
+        # Typed as text (no date picker), in the order of the reader's language: British
+        # English "12/8/1980" is 12 August, American English December 8 (``config/formats``:
+        # DATE_INPUT_FORMATS, read when the form is sent); ISO 8601 in every language.
+        input_formats=formats.get_format_lazy("DATE_INPUT_FORMATS"),
         error_messages={
             "required": _("Enter your date of birth."),
             "invalid": _("Enter a real date: the day, month and year you were born."),

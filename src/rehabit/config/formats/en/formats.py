@@ -18,3 +18,9 @@ MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
 # 7 Jan (a date on a chart's axis)
 SHORT_DAY_FORMAT = "j M"
+
+# A date typed as text (a browser without a date picker), read day first as British English
+# writes it: "12/8/1980" is 12 August 1980. Django adds ISO 8601 ("1980-08-12") to every
+# language's list, so that form is always read. Two-digit years are not read (a date of
+# birth in "80" could be either century).
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]

@@ -17,3 +17,8 @@ MONTH_DAY_FORMAT = "F j"
 YEAR_MONTH_FORMAT = "F Y"
 # Jan 7
 SHORT_DAY_FORMAT = "M j"
+
+# A date typed as text, read month first as American English writes it: "12/8/1980" is
+# December 8, 1980, and "27/3/1980" is no date (never read day first here, so no typed
+# date is read in the other order). ISO 8601 ("1980-12-08") is read in every language.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
