@@ -100,3 +100,45 @@ def test_an_hour_that_happens_twice_reads_with_both_zones(
     _off(tara, datetime(2027, 10, 31, 0, 30, tzinfo=UTC), datetime(2027, 10, 31, 1, 30, tzinfo=UTC))
     html = _month(header, tara, "2027-10", AUTUMN)
     assert mark in html, header
+
+
+@pytest.mark.parametrize(
+    ("header", "marks"),
+    [
+        (
+            "en-GB",
+            [
+                "Other hours: 09:00–13:00 GMT",
+                "Other hours: 00:30 GMT–04:00 BST",
+                "Other hours: 09:00–13:00 BST, 22:00–02:00 BST (next day)",
+            ],
+        ),
+        (
+            "en-US",
+            [
+                "Other hours: 9:00 AM–1:00 PM GMT",
+                "Other hours: 12:30 AM GMT–4:00 AM BST",
+                "Other hours: 9:00 AM–1:00 PM BST, 10:00 PM–2:00 AM BST (next day)",
+            ],
+        ),
+    ],
+)
+def test_other_hours_say_their_zone_and_each_end_across_a_clock_change(
+    tara: Any, header: str, marks: list[str]
+) -> None:
+    """A date's other working hours are on the therapist's clock: the mark says which
+    (before, they read "Other hours: 09:00–13:00" with no zone)."""
+    from datetime import date, time
+
+    from rehabit.booking.models import DateOverride
+
+    for day, start, end in [
+        (date(2027, 3, 26), time(9), time(13)),  # winter time
+        (date(2027, 3, 28), time(0, 30), time(4)),  # the clocks go forward at 01:00
+        (date(2027, 3, 30), time(9), time(13)),  # summer time
+        (date(2027, 3, 30), time(22), time(2)),  # past midnight
+    ]:
+        DateOverride.objects.create(therapist=tara, day=day, start=start, end=end)
+    html = _month(header, tara, "2027-03", SPRING)
+    for mark in marks:
+        assert mark in html, (header, mark)

@@ -84,13 +84,13 @@ def test_the_schedule_reads_the_readers_clock_and_date_order_with_the_zone(
     [
         (
             "en-GB",
-            ["Friday 15 January 2027", "Other hours: 09:00–13:00", "Time off 16:30–18:00 GMT"],
+            ["Friday 15 January 2027", "Other hours: 09:00–13:00 GMT", "Time off 16:30–18:00 GMT"],
         ),
         (
             "en-US",
             [
                 "Friday, January 15, 2027",
-                "Other hours: 9:00 AM–1:00 PM",
+                "Other hours: 9:00 AM–1:00 PM GMT",
                 "Time off 4:30 PM–6:00 PM GMT",
             ],
         ),

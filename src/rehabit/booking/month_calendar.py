@@ -67,6 +67,20 @@ def _span_with_zone(start: datetime, end: datetime) -> tuple[str, str]:
     return _clock_with_zone(start), _clock_with_zone(end)
 
 
+def _hours_with_zone(day: date, start: time, end: time, tz: Any) -> str:
+    """A day's other working hours on the therapist's clock, with the zone: "09:00–13:00
+    GMT"; a span a clock change falls in says each end's ("00:30 GMT–03:00 BST"), and one
+    past midnight keeps "(next day)" from ``span_text``."""
+    begins = datetime.combine(day, start, tz)
+    ends_on = day if end != time(0, 0) and end > start else day + timedelta(days=1)
+    finishes = datetime.combine(ends_on, end, tz)
+    plain = span_text(start, end)
+    next_day = plain[len(f"{format_clock(start)}–{format_clock(end)}") :]  # " (next day)"
+    if format_zone_abbrev(begins) == format_zone_abbrev(finishes):
+        return f"{format_clock(start)}–{_clock_with_zone(finishes)}{next_day}"
+    return f"{_clock_with_zone(begins)}–{_clock_with_zone(finishes)}{next_day}"
+
+
 def _time_off_marks(
     time_off: Iterable[tuple[datetime, datetime, str]], zone: str, first: date, last: date
 ) -> dict[date, list[str]]:
@@ -122,7 +136,8 @@ def build_month(
             if day in overrides:
                 spans = overrides[day]
                 if spans:
-                    hours = ", ".join(span_text(s, e) for s, e in spans)
+                    tz = validate_zone(zone)
+                    hours = ", ".join(_hours_with_zone(day, s, e, tz) for s, e in spans)
                     cell.marks.append(_("Other hours: %(hours)s") % {"hours": hours})
                 else:
                     cell.marks.append(_("Not working"))
