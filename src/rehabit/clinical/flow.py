@@ -115,10 +115,17 @@ class Outlook:
     flags: frozenset[str]  # fired red flags: each brings its own advice
 
 
-def outlook(answers: Mapping[str, object], model: ClinicalModel | None = None) -> Outlook:
-    """Red flags, ranking and disposition on partial answers (nothing is required)."""
+def outlook(
+    answers: Mapping[str, object],
+    model: ClinicalModel | None = None,
+    *,
+    flags: Sequence[RedFlag] | None = None,
+) -> Outlook:
+    """Red flags, ranking and disposition on partial answers (nothing is required).
+    ``flags``: these answers' red flags, when the caller has screened them already."""
     model = model or load_model()
-    flags = screen_as_told(model.red_flags, answers)
+    if flags is None:
+        flags = screen_as_told(model.red_flags, answers)
     flagged = flag_urgency(flags)
     differential = model.differential
     evidence = flag_evidence(flags, differential.warning_sign_lr)
@@ -252,14 +259,18 @@ def visible(
     """The questions this page shows, given the answers from earlier pages."""
     model = model or load_model()
     shown = [q for q in page.questions if applies(q, answers)]
-    if shown and page.section.id == SELF_TEST_SECTION and stopping_flags(answers, model):
-        # After emergency advice, no self-test at all, not even the walk: nothing a test
-        # could show raises the advice, and a person waiting for an ambulance or on the
-        # way to the emergency department should not be walking, hopping or stretching.
-        return []
+    flags = None  # screened once per page, when a self-test page needs them
+    if shown and page.section.id == SELF_TEST_SECTION:
+        flags = screen_as_told(model.red_flags, answers)
+        if any(_stops(f) for f in flags):
+            # After emergency advice, no self-test at all, not even the walk: nothing a
+            # test could show raises the advice, and a person waiting for an ambulance or
+            # on the way to the emergency department should not be walking, hopping or
+            # stretching.
+            return []
     if not any(q.ask == "when_useful" or q.loads_the_leg for q in shown):
         return shown
-    now = outlook(answers, model)
+    now = outlook(answers, model, flags=flags)
     if any(q.loads_the_leg for q in shown) and doctor_today(now, model):
         # No hop, bridge, resisted knee bend or strong stretch on a leg a warning sign sends
         # to a doctor today: it may be broken, torn, clotted or infected.
@@ -294,11 +305,12 @@ def stopping_flags(
 ) -> tuple[RedFlag, ...]:
     """Flags that mean the next page is the advice: an emergency, or the end of the check."""
     model = model or load_model()
-    return tuple(
-        f
-        for f in screen_as_told(model.red_flags, answers)
-        if f.disposition == "emergency" or f.ends_check
-    )
+    return tuple(f for f in screen_as_told(model.red_flags, answers) if _stops(f))
+
+
+def _stops(flag: RedFlag) -> bool:
+    """Does this flag make the next page the advice (an emergency, or the end)?"""
+    return flag.disposition == "emergency" or flag.ends_check
 
 
 def urgent_flags(
