@@ -32,7 +32,10 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en_US" / "LC_MESSAGES"
 # 16:30 UTC: 11:30 in New York, 16:30 in London; the session ends at 17:15.
 AFTERNOON = datetime(2027, 1, 13, 16, 30, tzinfo=UTC)
-BRITISH = re.compile(r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b", re.IGNORECASE)
+# The words, and the order of a date's parts, that American English says otherwise.
+BRITISH = re.compile(
+    r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b|\bday, month and year\b", re.IGNORECASE
+)
 
 
 def _po_messages(path: Path) -> dict[str, str]:
@@ -70,7 +73,7 @@ def test_each_catalogue_string_is_a_source_string_with_only_the_american_words()
     """A British string that changes loses its American one silently: each msgid must
     still be a message of the source (read as makemessages would), and its translation
     differ from it only where British words were (no "physiotherap", no "centre", no
-    "a stick", no "trolley")."""
+    "a stick", no "trolley", no "day, month and year")."""
     messages = {message.msgid for message in source_messages()}
     for british, american in _po_messages(CATALOGUE / "django.po").items():
         assert british in messages, british[:60]

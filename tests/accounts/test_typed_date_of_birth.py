@@ -73,3 +73,20 @@ def test_the_profile_page_reads_the_date_in_the_pages_language(header: str, born
         response = client.post("/account/profile/", {**FORM, "date_of_birth": "12/8/1980"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Profile.objects.get(user=user).date_of_birth == born
+
+
+@pytest.mark.parametrize(
+    ("language", "order"), [("en-gb", "day, month and year"), ("en-us", "month, day and year")]
+)
+def test_the_hint_and_the_error_name_the_parts_in_the_languages_order(
+    language: str, order: str
+) -> None:
+    """The field reads an American date month first, so its hint and its error say so
+    (they said "the day, month and year" in American English too)."""
+    with time_machine.travel(NOW, tick=False), translation.override(language):
+        form = ProfileForm(data={**FORM, "date_of_birth": "31/31/1980"})
+        assert not form.is_valid()
+        hint = str(form.fields["date_of_birth"].help_text)
+        error = form.errors["date_of_birth"][0]
+    assert f"the {order} you were born" in hint
+    assert error == f"Enter a real date: the {order} you were born."
