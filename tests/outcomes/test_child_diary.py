@@ -7,20 +7,15 @@ at the test clock (tests/clock.py), with the assessment made three days before i
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from rehabit.assessments.models import Assessment
 from rehabit.core.timefmt import format_day
-from tests.care.helpers import make_assessment
-from tests.outcomes.helpers import diary_form
-from tests.support import answers_for, completed
+from tests.outcomes.helpers import check_days_ago, diary_form, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -61,36 +56,22 @@ CHILD_TODAY = (
 )
 
 
-def _made_days_ago(age: int, days: int = 3) -> Any:
-    assessment = make_assessment(answers=completed({**answers_for("self_care"), "age": age}))
-    Assessment.objects.filter(pk=assessment.pk).update(
-        created_at=timezone.now() - timedelta(days=days)
-    )
-    assessment.refresh_from_db()
-    return assessment
-
-
-def _read(response: Any, status: int = 200) -> str:
-    assert response.status_code == status, response.content.decode()[:2000]
-    return html.unescape(response.content.decode())
-
-
 def _adult_wording_in(page: str) -> list[str]:
     return [w for w in ADULT_WORDING if w in page]
 
 
 def test_a_child_s_diary_asks_the_parent_about_their_child(client: Client) -> None:
-    child = _made_days_ago(9)
+    child = check_days_ago(9, 3)
     url = f"/care/{child.pk}/diary/"
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
 
-    page = _read(client.get(url))
+    page = page_text(client.get(url))
     assert not _adult_wording_in(page), _adult_wording_in(page)
     for wording in CHILD_TODAY:
         assert wording in page, wording
 
-    past = _read(client.get(f"{url}?day={yesterday.isoformat()}"))
+    past = page_text(client.get(f"{url}?day={yesterday.isoformat()}"))
     assert not _adult_wording_in(past), _adult_wording_in(past)
     day = format_day(yesterday)
     for wording in (
@@ -106,14 +87,14 @@ def test_a_child_s_diary_asks_the_parent_about_their_child(client: Client) -> No
 
     # The error messages: a day before the check, a worst pain below the pain now, and
     # the two required scores missing.
-    refused = _read(client.post(url, diary_form(today - timedelta(days=30), 6, 3)), 422)
+    refused = page_text(client.post(url, diary_form(today - timedelta(days=30), 6, 3)), 422)
     assert not _adult_wording_in(refused), _adult_wording_in(refused)
     assert "Choose a day from the day of your child's check" in refused
     assert (
         "Your child's worst pain in the last 24 hours cannot be lower than their pain now."
         in refused
     )
-    missing = _read(client.post(url, {"entry_date": today.isoformat(), "activity": ""}), 422)
+    missing = page_text(client.post(url, {"entry_date": today.isoformat(), "activity": ""}), 422)
     assert not _adult_wording_in(missing), _adult_wording_in(missing)
     assert "Choose how bad your child's pain is now, from 0 to 10." in missing
     assert "Choose how bad your child's pain was at its worst in the last 24 hours" in missing
@@ -121,16 +102,16 @@ def test_a_child_s_diary_asks_the_parent_about_their_child(client: Client) -> No
     # Saved: the list of entries is the child's.
     saved = client.post(url, diary_form(today, 2, 4, activity="School, then the park"))
     assert saved.status_code == 302
-    listed = _read(client.get(url))
+    listed = page_text(client.get(url))
     assert not _adult_wording_in(listed), _adult_wording_in(listed)
     assert "Your child's last entries, newest first" in listed
     assert re.search(r'data-label="What your child did">School, then the park<', listed)
 
 
 def test_an_adult_s_diary_keeps_its_wording(client: Client) -> None:
-    adult = _made_days_ago(40)
+    adult = check_days_ago(40, 3)
     url = f"/care/{adult.pk}/diary/"
-    page = _read(client.get(url))
+    page = page_text(client.get(url))
     assert "your child" not in page.lower()
     for wording in (
         "Your pain diary",
@@ -140,7 +121,7 @@ def test_an_adult_s_diary_keeps_its_wording(client: Client) -> None:
         "from the day of your check",
     ):
         assert wording in page, wording
-    missing = _read(client.post(url, {"entry_date": "", "activity": ""}), 422)
+    missing = page_text(client.post(url, {"entry_date": "", "activity": ""}), 422)
     assert "Choose how bad the pain is now, from 0 to 10." in missing
     assert "your child" not in missing.lower()
 
@@ -173,10 +154,10 @@ def _adult_measure_wording_in(page: str) -> list[str]:
 
 
 def test_a_child_s_progress_and_measures_speak_of_the_child(client: Client) -> None:
-    child = _made_days_ago(9, days=0)  # the self-care vignette: a bridge test is open
+    child = check_days_ago(9, days=0)  # the self-care vignette: a bridge test is open
     base = f"/care/{child.pk}/progress/"
 
-    progress = _read(client.get(base))
+    progress = page_text(client.get(base))
     assert not _adult_measure_wording_in(progress), _adult_measure_wording_in(progress)
     for wording in (
         "Your child's progress",
@@ -188,19 +169,21 @@ def test_a_child_s_progress_and_measures_speak_of_the_child(client: Client) -> N
     ):
         assert wording in progress, wording
 
-    naming = _read(client.get(base + "activities/"))
+    naming = page_text(client.get(base + "activities/"))
     assert not _adult_measure_wording_in(naming), _adult_measure_wording_in(naming)
     assert "everyday things that are hard for your child now" in naming
     named = client.post(base + "activities/", {"step": "name", "activity": ["Run", "PE", "Sit"]})
     assert named.status_code == 302
-    rating = _read(client.post(base + "activities/", {"step": "rate", "rating_1": "3"}), 422)
+    rating = page_text(client.post(base + "activities/", {"step": "rate", "rating_1": "3"}), 422)
     assert not _adult_measure_wording_in(rating), _adult_measure_wording_in(rating)
     assert "how well can your child do it today?" in rating
     assert "0 (my child cannot do it)" in rating
 
-    bridge = _read(client.get(base + "bridge/"))
+    bridge = page_text(client.get(base + "bridge/"))
     assert 'name="sore_side"' in bridge
-    refused = _read(client.post(base + "bridge/", {"sore_side": "lots", "other_side": "x"}), 422)
+    refused = page_text(
+        client.post(base + "bridge/", {"sore_side": "lots", "other_side": "x"}), 422
+    )
     for page in (bridge, refused):
         assert not _adult_measure_wording_in(page), _adult_measure_wording_in(page)
         assert "Full repetitions on your child's sore leg" in page
@@ -213,7 +196,7 @@ def test_a_child_s_charts_and_measure_names_speak_of_the_child(client: Client) -
     """Two days logged draw the pain chart, whose no-real-change band is "from your
     child's start"; one rating of the activities names them as the child's and says the
     chart needs one more."""
-    child = _made_days_ago(9)
+    child = check_days_ago(9, 3)
     today = timezone.localdate()
     diary = f"/care/{child.pk}/diary/"
     for day, now, worst in ((today - timedelta(days=1), 3, 5), (today, 2, 4)):
@@ -223,7 +206,7 @@ def test_a_child_s_charts_and_measure_names_speak_of_the_child(client: Client) -
     assert client.post(activities, names).status_code == 302
     ratings = {"step": "rate", "rating_1": "3", "rating_2": "4", "rating_3": "5"}
     assert client.post(activities, ratings).status_code == 302
-    page = _read(client.get(f"/care/{child.pk}/progress/"))
+    page = page_text(client.get(f"/care/{child.pk}/progress/"))
     assert "is no real change from your child's start" in page
     assert "from your start" not in page
     assert "Activities you find hard" not in page

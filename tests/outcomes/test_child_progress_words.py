@@ -8,7 +8,6 @@ database, at the test clock (tests/clock.py)."""
 from __future__ import annotations
 
 import copy
-import html
 import io
 from datetime import timedelta
 from typing import Any
@@ -18,12 +17,9 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from rehabit.assessments.models import Assessment
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.outcomes import OutcomeDataError, load_outcomes, parse_outcomes
-from tests.care.helpers import make_assessment
-from tests.outcomes.helpers import diary_form
-from tests.support import answers_for, completed
+from tests.outcomes.helpers import check_days_ago, diary_form, page_text
 
 # --- The data file ------------------------------------------------------------------------
 
@@ -84,20 +80,6 @@ def test_a_parent_s_wording_that_still_speaks_to_you_or_drops_a_value_is_refused
 # --- What a parent reads ------------------------------------------------------------------
 
 
-def _made_days_ago(age: int, days: int = 7) -> Any:
-    assessment = make_assessment(answers=completed({**answers_for("self_care"), "age": age}))
-    Assessment.objects.filter(pk=assessment.pk).update(
-        created_at=timezone.now() - timedelta(days=days)
-    )
-    assessment.refresh_from_db()
-    return assessment
-
-
-def _read(response: Any, status: int = 200) -> str:
-    assert response.status_code == status, response.content.decode()[:2000]
-    return html.unescape(response.content.decode())
-
-
 def _log_a_worse_week(client: Client, assessment: Any) -> None:
     """Seven days of worse pain than at the start (now 2, worst 4): a real worsening, so
     the verdict and its advice are shown."""
@@ -126,10 +108,10 @@ CHILD_VERDICTS = (
 @pytest.mark.parametrize("age", [9, 40])
 def test_the_verdicts_and_advice_speak_of_the_child(client: Client, age: int) -> None:
     child = age < 16
-    assessment = _made_days_ago(age)
+    assessment = check_days_ago(age, 7)
     assert assessment.answers["pain_now"] == 2
     _log_a_worse_week(client, assessment)
-    progress = _read(client.get(f"/care/{assessment.pk}/progress/"))
+    progress = page_text(client.get(f"/care/{assessment.pk}/progress/"))
     api = client.get(f"/api/v1/assessments/{assessment.pk}/progress").json()["progress"]
     said = " ".join([c["text"] for c in api["changes"]] + [a["text"] for a in api["advice"]])
     for body in (progress, said):
@@ -144,8 +126,8 @@ def test_the_verdicts_and_advice_speak_of_the_child(client: Client, age: int) ->
 @pytest.mark.parametrize("age", [9, 40])
 def test_the_bridge_test_is_explained_to_a_parent(client: Client, age: int) -> None:
     child = age < 16
-    assessment = _made_days_ago(age, days=0)
-    page = _read(client.get(f"/care/{assessment.pk}/progress/bridge/"))
+    assessment = check_days_ago(age, days=0)
+    page = page_text(client.get(f"/care/{assessment.pk}/progress/bridge/"))
     assert 'name="sore_side"' in page
     child_words = (
         "Your child uses the same one every time",
@@ -175,7 +157,7 @@ def _pdf_words(response: Any) -> str:
 
 @pytest.mark.django_db
 def test_a_child_s_report_speaks_of_the_child(client: Client) -> None:
-    assessment = _made_days_ago(9)
+    assessment = check_days_ago(9, 7)
     _log_a_worse_week(client, assessment)
     words = _pdf_words(client.get(f"/care/{assessment.pk}/report.pdf"))
     for wording in (
@@ -200,7 +182,7 @@ def test_a_child_s_report_speaks_of_the_child(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_an_adult_s_report_keeps_its_wording(client: Client) -> None:
-    assessment = _made_days_ago(40)
+    assessment = check_days_ago(40, 7)
     _log_a_worse_week(client, assessment)
     words = _pdf_words(client.get(f"/care/{assessment.pk}/report.pdf"))
     assert "Your pain has gone up from 2 to 7 out of 10" in words
