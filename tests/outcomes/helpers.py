@@ -48,4 +48,3 @@ def page_text(response: Any, status: int = 200) -> str:
     """A page's HTML with its entities read ("your child's", not "your child&#x27;s")."""
     assert response.status_code == status, response.content.decode()[:2000]
     return html.unescape(response.content.decode())
-
