@@ -87,11 +87,10 @@ class _Parser:
         others_reach: str = "common",
     ) -> tuple[Effect, ...]:
         """One answer state's effects. ``others`` sets the value for every condition the
-        table does not name, except a can't-miss cause listed in ``named_only``:
-        the "others" reasons are written about the common causes, so a cause listed in
-        ``named_only`` takes a finding's weight only where the finding names it, unless the
-        finding says ``others_reach: all`` (a statement true of every other cause, such as
-        "other lumps do not pulse")."""
+        table does not name except the can't-miss causes in ``named_only``: its reasons are
+        written about the common causes, so those take a finding's weight only where it
+        names them, unless it says ``others_reach: all`` (a statement true of every other
+        cause, such as "other lumps do not pulse")."""
         if not isinstance(table, Mapping) or not table:
             raise DifferentialError(f"{where}: needs a non-empty mapping of conditions")
         values: dict[int, float] = {}
