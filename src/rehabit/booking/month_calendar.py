@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rehabit.booking.timefmt import format_clock, format_day, format_month
-from rehabit.booking.week_grid import span_text
+from rehabit.booking.week_grid import ends_next_day
 from rehabit.scheduling import format_zone_abbrev, validate_zone
 
 
@@ -70,12 +70,11 @@ def _span_with_zone(start: datetime, end: datetime) -> tuple[str, str]:
 def _hours_with_zone(day: date, start: time, end: time, tz: Any) -> str:
     """A day's other working hours on the therapist's clock, with the zone: "09:00–13:00
     GMT"; a span a clock change falls in says each end's ("00:30 GMT–03:00 BST"), and one
-    past midnight keeps "(next day)" from ``span_text``."""
+    past midnight says "(next day)", as ``span_text`` does."""
     begins = datetime.combine(day, start, tz)
     ends_on = day if end != time(0, 0) and end > start else day + timedelta(days=1)
     finishes = datetime.combine(ends_on, end, tz)
-    plain = span_text(start, end)
-    next_day = plain[len(f"{format_clock(start)}–{format_clock(end)}") :]  # " (next day)"
+    next_day = " " + _("(next day)") if ends_next_day(start, end) else ""
     if format_zone_abbrev(begins) == format_zone_abbrev(finishes):
         return f"{format_clock(start)}–{_clock_with_zone(finishes)}{next_day}"
     return f"{_clock_with_zone(begins)}–{_clock_with_zone(finishes)}{next_day}"

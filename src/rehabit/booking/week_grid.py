@@ -84,9 +84,14 @@ def span_text(start: time, end: time) -> str:
     """ "09:00–12:00" ("9:00 AM–12:00 PM" in American English); a span past midnight ends
     "…–02:00 (next day)"."""
     text = f"{_shown(start)}–{_shown(end)}"
-    if end != MIDNIGHT and _minutes(end) <= _minutes(start) or start == end == MIDNIGHT:
+    if ends_next_day(start, end):
         text += " " + _("(next day)")
     return text
+
+
+def ends_next_day(start: time, end: time) -> bool:
+    """Does a span of hours end on the next day's clock (past midnight, not at it)?"""
+    return end != MIDNIGHT and _minutes(end) <= _minutes(start) or start == end == MIDNIGHT
 
 
 def _parse(value: str, which: str, row_label: str, check: DayCheck, row: int) -> time | None:
