@@ -11,7 +11,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
 from rehabit.clinical.intake import IntakeSummary
-from rehabit.clinical.intake_terms import FLAG_LEVELS, Param, Text, verbatim
+from rehabit.clinical.intake_impression import FLAG_LEVELS
+from rehabit.clinical.phrases import Param, Text, verbatim
 
 
 def render(text: Text) -> str:

@@ -9,8 +9,11 @@ warning signs asked and how they were answered ("not sure" stays "not sure"), ri
 factors and history, the self-tests, the disposition given with the flags behind it, and
 the most likely causes with the answers that weighed most for and against each.
 
-Every phrase is a ``Text`` (``intake_terms``) the web layer translates. Nothing is
-guessed: a question the patient was not asked is reported as not asked.
+Every phrase is a ``Text`` (``phrases``) the web layer translates; the clinical words
+are in ``intake_labels`` (the questions), ``intake_findings`` (the answers),
+``intake_complaint`` (the opening sentence) and ``intake_impression`` (conditions,
+disposition, flag levels). Nothing is guessed: a question the patient was not asked is
+reported as not asked.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from rehabit.clinical import intake_terms as terms
 from rehabit.clinical.intake_answers import (
     SCREENING_SECTION,
     CauseWeighed,
@@ -38,7 +40,17 @@ from rehabit.clinical.intake_answers import (
     labelled,
     screened,
 )
-from rehabit.clinical.intake_terms import Text, _, listing, verbatim
+from rehabit.clinical.intake_complaint import (
+    EARLIER_PAIN,
+    MECHANISM,
+    POP,
+    duration,
+    person,
+    side_pain,
+)
+from rehabit.clinical.intake_findings import NOT_ASKED, VALUES
+from rehabit.clinical.intake_impression import FLAG_LEVELS
+from rehabit.clinical.phrases import Text, _, listing, verbatim
 from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Questionnaire
 from rehabit.clinical.questionnaire_file import load_questionnaire
 from rehabit.clinical.upgrade import current_answers
@@ -80,31 +92,31 @@ def _headline(answers: Mapping[str, object], q: Questionnaire) -> Text:
     a pop"."""
     age, sex = as_int(answers.get("age")), as_str(answers.get("sex"))
     regions = [
-        terms.VALUES["location"].get(str(v)) or verbatim(str(v))
+        VALUES["location"].get(str(v)) or verbatim(str(v))
         for v in answers.get("location") or []  # type: ignore[attr-defined]
     ]
-    parts: list[Text] = [terms.side_pain(as_str(answers.get("side")), regions)]
+    parts: list[Text] = [side_pain(as_str(answers.get("side")), regions)]
     days = as_int(answers.get("days_since_onset"))
     if days is not None:
-        parts = [_("{pain} for {duration}", pain=parts[0], duration=terms.duration(days))]
-    mechanism = terms.MECHANISM.get(str(answers.get("onset")))
+        parts = [_("{pain} for {duration}", pain=parts[0], duration=duration(days))]
+    mechanism = MECHANISM.get(str(answers.get("onset")))
     if mechanism is not None:
         parts = [_("{pain} {mechanism}", pain=parts[0], mechanism=mechanism)]
-    earlier = terms.EARLIER_PAIN.get(str(answers.get("earlier_pain")))
+    earlier = EARLIER_PAIN.get(str(answers.get("earlier_pain")))
     if earlier is not None:
         parts.append(earlier)
-    pop = terms.POP.get(str(answers.get("pop")))
+    pop = POP.get(str(answers.get("pop")))
     if pop is not None:
         parts.append(pop)
     clause = parts[0]
     for part in parts[1:]:
         clause = _("{clause}, {more}", clause=clause, more=part)
-    return _("{person}, {clause}.", person=terms.person(age, sex), clause=clause)
+    return _("{person}, {clause}.", person=person(age, sex), clause=clause)
 
 
 def _pain(answers: Mapping[str, object], q: Questionnaire) -> list[Text]:
     now, worst = as_int(answers.get("pain_now")), as_int(answers.get("pain_worst"))
-    course = terms.VALUES["course"].get(str(answers.get("course")))
+    course = VALUES["course"].get(str(answers.get("course")))
     out: list[Text] = []
     if now is not None and worst is not None:
         first = _(
@@ -185,7 +197,7 @@ def _facts(
                 _(
                     "{date} ({duration} before the assessment)",
                     date=onset_date,
-                    duration=terms.duration(days),
+                    duration=duration(days),
                 ),
             )
         )
@@ -229,7 +241,7 @@ def intake_summary(
             label_of(question),
             answer_text(question, now_answers.get(question.id))
             if question.id in now_answers
-            else terms.NOT_ASKED,
+            else NOT_ASKED,
         )
         for question in q.questions.values()
         if question.section == SELF_TEST_SECTION
@@ -247,7 +259,7 @@ def intake_summary(
     tried = [
         _("{test}: {result}", test=f.label, result=f.value)
         for f in self_tests
-        if f.value is not terms.NOT_ASKED
+        if f.value is not NOT_ASKED
     ]
     if tried:
         narrative.append(_("Self-tests: {items}.", items=listing(tried)))
@@ -280,7 +292,7 @@ def intake_summary(
 
 
 def _flag(flag: FlagRaised) -> Text:
-    level = terms.FLAG_LEVELS.get(flag.level) or verbatim(flag.level)
+    level = FLAG_LEVELS.get(flag.level) or verbatim(flag.level)
     if flag.unsure:
         return _(
             "Red flag ({level}, raised on a not-sure answer): {flag}.", flag=flag.text, level=level

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rehabit.clinical import intake_terms as terms
 from rehabit.clinical.datafiles import load_yaml
 from rehabit.clinical.differential import shown_first
-from rehabit.clinical.intake_terms import Status, Text, _, join, listing, verbatim
+from rehabit.clinical.intake_complaint import duration
+from rehabit.clinical.intake_findings import NEGATIVE, NOT_ASKED, POSITIVE, VALUES, YES_NO
+from rehabit.clinical.intake_impression import CONDITIONS, DISPOSITIONS
+from rehabit.clinical.intake_labels import LABELS
+from rehabit.clinical.phrases import Status, Text, _, join, join_or, listing, ngettext, verbatim
 from rehabit.clinical.questionnaire import Question, Questionnaire
 from rehabit.clinical.redflags import UNSURE, RedFlag
 from rehabit.clinical.redflags_file import load_red_flags
@@ -82,21 +85,21 @@ def answer_text(
         if question.type == "scale":
             return _("{score}/10", score=number)
         if question.id == "days_since_onset":
-            return terms.duration(number)
+            return duration(number)
         if question.id == "age":
-            return terms.ngettext("{count} year", "{count} years", number)
+            return ngettext("{count} year", "{count} years", number)
         return verbatim(str(number))
     key = str(value)
-    own = terms.VALUES.get(question.id, {})
+    own = VALUES.get(question.id, {})
     if key in own:
         return own[key]
-    if question.type == "yes_no" and key in terms.YES_NO:
-        return terms.YES_NO[key]
+    if question.type == "yes_no" and key in YES_NO:
+        return YES_NO[key]
     return verbatim(question.labels.get(key, key))
 
 
 def label_of(question: Question) -> Text:
-    return terms.LABELS.get(question.id) or verbatim(question.text)
+    return LABELS.get(question.id) or verbatim(question.text)
 
 
 def labelled(question: Question, value: object) -> Text:
@@ -110,9 +113,9 @@ def _status(question: Question, value: object) -> Status:
     if isinstance(value, list):  # a multiple choice: "none of these" or "not sure" alone
         value = value[0] if len(value) == 1 and value[0] in ("none", UNSURE) else "chosen"
     key = str(value)
-    if key in terms.POSITIVE.get(question.id, ()):
+    if key in POSITIVE.get(question.id, ()):
         return "yes"
-    if key in terms.NEGATIVE.get(question.id, ()):
+    if key in NEGATIVE.get(question.id, ()):
         return "no"
     if key in ("yes", "no", UNSURE):
         return key  # type: ignore[return-value]
@@ -129,7 +132,7 @@ def screened(q: Questionnaire, answers: Mapping[str, object], section: str) -> l
         if value is None and rule is not None and rule.evaluate(answers) is not True:
             continue  # does not apply to this person (pregnancy for a man): not "not asked"
         status = _status(question, value)
-        answer = terms.NOT_ASKED if value is None else answer_text(question, value)
+        answer = NOT_ASKED if value is None else answer_text(question, value)
         if question.id == "lump" and "lump_features" in answers:
             answer = _(
                 "{answer} ({features})",
@@ -143,7 +146,7 @@ def screened(q: Questionnaire, answers: Mapping[str, object], section: str) -> l
 def finding(item: Screened) -> Text:
     """A positive or unsure screening answer as a finding ("leg or foot weakness:
     progressing over days"); a plain "yes" is just its label."""
-    if item.answer in (terms.YES_NO["yes"], terms.YES_NO["not_sure"]):
+    if item.answer in (YES_NO["yes"], YES_NO["not_sure"]):
         return item.label
     return _("{label}: {answer}", label=item.label, answer=item.answer)
 
@@ -199,7 +202,7 @@ def _why(
                 out.append((f"{qid}={chosen}", labelled(question, chosen)))
                 continue
             if not present:
-                missing = answer_text(question, list(wanted), conjunction=terms.join_or)
+                missing = answer_text(question, list(wanted), conjunction=join_or)
                 out.append(
                     (
                         f"{qid}!={wanted}",
@@ -238,7 +241,7 @@ def _reassuring(value: object) -> bool:
 
 
 def _condition(cid: object) -> Text | None:
-    return terms.CONDITIONS.get(str(cid)) if cid else None
+    return CONDITIONS.get(str(cid)) if cid else None
 
 
 def flags_raised(
@@ -296,9 +299,9 @@ def disposition_of(result: Mapping[str, Any]) -> tuple[str, Text]:
     raw = result.get("disposition") or {}
     level = str(raw.get("level", ""))
     if is_soon_doctor(raw):  # in the person's words or a parent's
-        return level, terms.DISPOSITIONS["soon_doctor"]
+        return level, DISPOSITIONS["soon_doctor"]
     if is_soon_doctor_days(raw):
-        return level, terms.DISPOSITIONS["soon_doctor_days"]
+        return level, DISPOSITIONS["soon_doctor_days"]
     if within_two_days(raw):
-        return level, terms.DISPOSITIONS["urgent_days"]
-    return level, terms.DISPOSITIONS.get(level) or verbatim(str(raw.get("headline", level)))
+        return level, DISPOSITIONS["urgent_days"]
+    return level, DISPOSITIONS.get(level) or verbatim(str(raw.get("headline", level)))
