@@ -27,7 +27,6 @@ from rehabit.api.schemas import (
     ValidationErrorOut,
     validation_error_body,
 )
-from rehabit.clinical.child_wording import is_child
 from rehabit.core.rate_limits import count_care_write, count_report
 from rehabit.outcomes import nudges, presenters, services
 from rehabit.outcomes.models import ACTIVITY_MAX_LENGTH, DiaryEntry, MeasureRecord
@@ -203,11 +202,13 @@ def _measure_out(r: MeasureRecord) -> dict[str, Any]:
             "values": dict(r.values)}  # fmt: skip
 
 
-def _verdict(assessment: Any) -> dict[str, Any]:
-    """The verdicts and advice, in the words the person who answered reads: a child's
-    parent's about their child (as the pages and the diary's messages)."""
+def _verdict(request: HttpRequest, assessment: Any) -> dict[str, Any]:
+    """The verdicts and advice, in the words the reader is given, by the pages' rule
+    (``presenters.read_by_a_parent``): a child's parent reads about their child; anyone
+    else (a therapist, an admin) the patient's own words."""
     summary = summary_for(assessment)
-    child = is_child(assessment.answers.get("age"))
+    name = presenters.patient_named(request, assessment)
+    child = presenters.read_by_a_parent(assessment, name)
     return {
         "verdict": summary.progress.verdict,
         "label": presenters.verdict_label(summary.progress.verdict),
@@ -303,7 +304,7 @@ def get_measures(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
         {
             "activities": [a.name for a in services.activities_of(assessment)],
             "measures": [_measure_out(r) for r in sorted(records, key=lambda r: r.taken_on)],
-            "progress": _verdict(assessment),
+            "progress": _verdict(request, assessment),
         },
     )
 
@@ -375,7 +376,7 @@ def post_bridge(request: HttpRequest, assessment_id: UUID, payload: BridgeIn) ->
     return _write(request, assessment_id, act)
 
 
-def trend_out(assessment: Any) -> dict[str, Any]:
+def trend_out(request: HttpRequest, assessment: Any) -> dict[str, Any]:
     """The trend of an assessment as JSON (the same data as the charts)."""
     trend = trend_for(assessment)
     return {
@@ -402,7 +403,7 @@ def trend_out(assessment: Any) -> dict[str, Any]:
             for c in trend.charts
         ],  # fmt: skip
         "markers": [{"day": m.on, "kind": m.kind, "label": m.label} for m in trend.markers],
-        "progress": _verdict(assessment),
+        "progress": _verdict(request, assessment),
     }
 
 
@@ -416,7 +417,7 @@ def get_progress(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
-    return Status(200, trend_out(assessment))
+    return Status(200, trend_out(request, assessment))
 
 
 PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},

@@ -20,7 +20,6 @@ from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label
 from rehabit.care.programs import plan_for, program_for
-from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.differential import shown_first
 from rehabit.core.emergency import current_number
 from rehabit.core.reviewed_text import tr
@@ -41,7 +40,7 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
     patient is quoted as theirs. Without it, the report is written to the patient, or for
     a child's check (a parent answers: ``for_child``) to the parent about their child."""
     about_patient = bool(patient_name)
-    for_child = not about_patient and is_child(assessment.answers.get("age"))
+    for_child = presenters.read_by_a_parent(assessment, patient_name)
     result = assessment.result
     care = program_for(assessment)
     sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))

@@ -21,7 +21,6 @@ from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
 from rehabit.care.selectors import can_write
 from rehabit.care.zones import shown_in_page_zone
-from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.outcomes import load_outcomes
 from rehabit.core.inputs import InputRefused, parse_date
 from rehabit.core.rate_limits import RateLimited, count_care_write, count_report
@@ -66,7 +65,7 @@ def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
         "patient_name": patient_name,
         # Under 16 a parent or carer answered: to them the pages speak of "your child" (the
         # pain, the sleep, what was done are the child's), as the plan and program do.
-        "for_child": not patient_name and is_child(assessment.answers.get("age")),
+        "for_child": presenters.read_by_a_parent(assessment, patient_name),
         "zone_name": presenters.zone_name(),
         "zone_id": timezone.get_current_timezone_name(),  # a form's value
         "can_write": to_patient,
