@@ -1,10 +1,12 @@
 """An American reader never reads "physiotherapist" or "physiotherapy": every message in the
 sources that says it (templates, Python, and the reviewed clinical data through the
 generated content strings) has an en-US translation that says "physical therapist" or
-"physical therapy" instead. The messages are read from the sources themselves
-(``source_messages``), so a new or reworded British string without its American one fails
-here, whoever adds it. The condition and treatment pages, whose texts come from the data,
-are read through the test client in both languages."""
+"physical therapy" instead. Likewise "carer" (a caregiver), "footballers" (soccer players),
+"dummy tablet" (a sugar pill), "straight away" (right away) and "e-mail" (email). The
+messages are read from the sources themselves (``source_messages``), so a new or reworded
+British string without its American one fails here, whoever adds it. The condition and
+treatment pages, whose texts come from the data, are read through the test client in both
+languages."""
 
 from __future__ import annotations
 
@@ -20,6 +22,26 @@ pytestmark = pytest.mark.django_db
 
 BRITISH = re.compile(r"physiotherap", re.IGNORECASE)
 AMERICAN = re.compile(r"physical therap", re.IGNORECASE)
+# Each British word (as a pattern), what its American translation says instead, and how
+# many source messages say it at least (so that a reader that finds none cannot pass).
+# "Footballers" are soccer players, or Australian football players where the study was
+# of Australian rules football: "players" either way.
+WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
+    "physiotherap": (BRITISH, AMERICAN, 120),
+    "carer": (re.compile(r"\bcarers?\b", re.I), re.compile(r"\bcaregivers?\b", re.I), 6),
+    "footballer": (re.compile(r"\bfootballers?\b", re.I), re.compile(r"\bplayers\b", re.I), 6),
+    "dummy tablet": (
+        re.compile(r"\bdummy tablets?\b", re.I),
+        re.compile(r"\bsugar pills?\b", re.I),
+        8,
+    ),
+    "straight away": (
+        re.compile(r"\bstraight away\b", re.I),
+        re.compile(r"\bright away\b", re.I),
+        15,
+    ),
+    "e-mail": (re.compile(r"\be-mail", re.I), re.compile(r"\bemail", re.I), 60),
+}
 
 
 def _translated(message: Message, plural_number: int = 1) -> str:
@@ -32,11 +54,11 @@ def _translated(message: Message, plural_number: int = 1) -> str:
     return translation.gettext(message.msgid)
 
 
-def _british_messages() -> dict[Message, tuple[str, ...]]:
+def _british_messages(british: re.Pattern[str] = BRITISH) -> dict[Message, tuple[str, ...]]:
     return {
         message: files
         for message, files in source_messages().items()
-        if BRITISH.search(message.msgid) or BRITISH.search(message.plural or "")
+        if british.search(message.msgid) or british.search(message.plural or "")
     }
 
 
@@ -53,20 +75,27 @@ def test_the_sources_are_read_whole() -> None:
     assert len(british) >= 120
 
 
-def test_every_physiotherapy_message_has_an_american_translation() -> None:
+@pytest.mark.parametrize("word", list(WORDS))
+def test_every_british_word_has_an_american_translation(word: str) -> None:
+    """Every source message with the word (in its singular or plural) reads the same in
+    British English, and in American English says the American word and not the British
+    one, in both plural forms."""
+    british_word, american_word, at_least = WORDS[word]
+    british = _british_messages(british_word)
+    assert len(british) >= at_least, (word, len(british))
     untranslated: list[str] = []
-    for message, files in sorted(_british_messages().items(), key=lambda m: m[0].msgid):
+    for message, files in sorted(british.items(), key=lambda m: m[0].msgid):
         with translation.override("en-gb"):
             assert _translated(message) == message.msgid
         with translation.override("en-us"):
             american = [_translated(message, n) for n in (1, 2)]
         for text in american:
-            if BRITISH.search(text) or not AMERICAN.search(text):
+            if british_word.search(text) or not american_word.search(text):
                 untranslated.append(f"{', '.join(files)}: {message.msgid[:100]!r}")
                 break
     assert not untranslated, (
-        f"{len(untranslated)} British messages with no American translation in "
-        "locale/en_US/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
+        f"{len(untranslated)} British messages saying {word!r} with no American translation "
+        "in locale/en_US/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
     )
 
 
