@@ -172,10 +172,15 @@ def test_absent_weight_only_when_answered() -> None:
     text = "The back of the thigh does not feel stiff."
     assert text in answered["muscle_imbalance_tightness"].why_against
     assert all(text not in c.why_against + c.why_for for c in unanswered.values())
-    assert (
-        answered["muscle_imbalance_tightness"].probability
-        < unanswered["muscle_imbalance_tightness"].probability
-    )
+    # It lowers the cause (seen without the display cap, which both reach here).
+    uncapped = dataclasses.replace(model(), max_probability=1.0)
+    cleaned = validate_answers(load_questionnaire(), base)
+    lowered = {
+        c.id: c.probability
+        for c in uncapped.rank(uncapped.informative({**cleaned, "stiffness": "no"}))
+    }
+    before = {c.id: c.probability for c in uncapped.rank(uncapped.informative(cleaned))}
+    assert lowered["muscle_imbalance_tightness"] < before["muscle_imbalance_tightness"]
     # In a capped group too: "no tingling" lowers sciatica only when it was answered.
     sci = {k: v for k, v in vignette("hs_football_sprint").items() if k != "tingling"}
     assert probabilities({**sci, "tingling": "no"})["sciatica"] < probabilities(sci)["sciatica"]
@@ -386,7 +391,7 @@ def test_correlated_nerve_signs_cannot_push_sciatica_beyond_the_group_cap() -> N
 def test_calibration_caps_the_largest_probability_and_keeps_the_rest_in_proportion() -> None:
     differential = model()
     cap = differential.max_probability
-    assert cap == 0.95
+    assert cap == 0.85
     n = len(differential.ids)
     log_weights = [0.0] + [-10.0 - i for i in range(n - 1)]  # one cause far ahead
     capped = differential._probabilities(log_weights)
@@ -523,10 +528,10 @@ def test_a_cause_too_unlikely_to_explain_is_not_shown_among_the_top_three() -> N
 
 
 def test_every_cause_shown_first_has_its_reasons_worked_out() -> None:
-    """On a real result (classic sciatica: the third likeliest cause is under 1 %): the
+    """On a real result (sciatica without back pain: the third likeliest cause is under 1 %): the
     causes shown with "why it fits" are those whose reasons were worked out (the engine
     leaves them out under REASONS_FROM); the rest are in the fold of less likely causes."""
-    causes: list[dict[str, Any]] = assess(vignette("sci_classic")).to_dict()["causes"]  # type: ignore[assignment]
+    causes: list[dict[str, Any]] = assess(vignette("sci_no_back_pain")).to_dict()["causes"]  # type: ignore[assignment]
     shown = shown_first(causes)
     assert [c["id"] for c in shown] == ["sciatica", "piriformis_syndrome"]
     assert all(c["why_for"] for c in shown)

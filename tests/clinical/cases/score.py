@@ -23,6 +23,7 @@ from rehabit.clinical import assess
 from rehabit.clinical.levels import RANK
 from rehabit.clinical.upgrade import current_answers
 from tests.clinical.cases import form
+from tests.clinical.cases.clinician_first import load_clinician_first
 
 HERE = Path(__file__).resolve().parent
 # The questionnaire of the paper form the cases were entered on (form.py, FORM.md).
@@ -47,6 +48,12 @@ def cases() -> dict[str, Case]:
         c["id"]: Case(c["id"], c["cause"], c["triage"], c["split"], c.get("age_group") or "")
         for c in raw
     }
+
+
+@lru_cache(maxsize=1)
+def clinician_first() -> dict[str, list[str]]:
+    """case id -> the causes a clinician could name first from its story alone."""
+    return load_clinician_first()
 
 
 @lru_cache(maxsize=4)
@@ -113,6 +120,23 @@ class Report:
     @property
     def top1(self) -> float:
         return self._share(o.rank_of_truth == 1 for o in self.outcomes)
+
+    @property
+    def top1_or_clinician_first(self) -> float:
+        """The first cause is the confirmed one, or one a careful clinician could name first
+        from the story alone (clinician_first.yaml, entered blind to the confirmed cause)."""
+        judged = clinician_first()
+        return self._share(
+            o.causes[0][0] == o.case.cause or o.causes[0][0] in judged.get(o.case.id, ())
+            for o in self.outcomes
+        )
+
+    @property
+    def clinician_top1(self) -> float:
+        """For comparison, not the model: how often the clinician's blind first cause
+        (the first it names) is the confirmed one, on the same cases."""
+        judged = clinician_first()
+        return self._share(judged[o.case.id][0] == o.case.cause for o in self.outcomes)
 
     @property
     def top3(self) -> float:
@@ -214,6 +238,9 @@ def summary(report: Report) -> str:
     lines = [
         f"{report.part} part, {report.kind} entries: {report.n} cases",
         f"  confirmed cause first        {report.top1:6.1%}",
+        f"  first is confirmed or a clinician's first {report.top1_or_clinician_first:6.1%}",
+        f"  (a clinician's blind first, from the story, is the confirmed cause"
+        f" {report.clinician_top1:6.1%})",
         f"  confirmed cause in top three {report.top3:6.1%}",
         f"  disposition exactly right    {report.exact_disposition:6.1%}",
         f"  not under-triaged            {report.not_under_triaged:6.1%}",
