@@ -65,13 +65,13 @@ class AccountAdapter(DefaultAccountAdapter):
         login = _login_of(credentials)
         ip = client_ip(request)
         for scope in lockout.register_failure(login, ip):
-            from rehabit.audit.receivers import _user_for_login, login_hash
+            from rehabit.audit.receivers import account_for_login, login_hash
 
             record(
                 AuditAction.LOCKOUT,
                 request=request,
                 actor=None,
-                subject=_user_for_login(login),
+                subject=account_for_login(login),
                 details={"login_hash": login_hash(login), "scope": scope},
             )
 

@@ -27,7 +27,9 @@ def login_hash(login: str) -> str:
     ).hexdigest()[:32]
 
 
-def _user_for_login(login: str) -> Any:
+def account_for_login(login: str) -> Any:
+    """The account a login name (the e-mail address typed at sign-in) belongs to, through
+    any of its e-mail addresses (case ignored), or None when no account has it."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
@@ -63,7 +65,7 @@ def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     login = str(credentials.get("email") or credentials.get("username") or "")
-    target = _user_for_login(login) if login else None
+    target = account_for_login(login) if login else None
     from django.contrib.auth.models import AnonymousUser
 
     record(

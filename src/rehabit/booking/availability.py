@@ -52,8 +52,10 @@ def format_hours(spans: list[tuple[time, time]]) -> str:
     return ", ".join(str(WorkingInterval(start, end)) for start, end in spans)
 
 
-def _validate(therapist: Therapist) -> None:
-    """Raise RulesError when the stored rows no longer make valid engine rules."""
+def check_availability(therapist: Therapist) -> None:
+    """Raise ``RulesError`` when the therapist's stored availability (working hours, date
+    overrides, time off, offered session types) no longer makes rules the slot engine
+    accepts; every change to them, here or in the profile, is checked so."""
     row = Therapist.objects.filter(pk=therapist.pk).values(*THERAPIST_RULE_FIELDS).get()
     build_rules(
         row,
@@ -65,7 +67,7 @@ def _validate(therapist: Therapist) -> None:
 
 
 def _changed(therapist: Therapist, request: HttpRequest | None, what: str) -> None:
-    _validate(therapist)
+    check_availability(therapist)
     Therapist.objects.filter(pk=therapist.pk).update(updated_at=timezone.now())
     record(
         AUDIT_AVAILABILITY,

@@ -66,7 +66,7 @@ def save_profile(user: Any, details: TherapistDetails, request: HttpRequest | No
     """Create or update the therapist record of ``user`` (a new one is not listed until
     onboarding is finished). The account's own profile takes the same name and zone."""
     from rehabit.accounts.preferences import profile_of
-    from rehabit.booking.availability import _validate
+    from rehabit.booking.availability import check_availability
 
     therapist = Therapist.objects.select_for_update().filter(user=user).first()
     before = details_of(therapist) if therapist is not None else None
@@ -111,7 +111,7 @@ def save_profile(user: Any, details: TherapistDetails, request: HttpRequest | No
             )
         else:
             SessionType.objects.filter(therapist=therapist, kind=kind).update(is_offered=False)
-    _validate(therapist)
+    check_availability(therapist)
     profile = profile_of(user)
     type(profile).objects.filter(pk=profile.pk).update(
         full_name=details.name, time_zone=details.time_zone, updated_at=now

@@ -183,7 +183,10 @@ def _plain(raw: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _source(raw: Mapping[str, Any], key: str, where: str) -> str:
+def cited_source(raw: Mapping[str, Any], key: str, where: str) -> str:
+    """The text at ``raw[key]``, which must cite evidence.md ("[66][67]", "[5]; reason")
+    or give an expert's reason ("expert: ..."); raises ``ExerciseDataError`` naming
+    ``where`` otherwise."""
     value = _text(raw, key, where)
     if not _SOURCE.match(value):
         raise _fail(where, f"{key} must cite evidence.md like '[66][67]' or start 'expert: '")
@@ -214,7 +217,10 @@ def _ids(
     return tuple(_choice(v, allowed, key.rstrip("s"), where) for v in values)
 
 
-def _dosage(raw: object, where: str) -> Dosage:
+def parse_dosage(raw: object, where: str) -> Dosage:
+    """A dosage mapping (kind, sides, sets, reps or hold or minutes, rest, per day, days a
+    week, tempo) checked against its kind's fields and limits; raises
+    ``ExerciseDataError`` naming ``where`` when it is malformed."""
     where = f"{where} dosage"
     if not isinstance(raw, Mapping):
         raise _fail(where, "must be a mapping")
@@ -320,21 +326,21 @@ def _exercise(raw: object, index: int, illustration_dir: Path | None) -> Exercis
         name=_plain(raw, "name", where),
         summary=_plain(raw, "summary", where),
         steps=tuple(_plain({"step": s}, "step", where) for s in steps),
-        dosage=_dosage(raw["dosage"], where),
-        dosage_source=_source(raw, "dosage_source", where),
+        dosage=parse_dosage(raw["dosage"], where),
+        dosage_source=cited_source(raw, "dosage_source", where),
         conditions=_ids(raw, "conditions", CONDITIONS, where),
         phases=cast(tuple[Phase, ...], _ids(raw, "phases", PHASES, where)),
         level=_int(raw, "level", where, 1, 5),
-        level_source=_source(raw, "level_source", where),
+        level_source=cited_source(raw, "level_source", where),
         family=family,
         avoid_when=_avoid(raw["avoid_when"], where),
         should_feel=_plain(raw, "should_feel", where),
         should_not_feel=_plain(raw, "should_not_feel", where),
         max_pain=_int(raw, "max_pain", where, 0, 10),
-        max_pain_source=_source(raw, "max_pain_source", where),
+        max_pain_source=cited_source(raw, "max_pain_source", where),
         illustration=illustration,
         alt=_plain(raw, "alt", where),
-        source=_source(raw, "source", where),
+        source=cited_source(raw, "source", where),
     )
 
 

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rehabit.clinical.datafiles import citation_problem, load_yaml
-from rehabit.clinical.exercises import _dosage, _source, get_exercise
+from rehabit.clinical.exercises import cited_source, get_exercise, parse_dosage
 from rehabit.clinical.program import dosage_dict
 from rehabit.clinical.treatments import Claim, TreatmentDataError, parse_claim
 
@@ -182,8 +182,8 @@ def _item(raw: object, where: str) -> RoutineItem:
     if dosage is None:
         return RoutineItem(exercise.id, MappingProxyType(dosage_dict(exercise)), "")
     try:
-        parsed = _dosage(dosage, where)
-        source = _source(raw, "dosage_source", where)
+        parsed = parse_dosage(dosage, where)
+        source = cited_source(raw, "dosage_source", where)
     except ValueError as exc:
         raise _fail(where, str(exc)) from None
     fields = {k: v for k, v in asdict(parsed).items() if v is not None}
