@@ -29,6 +29,12 @@ _REFERENCE = re.compile(r"\[(R?\d+)[a-z]?\]")
 REFERENCE_COUNT = 94  # references [1]..[94] in evidence.md
 
 
+def cited_references(source: str) -> list[str]:
+    """The references a source cites, in order and as written: "12" for [12] (evidence.md),
+    "R3" for [R3] (references.yaml); a letter after the number ([12a]) is dropped."""
+    return _REFERENCE.findall(source)
+
+
 @lru_cache(maxsize=1)
 def extra_references() -> Mapping[str, str]:
     """References beyond evidence.md (``data/references.yaml``), cited as [R1], [R2], ..."""
@@ -59,7 +65,7 @@ def citation_problem(raw: Mapping[str, Any]) -> str | None:
     if source is None and expert is None:
         return "needs 'source' (evidence.md references) or 'expert' (a short reason)"
     if source is not None:
-        refs = _REFERENCE.findall(source) if isinstance(source, str) else []
+        refs = cited_references(source) if isinstance(source, str) else []
         if not refs or not all(_known_reference(n) for n in refs):
             return (
                 f"source {source!r} must cite references [1]..[{REFERENCE_COUNT}] "

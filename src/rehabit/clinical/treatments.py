@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from rehabit.clinical.conditions import load_conditions
-from rehabit.clinical.datafiles import _REFERENCE, citation_problem, load_yaml
+from rehabit.clinical.datafiles import citation_problem, cited_references, load_yaml
 
 Grade = Literal["high", "moderate", "low", "very_low", "no_trials"]
 Verdict = Literal["first_choice", "may_help", "uncertain", "not_recommended", "urgent"]
@@ -71,7 +71,7 @@ class Claim:
     @property
     def references(self) -> tuple[str, ...]:
         """The references cited ("51", "R15"), in order, without repeats."""
-        return tuple(dict.fromkeys(_REFERENCE.findall(self.source or "")))
+        return tuple(dict.fromkeys(cited_references(self.source or "")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,16 +30,16 @@ from zoneinfo import ZoneInfo
 
 from .rules import AvailabilityRules, BusyLike, SessionType
 from .search import earliest_slots, soonest_first
-from .slots import Slot, _engine, first_free_slots
+from .slots import Slot, first_free_slots, slot_engine
 from .zones import (
     EPOCH_ORDINAL,
     US_PER_DAY,
     US_PER_MINUTE,
     WallKind,
-    _offset_us,
-    _transition,
+    clock_change,
     from_us,
     local_date,
+    offset_us,
     resolve_wall,
     to_us,
     validate_zone,
@@ -133,7 +133,7 @@ def _window(zone: ZoneInfo, ordinal: int, part: DayPart) -> tuple[int, int, bool
 
 def _offset_at(zone: ZoneInfo, us: int) -> int:
     """``zone``'s UTC offset at the instant ``us``, in µs (as ``resolve_wall`` gives it)."""
-    return _offset_us(from_us(us).astimezone(zone).utcoffset())
+    return offset_us(from_us(us).astimezone(zone).utcoffset())
 
 
 # How far apart a zone's clock is read to find its changes over a horizon: the engine
@@ -153,7 +153,7 @@ def _offsets(zone: ZoneInfo, first_day: int, last_day: int) -> tuple[tuple[int, 
         after = min(at + _STRIDE, until)
         offset = _offset_at(zone, after)
         if offset != found[-1][1]:
-            found.append((_transition(zone, at, after, offset), offset))
+            found.append((clock_change(zone, at, after, offset), offset))
         at = after
     return tuple(found)
 
@@ -258,7 +258,7 @@ def first_slots_in_part(
     """The ``n`` earliest free slots starting in ``part`` on ``zone``'s clock, by start
     (with ``DayPart.ANY``, exactly ``first_free_slots``).
 
-    The engine's own offered starts (``slots._engine``, as every other question asks it)
+    The engine's own offered starts (``slots.slot_engine``, as every other question asks it)
     are read a few of the viewer's dates at a time, more each round, as
     ``first_free_slots`` widens its window, and kept when they fall in each date's part:
     between the part's bounds placed on the viewer's clock, or, on a date whose clocks
@@ -269,7 +269,7 @@ def first_slots_in_part(
     chosen = DayPart(part)
     if chosen is DayPart.ANY:
         return first_free_slots(rules, session_type, busy, now=now, n=n)
-    engine = _engine(rules, session_type, busy, now)
+    engine = slot_engine(rules, session_type, busy, now)
     if engine is None or n <= 0:
         return []
     if not may_start_in_part(rules, session_type, now=now, part=chosen, zone=zone):

@@ -272,9 +272,12 @@ class _Engine:
         return [s for s in starts if not any(a <= s < b for a, b in full)]
 
 
-def _engine(
+def slot_engine(
     rules: AvailabilityRules, session_type: SessionType | str, busy: BusyLike, now: datetime
 ) -> _Engine | None:
+    """The engine that offers ``session_type``'s starts for one therapist (``rules``, with
+    the appointments ``busy``) as of ``now``, which every question about slots asks; None
+    when the therapist does not offer that session type."""
     offered = rules.session_type(session_type)
     now_us = to_us(now)
     if offered is None:
@@ -303,7 +306,7 @@ def bookable_slots(
             raise TypeError(f"range_start and range_end are dates, not {value!r}.")
     if range_end < range_start:
         raise ValueError("range_end is before range_start.")
-    engine = _engine(rules, session_type, busy, now)
+    engine = slot_engine(rules, session_type, busy, now)
     if engine is None:
         return []
     # Nothing outside now .. now + horizon is bookable: clip the dates (offsets are < 2 days).
@@ -326,7 +329,7 @@ def is_bookable(
 ) -> Verdict:
     """Whether a session of this type may start at ``start_utc``, and if not, why not."""
     start = to_us(start_utc)
-    engine = _engine(rules, session_type, busy, now)
+    engine = slot_engine(rules, session_type, busy, now)
     if engine is None:
         return Verdict(Reason.UNKNOWN_SESSION_TYPE)
     if start < engine.now:
@@ -357,7 +360,7 @@ def nearest_alternatives(
     n: int = 3,
 ) -> list[Slot]:
     """Up to ``n`` free slots nearest in time to ``around_utc`` (ties: the earlier), by start."""
-    engine = _engine(rules, session_type, busy, now)
+    engine = slot_engine(rules, session_type, busy, now)
     if engine is None or n <= 0:
         return []
     around = to_us(around_utc)
@@ -380,7 +383,7 @@ def first_free_slots(
     not_before: datetime | None = None,
 ) -> list[Slot]:
     """The ``n`` earliest free slots (from ``not_before`` if given), by start."""
-    engine = _engine(rules, session_type, busy, now)
+    engine = slot_engine(rules, session_type, busy, now)
     if engine is None or n <= 0:
         return []
     lo = max(engine.earliest, to_us(not_before) if not_before is not None else engine.earliest)

@@ -133,7 +133,9 @@ def from_us(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
 
 
-def _offset_us(offset: timedelta | None) -> int:
+def offset_us(offset: timedelta | None) -> int:
+    """A UTC offset (the ``timedelta`` that ``utcoffset()`` gives) in whole microseconds,
+    the unit of every instant and offset here."""
     assert offset is not None  # ZoneInfo always knows its offset
     return (offset.days * 86_400 + offset.seconds) * US_PER_SECOND + offset.microseconds
 
@@ -157,22 +159,23 @@ def resolve_wall(zone: ZoneInfo, ordinal: int, minute: int) -> tuple[int, WallKi
     day = date.fromordinal(ordinal)
     hour, mins = divmod(minute_of_day, 60)
     local = datetime(day.year, day.month, day.day, hour, mins, tzinfo=zone)
-    first = _offset_us(zone.utcoffset(local))
-    second = _offset_us(zone.utcoffset(local.replace(fold=1)))
+    first = offset_us(zone.utcoffset(local))
+    second = offset_us(zone.utcoffset(local.replace(fold=1)))
     naive = (ordinal - EPOCH_ORDINAL) * US_PER_DAY + minute_of_day * US_PER_MINUTE
     if first == second:
         return naive - first, WallKind.NORMAL, first
     if first > second:  # clocks went back: the wall time is repeated
         return naive - first, WallKind.REPEATED, first
-    return _transition(zone, naive - second, naive - first, second), WallKind.GAP, second
+    return clock_change(zone, naive - second, naive - first, second), WallKind.GAP, second
 
 
-def _transition(zone: ZoneInfo, before: int, after: int, new_offset: int) -> int:
-    """The first instant in (before, after] at which ``zone`` uses ``new_offset``."""
+def clock_change(zone: ZoneInfo, before: int, after: int, new_offset: int) -> int:
+    """The first instant in (before, after] at which ``zone`` uses ``new_offset``: when its
+    clocks change, to the second (``before`` and ``after`` in µs since the epoch)."""
     lo, hi = before // US_PER_SECOND, -(-after // US_PER_SECOND)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if _offset_us(from_us(mid * US_PER_SECOND).astimezone(zone).utcoffset()) == new_offset:
+        if offset_us(from_us(mid * US_PER_SECOND).astimezone(zone).utcoffset()) == new_offset:
             hi = mid
         else:
             lo = mid
