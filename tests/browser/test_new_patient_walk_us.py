@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests.booking.support import make_patient
 from tests.browser.axe import assert_accessible, assert_fits_phone_width
 from tests.browser.phones import phone_page
+from tests.browser.signin import sign_in
 from tests.care.helpers import make_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,3 +53,22 @@ def test_without_javascript_the_print_page_shows_no_dead_button(
         assert not page.get_by_role("button", name="Print or save as PDF").is_visible()
     finally:
         context.close()
+
+
+def test_the_saved_note_stands_apart_from_the_result_buttons(
+    browser: Any, live_server: Any
+) -> None:
+    patient = make_patient("riley.runner@example.org", "Riley Runner")
+    assessment = make_assessment("self_care", owner=patient)
+    with phone_page(browser, locale="en-US", timezone_id="America/New_York") as page:
+        sign_in(page, live_server.url, patient)
+        page.goto(f"{live_server.url}/assessment/result/{assessment.pk}/")
+        note = page.get_by_text("This result is saved to your account.")
+        assert note.is_visible()
+        last = page.get_by_role("link", name="Start a new check").bounding_box()
+        top = note.bounding_box()
+        assert last and top
+        # Before: 4 px below "Start a new check", where it read as that button's caption.
+        gap = top["y"] - (last["y"] + last["height"])
+        assert gap >= 16, gap
+        assert_fits_phone_width(page)
