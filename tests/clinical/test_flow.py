@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +14,7 @@ from rehabit.clinical.engine import load_model
 from rehabit.clinical.levels import RANK
 from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Question
 from rehabit.clinical.questionnaire_file import parse_questionnaire
+from rehabit.clinical.redflags import RedFlags
 from rehabit.clinical.redflags_file import load_red_flags
 from rehabit.clinical.validation import validate_answers
 from tests.clinical.answers import PROPERTY, answer_sets, person, strain, vignette, vignettes
@@ -21,6 +23,7 @@ QUESTIONNAIRE = load_questionnaire()
 PAGES = flow.pages(QUESTIONNAIRE)
 FLAGS = {f.id: f for f in load_red_flags(QUESTIONNAIRE)}
 MODEL = load_model()
+BY_FLAG = {f.id: f for f in MODEL.red_flags}
 
 
 def page(page_id: str) -> flow.Page:
@@ -300,6 +303,8 @@ def test_a_when_useful_question_is_shown_exactly_when_one_answer_could_matter() 
                 continue  # not loaded once a warning sign sends the leg to a doctor
             elif p.section.id == SELF_TEST_SECTION and flow.stopping_flags(answers):
                 continue  # no self-test after emergency advice
+            elif p.section.id == SELF_TEST_SECTION and question.id in _forbidden(answers):
+                continue  # a warning sign's advice rules it out
             else:
                 skipped += 1
                 assert _changes_nothing(question, answers), (name, question.id)
@@ -375,6 +380,41 @@ def test_no_loading_self_test_is_shown_after_a_warning_sign_on_any_vignette() ->
         shown = flow.visible(page("self_tests"), earlier)
         assert not [q.id for q in shown if q.loads_the_leg], v["id"]
     assert sent >= 10  # the vignettes hold many stories a warning sign sends to a doctor
+
+
+def _forbidden(answers: dict[str, Any]) -> set[str]:
+    """The self-tests the warning signs fired on these answers rule out."""
+    return {qid for f in flow.screen_as_told(MODEL.red_flags, answers) for qid in f.forbids}
+
+
+def test_a_child_kept_off_their_feet_is_not_asked_to_walk() -> None:
+    """Phone walk: a parent read "Keep your child off their feet until they have been
+    checked" (a limp without an injury at 9 to 16: the growth plate at the hip may be
+    slipping) and was then asked to have the child walk 10 steps. The sitting test, which
+    puts no weight on the leg, is still asked; a child who walks normally still walks."""
+    child = person(
+        age=12, sex="male", location=["middle_thigh", "front_thigh_knee"], side="right",
+        days_since_onset=10, onset="gradually", pop="no", earlier_pain="no", course="same",
+        pain_now=4, fever="no", bear_weight="limping",
+    )  # fmt: skip
+    earlier = before("self_tests", child)
+    assert "child_hip_limp" in flow.outlook(earlier).flags
+    assert BY_FLAG["child_hip_limp"].forbids == ("walk_test",)
+    assert "walk_test" not in [q.id for q in flow.visible(page("self_tests"), earlier)]
+    # Without the flag's "forbids" the walk would be asked here (it could still change
+    # what the check says), so it is the advice that rules it out.
+    unforbidden = dataclasses.replace(
+        MODEL,
+        red_flags=RedFlags(
+            [dataclasses.replace(f, forbids=()) for f in MODEL.red_flags], QUESTIONNAIRE
+        ),
+    )
+    assert "walk_test" in [
+        q.id for q in flow.visible(page("self_tests"), earlier, model=unforbidden)
+    ]
+    walking = before("self_tests", {**child, "bear_weight": "yes"})
+    assert "child_hip_limp" not in flow.outlook(walking).flags
+    assert "walk_test" in [q.id for q in flow.visible(page("self_tests"), walking)]
 
 
 def test_no_self_test_at_all_after_emergency_advice() -> None:

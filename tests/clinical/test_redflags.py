@@ -624,6 +624,13 @@ def test_a_lump_is_checked_by_what_it_is_like() -> None:
         (lambda d: _flag(d, "fever").update(also="tumour"), "must be a list"),
         (lambda d: _flag(d, "fever").update(also=["hamstring_strain"]), "not a serious"),
         (lambda d: _flag(d, "fever").update(covers="very_unwell"), "must be a list"),
+        (lambda d: _flag(d, "fever").update(forbids="walk_test"), "forbids must be a list"),
+        (lambda d: _flag(d, "fever").update(forbids=["walk_tset"]), "not a self-test"),
+        (lambda d: _flag(d, "fever").update(forbids=["pain_now"]), "not a self-test"),
+        (
+            lambda d: _flag(d, "fever").update(forbids=["walk_test", "walk_test"]),
+            "repeats a self-test",
+        ),
         (lambda d: _flag(d, "dvt_signs").update(covers=["no_such_flag"]), "unknown flag"),
         (lambda d: _flag(d, "fever").update(covers=["fever"]), "names itself"),
         (lambda d: _flag(d, "dvt_signs").update(covers=["pulmonary_embolism"]), "more urgent"),

@@ -15,7 +15,9 @@
   far; an emergency flag (or one that ends the check) means the next page is the advice.
 * **No loading on a leg sent to a doctor.** Once a warning sign says to see a doctor today
   or sooner, the self-tests that load or stretch the leg (``loads_the_leg``) are not asked;
-  after emergency advice (a person who chose to finish the check), no self-test is.
+  after emergency advice (a person who chose to finish the check), no self-test is; and a
+  self-test that a fired warning sign's advice rules out (its ``forbids``: "Keep your child
+  off their feet" and the 10-step walk) is not asked either.
 
 Everything here works on partial answers, as the pages collect them.
 """
@@ -268,6 +270,10 @@ def visible(
             # on the way to the emergency department should not be walking, hopping or
             # stretching.
             return []
+        # A warning sign whose advice rules a self-test out ("Keep your child off their
+        # feet") is not followed by that test.
+        forbidden = {qid for f in flags for qid in f.forbids}
+        shown = [q for q in shown if q.id not in forbidden]
     if not any(q.ask == "when_useful" or q.loads_the_leg for q in shown):
         return shown
     now = outlook(answers, model, flags=flags)

@@ -51,6 +51,9 @@ class RedFlag:
     # reported, unless it was told only on "Not sure" and the other for sure
     # (``screen_as_told``). Checked at load: at least as urgent, naming the covered cause.
     covers: tuple[str, ...] = ()
+    # Self-tests its advice rules out ("Keep your child off their feet": no 10-step walk):
+    # once it has fired they are not asked (``flow.visible``). Checked at load.
+    forbids: tuple[str, ...] = ()
     # Told only on "Not sure" answers (``as_told``): the flag still sets the advice, but a
     # "Not sure" is no evidence for a cause (as in the ranking, differential.no_information).
     unsure: bool = False

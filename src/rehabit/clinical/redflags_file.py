@@ -16,7 +16,7 @@ from rehabit.clinical.child_wording import speaks_to_the_patient
 from rehabit.clinical.datafiles import citation_problem, load_yaml
 from rehabit.clinical.flag_branches import split_branches
 from rehabit.clinical.levels import RANK
-from rehabit.clinical.questionnaire import Questionnaire
+from rehabit.clinical.questionnaire import SELF_TEST_SECTION, Questionnaire
 from rehabit.clinical.redflags import UNSURE, RedFlag, RedFlagError, RedFlags
 from rehabit.clinical.rules import RuleError, compile_rule
 
@@ -33,6 +33,7 @@ _KEYS = frozenset(
         "condition",
         "also",
         "covers",
+        "forbids",
         "ends_check",
         "within",
         "lr",
@@ -145,6 +146,7 @@ def parse_red_flags(
                 label_unsure=(raw.get("label_unsure") or "").strip() or None,
                 also=also,
                 covers=_covers(raw, where),
+                forbids=_forbids(raw, questionnaire, where),
                 branches=branches,
                 child_label=child.get("label"),
                 child_label_unsure=child.get("label_unsure"),
@@ -272,6 +274,22 @@ def _also(
                 "causes are listed with a warning sign"
             )
     return tuple(also)
+
+
+def _forbids(
+    raw: Mapping[str, object], questionnaire: Questionnaire, where: str
+) -> tuple[str, ...]:
+    """The self-tests a flag's advice rules out: known self-test questions, each once."""
+    forbids = raw.get("forbids", [])
+    if not isinstance(forbids, list) or not all(isinstance(q, str) for q in forbids):
+        raise RedFlagError(f"{where}: forbids must be a list of self-test question ids")
+    for qid in forbids:
+        question = questionnaire.questions.get(qid)
+        if question is None or question.section != SELF_TEST_SECTION:
+            raise RedFlagError(f"{where}: forbids {qid!r}, which is not a self-test")
+    if len(set(forbids)) != len(forbids):
+        raise RedFlagError(f"{where}: forbids repeats a self-test")
+    return tuple(forbids)
 
 
 def _covers(raw: Mapping[str, object], where: str) -> tuple[str, ...]:
