@@ -33,6 +33,7 @@ NOT_PROSE = {
     "condition",
     "also",
     "covers",  # red flags and warning signs a child's one stands in for (ids)
+    "forbids",  # the self-tests a red flag's advice rules out (question ids)
     "told_by",  # the red flags that say a warning sign (ids)
     "see",
     "if_mild",
