@@ -35,7 +35,9 @@ AFTERNOON = datetime(2027, 1, 13, 16, 30, tzinfo=UTC)
 # The words, and the order of a date's parts, that American English says otherwise.
 BRITISH = re.compile(
     r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b|\bday, month and year\b|\bcarers?\b"
-    r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail",
+    r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail"
+    # British spellings (tests/accounts/test_american_words.py's SPELLINGS)
+    r"|\bprogrammes?\b|\btumours?\b",
     re.IGNORECASE,
 )
 
@@ -94,7 +96,8 @@ def test_each_catalogue_string_is_a_source_string_with_only_the_american_words()
     still be a message of the source (read as makemessages would), and its translation
     differ from it only where British words were (no "physiotherap", no "centre", no
     "a stick", no "trolley", no "day, month and year", no "carer", no "footballers", no
-    "dummy tablet", no "straight away", no "e-mail"). A plural's two forms each."""
+    "dummy tablet", no "straight away", no "e-mail", and none of the British spellings
+    such as "programme" or "tumour"). A plural's two forms each."""
     messages = {(message.msgid, message.plural) for message in source_messages()}
     for msgid, plural, americans in _po_entries(CATALOGUE / "django.po"):
         assert (msgid, plural) in messages, msgid[:60]

@@ -2,9 +2,11 @@
 sources that says it (templates, Python, and the reviewed clinical data through the
 generated content strings) has an en-US translation that says "physical therapist" or
 "physical therapy" instead. Likewise "carer" (a caregiver), "footballers" (soccer players),
-"dummy tablet" (a sugar pill), "straight away" (right away) and "e-mail" (email). The
-messages are read from the sources themselves (``source_messages``), so a new or reworded
-British string without its American one fails here, whoever adds it. The condition and
+"dummy tablet" (a sugar pill), "straight away" (right away) and "e-mail" (email); and
+British spellings (SPELLINGS: "programme", "tumour", ...), except in a reference's title,
+which is a proper name quoted as published. The messages are read from the sources
+themselves (``source_messages``), so a new or reworded British string without its American
+one fails here, whoever adds it. The condition and
 treatment pages, whose texts come from the data, are read through the test client in both
 languages."""
 
@@ -42,6 +44,17 @@ WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     ),
     "e-mail": (re.compile(r"\be-mail", re.I), re.compile(r"\bemail", re.I), 60),
 }
+# British spellings, the same way. A reference (author, year, title, journal) keeps its
+# title as published, a proper name: it has no American translation for its spelling.
+CITATION = re.compile(r"^[^:]*?\. (?:19|20)\d\d[a-z]?\. [A-Z0-9]")
+SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
+    "programme": (
+        re.compile(r"\bprogrammes?\b", re.I),
+        re.compile(r"\bprograms?\b", re.I),
+        16,
+    ),
+    "tumour": (re.compile(r"\btumours?\b", re.I), re.compile(r"\btumors?\b", re.I), 15),
+}
 
 
 def _translated(message: Message, plural_number: int = 1) -> str:
@@ -54,11 +67,14 @@ def _translated(message: Message, plural_number: int = 1) -> str:
     return translation.gettext(message.msgid)
 
 
-def _british_messages(british: re.Pattern[str] = BRITISH) -> dict[Message, tuple[str, ...]]:
+def _british_messages(
+    british: re.Pattern[str] = BRITISH, *, citations: bool = True
+) -> dict[Message, tuple[str, ...]]:
     return {
         message: files
         for message, files in source_messages().items()
-        if british.search(message.msgid) or british.search(message.plural or "")
+        if (british.search(message.msgid) or british.search(message.plural or ""))
+        and (citations or not CITATION.search(message.msgid))
     }
 
 
@@ -75,13 +91,17 @@ def test_the_sources_are_read_whole() -> None:
     assert len(british) >= 120
 
 
-@pytest.mark.parametrize("word", list(WORDS))
+@pytest.mark.parametrize("word", [*WORDS, *SPELLINGS])
 def test_every_british_word_has_an_american_translation(word: str) -> None:
     """Every source message with the word (in its singular or plural) reads the same in
     British English, and in American English says the American word and not the British
-    one, in both plural forms."""
-    british_word, american_word, at_least = WORDS[word]
-    british = _british_messages(british_word)
+    one, in both plural forms. A spelling is not changed in a reference's title."""
+    if word in WORDS:
+        british_word, american_word, at_least = WORDS[word]
+        british = _british_messages(british_word)
+    else:
+        british_word, american_word, at_least = SPELLINGS[word]
+        british = _british_messages(british_word, citations=False)
     assert len(british) >= at_least, (word, len(british))
     untranslated: list[str] = []
     for message, files in sorted(british.items(), key=lambda m: m[0].msgid):
@@ -97,6 +117,25 @@ def test_every_british_word_has_an_american_translation(word: str) -> None:
         f"{len(untranslated)} British messages saying {word!r} with no American translation "
         "in locale/en_US/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
     )
+
+
+def test_a_references_title_keeps_its_published_spelling() -> None:
+    """The references are found (the reader of citations is not empty), and one whose
+    title has a British spelling reads the same in American English: a title is a proper
+    name ("Effect of specific exercise-based football injury prevention programmes ...")."""
+    references = [m for m in source_messages() if CITATION.search(m.msgid)]
+    assert len(references) >= 50
+    spelled = [
+        m
+        for m in references
+        if any(british.search(m.msgid) for british, _american, _n in SPELLINGS.values())
+    ]
+    assert any(m.msgid.startswith("Thorborg K, Krommes KK") for m in spelled)
+    for message in spelled:
+        with translation.override("en-us"):
+            assert _translated(message) == message.msgid
+    # And no text written to the reader is taken for one.
+    assert not [m.msgid for m in references if re.search(r"\byou", m.msgid, re.I)]
 
 
 def _text(html: str) -> str:
