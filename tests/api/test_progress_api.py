@@ -2,7 +2,7 @@
 verdicts, the trend and the PDF report, in the OpenAPI document, with the assessment's
 access rule; and who reads a child's verdicts and advice: "your child" for the parent who
 answers for them (the account's owner), the patient's own words for the treating
-therapist, as the progress pages say them (``presenters.read_by_a_parent``). Through the
+therapist, as the progress pages say them (``care.selectors.read_by_a_parent``). Through the
 Django test client on the real database, at the test clock (tests/clock.py)."""
 
 from __future__ import annotations

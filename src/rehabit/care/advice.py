@@ -13,7 +13,6 @@ from typing import Any
 
 from rehabit.care.models import ExerciseSession, ProgressionStep
 from rehabit.care.presenters import explain_step
-from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.selfcare_file import load_selfcare
 from rehabit.core.reviewed_text import tr
 
@@ -24,11 +23,14 @@ def advice_for(
     session: ExerciseSession,
     steps: Iterable[ProgressionStep] | None = None,
     *,
-    age: object = None,
+    for_child: bool = False,
 ) -> list[dict[str, Any]]:
     """[{"kind": "sign", "id", "level", "sign", "action"} ..., {"kind": "book", "family",
     "text"} ...] for one checked-in session; empty when nothing needs doing at once.
-    ``age``: the assessment's age answer; a child's parent reads each in their words."""
+    ``for_child``: a child's parent reads each in their words about their child (the
+    caller decides by ``care.selectors.read_by_a_parent``); otherwise the patient's own
+    words, also for the treating therapist or an admin reading a child's program."""
+    age = session.assessment.answers.get("age") if for_child else None
     watch = {w.id: w.worded_for(age) for w in load_selfcare().watch_for}
     signs = [watch[s] for s in session.warning_signs or () if s in watch]
     signs.sort(key=lambda w: _LEVEL_ORDER.index(w.level) if w.level in _LEVEL_ORDER else 9)
@@ -38,7 +40,7 @@ def advice_for(
     ]
     found = steps if steps is not None else session.progression_steps.all()
     out += [
-        {"kind": "book", "family": s.family, "text": explain_step(s, child=is_child(age))}
+        {"kind": "book", "family": s.family, "text": explain_step(s, child=for_child)}
         for s in found
         if s.action == "book_pt"
     ]

@@ -36,7 +36,13 @@ from rehabit.care.programs import (
     program_for,
     watch_items,
 )
-from rehabit.care.selectors import can_write, latest_assessment_of, sessions_of
+from rehabit.care.selectors import (
+    can_write,
+    latest_assessment_of,
+    patient_named,
+    read_by_a_parent,
+    sessions_of,
+)
 from rehabit.care.services import (
     FieldErrors,
     Refused,
@@ -83,9 +89,10 @@ def _base_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "can_write": can_write(request, assessment),
         "anonymous_offer": _anonymous_offer(request, assessment),
         "zone_guess": request.method == "GET" and getattr(request, "zone_guess", False),
-        # Under 16 a parent or carer answered: the plan and program speak to them as the
-        # result does ("you" is the child).
-        "for_child": is_child(assessment.answers.get("age")),
+        # Under 16 a parent or carer answered: the plan, program and session speak to them
+        # of "your child". Anyone else (the treating therapist, an admin, let in by the
+        # audited record rule) reads the patient's own words, as on the progress pages.
+        "for_child": read_by_a_parent(assessment, patient_named(request, assessment)),
     }
 
 
@@ -215,11 +222,11 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
                 else _("Thank you. Your answer is saved."),
             )
             session = ExerciseSession.objects.get(pk=posted["session"])
-            anchor = "#advice" if advice_for(session, steps, age=None) else "#progress"
+            anchor = "#advice" if advice_for(session, steps) else "#progress"
             return redirect(reverse("care:program", args=[assessment.pk]) + anchor)
     care = program_for(assessment)
     context = _base_context(request, assessment)
-    context.update(_program_context(assessment, care))
+    context.update(_program_context(assessment, care, child=context["for_child"]))
     matched = False
     for pending in context["pending"]:
         if (errors or paused) and str(pending["session"].pk) == posted.get("session"):
@@ -232,9 +239,9 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     return render(request, "care/program.html", context, status=422 if errors else 200)
 
 
-def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any]:
+def _program_context(assessment: Assessment, care: CareProgram, *, child: bool) -> dict[str, Any]:
+    """``child``: a parent reads about their child (``_base_context``'s ``for_child``)."""
     now = timezone.now()
-    child = is_child(assessment.answers.get("age"))  # a parent reads about their child
     sessions = list(sessions_of(assessment))
     adherence = weekly_adherence(
         [s.logged_at for s in sessions],
@@ -261,15 +268,17 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
             "card": presenters.exercise_card(item.exercise),
             "dosage": presenters.dosage_lines(item.dosage),
             "explanation": presenters.explain_item(item, sessions, child=child),
+            "why": item.why if child else presenters.patient_s_own_words(item.why),
             "book_pt": item.latest_step is not None and item.latest_step.action == "book_pt",
         }
         for item in care.items
     ]
     return {
-        **_advice_context(assessment, care, sessions, now),
+        **_advice_context(assessment, care, sessions, now, child=child),
         "care": care,
         "items": items,
         "phase_label": presenters.phase_label(care.phase, child=child),
+        "notes": care.notes if child else [presenters.patient_s_own_words(n) for n in care.notes],
         "adherence": adherence,
         "pending": pending,
         "log": [presenters.session_row(s) for s in sessions[:LOG_ROWS]],
@@ -279,7 +288,12 @@ def _program_context(assessment: Assessment, care: CareProgram) -> dict[str, Any
 
 
 def _advice_context(
-    assessment: Assessment, care: CareProgram, sessions: list[ExerciseSession], now: Any
+    assessment: Assessment,
+    care: CareProgram,
+    sessions: list[ExerciseSession],
+    now: Any,
+    *,
+    child: bool,
 ) -> dict[str, Any]:
     """What the latest check-in said to do at once, the warning signs the check-in asks
     about, and the families the therapist stopped."""
@@ -290,7 +304,7 @@ def _advice_context(
         and latest.checked_in_at
         and now - latest.checked_in_at < ADVICE_SHOWN_FOR
     ):
-        advice = advice_for(latest, age=assessment.answers.get("age"))
+        advice = advice_for(latest, for_child=child)
     return {
         "advice": advice,
         "advice_urgent": urgent(advice),

@@ -7,13 +7,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rehabit.booking.people import display_name
-from rehabit.care.selectors import can_write
-from rehabit.clinical.child_wording import is_child
 from rehabit.clinical.outcomes import Advice, Change, compare, load_outcomes, shown_score
 from rehabit.core.reviewed_text import tr
 from rehabit.core.timefmt import current_zone_name
@@ -53,25 +49,6 @@ def advice_text(advice: Advice, *, child: bool = False) -> str:
 
 def verdict_label(verdict: str) -> str:
     return tr(load_outcomes().overall[verdict])
-
-
-def patient_named(request: HttpRequest, assessment: Any) -> str:
-    """The patient's name when someone other than the patient reads their pages or report
-    (a therapist the patient shares with, an admin, let in by the audited record rule):
-    these then speak of the patient by name and in the third person. Empty when the
-    patient reads (the owner, or anyone with the link to an assessment nobody owns)."""
-    if can_write(request, assessment) or assessment.owner is None:
-        return ""
-    return display_name(assessment.owner) or _("the patient")
-
-
-def read_by_a_parent(assessment: Any, patient_name: str) -> bool:
-    """Whether what is read speaks to a child's parent about their child ("Your child's
-    pain ..."): the patient's side reads (no ``patient_name``, see ``patient_named``: the
-    owner, or anyone with the link to an assessment nobody owns) and the check is a child's
-    (under 16, answered by a parent or carer). Anyone else (a therapist, an admin) reads
-    the patient's own words. The one rule for the pages, the report and the API."""
-    return not patient_name and is_child(assessment.answers.get("age"))
 
 
 def _about_patient_labels() -> dict[str, str]:

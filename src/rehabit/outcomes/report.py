@@ -20,6 +20,7 @@ from rehabit.care.adherence import weekly_adherence
 from rehabit.care.models import ExerciseSession
 from rehabit.care.presenters import dosage_lines, phase_label
 from rehabit.care.programs import plan_for, program_for
+from rehabit.care.selectors import read_by_a_parent
 from rehabit.clinical.differential import shown_first
 from rehabit.core.emergency import current_number
 from rehabit.core.reviewed_text import tr
@@ -35,12 +36,12 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]:
     """What the report shows. ``patient_name``: downloaded by someone other than the
-    patient (a therapist, an admin; ``presenters.patient_named``), so it is titled with
+    patient (a therapist, an admin; ``care.selectors.patient_named``), so it is titled with
     the patient's name and speaks of them in the third person; what Rehabit told the
     patient is quoted as theirs. Without it, the report is written to the patient, or for
     a child's check (a parent answers: ``for_child``) to the parent about their child."""
     about_patient = bool(patient_name)
-    for_child = presenters.read_by_a_parent(assessment, patient_name)
+    for_child = read_by_a_parent(assessment, patient_name)
     result = assessment.result
     care = program_for(assessment)
     sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))

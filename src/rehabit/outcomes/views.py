@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rehabit.assessments.models import Assessment
 from rehabit.assessments.selectors import readable_assessment
-from rehabit.care.selectors import can_write
+from rehabit.care.selectors import can_write, patient_named, read_by_a_parent
 from rehabit.care.zones import shown_in_page_zone
 from rehabit.clinical.outcomes import load_outcomes
 from rehabit.core.inputs import InputRefused, parse_date
@@ -58,14 +58,14 @@ def _base(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
     # owns), who may also write; or someone the audited record rule let in (a therapist
     # the patient shares with, an admin), to whom the pages speak of the patient.
     to_patient = can_write(request, assessment)
-    patient_name = presenters.patient_named(request, assessment)
+    patient_name = patient_named(request, assessment)
     return {
         "assessment": assessment,
         "about_patient": bool(patient_name),
         "patient_name": patient_name,
         # Under 16 a parent or carer answered: to them the pages speak of "your child" (the
         # pain, the sleep, what was done are the child's), as the plan and program do.
-        "for_child": presenters.read_by_a_parent(assessment, patient_name),
+        "for_child": read_by_a_parent(assessment, patient_name),
         "zone_name": presenters.zone_name(),
         "zone_id": timezone.get_current_timezone_name(),  # a form's value
         "can_write": to_patient,
@@ -357,7 +357,7 @@ def report_pdf(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     from rehabit.outcomes.report import report_response
 
     # Downloaded by a therapist (or an admin), the report speaks of the patient by name.
-    return report_response(assessment, patient_name=presenters.patient_named(request, assessment))
+    return report_response(assessment, patient_name=patient_named(request, assessment))
 
 
 @require_GET

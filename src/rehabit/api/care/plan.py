@@ -16,7 +16,7 @@ from rehabit.api.care.program import ProgramOut
 from rehabit.api.schemas import MessageOut, NotFoundOut, ValidationErrorOut
 from rehabit.care import presenters
 from rehabit.care.programs import days_since_onset, plan_for, program_for
-from rehabit.care.selectors import sessions_of
+from rehabit.care.selectors import patient_named, read_by_a_parent, sessions_of
 from rehabit.core.reviewed_text import tr
 
 router = Router(tags=["self-care and exercises"])
@@ -157,9 +157,17 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     care = program_for(assessment)
     program = care.to_dict()
     sessions = list(sessions_of(assessment))
+    # The program's notes and reasons come worded for a child's parent from the core; a
+    # reader other than the parent (the treating therapist, an admin) gets the patient's
+    # own words, as on the program page (``care.selectors.read_by_a_parent``).
+    own_words = not read_by_a_parent(assessment, patient_named(request, assessment))
     for out, item in zip(program["items"], care.items, strict=True):
         out["illustration_url"] = absolute_illustration_url(request, item.exercise)
         out["progress"] = presenters.explain_item(item, sessions)
+        if own_words:
+            out["why"] = presenters.patient_s_own_words(item.why)
+    if own_words:
+        program["notes"] = [presenters.patient_s_own_words(n) for n in program["notes"]]
     return Status(
         200,
         {

@@ -12,6 +12,7 @@ from ninja import Router, Status
 from rehabit.api.care.access import find_assessment
 from rehabit.api.progress.common import TAGS
 from rehabit.api.schemas import MessageOut, NotFoundOut, RateLimitedOut, ValidationErrorOut
+from rehabit.care.selectors import patient_named
 from rehabit.core.rate_limits import count_report
 
 router = Router(tags=TAGS)
@@ -36,7 +37,6 @@ def get_report(request: HttpRequest, assessment_id: UUID) -> Any:
     if status != 200:
         return Status(status, assessment)
     count_report(request)  # 429 past the limit (the API's handler)
-    from rehabit.outcomes.presenters import patient_named
     from rehabit.outcomes.report import report_response
 
     # Downloaded by a therapist (or an admin), the report speaks of the patient by name.

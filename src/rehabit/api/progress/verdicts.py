@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Schema
 from pydantic import Field
 
+from rehabit.care.selectors import patient_named, read_by_a_parent
 from rehabit.outcomes import presenters
 from rehabit.outcomes.progress import summary_for
 
@@ -38,11 +39,10 @@ class VerdictOut(Schema):
 
 def verdict_out(request: HttpRequest, assessment: Any) -> dict[str, Any]:
     """The verdicts and advice, in the words the reader is given, by the pages' rule
-    (``presenters.read_by_a_parent``): a child's parent reads about their child; anyone
+    (``care.selectors.read_by_a_parent``): a child's parent reads about their child; anyone
     else (a therapist, an admin) the patient's own words."""
     summary = summary_for(assessment)
-    name = presenters.patient_named(request, assessment)
-    child = presenters.read_by_a_parent(assessment, name)
+    child = read_by_a_parent(assessment, patient_named(request, assessment))
     return {
         "verdict": summary.progress.verdict,
         "label": presenters.verdict_label(summary.progress.verdict),

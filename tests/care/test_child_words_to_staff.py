@@ -1,0 +1,159 @@
+"""A child's care pages read by whom: the plan, the program (with the advice after a
+check-in) and the guided session speak of "your child" to the parent who answers for them
+(the account's owner) and keep the patient's own words for the treating therapist, who
+reaches them from the patient's chart (progress page, diary, "The patient's exercises"),
+by the rule the progress pages use (``care.selectors.read_by_a_parent``). Through the
+Django test client on the real database, at the test clock (tests/clock.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.care.programs import program_for, watch_items
+from rehabit.care.services import check_in, log_session
+from rehabit.clinical.selfcare_file import load_selfcare
+from tests.accounts.helpers import login
+from tests.care.helpers import make_assessment, session_data
+from tests.clinic.support import Clinic, make_clinic
+from tests.clinical.answers import complete, vignette
+
+pytestmark = pytest.mark.django_db
+
+RUNNER = vignette("pht_marathoner")
+
+
+def _later(hours: float) -> Any:
+    return time_machine.travel(timezone.now() + timedelta(hours=hours), tick=False)
+
+
+@pytest.fixture
+def clinic(db: Any) -> Clinic:
+    """A parent who shares their record with their child's therapist; their child of 12
+    has a session checked in with a warning sign ticked (so the program page shows what to
+    do now) and a later one waiting for its check-in."""
+    clinic = make_clinic()
+    child = make_assessment(
+        owner=clinic.patient, answers=complete({**RUNNER, "age": 12, "days_since_onset": 10})
+    )
+    program = program_for(child)
+    assert not program.suppressed and program.items
+    session, _ = log_session(child, session_data(program, pain_during=1))
+    with _later(9):
+        sign = next(w for w in watch_items(child) if _sign(w.id).child_sign)
+        check_in(
+            child,
+            session.pk,
+            {"next_morning": "same", "settled_within_24h": "yes", "signs": [sign.id]},
+        )
+    with _later(9.5):
+        log_session(child, session_data(program, pain_during=1))  # waits for its check-in
+    clinic.assessment = child
+    clinic.sign = sign.id  # type: ignore[attr-defined]
+    return clinic
+
+
+def _sign(sign_id: str) -> Any:
+    return next(w for w in load_selfcare().watch_for if w.id == sign_id)
+
+
+def _page(client: Client, url: str) -> str:
+    with _later(10):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(response.content.decode())
+
+
+def _program(client: Client, clinic: Clinic) -> str:
+    return _page(client, f"/care/{clinic.assessment.pk}/program/")
+
+
+def _player(client: Client, clinic: Clinic) -> str:
+    return _page(client, f"/care/{clinic.assessment.pk}/session/")
+
+
+def _plan_frame(client: Client, clinic: Clinic) -> str:
+    """The plan page's own words: its title and heading, the stage's tag, the exercises
+    card, the medicine questions' introduction and the closing note. The self-care plan's
+    items, stage, signs, booking and recheck come from the clinical core (``build_plan``),
+    which words a child's plan for the parent by the age alone (see the report of this
+    change)."""
+    body = _page(client, f"/care/{clinic.assessment.pk}/plan/")
+    parts = [
+        r"<title>.*?</title>",
+        r"<h1>.*?</h1>",
+        r'<p class="tag">.*?</p>',
+        r'<section class="card" aria-labelledby="exercises-title">.*?</section>',
+        r'<h3 id="screen-title">.*?</p>',
+        r'<p class="disclaimer">.*?</p>',
+    ]
+    found = [re.search(part, body, re.S) for part in parts]
+    assert all(found), [p for p, f in zip(parts, found, strict=True) if not f]
+    return "\n".join(f.group(0) for f in found if f)
+
+
+def _parent(clinic: Clinic) -> Client:
+    return login(Client(), clinic.patient)
+
+
+def test_the_parent_reads_their_child_s_program(clinic: Clinic) -> None:
+    body = _program(_parent(clinic), clinic)
+    sign = _sign(clinic.sign)  # type: ignore[attr-defined]
+    assert "Your child's home exercise program" in body
+    assert f"You told us:</strong> {sign.child_sign}." in body
+    assert "Your child's physiotherapist has been told" in body
+    assert "the easiest level that is safe for your child" in body  # the program's note
+    assert "Your child's exercise log" in body and "Your child's log has" in body
+
+
+def test_the_treating_therapist_reads_the_patient_s_own_words_on_the_program(
+    clinic: Clinic,
+) -> None:
+    body = _program(clinic.client("therapist"), clinic)
+    sign = _sign(clinic.sign)  # type: ignore[attr-defined]
+    assert "Your home exercise program" in body
+    assert f"You told us:</strong> {sign.sign}." in body  # the advice after the check-in
+    assert "the easiest level that is safe for you." in body
+    assert "Your exercise log" in body and "You have logged" in body
+    assert "your child" not in body.lower()
+
+
+def test_the_parent_reads_their_child_s_guided_session(clinic: Clinic) -> None:
+    body = _player(_parent(clinic), clinic)
+    assert "Keep your child's pain during this exercise at or below" in body
+    assert "Hard but they managed" in body
+
+
+def test_the_treating_therapist_reads_the_guided_session_in_the_patient_s_words(
+    clinic: Clinic,
+) -> None:
+    body = _player(clinic.client("therapist"), clinic)
+    assert "Keep the pain during this exercise at or below" in body
+    assert "Hard but they managed" not in body
+    assert "your child" not in body.lower()
+
+
+def test_the_parent_reads_their_child_s_plan(clinic: Clinic) -> None:
+    frame = _plan_frame(_parent(clinic), clinic)
+    assert "Your child's self-care plan" in frame and "Your child's stage" in frame
+    assert "See your child's program and log" in frame
+    assert "Answer these questions about your child" in frame
+    assert "It does not replace a clinician who examines your child." in frame
+
+
+def test_the_treating_therapist_reads_the_plan_page_in_the_patient_s_words(
+    clinic: Clinic,
+) -> None:
+    frame = _plan_frame(clinic.client("therapist"), clinic)
+    assert "Your self-care plan" in frame and "Your stage" in frame
+    assert "See your program and log" in frame
+    assert "Answer these questions so that we only suggest what is safe for you." in frame
+    assert "It does not replace a clinician who examines you." in frame
+    assert "your child" not in frame.lower()
