@@ -37,7 +37,7 @@ BRITISH = re.compile(
     r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b|\bday, month and year\b|\bcarers?\b"
     r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail"
     # British spellings (tests/accounts/test_american_words.py's SPELLINGS)
-    r"|\bprogrammes?\b|\btumours?\b",
+    r"|\bprogrammes?\b|\btumours?\b|colour|\bfibres?\b|orthopaedic",
     re.IGNORECASE,
 )
 

@@ -54,6 +54,12 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
         16,
     ),
     "tumour": (re.compile(r"\btumours?\b", re.I), re.compile(r"\btumors?\b", re.I), 15),
+    # "coloured", "cola-coloured"
+    "colour": (re.compile(r"colour", re.I), re.compile(r"color", re.I), 5),
+    "fibre": (re.compile(r"\bfibres?\b", re.I), re.compile(r"\bfibers?\b", re.I), 5),
+    # All of them the urgent care centre so far.
+    "centre": (re.compile(r"\bcentres?\b", re.I), re.compile(r"\bcenters?\b", re.I), 9),
+    "orthopaedic": (re.compile(r"orthopaedic", re.I), re.compile(r"orthopedic", re.I), 4),
 }
 
 
