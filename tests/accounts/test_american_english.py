@@ -37,7 +37,10 @@ BRITISH = re.compile(
     r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b|\bday, month and year\b|\bcarers?\b"
     r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail"
     # British spellings (tests/accounts/test_american_words.py's SPELLINGS)
-    r"|\bprogrammes?\b|\btumours?\b|colour|\bfibres?\b|orthopaedic",
+    r"|\bprogrammes?\b|\btumours?\b|colour|\bfibres?\b|orthopaedic|paed|\bhaem|aemi[ac]"
+    r"|naesth|raesth|oedema|\boesoph|dyspnoea|\boestr|\bfaec|diarrhoea|metres?\b"
+    r"|\blicences?\b|\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi"
+    r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b",
     re.IGNORECASE,
 )
 

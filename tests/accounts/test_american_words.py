@@ -60,6 +60,38 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     # All of them the urgent care centre so far.
     "centre": (re.compile(r"\bcentres?\b", re.I), re.compile(r"\bcenters?\b", re.I), 9),
     "orthopaedic": (re.compile(r"orthopaedic", re.I), re.compile(r"orthopedic", re.I), 4),
+    # The medical words with "ae" or "oe": (ortho)paedic, haem-, -aemia (anaemia,
+    # ischaemia), (par)anaesthesia, oedema, oesophagus, dyspnoea, oestrogen, faecal,
+    # diarrhoea. The staff's intake labels say most of them.
+    "ae/oe": (
+        re.compile(
+            r"paed|\bhaem|aemi[ac]|naesth|raesth|oedema|\boesoph|dyspnoea|\boestr|\bfaec"
+            r"|diarrhoea",
+            re.I,
+        ),
+        re.compile(
+            r"ped(?:iatric|ic)|\bhem|emi[ac]|nesth|resth|edema|\besoph|dyspnea|\bestr|\bfec"
+            r"|diarrhea",
+            re.I,
+        ),
+        15,
+    ),
+    # -ise, -isation: recognise, immobilisation (the references' "randomised" are titles).
+    "-ise": (
+        re.compile(
+            r"\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi|stabili|prioriti)"
+            r"s(?:e|es|ed|ing|ation|ations)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi|stabili|prioriti)"
+            r"z(?:e|es|ed|ing|ation|ations)\b",
+            re.I,
+        ),
+        2,
+    ),
+    "metre": (re.compile(r"metres?\b", re.I), re.compile(r"meters?\b", re.I), 1),
+    "licence": (re.compile(r"\blicences?\b", re.I), re.compile(r"\blicenses?\b", re.I), 1),
 }
 
 
