@@ -40,7 +40,8 @@ BRITISH = re.compile(
     r"|\bprogrammes?\b|\btumours?\b|colour|\bfibres?\b|orthopaedic|paed|\bhaem|aemi[ac]"
     r"|naesth|raesth|oedema|\boesoph|dyspnoea|\boestr|\bfaec|diarrhoea|metres?\b"
     r"|\blicences?\b|\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi"
-    r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b",
+    r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
+    r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b",
     re.IGNORECASE,
 )
 

@@ -93,6 +93,19 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     "metre": (re.compile(r"metres?\b", re.I), re.compile(r"meters?\b", re.I), 1),
     "licence": (re.compile(r"\blicences?\b", re.I), re.compile(r"\blicenses?\b", re.I), 1),
 }
+# British spellings no source message says yet: the first message to say one fails here
+# until it has its American translation (then its word moves to SPELLINGS, with a count).
+NOT_SAID_YET: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "favour": (re.compile(r"favour", re.I), re.compile(r"favor", re.I)),
+    "behaviour": (re.compile(r"behaviour", re.I), re.compile(r"behavior", re.I)),
+    "litre": (re.compile(r"litres?\b", re.I), re.compile(r"liters?\b", re.I)),
+    "grey": (re.compile(r"\bgrey", re.I), re.compile(r"\bgray", re.I)),
+    # The verb (the noun is "practice" in both).
+    "practise": (
+        re.compile(r"\bpractis(?:e|es|ed|ing)\b", re.I),
+        re.compile(r"\bpractic(?:e|es|ed|ing)\b", re.I),
+    ),
+}
 
 
 def _translated(message: Message, plural_number: int = 1) -> str:
@@ -129,7 +142,7 @@ def test_the_sources_are_read_whole() -> None:
     assert len(british) >= 120
 
 
-@pytest.mark.parametrize("word", [*WORDS, *SPELLINGS])
+@pytest.mark.parametrize("word", [*WORDS, *SPELLINGS, *NOT_SAID_YET])
 def test_every_british_word_has_an_american_translation(word: str) -> None:
     """Every source message with the word (in its singular or plural) reads the same in
     British English, and in American English says the American word and not the British
@@ -137,8 +150,11 @@ def test_every_british_word_has_an_american_translation(word: str) -> None:
     if word in WORDS:
         british_word, american_word, at_least = WORDS[word]
         british = _british_messages(british_word)
-    else:
+    elif word in SPELLINGS:
         british_word, american_word, at_least = SPELLINGS[word]
+        british = _british_messages(british_word, citations=False)
+    else:
+        (british_word, american_word), at_least = NOT_SAID_YET[word], 0
         british = _british_messages(british_word, citations=False)
     assert len(british) >= at_least, (word, len(british))
     untranslated: list[str] = []
