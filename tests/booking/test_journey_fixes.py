@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -46,7 +47,8 @@ def test_the_confirmation_page_offers_the_calendar_file_of_the_e_mail(
     response = client.get(f"/booking/appointments/{appointment.pk}/session.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="session.ics"'
+    day = appointment.start.astimezone(ZoneInfo("Asia/Kolkata")).date().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="rehabit-session-{day}.ics"'
     mailed = ics.appointment_ics(
         appointment, recipient=patient, recipient_name=display_name(patient), zone=zone_of(patient)
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -83,7 +84,9 @@ def test_booking_add_to_calendar_write_to_the_therapist_and_one_row_per_session(
     phone.goto(f"{live_server.url}/booking/appointments/{soon.pk}/")
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Add to my calendar").tap()
-    assert download.value.suggested_filename == "session.ics"
+    # Named for what it is and its day, in the patient's zone (Europe/London).
+    day = soon.start.astimezone(ZoneInfo("Europe/London")).date().isoformat()
+    assert download.value.suggested_filename == f"rehabit-session-{day}.ics"
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in content and soon.ical_uid in content
     assert_accessible(phone)

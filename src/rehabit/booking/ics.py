@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from rehabit.booking.messages import change_deadline
+from rehabit.booking.timefmt import format_when
 from rehabit.core.links import absolute_url
 from rehabit.mail.words import name as their_name
 from rehabit.scheduling import validate_zone
@@ -43,6 +45,49 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
+def patient_bound(appointment: Any, recipient: Any) -> bool:
+    """Whether ``recipient`` is held to the patient's change window for ``appointment``
+    (its patient, unless they are also its therapist, who may change it at any time)."""
+    return bool(
+        recipient.pk == appointment.patient_id and recipient.pk != appointment.therapist.user_id
+    )
+
+
+def _what_they_can_do(appointment: Any, zone: str, recipient: Any, now: datetime) -> list[str]:
+    """The event's line about the appointment's page. The description is fixed when the
+    file is made and read any time after, so for the patient it says until when the session
+    can be moved or cancelled online (in ``zone``, named), not a bare "move or cancel" that
+    stops being true at the deadline; past it, or once cancelled, only what stays true."""
+    url = manage_url(appointment)
+    if appointment.status == "cancelled":
+        return [_("See the appointment: %(url)s") % {"url": url}]
+    if not patient_bound(appointment, recipient):
+        return [_("See, move or cancel the appointment: %(url)s") % {"url": url}]
+    deadline = change_deadline(appointment)
+    if now < deadline:
+        return [
+            _(
+                "You can move or cancel it online until %(deadline)s; after that, "
+                "write to your therapist."
+            )
+            % {"deadline": format_when(deadline, zone)},
+            _("See the appointment: %(url)s") % {"url": url},
+        ]
+    return [
+        _("It can no longer be moved or cancelled online: to change it, write to your therapist."),
+        _("See the appointment and write to your therapist: %(url)s") % {"url": url},
+    ]
+
+
+def download_name(appointment: Any, zone: str) -> str:
+    """The calendar file's name: what and when, the day in ``zone`` (the zone the file's
+    times are in), ASCII only so it needs no encoding in a Content-Disposition header:
+    "rehabit-session-2026-12-08.ics", "rehabit-cancelled-session-2026-12-08.ics"."""
+    day = appointment.start.astimezone(validate_zone(zone)).date().isoformat()
+    what = "cancelled-session" if appointment.status == "cancelled" else "session"
+    return f"rehabit-{what}-{day}.ics"
+
+
 def _event(
     appointment: Any, zone: str, recipient: Any, recipient_name: str, now: datetime
 ) -> Event:
@@ -58,7 +103,7 @@ def _event(
         },
         _("Join the video call (opens %(minutes)d minutes before the start): %(url)s")
         % {"minutes": settings.REHABIT_VIDEO_OPENS_MINUTES_BEFORE, "url": join_url(appointment)},
-        _("See, move or cancel the appointment: %(url)s") % {"url": manage_url(appointment)},
+        *_what_they_can_do(appointment, zone, recipient, now),
     ]
     from_name, from_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event = Event.new(

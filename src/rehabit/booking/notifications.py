@@ -63,13 +63,15 @@ class _Session:
     policy: str
     join_url: str
     manage_url: str
+    may_change: bool
 
 
 def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
-    from rehabit.booking.messages import change_deadline
+    from rehabit.booking.messages import change_deadline, patient_may_change
 
     is_patient = recipient.pk == appointment.patient_id
     policy = policy_sentence if is_patient else therapist_policy_sentence
+    now = timezone.now()
     return _Session(
         is_patient=is_patient,
         recipient_name=their_name(display_name(recipient)),
@@ -78,9 +80,13 @@ def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
         when=format_span(appointment.start, appointment.end, zone),
         kind=str(appointment.session_type.get_kind_display()),
         minutes=appointment.session_type.duration_minutes,
-        policy=policy(change_deadline(appointment), zone, timezone.now()),
+        policy=policy(change_deadline(appointment), zone, now),
         join_url=ics.join_url(appointment),
         manage_url=ics.manage_url(appointment),
+        # What the recipient can still do when the message is written (it is written when
+        # it is sent: a reminder once due, which is past the patient's change window).
+        may_change=not ics.patient_bound(appointment, recipient)
+        or patient_may_change(appointment, now),
     )
 
 
@@ -101,7 +107,12 @@ def _links(letter: Letter, s: _Session) -> None:
         % {"minutes": settings.REHABIT_VIDEO_OPENS_MINUTES_BEFORE},
         s.join_url,
     )
-    letter.link(_("See, move or cancel the appointment:"), s.manage_url)
+    if s.may_change:
+        letter.link(_("See, move or cancel the appointment:"), s.manage_url)
+    else:
+        # Less than the change window before the start the patient can no longer move or
+        # cancel it online (the policy sentence says so); the page has "Write to <name>".
+        letter.link(_("See the appointment and write to your therapist:"), s.manage_url)
 
 
 def _opening(event: str, s: _Session, by_you: bool, actor_name: str) -> str:
@@ -195,7 +206,7 @@ def notice(
             appointment, recipient=recipient, recipient_name=s.recipient_name, zone=zone
         )
         method = "CANCEL" if cancelled else "REQUEST"
-        filename = "cancelled-session.ics" if cancelled else "session.ics"
+        filename = ics.download_name(appointment, zone)
         return letter.email(
             recipient.email,
             notice_key(appointment, event, recipient),

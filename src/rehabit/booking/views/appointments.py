@@ -235,6 +235,11 @@ def appointment(request: HttpRequest, appointment_id: Any) -> HttpResponse:
         "moved_from_view": (
             appointment_view(found.moved_from, request.user, zone) if found.moved_from else None
         ),
+        # Once the patient can no longer move or cancel it online, the page says "write to
+        # your therapist" under "Change or cancel", with "Write to <name>" right there: the
+        # one way to write on the page (the panel's "Message your therapist" above it
+        # opened the same thread).
+        "write_below": view["is_patient"] and view["active"] and not view["may_change"],
     }
     return render(request, "booking/appointment.html", context)
 

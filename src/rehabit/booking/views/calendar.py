@@ -68,14 +68,11 @@ def appointment_file(request: HttpRequest, appointment_id: Any) -> HttpResponse:
     found = appointment_for(request.user, appointment_id).current()
     if not video.is_participant(request.user, found):
         raise Http404("Only the two participants have this session in their calendar.")
+    zone = zone_of(request.user)
     content = ics.appointment_ics(
-        found,
-        recipient=request.user,
-        recipient_name=display_name(request.user),
-        zone=zone_of(request.user),
+        found, recipient=request.user, recipient_name=display_name(request.user), zone=zone
     )
-    cancelled = found.status == "cancelled"
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    name = "cancelled-session.ics" if cancelled else "session.ics"
+    name = ics.download_name(found, zone)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

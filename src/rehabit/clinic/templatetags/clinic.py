@@ -16,16 +16,21 @@ register = template.Library()
 
 
 @register.inclusion_tag("clinic/_appointment_panel.html", takes_context=True)
-def appointment_panel(context: Any, appointment: Any) -> dict[str, Any]:
+def appointment_panel(context: Any, appointment: Any, write_below: bool = False) -> dict[str, Any]:
     """On an appointment page: attendance (both participants, once the session has begun
     or was marked), and the ways to write to each other; for the therapist, marking
-    attendance and the patient's program."""
+    attendance and the patient's program. ``write_below``: the page offers the patient
+    "Write to <therapist>" further down (once they can no longer move or cancel it online,
+    under the sentence telling them to write), so the panel offers no second button to the
+    same thread."""
     request = context["request"]
     user = request.user
     mine = therapist_record(user)
     is_therapist = mine is not None and mine.pk == appointment.therapist_id
     is_patient = user.is_authenticated and user.pk == appointment.patient_id
-    can_write = (is_therapist or is_patient) and related(appointment.therapist, appointment.patient)
+    can_write = (is_therapist or (is_patient and not write_below)) and related(
+        appointment.therapist, appointment.patient
+    )
     # Attendance is a fact about a session that has begun: before then there is nothing to
     # mark or read ("Attendance: Not marked yet" on a session days away read as a worry).
     started = appointment.start <= timezone.now()
