@@ -117,6 +117,6 @@ class PredictablePasswordValidator:
 
     def get_help_text(self) -> str:
         return _(
-            "Your password can't be built mostly from this site's name, your e-mail address, "
+            "Your password can’t be built mostly from this site’s name, your e-mail address, "
             "keyboard runs such as “qwerty” or “1234”, or repeated characters."
         )
