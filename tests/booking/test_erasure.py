@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -90,6 +91,9 @@ def test_closing_the_account_cancels_upcoming_sessions_and_tells_each_therapist(
     assert int(event["SEQUENCE"]) == outside.sequence + 1
     assert str(event["STATUS"]) == "CANCELLED"
     assert event.start == later
+    # Named like every other calendar file: what and which day, on the therapist's clock.
+    day = later.astimezone(ZoneInfo("America/New_York")).date().isoformat()
+    assert part.get_filename() == f"rehabit-cancelled-session-{day}.ics"
     # The session's time on the second therapist's clock, its zone named (EST or EDT by date).
     assert re.search(r"\((EST|EDT), America/New.York\)", text_body(to_second))
 

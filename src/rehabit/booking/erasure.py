@@ -44,6 +44,7 @@ from rehabit.booking.models import (
 )
 from rehabit.booking.people import language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
+from rehabit.scheduling import validate_zone
 
 # Stored as the cancellation reason (the row is erased right after; kept for the audit).
 REASON = "account closed"
@@ -188,7 +189,10 @@ def account_closed_notice(appointment: Appointment, recipient: Any) -> EmailMult
     )
     part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", "CANCEL")
-    part.add_header("Content-Disposition", "attachment", filename="cancelled-session.ics")
+    day = begins.astimezone(validate_zone(zone)).date().isoformat()  # the therapist's clock
+    part.add_header(
+        "Content-Disposition", "attachment", filename=f"rehabit-cancelled-session-{day}.ics"
+    )
     message.attach(part)
     return message
 
