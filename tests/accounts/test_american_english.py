@@ -35,7 +35,7 @@ AFTERNOON = datetime(2027, 1, 13, 16, 30, tzinfo=UTC)
 # The words, and the order of a date's parts, that American English says otherwise.
 BRITISH = re.compile(
     r"physiotherap|\bcentres?\b|\ba stick\b|\btrolley\b|\bday, month and year\b|\bcarers?\b"
-    r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail"
+    r"|\bfootballers?\b|\bdummy tablets?\b|\bstraight away\b|\be-mail|slipped upper femoral"
     # British spellings (tests/accounts/test_american_words.py's SPELLINGS)
     r"|\bprogrammes?\b|\btumours?\b|colour|\bfibres?\b|orthopaedic|paed|\bhaem|aemi[ac]"
     r"|naesth|raesth|oedema|\boesoph|dyspnoea|\boestr|\bfaec|diarrhoea|metres?\b"

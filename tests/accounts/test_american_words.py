@@ -43,6 +43,13 @@ WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
         15,
     ),
     "e-mail": (re.compile(r"\be-mail", re.I), re.compile(r"\bemail", re.I), 60),
+    # The British name of a slipped growth plate at the hip; American doctors say
+    # "slipped capital femoral epiphysis" (SCFE), the term a parent will hear there.
+    "slipped upper femoral epiphysis": (
+        re.compile(r"\bslipped upper femoral epiphys", re.I),
+        re.compile(r"\bslipped capital femoral epiphys", re.I),
+        2,
+    ),
 }
 # British spellings, the same way. A reference (author, year, title, journal) keeps its
 # title as published, a proper name: it has no American translation for its spelling.
