@@ -13,8 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rehabit.api.care.access import find_assessment, find_writable_assessment
-from rehabit.api.progress.common import READ, TAGS, field_errors
-from rehabit.api.schemas import MessageOut, NotFoundOut, RateLimitedOut, ValidationErrorOut
+from rehabit.api.progress.common import READ, TAGS, WRITE, field_errors
 from rehabit.core.rate_limits import count_care_write
 from rehabit.outcomes import nudges, services
 from rehabit.outcomes.models import ACTIVITY_MAX_LENGTH, DiaryEntry
@@ -110,16 +109,7 @@ def get_diary(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
 @router.post(
     "/assessments/{assessment_id}/diary",
     operation_id="rehabit_api_progress_save_diary",
-    response={
-        200: DiaryEntryOut,
-        201: DiaryEntryOut,
-        400: MessageOut,
-        403: MessageOut,
-        404: NotFoundOut,
-        409: MessageOut,
-        422: ValidationErrorOut,
-        429: RateLimitedOut,
-    },  # fmt: skip
+    response={200: DiaryEntryOut, 201: DiaryEntryOut, **WRITE},
     summary="Save a day of the pain diary",
 )
 def save_diary(request: HttpRequest, assessment_id: UUID, payload: DiaryIn) -> Status[Any]:

@@ -13,9 +13,8 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from rehabit.api.care.access import find_assessment, find_writable_assessment
-from rehabit.api.progress.common import READ, TAGS, field_errors
+from rehabit.api.progress.common import READ, TAGS, WRITE, field_errors
 from rehabit.api.progress.verdicts import VerdictOut, verdict_out
-from rehabit.api.schemas import MessageOut, NotFoundOut, RateLimitedOut, ValidationErrorOut
 from rehabit.core.rate_limits import count_care_write
 from rehabit.outcomes import nudges, services
 from rehabit.outcomes.models import MeasureRecord
@@ -94,10 +93,6 @@ def _write(request: HttpRequest, assessment_id: UUID, action: Any) -> Status[Any
         return Status(409, {"detail": str(exc)})
     nudges.after_log(assessment)
     return result  # type: ignore[no-any-return]
-
-
-WRITE = {400: MessageOut, 403: MessageOut, 404: NotFoundOut, 409: MessageOut,
-         422: ValidationErrorOut, 429: RateLimitedOut}  # fmt: skip
 
 
 @router.put(
