@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from rehabit.booking import services, waitlist
+from rehabit.booking.ics import download_name
 from rehabit.booking.messages import BookingRefused
 from rehabit.booking.models import (
     Appointment,
@@ -44,7 +45,6 @@ from rehabit.booking.models import (
 )
 from rehabit.booking.people import language_of, zone_of
 from rehabit.booking.timefmt import format_span, format_when
-from rehabit.scheduling import validate_zone
 
 # Stored as the cancellation reason (the row is erased right after; kept for the audit).
 REASON = "account closed"
@@ -189,10 +189,9 @@ def account_closed_notice(appointment: Appointment, recipient: Any) -> EmailMult
     )
     part = MIMEText(content.decode("utf-8"), "calendar", "utf-8")
     part.set_param("method", "CANCEL")
-    day = begins.astimezone(validate_zone(zone)).date().isoformat()  # the therapist's clock
-    part.add_header(
-        "Content-Disposition", "attachment", filename=f"rehabit-cancelled-session-{day}.ics"
-    )
+    # Named like every calendar file (the appointment is cancelled by now), the day on the
+    # therapist's clock.
+    part.add_header("Content-Disposition", "attachment", filename=download_name(appointment, zone))
     message.attach(part)
     return message
 
