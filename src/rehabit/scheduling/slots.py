@@ -6,7 +6,7 @@ One engine answers every question the booking layer asks:
 * :func:`is_bookable` - may this exact start be booked now, and if not, why not;
 * :func:`nearest_alternatives` / :func:`first_free_slots` - the closest or earliest starts.
 
-All of them go through ``_Engine.starts``, so a start that is not offered cannot be booked
+All of them go through ``SlotEngine.starts``, so a start that is not offered cannot be booked
 by editing a URL. Offered starts are the opening of each working interval plus whole slot
 steps on the therapist's wall clock; durations are real elapsed time. Which starts exist
 never depends on the viewer's zone: the viewer's dates only choose the window.
@@ -39,11 +39,13 @@ from .zones import (
 __all__ = [
     "Reason",
     "Slot",
+    "SlotEngine",
     "Verdict",
     "bookable_slots",
     "first_free_slots",
     "is_bookable",
     "nearest_alternatives",
+    "slot_engine",
 ]
 
 
@@ -133,7 +135,7 @@ class Verdict:
         return self.reason is None
 
 
-class _Engine:
+class SlotEngine:
     """One therapist, one session type, one "now": computes offered starts (µs)."""
 
     def __init__(self, rules: AvailabilityRules, session: SessionType, busy: Busy, now: int):
@@ -274,7 +276,7 @@ class _Engine:
 
 def slot_engine(
     rules: AvailabilityRules, session_type: SessionType | str, busy: BusyLike, now: datetime
-) -> _Engine | None:
+) -> SlotEngine | None:
     """The engine that offers ``session_type``'s starts for one therapist (``rules``, with
     the appointments ``busy``) as of ``now``, which every question about slots asks; None
     when the therapist does not offer that session type."""
@@ -282,7 +284,7 @@ def slot_engine(
     now_us = to_us(now)
     if offered is None:
         return None
-    return _Engine(rules, offered, busy if isinstance(busy, Busy) else Busy(busy), now_us)
+    return SlotEngine(rules, offered, busy if isinstance(busy, Busy) else Busy(busy), now_us)
 
 
 def bookable_slots(
