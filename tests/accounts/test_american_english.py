@@ -41,7 +41,8 @@ BRITISH = re.compile(
     r"|naesth|raesth|oedema|\boesoph|dyspnoea|\boestr|\bfaec|diarrhoea|metres?\b"
     r"|\blicences?\b|\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi"
     r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
-    r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b",
+    r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
+    r"|\b(?:in|to|into|from) hospital\b",
     re.IGNORECASE,
 )
 
