@@ -46,6 +46,10 @@ def patient_chart(request: HttpRequest, therapist: Therapist, patient_id: int) -
         {
             "patient_name": display_name(patient),
             "note_kinds": NoteKind.choices,
+            # The program page works on the latest assessment (its clearance form too).
+            "is_current_assessment": assessment is not None
+            and bool(context["assessments"])
+            and context["assessments"][0].pk == assessment.pk,
         }
     )
     return render_page(request, "charts/chart.html", context)

@@ -62,7 +62,15 @@ def _exercise_choices(care: CareProgram, family: str) -> list[tuple[str, str]]:
     ]
 
 
-def _dosage_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _dosage_fields(
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    kinds: tuple[str, ...] | None = None,
+    now: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """The dosage boxes: only those of ``kinds`` when the exercise is known (a hold has no
+    minutes, a walk no repetitions), each with the number in use now (``now``) shown as
+    its placeholder; every box for an exercise still to be chosen."""
     labels = dosage_labels()
     return [
         {
@@ -72,9 +80,32 @@ def _dosage_fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list
             "min": DOSAGE_LIMITS[key][0],
             "max": DOSAGE_LIMITS[key][1],
             "errors": errors.get(f"dosage.{key}", []),
+            "now": (now or {}).get(key, ""),
         }
         for key in DOSAGE_ORDER
+        if kinds is None or key in kinds or key in errors_keys(errors)
     ]
+
+
+def errors_keys(errors: dict[str, list[str]]) -> set[str]:
+    """The dosage boxes an error is about (kept on the page so its message shows)."""
+    return {k.removeprefix("dosage.") for k in errors if k.startswith("dosage.")}
+
+
+def _family_dosage_keys(care: CareProgram, family: str) -> tuple[str, ...]:
+    """The dosage boxes any level of ``family`` uses."""
+    kinds = {e.dosage.kind for e in care.library if e.family == family}
+    return tuple(k for k in DOSAGE_ORDER if any(k in DOSAGE_FIELDS[kind] for kind in kinds))
+
+
+def _dosage_now(item: Any) -> dict[str, int]:
+    """The numbers the patient's dosage uses now, by box."""
+    found = {}
+    for key in DOSAGE_ORDER:
+        value = item.dosage.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            found[key] = value
+    return found
 
 
 def _forms(
@@ -85,7 +116,12 @@ def _forms(
 ) -> list[Any]:
     rows = []
     for item in care.items:
-        mine = posted.get("family") == item.family
+        mine = posted.get("family") == item.family and posted.get("action") != "reset"
+        reset_errors = (
+            errors.get("reason", [])
+            if posted.get("family") == item.family and posted.get("action") == "reset"
+            else []
+        )
         prescription = item.prescription
         values = {
             "exercise": item.exercise.id,
@@ -103,9 +139,16 @@ def _forms(
                 "explanation": presenters.explain_item(item, sessions),
                 "choices": _exercise_choices(care, item.family),
                 "values": values,
-                "fields": _dosage_fields(values["dosage"], errors if mine else {}),
+                "fields": _dosage_fields(
+                    values["dosage"],
+                    errors if mine else {},
+                    _family_dosage_keys(care, item.family),
+                    _dosage_now(item),
+                ),
                 "errors": errors if mine else {},
-                "open": mine and bool(errors),
+                "reset_errors": reset_errors,
+                "reset_reason": posted.get("reason", "") if reset_errors else "",
+                "open": (mine and bool(errors)) or bool(reset_errors),
                 "kinds": DOSAGE_FIELDS[item.exercise.dosage.kind],
             }
         )
@@ -141,6 +184,15 @@ def _posted(request: HttpRequest) -> dict[str, Any]:
         "reason": post.get("reason", ""),
         "dosage": {k: post.get(f"dosage_{k}", "").strip() for k in DOSAGE_ORDER},
     }
+
+
+def _stopped_row(prescription: Any, posted: dict[str, Any], errors: dict[str, Any]) -> Any:
+    """A stopped exercise, with the problem of a refused "Restore" of it (an empty reason)."""
+    row = dict(presenters.stopped_row(prescription))
+    refused = posted.get("action") == "reset" and posted.get("family") == prescription.family
+    row["errors"] = errors.get("reason", []) if refused else []
+    row["reason"] = posted.get("reason", "") if refused else ""
+    return row
 
 
 CHANGED = _lazy("The program is changed. The patient has been told by e-mail (without details).")
@@ -253,7 +305,7 @@ def prescription(request: HttpRequest, patient_id: int) -> HttpResponse:
                 posted.get("dosage", {}) if posted.get("action") == "add" else {},
                 errors if posted.get("action") == "add" else {},
             ),
-            stopped=[presenters.stopped_row(p) for p in care.stopped],
+            stopped=[_stopped_row(p, posted, errors) for p in care.stopped],
             phase_label=presenters.phase_label(care.phase),
             recent=[presenters.session_row(s) for s in sessions[:RECENT_SESSIONS]],
             withheld_by=clearing.withheld_by(assessment, care)
