@@ -42,7 +42,8 @@ BRITISH = re.compile(
     r"|\blicences?\b|\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi"
     r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
-    r"|\b(?:in|to|into|from) hospital\b",
+    r"|\b(?:in|to|into|from) hospital\b|\btick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
+    r"|\bcoach,? (?:train|trip|journey)",
     re.IGNORECASE,
 )
 

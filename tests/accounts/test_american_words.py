@@ -58,6 +58,20 @@ WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
         re.compile(r"\b(?:in|to|into|from) the hospital\b", re.I),
         6,
     ),
+    # A box is checked, not ticked; a leg is in a cast, not "in plaster"; fluids go
+    # through an IV, not "a drip"; a long-distance bus is not a "coach".
+    "tick": (
+        re.compile(r"\btick(?:s|ed|ing)?\b", re.I),
+        re.compile(r"\bcheck(?:s|ed|ing)?\b", re.I),
+        10,
+    ),
+    "plaster": (re.compile(r"\bplaster\b", re.I), re.compile(r"\bcast\b", re.I), 9),
+    "drip": (re.compile(r"\bdrip\b", re.I), re.compile(r"\bIV\b"), 4),
+    "coach": (
+        re.compile(r"\bcoach,? (?:train|trip|journey)", re.I),
+        re.compile(r"\bbus,? (?:train|trip|journey)", re.I),
+        1,
+    ),
 }
 # British spellings, the same way. A reference (author, year, title, journal) keeps its
 # title as published, a proper name: it has no American translation for its spelling.
