@@ -316,6 +316,16 @@ def _band_sentences(for_therapist: bool, for_child: bool = False) -> dict[tuple[
     }
 
 
+def _start_from_check(for_therapist: bool, for_child: bool) -> str:
+    """Where the pain chart's start came from when it is not a diary entry: the worst pain
+    the check asked about (the table beside the chart has only the diary's days)."""
+    if for_therapist:
+        return _("The start is the worst pain in 24 hours the patient gave in their check.")
+    if for_child:
+        return _("The start is the worst pain in 24 hours you gave in your child's check.")
+    return _("The start is the worst pain in 24 hours you gave in your check.")
+
+
 def band_text(chart: Chart, *, for_therapist: bool = False, for_child: bool = False) -> str:
     """The no-real-change band in words, each edge left out when reaching it is a real
     change (the verdict's own rule decides), kept in when it is the end of the scale."""
@@ -332,7 +342,10 @@ def band_text(chart: Chart, *, for_therapist: bool = False, for_child: bool = Fa
         _is_real_change(measure, band.start, band.low),
         _is_real_change(measure, band.start, band.high),
     )
-    return _band_sentences(for_therapist, for_child)[edges] % values
+    said = _band_sentences(for_therapist, for_child)[edges] % values
+    if band.from_check:
+        said += " " + _start_from_check(for_therapist, for_child)
+    return said
 
 
 def _drawn(

@@ -193,6 +193,9 @@ class Band:
     low: float
     high: float
     start: float
+    # The start is a score the check asked (the pain scores), not a point of the chart: the
+    # caption says where it came from, or "your start (4)" is a number found nowhere else.
+    from_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,9 @@ def _series(measure: str, key: str, label: str, points: tuple[Point, ...], start
     return Series(key, label, points, gaps_in(measure, points, start))
 
 
-def _band(measure: str, start: float | None, low: float, high: float) -> Band | None:
+def _band(
+    measure: str, start: float | None, low: float, high: float, *, from_check: bool = False
+) -> Band | None:
     if start is None:
         return None
     rules = load_outcomes().measures[measure]
@@ -264,7 +269,7 @@ def _band(measure: str, start: float | None, low: float, high: float) -> Band | 
         lower, upper = start - down, start + up
     else:
         lower, upper = start - up, start + down
-    return Band(low=max(low, lower), high=min(high, upper), start=start)
+    return Band(low=max(low, lower), high=min(high, upper), start=start, from_check=from_check)
 
 
 def _phase_markers(assessment: Any, start: date, end: date) -> list[Marker]:
@@ -337,7 +342,7 @@ def trend_for(assessment: Any, *, today: date | None = None) -> Trend:
                 start,
             ),
         ),
-        band=_band("nprs", pain_start, 0, 10),
+        band=_band("nprs", pain_start, 0, 10, from_check=seeded["pain_worst"] is not None),
     )
     psfs = records_of(assessment, Measure.PSFS)
     function = Chart(

@@ -80,7 +80,9 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
                     "name": tr(item.exercise.name),
                     "level": item.level,
                     "top": max(item.levels),
-                    "dosage": ", ".join(dosage_lines(item.dosage)),
+                    # One line each, as the program page shows them: joined with commas,
+                    # a line that is a sentence ("Slow and controlled both ways.") read ".,".
+                    "dosage": dosage_lines(item.dosage),
                     "max_pain": item.max_pain,
                 }
                 for item in care.items

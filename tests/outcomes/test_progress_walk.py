@@ -1,0 +1,53 @@
+"""What a patient stumbled on reading the progress report and the charts' captions in a
+walk over several weeks (tests/browser/test_progress_walk_weeks.py walks it in Chromium)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rehabit.outcomes.report import report_html
+from tests.outcomes.helpers import assessment_days_ago, diary_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_gives_each_part_of_a_dose_its_own_line() -> None:
+    """The exercise table joined the dose's parts with commas, so a part that is a sentence
+    read "Slow and controlled both ways., 2 times a day, every day"."""
+    page = html.unescape(report_html(assessment_days_ago(3)))
+    cells = re.findall(r"<td>([^<]*(?:<br>[^<]*)+)</td>", page)
+    assert cells, "no dose cell with one line per part"
+    assert any("repetitions<br>" in cell for cell in cells), cells
+    assert ".," not in page
+
+
+def test_the_pain_chart_says_its_start_is_the_check_s_score_not_a_diary_day(
+    client: Client,
+) -> None:
+    """The check asked for the worst pain (4); the first diary day said 7. The caption read
+    "no real change from your start (4)", a number in neither the chart's table nor the
+    diary: it now says the start is the pain given in the check."""
+    assessment = assessment_days_ago(2)
+    assert assessment.answers["pain_worst"] == 4
+    today = timezone.localdate()
+    for back, (now, worst) in enumerate([(5, 7), (5, 6), (4, 6)]):
+        day = today - timedelta(days=2 - back)
+        response = client.post(f"/care/{assessment.pk}/diary/", diary_form(day, now, worst))
+        assert response.status_code == 302
+    page = html.unescape(client.get(f"/care/{assessment.pk}/progress/").content.decode())
+    said = "The start is the worst pain in 24 hours you gave in your check."
+    caption = re.search(r'<figcaption class="hint">([^<]*)</figcaption>', page)
+    assert caption is not None
+    assert "from your start (4)." in caption[1] and said in caption[1], caption[1]
+    assert said in re.search(r'<desc id="chart-pain-desc">([^<]*)</desc>', page)[1]
+    # The same data with no pain in the check: the start is the first diary day (7).
+    assessment.answers = {k: v for k, v in assessment.answers.items() if k != "pain_worst"}
+    assessment.save(update_fields=["answers"])
+    page = html.unescape(client.get(f"/care/{assessment.pk}/progress/").content.decode())
+    assert "from your start (7)." in page and said not in page
