@@ -25,6 +25,17 @@ def is_child(age: object) -> bool:
     return isinstance(age, int) and not isinstance(age, bool) and age < CHILD_UNDER
 
 
+def parent_reads(age: object, child: bool | None = None) -> bool:
+    """Whether a text is worded for a child's parent about their child ("safe for your
+    child"): the check is a child's (``is_child``) and the caller did not say that someone
+    else reads it. ``child``: who reads, as the caller knows it (a Django-side caller by
+    ``care.selectors.read_by_a_parent``); False gives the patient's own words ("safe for
+    you"), for the treating therapist or an admin reading a child's records; None (the
+    default) reads as the patient's side does, a parent for a child. Never a parent's
+    words for an adult's check."""
+    return is_child(age) and child is not False
+
+
 SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 
 

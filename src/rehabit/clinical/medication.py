@@ -107,11 +107,15 @@ def _derived(item: ScreeningItem, answers: Mapping[str, object]) -> ScreenAnswer
 
 
 def screen(
-    answers: Mapping[str, object], medication: Mapping[str, object] | None
+    answers: Mapping[str, object],
+    medication: Mapping[str, object] | None,
+    *,
+    child: bool | None = None,
 ) -> MedicationScreen:
     """Resolve every screening item from the assessment answers and the screen answers.
 
     When both hold an answer, the more cautious one wins ("yes" over "not sure" over "no").
+    ``child``: who reads a child's screen (``_in_parent_words``); wording only.
     """
     data = load_medication_data()
     given = validate_medication_answers(medication)
@@ -119,7 +123,8 @@ def screen(
     cautions: list[Caution] = []
     unanswered: list[str] = []
     question_help: dict[str, str] = {}
-    child = data.under_16.holds(answers)
+    under_16 = data.under_16.holds(answers)
+    child = _in_parent_words(answers, child)
     for item in data.screening:
         candidates = [a for a in (_derived(item, answers), given.get(item.id)) if a is not None]
         if not candidates:
@@ -132,7 +137,7 @@ def screen(
         resolved[item.id] = answer
         if answer != "no":
             cautions.append(Caution(item.id, item.reason_for(child=child), answer))
-    if child:
+    if under_16:
         cautions.append(Caution("under_16", data.under_16_reason, "age"))
     status: ScreenStatus = "caution" if cautions else ("unanswered" if unanswered else "clear")
     return MedicationScreen(
@@ -150,12 +155,14 @@ def medication_advice(
     medication: Mapping[str, object] | None,
     *,
     early_injury: bool,
+    child: bool | None = None,
 ) -> MedicationAdvice:
     """Pain-relief advice after the screen: paracetamol first, then anti-inflammatories only
-    as the screen allows. ``early_injury``: the first days after an acute injury (PEACE)."""
+    as the screen allows. ``early_injury``: the first days after an acute injury (PEACE).
+    ``child``: who reads a child's advice (``_in_parent_words``); wording only."""
     data = load_medication_data()
-    result = screen(answers, medication)
-    advice = data.advice_for(answers)  # a child's parent reads each in their words
+    result = screen(answers, medication, child=child)
+    advice = _advice(answers, child)  # a child's parent reads each in their words
     liver = result.answers.get("liver") in ("yes", "not_sure")
     # A child (the under-16 rule) reads a child's paracetamol advice, never the adult's.
     paracetamol = advice["paracetamol_child" if data.under_16.holds(answers) else "paracetamol"]
@@ -173,15 +180,18 @@ def medication_advice(
 
 
 def until_seen_advice(
-    answers: Mapping[str, object], medication: Mapping[str, object] | None
+    answers: Mapping[str, object],
+    medication: Mapping[str, object] | None,
+    *,
+    child: bool | None = None,
 ) -> MedicationAdvice:
     """Until an urgent or emergency check (or a doctor's check after a warning sign): no
     painkiller is suggested, the clinician who sees the person advises on pain relief. Only
     the screen's cautions are told, so that nobody waits on a painkiller that is not safe
-    for them (a child is always told never to take aspirin)."""
-    data = load_medication_data()
-    result = screen(answers, medication)
-    advice = data.advice_for(answers)
+    for them (a child is always told never to take aspirin). ``child``: who reads a
+    child's advice (``_in_parent_words``); wording only."""
+    result = screen(answers, medication, child=child)
+    advice = _advice(answers, child)
     items = [advice["until_seen"]]
     if result.answers.get("liver") in ("yes", "not_sure"):
         items.append(advice["paracetamol_liver"])
@@ -191,6 +201,20 @@ def until_seen_advice(
     if ask_first is not None:
         items.append(ask_first)
     return MedicationAdvice(result, tuple(items))
+
+
+def _in_parent_words(answers: Mapping[str, object], child: bool | None) -> bool:
+    """Whether the screen and the advice are worded for a child's parent: the under-16
+    rule holds and the caller did not say that someone else reads (``child`` False: the
+    patient's own words, for the treating therapist or an admin; see
+    ``child_wording.parent_reads``). What is advised (a child's paracetamol advice, the
+    under-16 caution) follows the rule whoever reads."""
+    return load_medication_data().under_16.holds(answers) and child is not False
+
+
+def _advice(answers: Mapping[str, object], child: bool | None) -> Mapping[str, PlanItem]:
+    data = load_medication_data()
+    return data.child_advice if _in_parent_words(answers, child) else data.advice
 
 
 def _ask_first(result: MedicationScreen, advice: Mapping[str, PlanItem]) -> PlanItem | None:

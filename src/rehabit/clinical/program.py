@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from rehabit.clinical.child_wording import is_child
+from rehabit.clinical.child_wording import parent_reads
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.exercises import Exercise, load_exercises
 from rehabit.clinical.program_rules import ProgramRules, load_program_rules
@@ -78,8 +78,8 @@ class Program:
     causes: tuple[str, ...]
     items: tuple[ProgramItem, ...]
     notes: tuple[str, ...]
-    # A parent answered for a child: the notes, reasons and "take care" notes are in a
-    # parent's words (so are those of exercises a therapist adds).
+    # Worded for a child's parent (``build_program``'s ``child``): the notes, reasons and
+    # "take care" notes are in a parent's words (so are those of exercises a therapist adds).
     for_a_child: bool = False
 
     def to_dict(self) -> dict[str, object]:
@@ -152,14 +152,19 @@ def build_program(
     days_since_onset: int | None,
     pain_now: int | None,
     library: Sequence[Exercise] | None = None,
+    child: bool | None = None,
 ) -> Program:
     """The home exercise program for one assessment result. Deterministic.
 
     ``days_since_onset`` / ``pain_now``: as of today (None: use the assessment's answers).
     ``library``: the exercises to choose from (default: the packaged library).
+    ``child``: who reads a child's program (``child_wording.parent_reads``): None or True,
+    the parent who answered ("safe for your child"); False, the patient's own words ("safe
+    for you": the treating therapist, an admin). Wording only: the exercises chosen are
+    the same.
     """
     rules = load_program_rules()
-    child = is_child(answers.get("age"))
+    child = parent_reads(answers.get("age"), child)
     if is_suppressed(result):
         return _empty(rules, True, None, (), "suppressed", child)
     ranked = likely_causes(result, rules.caution_threshold)

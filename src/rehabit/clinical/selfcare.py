@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rehabit.clinical.child_wording import is_child
+from rehabit.clinical.child_wording import parent_reads
 from rehabit.clinical.datafiles import PlanItem
 from rehabit.clinical.levels import LEVELS
 from rehabit.clinical.medication import (
@@ -174,20 +174,27 @@ def build_plan(
     *,
     days_since_onset: int | None,
     medication: Mapping[str, object] | None,
+    child: bool | None = None,
 ) -> SelfCarePlan:
     """The self-care plan for one assessment result. Deterministic: same inputs, same plan.
 
     ``days_since_onset``: days since the pain began, counted to today (None: use the
     assessment's answer). ``medication``: answers to the medicine screen (ids in
-    ``medication_safety.yaml``; yes | no | not_sure). Raises ValueError (AnswerErrors for
-    bad medication answers) on invalid input.
+    ``medication_safety.yaml``; yes | no | not_sure). ``child``: who reads a child's plan
+    (``child_wording.parent_reads``): None or True, the parent who answered ("your
+    child"); False, the patient's own words (the treating therapist, an admin). Wording
+    only: what the plan advises, and which signs it lists, follow the age whoever reads;
+    a sign only for a child (``ages: child``) has no other wording than the parent's.
+    Raises ValueError (AnswerErrors for bad medication answers) on invalid input.
     """
     data = load_selfcare()
     level = disposition_level(result)
     days = resolve_days(days_since_onset, answers)
     validate_medication_answers(medication)  # bad input is an error even when suppressed
     causes = likely_causes(result, data.cause_threshold)
-    child = is_child(answers.get("age"))
+    age = answers.get("age")
+    child = parent_reads(age, child)
+    worded_age = age if child else None  # a sign's wording: the parent's, or its own
     if is_suppressed(result):
         disposition = result["disposition"]
         urgent = (str(disposition.get("headline", "")), *map(str, disposition.get("advice") or ()))
@@ -195,11 +202,10 @@ def build_plan(
         item = data.suppressed_item if now else data.suppressed_item_soon
         if within_two_days(disposition):  # urgent, but "today or tomorrow": no keeping still
             item = data.suppressed_item_days
-        age = answers.get("age")
         watch = not_yet_told(
             uncovered(
                 [
-                    w.worded_for(age)
+                    w.worded_for(worded_age)
                     for w in data.watch_for
                     if (not now or w.level == "emergency") and w.for_age(age)
                 ]
@@ -209,7 +215,11 @@ def build_plan(
         notice = (child and data.child_suppressed_notice) or data.suppressed_notice
         # Emergency: no medicine screen at all (screens_medicines); urgent or a warning
         # sign: the screen's cautions while the person waits, never a suggestion.
-        until_seen = until_seen_advice(answers, medication) if screens_medicines(result) else None
+        until_seen = (
+            until_seen_advice(answers, medication, child=child)
+            if screens_medicines(result)
+            else None
+        )
         return SelfCarePlan(
             data.version, level, True, days, causes, (data.worded(item, child),), watch,
             urgent_first=tuple(u for u in urgent if u), notice=notice,
@@ -226,16 +236,15 @@ def build_plan(
         headline = str(result["disposition"].get("headline") or "")
         booking = (headline, _with_phase(data.worded(data.alongside_booking, child), phase))
     pain_relief = medication_advice(
-        answers, medication, early_injury=framing == "acute" and phase == "early"
+        answers, medication, early_injury=framing == "acute" and phase == "early", child=child
     )
     relief = pain_relief.items
     watch = not_yet_told(
         uncovered(
             [
-                w.worded_for(answers.get("age"))
+                w.worded_for(worded_age)
                 for w in data.watch_for
-                if (not w.conditions or not w.conditions.isdisjoint(causes))
-                and w.for_age(answers.get("age"))
+                if (not w.conditions or not w.conditions.isdisjoint(causes)) and w.for_age(age)
             ]
         ),
         fired_flags(result),
