@@ -1,7 +1,7 @@
-"""The care API's plan read by whom: a child's home program (its notes and each exercise's
-"why") speaks of "your child" to the parent who answers for them (the account's owner) and
-keeps the patient's own words for the treating therapist, as the program page does
-(``care.selectors.read_by_a_parent``). Through the Django test client on the real
+"""The care API's plan read by whom: a child's self-care plan and home program (its notes
+and each exercise's "why") speak of "your child" to the parent who answers for them (the
+account's owner) and keep the patient's own words for the treating therapist, as the pages
+do (``care.selectors.read_by_a_parent``). Through the Django test client on the real
 database, at the test clock (tests/clock.py)."""
 
 from __future__ import annotations
@@ -53,3 +53,38 @@ def test_the_treating_therapist_reads_the_program_in_the_patient_s_words(clinic:
     assert any("the easiest level that is safe for you." in n for n in program["notes"])
     assert "keeps you moving" in _words(program)
     assert "your child" not in _words(program).lower()
+
+
+def _plan(client: Client, clinic: Clinic) -> dict[str, Any]:
+    response = client.get(f"/api/v1/assessments/{clinic.assessment.pk}/plan")
+    assert response.status_code == 200, response.content
+    plan: dict[str, Any] = response.json()["plan"]
+    assert plan["items"] and not plan["suppressed"]
+    return plan
+
+
+def _plan_words(plan: dict[str, Any]) -> str:
+    """The plan's own items, stage and recheck and its advice on anti-inflammatories: what
+    the clinical core words for its reader. (The booking's headline is the result's,
+    stored as told; a child's paracetamol advice and a child's own warning signs have only
+    a parent's words.)"""
+    items = [[i["title"], i["text"], *i["steps"]] for i in plan["items"]]
+    medicines = [i["text"] for i in plan["medication"]["items"] if i["id"] == "nsaid_ask_first"]
+    return json.dumps([items, medicines, plan["stage"], plan["recheck"]])
+
+
+def test_the_parent_reads_their_child_s_plan(clinic: Clinic) -> None:
+    plan = _plan(login(Client(), clinic.patient), clinic)
+    assert plan["stage"]["reason"].startswith("Your child's pain did not start")
+    assert plan["recheck"]["title"] == "Until your child's appointment"
+    assert "Let your child's pain be the guide" in _plan_words(plan)
+    assert "Do not give your child anti-inflammatory painkillers" in _plan_words(plan)
+
+
+def test_the_treating_therapist_reads_the_plan_in_the_patient_s_words(clinic: Clinic) -> None:
+    plan = _plan(clinic.client("therapist"), clinic)
+    assert plan["stage"]["reason"].startswith("Your pain did not start")
+    assert plan["recheck"]["title"] == "Until your appointment"
+    assert "Let pain be your guide" in _plan_words(plan)
+    assert "Do not take anti-inflammatory painkillers" in _plan_words(plan)
+    assert "child" not in _plan_words(plan).lower()

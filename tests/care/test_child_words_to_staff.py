@@ -157,3 +157,38 @@ def test_the_treating_therapist_reads_the_plan_page_in_the_patient_s_words(
     assert "Answer these questions so that we only suggest what is safe for you." in frame
     assert "It does not replace a clinician who examines you." in frame
     assert "your child" not in frame.lower()
+
+
+def _plan(client: Client, clinic: Clinic) -> str:
+    return _page(client, f"/care/{clinic.assessment.pk}/plan/")
+
+
+def test_the_parent_reads_their_child_s_self_care_plan(clinic: Clinic) -> None:
+    """The plan's items, stage, recheck and medicine advice, from the clinical core."""
+    body = _plan(_parent(clinic), clinic)
+    assert "Your child's pain did not start with a clear injury" in body  # the stage
+    assert "Let your child's pain be the guide" in body  # an item
+    assert "Until your child's appointment" in body  # the recheck
+    assert "Do not give your child anti-inflammatory painkillers" in body  # medicines
+
+
+def test_the_treating_therapist_reads_the_self_care_plan_in_the_patient_s_words(
+    clinic: Clinic,
+) -> None:
+    """The core words the plan for its reader (``build_plan``'s ``child``). What stays in
+    a parent's words has no other: the result's stored headline ("Book an appointment for
+    your child ...") and a child's own paracetamol advice and warning signs."""
+    body = _plan(clinic.client("therapist"), clinic)
+    assert "Your pain did not start with a clear injury" in body
+    assert "Let pain be your guide" in body
+    assert "Building back up: load, move and return to what you enjoy" in body
+    assert "Until your appointment" in body
+    assert "Do not take anti-inflammatory painkillers" in body
+    for parent_s in (
+        "Your child's pain did not start",
+        "Let your child's pain be the guide",
+        "Until your child's appointment",
+        "Get your child's heart going",
+        "Do not give your child anti-inflammatory painkillers",
+    ):
+        assert parent_s not in body

@@ -18,33 +18,11 @@ from rehabit.care.models import ExerciseSession, ProgressionStep
 from rehabit.clinical.conditions import load_conditions
 from rehabit.clinical.exercises import ILLUSTRATION_DIR, Exercise, get_exercise
 from rehabit.clinical.program import dosage_dict
-from rehabit.clinical.program_rules import load_program_rules
 from rehabit.clinical.progression import load_progression, next_step
 from rehabit.clinical.selfcare_file import load_selfcare, stage_name
 from rehabit.core.reviewed_text import tr
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
-
-
-@cache
-def _own_words_of_program_texts() -> dict[str, str]:
-    rules = load_program_rules()
-    return {
-        **{rules.child_notes[k]: rules.notes[k] for k in rules.child_notes},
-        **{
-            rules.child_family_reasons[f]: rules.family_reasons[f]
-            for f in rules.child_family_reasons
-            if f in rules.family_reasons
-        },
-    }
-
-
-def patient_s_own_words(text: str) -> str:
-    """A program note or an exercise's "why" in the patient's own words: the clinical core
-    words a child's program for the parent ("safe for your child"); the treating therapist
-    or an admin reading it gets the words the program gives the patient ("safe for you"),
-    as on the other pages read for a child by someone else. Other texts are unchanged."""
-    return _own_words_of_program_texts().get(text, text)
 
 
 def phase_label(phase: str | None, *, child: bool = False) -> str:

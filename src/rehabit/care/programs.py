@@ -63,17 +63,22 @@ def withheld_for_safety(assessment: Any) -> bool:
 
 
 def rules_program(
-    assessment: Any, days: int | None, library: tuple[Exercise, ...] | None = None
+    assessment: Any,
+    days: int | None,
+    library: tuple[Exercise, ...] | None = None,
+    *,
+    child: bool | None = None,
 ) -> Any:
     """The rules' program of this assessment at ``days`` since the pain began (before any
     prescription, clearance or level reached), chosen from ``library`` (default: the whole
-    library)."""
+    library); ``child``: who reads (``build_program``)."""
     return build_program(
         assessment.result,
         assessment.current_answers,
         days_since_onset=days,
         pain_now=None,
         library=library,
+        child=child,
     )
 
 
@@ -87,31 +92,44 @@ def medication_answers(assessment: Any) -> dict[str, str]:
     return dict(stored.answers) if stored is not None else {}
 
 
-def medication_questions(assessment: Any) -> tuple[ScreeningItem, ...]:
+def medication_questions(
+    assessment: Any, *, child: bool | None = None
+) -> tuple[ScreeningItem, ...]:
     """The medicine safety questions the assessment's own answers do not settle; none with
-    an emergency result (the plan asks nothing about painkillers before emergency care)."""
+    an emergency result (the plan asks nothing about painkillers before emergency care).
+    ``child``: who reads them (``clinical.medication.screen``)."""
     if not screens_medicines(assessment.result):
         return ()
-    return screen(assessment.current_answers, None).questions
+    return screen(assessment.current_answers, None, child=child).questions
 
 
-def watch_items(assessment: Any, *, now: datetime | None = None) -> tuple[WatchItem, ...]:
-    """The plan's "signs to watch for" (asked again at each next-morning check-in)."""
+def watch_items(
+    assessment: Any, *, now: datetime | None = None, child: bool | None = None
+) -> tuple[WatchItem, ...]:
+    """The plan's "signs to watch for" (asked again at each next-morning check-in);
+    ``child``: who reads them (``plan_for``)."""
     return build_plan(
         assessment.result,
         assessment.current_answers,
         days_since_onset=days_since_onset(assessment, now),
         medication=medication_answers(assessment) or None,
+        child=child,
     ).watch_for
 
 
-def plan_for(assessment: Any, *, now: datetime | None = None) -> dict[str, Any]:
-    """The self-care plan as of today (``SelfCarePlan.to_dict()``)."""
+def plan_for(
+    assessment: Any, *, now: datetime | None = None, child: bool | None = None
+) -> dict[str, Any]:
+    """The self-care plan as of today (``SelfCarePlan.to_dict()``). ``child``: who reads a
+    child's plan, as the caller knows it (``care.selectors.read_by_a_parent``): False, the
+    patient's own words (the treating therapist, an admin); None, the parent's words for a
+    child's check, as the patient's side reads it."""
     return build_plan(
         assessment.result,
         assessment.current_answers,
         days_since_onset=days_since_onset(assessment, now),
         medication=medication_answers(assessment) or None,
+        child=child,
     ).to_dict()
 
 
@@ -313,13 +331,18 @@ def _paused(
     return [replace(w, prescribed=w.exercise_id in prescribed) for w in found]
 
 
-def program_for(assessment: Any, *, now: datetime | None = None) -> CareProgram:
+def program_for(
+    assessment: Any, *, now: datetime | None = None, child: bool | None = None
+) -> CareProgram:
     """The home program as of today, each family at the level the person has reached
-    (kept within the levels open to them now)."""
+    (kept within the levels open to them now). ``child``: who reads a child's program, as
+    the caller knows it (``care.selectors.read_by_a_parent``): False, the patient's own
+    words ("safe for you": the treating therapist, an admin); None, the parent's words for
+    a child's check ("safe for your child"), as the patient's side reads it."""
     days = days_since_onset(assessment, now)
     withdrawn = standing()
     library = open_library(frozenset(withdrawn))
-    core = rules_program(assessment, days, library)
+    core = rules_program(assessment, days, library, child=child)
     acute = _acute_strain(assessment, days, list(core.causes))
     prescribed = prescriptions_of(assessment, library)
     clearance = None if prescription_applies(core) else standing_clearance(assessment)

@@ -146,7 +146,8 @@ def exercise(request: HttpRequest, exercise_id: str) -> HttpResponse:
 @shown_in_page_zone
 def plan(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = _assessment_or_404(request, assessment_id)
-    questions = medication_questions(assessment)
+    child = read_by_a_parent(assessment, patient_named(request, assessment))
+    questions = medication_questions(assessment, child=child)
     stored = medication_answers(assessment)
     errors: dict[str, list[str]] = {}
     values = dict(stored)
@@ -160,7 +161,7 @@ def plan(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Your advice on painkillers is updated."))
             return redirect(reverse("care:plan", args=[assessment.pk]) + "#medicines")
-    care_plan = plan_for(assessment)
+    care_plan = plan_for(assessment, child=child)
     context = _base_context(request, assessment)
     context.update(
         plan=care_plan,
@@ -176,7 +177,7 @@ def plan(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
         errors=errors,
         error_count=sum(len(m) for m in errors.values()),
         answered_all=bool(questions) and all(q.id in stored for q in questions),
-        program=program_for(assessment),
+        program=program_for(assessment, child=child),
     )
     return render(request, "care/plan.html", context, status=422 if errors else 200)
 
@@ -224,8 +225,8 @@ def program(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             session = ExerciseSession.objects.get(pk=posted["session"])
             anchor = "#advice" if advice_for(session, steps) else "#progress"
             return redirect(reverse("care:program", args=[assessment.pk]) + anchor)
-    care = program_for(assessment)
     context = _base_context(request, assessment)
+    care = program_for(assessment, child=context["for_child"])
     context.update(_program_context(assessment, care, child=context["for_child"]))
     matched = False
     for pending in context["pending"]:
@@ -268,7 +269,7 @@ def _program_context(assessment: Assessment, care: CareProgram, *, child: bool) 
             "card": presenters.exercise_card(item.exercise),
             "dosage": presenters.dosage_lines(item.dosage),
             "explanation": presenters.explain_item(item, sessions, child=child),
-            "why": item.why if child else presenters.patient_s_own_words(item.why),
+            "why": item.why,
             "book_pt": item.latest_step is not None and item.latest_step.action == "book_pt",
         }
         for item in care.items
@@ -278,7 +279,7 @@ def _program_context(assessment: Assessment, care: CareProgram, *, child: bool) 
         "care": care,
         "items": items,
         "phase_label": presenters.phase_label(care.phase, child=child),
-        "notes": care.notes if child else [presenters.patient_s_own_words(n) for n in care.notes],
+        "notes": care.notes,
         "adherence": adherence,
         "pending": pending,
         "log": [presenters.session_row(s) for s in sessions[:LOG_ROWS]],
@@ -309,7 +310,9 @@ def _advice_context(
         "advice": advice,
         "advice_urgent": urgent(advice),
         "advice_session": latest,
-        "watch": [(w.id, presenters.tr(w.sign)) for w in watch_items(assessment, now=now)],
+        "watch": [
+            (w.id, presenters.tr(w.sign)) for w in watch_items(assessment, now=now, child=child)
+        ],
         "stopped": [presenters.stopped_row(p) for p in care.stopped],
     }
 
@@ -366,8 +369,8 @@ def player(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
             )
             messages.success(request, saved if created else _("This session was already saved."))
             return redirect(reverse("care:program", args=[assessment.pk]) + "#log")
-    care = program_for(assessment)
     context = _base_context(request, assessment)
+    care = program_for(assessment, child=context["for_child"])
     context.update(_player_context(care, child=context["for_child"]))
     context.update(
         errors=errors,

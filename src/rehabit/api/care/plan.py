@@ -154,26 +154,22 @@ def get_plan(request: HttpRequest, assessment_id: UUID) -> Status[Any]:
     status, assessment = find_assessment(request, assessment_id)
     if status != 200:
         return Status(status, assessment)
-    care = program_for(assessment)
+    # A child's plan and program speak of "your child" to the parent who answered; anyone
+    # else (the treating therapist, an admin) reads the patient's own words, as on the
+    # pages (``care.selectors.read_by_a_parent``): the core words them for that reader.
+    child = read_by_a_parent(assessment, patient_named(request, assessment))
+    care = program_for(assessment, child=child)
     program = care.to_dict()
     sessions = list(sessions_of(assessment))
-    # The program's notes and reasons come worded for a child's parent from the core; a
-    # reader other than the parent (the treating therapist, an admin) gets the patient's
-    # own words, as on the program page (``care.selectors.read_by_a_parent``).
-    own_words = not read_by_a_parent(assessment, patient_named(request, assessment))
     for out, item in zip(program["items"], care.items, strict=True):
         out["illustration_url"] = absolute_illustration_url(request, item.exercise)
         out["progress"] = presenters.explain_item(item, sessions)
-        if own_words:
-            out["why"] = presenters.patient_s_own_words(item.why)
-    if own_words:
-        program["notes"] = [presenters.patient_s_own_words(n) for n in program["notes"]]
     return Status(
         200,
         {
             "assessment_id": assessment.pk,
             "days_since_onset": days_since_onset(assessment),
-            "plan": _in_reader_language(plan_for(assessment)),
+            "plan": _in_reader_language(plan_for(assessment, child=child)),
             "program": _in_reader_language(program),
         },
     )
