@@ -33,9 +33,12 @@ from rehabit.scheduling.day_parts import (
 )
 from tests.scheduling.test_properties import PROPERTY, ZONES, Scenario, scenarios
 
-MORNING, AFTERNOON, EVENING, ANY = (
-    DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING, DayPart.ANY
+MORNING, AFTERNOON, EVENING, NIGHT, DAYTIME, ANY = (
+    DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING, DayPart.NIGHT, DayPart.DAYTIME,
+    DayPart.ANY,
 )  # fmt: skip
+# The four parts that share the day out between them (daytime is the first three together).
+PARTS = (MORNING, AFTERNOON, EVENING, NIGHT)
 NEW_YORK, LONDON = ZoneInfo("America/New_York"), ZoneInfo("Europe/London")
 FOLLOW_UP = SessionType("follow-up", 30)
 
@@ -45,42 +48,54 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 def parts_of(local: time) -> set[DayPart]:
-    return {part for part in BOUNDS if in_day_part(local, part)}
+    return {part for part in PARTS if in_day_part(local, part)}
 
 
 @pytest.mark.parametrize(
     ("local", "parts"),
     [
-        (time(5, 59), set()),
+        (time(5, 59), {NIGHT}),
         (time(6, 0), {MORNING}),
         (time(11, 59), {MORNING}),
         (time(12, 0), {AFTERNOON}),  # noon is the afternoon's first minute, not the morning's
         (time(16, 59), {AFTERNOON}),
         (time(17, 0), {EVENING}),
         (time(21, 59), {EVENING}),
-        (time(22, 0), set()),
-        (time(0, 0), set()),
-        (time(3, 0), set()),
+        (time(22, 0), {NIGHT}),  # the night starts at 22:00 ...
+        (time(23, 59), {NIGHT}),
+        (time(0, 0), {NIGHT}),  # ... goes on past midnight ...
+        (time(3, 0), {NIGHT}),
     ],
 )
-def test_each_time_is_in_at_most_one_part_start_included_end_not(
+def test_each_time_is_in_exactly_one_part_start_included_end_not(
     local: time, parts: set[DayPart]
 ) -> None:
     assert parts_of(local) == parts
     assert in_day_part(local, ANY) and in_day_part(local, "any")
+    # The daytime is the morning, the afternoon and the evening: everything but the night.
+    assert in_day_part(local, DAYTIME) == (parts != {NIGHT})
 
 
 def test_the_parts_follow_each_other_without_overlap() -> None:
-    spans = [BOUNDS[MORNING], BOUNDS[AFTERNOON], BOUNDS[EVENING]]
-    assert spans == [(time(6), time(12)), (time(12), time(17)), (time(17), time(22))]
+    spans = [BOUNDS[part] for part in PARTS]
+    assert spans == [
+        (time(6), time(12)),
+        (time(12), time(17)),
+        (time(17), time(22)),
+        (time(22), time(6)),  # to 06:00 the next morning
+    ]
+    assert BOUNDS[DAYTIME] == (time(6), time(22))
     for minute in range(24 * 60):
-        assert len(parts_of(time(minute // 60, minute % 60))) <= 1
+        local = time(minute // 60, minute % 60)
+        assert len(parts_of(local)) == 1
+        assert in_day_part(local, DAYTIME) != in_day_part(local, NIGHT)
 
 
 def test_a_part_is_named_by_its_value_and_an_unknown_one_is_refused() -> None:
     assert in_day_part(time(7), "morning") and not in_day_part(time(7), "evening")
+    assert in_day_part(time(3), "night") and in_day_part(time(7), "daytime")
     with pytest.raises(ValueError):
-        in_day_part(time(7), "night")
+        in_day_part(time(7), "midnight")
 
 
 def test_an_aware_wall_clock_time_is_read_as_it_reads() -> None:
@@ -93,46 +108,45 @@ def test_an_aware_wall_clock_time_is_read_as_it_reads() -> None:
         # 14 March 2027: New York's clocks go forward at 02:00 (07:00 UTC), EST -> EDT.
         (utc(2027, 3, 13, 11, 30), MORNING),  # 06:30 EST
         (utc(2027, 3, 14, 10, 30), MORNING),  # 06:30 EDT: an hour earlier in UTC
-        (utc(2027, 3, 13, 10, 30), None),  # 05:30 EST
+        (utc(2027, 3, 13, 10, 30), NIGHT),  # 05:30 EST
         (utc(2027, 3, 14, 16, 0), AFTERNOON),  # 12:00 EDT
         (utc(2027, 3, 13, 16, 0), MORNING),  # 11:00 EST
         (utc(2027, 3, 14, 21, 0), EVENING),  # 17:00 EDT
-        (utc(2027, 3, 14, 7, 0), None),  # 03:00 EDT, the first instant after the gap
+        (utc(2027, 3, 14, 7, 0), NIGHT),  # 03:00 EDT, the first instant after the gap
         # 7 November 2027: back at 02:00 EDT (06:00 UTC); 01:00-02:00 happens twice.
-        (utc(2027, 11, 7, 5, 30), None),  # 01:30 EDT
-        (utc(2027, 11, 7, 6, 30), None),  # 01:30 EST, the second time
+        (utc(2027, 11, 7, 5, 30), NIGHT),  # 01:30 EDT
+        (utc(2027, 11, 7, 6, 30), NIGHT),  # 01:30 EST, the second time
         (utc(2027, 11, 7, 11, 0), MORNING),  # 06:00 EST
         (utc(2027, 11, 6, 10, 0), MORNING),  # 06:00 EDT, the day before
-        (utc(2027, 11, 7, 10, 59), None),  # 05:59 EST
+        (utc(2027, 11, 7, 10, 59), NIGHT),  # 05:59 EST
         (utc(2027, 11, 7, 22, 0), EVENING),  # 17:00 EST
-        (utc(2027, 11, 8, 3, 0), None),  # 22:00 EST
+        (utc(2027, 11, 8, 3, 0), NIGHT),  # 22:00 EST
     ],
 )
 def test_new_york_s_parts_follow_its_clock_through_both_changes(
-    instant: datetime, part: DayPart | None
+    instant: datetime, part: DayPart
 ) -> None:
-    assert {p for p in BOUNDS if starts_in_part(instant, p, "America/New_York")} == (
-        {part} if part else set()
-    )
+    assert {p for p in PARTS if starts_in_part(instant, p, "America/New_York")} == {part}
+    assert starts_in_part(instant, DAYTIME, "America/New_York") == (part is not NIGHT)
 
 
 @pytest.mark.parametrize(
     ("instant", "part"),
     [
-        (utc(2027, 1, 13, 0, 29), None),  # 05:59 IST (UTC+05:30)
+        (utc(2027, 1, 13, 0, 29), NIGHT),  # 05:59 IST (UTC+05:30)
         (utc(2027, 1, 13, 0, 30), MORNING),  # 06:00
         (utc(2027, 1, 13, 6, 29), MORNING),  # 11:59
         (utc(2027, 1, 13, 6, 30), AFTERNOON),  # 12:00
         (utc(2027, 1, 13, 11, 30), EVENING),  # 17:00
         (utc(2027, 1, 13, 16, 29), EVENING),  # 21:59
-        (utc(2027, 1, 13, 16, 30), None),  # 22:00
+        (utc(2027, 1, 13, 16, 30), NIGHT),  # 22:00
     ],
 )
 def test_a_half_hour_offset_moves_the_bounds_by_its_half_hour(
-    instant: datetime, part: DayPart | None
+    instant: datetime, part: DayPart
 ) -> None:
     kolkata = ZoneInfo("Asia/Kolkata")
-    assert {p for p in BOUNDS if starts_in_part(instant, p, kolkata)} == ({part} if part else set())
+    assert {p for p in PARTS if starts_in_part(instant, p, kolkata)} == {part}
 
 
 def test_a_date_without_a_clock_change_needs_no_clock_reading_per_start() -> None:
@@ -190,6 +204,34 @@ def test_a_london_therapist_seen_from_new_york_offers_only_new_york_mornings() -
     )
 
 
+def test_a_london_therapist_s_first_times_seen_from_new_york_are_its_night_then_its_day() -> None:
+    """London's 09:00 is 04:00 in New York (05:00 once New York is on EDT): its first times
+    are in New York's night, 04:00-05:59; the daytime starts at 06:00 on that clock."""
+    rules = london()
+    night = first_slots_in_part(rules, FOLLOW_UP, [], now=NOW, part=NIGHT, zone=NEW_YORK, n=500)
+    assert night[0].start == utc(2027, 3, 10, 9)  # 04:00 EST
+    for slot in night:
+        local = slot.start.astimezone(NEW_YORK).time()
+        assert time(4) <= local < time(6)
+    daytime = first_slots_in_part(rules, FOLLOW_UP, [], now=NOW, part=DAYTIME, zone=NEW_YORK, n=3)
+    assert [s.start for s in daytime] == [
+        utc(2027, 3, 10, 11),
+        utc(2027, 3, 10, 11, 30),
+        utc(2027, 3, 10, 12),
+    ]
+    assert may_start_in_part(rules, FOLLOW_UP, now=NOW, part=NIGHT, zone=NEW_YORK)
+    # 13:00-23:00 in London is 08:00-18:00 in New York: no night there ...
+    assert not may_start_in_part(
+        london(("13:00", "23:00")), FOLLOW_UP, now=NOW, part=NIGHT, zone=NEW_YORK
+    )
+    # ... and 22:00-23:00 in London is 17:00-18:00: no night either, but to 03:30 (past
+    # London's midnight) it is New York's 22:00 on: the night that began the evening before.
+    late = london(("19:00", "03:30"))
+    assert may_start_in_part(late, FOLLOW_UP, now=NOW, part=NIGHT, zone=NEW_YORK)
+    first = first_slots_in_part(late, FOLLOW_UP, [], now=NOW, part=NIGHT, zone=NEW_YORK, n=1)
+    assert first[0].start.astimezone(NEW_YORK).time() == time(22)
+
+
 def test_any_time_is_the_engine_s_own_answer() -> None:
     rules = london()
     assert first_slots_in_part(
@@ -231,7 +273,7 @@ def test_the_search_orders_therapists_by_their_first_time_in_the_part() -> None:
 @given(
     scenarios(),
     st.sampled_from(ZONES),
-    st.sampled_from([MORNING, AFTERNOON, EVENING]),
+    st.sampled_from([MORNING, AFTERNOON, EVENING, NIGHT, DAYTIME]),
     st.integers(1, 5),
 )
 def test_the_first_slots_in_a_part_are_the_first_of_every_slot_in_it(
@@ -249,9 +291,7 @@ def test_the_first_slots_in_a_part_are_the_first_of_every_slot_in_it(
         now=s.now,
     )
     expected = [
-        slot
-        for slot in everything
-        if BOUNDS[part][0] <= slot.start.astimezone(viewer).time() < BOUNDS[part][1]
+        slot for slot in everything if in_day_part(slot.start.astimezone(viewer).time(), part)
     ][:n]
     got = first_slots_in_part(s.rules, s.session, s.busy, now=s.now, part=part, zone=zone, n=n)
     assert got == expected
@@ -315,7 +355,11 @@ def test_hours_that_never_reach_the_part_are_known_without_reading_a_date() -> N
 
 
 @PROPERTY
-@given(scenarios(), st.sampled_from(ZONES), st.sampled_from([MORNING, AFTERNOON, EVENING]))
+@given(
+    scenarios(),
+    st.sampled_from(ZONES),
+    st.sampled_from([MORNING, AFTERNOON, EVENING, NIGHT, DAYTIME]),
+)
 def test_hours_said_never_to_reach_a_part_have_no_time_in_it_even_unbooked(
     s: Scenario, zone: str, part: DayPart
 ) -> None:

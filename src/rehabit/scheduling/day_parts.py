@@ -1,4 +1,5 @@
-"""Parts of the day a patient may ask for: morning, afternoon or evening, on their clock.
+"""Parts of the day a patient may ask for: morning, afternoon, evening or night (and the
+whole daytime, or the night), on their clock.
 
 A patient in New York looking at a therapist whose hours are in London sees the London
 mornings at 04:00; asking for "morning" they mean morning in New York. So a part of the day
@@ -11,10 +12,14 @@ The bounds, start included and end left out (so 12:00 is afternoon, not morning)
 * morning: 06:00 to 12:00
 * afternoon: 12:00 to 17:00
 * evening: 17:00 to 22:00
+* night: 22:00 to 06:00 the next morning (a 02:00 start is in the night that began the
+  evening before)
+* daytime: 06:00 to 22:00 (morning, afternoon and evening together: what a patient
+  expects to be offered first, so their night's times are not)
 
-Starts from 22:00 to 06:00 are in no part: only "any time" (the default, every slot, as
-without the filter) shows them. The bounds are wall-clock times, so they follow the
-viewer's clock through daylight-saving changes and half-hour offsets alike.
+"Any time" (every slot, as without the filter) keeps them all. The bounds are wall-clock
+times, so they follow the viewer's clock through daylight-saving changes and half-hour
+offsets alike.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ class DayPart(StrEnum):
     MORNING = "morning"
     AFTERNOON = "afternoon"
     EVENING = "evening"
+    NIGHT = "night"
+    DAYTIME = "daytime"
 
 
 BOUNDS: Mapping[DayPart, tuple[time, time]] = MappingProxyType(
@@ -73,13 +80,23 @@ BOUNDS: Mapping[DayPart, tuple[time, time]] = MappingProxyType(
         DayPart.MORNING: (time(6, 0), time(12, 0)),
         DayPart.AFTERNOON: (time(12, 0), time(17, 0)),
         DayPart.EVENING: (time(17, 0), time(22, 0)),
+        # Ends the next morning: a bound's end earlier than its start passes midnight.
+        DayPart.NIGHT: (time(22, 0), time(6, 0)),
+        DayPart.DAYTIME: (time(6, 0), time(22, 0)),
     }
 )
 
 # How far around a part's bounds starts are looked at: more than any clock change (at most
-# two hours), and little enough that one date's window never reaches the next date's (a
-# part lasts at most six hours).
+# two hours). One date's window may then reach into the next date's (the daytime lasts
+# sixteen hours, the night passes midnight): no start is read twice all the same.
 _SLACK = 3 * 60 * 60 * 1_000_000
+
+
+def _minutes(part: DayPart) -> tuple[int, int]:
+    """(opens, closes): the part's bounds in minutes after its date's midnight; closes
+    passes 1440 for a part that ends the next day (the night)."""
+    opens, closes = (t.hour * 60 + t.minute for t in BOUNDS[part])
+    return opens, closes if closes > opens else closes + 1440
 
 
 def in_day_part(local: time, part: DayPart | str) -> bool:
@@ -91,7 +108,10 @@ def in_day_part(local: time, part: DayPart | str) -> bool:
     if chosen is DayPart.ANY:
         return True
     start, end = BOUNDS[chosen]
-    return start <= local.replace(tzinfo=None) < end
+    local = local.replace(tzinfo=None)
+    if end <= start:  # passes midnight
+        return local >= start or local < end
+    return start <= local < end
 
 
 def _zone(zone: str | ZoneInfo) -> ZoneInfo:
@@ -121,7 +141,7 @@ def _window(zone: ZoneInfo, ordinal: int, part: DayPart) -> tuple[int, int, bool
     (``exact``). Otherwise [lo, hi) is widened by ``_SLACK`` on both sides, and which of
     its starts are in the part is for ``in_day_part`` to say, start by start.
     """
-    opens, closes = (t.hour * 60 + t.minute for t in BOUNDS[part])
+    opens, closes = _minutes(part)
     lo, lo_kind, lo_offset = resolve_wall(zone, ordinal, opens)
     hi, hi_kind, hi_offset = resolve_wall(zone, ordinal, closes)
     around = (_offset_at(zone, lo - _SLACK), _offset_at(zone, hi + _SLACK))
@@ -208,7 +228,7 @@ def may_start_in_part(
     first_day = earliest // US_PER_DAY + EPOCH_ORDINAL - 2
     last_day = latest // US_PER_DAY + EPOCH_ORDINAL + 2
     differences = _clock_differences(viewer, therapist, first_day, last_day)
-    opens, closes = ((t.hour * 60 + t.minute) * US_PER_MINUTE for t in BOUNDS[chosen])
+    opens, closes = (m * US_PER_MINUTE for m in _minutes(chosen))
     # (open, close) minutes: each weekday's (the dates 8 to 14 January of the year 1 are a
     # Monday to a Sunday, and never an override's), then each override's.
     spans = {span for ordinal in range(8, 15) for span in rules.minutes_on(ordinal)}
@@ -222,10 +242,14 @@ def may_start_in_part(
             return True
         for difference in differences:
             # The starts on the viewer's clock, as times of day: [low, high], where high
-            # may pass midnight (then the next day's part counts too).
+            # may pass midnight (then the next day's part counts too); the part of the day
+            # before counts when it passes midnight (the night).
             low = (first + difference) % US_PER_DAY
             high = low + last - first
-            if (low < closes and high >= opens) or high >= US_PER_DAY + opens:
+            if any(
+                low < closes + days * US_PER_DAY and high >= opens + days * US_PER_DAY
+                for days in (-1, 0, 1)
+            ):
                 return True
     # Spans with the therapist's clock change inside: placed as the engine places them.
     for change, _ in _offsets(therapist, first_day, last_day)[1:]:
@@ -236,8 +260,10 @@ def may_start_in_part(
                 end = min(latest, resolve_wall(therapist, ordinal, close_minute)[0] - duration)
                 if start > end:
                     continue
+                # (from the date before: its night reaches into the start's date)
                 for day in range(
-                    local_date(viewer, start).toordinal(), local_date(viewer, end).toordinal() + 1
+                    local_date(viewer, start).toordinal() - 1,
+                    local_date(viewer, end).toordinal() + 1,
                 ):
                     lo, hi, _ = _window(viewer, day, chosen)
                     if lo <= end and hi > start:
