@@ -192,3 +192,15 @@ def test_the_treating_therapist_reads_the_self_care_plan_in_the_patient_s_words(
         "Do not give your child anti-inflammatory painkillers",
     ):
         assert parent_s not in body
+
+
+def test_the_treating_therapist_reads_the_chart_in_the_patient_s_words(clinic: Clinic) -> None:
+    """The therapist's chart quotes the plan, the program and the signs a check-in reported
+    as the care pages it links to do for a therapist: in the patient's own words, not the
+    parent's (the chart is read by staff only)."""
+    body = _page(clinic.client("therapist"), f"/therapist/patients/{clinic.patient.pk}/")
+    sign = _sign(clinic.sign)  # type: ignore[attr-defined]
+    assert "Let pain be your guide" in body  # the plan
+    assert "Your pain did not start with a clear injury" in body  # the stage
+    assert sign.sign in body  # the check-in's warning sign
+    assert "your child" not in body.lower()

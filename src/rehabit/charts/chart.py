@@ -82,8 +82,10 @@ def log_rows(sessions: list[ExerciseSession], signs: dict[str, str]) -> list[dic
 
 def program_rows(assessment: Assessment) -> dict[str, Any]:
     """The home program as the patient sees it: each item explained with the sessions
-    they logged, so the chart never says "no session is logged yet" above one."""
-    program = program_for(assessment)
+    they logged, so the chart never says "no session is logged yet" above one. Worded as
+    the patient's own (``child=False``): a therapist reads the chart, not a child's parent
+    (``care.selectors.read_by_a_parent``)."""
+    program = program_for(assessment, child=False)
     sessions = list(sessions_of(assessment))
     return {
         "program": program,
@@ -183,12 +185,14 @@ def chart_context(
     sessions = list(
         ExerciseSession.objects.filter(assessment=assessment).order_by("-logged_at")[:LOG_LENGTH]
     )
-    signs = {w.id: care.tr(w.sign) for w in watch_items(assessment)}
+    # The plan and the signs in the patient's own words, as on the care pages a therapist
+    # opens from here: the chart is read by staff, never by a child's parent.
+    signs = {w.id: care.tr(w.sign) for w in watch_items(assessment, child=False)}
     program = program_rows(assessment)
     context.update(
         {
             "intake": intake_of(assessment),
-            "plan": plan_for(assessment),
+            "plan": plan_for(assessment, child=False),
             "care": program,
             "adherence": adherence_weeks(assessment, program["program"].dosages()),
             "log": log_rows(sessions, signs),
