@@ -147,6 +147,21 @@ def test_only_the_patients_erasure_removes_their_notes(clinic: Clinic) -> None:
     assert ClinicalNote.objects.filter(pk=other.pk).exists()
 
 
+def test_the_erasure_method_is_no_way_round_the_database_outside_the_permit(
+    clinic: Clinic,
+) -> None:
+    """``erase()`` (the queryset method the patient's erasure uses inside its permit) is
+    refused by the database anywhere else, for a signed note and for its addenda."""
+    note = _signed(clinic)
+    with pytest.raises(DatabaseError, match="signed note"), transaction.atomic():
+        ClinicalNote.objects.filter(pk=note.pk).erase()
+    notes.add_addendum(None, clinic.therapist.user, note, "SLR 60 degrees.")
+    with pytest.raises(DatabaseError, match="addendum"), transaction.atomic():
+        ClinicalNote.objects.filter(pk=note.pk).erase()
+    assert ClinicalNote.objects.filter(pk=note.pk).exists()
+    assert NoteAddendum.objects.filter(note=note).count() == 1
+
+
 def test_the_sqlite_triggers_exist_on_a_migrated_database() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only (PostgreSQL: the raw-SQL tests above)")

@@ -51,6 +51,20 @@ class ClinicalNoteQuerySet(models.QuerySet["ClinicalNote"]):
             raise SignedNoteError("A signed note is never deleted.")
         return super().delete()
 
+    def erase(self) -> tuple[int, dict[str, int]]:
+        """The one sanctioned bulk erasure: these notes, signed or not, with their addenda.
+
+        Only for the patient's account erasure (``rehabit.charts.receivers.erase_notes``),
+        inside ``rehabit.charts.guards.erasure_permitted`` for that patient: without that
+        permit the database's triggers refuse to delete a signed note or an addendum, so
+        this is no way round ``delete()`` (which refuses signed notes in any case).
+
+        Django's public ``QuerySet.delete()``, without the check ``delete()`` adds: the
+        addenda go with their notes (``on_delete=CASCADE``), deleted before them, so the
+        addendum trigger still finds the note's patient.
+        """
+        return super().delete()
+
 
 class ClinicalNote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from rehabit.accounts.erasure import personal_data_erasing
 from rehabit.charts.guards import erasure_permitted
-from rehabit.charts.models import ClinicalNote, NoteAddendum
+from rehabit.charts.models import ClinicalNote
 
 
 @receiver(personal_data_erasing, dispatch_uid="rehabit.charts.erase_notes")
@@ -16,5 +16,4 @@ def erase_notes(sender: Any, user: Any, **kwargs: Any) -> None:
     """Inside the erasure's transaction: the only deletion the database lets through."""
     notes = ClinicalNote.objects.filter(patient=user)
     with erasure_permitted(int(user.pk), using=notes.db):
-        NoteAddendum.objects.filter(note__patient=user)._raw_delete(notes.db)
-        notes._raw_delete(notes.db)
+        notes.erase()
