@@ -43,7 +43,7 @@ BRITISH = re.compile(
     r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
     r"|\b(?:in|to|into|from) hospital\b|\btick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
-    r"|\bcoach,? (?:train|trip|journey)",
+    r"|\bcoach,? (?:train|trip|journey)|\bnight-time\b",
     re.IGNORECASE,
 )
 

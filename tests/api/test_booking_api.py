@@ -325,7 +325,43 @@ def test_slots_keep_to_the_part_of_the_day_on_the_viewer_s_clock(db: Any) -> Non
     assert evening["slots"] == [] and evening["time_of_day"] == "evening"
 
 
-@pytest.mark.parametrize("value", ["night", "Morning", "", "morning,evening"])
+def test_slots_at_night_and_in_the_daytime_share_out_every_slot_and_any_stays_the_default(
+    db: Any,
+) -> None:
+    """The night (22:00-06:00, to the next morning) and the daytime (06:00-22:00) on the
+    viewer's clock: between them every slot, each once; without ``time_of_day`` the answer
+    is every slot, night included, as before the two were added (old clients)."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    office = _office_therapist()
+    new_york = ZoneInfo("America/New_York")
+    today = timezone.now().astimezone(new_york).date()
+    url = (
+        f"/api/v1/therapists/{office.pk}/slots?start={today}&end={today + timedelta(days=6)}"
+        "&tz=America/New_York&session_type=first_assessment"
+    )
+    everything = Client().get(url).json()
+    assert everything["time_of_day"] == "any"
+    night, daytime = (
+        Client().get(f"{url}&time_of_day={part}").json() for part in ("night", "daytime")
+    )
+    assert night["time_of_day"] == "night" and daytime["time_of_day"] == "daytime"
+
+    def local(slot: dict[str, Any]) -> time:
+        return datetime.fromisoformat(slot["start"]).time()
+
+    # London's 09:00 is 04:00 or 05:00 in New York: its first hour or two are the night's.
+    assert night["slots"] and all(local(s) < time(6) for s in night["slots"])
+    assert daytime["slots"] and all(time(6) <= local(s) < time(22) for s in daytime["slots"])
+    assert (
+        sorted(night["slots"] + daytime["slots"], key=lambda s: s["start"]) == everything["slots"]
+    )
+    assert any(local(s) < time(6) for s in everything["slots"])  # the default keeps the night
+
+
+@pytest.mark.parametrize("value", ["midnight", "Morning", "", "morning,evening"])
 def test_a_wrong_time_of_day_is_a_field_error(therapist: Any, value: str) -> None:
     response = Client().get(
         f"/api/v1/therapists/{therapist.pk}/slots?start=2027-03-01&end=2027-03-02&tz=UTC"
@@ -334,7 +370,9 @@ def test_a_wrong_time_of_day_is_a_field_error(therapist: Any, value: str) -> Non
     assert response.status_code == 422
     body = response.json()
     assert body["detail"][0]["loc"] == ["query", "time_of_day"]
-    assert "'any', 'morning', 'afternoon' or 'evening'" in body["detail"][0]["msg"]
+    assert (
+        "'any', 'morning', 'afternoon', 'evening', 'night' or 'daytime'" in body["detail"][0]["msg"]
+    )
     assert body["errors"]["time_of_day"] == [body["detail"][0]["msg"]]
 
 
@@ -345,8 +383,10 @@ def test_the_openapi_document_describes_the_time_of_day() -> None:
     assert parameter["in"] == "query" and not parameter.get("required", False)
     assert "morning 06:00-12:00" in parameter["description"]
     assert "evening 17:00-22:00" in parameter["description"]
+    assert "night 22:00-06:00" in parameter["description"]
+    assert "daytime 06:00-22:00" in parameter["description"]
     assert parameter["schema"]["default"] == "any"
     schema = parameter["schema"].get("allOf", [parameter["schema"]])[0]
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-    assert schema["enum"] == ["any", "morning", "afternoon", "evening"]
+    assert schema["enum"] == ["any", "morning", "afternoon", "evening", "night", "daytime"]

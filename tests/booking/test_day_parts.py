@@ -67,7 +67,7 @@ def card_of(html: str, name: str) -> str:
 
 def test_the_therapist_week_in_the_morning_lists_only_new_york_mornings(london: Any) -> None:
     url = f"/booking/therapists/{london.pk}/?{NY}&session=first_assessment"
-    everything = shown_starts(Client().get(url).content.decode())
+    everything = shown_starts(Client().get(f"{url}&time_of_day=any").content.decode())
     page = Client().get(f"{url}&time_of_day=morning")
     html = page.content.decode()
     assert page.status_code == 200
@@ -124,12 +124,12 @@ def test_a_day_whose_free_times_are_all_at_other_hours_says_so(db: Any) -> None:
 
 def test_a_wrong_time_of_day_in_the_address_is_the_form_s_error(london: Any) -> None:
     for url in (f"/booking/?{NY}", f"/booking/therapists/{london.pk}/?{NY}"):
-        page = Client().get(f"{url}&time_of_day=night&specialty=hamstring")
+        page = Client().get(f"{url}&time_of_day=midnight&specialty=hamstring")
         html = page.content.decode()
         assert page.status_code == 422, url
-        assert "“night” is not a time of day you can choose" in unescape(html)
-        assert "choose any time, morning, afternoon or evening." in html
-        assert shown_starts(html), url  # every time, as with no choice
+        assert "“midnight” is not a time of day you can choose" in unescape(html)
+        assert "choose daytime, morning, afternoon, evening, night or any time." in html
+        assert shown_starts(html), url  # the daytime's times, as with no choice
     # The search still answers the rest of the question (the specialty).
     other = make_therapist("Kneel Knee", specialties=("knee",), with_user=False)
     html = Client().get(f"/booking/?{NY}&time_of_day=3&specialty=hamstring").content.decode()
@@ -162,17 +162,18 @@ def test_the_search_keeps_to_the_part_for_the_first_times_and_the_order(
         assert len(starts) == 3 and on_ny_clock(starts, MORNING), name
     # 06:00 in New York is 10:00 or 11:00 in London, before Nina starts at 09:00.
     assert morning.index("Alex London") < morning.index("Nina Newyork")
-    # Any time (the default) is the page as it was: London's 04:00 or 05:00 come first.
-    plain = Client().get(f"/booking/?{NY}").content.decode()
+    # Any time is the page without the filter: London's 04:00 or 05:00 come first.
+    plain = Client().get(f"/booking/?{NY}&time_of_day=any").content.decode()
     assert not on_ny_clock(shown_starts(card_of(plain, "Alex London")), MORNING)
 
 
-def test_any_time_shows_what_the_page_showed_without_the_filter(london: Any) -> None:
-    plain = Client().get(f"/booking/?{NY}").content.decode()
+def test_any_time_shows_every_time_and_says_nothing_of_the_filter(london: Any) -> None:
     chosen = Client().get(f"/booking/?{NY}&time_of_day=any").content.decode()
-    assert shown_starts(plain) == shown_starts(chosen)
     assert "Only times that start" not in chosen and "Earliest free times:" in chosen
-    assert re.search(r'<option value="any" selected>Any time</option>', plain)
+    assert 'id="time-of-day-note"' not in chosen
+    assert re.search(r'<option value="any" selected>Any time, day or night</option>', chosen)
+    # Its first times are the engine's earliest, at any hour: London's 09:00 is 04:00.
+    assert shown_starts(chosen)[0].astimezone(NEW_YORK).time() < time(6)
 
 
 def test_paging_keeps_the_part_and_therapists_without_a_time_in_it_come_last(db: Any) -> None:

@@ -73,7 +73,9 @@ def test_a_week_not_open_for_booking_yet_says_so_and_offers_no_later_week(
     past = today + timedelta(days=therapist.horizon_days + 3)
     html = Client().get(f"{url}&start={past.isoformat()}").content.decode()
     assert f"{therapist.name} takes bookings up to {therapist.horizon_days} days ahead" in html
-    assert "The earliest free time is" in html and "The next free time is" not in html
+    # (in the daytime, on the page's clock: the page's default part of the day)
+    assert "The earliest free time in the daytime is" in html
+    assert "The next free time" not in html
     assert "Later week" not in html and "Earlier week" in html
     last_open = today + timedelta(days=therapist.horizon_days - 3)
     html = Client().get(f"{url}&start={last_open.isoformat()}").content.decode()

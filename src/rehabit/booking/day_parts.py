@@ -2,10 +2,16 @@
 
 Which times belong to which part of the day is one rule in the scheduling core
 (``rehabit.scheduling.day_parts``: morning 06:00-12:00, afternoon 12:00-17:00, evening
-17:00-22:00, on the clock of the zone the page or API answer shows times in; "any time"
-keeps everything). This module names the parts for people and runs the therapist search
-with it: the search page, the therapist's week, the move page and the slots API all call
-the same rule.
+17:00-22:00, night 22:00-06:00, and daytime 06:00-22:00, on the clock of the zone the page
+or API answer shows times in; "any time" keeps everything). This module names the parts
+for people and runs the therapist search with it: the search page, the therapist's week,
+the move page and the slots API all call the same rule.
+
+The search page and the therapist's week show the daytime unless asked otherwise
+(``PAGE_DEFAULT``): a patient is not offered times in their own night first (a London
+therapist's 09:00 is 04:00 in New York). The night's times are one choice away ("Show
+night-time times too"), and a therapist free only at night says so. The move page and the
+slots API keep every time unless asked (the API's answer is unchanged for old clients).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from rehabit.scheduling.day_parts import (
 )
 
 __all__ = [
+    "PAGE_DEFAULT",
     "PARAMETER",
     "DayPart",
     "choices",
@@ -53,17 +60,24 @@ __all__ = [
 
 # The query parameter of the pages and of the slots API.
 PARAMETER = "time_of_day"
+# What the search page and the therapist's week show when the address names no part.
+PAGE_DEFAULT = DayPart.DAYTIME
 
+# In the order the form offers them (the daytime first: the pages' default).
 _NAMES: Mapping[DayPart, Any] = {
+    DayPart.DAYTIME: gettext_lazy("Daytime"),
     DayPart.MORNING: gettext_lazy("Morning"),
     DayPart.AFTERNOON: gettext_lazy("Afternoon"),
     DayPart.EVENING: gettext_lazy("Evening"),
+    DayPart.NIGHT: gettext_lazy("Night"),
 }
 _DURING: Mapping[DayPart, Any] = {
     # Translators: put into sentences such as "No free time %(part)s on this day."
+    DayPart.DAYTIME: gettext_lazy("in the daytime"),
     DayPart.MORNING: gettext_lazy("in the morning"),
     DayPart.AFTERNOON: gettext_lazy("in the afternoon"),
     DayPart.EVENING: gettext_lazy("in the evening"),
+    DayPart.NIGHT: gettext_lazy("at night"),
 }
 
 
@@ -80,12 +94,13 @@ def span(part: DayPart) -> str:
 
 
 def choices() -> list[tuple[str, str]]:
-    """The form's options, in the reader's language: "Any time", then each part with its
-    bounds ("Morning, 06:00 to 12:00")."""
-    return [(DayPart.ANY.value, _("Any time"))] + [
+    """The form's options, in the reader's language: each part with its bounds ("Daytime,
+    06:00 to 22:00", "Morning, 06:00 to 12:00" ... "Night, 22:00 to 06:00"), then "Any
+    time, day or night"."""
+    return [
         (part.value, _("%(part)s, %(span)s") % {"part": _NAMES[part], "span": span(part)})
-        for part in BOUNDS
-    ]
+        for part in _NAMES
+    ] + [(DayPart.ANY.value, _("Any time, day or night"))]
 
 
 def during(part: DayPart) -> str:
@@ -93,17 +108,23 @@ def during(part: DayPart) -> str:
     return str(_DURING[part]) if part in _DURING else ""
 
 
-def chosen(data: Mapping[str, Any]) -> DayPart:
-    """The part a valid form asked for (``cleaned_data``); any time when none was."""
-    value = data.get(PARAMETER) or DayPart.ANY
+def chosen(data: Mapping[str, Any], default: DayPart = DayPart.ANY) -> DayPart:
+    """The part a valid form asked for (``cleaned_data``); ``default`` when none was."""
+    value = data.get(PARAMETER) or default
     return DayPart(value)
 
 
 def note(part: DayPart, zone_label: str) -> str:
     """What the page says it shows: "Only times that start in the morning (06:00 to 12:00,
-    EST, America/New York) are shown." ("" for any time)."""
+    EST, America/New York) are shown.", or for the daytime, what it leaves out ("" for any
+    time)."""
     if part is DayPart.ANY:
         return ""
+    if part is DayPart.DAYTIME:
+        return _("Times at night (%(span)s, %(zone)s) are not shown.") % {
+            "span": span(DayPart.NIGHT),
+            "zone": zone_label,
+        }
     return _("Only times that start %(part)s (%(span)s, %(zone)s) are shown.") % {
         "part": during(part),
         "span": span(part),
@@ -112,18 +133,23 @@ def note(part: DayPart, zone_label: str) -> str:
 
 
 def page_context(request: HttpRequest, part: DayPart, zone_label: str) -> dict[str, Any]:
-    """What a page says about the filter: the part chosen ("" for any time), the words for
-    it, the note of what is shown, and the address of the same page at any time of day
-    (every other choice kept, back to the first page)."""
+    """What a page says about the filter: the part chosen ("" for any time) and its value
+    for links (``part_value``, "any" too: a page whose default is another part must be
+    told), the words for it, the note of what is shown, the address of the same page at
+    any time of day (every other choice kept, back to the first page) and, for the
+    daytime, the words of the link to it ("Show night-time times too (22:00 to 06:00)")."""
     chosen = part is not DayPart.ANY
     query = request.GET.copy()
     query[PARAMETER] = DayPart.ANY.value
     query.pop("page", None)
     return {
         "part": part.value if chosen else "",
+        "part_value": part.value,
         "part_words": during(part),
         "part_note": note(part, zone_label),
         "any_time_url": f"{request.path}?{query.urlencode()}" if chosen else "",
+        "daytime": part is DayPart.DAYTIME,
+        "night_span": span(DayPart.NIGHT),
     }
 
 

@@ -61,12 +61,12 @@ class ZoneField(inputs.ZoneChoiceField):
 
 class DayPartField(forms.ChoiceField):
     """The time-of-day filter (``rehabit.booking.day_parts``): cleaned to a ``DayPart``,
-    any time when left out."""
+    or None when left out (then the page's own default: ``day_parts.chosen``)."""
 
     default_error_messages = {
         "invalid_choice": _(
-            "“%(value)s” is not a time of day you can choose: choose any time, morning, "
-            "afternoon or evening."
+            "“%(value)s” is not a time of day you can choose: choose daytime, morning, "
+            "afternoon, evening, night or any time."
         ),
     }
 
@@ -77,9 +77,9 @@ class DayPartField(forms.ChoiceField):
         kwargs.setdefault("initial", day_parts.DayPart.ANY.value)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> day_parts.DayPart:
+    def clean(self, value: Any) -> day_parts.DayPart | None:
         cleaned = super().clean(value)
-        return day_parts.DayPart(cleaned) if cleaned else day_parts.DayPart.ANY
+        return day_parts.DayPart(cleaned) if cleaned else None
 
 
 class SearchForm(forms.Form):
@@ -96,7 +96,7 @@ class SearchForm(forms.Form):
         initial=SessionKind.FIRST_ASSESSMENT,
     )
     tz = ZoneField(required=False)
-    time_of_day = DayPartField()
+    time_of_day = DayPartField(initial=day_parts.PAGE_DEFAULT.value)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,7 +112,7 @@ class WeekForm(forms.Form):
     )
     start = DateInputField(label=_("Week from"), required=False)
     tz = ZoneField(required=False)
-    time_of_day = DayPartField()
+    time_of_day = DayPartField(initial=day_parts.PAGE_DEFAULT.value)
 
 
 class DayPartForm(forms.Form):

@@ -49,8 +49,10 @@ class SlotOut(Schema):
 
 TIME_OF_DAY = (
     "Only slots starting in this part of the day on the clock of `tz`: morning 06:00-12:00, "
-    "afternoon 12:00-17:00, evening 17:00-22:00 (start included, end not; starts from "
-    "22:00 to 06:00 are in none of them). `any` (the default) lists every slot."
+    "afternoon 12:00-17:00, evening 17:00-22:00, night 22:00-06:00 (to the next morning), "
+    "or daytime 06:00-22:00 (the three parts before the night together; start included, "
+    "end not). `any` (the default, unchanged for old clients) lists every slot, night "
+    "included; the booking pages show the daytime unless asked otherwise."
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from rehabit.booking import day_parts, freshness
 from rehabit.booking import slots as engine
 from rehabit.booking.forms import SearchForm, WeekForm
-from rehabit.booking.models import SessionKind
+from rehabit.booking.models import SessionKind, Therapist
 from rehabit.booking.people import viewer_zone
 from rehabit.booking.presenters import (
     iso_utc,
@@ -147,12 +147,25 @@ def _valid_data(form: Any) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
+def _first_at_night(
+    therapists: list[Therapist], kind: str, now: datetime, part: day_parts.DayPart, zone: str
+) -> dict[int, list[Slot]]:
+    """The earliest free time at night of each of ``therapists`` (those of the page with
+    no free time in the daytime), when the page shows the daytime: a therapist free only
+    at night says so, rather than the night's times being left out unsaid."""
+    if part is not day_parts.DayPart.DAYTIME or not therapists:
+        return {}
+    schedules = engine.load_schedules([t.pk for t in therapists], now, therapists=therapists)
+    night = day_parts.DayPart.NIGHT
+    return day_parts.earliest(list(schedules.values()), kind, now, night, zone, 1)
+
+
 def _search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     data = _valid_data(form)
     zone = viewer_zone(request, data.get("tz") or None)
     kind = data.get("session") or SessionKind.FIRST_ASSESSMENT
-    part = day_parts.chosen(data)
+    part = day_parts.chosen(data, day_parts.PAGE_DEFAULT)
     if not form.is_bound:
         # the same form: its choices read once
         form.initial = {"tz": zone, "session": kind, day_parts.PARAMETER: part.value}
@@ -169,10 +182,12 @@ def _search(request: HttpRequest) -> HttpResponse:
     page, pages = _page_number(request, len(therapists))
     shown = therapists[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     cards = therapist_cards(shown)
+    at_night = _first_at_night([t for t in shown if not earliest.get(t.pk)], kind, now, part, zone)
     results = []
     for therapist in shown:
         card = cards[therapist.pk]
         card["slots"] = _search_slots(earliest.get(therapist.pk, []), zone, therapist.pk)
+        card["night_slots"] = _search_slots(at_night.get(therapist.pk, []), zone, therapist.pk)
         results.append(card)
     return render(
         request,
@@ -203,7 +218,7 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
     form = WeekForm(request.GET or None)
     data = _valid_data(form)
     zone = viewer_zone(request, data.get("tz") or None)
-    part = day_parts.chosen(data)
+    part = day_parts.chosen(data, day_parts.PAGE_DEFAULT)
     offered = [s for s in found.session_types.all() if s.is_offered]
     kinds = {s.kind for s in offered}
     kind = data.get("session") or (
@@ -229,9 +244,16 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
         free, zone, therapist_id=found.pk, therapist_zone=found.time_zone, part=part
     )
     has_times = any(day["slots"] for day in days)
+    # This week's free times the part leaves out (for the daytime: the night's).
+    left_out = len(free) - sum(len(day["slots"]) for day in days)
     next_free = []
+    next_at_night = []
     if not has_times and schedule and kind in kinds:
         next_free = day_parts.next_in_part(schedule, kind, now, part, zone)
+        if not next_free and part is day_parts.DayPart.DAYTIME:
+            # Free only at night: say when, never leave the only times out unsaid.
+            night = day_parts.DayPart.NIGHT
+            next_at_night = day_parts.next_in_part(schedule, kind, now, night, zone)
     if not form.is_bound:
         form = WeekForm(
             initial={
@@ -267,6 +289,11 @@ def therapist(request: HttpRequest, therapist_id: int) -> HttpResponse:
                 slot_view(s, zone, therapist_id=found.pk, therapist_zone=found.time_zone)
                 for s in next_free
             ],
+            "next_at_night": [
+                slot_view(s, zone, therapist_id=found.pk, therapist_zone=found.time_zone)
+                for s in next_at_night
+            ],
+            "left_out": left_out,
             "zone_guess": _zone_guess(request),
             **day_parts.page_context(request, part, zone_label(now, zone)),
         },
