@@ -43,7 +43,8 @@ BRITISH = re.compile(
     r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
     r"|\b(?:in|to|into|from) hospital\b|\btick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
-    r"|\bcoach,? (?:train|trip|journey)|\bnight-time\b",
+    r"|\bcoach,? (?:train|trip|journey)|(?<!Australian )\bfootball\b|(?<!field )\bhockey\b"
+    r"|\bathletics\b|\bnight-time\b",
     re.IGNORECASE,
 )
 

@@ -137,6 +137,24 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     # spelling either, but a reference keeps it as published ("Efficacy of paracetamol
     # for acute low-back pain", the NHS's "Paracetamol for children"). Doses unchanged.
     "paracetamol": (re.compile(r"paracetamol", re.I), re.compile(r"acetaminophen", re.I), 18),
+    # The games by their American names: soccer (Australian rules football keeps its name;
+    # so does a reference's title, "... football injury prevention programmes ..."), field
+    # hockey (American "hockey" is on ice), track and field.
+    "football": (
+        re.compile(r"(?<!Australian )\bfootball\b", re.I),
+        re.compile(r"\bsoccer\b", re.I),
+        5,
+    ),
+    "hockey": (
+        re.compile(r"(?<!field )\bhockey\b", re.I),
+        re.compile(r"\bfield hockey\b", re.I),
+        2,
+    ),
+    "athletics": (
+        re.compile(r"\bathletics\b", re.I),
+        re.compile(r"\btrack and field\b", re.I),
+        1,
+    ),
 }
 # British spellings no source message says yet: the first message to say one fails here
 # until it has its American translation (then its word moves to SPELLINGS, with a count).
