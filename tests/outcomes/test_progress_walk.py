@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from rehabit.core.timefmt import format_day
+from rehabit.outcomes.progress import Point, gaps_in
 from rehabit.outcomes.report import report_html
 from tests.outcomes.helpers import assessment_days_ago, diary_form
 
@@ -51,3 +53,40 @@ def test_the_pain_chart_says_its_start_is_the_check_s_score_not_a_diary_day(
     assessment.save(update_fields=["answers"])
     page = html.unescape(client.get(f"/care/{assessment.pk}/progress/").content.decode())
     assert "from your start (7)." in page and said not in page
+
+
+def test_a_week_of_the_daily_diary_missed_breaks_the_line_and_is_said(client: Client) -> None:
+    """Daily for the first two weeks, then weekly: entries on days 0 to 6, none until day
+    15. The gap was judged by the spacing at day 15 (weekly), so the line ran straight
+    across the missed week and the chart's text alternative said nothing of it."""
+    assessment = assessment_days_ago(15)
+    start, today = timezone.localdate() - timedelta(days=15), timezone.localdate()
+    for offset in (*range(7), 15):
+        day = start + timedelta(days=offset)
+        response = client.post(f"/care/{assessment.pk}/diary/", diary_form(day, 3, 5))
+        assert response.status_code == 302
+    page = html.unescape(client.get(f"/care/{assessment.pk}/progress/").content.decode())
+    desc = re.search(r'<desc id="chart-pain-desc">([^<]*)</desc>', page)
+    assert desc is not None
+    missed = (
+        f"Nothing was recorded between {format_day(start + timedelta(days=6))} and "
+        f"{format_day(today)}, so the line breaks there."
+    )
+    assert missed in desc[1], desc[1]
+
+
+@pytest.mark.parametrize(
+    ("days", "gaps"),
+    [
+        ((5, 6, 15), ((6, 15),)),  # the daily week missed, the next entry a weekly one
+        ((12, 13, 15), ()),  # the first weekly entry (due on day 14) a day late
+        ((0, 1, 3), ((1, 3),)),
+    ],
+)
+def test_a_gap_is_judged_by_the_spacing_when_the_next_rating_was_due(
+    days: tuple[int, ...], gaps: tuple[tuple[int, int], ...]
+) -> None:
+    start = timezone.localdate()
+    points = tuple(Point(start + timedelta(days=d), 5) for d in days)
+    expected = tuple((start + timedelta(days=a), start + timedelta(days=b)) for a, b in gaps)
+    assert gaps_in("nprs", points, start) == expected

@@ -245,12 +245,15 @@ def usual_spacing(measure: str, day: int) -> int:
 
 def gaps_in(measure: str, points: tuple[Point, ...], start: date) -> tuple[tuple[date, date], ...]:
     """(The day before, the day after) each stretch between two ratings longer than
-    ``GAP_FACTOR`` times the usual spacing at the later one."""
+    ``GAP_FACTOR`` times the usual spacing when the next rating was due (the day after the
+    earlier one). Taken at the later rating, a week of the daily pain diary missed just
+    before the weekly ratings began (day 6 to day 15) was no gap, and the line ran straight
+    across it as though the pain had stayed the same all week."""
     return tuple(
         (before.on, after.on)
         for before, after in zip(points, points[1:], strict=False)
         if (after.on - before.on).days
-        > GAP_FACTOR * usual_spacing(measure, (after.on - start).days)
+        > GAP_FACTOR * usual_spacing(measure, (before.on - start).days + 1)
     )
 
 
