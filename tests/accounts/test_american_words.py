@@ -67,6 +67,12 @@ WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     ),
     "plaster": (re.compile(r"\bplaster\b", re.I), re.compile(r"\bcast\b", re.I), 9),
     "drip": (re.compile(r"\bdrip\b", re.I), re.compile(r"\bIV\b"), 4),
+    # A dummy injection or treatment is a placebo one (as the dummy tablet is a sugar pill).
+    "dummy": (
+        re.compile(r"\bdummy (?!tablet)", re.I),
+        re.compile(r"\bplacebo\b", re.I),
+        3,
+    ),
     "coach": (
         re.compile(r"\bcoach,? (?:train|trip|journey)", re.I),
         re.compile(r"\bbus,? (?:train|trip|journey)", re.I),
