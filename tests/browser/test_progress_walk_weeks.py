@@ -125,3 +125,36 @@ def test_a_missed_daily_week_across_the_clock_change_breaks_the_line_and_is_said
         ), desc
         assert_accessible(page)
         assert_fits_phone_width(page)
+
+
+def test_the_measures_problems_are_read_with_their_fields_on_a_phone(
+    browser: Any, live_server: Any
+) -> None:
+    """Too few activities named, then a bridge count out of range: the error summary leads
+    to the field and a screen reader hears the problem there; what was typed stays."""
+    from playwright.sync_api import expect
+
+    assessment = assessment_days_ago(9)
+    with phone_page(browser, timezone_id="America/Los_Angeles") as page:
+        page.goto(f"{live_server.url}/care/{assessment.pk}/progress/activities/")
+        page.get_by_label("Activity 1").fill("Running for the bus")
+        page.get_by_role("button", name="Save my activities").click()
+        problem = "Name from 3 to 5 activities (you named 1)."
+        page.locator(".error-summary").get_by_role("link", name=problem).tap()
+        assert page.evaluate("document.activeElement.id") == "activity-1"
+        expect(page.get_by_label("Activity 1")).to_have_accessible_description(f"Error: {problem}")
+        expect(page.get_by_label("Activity 1")).to_have_value("Running for the bus")
+        assert_accessible(page)
+        assert_fits_phone_width(page)
+
+        page.goto(f"{live_server.url}/care/{assessment.pk}/progress/bridge/")
+        page.get_by_label("Full repetitions on your sore leg").fill("250")
+        page.get_by_role("button", name="Save the test").click()
+        sore = page.get_by_label("Full repetitions on your sore leg")
+        expect(sore).to_have_accessible_description(
+            "Error: Enter how many full repetitions you did on your sore leg (0 to 100)."
+        )
+        expect(sore).to_have_value("250")
+        assert sore.get_attribute("aria-invalid") == "true"
+        assert_accessible(page)
+        assert_fits_phone_width(page)

@@ -90,3 +90,46 @@ def test_a_gap_is_judged_by_the_spacing_when_the_next_rating_was_due(
     points = tuple(Point(start + timedelta(days=d), 5) for d in days)
     expected = tuple((start + timedelta(days=a), start + timedelta(days=b)) for a, b in gaps)
     assert gaps_in("nprs", points, start) == expected
+
+
+def test_the_bridge_test_s_problems_describe_their_fields_and_keep_the_counts(
+    client: Client,
+) -> None:
+    """The bridge test's messages sat beside its two fields but described neither: a screen
+    reader led from the summary to a field heard its label, not what was wrong."""
+    assessment = assessment_days_ago(9)
+    response = client.post(
+        f"/care/{assessment.pk}/progress/bridge/", {"sore_side": "250", "other_side": "-2"}
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    for field in ("sore_side", "other_side"):
+        tag = re.search(rf'<input type="number" id="{field}"[^>]*>', page)
+        assert tag is not None
+        assert f'aria-describedby="{field}-error-1"' in tag[0], tag[0]
+        assert 'aria-invalid="true"' in tag[0]
+        assert f'id="{field}-error-1"' in page
+    assert 'value="250"' in page and 'value="-2"' in page
+
+
+def test_too_few_activities_is_said_by_the_fields_and_the_summary_leads_there(
+    client: Client,
+) -> None:
+    """Naming one activity of the three needed: the summary's line had no link and the
+    form said nothing of it; the name typed stays."""
+    assessment = assessment_days_ago(9)
+    response = client.post(
+        f"/care/{assessment.pk}/progress/activities/",
+        {"step": "name", "activity": ["Running for the bus", "", ""]},
+    )
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    problem = "Name from 3 to 5 activities (you named 1)."
+    assert f'<a href="#activity-1">{problem}</a>' in page
+    assert re.search(
+        rf'<p class="error-message" id="activities-error-1">.*{re.escape(problem)}', page
+    )
+    first = re.search(r'<input type="text" id="activity-1"[^>]*>', page)
+    assert first is not None
+    assert 'value="Running for the bus"' in first[0]
+    assert 'aria-describedby="activities-error-1"' in first[0]

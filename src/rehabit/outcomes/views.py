@@ -261,8 +261,10 @@ def activities(request: HttpRequest, assessment_id: UUID) -> HttpResponse:
     # Each rating's problem names its activity and leads to it: the same message for two
     # activities said twice, and nothing about which.
     named = {f"rating_{a.position}": a.name for a in chosen}
+    # A problem with the list of activities leads to the first field (it had no link).
+    anchors = {"activities": "activity-1"}
     summary = [
-        (f"{key}-0", f"{named[key]}: {m}") if key in named else ("", m)
+        (f"{key}-0", f"{named[key]}: {m}") if key in named else (anchors.get(key, ""), m)
         for key, problems in errors.items()
         for m in problems
     ]
