@@ -30,6 +30,7 @@ from tests.serving import (
     make_signed_in_patients,
     postgres_database,
     serve,
+    serve_test_timeout,
     server_env,
 )
 
@@ -88,6 +89,7 @@ def first_free_slot(base: str) -> dict[str, Any]:
     raise AssertionError("no demo therapist has a free slot")
 
 
+@pytest.mark.timeout(serve_test_timeout())
 @pytest.mark.django_db(transaction=True)
 def test_a_booking_race_in_the_first_seconds_after_serve_has_exactly_one_winner(
     fresh_install: dict[str, str],
@@ -121,6 +123,7 @@ def test_a_booking_race_in_the_first_seconds_after_serve_has_exactly_one_winner(
         assert "Traceback" not in server.output()
 
 
+@pytest.mark.timeout(serve_test_timeout())
 @pytest.mark.django_db(transaction=True)
 def test_serve_alone_sends_the_booking_confirmation(fresh_install: dict[str, str]) -> None:
     box = Mailbox()

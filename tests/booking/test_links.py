@@ -24,7 +24,7 @@ from rehabit.booking.models import Reminder
 from rehabit.core.links import serve_site_url
 from tests.accounts.helpers import login
 from tests.booking.support import Mailbox, book, free_port, free_start, make_patient
-from tests.serving import make_signed_in_patients, serve
+from tests.serving import make_signed_in_patients, serve, serve_test_timeout
 from tests.test_serve import CSRF, first_free_slot, fresh_install, request  # noqa: F401
 
 # Anything a mail or calendar program would open: scheme URLs and www. addresses.
@@ -56,6 +56,7 @@ def all_from(base: str, links: list[str]) -> bool:
     return bool(links) and all(link.startswith(base + "/") for link in links)
 
 
+@pytest.mark.timeout(serve_test_timeout())
 def test_serve_on_another_port_puts_its_own_address_in_every_link(
     fresh_install: dict[str, str],  # noqa: F811
 ) -> None:
