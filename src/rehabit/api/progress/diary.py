@@ -9,8 +9,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from rehabit.api.care.access import find_assessment, find_writable_assessment
 from rehabit.api.progress.common import READ, TAGS, WRITE, field_errors
@@ -36,6 +38,18 @@ class DiaryIn(Schema):
     )
     sleep_disturbed: bool | None = Field(None, description="Did pain disturb sleep?")
     activity: str = Field("", max_length=ACTIVITY_MAX_LENGTH, description="What was done.")
+
+    @field_validator(*services.PAIN_FIELDS, mode="before")
+    @classmethod
+    def _not_true_or_false(cls, value: object) -> object:
+        """A pain score sent as true or false was read as 1 or 0 and stored; the pages
+        refuse it (``services.clean_diary``), so the API does too, saying why."""
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "not_a_score",
+                _("Give the pain as a whole number from 0 to 10, not true or false."),
+            )
+        return value
 
 
 class DiaryEntryOut(Schema):
