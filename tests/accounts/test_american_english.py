@@ -44,7 +44,7 @@ BRITISH = re.compile(
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
     r"|\b(?:in|to|into|from) hospital\b|\btick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
     r"|\bcoach,? (?:train|trip|journey)|(?<!Australian )\bfootball\b|(?<!field )\bhockey\b"
-    r"|\bathletics\b|\bnight-time\b|\bdummy ",
+    r"|\bathletics\b|\bnight-time\b|\bdummy |\bcancell(?:ed|ing)\b",
     re.IGNORECASE,
 )
 

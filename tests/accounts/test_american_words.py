@@ -136,6 +136,12 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     ),
     "metre": (re.compile(r"metres?\b", re.I), re.compile(r"meters?\b", re.I), 1),
     "licence": (re.compile(r"\blicences?\b", re.I), re.compile(r"\blicenses?\b", re.I), 1),
+    # One l in American English before -ed and -ing ("cancellation" has two in both).
+    "cancelled": (
+        re.compile(r"\bcancell(?:ed|ing)\b", re.I),
+        re.compile(r"\bcancel(?:ed|ing)\b", re.I),
+        27,
+    ),
     # Not a spelling but a form: American English says "toward" (a title would keep
     # "Towards", so it is checked as a spelling).
     "towards": (re.compile(r"\btowards\b", re.I), re.compile(r"\btoward\b", re.I), 19),

@@ -90,7 +90,7 @@ def test_reminders_after_the_cut_off_do_not_offer_to_move_or_cancel(
     assert len(mails) == 2
     for mail in mails:
         body = text_body(mail)
-        assert "can no longer be cancelled or moved online" in body, body
+        assert "can no longer be canceled or moved online" in body, body
         assert MOVE_OR_CANCEL not in body and "move or cancel" not in body.lower()
         assert "See the appointment and write to your therapist:" in body
         assert f"/booking/appointments/{appointment.pk}/" in body
@@ -142,7 +142,7 @@ def test_the_calendar_file_says_until_when_the_session_can_be_moved(
             login(Client(HTTP_ACCEPT_LANGUAGE="en-US"), us_patient).get(url).content
         )
     assert MOVE_OR_CANCEL not in late and "until" not in late
-    assert "can no longer be moved or cancelled online" in late
+    assert "can no longer be moved or canceled online" in late
     assert "See the appointment and write to your therapist:" in late
     # The therapist's file: they can move or cancel it at any time.
     therapist_file = login(Client(), therapist.user, mfa=True).get(url).content
