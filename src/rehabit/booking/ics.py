@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
-from rehabit.booking.messages import change_deadline
+from rehabit.booking.messages import change_deadline, patient_bound
 from rehabit.booking.timefmt import format_when
 from rehabit.core.links import absolute_url
 from rehabit.mail.words import name as their_name
@@ -43,14 +43,6 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     for key, value in params.items():
         address.params[key] = value
     return address
-
-
-def patient_bound(appointment: Any, recipient: Any) -> bool:
-    """Whether ``recipient`` is held to the patient's change window for ``appointment``
-    (its patient, unless they are also its therapist, who may change it at any time)."""
-    return bool(
-        recipient.pk == appointment.patient_id and recipient.pk != appointment.therapist.user_id
-    )
 
 
 def _what_they_can_do(appointment: Any, zone: str, recipient: Any, now: datetime) -> list[str]:

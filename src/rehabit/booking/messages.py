@@ -170,6 +170,13 @@ def patient_may_change(appointment: Any, now: datetime | None = None) -> bool:
     return (now or timezone.now()) < change_deadline(appointment)
 
 
+def patient_bound(appointment: Any, person: Any) -> bool:
+    """Whether ``person`` is held to the patient's change window for ``appointment``: its
+    patient, unless they are also its therapist, who may change it at any time. The one
+    definition behind the appointment page, its e-mails and its calendar files."""
+    return bool(person.pk == appointment.patient_id and person.pk != appointment.therapist.user_id)
+
+
 def policy_sentence(deadline: datetime, zone: str, now: datetime | None = None) -> str:
     """The rule exactly as it is enforced, with this appointment's deadline. Given ``now``
     past the deadline (a session booked less than the window before it starts, or a

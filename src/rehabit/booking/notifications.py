@@ -67,7 +67,7 @@ class _Session:
 
 
 def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
-    from rehabit.booking.messages import change_deadline, patient_may_change
+    from rehabit.booking.messages import change_deadline, patient_bound, patient_may_change
 
     is_patient = recipient.pk == appointment.patient_id
     policy = policy_sentence if is_patient else therapist_policy_sentence
@@ -85,7 +85,7 @@ def _session(appointment: Appointment, recipient: Any, zone: str) -> _Session:
         manage_url=ics.manage_url(appointment),
         # What the recipient can still do when the message is written (it is written when
         # it is sent: a reminder once due, which is past the patient's change window).
-        may_change=not ics.patient_bound(appointment, recipient)
+        may_change=not patient_bound(appointment, recipient)
         or patient_may_change(appointment, now),
     )
 

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from rehabit.booking import video
-from rehabit.booking.messages import change_deadline, patient_may_change, policy_sentence
+from rehabit.booking.messages import (
+    change_deadline,
+    patient_bound,
+    patient_may_change,
+    policy_sentence,
+)
 from rehabit.booking.models import Appointment, Specialty, Therapist
 from rehabit.booking.people import display_name
 from rehabit.booking.timefmt import (
@@ -143,8 +148,9 @@ def appointment_view(
     is_therapist = user.pk == appointment.therapist.user_id
     deadline = change_deadline(appointment)
     active = appointment.is_active and appointment.end > now
-    staff_can_change = not is_patient or is_therapist
-    may_change = active and (staff_can_change or patient_may_change(appointment, now))
+    may_change = active and (
+        not patient_bound(appointment, user) or patient_may_change(appointment, now)
+    )
     return {
         "appointment": appointment,
         "when": format_span(appointment.start, appointment.end, zone),
