@@ -204,3 +204,23 @@ def test_the_treating_therapist_reads_the_chart_in_the_patient_s_words(clinic: C
     assert "Your pain did not start with a clear injury" in body  # the stage
     assert sign.sign in body  # the check-in's warning sign
     assert "your child" not in body.lower()
+
+
+def _report(clinic: Clinic, **kwargs: Any) -> str:
+    from rehabit.outcomes.report import report_html
+
+    with _later(10):
+        body = report_html(clinic.assessment, **kwargs)
+    body = re.sub(r"<style.*?</style>|<svg.*?</svg>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_report_quotes_a_child_s_plan_in_the_reader_s_words(clinic: Clinic) -> None:
+    """The report a therapist downloads quotes the plan and program as the patient's own
+    words (as the care pages do for them); the parent's own report keeps "your child"."""
+    staff = _report(clinic, patient_name="Pat Clinic")
+    assert "Let pain be your guide" in staff
+    assert "Let your child's pain be the guide" not in staff
+    assert "the easiest level that is safe for your child" not in staff
+    parent = _report(clinic)
+    assert "Let your child's pain be the guide" in parent

@@ -43,7 +43,7 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
     about_patient = bool(patient_name)
     for_child = read_by_a_parent(assessment, patient_name)
     result = assessment.result
-    care = program_for(assessment)
+    care = program_for(assessment, child=for_child)  # in the patient's words for staff
     sessions = list(ExerciseSession.objects.filter(assessment=assessment).order_by("logged_at"))
     adherence = weekly_adherence(
         [s.logged_at for s in sessions],
@@ -52,7 +52,7 @@ def report_context(assessment: Any, *, patient_name: str = "") -> dict[str, Any]
         zone=timezone.get_current_timezone(),
         began=assessment.created_at,
     )
-    plan = plan_for(assessment)
+    plan = plan_for(assessment, child=for_child)
     trend = trend_for(assessment)
     return {
         "assessment": assessment,
