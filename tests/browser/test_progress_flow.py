@@ -40,7 +40,8 @@ def test_a_week_of_the_diary_the_chart_and_table_and_the_pdf_on_a_phone(
     page.goto(f"{live_server.url}/care/{assessment.pk}/program/")
     page.get_by_role("link", name="Your pain diary and progress").click()
     page.wait_for_url("**/progress/**")
-    assert "Your first entry sets the starting point" in page.content()
+    # The check asked about pain: that is the start, not the first diary entry.
+    assert "Your starting point is the pain you gave in your check." in page.content()
     for n, (now, worst) in enumerate(WEEK):
         page.goto(f"{live_server.url}/care/{assessment.pk}/diary/")
         if n == 0:

@@ -152,9 +152,9 @@ def test_the_diary_csv_quotes_formulas(client: Client) -> None:
     response = client.get(f"/care/{assessment.pk}/diary.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["day", "pain_now", "pain_worst_24h"]
+    assert rows[0][:3] == ["Day", "Pain now (0 to 10)", "Worst pain in 24 hours (0 to 10)"]
     assert rows[1][0] == today.isoformat() and rows[1][1:3] == ["3", "5"]
-    assert rows[1][6] == "yes" and rows[1][7] == '\'=HYPERLINK("x")'
+    assert rows[1][6] == "Yes" and rows[1][7] == '\'=HYPERLINK("x")'
 
 
 def test_the_report_pdf_reads_back(client: Client) -> None:

@@ -62,7 +62,7 @@ def test_export_holds_the_diary_measures_csv_and_pdf(patient: Any) -> None:
     assert section["measures"][0]["score"] == 5.0
     assert section["reminders"][0]["local_time"] == "20:15"
     documents = {d["media_type"]: d for d in section["documents"]}
-    assert documents["text/csv"]["text"].splitlines()[0].startswith("day,pain_now")
+    assert documents["text/csv"]["text"].splitlines()[0].startswith("Day,Pain now")
     assert "Walked to work" in documents["text/csv"]["text"]
     pdf = PdfReader(io.BytesIO(base64.b64decode(documents["application/pdf"]["base64"])))
     assert "Rehabit progress report" in pdf.pages[0].extract_text()

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.dateparse import parse_time
+from django.utils.translation import gettext_lazy as _
 
 from rehabit.core.exported import day as _day
 from rehabit.core.exported import iso as _iso
@@ -25,16 +26,20 @@ from rehabit.core.exported import when as _when
 from rehabit.outcomes.models import DiaryEntry, DiaryReminder, FunctionActivity, MeasureRecord
 from rehabit.outcomes.nudges import schedule
 
+# Each column: its key (what the cell holds, the name the data export's rows use) and its
+# heading in the file, in the reader's language (a person opens the download in a
+# spreadsheet; the machine-readable copy of the same entries is the data export's
+# ``diary_entries``).
 CSV_COLUMNS = (
-    "day",
-    "pain_now",
-    "pain_worst_24h",
-    "pain_during_exercise",
-    "pain_after_exercise",
-    "this_morning",
-    "sleep_disturbed",
-    "activity",
-    "saved_at_utc",
+    ("day", _("Day")),
+    ("pain_now", _("Pain now (0 to 10)")),
+    ("pain_worst_24h", _("Worst pain in 24 hours (0 to 10)")),
+    ("pain_during_exercise", _("Pain during exercise (0 to 10)")),
+    ("pain_after_exercise", _("Pain after exercise (0 to 10)")),
+    ("this_morning", _("This morning, compared with the morning before")),
+    ("sleep_disturbed", _("Sleep disturbed by pain")),
+    ("activity", _("Activity")),
+    ("saved_at_utc", _("Saved at (UTC)")),
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,16 +49,17 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(_("Yes") if value else _("No"))
     text = str(value)
     return "'" + text if text.startswith(_FORMULA) else text
 
 
 def diary_csv(assessment: Any) -> str:
-    """Every diary entry, oldest first, one row a day."""
+    """Every diary entry, oldest first, one row a day, headed and worded for a person (in
+    the active language): "Better than the morning before", not "better"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([_cell(heading) for _key, heading in CSV_COLUMNS])
     for e in DiaryEntry.objects.filter(assessment=assessment).order_by("entry_date"):
         writer.writerow(
             [
@@ -62,7 +68,7 @@ def diary_csv(assessment: Any) -> str:
                 _cell(e.pain_worst),
                 _cell(e.pain_during_exercise),
                 _cell(e.pain_after_exercise),
-                _cell(e.next_morning),
+                _cell(e.get_next_morning_display() if e.next_morning else None),
                 _cell(e.sleep_disturbed),
                 _cell(e.activity),
                 _cell(e.updated_at.astimezone(UTC).isoformat()),

@@ -108,6 +108,7 @@ def summary_context(
         or any(a.key == "book" for a in summary.progress.advice),
         "due": summary.due,
         "streak": summary.streak,
+        "pain_from_check": summary.pain_from_check,
     }
 
 

@@ -90,6 +90,9 @@ class Summary:
     ceiling: int
     phase: str | None
     warning_signs: list[dict[str, Any]] = field(default_factory=list)
+    # Whether the check asked about pain: then its answers are the pain's start, not the
+    # first diary entry (the streak's words before any entry say which).
+    pain_from_check: bool = False
 
 
 def _mornings_worse_twice(entries: list[DiaryEntry]) -> bool:
@@ -152,6 +155,7 @@ def summary_for(assessment: Any, *, today: date | None = None) -> Summary:
         ceiling=ceiling,
         phase=phase,
         warning_signs=signs,
+        pain_from_check=any(value is not None for value in seeded.values()),
     )
 
 
