@@ -13,19 +13,23 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from rehabit.booking import availability as actions
-from rehabit.booking.models import Therapist
+from rehabit.booking.models import Appointment, Therapist
 from rehabit.booking.month_calendar import build_month, month_of, overrides_by_day
-from rehabit.booking.people import is_admin, therapist_of
+from rehabit.booking.people import display_name, is_admin, therapist_of
 from rehabit.booking.rules_text import explain
-from rehabit.booking.schedule import day_bounds, local_today
-from rehabit.booking.timefmt import format_when, zone_label
+from rehabit.booking.schedule import appointments_between, day_bounds, local_today
+from rehabit.booking.timefmt import format_span, format_when, zone_label
 from rehabit.booking.views.therapist_access import refusal
 from rehabit.booking.views.week_editor import WeekEditor, check_override_rows, row_views
 from rehabit.booking.week_grid import Range, span_text
@@ -99,6 +103,8 @@ class Page:
         self.time_off = TimeOffRangeForm(
             post if self.action == "time_off" else None, zone=therapist.time_zone
         )
+        # Booked sessions inside a day off or time off just saved: they stay booked.
+        self.kept: list[Appointment] = []
 
 
 def _save(request: HttpRequest, therapist: Therapist, page: Page) -> bool | None:
@@ -129,6 +135,12 @@ def _save(request: HttpRequest, therapist: Therapist, page: Page) -> bool | None
             return False
         start, end = page.time_off.instants(therapist.time_zone)
         actions.add_time_off(therapist, start, end, page.time_off.cleaned_data["reason"], request)
+        page.kept = list(
+            Appointment.objects.active()
+            .filter(therapist=therapist, start__lt=end, end__gt=start)
+            .select_related("patient")
+            .order_by("start")
+        )
         return True
     if action == "remove_time_off":
         actions.remove_time_off(therapist, post.get("time_off_id"), request)
@@ -159,7 +171,37 @@ def _save_override(request: HttpRequest, therapist: Therapist, page: Page) -> bo
         )
         return False
     actions.set_override(therapist, day, spans, request)
+    if not spans:
+        page.kept = list(appointments_between(therapist, day, day))
     return True
+
+
+def _still_booked(therapist: Therapist, kept: list[Appointment]) -> SafeString:
+    """The sessions that stay booked in the time just marked off: each patient, the time
+    on the therapist's clock with its zone, and links to move or cancel it."""
+    head = ngettext(
+        "This session in the time you marked off stays booked; move it or cancel it "
+        "if you will not hold it:",
+        "These %(count)d sessions in the time you marked off stay booked; move or cancel "
+        "each one you will not hold:",
+        len(kept),
+    ) % {"count": len(kept)}
+    items = format_html_join(
+        "; ",
+        '{}, {} (<a href="{}">{}</a>, <a href="{}">{}</a>)',
+        (
+            (
+                display_name(appointment.patient),
+                format_span(appointment.start, appointment.end, therapist.time_zone),
+                reverse("booking:reschedule", args=[appointment.pk]),
+                _("move it"),
+                reverse("booking:cancel", args=[appointment.pk]),
+                _("cancel it"),
+            )
+            for appointment in kept
+        ),
+    )
+    return format_html("{} {}.", head, items)
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,6 +221,8 @@ def edit(request: HttpRequest, therapist_id: int | None = None) -> HttpResponse:
             saved = False
         if saved:
             messages.success(request, _("Your availability was saved."))
+            if page.kept:
+                messages.warning(request, _still_booked(therapist, page.kept))
             query = {"month": request.GET["month"]} if request.GET.get("month") else {}
             return redirect(request.path + ("?" + urlencode(query) if query else ""))
         status = 422 if saved is False else 200
