@@ -70,7 +70,10 @@ def _span_with_zone(start: datetime, end: datetime) -> tuple[str, str]:
 def _hours_with_zone(day: date, start: time, end: time, tz: Any) -> str:
     """A day's other working hours on the therapist's clock, with the zone: "09:00–13:00
     GMT"; a span a clock change falls in says each end's ("00:30 GMT–03:00 BST"), and one
-    past midnight says "(next day)", as ``span_text`` does."""
+    past midnight says "(next day)", as ``span_text`` does; midnight to midnight is "all
+    day" (it read "00:00–00:00 (next day)")."""
+    if start == end == time(0, 0):
+        return _("all day")
     begins = datetime.combine(day, start, tz)
     ends_on = day if end != time(0, 0) and end > start else day + timedelta(days=1)
     finishes = datetime.combine(ends_on, end, tz)

@@ -31,7 +31,7 @@ from rehabit.booking.timefmt import (
     format_zone_short,
     zone_label,
 )
-from rehabit.booking.week_grid import span_text
+from rehabit.booking.week_grid import hours_text
 from rehabit.scheduling import validate_zone
 
 MAX_DAYS = 62
@@ -153,7 +153,7 @@ def _hours_by_day(therapist: Therapist, days: list[date]) -> dict[date, str]:
     found: dict[date, str] = {}
     for day in days:
         spans = sorted(overrides[day] if day in overrides else weekly.get(day.weekday(), []))
-        text = ", ".join(span_text(s, e) for s, e in spans) if spans else _("Not working")
+        text = ", ".join(hours_text(s, e) for s, e in spans) if spans else _("Not working")
         day_lo = datetime.combine(day, time(0, 0), tz)
         day_hi = datetime.combine(day + timedelta(days=1), time(0, 0), tz)
         if any(s < day_hi and e > day_lo for s, e in leave):

@@ -89,6 +89,14 @@ def span_text(start: time, end: time) -> str:
     return text
 
 
+def hours_text(start: time, end: time) -> str:
+    """A span of working hours as shown: "All day" for midnight to midnight (it read
+    "00:00–00:00 (next day)"), else ``span_text``."""
+    if start == end == MIDNIGHT:
+        return _("All day")
+    return span_text(start, end)
+
+
 def ends_next_day(start: time, end: time) -> bool:
     """Does a span of hours end on the next day's clock (past midnight, not at it)?"""
     return end != MIDNIGHT and _minutes(end) <= _minutes(start) or start == end == MIDNIGHT

@@ -32,7 +32,7 @@ from rehabit.booking.schedule import appointments_between, day_bounds, local_tod
 from rehabit.booking.timefmt import format_span, format_when, zone_label
 from rehabit.booking.views.therapist_access import refusal
 from rehabit.booking.views.week_editor import WeekEditor, check_override_rows, row_views
-from rehabit.booking.week_grid import Range, span_text
+from rehabit.booking.week_grid import Range, hours_text
 from rehabit.booking.workspace_forms import BookingRulesForm, OverrideDayForm, TimeOffRangeForm
 from rehabit.core import inputs
 from rehabit.scheduling import RulesError
@@ -75,7 +75,7 @@ def _upcoming(therapist: Therapist, today: date) -> list[dict[str, Any]]:
     return [
         {
             "day": day,
-            "hours": ", ".join(span_text(s, e) for s, e in spans) if spans else _("Not working"),
+            "hours": ", ".join(hours_text(s, e) for s, e in spans) if spans else _("Not working"),
         }
         for day, spans in sorted(grouped.items())
     ]
