@@ -44,6 +44,19 @@ def test_clock() -> Iterator[Any]:
         yield start
 
 
+@pytest.fixture(autouse=True)
+def reader_language_reset() -> Iterator[None]:
+    """Each test starts in the site's language. A request through the test client leaves
+    the reader's language active in the thread (LocaleMiddleware activates it and nothing
+    deactivates it), so a test of an en-US page decided the language of whichever test ran
+    next in the same process (tests/booking/test_reader_clock.py then test_rules_text.py
+    and test_week_grid.py failed, run in that order alone)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 
