@@ -42,7 +42,7 @@ BRITISH = re.compile(
     r"|\blicences?\b|\b(?:recogni|organi|reali|minimi|maximi|mobili|immobili|randomi"
     r"|stabili|prioriti)s(?:e|es|ed|ing|ation|ations)\b"
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
-    r"|\b(?:in|to|into|from) hospital\b|\btick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
+    r"|\b(?:in|to|into|from) hospital\b|\b(?:un)?tick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
     r"|\bcoach,? (?:train|trip|journey)|(?<!Australian )\bfootball\b|(?<!field )\bhockey\b"
     r"|\bathletics\b|\bnight-time\b|\bdummy |\bcancell(?:ed|ing)\b",
     re.IGNORECASE,

@@ -60,10 +60,11 @@ WORDS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
     ),
     # A box is checked, not ticked; a leg is in a cast, not "in plaster"; fluids go
     # through an IV, not "a drip"; a long-distance bus is not a "coach".
+    # And a box is unchecked, not unticked ("Untick “ends the next day”").
     "tick": (
-        re.compile(r"\btick(?:s|ed|ing)?\b", re.I),
-        re.compile(r"\bcheck(?:s|ed|ing)?\b", re.I),
-        10,
+        re.compile(r"\b(?:un)?tick(?:s|ed|ing)?\b", re.I),
+        re.compile(r"\b(?:un)?check(?:s|ed|ing)?\b", re.I),
+        13,
     ),
     "plaster": (re.compile(r"\bplaster\b", re.I), re.compile(r"\bcast\b", re.I), 9),
     "drip": (re.compile(r"\bdrip\b", re.I), re.compile(r"\bIV\b"), 4),
