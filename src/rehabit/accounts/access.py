@@ -94,7 +94,9 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     return bool(request.session.get(MFA_SESSION_KEY)) and has_totp(user)
 
 
-def _has_relation(therapist: Any, patient: Any) -> bool:
+def has_relation(therapist: Any, patient: Any) -> bool:
+    """Whether the therapist has, or had within ``REHABIT_THERAPIST_ACCESS_DAYS``, a session
+    with the patient (booked or held; a cancelled one does not count)."""
     since = timezone.now() - timedelta(days=settings.REHABIT_THERAPIST_ACCESS_DAYS)
     return any(
         relation.has_appointment_since(therapist, patient, since)
@@ -129,6 +131,6 @@ def can_view_patient_record(staff_user: Any, patient: Any) -> bool:
         return (
             staff_user.has_perm("accounts.view_patient_record")
             and shares_with(patient, staff_user)
-            and _has_relation(staff_user, patient)
+            and has_relation(staff_user, patient)
         )
     return False

@@ -52,6 +52,17 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
         Assessment.objects.filter(owner_id=appointment.patient_id).order_by("-created_at").first()
     )
     if not audit_record_read(request, appointment.patient, target=latest):
+        if _ended_by_cancelling(appointment, user):
+            # The patient still shares, but no session relates them any more: the reason
+            # is the cancellation, not their choice (a therapist's walk read "does not
+            # share" under a session they had just cancelled).
+            return PatientSummary(
+                False,
+                _(
+                    "You no longer see the patient's assessments and progress: access ended "
+                    "with the cancellation of this session."
+                ),
+            )
         return PatientSummary(
             False, _("The patient does not share their assessments and progress at the moment.")
         )
@@ -63,6 +74,21 @@ def summary_for(request: HttpRequest, appointment: Appointment) -> PatientSummar
         result=latest.result,
         progress=_progress(latest),
         intake=intake_of(latest),
+    )
+
+
+def _ended_by_cancelling(appointment: Appointment, therapist: Any) -> bool:
+    """Whether this session's cancellation took the therapist's access away: it is
+    cancelled, the patient still shares with them, and no other session relates them now
+    (``rehabit.accounts.access.has_relation``, the record rule's own test)."""
+    from rehabit.accounts.access import has_relation
+    from rehabit.accounts.consent import shares_with
+    from rehabit.booking.models import AppointmentStatus
+
+    return (
+        appointment.status == AppointmentStatus.CANCELLED
+        and shares_with(appointment.patient, therapist)
+        and not has_relation(therapist, appointment.patient)
     )
 
 
