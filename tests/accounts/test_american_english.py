@@ -44,7 +44,9 @@ BRITISH = re.compile(
     r"|favour|behaviour|litres?\b|\bgrey|\bpractis(?:e|es|ed|ing)\b|\btowards\b|paracetamol"
     r"|\b(?:in|to|into|from) hospital\b|\b(?:un)?tick(?:s|ed|ing)?\b|\bplaster\b|\bdrip\b"
     r"|\bcoach,? (?:train|trip|journey)|(?<!Australian )\bfootball\b|(?<!field )\bhockey\b"
-    r"|\bathletics\b|\bnight-time\b|\bdummy |\bcancell(?:ed|ing)\b",
+    r"|\bathletics\b|\bnight-time\b|\bdummy |\bcancell(?:ed|ing)\b"
+    r"|\bstops? (?:you|your child) sleeping\b|\b\d+ kg\b(?!,? \(?(?:about )?\d+ pounds)"
+    r"|\b\d+ cm\b(?! \(\d+ feet\))",
     re.IGNORECASE,
 )
 

@@ -168,6 +168,24 @@ SPELLINGS: dict[str, tuple[re.Pattern[str], re.Pattern[str], int]] = {
         re.compile(r"\btrack and field\b", re.I),
         1,
     ),
+    # "It stops you sleeping" is British; American English says "stops you from sleeping".
+    "stops you sleeping": (
+        re.compile(r"\bstops? (?:you|your child) sleeping\b", re.I),
+        re.compile(r"\bstops? (?:you|your child) from sleeping\b", re.I),
+        4,
+    ),
+    # A weight or a height in metric units alone: an American reader gets pounds or feet
+    # beside it ("50 kg (110 pounds)", "60 cm (2 feet)").
+    "kg": (
+        re.compile(r"\b\d+ kg\b(?!,? \(?(?:about )?\d+ pounds)", re.I),
+        re.compile(r"\b\d+ kg,? \(?(?:about )?\d+ pounds", re.I),
+        3,
+    ),
+    "cm": (
+        re.compile(r"\b\d+ cm\b(?! \(\d+ feet\))", re.I),
+        re.compile(r"\b\d+ cm \(\d+ feet\)", re.I),
+        2,
+    ),
 }
 # British spellings no source message says yet: the first message to say one fails here
 # until it has its American translation (then its word moves to SPELLINGS, with a count).
