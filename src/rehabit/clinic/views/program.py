@@ -83,13 +83,9 @@ def _dosage_fields(
             "now": (now or {}).get(key, ""),
         }
         for key in DOSAGE_ORDER
-        if kinds is None or key in kinds or key in errors_keys(errors)
+        # A box an error is about stays on the page, so that its message shows.
+        if kinds is None or key in kinds or f"dosage.{key}" in errors
     ]
-
-
-def errors_keys(errors: dict[str, list[str]]) -> set[str]:
-    """The dosage boxes an error is about (kept on the page so its message shows)."""
-    return {k.removeprefix("dosage.") for k in errors if k.startswith("dosage.")}
 
 
 def _family_dosage_keys(care: CareProgram, family: str) -> tuple[str, ...]:
